@@ -1,0 +1,78 @@
+import Foundation
+
+/// A district's «дорожная карта»: sections of measures, exactly as the district wrote them.
+/// This is the file format `msoko roadmap load` reads (see docs/roadmap-format.md).
+public struct RoadmapDocument: Codable, Equatable, Sendable {
+    /// School year as «2025-2026».
+    public var year: String
+    public var title: String
+    public var sections: [RoadmapSection]
+
+    public init(year: String, title: String, sections: [RoadmapSection]) {
+        self.year = year
+        self.title = title
+        self.sections = sections
+    }
+
+    public var measures: [RoadmapMeasure] { sections.flatMap(\.measures) }
+
+    /// First calendar year of the school year («2025-2026» → 2025).
+    public static func startYear(of schoolYear: String) throws -> Int {
+        let parts = schoolYear.split(whereSeparator: { $0 == "-" || $0 == "–" || $0 == "/" })
+        guard parts.count == 2, let first = Int(parts[0]), let second = Int(parts[1]), second == first + 1 else {
+            throw RoadmapFileError.badYear(schoolYear)
+        }
+        return first
+    }
+}
+
+public struct RoadmapSection: Codable, Equatable, Sendable {
+    public var number: String
+    public var title: String
+    public var measures: [RoadmapMeasure]
+
+    public init(number: String, title: String, measures: [RoadmapMeasure]) {
+        self.number = number
+        self.title = title
+        self.measures = measures
+    }
+}
+
+public struct RoadmapMeasure: Codable, Equatable, Sendable {
+    /// «1.2» (without the trailing dot the table shows).
+    public var number: String
+    public var title: String
+    /// The roadmap's own timing text, e.g. «Январь, май».
+    public var timing: String
+    /// The roadmap's own text of the responsible executors.
+    public var responsible: String
+    public var expectedResult: String
+
+    public init(number: String, title: String, timing: String, responsible: String, expectedResult: String) {
+        self.number = number
+        self.title = title
+        self.timing = timing
+        self.responsible = responsible
+        self.expectedResult = expectedResult
+    }
+}
+
+public enum RoadmapFileError: Error, Equatable, CustomStringConvertible, Sendable {
+    case badYear(String)
+    case unreadable(file: String, reason: String)
+    case empty(file: String)
+    case measure(file: String, number: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .badYear(let y):
+            return "Учебный год «\(y)» указан неверно: ожидается вид «2025-2026»."
+        case .unreadable(let file, let reason):
+            return "Файл \(file): \(reason)"
+        case .empty(let file):
+            return "Файл \(file): не найдено ни одного мероприятия."
+        case .measure(let file, let number, let reason):
+            return "Файл \(file), мероприятие \(number): \(reason)"
+        }
+    }
+}

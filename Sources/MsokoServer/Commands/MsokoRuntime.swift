@@ -1,0 +1,205 @@
+import Fluent
+import Foundation
+import Logging
+import MsokoCore
+import Vapor
+
+/// Opens msoko's database for the command line and the server: configures, migrates, and
+/// offers the operations the `msoko` subcommands run.
+public final class MsokoRuntime: @unchecked Sendable {
+    public let app: Application
+    private static let logging: Void = {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .notice
+            return handler
+        }
+    }()
+
+    /// `arguments` are what Vapor's own command line sees (for `serve`).
+    public static func open(dataDirectory: String?, arguments: [String] = ["msoko"]) async throws -> MsokoRuntime {
+        _ = logging
+        let config = try AppConfig.from(dataDirectory: dataDirectory)
+        let app = try await Application.make(Environment(name: "production", arguments: arguments))
+        do {
+            if let today = ProcessInfo.processInfo.environment["MSOKO_TODAY"], !today.isEmpty {
+                guard let date = LocalDate(iso: today) else { throw ConfigError("MSOKO_TODAY должна быть датой вида 2026-01-20, а не «\(today)».") }
+                let fixed = Calendar(identifier: .gregorian).date(from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: date.year, month: date.month, day: date.day, hour: 6))!
+                app.storage[ClockKey.self] = { fixed }
+            }
+            try await configure(app, config: config)
+            try await app.autoMigrate()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        return MsokoRuntime(app: app)
+    }
+
+    init(app: Application) { self.app = app }
+
+    public func close() async {
+        try? await app.asyncShutdown()
+    }
+
+    public var db: Database { app.db }
+
+    public var describeDatabase: String {
+        switch app.msokoConfig.database {
+        case .sqlite(let path): return "SQLite: \(path)"
+        case .sqliteMemory: return "SQLite в памяти"
+        case .postgres: return "PostgreSQL (DATABASE_URL)"
+        }
+    }
+
+    // MARK: demo
+
+    public func isEmpty() async throws -> Bool {
+        let users = try await User.query(on: db).count()
+        let municipalities = try await Municipality.query(on: db).count()
+        return users == 0 && municipalities == 0
+    }
+
+    public func isDemo() async throws -> Bool { try await Settings.isDemo(on: db) }
+
+    public func loadDemo() async throws { try await DemoDistrict.load(on: db, now: app.now) }
+
+    /// Empties the database (reverting and re-running migrations), then loads the demo.
+    /// Refused unless the database is a demo database or empty, so a real district is never wiped.
+    public func resetDemo() async throws {
+        let empty = try await isEmpty()
+        let demo = try await isDemo()
+        guard empty || demo else {
+            throw ConfigError("База данных не демонстрационная: --reset удаляет все данные и разрешён только для демонстрационной базы.")
+        }
+        try await app.autoRevert()
+        try await app.autoMigrate()
+        try await loadDemo()
+    }
+
+    // MARK: users
+
+    public func addUser(login: String, role: String, school: String?, name: String?, password: String?) async throws -> String {
+        do {
+            let (_, pass) = try await UserService.create(login: login, name: name ?? "", roleText: role, schoolLogin: school,
+                                                         password: password, actor: "cli", municipalityID: nil, on: db)
+            return pass
+        } catch let e as UserService.Failure {
+            throw ConfigError(e.description)
+        }
+    }
+
+    public func setPassword(login: String, password: String?) async throws -> String {
+        guard let user = try await User.query(on: db).filter(\.$login == login.lowercased()).first() else {
+            throw ConfigError("Пользователь \(login) не найден.")
+        }
+        let pass = password ?? Passwords.generate()
+        if let weak = Passwords.weakness(pass), password != nil { throw ConfigError(weak) }
+        user.passwordHash = try Passwords.hash(pass)
+        try await user.save(on: db)
+        try await Throttle.clear(login: user.login, on: db)
+        try await Audit.record(on: db, actor: "cli", action: "password-reset", entity: "user", id: user.id?.uuidString,
+                               summary: "Пароль пользователя \(user.login) задан из командной строки", municipalityID: user.municipalityID, regionID: user.regionID)
+        return pass
+    }
+
+    public func listUsers() async throws -> [String] {
+        try await User.query(on: db).with(\.$school).sort(\.$login).all().map { u in
+            [u.login, u.role.rawValue, u.school?.login ?? "-", u.isDisabled ? "отключена" : "активна", u.name].joined(separator: "\t")
+        }
+    }
+
+    // MARK: schools
+
+    public func addSchools(rows: [[String]], file: String, municipality name: String?) async throws -> (created: Int, updated: Int) {
+        let (records, problems) = SchoolListReader.read(rows: rows, file: file)
+        guard problems.isEmpty else { throw ConfigError(problems.map(\.description).joined(separator: "\n")) }
+        let m = try await municipality(named: name)
+        do {
+            return try await Organisations.upsert(records, municipality: m, actor: "cli", on: db)
+        } catch let e as AppError {
+            throw ConfigError(e.reason)
+        }
+    }
+
+    func municipality(named name: String?) async throws -> Municipality {
+        let all = try await Municipality.query(on: db).all()
+        if let name {
+            guard let m = all.first(where: { $0.name == name }) else { throw ConfigError("Муниципалитет «\(name)» не найден.") }
+            return m
+        }
+        guard all.count == 1, let only = all.first else {
+            throw ConfigError(all.isEmpty
+                ? "В базе нет муниципалитета: создайте администратора (msoko user add … --role admin) или откройте /setup в браузере."
+                : "В базе несколько муниципалитетов: укажите --municipality.")
+        }
+        return only
+    }
+
+    /// Creates the region and municipality when the database has none (for a first admin from the CLI).
+    public func ensureMunicipality(region: String, name: String, department: String, timeZone: String) async throws {
+        guard TimeZone(identifier: timeZone) != nil else { throw ConfigError("Неизвестный часовой пояс «\(timeZone)».") }
+        _ = try await Organisations.ensureMunicipality(region: region, name: name, department: department, timeZone: timeZone, on: db)
+    }
+
+    // MARK: roadmap
+
+    public func loadRoadmap(data: Data, fileName: String, year: String?, municipality name: String?) async throws -> RoadmapDocument {
+        let doc: RoadmapDocument
+        do {
+            doc = try RoadmapFileReader.read(data: data, fileName: fileName, year: year)
+        } catch let e as RoadmapFileError {
+            throw ConfigError(e.description)
+        }
+        let m = try await municipality(named: name)
+        try await RoadmapStore.load(doc, municipality: m, actor: "cli", on: db)
+        return doc
+    }
+
+    // MARK: tokens
+
+    public func createToken(login: String, label: String) async throws -> String {
+        guard let user = try await User.query(on: db).filter(\.$login == login.lowercased()).first() else {
+            throw ConfigError("Пользователь \(login) не найден.")
+        }
+        let secret = "msk_" + Tokens.random(bytes: 32)
+        try await UserToken(userID: user.requireID(), tokenHash: Tokens.hash(secret), label: label).create(on: db)
+        try await Audit.record(on: db, actor: "cli", action: "create", entity: "token", id: nil,
+                               summary: "Создан API-токен «\(label)» для \(user.login)", municipalityID: user.municipalityID, regionID: user.regionID)
+        return secret
+    }
+
+    /// Revokes one token (by its secret) or every token of a user; returns how many.
+    public func revokeTokens(login: String?, token: String?) async throws -> Int {
+        var tokens: [UserToken] = []
+        if let token {
+            tokens = try await UserToken.query(on: db).filter(\.$tokenHash == Tokens.hash(token)).all()
+        } else if let login {
+            guard let user = try await User.query(on: db).filter(\.$login == login.lowercased()).first() else {
+                throw ConfigError("Пользователь \(login) не найден.")
+            }
+            tokens = try await UserToken.query(on: db).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).all()
+        } else {
+            throw ConfigError("Укажите --user LOGIN или --token TOKEN.")
+        }
+        for t in tokens where t.revokedAt == nil {
+            t.revokedAt = Date()
+            try await t.save(on: db)
+            try await Audit.record(on: db, actor: "cli", action: "revoke", entity: "token", id: t.id?.uuidString,
+                                   summary: "Отозван API-токен «\(t.label)»", municipalityID: nil, regionID: nil)
+        }
+        return tokens.count
+    }
+
+    // MARK: serve
+
+    public func serve() async throws {
+        try await app.execute()
+    }
+}
+
+/// Text-file helpers for the command line.
+public enum MsokoTextFile {
+    public static func decode(_ data: Data) -> String? { TextDecoding.decode(data) }
+    public static func rows(_ text: String) -> [[String]] { CSVTable(text: text).rows }
+}

@@ -1,0 +1,47 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    app.get("static", "msoko.css") { _ -> Response in
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: StaticFiles.css))
+    }
+    app.get("healthz") { _ in "ok" }
+    AuthController.register(app)
+    DashboardController.register(app)
+    MeasureController.register(app)
+    CheckpointController.register(app)
+    SchoolController.register(app)
+    TasksController.register(app)
+    ReportController.register(app)
+    AuditController.register(app)
+    AdminUsersController.register(app)
+    AdminSchoolsController.register(app)
+    SettingsController.register(app)
+    RoadmapEditController.register(app)
+    APIController.register(app)
+}
+
+enum StaticFiles {
+    static let css: String = {
+        guard let url = Bundle.module.url(forResource: "msoko", withExtension: "css"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
+        return text
+    }()
+}
+
+/// One-shot messages shown on the next page.
+enum Flash {
+    static func set(_ req: Request, _ kind: String, _ text: String) {
+        req.session.data["flash"] = kind + "|" + text
+    }
+
+    static func take(_ req: Request) -> String {
+        guard let raw = req.session.data["flash"] else { return "" }
+        req.session.data["flash"] = nil
+        let parts = raw.split(separator: "|", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return "" }
+        return #"<div class="flash \#(esc(parts[0]))" role="status">\#(escLines(parts[1]))</div>"#
+    }
+}

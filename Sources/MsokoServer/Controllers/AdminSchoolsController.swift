@@ -1,0 +1,120 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// Adding schools one by one or from a CSV list; classes of a school.
+enum AdminSchoolsController {
+    static func register(_ app: Application) {
+        app.get("admin", "schools", use: page)
+        app.post("admin", "schools", use: add)
+        app.on(.POST, "admin", "schools", "import", body: .collect(maxSize: "10mb"), use: importList)
+        app.post("schools", ":schoolID", "classes", use: saveClass)
+    }
+
+    static func page(req: Request) async throws -> Response {
+        let user = try req.require([.admin, .specialist])
+        let count = try await School.query(on: req.db).filter(\.$municipality.$id == user.requireMunicipalityID()).count()
+        let types = SchoolType.allCases.map { "<option>\(esc($0.rawValue))</option>" }.joined()
+        let html = """
+        <h1>Школы района</h1>\(Flash.take(req))
+        <p>Сейчас школ: \(count). <a href="/schools">Список школ</a></p>
+        <section class="card"><h2>Добавить школу</h2>
+        <form method="post" action="/admin/schools">\(csrfField(req))
+        <label for="login">Логин ФИС ОКО</label><input type="text" id="login" name="login" placeholder="edu700111" pattern="edu[0-9]{6}" required>
+        <label for="fullName">Полное наименование</label><input type="text" id="fullName" name="fullName" required>
+        <label for="shortName">Краткое наименование</label><input type="text" id="shortName" name="shortName" placeholder="МБОУ «… СОШ»">
+        <label for="type">Тип</label><select id="type" name="type">\(types)</select>
+        <div class="actions"><button class="btn" type="submit">Добавить</button></div>
+        </form></section>
+        <section class="card"><h2>Импорт списка школ</h2>
+        <p>CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) со строкой заголовка: <code>Логин;Полное наименование;Краткое наименование;Тип</code>. Существующие школы (по логину) обновляются. Файл принимается целиком или не принимается совсем.</p>
+        <form method="post" action="/admin/schools/import" enctype="multipart/form-data">\(csrfField(req))
+        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".csv,.txt" required>
+        <div class="actions"><button class="btn" type="submit">Импортировать</button></div>
+        </form></section>
+        """
+        return Layout.page(req, title: "Школы района", body: html)
+    }
+
+    struct AddForm: Content { var login: String; var fullName: String; var shortName: String?; var type: String }
+
+    static func add(req: Request) async throws -> Response {
+        let user = try req.require([.admin, .specialist])
+        let form = try req.content.decode(AddForm.self)
+        let rows = [["Логин", "Полное наименование", "Краткое наименование", "Тип"],
+                    [form.login, form.fullName, form.shortName ?? "", form.type]]
+        return try await store(req, user: user, rows: rows, file: "форма")
+    }
+
+    struct ImportForm: Content { var file: File }
+
+    static func importList(req: Request) async throws -> Response {
+        let user = try req.require([.admin, .specialist])
+        let form = try req.content.decode(ImportForm.self)
+        guard let text = TextDecoding.decode(Data(buffer: form.file.data)), !text.isEmpty else {
+            Flash.set(req, "error", "Файл «\(form.file.filename)»: пустой или не текстовый (ожидается CSV).")
+            return req.redirect(to: "/admin/schools")
+        }
+        return try await store(req, user: user, rows: CSVTable(text: text).rows, file: form.file.filename)
+    }
+
+    static func store(_ req: Request, user: User, rows: [[String]], file: String) async throws -> Response {
+        let (records, problems) = SchoolListReader.read(rows: rows, file: file)
+        guard problems.isEmpty else {
+            Flash.set(req, "error", "Ничего не сохранено. Исправьте и повторите:\n" + problems.map(\.description).joined(separator: "\n"))
+            return req.redirect(to: "/admin/schools")
+        }
+        guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
+        do {
+            let (created, updated) = try await Organisations.upsert(records, municipality: m, actor: user.login, on: req.db)
+            Flash.set(req, "ok", "Добавлено школ: \(created), обновлено: \(updated).")
+        } catch let error as AppError {
+            Flash.set(req, "error", "Ничего не сохранено: \(error.reason)")
+        }
+        return req.redirect(to: "/admin/schools")
+    }
+
+    struct ClassForm: Content { var schoolYear: String; var name: String; var enrolment: Int; var teacherID: String? }
+
+    static func saveClass(req: Request) async throws -> Response {
+        let user = try req.require([.admin, .specialist, .head])
+        let school = try await SchoolController.find(req)
+        if user.role == .head { guard user.$school.id == school.id else { throw AppError.forbidden } }
+        let form = try req.content.decode(ClassForm.self)
+        let name = form.name.trimmingCharacters(in: .whitespaces).uppercased()
+        guard let grade = Int(name.prefix { $0.isNumber }), (1...11).contains(grade) else {
+            Flash.set(req, "error", "Класс «\(form.name)»: ожидается номер параллели 1–11 и буква, например 4А.")
+            return req.redirect(to: "/schools/\(school.id!)")
+        }
+        guard (try? RoadmapDocument.startYear(of: form.schoolYear)) != nil else {
+            Flash.set(req, "error", "Учебный год «\(form.schoolYear)»: ожидается вид 2025-2026.")
+            return req.redirect(to: "/schools/\(school.id!)")
+        }
+        guard (0...60).contains(form.enrolment) else {
+            Flash.set(req, "error", "Число обучающихся должно быть от 0 до 60.")
+            return req.redirect(to: "/schools/\(school.id!)")
+        }
+        var found: User?
+        if let tid = form.teacherID.flatMap(UUID.init(uuidString:)) {
+            found = try await User.find(tid, on: req.db)
+            guard found?.$school.id == school.id, found?.role == .teacher else { throw AppError.badInput("Учитель не из этой школы.") }
+        }
+        let teacher = found
+        try await req.db.transaction { db in
+            let existing = try await SchoolClass.query(on: db).filter(\.$school.$id == school.requireID())
+                .filter(\.$schoolYear == form.schoolYear).filter(\.$name == name).first()
+            let c = try existing ?? SchoolClass(school: school, schoolYear: form.schoolYear, name: name, grade: grade, enrolment: form.enrolment)
+            let before = existing.map { ["enrolment": $0.enrolment] }
+            c.enrolment = form.enrolment
+            try await c.save(on: db)
+            if let teacher, !(try await c.$teachers.isAttached(to: teacher, on: db)) {
+                try await c.$teachers.attach(teacher, on: db)
+            }
+            try await Audit.record(on: db, actor: user.login, action: existing == nil ? "create" : "update", entity: "class", id: c.id?.uuidString,
+                                   summary: "Класс \(name) (\(form.schoolYear)) школы \(school.login)", before: before,
+                                   after: ["enrolment": form.enrolment], municipalityID: school.$municipality.id, regionID: school.regionID, schoolID: school.id)
+        }
+        Flash.set(req, "ok", "Класс \(name) сохранён.")
+        return req.redirect(to: "/schools/\(school.id!)")
+    }
+}

@@ -1,0 +1,164 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// User management in the browser (administrators): create accounts, one account for every
+/// school head in one step, reset passwords, disable and enable accounts.
+enum AdminUsersController {
+    static func register(_ app: Application) {
+        app.get("admin", "users", use: list)
+        app.post("admin", "users", use: create)
+        app.post("admin", "users", "heads", use: createHeads)
+        app.post("admin", "users", ":userID", "password", use: resetPassword)
+        app.post("admin", "users", ":userID", "disable", use: disable)
+        app.post("admin", "users", ":userID", "enable", use: enable)
+    }
+
+    static func list(req: Request) async throws -> Response {
+        let admin = try req.require([.admin])
+        let users = try await User.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).with(\.$school).sort(\.$role).sort(\.$login).all()
+        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).sort(\.$login).all()
+        let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\">\(esc($0.russian))</option>" }.joined()
+        let schoolOptions = schools.map { "<option value=\"\($0.login)\">\(esc($0.login)) — \(esc($0.shortName))</option>" }.joined()
+        var html = """
+        <h1>Пользователи</h1>\(Flash.take(req))
+        <div class="table-wrap"><table><thead><tr><th>Логин</th><th>ФИО</th><th>Роль</th><th>Школа</th><th>Состояние</th><th class="no-print">Действия</th></tr></thead><tbody>
+        """
+        for u in users {
+            let actions = [
+                postButton(req, action: "/admin/users/\(u.id!)/password", label: "Сбросить пароль"),
+                u.id == admin.id ? "" : postButton(req, action: "/admin/users/\(u.id!)/\(u.isDisabled ? "enable" : "disable")", label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary" : "danger"),
+            ].joined(separator: " ")
+            html += "<tr><td><code>\(esc(u.login))</code></td><td>\(esc(u.name))</td><td>\(esc(u.role.russian))</td><td>\(esc(u.school?.shortName ?? ""))</td><td>\(u.isDisabled ? "<span class=\"badge st-overdue\">отключена</span>" : "<span class=\"badge st-done\">активна</span>")</td><td class=\"no-print\">\(actions)</td></tr>"
+        }
+        html += """
+        </tbody></table></div>
+        <section class="card"><h2>Новый пользователь</h2>
+        <form method="post" action="/admin/users">\(csrfField(req))
+        <label for="login">Логин</label><input type="text" id="login" name="login" required pattern="[A-Za-z0-9._\\-]{2,40}">
+        <div class="hint">\(esc(UserValidation.loginRule))</div>
+        <label for="name">ФИО</label><input type="text" id="name" name="name" required>
+        <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
+        <label for="school">Школа (для руководителя и учителя)</label><select id="school" name="school"><option value="">—</option>\(schoolOptions)</select>
+        <div class="hint">Пароль будет создан автоматически и показан один раз.</div>
+        <div class="actions"><button class="btn" type="submit">Создать</button></div>
+        </form></section>
+        <section class="card"><h2>Руководители всех школ</h2>
+        <p>Создать учётную запись руководителя для каждой школы, у которой её ещё нет (логин <code>head-eduNNNNNN</code>). Пароли будут показаны один раз — раздайте их руководителям.</p>
+        <form method="post" action="/admin/users/heads">\(csrfField(req))<button class="btn" type="submit">Создать учётные записи руководителей</button></form>
+        </section>
+        """
+        return Layout.page(req, title: "Пользователи", body: html)
+    }
+
+    struct CreateForm: Content { var login: String; var name: String; var role: String; var school: String? }
+
+    static func create(req: Request) async throws -> Response {
+        let admin = try req.require([.admin])
+        let form = try req.content.decode(CreateForm.self)
+        do {
+            let (user, password) = try await UserService.create(login: form.login, name: form.name, roleText: form.role,
+                                                                 schoolLogin: form.school, password: nil, actor: admin.login,
+                                                                 municipalityID: admin.municipalityID, on: req.db)
+            Flash.set(req, "ok", "Создан пользователь \(user.login). Пароль: \(password) — сообщите его пользователю, он показан один раз.")
+        } catch let error as UserService.Failure {
+            Flash.set(req, "error", error.description)
+        }
+        return req.redirect(to: "/admin/users")
+    }
+
+    static func createHeads(req: Request) async throws -> Response {
+        let admin = try req.require([.admin])
+        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).filter(\.$isActive == true).sort(\.$login).all()
+        let lines = try await req.db.transaction { db -> [String] in
+            var lines: [String] = []
+            for school in schools {
+                let hasHead = try await User.query(on: db).filter(\.$school.$id == school.requireID()).filter(\.$role == .head).count() > 0
+                if hasHead { continue }
+                let (user, password) = try await UserService.create(login: "head-\(school.login)", name: "Руководитель \(school.shortName)", roleText: "head",
+                                                                     schoolLogin: school.login, password: nil, actor: admin.login,
+                                                                     municipalityID: admin.municipalityID, on: db)
+                lines.append("\(user.login) — \(school.shortName) — пароль \(password)")
+            }
+            return lines
+        }
+        Flash.set(req, lines.isEmpty ? "info" : "ok", lines.isEmpty ? "У всех школ уже есть руководители." : "Созданы учётные записи (пароли показаны один раз):\n" + lines.joined(separator: "\n"))
+        return req.redirect(to: "/admin/users")
+    }
+
+    static func target(_ req: Request) async throws -> (User, User) {
+        let admin = try req.require([.admin])
+        guard let id = req.parameters.get("userID", as: UUID.self), let user = try await User.find(id, on: req.db),
+              user.municipalityID == admin.municipalityID else { throw AppError.notFound }
+        return (admin, user)
+    }
+
+    static func resetPassword(req: Request) async throws -> Response {
+        let (admin, user) = try await target(req)
+        let password = Passwords.generate()
+        user.passwordHash = try Passwords.hash(password)
+        try await user.save(on: req.db)
+        try await Throttle.clear(login: user.login, on: req.db)
+        try await Audit.record(on: req.db, actor: admin.login, action: "password-reset", entity: "user", id: user.id?.uuidString,
+                               summary: "Сброшен пароль пользователя \(user.login)", municipalityID: user.municipalityID, regionID: user.regionID)
+        Flash.set(req, "ok", "Новый пароль пользователя \(user.login): \(password) — он показан один раз.")
+        return req.redirect(to: "/admin/users")
+    }
+
+    static func disable(req: Request) async throws -> Response { try await setDisabled(req, true) }
+    static func enable(req: Request) async throws -> Response { try await setDisabled(req, false) }
+
+    static func setDisabled(_ req: Request, _ disabled: Bool) async throws -> Response {
+        let (admin, user) = try await target(req)
+        guard user.id != admin.id else { throw AppError.badInput("Нельзя отключить собственную учётную запись.") }
+        user.isDisabled = disabled
+        try await user.save(on: req.db)
+        if disabled { try await UserToken.query(on: req.db).filter(\.$user.$id == user.requireID()).set(\.$revokedAt, to: Date()).update() }
+        try await Audit.record(on: req.db, actor: admin.login, action: disabled ? "disable" : "enable", entity: "user", id: user.id?.uuidString,
+                               summary: "\(disabled ? "Отключена" : "Включена") учётная запись \(user.login)",
+                               before: ["isDisabled": !disabled], after: ["isDisabled": disabled],
+                               municipalityID: user.municipalityID, regionID: user.regionID)
+        Flash.set(req, "ok", "Учётная запись \(user.login) \(disabled ? "отключена" : "включена").")
+        return req.redirect(to: "/admin/users")
+    }
+}
+
+/// Creating accounts, shared by the admin pages and `msoko user add`.
+enum UserService {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static func create(login rawLogin: String, name: String, roleText: String, schoolLogin: String?, password: String?,
+                       actor: String?, municipalityID: UUID?, on db: Database) async throws -> (User, String) {
+        let login = rawLogin.trimmingCharacters(in: .whitespaces).lowercased()
+        guard UserValidation.isValidLogin(login) else { throw Failure(description: UserValidation.loginRule) }
+        guard let role = Role(rawValue: roleText) else {
+            throw Failure(description: "Неизвестная роль «\(roleText)»; допустимо: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if try await User.query(on: db).filter(\.$login == login).count() > 0 {
+            throw Failure(description: "Логин \(login) уже занят.")
+        }
+        var school: School?
+        if let schoolLogin, !schoolLogin.isEmpty {
+            guard let s = try await School.query(on: db).filter(\.$login == schoolLogin.lowercased()).first() else {
+                throw Failure(description: "Школа с логином \(schoolLogin) не найдена.")
+            }
+            school = s
+        }
+        if role.needsSchool && school == nil { throw Failure(description: "Для роли «\(role.russian)» укажите школу (--school eduNNNNNN).") }
+        if !role.needsSchool { school = nil }
+        let pass = password ?? Passwords.generate()
+        if let weak = Passwords.weakness(pass), password != nil, pass != "demo" { throw Failure(description: weak) }
+        var mid = school?.$municipality.id ?? municipalityID
+        if mid == nil { mid = try await Municipality.query(on: db).first()?.id }
+        var municipality: Municipality?
+        if let mid { municipality = try await Municipality.find(mid, on: db) }
+        let user = User(login: login, name: name.isEmpty ? login : name, role: role, passwordHash: try Passwords.hash(pass),
+                        regionID: municipality?.$region.id, municipalityID: mid, schoolID: school?.id)
+        try await user.create(on: db)
+        try await Audit.record(on: db, actor: actor, action: "create", entity: "user", id: user.id?.uuidString,
+                               summary: "Создан пользователь \(login) (\(role.russian))",
+                               after: ["login": login, "name": user.name, "role": role.rawValue, "school": school?.login ?? ""],
+                               municipalityID: mid, regionID: municipality?.$region.id, schoolID: school?.id)
+        return (user, pass)
+    }
+}

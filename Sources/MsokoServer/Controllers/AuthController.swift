@@ -1,0 +1,244 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// Login, logout, password change and the first-run page that creates the first administrator.
+enum AuthController {
+    static func register(_ app: Application) {
+        app.get("login", use: loginPage)
+        app.post("login", use: login)
+        app.post("logout", use: logout)
+        app.get("account", use: accountPage)
+        app.post("account", "password", use: changePassword)
+        app.get("setup", use: setupPage)
+        app.post("setup", use: setup)
+    }
+
+    struct LoginForm: Content {
+        var login: String
+        var password: String
+        var next: String?
+    }
+
+    static func loginPage(req: Request) async throws -> Response {
+        if try await User.query(on: req.db).count() == 0 { return req.redirect(to: "/setup") }
+        if req.currentUser != nil { return req.redirect(to: "/") }
+        return try await renderLogin(req, error: nil, login: "", next: req.query[String.self, at: "next"])
+    }
+
+    static func renderLogin(_ req: Request, error: String?, login: String, next: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let demo = try await Settings.isDemo(on: req.db)
+        var demoBlock = ""
+        if demo {
+            let rows = DemoDistrict.accounts.map { a in
+                "<tr><td><code>\(esc(a.login))</code></td><td>\(esc(a.description))</td></tr>"
+            }.joined()
+            demoBlock = """
+            <section class="card narrow">
+            <h2>Демонстрационный район</h2>
+            <p>Это демонстрационная база (Зырянский район). Пароль всех учётных записей — <code>demo</code>.</p>
+            <table class="demo-accounts"><thead><tr><th>Логин</th><th>Кто это</th></tr></thead><tbody>\(rows)</tbody></table>
+            </section>
+            """
+        }
+        let errorHTML = error.map { #"<div class="flash error" role="alert">\#(esc($0))</div>"# } ?? ""
+        let body = """
+        <section class="card narrow">
+        <h1>Вход в МСОКО</h1>
+        \(Flash.take(req))\(errorHTML)
+        <form method="post" action="/login">
+        \(csrfField(req))
+        <input type="hidden" name="next" value="\(esc(next ?? ""))">
+        <label for="login">Логин</label>
+        <input type="text" id="login" name="login" value="\(esc(login))" autocomplete="username" required autofocus>
+        <label for="password">Пароль</label>
+        <input type="password" id="password" name="password" autocomplete="current-password" required>
+        <div class="actions"><button class="btn" type="submit">Войти</button></div>
+        </form>
+        </section>
+        \(demoBlock)
+        """
+        let response = Layout.page(req, title: "Вход", body: body)
+        response.status = status
+        return response
+    }
+
+    static func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        let login = form.login.trimmingCharacters(in: .whitespaces).lowercased()
+        let config = req.msokoConfig
+        if let wait = try await Throttle.lockedMinutes(login: login, on: req.db, now: req.now) {
+            return try await renderLogin(req, error: "Слишком много неудачных попыток входа. Повторите через \(wait) мин.", login: login, next: form.next, status: .tooManyRequests)
+        }
+        guard let user = try await User.query(on: req.db).filter(\.$login == login).first(),
+              !user.isDisabled, Passwords.verify(form.password, hash: user.passwordHash) else {
+            try await Throttle.fail(login: login, limit: config.maxLoginFailures, on: req.db, now: req.now)
+            return try await renderLogin(req, error: "Неверный логин или пароль (или учётная запись отключена).", login: login, next: form.next, status: .unauthorized)
+        }
+        try await Throttle.clear(login: login, on: req.db)
+        // A fresh session id on login (no session fixation).
+        req.session.destroy()
+        req.session.data["uid"] = try user.requireID().uuidString
+        req.session.data["csrf"] = Tokens.random(bytes: 24)
+        var target = form.next ?? "/"
+        if !target.hasPrefix("/") || target.hasPrefix("//") { target = "/" }
+        if user.role == .observer || user.role == .commission, target == "/" { target = "/tasks" }
+        return req.redirect(to: target)
+    }
+
+    static func logout(req: Request) async throws -> Response {
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    static func accountPage(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        var school = ""
+        if let sid = user.$school.id, let s = try await School.find(sid, on: req.db) { school = "<p>Школа: \(esc(s.fullName))</p>" }
+        let body = """
+        <h1>Учётная запись</h1>
+        \(Flash.take(req))
+        <section class="card">
+        <p><strong>\(esc(user.name))</strong> — <code>\(esc(user.login))</code>, \(esc(user.role.russian))</p>\(school)
+        </section>
+        <section class="card">
+        <h2>Смена пароля</h2>
+        <form method="post" action="/account/password">
+        \(csrfField(req))
+        <label for="current">Текущий пароль</label><input type="password" id="current" name="current" autocomplete="current-password" required>
+        <label for="new">Новый пароль</label><input type="password" id="new" name="new" autocomplete="new-password" minlength="8" required>
+        <div class="hint">Не короче 8 символов.</div>
+        <label for="repeat">Новый пароль ещё раз</label><input type="password" id="repeat" name="repeat" autocomplete="new-password" required>
+        <div class="actions"><button class="btn" type="submit">Сменить пароль</button></div>
+        </form>
+        </section>
+        """
+        return Layout.page(req, title: "Учётная запись", body: body)
+    }
+
+    struct PasswordForm: Content { var current: String; var new: String; var `repeat`: String }
+
+    static func changePassword(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(PasswordForm.self)
+        guard Passwords.verify(form.current, hash: user.passwordHash) else {
+            Flash.set(req, "error", "Текущий пароль указан неверно.")
+            return req.redirect(to: "/account")
+        }
+        if let weak = Passwords.weakness(form.new) {
+            Flash.set(req, "error", weak)
+            return req.redirect(to: "/account")
+        }
+        guard form.new == form.`repeat` else {
+            Flash.set(req, "error", "Новый пароль и повтор не совпадают.")
+            return req.redirect(to: "/account")
+        }
+        user.passwordHash = try Passwords.hash(form.new)
+        try await user.save(on: req.db)
+        try await Audit.record(on: req.db, actor: user.login, action: "password", entity: "user", id: user.id?.uuidString,
+                               summary: "Пользователь \(user.login) сменил пароль", municipalityID: user.municipalityID, regionID: user.regionID)
+        Flash.set(req, "ok", "Пароль изменён.")
+        return req.redirect(to: "/account")
+    }
+
+    // MARK: first run
+
+    static func setupPage(req: Request) async throws -> Response {
+        guard try await User.query(on: req.db).count() == 0 else { return req.redirect(to: "/login") }
+        let body = """
+        <section class="card narrow">
+        <h1>Первый запуск</h1>
+        <p>В системе ещё нет пользователей. Создайте учётную запись администратора и укажите свой район.</p>
+        \(Flash.take(req))
+        <form method="post" action="/setup">
+        \(csrfField(req))
+        <label for="region">Регион</label><input type="text" id="region" name="region" placeholder="Томская область" required>
+        <label for="municipality">Муниципалитет</label><input type="text" id="municipality" name="municipality" placeholder="Зырянский район" required>
+        <label for="department">Орган управления образованием</label><input type="text" id="department" name="department" placeholder="Управление образования Администрации Зырянского района" required>
+        <label for="timeZone">Часовой пояс</label><input type="text" id="timeZone" name="timeZone" value="Europe/Moscow" required>
+        <div class="hint">Например Asia/Tomsk, Asia/Novosibirsk, Europe/Moscow — определяет, когда срок считается пропущенным.</div>
+        <label for="login">Логин администратора</label><input type="text" id="login" name="login" value="admin" required>
+        <label for="name">ФИО</label><input type="text" id="name" name="name" required>
+        <label for="password">Пароль</label><input type="password" id="password" name="password" minlength="8" autocomplete="new-password" required>
+        <div class="actions"><button class="btn" type="submit">Создать</button></div>
+        </form>
+        </section>
+        """
+        return Layout.page(req, title: "Первый запуск", body: body)
+    }
+
+    struct SetupForm: Content {
+        var region: String; var municipality: String; var department: String; var timeZone: String
+        var login: String; var name: String; var password: String
+    }
+
+    static func setup(req: Request) async throws -> Response {
+        guard try await User.query(on: req.db).count() == 0 else { throw AppError.forbidden }
+        let form = try req.content.decode(SetupForm.self)
+        let problem: String? = {
+            if [form.region, form.municipality, form.department, form.name].contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                return "Заполните все поля."
+            }
+            if TimeZone(identifier: form.timeZone) == nil { return "Неизвестный часовой пояс «\(form.timeZone)»." }
+            if !UserValidation.isValidLogin(form.login) { return UserValidation.loginRule }
+            return Passwords.weakness(form.password)
+        }()
+        if let problem {
+            Flash.set(req, "error", problem)
+            return req.redirect(to: "/setup")
+        }
+        let admin = try await req.db.transaction { db -> User in
+            let municipality = try await Organisations.ensureMunicipality(region: form.region, name: form.municipality,
+                                                                          department: form.department, timeZone: form.timeZone, on: db)
+            let user = User(login: form.login.lowercased(), name: form.name, role: .admin, passwordHash: try Passwords.hash(form.password),
+                            regionID: municipality.$region.id, municipalityID: municipality.id, schoolID: nil)
+            try await user.create(on: db)
+            try await Audit.record(on: db, actor: user.login, action: "create", entity: "user", id: user.id?.uuidString,
+                                   summary: "Первый запуск: создан администратор \(user.login)", municipalityID: municipality.id, regionID: municipality.$region.id)
+            return user
+        }
+        req.session.data["uid"] = try admin.requireID().uuidString
+        Flash.set(req, "ok", "Администратор создан. Добавьте школы и пользователей, загрузите дорожную карту.")
+        return req.redirect(to: "/admin/schools")
+    }
+}
+
+enum UserValidation {
+    static let loginRule = "Логин: 2–40 символов, латинские буквы, цифры, точка, дефис или подчёркивание."
+    static func isValidLogin(_ login: String) -> Bool {
+        login.range(of: #"^[A-Za-z0-9._-]{2,40}$"#, options: .regularExpression) != nil
+    }
+}
+
+/// Login throttling: `limit` failures within 15 minutes lock the login for 15 minutes.
+enum Throttle {
+    static let window: TimeInterval = 15 * 60
+
+    static func lockedMinutes(login: String, on db: Database, now: Date) async throws -> Int? {
+        guard let t = try await LoginThrottle.query(on: db).filter(\.$login == login).first(),
+              let until = t.lockedUntil, until > now else { return nil }
+        return max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+    }
+
+    static func fail(login: String, limit: Int, on db: Database, now: Date) async throws {
+        let t = try await LoginThrottle.query(on: db).filter(\.$login == login).first() ?? {
+            let n = LoginThrottle()
+            n.login = login
+            n.failures = 0
+            n.windowStart = now
+            return n
+        }()
+        if now.timeIntervalSince(t.windowStart) > window {
+            t.failures = 0
+            t.windowStart = now
+            t.lockedUntil = nil
+        }
+        t.failures += 1
+        if t.failures >= limit { t.lockedUntil = now.addingTimeInterval(window) }
+        try await t.save(on: db)
+    }
+
+    static func clear(login: String, on db: Database) async throws {
+        try await LoginThrottle.query(on: db).filter(\.$login == login).delete()
+    }
+}

@@ -1,0 +1,135 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// The district dashboard: progress by section and measure, overdue items, what falls due
+/// in the next 30 days.
+enum DashboardController {
+    static func register(_ app: Application) {
+        app.get(use: dashboard)
+        app.get("my-school", use: mySchool)
+    }
+
+    static func mySchool(req: Request) async throws -> Response {
+        let user = try req.require([.head, .teacher])
+        guard let sid = user.$school.id else { throw AppError.notFound }
+        return req.redirect(to: "/schools/\(sid)")
+    }
+
+    static func dashboard(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        if user.role == .head, let sid = user.$school.id { return req.redirect(to: "/schools/\(sid)") }
+        guard user.role.readsRoadmap else { return req.redirect(to: "/tasks") }
+        guard let tracker = try await req.tracker() else {
+            return Layout.page(req, title: "Дорожная карта", body: emptyState(user))
+        }
+        let showSchools = user.role.seesDistrict || user.role == .methodist
+        var items: [(measure: Measure, cp: Checkpoint, party: Party, status: CheckpointStatus)] = []
+        for m in tracker.measures {
+            for cp in tracker.checkpoints(of: m) {
+                for p in tracker.parties(for: m) { items.append((m, cp, p, tracker.status(cp, p))) }
+            }
+        }
+        let cpStatuses = tracker.measures.flatMap { m in tracker.checkpoints(of: m).map { tracker.status($0, measure: m) } }
+        let counts = Tracker.counts(cpStatuses)
+        let soon = items.filter { item in
+            let days = tracker.today.days(until: tracker.due(item.cp))
+            return days >= 0 && days <= 30 && item.status != .done
+        }
+        let overdue = items.filter { $0.status == .overdue }
+
+        var html = """
+        <h1>\(esc(tracker.roadmap.title.isEmpty ? "Дорожная карта" : "Дорожная карта \(tracker.roadmap.schoolYear)"))</h1>
+        <p class="muted">\(esc(tracker.roadmap.title)) · \(esc(tracker.municipality.name)) · сегодня \(tracker.today.russian)</p>
+        \(Flash.take(req))
+        <div class="actions no-print">
+        <a class="btn" href="/reports/roadmap.docx">Отчёт о реализации (DOCX)</a>
+        \(user.role == .specialist ? #"<a class="btn secondary" href="/measures/new">Добавить мероприятие</a><a class="btn secondary" href="/roadmap/load">Загрузить дорожную карту</a>"# : "")
+        </div>
+        <div class="grid" style="margin-top:16px">
+        \(stat(cpStatuses.count, "контрольных точек"))
+        \(stat(counts[.done] ?? 0, "выполнено", "ok"))
+        \(stat(counts[.inProgress] ?? 0, "в работе"))
+        \(stat(counts[.overdue] ?? 0, "просрочено", (counts[.overdue] ?? 0) > 0 ? "bad" : ""))
+        </div>
+        """
+        html += "<h2>Ход выполнения по разделам</h2><div class=\"table-wrap\"><table><thead><tr><th>Раздел</th><th>Выполнение отчётов</th><th class=\"num\">Выполнено</th><th class=\"num\">Просрочено</th></tr></thead><tbody>"
+        for section in tracker.sections {
+            let s = items.filter { $0.measure.sectionNumber == section.number }.map(\.status)
+            html += "<tr><td>\(esc(section.number)). \(esc(section.title))</td><td>\(progressBar(s))</td><td class=\"num\">\(s.filter { $0 == .done }.count) из \(s.count)</td><td class=\"num\">\(s.filter { $0 == .overdue }.count)</td></tr>"
+        }
+        html += "</tbody></table></div>"
+
+        html += "<h2>Ближайшие 30 дней</h2>"
+        html += soon.isEmpty ? "<p class=\"muted\">В ближайшие 30 дней сроков нет.</p>" : itemTable(soon.prefix(50).map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: showSchools)
+        html += "<h2>Просрочено</h2>"
+        if overdue.isEmpty {
+            html += "<p class=\"muted\">Просроченных контрольных точек нет.</p>"
+        } else {
+            html += itemTable(Array(overdue.prefix(showSchools ? 40 : 0)).map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: showSchools)
+            if overdue.count > 40 { html += "<p class=\"muted\">Показаны первые 40 из \(overdue.count); полный список — на страницах мероприятий и школ.</p>" }
+        }
+
+        html += "<h2>Мероприятия</h2>"
+        for section in tracker.sections {
+            html += "<h3 class=\"section-title\">\(esc(section.number)). \(esc(section.title))</h3>"
+            html += "<div class=\"table-wrap\"><table><thead><tr><th>№</th><th>Мероприятие</th><th class=\"hide-sm\">Срок</th><th class=\"hide-sm\">Ответственные</th><th>Контрольные точки</th><th>Отчёты</th></tr></thead><tbody>"
+            for m in section.measures {
+                let cps = tracker.checkpoints(of: m).map { cp in
+                    "<li>\(esc(cp.label)) <span class=\"muted\">до \(esc(tracker.due(cp).russian))</span> \(statusBadge(tracker.status(cp, measure: m)))</li>"
+                }.joined()
+                let s = items.filter { $0.measure.id == m.id }.map(\.status)
+                html += """
+                <tr><td class="measure-no">\(esc(m.number))</td><td><a href="/measures/\(m.id!)">\(esc(m.title))</a></td>
+                <td class="hide-sm">\(esc(m.timing))</td><td class="hide-sm">\(esc(m.responsible))</td>
+                <td><ul class="cp-list">\(cps)</ul></td><td>\(progressBar(s))<div class="hint">\(s.filter { $0 == .done }.count) из \(s.count) выполнено</div></td></tr>
+                """
+            }
+            html += "</tbody></table></div>"
+        }
+        return Layout.page(req, title: "Дорожная карта", body: html)
+    }
+
+    static func emptyState(_ user: User) -> String {
+        var text = "<h1>Дорожная карта</h1><section class=\"card\"><p>Дорожная карта на учебный год ещё не загружена.</p>"
+        if user.role == .specialist || user.role == .admin {
+            text += "<p><a class=\"btn\" href=\"/roadmap/load\">Загрузить дорожную карту</a></p><p class=\"hint\">Формат файла описан в docs/roadmap-format.md; подходит и таблица дорожной карты в markdown.</p>"
+        }
+        return text + "</section>"
+    }
+
+    static func stat(_ value: Int, _ label: String, _ style: String = "") -> String {
+        "<div class=\"stat \(style)\"><div class=\"num\">\(value)</div><div class=\"lbl\">\(esc(label))</div></div>"
+    }
+
+    static func progressBar(_ statuses: [CheckpointStatus]) -> String {
+        guard !statuses.isEmpty else { return "<span class=\"muted\">—</span>" }
+        let total = Double(statuses.count)
+        var parts = ""
+        var title: [String] = []
+        for s in [CheckpointStatus.done, .inProgress, .overdue] {
+            let n = statuses.filter { $0 == s }.count
+            if n > 0 {
+                parts += "<span class=\"p-\(s.rawValue)\" style=\"width:\(String(format: "%.1f", Double(n) * 100 / total))%\"></span>"
+                title.append("\(s.russian): \(n)")
+            }
+        }
+        return "<div class=\"progress\" role=\"img\" aria-label=\"\(esc(title.joined(separator: ", ")))\" title=\"\(esc(title.joined(separator: ", ")))\">\(parts)</div>"
+    }
+
+    static func itemTable(_ items: [(Measure, Checkpoint, Party, CheckpointStatus)], tracker: Tracker, showSchools: Bool) -> String {
+        var html = "<div class=\"table-wrap\"><table><thead><tr><th>Срок</th><th>Мероприятие</th><th>Контрольная точка</th>\(showSchools ? "<th>Кто отчитывается</th>" : "")<th>Статус</th></tr></thead><tbody>"
+        for (m, cp, party, status) in items {
+            let who = showSchools ? "<td>\(partyLink(party, tracker: tracker))</td>" : ""
+            html += "<tr><td>\(esc(tracker.due(cp).russian))</td><td><a href=\"/measures/\(m.id!)\">\(esc(m.number))</a> \(esc(String(m.title.prefix(90))))\(m.title.count > 90 ? "…" : "")</td><td>\(esc(cp.label))</td>\(who)<td>\(statusBadge(status))</td></tr>"
+        }
+        return html + "</tbody></table></div>"
+    }
+
+    static func partyLink(_ party: Party, tracker: Tracker) -> String {
+        switch party {
+        case .district: return esc(tracker.partyName(party))
+        case .school(let id): return "<a href=\"/schools/\(id)\">\(esc(tracker.partyName(party)))</a>"
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// A measure's page: its texts, checkpoints and every report the user may see.
+enum MeasureController {
+    static func register(_ app: Application) {
+        app.get("measures", ":measureID", use: show)
+    }
+
+    /// The measure, checked against the user's municipality.
+    static func find(_ req: Request) async throws -> Measure {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("measureID", as: UUID.self),
+              let measure = try await Measure.find(id, on: req.db) else { throw AppError.notFound }
+        guard measure.municipalityID == user.municipalityID else { throw AppError.notFound }
+        return measure
+    }
+
+    static func show(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard user.role.readsRoadmap else { throw AppError.forbidden }
+        let measure = try await find(req)
+        guard let tracker = try await Tracker.load(municipalityID: measure.municipalityID, year: nil, on: req.db, now: req.now),
+              let m = tracker.measures.first(where: { $0.id == measure.id }) else { throw AppError.notFound }
+        let executors = ExecutorParser.executors(from: m.responsible).map(\.russian).joined(separator: "; ")
+        var html = """
+        <h1>\(esc(m.number)). \(esc(m.title))</h1>
+        \(Flash.take(req))
+        <section class="card">
+        <p><strong>Раздел:</strong> \(esc(m.sectionNumber)). \(esc(m.sectionTitle))</p>
+        <p><strong>Срок реализации:</strong> \(esc(m.timing))</p>
+        <p><strong>Ответственные исполнители:</strong> \(esc(m.responsible)) <span class="hint">(отчитываются: \(esc(executors))\(ExecutorParser.schoolsReport(m.responsible) ? ", каждая школа отдельно" : ""))</span></p>
+        <p><strong>Ожидаемые результаты:</strong> \(esc(m.expectedResult))</p>
+        </section>
+        """
+        if user.role == .specialist {
+            html += """
+            <div class="actions no-print"><a class="btn secondary" href="/measures/\(m.id!)/edit">Изменить</a>
+            <a class="btn secondary" href="/measures/\(m.id!)/delete">Удалить</a></div>
+            """
+        }
+        for cp in tracker.checkpoints(of: m) {
+            let window = cp.windowStart.flatMap(LocalDate.init(iso:)).map { "с \($0.russian) " } ?? ""
+            html += "<h2>\(esc(cp.label)) <small class=\"muted\">\(window)до \(esc(tracker.due(cp).russian))</small> \(statusBadge(tracker.status(cp, measure: m)))</h2>"
+            let visible = tracker.parties(for: m).filter { party in
+                switch party {
+                case .district: return true
+                case .school(let id): return tracker.schoolsByID[id].map(user.canSee(school:)) ?? false
+                }
+            }
+            if visible.isEmpty {
+                html += "<p class=\"muted\">Отчёты школ видны специалистам Управления образования и руководителям школ.</p>"
+                continue
+            }
+            html += "<div class=\"table-wrap\"><table><thead><tr><th>Кто отчитывается</th><th>Статус</th><th>Отчёт</th><th>Подтверждения</th><th class=\"no-print\"></th></tr></thead><tbody>"
+            for party in visible {
+                let report = tracker.report(cp, party)
+                let files = tracker.files(report).map { f in
+                    "<a href=\"/evidence/\(f.id)\">\(esc(f.fileName))</a>"
+                }.joined(separator: "<br>")
+                let canWrite: Bool = {
+                    switch party {
+                    case .district: return user.canReportDistrict(for: m)
+                    case .school(let id): return tracker.schoolsByID[id].map(user.canReport(forSchool:)) ?? false
+                    }
+                }()
+                let updated = report.map { r in "<div class=\"hint\">\(esc(r.updatedBy ?? "")) \(r.updatedAt.map { Format.dateTime($0, tracker.municipality.zone) } ?? "")</div>" } ?? ""
+                let action = canWrite ? "<a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(party.schoolID?.uuidString ?? "district")\">Отчитаться</a>" : ""
+                html += "<tr><td>\(DashboardController.partyLink(party, tracker: tracker))</td><td>\(statusBadge(tracker.status(cp, party)))</td><td>\(escLines(report?.text ?? ""))\(updated)</td><td>\(files)</td><td class=\"no-print\">\(action)</td></tr>"
+            }
+            html += "</tbody></table></div>"
+        }
+        return Layout.page(req, title: "Мероприятие \(m.number)", body: html, crumbs: [("/", "Дорожная карта")])
+    }
+}
+
+enum Format {
+    static func dateTime(_ date: Date, _ zone: TimeZone) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "ru_RU")
+        f.timeZone = zone
+        f.dateFormat = "dd.MM.yyyy HH:mm"
+        return f.string(from: date)
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) Б" }
+        if bytes < 1024 * 1024 { return String(format: "%.0f КБ", Double(bytes) / 1024) }
+        return String(format: "%.1f МБ", Double(bytes) / 1024 / 1024)
+    }
+}

@@ -1,0 +1,74 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// «Отчёт о реализации дорожной карты» as DOCX, for the district and per school.
+enum ReportController {
+    static func register(_ app: Application) {
+        app.get("reports", "roadmap.docx", use: district)
+        app.get("schools", ":schoolID", "report.docx", use: school)
+    }
+
+    static func district(req: Request) async throws -> Response {
+        try req.require([.specialist, .admin, .methodist])
+        guard let tracker = try await req.tracker() else { throw AppError.notFound }
+        let report = try await build(tracker, school: nil, on: req.db)
+        return try docx(report, name: "Отчёт о реализации дорожной карты \(tracker.roadmap.schoolYear).docx")
+    }
+
+    static func school(req: Request) async throws -> Response {
+        let user = try req.require([.specialist, .admin, .methodist, .head])
+        let school = try await SchoolController.find(req)
+        guard user.canSee(school: school) else { throw AppError.forbidden }
+        guard let tracker = try await req.tracker() else { throw AppError.notFound }
+        let report = try await build(tracker, school: school, on: req.db)
+        return try docx(report, name: "Отчёт \(school.login) по дорожной карте \(tracker.roadmap.schoolYear).docx")
+    }
+
+    /// Gathers the report: for the district every measure and every party; for a school only
+    /// the measures where schools report, with that school's reports.
+    static func build(_ tracker: Tracker, school: School?, on db: Database) async throws -> RoadmapExecutionReport {
+        var sections: [RoadmapExecutionReport.Section] = []
+        for section in tracker.sections {
+            var measures: [RoadmapExecutionReport.Measure] = []
+            for m in section.measures {
+                let parties: [Party]
+                if let school {
+                    guard ExecutorParser.schoolsReport(m.responsible), let sid = school.id else { continue }
+                    parties = [.school(sid)]
+                } else {
+                    parties = tracker.parties(for: m)
+                }
+                let cps = tracker.checkpoints(of: m).map { cp in
+                    RoadmapExecutionReport.Checkpoint(
+                        label: cp.label, due: tracker.due(cp),
+                        status: StatusRules.combine(parties.map { tracker.status(cp, $0) }),
+                        entries: parties.compactMap { p in
+                            guard let r = tracker.report(cp, p) else { return nil }
+                            return RoadmapExecutionReport.Entry(who: tracker.partyName(p), status: tracker.status(cp, p),
+                                                                text: r.text, evidence: tracker.files(r).map(\.fileName))
+                        })
+                }
+                measures.append(.init(number: m.number, title: m.title, timing: m.timing, responsible: m.responsible,
+                                      expectedResult: m.expectedResult, checkpoints: cps))
+            }
+            if !measures.isEmpty { sections.append(.init(number: section.number, title: section.title, measures: measures)) }
+        }
+        let letterhead = try await Settings.letterhead(tracker.municipality, on: db)
+        let signature = try await Settings.signature(tracker.municipality, on: db)
+        return RoadmapExecutionReport(
+            letterhead: letterhead.components(separatedBy: "\n"),
+            title: "Отчёт о реализации дорожной карты по повышению качества образования",
+            subject: school.map { $0.fullName } ?? "\(tracker.municipality.name): общеобразовательные организации и Управление образования",
+            schoolYear: tracker.roadmap.schoolYear, asOf: tracker.today, sections: sections,
+            signature: signature.components(separatedBy: "\n"))
+    }
+
+    static func docx(_ report: RoadmapExecutionReport, name: String) throws -> Response {
+        let data = try report.document().data()
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        headers.replaceOrAdd(name: .contentDisposition, value: ContentDisposition.attachment(name))
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}

@@ -1,0 +1,64 @@
+import Fluent
+import Vapor
+
+/// The district's settings: report letterhead and signature block, time zone.
+enum SettingsController {
+    static func register(_ app: Application) {
+        app.get("settings", use: page)
+        app.post("settings", use: save)
+    }
+
+    static func municipality(_ req: Request) async throws -> (User, Municipality) {
+        let user = try req.require([.specialist, .admin])
+        guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
+        return (user, m)
+    }
+
+    static func page(req: Request) async throws -> Response {
+        let (_, m) = try await municipality(req)
+        let letterhead = try await Settings.letterhead(m, on: req.db)
+        let signature = try await Settings.signature(m, on: req.db)
+        let html = """
+        <h1>Настройки района</h1>\(Flash.take(req))
+        <section class="card">
+        <form method="post" action="/settings">\(csrfField(req))
+        <label for="departmentName">Орган управления образованием</label><input type="text" id="departmentName" name="departmentName" value="\(esc(m.departmentName))" required>
+        <label for="timeZone">Часовой пояс района</label><input type="text" id="timeZone" name="timeZone" value="\(esc(m.timeZone))" required>
+        <div class="hint">Определяет, когда контрольная точка становится просроченной (например Asia/Tomsk).</div>
+        <label for="letterhead">Шапка отчётов (бланк), по строке</label><textarea id="letterhead" name="letterhead">\(esc(letterhead))</textarea>
+        <label for="signature">Блок подписи, по строке</label><textarea id="signature" name="signature">\(esc(signature))</textarea>
+        <div class="actions"><button class="btn" type="submit">Сохранить</button></div>
+        </form></section>
+        """
+        return Layout.page(req, title: "Настройки", body: html)
+    }
+
+    struct Form: Content { var departmentName: String; var timeZone: String; var letterhead: String; var signature: String }
+
+    static func save(req: Request) async throws -> Response {
+        let (user, m) = try await municipality(req)
+        let form = try req.content.decode(Form.self)
+        guard TimeZone(identifier: form.timeZone) != nil else {
+            Flash.set(req, "error", "Часовой пояс «\(form.timeZone)» неизвестен; укажите, например, Asia/Tomsk.")
+            return req.redirect(to: "/settings")
+        }
+        guard !form.departmentName.trimmingCharacters(in: .whitespaces).isEmpty else {
+            Flash.set(req, "error", "Укажите наименование органа управления образованием.")
+            return req.redirect(to: "/settings")
+        }
+        let before = ["departmentName": m.departmentName, "timeZone": m.timeZone,
+                      "letterhead": try await Settings.letterhead(m, on: req.db), "signature": try await Settings.signature(m, on: req.db)]
+        let after = ["departmentName": form.departmentName, "timeZone": form.timeZone, "letterhead": form.letterhead, "signature": form.signature]
+        try await req.db.transaction { db in
+            m.departmentName = form.departmentName
+            m.timeZone = form.timeZone
+            try await m.save(on: db)
+            try await Settings.set(Settings.letterheadKey, form.letterhead.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
+            try await Settings.set(Settings.signatureKey, form.signature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
+            try await Audit.record(on: db, actor: user.login, action: "update", entity: "settings", id: m.id?.uuidString,
+                                   summary: "Изменены настройки района", before: before, after: after, municipalityID: m.id, regionID: m.$region.id)
+        }
+        Flash.set(req, "ok", "Настройки сохранены.")
+        return req.redirect(to: "/settings")
+    }
+}

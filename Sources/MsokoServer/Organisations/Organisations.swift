@@ -1,0 +1,108 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+enum Organisations {
+    /// Finds or creates the region and municipality by name.
+    static func ensureMunicipality(region: String, name: String, department: String, timeZone: String, on db: Database) async throws -> Municipality {
+        let regionModel: Region
+        if let r = try await Region.query(on: db).filter(\.$name == region).first() {
+            regionModel = r
+        } else {
+            regionModel = Region(name: region, code: String(region.lowercased().prefix(40)))
+            try await regionModel.create(on: db)
+        }
+        let regionID = try regionModel.requireID()
+        if let m = try await Municipality.query(on: db).filter(\.$region.$id == regionID).filter(\.$name == name).first() {
+            return m
+        }
+        let m = Municipality(regionID: regionID, name: name, departmentName: department, timeZone: timeZone)
+        try await m.create(on: db)
+        return m
+    }
+
+    /// Adds or updates schools of a municipality from records; all-or-nothing in one transaction.
+    static func upsert(_ records: [SchoolRecord], municipality: Municipality, actor: String?, isDemo: Bool = false, on db: Database) async throws -> (created: Int, updated: Int) {
+        try await db.transaction { db in
+            var created = 0, updated = 0
+            let mid = try municipality.requireID()
+            for record in records {
+                if let existing = try await School.query(on: db).filter(\.$login == record.login).first() {
+                    guard existing.$municipality.id == mid else {
+                        throw AppError.conflict("Школа \(record.login) уже числится в другом муниципалитете.")
+                    }
+                    let before = SchoolDTO(existing)
+                    existing.fullName = record.fullName
+                    existing.shortName = record.shortName
+                    existing.type = record.type.rawValue
+                    existing.isActive = true
+                    try await existing.save(on: db)
+                    try await Audit.record(on: db, actor: actor, action: "update", entity: "school", id: existing.id?.uuidString,
+                                           summary: "Изменена школа \(record.login)", before: before, after: SchoolDTO(existing),
+                                           municipalityID: mid, regionID: existing.regionID, schoolID: existing.id)
+                    updated += 1
+                } else {
+                    let school = School(regionID: municipality.$region.id, municipalityID: mid, login: record.login,
+                                        fullName: record.fullName, shortName: record.shortName, type: record.type.rawValue, isDemo: isDemo)
+                    try await school.create(on: db)
+                    try await Audit.record(on: db, actor: actor, action: "create", entity: "school", id: school.id?.uuidString,
+                                           summary: "Добавлена школа \(record.login)", after: SchoolDTO(school),
+                                           municipalityID: mid, regionID: school.regionID, schoolID: school.id)
+                    created += 1
+                }
+            }
+            return (created, updated)
+        }
+    }
+}
+
+struct SchoolDTO: Content {
+    var login: String
+    var fullName: String
+    var shortName: String
+    var type: String
+    var isActive: Bool
+    init(_ s: School) {
+        login = s.login
+        fullName = s.fullName
+        shortName = s.shortName
+        type = s.type
+        isActive = s.isActive
+    }
+}
+
+/// Stored settings: the demo flag and the report template (letterhead and signature).
+enum Settings {
+    static let demoKey = "demo"
+    static let letterheadKey = "report.letterhead"
+    static let signatureKey = "report.signature"
+
+    static func get(_ key: String, municipalityID: UUID?, on db: Database) async throws -> String? {
+        let q = Setting.query(on: db).filter(\.$key == key)
+        if let municipalityID { q.filter(\.$municipalityID == municipalityID) } else { q.filter(\.$municipalityID == nil) }
+        return try await q.first()?.value
+    }
+
+    static func set(_ key: String, _ value: String, municipalityID: UUID?, on db: Database) async throws {
+        let q = Setting.query(on: db).filter(\.$key == key)
+        if let municipalityID { q.filter(\.$municipalityID == municipalityID) } else { q.filter(\.$municipalityID == nil) }
+        if let s = try await q.first() {
+            s.value = value
+            try await s.save(on: db)
+        } else {
+            try await Setting(key: key, value: value, municipalityID: municipalityID).create(on: db)
+        }
+    }
+
+    static func isDemo(on db: Database) async throws -> Bool {
+        try await get(demoKey, municipalityID: nil, on: db) == "1"
+    }
+
+    static func letterhead(_ m: Municipality, on db: Database) async throws -> String {
+        try await get(letterheadKey, municipalityID: m.id, on: db) ?? "\(m.departmentName)\n\(m.name)"
+    }
+
+    static func signature(_ m: Municipality, on db: Database) async throws -> String {
+        try await get(signatureKey, municipalityID: m.id, on: db) ?? "Начальник Управления образования ____________________ / ____________ /"
+    }
+}

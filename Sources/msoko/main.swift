@@ -1,0 +1,240 @@
+import ArgumentParser
+import Foundation
+import MsokoServer
+
+/// `msoko`: the server and the administration commands. Every subcommand takes `--data DIR`
+/// and honours DATABASE_URL.
+@main
+struct Msoko: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msoko",
+        abstract: "МСОКО — муниципальная система оценки качества образования.",
+        subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self])
+}
+
+struct DataOption: ParsableArguments {
+    @Option(name: .long, help: "Папка данных (SQLite: DIR/msoko.sqlite). По умолчанию ./msoko-data.")
+    var data: String?
+}
+
+/// Opens the runtime, runs `body`, closes; Russian errors go to stderr with exit status 1.
+func withRuntime(_ data: DataOption, arguments: [String] = ["msoko"], _ body: (MsokoRuntime) async throws -> Void) async throws {
+    let runtime: MsokoRuntime
+    do {
+        runtime = try await MsokoRuntime.open(dataDirectory: data.data, arguments: arguments)
+    } catch let e as ConfigError {
+        fail(e.description)
+    }
+    do {
+        try await body(runtime)
+    } catch let e as ConfigError {
+        await runtime.close()
+        fail(e.description)
+    }
+    await runtime.close()
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("Ошибка: " + message + "\n").utf8))
+    exit(1)
+}
+
+/// A password from standard input when it is not a terminal; nil otherwise (generate one).
+func passwordFromStdin() -> String? {
+    guard isatty(FileHandle.standardInput.fileDescriptor) == 0, let line = readLine(strippingNewline: true) else { return nil }
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    return trimmed.isEmpty ? nil : trimmed
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Запустить веб-сервер.")
+    @Option var hostname = "127.0.0.1"
+    @Option var port = 8080
+    @Flag(help: "Загрузить демонстрационный район, если база пуста.") var demo = false
+    @OptionGroup var data: DataOption
+
+    func run() async throws {
+        try await withRuntime(data, arguments: ["msoko", "serve", "--hostname", hostname, "--port", "\(port)"]) { rt in
+            if demo, try await rt.isEmpty() {
+                try await rt.loadDemo()
+                print("Загружен демонстрационный район «Зырянский район».")
+            }
+            print("База данных: \(rt.describeDatabase)")
+            if try await rt.isDemo() {
+                print("Демонстрационные учётные записи (пароль demo): specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin")
+            } else if try await rt.isEmpty() {
+                print("База пуста: откройте http://\(hostname):\(port)/setup, чтобы создать администратора.")
+            }
+            print("msoko: откройте http://\(hostname):\(port)/login")
+            try await rt.serve()
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Загрузить демонстрационный район в пустую базу.")
+    @Flag(help: "Очистить демонстрационную базу и загрузить заново.") var reset = false
+    @OptionGroup var data: DataOption
+
+    func run() async throws {
+        try await withRuntime(data) { rt in
+            if reset {
+                try await rt.resetDemo()
+            } else {
+                guard try await rt.isEmpty() else { throw ConfigError("База не пуста; чтобы загрузить демо заново, используйте msoko demo --reset.") }
+                try await rt.loadDemo()
+            }
+            print("Демонстрационный район загружен (\(rt.describeDatabase)). Пароль всех демо-учётных записей: demo.")
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Создать или обновить структуру базы данных.")
+    @OptionGroup var data: DataOption
+    func run() async throws {
+        try await withRuntime(data) { rt in print("Миграции выполнены (\(rt.describeDatabase)).") }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Учётные записи.",
+                                                    subcommands: [Add.self, Passwd.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Создать пользователя (пароль со стандартного ввода или сгенерированный).")
+        @Argument var login: String
+        @Option(help: "specialist|head|teacher|methodist|observer|commission|admin") var role: String
+        @Option(help: "Логин школы eduNNNNNN (для head и teacher).") var school: String?
+        @Option(help: "ФИО.") var name: String?
+        @Option(help: "Регион (для первого администратора пустой базы).") var region: String?
+        @Option(help: "Муниципалитет (для первого администратора пустой базы).") var municipality: String?
+        @Option(help: "Орган управления образованием.") var department: String?
+        @Option(help: "Часовой пояс района.") var timeZone = "Europe/Moscow"
+        @OptionGroup var data: DataOption
+
+        func run() async throws {
+            try await withRuntime(data) { rt in
+                if let municipality {
+                    try await rt.ensureMunicipality(region: region ?? "Регион", name: municipality,
+                                                    department: department ?? "Управление образования", timeZone: timeZone)
+                }
+                let given = passwordFromStdin()
+                let password = try await rt.addUser(login: login, role: role, school: school, name: name, password: given)
+                print("Пользователь \(login.lowercased()) создан.")
+                if given == nil { print("Пароль: \(password)") }
+            }
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Задать пароль (со стандартного ввода или сгенерированный).")
+        @Argument var login: String
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            try await withRuntime(data) { rt in
+                let given = passwordFromStdin()
+                let password = try await rt.setPassword(login: login, password: given)
+                print("Пароль пользователя \(login) изменён.")
+                if given == nil { print("Пароль: \(password)") }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Список пользователей.")
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            try await withRuntime(data) { rt in
+                print("логин\tроль\tшкола\tсостояние\tФИО")
+                for line in try await rt.listUsers() { print(line) }
+            }
+        }
+    }
+}
+
+struct SchoolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "school", abstract: "Школы района.", subcommands: [Add.self, Import.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Добавить (или изменить) школу.")
+        @Argument(help: "Логин ФИС ОКО, eduNNNNNN.") var login: String
+        @Option(help: "Полное наименование.") var name: String
+        @Option(help: "Краткое наименование.") var short: String?
+        @Option(help: "Тип: СОШ, ООШ, НОШ, гимназия, лицей, школа-интернат, иное.") var type: String?
+        @Option var municipality: String?
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            try await withRuntime(data) { rt in
+                let rows = [["Логин", "Полное наименование", "Краткое наименование", "Тип"], [login, name, short ?? "", type ?? ""]]
+                let r = try await rt.addSchools(rows: rows, file: "командная строка", municipality: municipality)
+                print(r.created > 0 ? "Школа \(login) добавлена." : "Школа \(login) обновлена.")
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Импортировать список школ из CSV (всё или ничего).")
+        @Argument var file: String
+        @Option var municipality: String?
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            guard let text = MsokoTextFile.decode(bytes) else { fail("файл \(file): не текст (ожидается CSV).") }
+            try await withRuntime(data) { rt in
+                let r = try await rt.addSchools(rows: MsokoTextFile.rows(text), file: (file as NSString).lastPathComponent, municipality: municipality)
+                print("Добавлено школ: \(r.created), обновлено: \(r.updated).")
+            }
+        }
+    }
+}
+
+struct RoadmapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "roadmap", abstract: "Дорожная карта.", subcommands: [Load.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Загрузить дорожную карту из JSON или таблицы markdown.")
+        @Argument var file: String
+        @Option(help: "Учебный год, если его нет в файле (2025-2026).") var year: String?
+        @Option var municipality: String?
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            try await withRuntime(data) { rt in
+                let doc = try await rt.loadRoadmap(data: bytes, fileName: (file as NSString).lastPathComponent, year: year, municipality: municipality)
+                print("Дорожная карта \(doc.year) загружена: разделов \(doc.sections.count), мероприятий \(doc.measures.count).")
+            }
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Личные API-токены.", subcommands: [Create.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Создать токен; он печатается последней строкой и больше не показывается.")
+        @Option var user: String
+        @Option var label = "API"
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            try await withRuntime(data) { rt in
+                let token = try await rt.createToken(login: user, label: label)
+                print("Токен для \(user) создан (хранится только его хеш):")
+                print(token)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Отозвать токен (--token) или все токены пользователя (--user).")
+        @Option var user: String?
+        @Option var token: String?
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            try await withRuntime(data) { rt in
+                let n = try await rt.revokeTokens(login: user, token: token)
+                print("Отозвано токенов: \(n).")
+            }
+        }
+    }
+}
