@@ -34,6 +34,11 @@ func withRuntime(_ data: DataOption, arguments: [String] = ["msoko"], _ body: (M
     await runtime.close()
 }
 
+/// Unbuffered output, so a log file shows the login hint at once.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("Ошибка: " + message + "\n").utf8))
     exit(1)
@@ -57,15 +62,15 @@ struct Serve: AsyncParsableCommand {
         try await withRuntime(data, arguments: ["msoko", "serve", "--hostname", hostname, "--port", "\(port)"]) { rt in
             if demo, try await rt.isEmpty() {
                 try await rt.loadDemo()
-                print("Загружен демонстрационный район «Зырянский район».")
+                say("Загружен демонстрационный район «Зырянский район».")
             }
-            print("База данных: \(rt.describeDatabase)")
+            say("База данных: \(rt.describeDatabase)")
             if try await rt.isDemo() {
-                print("Демонстрационные учётные записи (пароль demo): specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin")
+                say("Демонстрационные учётные записи (пароль demo): specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin")
             } else if try await rt.isEmpty() {
-                print("База пуста: откройте http://\(hostname):\(port)/setup, чтобы создать администратора.")
+                say("База пуста: откройте http://\(hostname):\(port)/setup, чтобы создать администратора.")
             }
-            print("msoko: откройте http://\(hostname):\(port)/login")
+            say("msoko: откройте http://\(hostname):\(port)/login")
             try await rt.serve()
         }
     }
@@ -84,7 +89,7 @@ struct Demo: AsyncParsableCommand {
                 guard try await rt.isEmpty() else { throw ConfigError("База не пуста; чтобы загрузить демо заново, используйте msoko demo --reset.") }
                 try await rt.loadDemo()
             }
-            print("Демонстрационный район загружен (\(rt.describeDatabase)). Пароль всех демо-учётных записей: demo.")
+            say("Демонстрационный район загружен (\(rt.describeDatabase)). Пароль всех демо-учётных записей: demo.")
         }
     }
 }
@@ -93,7 +98,7 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Создать или обновить структуру базы данных.")
     @OptionGroup var data: DataOption
     func run() async throws {
-        try await withRuntime(data) { rt in print("Миграции выполнены (\(rt.describeDatabase)).") }
+        try await withRuntime(data) { rt in say("Миграции выполнены (\(rt.describeDatabase)).") }
     }
 }
 
@@ -121,8 +126,8 @@ struct UserCommand: AsyncParsableCommand {
                 }
                 let given = passwordFromStdin()
                 let password = try await rt.addUser(login: login, role: role, school: school, name: name, password: given)
-                print("Пользователь \(login.lowercased()) создан.")
-                if given == nil { print("Пароль: \(password)") }
+                say("Пользователь \(login.lowercased()) создан.")
+                if given == nil { say("Пароль: \(password)") }
             }
         }
     }
@@ -135,8 +140,8 @@ struct UserCommand: AsyncParsableCommand {
             try await withRuntime(data) { rt in
                 let given = passwordFromStdin()
                 let password = try await rt.setPassword(login: login, password: given)
-                print("Пароль пользователя \(login) изменён.")
-                if given == nil { print("Пароль: \(password)") }
+                say("Пароль пользователя \(login) изменён.")
+                if given == nil { say("Пароль: \(password)") }
             }
         }
     }
@@ -146,8 +151,8 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOption
         func run() async throws {
             try await withRuntime(data) { rt in
-                print("логин\tроль\tшкола\tсостояние\tФИО")
-                for line in try await rt.listUsers() { print(line) }
+                say("логин\tроль\tшкола\tсостояние\tФИО")
+                for line in try await rt.listUsers() { say(line) }
             }
         }
     }
@@ -168,7 +173,7 @@ struct SchoolCommand: AsyncParsableCommand {
             try await withRuntime(data) { rt in
                 let rows = [["Логин", "Полное наименование", "Краткое наименование", "Тип"], [login, name, short ?? "", type ?? ""]]
                 let r = try await rt.addSchools(rows: rows, file: "командная строка", municipality: municipality)
-                print(r.created > 0 ? "Школа \(login) добавлена." : "Школа \(login) обновлена.")
+                say(r.created > 0 ? "Школа \(login) добавлена." : "Школа \(login) обновлена.")
             }
         }
     }
@@ -183,7 +188,7 @@ struct SchoolCommand: AsyncParsableCommand {
             guard let text = MsokoTextFile.decode(bytes) else { fail("файл \(file): не текст (ожидается CSV).") }
             try await withRuntime(data) { rt in
                 let r = try await rt.addSchools(rows: MsokoTextFile.rows(text), file: (file as NSString).lastPathComponent, municipality: municipality)
-                print("Добавлено школ: \(r.created), обновлено: \(r.updated).")
+                say("Добавлено школ: \(r.created), обновлено: \(r.updated).")
             }
         }
     }
@@ -202,7 +207,7 @@ struct RoadmapCommand: AsyncParsableCommand {
             guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
             try await withRuntime(data) { rt in
                 let doc = try await rt.loadRoadmap(data: bytes, fileName: (file as NSString).lastPathComponent, year: year, municipality: municipality)
-                print("Дорожная карта \(doc.year) загружена: разделов \(doc.sections.count), мероприятий \(doc.measures.count).")
+                say("Дорожная карта \(doc.year) загружена: разделов \(doc.sections.count), мероприятий \(doc.measures.count).")
             }
         }
     }
@@ -219,8 +224,8 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await withRuntime(data) { rt in
                 let token = try await rt.createToken(login: user, label: label)
-                print("Токен для \(user) создан (хранится только его хеш):")
-                print(token)
+                say("Токен для \(user) создан (хранится только его хеш):")
+                say(token)
             }
         }
     }
@@ -233,7 +238,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await withRuntime(data) { rt in
                 let n = try await rt.revokeTokens(login: user, token: token)
-                print("Отозвано токенов: \(n).")
+                say("Отозвано токенов: \(n).")
             }
         }
     }

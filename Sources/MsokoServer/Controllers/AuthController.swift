@@ -76,8 +76,12 @@ enum AuthController {
             return try await renderLogin(req, error: "Неверный логин или пароль (или учётная запись отключена).", login: login, next: form.next, status: .unauthorized)
         }
         try await Throttle.clear(login: login, on: req.db)
-        // A fresh session id on login (no session fixation).
-        req.session.destroy()
+        // A fresh session id on login (no session fixation): drop the old record, start anew.
+        if let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
+        req.session.data["flash"] = nil
         req.session.data["uid"] = try user.requireID().uuidString
         req.session.data["csrf"] = Tokens.random(bytes: 24)
         var target = form.next ?? "/"

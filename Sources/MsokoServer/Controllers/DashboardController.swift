@@ -65,9 +65,22 @@ enum DashboardController {
         html += "<h2>Просрочено</h2>"
         if overdue.isEmpty {
             html += "<p class=\"muted\">Просроченных контрольных точек нет.</p>"
+        } else if showSchools {
+            // Who is behind: one line per party, the full list folded below it.
+            var byParty: [(Party, Int)] = []
+            for item in overdue {
+                if let i = byParty.firstIndex(where: { $0.0 == item.party }) { byParty[i].1 += 1 } else { byParty.append((item.party, 1)) }
+            }
+            html += "<div class=\"table-wrap\"><table><thead><tr><th>Кто отчитывается</th><th class=\"num\">Просрочено контрольных точек</th></tr></thead><tbody>"
+            for (party, n) in byParty.sorted(by: { $0.1 > $1.1 }) {
+                html += "<tr><td>\(partyLink(party, tracker: tracker))</td><td class=\"num\">\(n)</td></tr>"
+            }
+            html += "</tbody></table></div>"
+            html += "<details class=\"no-print\"><summary>Весь список просроченного (\(overdue.count))</summary>"
+            html += itemTable(overdue.map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: true)
+            html += "</details>"
         } else {
-            html += itemTable(Array(overdue.prefix(showSchools ? 40 : 0)).map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: showSchools)
-            if overdue.count > 40 { html += "<p class=\"muted\">Показаны первые 40 из \(overdue.count); полный список — на страницах мероприятий и школ.</p>" }
+            html += "<p>Просрочено контрольных точек: \(overdue.count).</p>"
         }
 
         html += "<h2>Мероприятия</h2>"
@@ -76,7 +89,7 @@ enum DashboardController {
             html += "<div class=\"table-wrap\"><table><thead><tr><th>№</th><th>Мероприятие</th><th class=\"hide-sm\">Срок</th><th class=\"hide-sm\">Ответственные</th><th>Контрольные точки</th><th>Отчёты</th></tr></thead><tbody>"
             for m in section.measures {
                 let cps = tracker.checkpoints(of: m).map { cp in
-                    "<li>\(esc(cp.label)) <span class=\"muted\">до \(esc(tracker.due(cp).russian))</span> \(statusBadge(tracker.status(cp, measure: m)))</li>"
+                    "<li>\(statusBadge(tracker.status(cp, measure: m))) \(esc(cp.label))\(Self.dueSuffix(cp, tracker))</li>"
                 }.joined()
                 let s = items.filter { $0.measure.id == m.id }.map(\.status)
                 html += """
@@ -96,6 +109,12 @@ enum DashboardController {
             text += "<p><a class=\"btn\" href=\"/roadmap/load\">Загрузить дорожную карту</a></p><p class=\"hint\">Формат файла описан в docs/roadmap-format.md; подходит и таблица дорожной карты в markdown.</p>"
         }
         return text + "</section>"
+    }
+
+    /// « · до 31.01.2026» unless the label already names the date.
+    static func dueSuffix(_ cp: Checkpoint, _ tracker: Tracker) -> String {
+        let due = tracker.due(cp).russian
+        return cp.label.contains(due) ? "" : " <span class=\"muted\">· до \(due)</span>"
     }
 
     static func stat(_ value: Int, _ label: String, _ style: String = "") -> String {

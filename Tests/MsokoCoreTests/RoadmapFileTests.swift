@@ -1,0 +1,75 @@
+import XCTest
+@testable import MsokoCore
+
+/// The seed roadmap: from shared/ beside the project when present, else the bundled JSON.
+enum SeedRoadmap {
+    static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    static var jsonURL: URL { root.appendingPathComponent("Sources/MsokoServer/Resources/roadmap-2025-2026.json") }
+    static var markdownURL: URL { root.deletingLastPathComponent().appendingPathComponent("shared/seed/roadmap-2025-2026.md") }
+
+    static func document() throws -> RoadmapDocument {
+        try RoadmapFileReader.read(data: Data(contentsOf: jsonURL), fileName: "roadmap-2025-2026.json")
+    }
+}
+
+final class RoadmapFileTests: XCTestCase {
+    func testBundledRoadmapHasAllSectionsAndMeasures() throws {
+        let doc = try SeedRoadmap.document()
+        XCTAssertEqual(doc.year, "2025-2026")
+        XCTAssertEqual(doc.sections.map(\.number), ["1", "2", "3", "4"])
+        XCTAssertEqual(doc.measures.map(\.number), ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4", "4.1"])
+        let m15 = doc.measures.first { $0.number == "1.5" }!
+        XCTAssertEqual(m15.timing, "Август, январь, март,")
+        XCTAssertTrue(doc.measures.first { $0.number == "1.2" }!.title.contains("МБОУ «Причулымская ООШ»"))
+        XCTAssertEqual(doc.measures.first { $0.number == "2.1" }!.responsible, "Самойлова А.Л., руководители общеобразовательных организаций")
+    }
+
+    func testMarkdownSeedReadsToTheBundledJSON() throws {
+        let url = SeedRoadmap.markdownURL
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw XCTSkip("shared/seed is not beside the project")
+        }
+        let fromMarkdown = try RoadmapFileReader.read(data: Data(contentsOf: url), fileName: "roadmap-2025-2026.md")
+        let bundled = try SeedRoadmap.document()
+        XCTAssertEqual(fromMarkdown.sections, bundled.sections)
+        XCTAssertEqual(fromMarkdown.year, "2025-2026")
+    }
+
+    func testMarkdownTable() throws {
+        let md = """
+        **План на 2026-2027 учебный год**
+
+        | № | Мероприятие | Срок | Ответственные | Результат |
+        |--|--|--|--|--|
+        | 1. Объективность | | | | |
+        | 1.1. | Наблюдение | Октябрь | Специалисты Управления образования | Акты |
+        2. Информирование
+        | 2.1. | Сайт | Постоянно | Руководители образовательных организаций | Новости |
+        """
+        let doc = try RoadmapFileReader.read(data: Data(md.utf8), fileName: "plan.md")
+        XCTAssertEqual(doc.year, "2026-2027")
+        XCTAssertEqual(doc.sections.map(\.title), ["Объективность", "Информирование"])
+        XCTAssertEqual(doc.measures.map(\.number), ["1.1", "2.1"])
+        XCTAssertEqual(try TimingParser.checkpoints(for: "Октябрь", schoolYearStart: 2026)[0].due.iso, "2026-10-31")
+    }
+
+    func testBadFilesNameTheProblem() {
+        let badTiming = #"{"year":"2025-2026","title":"t","sections":[{"number":"1","title":"s","measures":[{"number":"1.1","title":"x","timing":"Иногда","responsible":"r","expectedResult":"e"}]}]}"#
+        XCTAssertThrowsError(try RoadmapFileReader.read(data: Data(badTiming.utf8), fileName: "r.json")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("r.json") && text.contains("1.1") && text.contains("Иногда"), text)
+        }
+        let duplicate = #"{"year":"2025-2026","title":"t","sections":[{"number":"1","title":"s","measures":[{"number":"1.1","title":"x","timing":"Май","responsible":"r","expectedResult":"e"},{"number":"1.1","title":"y","timing":"Май","responsible":"r","expectedResult":"e"}]}]}"#
+        XCTAssertThrowsError(try RoadmapFileReader.read(data: Data(duplicate.utf8), fileName: "r.json")) { error in
+            XCTAssertTrue("\(error)".contains("повторяется"))
+        }
+        XCTAssertThrowsError(try RoadmapFileReader.read(data: Data("{".utf8), fileName: "r.json")) { error in
+            XCTAssertTrue("\(error)".contains("JSON"))
+        }
+        XCTAssertThrowsError(try RoadmapFileReader.read(data: Data("| 1.1. | x | Май | r | e |".utf8), fileName: "r.md"))
+        let badYear = #"{"year":"2025","title":"t","sections":[]}"#
+        XCTAssertThrowsError(try RoadmapFileReader.read(data: Data(badYear.utf8), fileName: "r.json")) { error in
+            XCTAssertEqual(error as? RoadmapFileError, .badYear("2025"))
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Fluent
+import Foundation
+import MsokoCore
+import XCTest
+import XCTVapor
+@testable import MsokoServer
+
+/// Test databases: SQLite in memory by default; PostgreSQL when MSOKO_TEST_DATABASE_URL is set
+/// (the README's test script runs the suite once for each). Every test starts from a clean
+/// database: PostgreSQL is reverted and migrated again.
+enum TestDB {
+    static var postgresURL: String? {
+        let url = ProcessInfo.processInfo.environment["MSOKO_TEST_DATABASE_URL"]
+        return url?.isEmpty == false ? url : nil
+    }
+}
+
+/// 20 January 2026, noon in Tomsk: mid-year, so checkpoints are both past and future.
+let midYear = Date(timeIntervalSince1970: 1_768_888_800)
+
+func withApp(now: Date = midYear, demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    app.storage[ClockKey.self] = { now }
+    let database: AppConfig.Database = TestDB.postgresURL.map { .postgres(url: $0) } ?? .sqliteMemory
+    do {
+        try await configure(app, config: AppConfig(database: database, dataDirectory: NSTemporaryDirectory()))
+        if TestDB.postgresURL != nil {
+            try await app.autoRevert()
+        }
+        try await app.autoMigrate()
+        if demo { try await DemoDistrict.load(on: app.db, now: now) }
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
+/// A browser-like client: keeps the session cookie and the page's CSRF token.
+final class Browser {
+    let app: Application
+    var cookie: String?
+    var csrf: String?
+    var bearer: String?
+
+    init(_ app: Application) { self.app = app }
+
+    var headers: HTTPHeaders {
+        var h = HTTPHeaders()
+        if let cookie { h.add(name: .cookie, value: "msoko_session=\(cookie)") }
+        if let bearer { h.bearerAuthorization = BearerAuthorization(token: bearer) }
+        return h
+    }
+
+    @discardableResult
+    func get(_ path: String) async throws -> XCTHTTPResponse {
+        let res = try await app.testable().sendRequest(.GET, path, headers: headers)
+        remember(res)
+        return res
+    }
+
+    @discardableResult
+    func post(_ path: String, _ form: [String: String], withCSRF: Bool = true) async throws -> XCTHTTPResponse {
+        var fields = form
+        if withCSRF, let csrf { fields["_csrf"] = csrf }
+        var h = headers
+        h.contentType = .urlEncodedForm
+        let body = fields.map { key, value in
+            "\(key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        }.joined(separator: "&")
+        let res = try await app.testable().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body))
+        remember(res)
+        return res
+    }
+
+    /// A multipart form with files: (field, file name, bytes).
+    @discardableResult
+    func postMultipart(_ path: String, _ form: [String: String], files: [(String, String, [UInt8])]) async throws -> XCTHTTPResponse {
+        let boundary = "----msoko\(UUID().uuidString)"
+        var body = ByteBuffer()
+        var fields = form
+        if let csrf { fields["_csrf"] = csrf }
+        for (k, v) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n")
+        }
+        for (field, name, bytes) in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var h = headers
+        h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let res = try await app.testable().sendRequest(.POST, path, headers: h, body: body)
+        remember(res)
+        return res
+    }
+
+    func remember(_ res: XCTHTTPResponse) {
+        for value in res.headers[.setCookie] where value.hasPrefix("msoko_session=") {
+            let v = value.dropFirst("msoko_session=".count).prefix { $0 != ";" }
+            cookie = v.isEmpty ? nil : String(v)
+        }
+        let text = res.body.string
+        if let r = text.range(of: #"name="_csrf" value="[^"]+""#, options: .regularExpression) {
+            csrf = String(text[r].dropFirst(#"name="_csrf" value=""#.count).dropLast())
+        }
+    }
+
+    @discardableResult
+    func login(_ login: String, password: String = "demo") async throws -> XCTHTTPResponse {
+        try await get("/login")
+        let res = try await post("/login", ["login": login, "password": password])
+        if res.status == .seeOther { try await get("/tasks") }  // pick up the new session's CSRF token
+        return res
+    }
+}
+
+extension Application {
+    func school(_ login: String) async throws -> School {
+        try await School.query(on: db).filter(\.$login == login).first()!
+    }
+
+    func measure(_ number: String) async throws -> Measure {
+        try await Measure.query(on: db).filter(\.$number == number).first()!
+    }
+
+    func checkpoints(_ number: String) async throws -> [Checkpoint] {
+        try await Checkpoint.query(on: db).filter(\.$measure.$id == measure(number).requireID()).sort(\.$seq).all()
+    }
+}
+
+func assertStatus(_ res: XCTHTTPResponse, _ status: HTTPStatus, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(res.status, status, message, file: file, line: line)
+}
+
+func assertContains(_ res: XCTHTTPResponse, _ needle: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertTrue(res.body.string.contains(needle), "«\(needle)» not in response", file: file, line: line)
+}
+
+func assertNotContains(_ res: XCTHTTPResponse, _ needle: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertFalse(res.body.string.contains(needle), "«\(needle)» unexpectedly in response", file: file, line: line)
+}
+
+func assertLocation(_ res: XCTHTTPResponse, _ location: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(res.headers.first(name: .location), location, file: file, line: line)
+}
