@@ -146,3 +146,8 @@ func assertNotContains(_ res: XCTHTTPResponse, _ needle: String, file: StaticStr
 func assertLocation(_ res: XCTHTTPResponse, _ location: String, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(res.headers.first(name: .location), location, file: file, line: line)
 }
+
+/// XCTAssertEqual without an autoclosure, so `try await` can stand in the arguments.
+func assertEq<T: Equatable>(_ a: T, _ b: T, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a, b, message, file: file, line: line)
+}

@@ -1,0 +1,218 @@
+import Fluent
+import Foundation
+import MsokoCore
+import XCTest
+import XCTVapor
+import ZIPFoundation
+@testable import MsokoServer
+
+final class RoadmapTrackerTests: XCTestCase {
+    let pdf: [UInt8] = Array("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".utf8)
+
+    func testDemoDistrict() async throws {
+        try await withApp { app in
+            assertEq(try await School.query(on: app.db).count(), 10)
+            for login in ["edu700101", "edu700102", "edu700103", "edu700104"] {
+                let s = try await app.school(login)
+                XCTAssertTrue(s.isActive)
+            }
+            assertEq(try await app.school("edu700101").shortName, "МБОУ «Зырянская СОШ»")
+            assertEq(try await Measure.query(on: app.db).count(), 15)
+            assertEq(try await Settings.isDemo(on: app.db), true)
+            let m = try await Municipality.query(on: app.db).first()!
+            XCTAssertEqual(m.timeZone, "Asia/Tomsk")
+            XCTAssertEqual(m.name, "Зырянский район")
+            let fourA = try await SchoolClass.query(on: app.db).filter(\.$school.$id == app.school("edu700101").requireID())
+                .filter(\.$name == "4А").with(\.$teachers).first()!
+            XCTAssertEqual(fourA.teachers.map(\.login), ["teacher"])
+            assertEq(try await app.checkpoints("1.5").map(\.due), ["2025-08-31", "2026-01-31", "2026-03-31"])
+            assertEq(try await app.checkpoints("1.6").map(\.windowStart), ["2026-05-01"])
+        }
+    }
+
+    func testHeadReportsWithEvidenceAndSpecialistSeesAndDownloads() async throws {
+        try await withApp { app in
+            let zyr = try await app.school("edu700101").requireID()
+            let measure = try await app.measure("2.2")
+            let cp = try await app.checkpoints("2.2")[1]  // May 2026
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            let form = try await head.get("/checkpoints/\(cp.id!)/report?party=\(zyr)")
+            assertStatus(form, .ok)
+            let res = try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)",
+                                                   ["status": "done", "text": "Результаты доведены до родителей 4А и 5А"],
+                                                   files: [("files[]", "протокол собрания.pdf", pdf)])
+            assertStatus(res, .seeOther)
+            let report = try await CheckpointReport.query(on: app.db).filter(\.$checkpoint.$id == cp.requireID()).filter(\.$schoolID == zyr).first()!
+            XCTAssertEqual(report.status, "done")
+            XCTAssertEqual(report.updatedBy, "head-zyr")
+            let file = try await EvidenceFile.query(on: app.db).filter(\.$report.$id == report.requireID()).first()!
+            XCTAssertEqual(file.fileName, "протокол собрания.pdf")
+            XCTAssertEqual(file.size, pdf.count)
+            XCTAssertEqual(file.sha256.count, 64)
+
+            let specialist = Browser(app)
+            try await specialist.login("specialist")
+            let page = try await specialist.get("/measures/\(measure.id!)")
+            assertContains(page, "Результаты доведены до родителей 4А и 5А")
+            assertContains(page, "протокол собрания.pdf")
+            let download = try await specialist.get("/evidence/\(file.id!)")
+            assertStatus(download, .ok)
+            XCTAssertEqual(Array(download.body.readableBytesView), pdf)
+            XCTAssertTrue(download.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''") ?? false)
+
+            let other = Browser(app)
+            try await other.login("head-mih")
+            assertStatus(try await other.get("/evidence/\(file.id!)"), .forbidden)
+            let otherPage = try await other.get("/measures/\(measure.id!)")
+            assertNotContains(otherPage, "Результаты доведены до родителей 4А и 5А")
+
+            let docx = try await specialist.get("/reports/roadmap.docx")
+            assertStatus(docx, .ok)
+            let xml = try documentXML(Data(docx.body.readableBytesView))
+            XCTAssertTrue(xml.contains("Результаты доведены до родителей 4А и 5А"))
+            XCTAssertTrue(xml.contains("протокол собрания.pdf"))
+            XCTAssertTrue(xml.contains("Управление образования Администрации Зырянского района"))
+
+            let audit = try await AuditEntry.query(on: app.db).filter(\.$entity == "checkpoint_report").filter(\.$userLogin == "head-zyr").all()
+            XCTAssertEqual(audit.count, 1)
+            XCTAssertTrue(audit[0].after?.contains("Результаты доведены") ?? false)
+
+            // The school's own report lists only measures where schools report.
+            let schoolDocx = try await head.get("/schools/\(zyr)/report.docx")
+            let schoolXML = try documentXML(Data(schoolDocx.body.readableBytesView))
+            XCTAssertTrue(schoolXML.contains("Результаты доведены"))
+            XCTAssertFalse(schoolXML.contains("Участие специалистов Управления образования в процедурах"), "1.2 is the department's own measure")
+
+            // Deleting evidence asks first, then removes and audits.
+            assertContains(try await head.get("/evidence/\(file.id!)/delete"), "Удалить файл?")
+            assertStatus(try await head.post("/evidence/\(file.id!)/delete", [:]), .seeOther)
+            assertEq(try await EvidenceFile.query(on: app.db).count(), 0)
+            assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "evidence_file").count(), 1)
+        }
+    }
+
+    func testBadEvidenceIsRefusedAndNothingIsStored() async throws {
+        try await withApp { app in
+            let zyr = try await app.school("edu700101").requireID()
+            let cp = try await app.checkpoints("2.2")[1]
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            try await head.get("/checkpoints/\(cp.id!)/report?party=\(zyr)")
+            let before = try await CheckpointReport.query(on: app.db).count()
+            let res = try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)", ["status": "inProgress", "text": "x"],
+                                                   files: [("files[]", "virus.exe", [0x4D, 0x5A]), ("files[]", "scan.pdf", Array("not a pdf".utf8))])
+            assertStatus(res, .unprocessableEntity)
+            assertContains(res, "Файл «virus.exe»: тип .exe не принимается")
+            assertContains(res, "Файл «scan.pdf»: содержимое не похоже на файл .pdf")
+            let noText = try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)", ["status": "done", "text": "  "], files: [])
+            assertStatus(noText, .unprocessableEntity)
+            assertContains(noText, "опишите, что выполнено")
+            assertEq(try await CheckpointReport.query(on: app.db).count(), before)
+            assertEq(try await EvidenceFile.query(on: app.db).count(), 0)
+        }
+    }
+
+    func testOverdueFollowsTheDistrictTimeZone() async throws {
+        // 31 January 2026 23:00 in Tomsk (16:00 UTC): January checkpoints are not yet overdue.
+        let evening = Date(timeIntervalSince1970: 1_769_875_200)
+        // 1 February 2026 00:30 in Tomsk (17:30 UTC), still 31 January in Moscow.
+        let afterMidnight = Date(timeIntervalSince1970: 1_769_880_600)
+        for (now, expected) in [(evening, "notStarted"), (afterMidnight, "overdue")] {
+            try await withApp(now: now, demo: true) { app in
+                // Clear the seeded history so the status comes from the date alone.
+                try await CheckpointReport.query(on: app.db).delete()
+                let b = Browser(app)
+                try await b.login("specialist")
+                let json = try await b.get("/api/v1/roadmap")
+                let doc = try JSONDecoder().decode(APIController.RoadmapDTO.self, from: Data(json.body.readableBytesView))
+                let jan = doc.measures.first { $0.number == "1.4" }!.checkpoints[0]
+                XCTAssertEqual(jan.due, "2026-01-31")
+                XCTAssertEqual(jan.status, expected)
+                XCTAssertEqual(jan.schools?.first?.status, expected)
+            }
+        }
+    }
+
+    func testRoadmapAPIShapeAndTokens() async throws {
+        try await withApp { app in
+            let head = try await User.query(on: app.db).filter(\.$login == "head-zyr").first()!
+            let secret = "msk_test_secret_value"
+            try await UserToken(userID: head.requireID(), tokenHash: Tokens.hash(secret), label: "t").create(on: app.db)
+            let api = Browser(app)
+            api.bearer = secret
+            let res = try await api.get("/api/v1/roadmap?year=2025-2026")
+            assertStatus(res, .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(res.body.readableBytesView)) as! [String: Any]
+            let measures = json["measures"] as! [[String: Any]]
+            XCTAssertEqual(measures.count, 15)
+            let m21 = measures.first { $0["number"] as? String == "2.1" }!
+            XCTAssertEqual(m21["timing"] as? String, "Январь (региональный мониторинг), май (ВГР)")
+            XCTAssertEqual(m21["responsible"] as? String, "Самойлова А.Л., руководители общеобразовательных организаций")
+            XCTAssertEqual((m21["section"] as? [String: Any])?["number"] as? String, "2")
+            let cps = m21["checkpoints"] as! [[String: Any]]
+            XCTAssertEqual(cps.map { $0["due"] as? String }, ["2026-01-31", "2026-05-31"])
+            XCTAssertEqual(cps[0]["label"] as? String, "Январь 2026 (региональный мониторинг)")
+            // A head sees only their own school's status.
+            XCTAssertEqual((cps[0]["schools"] as? [[String: Any]])?.compactMap { $0["school"] as? String }, ["edu700101"])
+            let m12 = measures.first { $0["number"] as? String == "1.2" }!
+            XCTAssertNil((m12["checkpoints"] as! [[String: Any]])[0]["schools"], "1.2 is not reported by schools")
+            assertStatus(try await api.get("/api/v1/audit"), .forbidden)
+            assertStatus(try await api.get("/api/v1/roadmap?year=1999-2000"), .notFound)
+
+            api.bearer = "wrong"
+            assertStatus(try await api.get("/api/v1/roadmap"), .unauthorized)
+            api.bearer = secret
+            try await UserToken.query(on: app.db).set(\.$revokedAt, to: Date()).update()
+            let revoked = try await api.get("/api/v1/roadmap")
+            assertStatus(revoked, .unauthorized)
+            assertContains(revoked, "error")
+
+            let specialist = try await User.query(on: app.db).filter(\.$login == "specialist").first()!
+            try await UserToken(userID: specialist.requireID(), tokenHash: Tokens.hash("spec-token"), label: "t").create(on: app.db)
+            api.bearer = "spec-token"
+            let audit = try await api.get("/api/v1/audit")
+            assertStatus(audit, .ok)
+            assertContains(audit, "Загружен демонстрационный район")
+            let all = try JSONSerialization.jsonObject(with: Data(try await api.get("/api/v1/roadmap").body.readableBytesView)) as! [String: Any]
+            let m21s = (all["measures"] as! [[String: Any]]).first { $0["number"] as? String == "2.1" }!
+            XCTAssertEqual(((m21s["checkpoints"] as! [[String: Any]])[0]["schools"] as! [[String: Any]]).count, 10)
+        }
+    }
+
+    func testDashboardSchoolPageAndTasks() async throws {
+        try await withApp { app in
+            let specialist = Browser(app)
+            try await specialist.login("specialist")
+            let dash = try await specialist.get("/")
+            assertStatus(dash, .ok)
+            for needle in ["Дорожная карта 2025-2026", "Ход выполнения по разделам", "Ближайшие 30 дней", "Просрочено",
+                           "Обеспечение объективности проведения процедур оценки качества образования и достоверности результатов",
+                           "Информационное обеспечение открытости"] {
+                assertContains(dash, needle)
+            }
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            let zyr = try await app.school("edu700101").requireID()
+            let home = try await head.get("/")
+            assertLocation(home, "/schools/\(zyr)")
+            let page = try await head.get("/schools/\(zyr)")
+            assertContains(page, "Что школа должна по дорожной карте")
+            assertContains(page, "4А")
+            let tasks = try await head.get("/tasks")
+            assertContains(tasks, "Открытых контрольных точек")
+            assertContains(tasks, "МБОУ «Зырянская СОШ»")
+            assertNotContains(tasks, "МОУ «Михайловская СОШ»")
+            let observer = Browser(app)
+            try await observer.login("observer")
+            assertContains(try await observer.get("/tasks"), "назначения наблюдателем")
+        }
+    }
+
+    func documentXML(_ data: Data) throws -> String {
+        let archive = try Archive(data: data, accessMode: .read)
+        var out = Data()
+        _ = try archive.extract(archive["word/document.xml"]!) { out.append($0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

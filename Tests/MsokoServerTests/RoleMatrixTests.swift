@@ -1,0 +1,87 @@
+import Fluent
+import XCTest
+import XCTVapor
+@testable import MsokoServer
+
+/// Walks role × route and asserts allowed / forbidden for each (the scope is on the server).
+final class RoleMatrixTests: XCTestCase {
+    static let users = ["-", "specialist", "head-zyr", "head-mih", "teacher", "methodist", "observer", "commission", "admin"]
+
+    func testEveryRoleOnEveryPageAndAPIRoute() async throws {
+        try await withApp { app in
+            let zyr = try await app.school("edu700101").requireID()
+            let mih = try await app.school("edu700102").requireID()
+            let m14 = try await app.measure("1.4").requireID()
+            let cp22 = try await app.checkpoints("2.2")[0].requireID()
+            let cp14 = try await app.checkpoints("1.4")[0].requireID()
+            let cp32 = try await app.checkpoints("3.2")[0].requireID()
+            // Expected status per user, in the order of `users`:
+            // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
+            // L = redirect to the login page, R = another redirect.
+            let matrix: [(String, [String])] = [
+                ("/", ["L", "200", "R", "R", "200", "200", "R", "R", "200"]),
+                ("/tasks", ["L", "200", "200", "200", "200", "200", "200", "200", "200"]),
+                ("/account", ["L", "200", "200", "200", "200", "200", "200", "200", "200"]),
+                ("/schools", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),
+                ("/schools/\(zyr)", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
+                ("/schools/\(mih)", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
+                ("/schools/\(zyr)/report.docx", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/measures/\(m14)", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/checkpoints/\(cp22)/report?party=\(zyr)", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
+                ("/checkpoints/\(cp14)/report?party=district", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
+                ("/checkpoints/\(cp32)/report?party=district", ["L", "200", "403", "403", "403", "200", "403", "403", "403"]),
+                ("/audit", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/admin/users", ["L", "403", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/admin/schools", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/settings", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/reports/roadmap.docx", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),
+                ("/measures/new", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
+                ("/measures/\(m14)/edit", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
+                ("/roadmap/load", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
+                ("/api/v1/roadmap", ["401", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/api/v1/audit", ["401", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/api/v1/me", ["401", "200", "200", "200", "200", "200", "200", "200", "200"]),
+            ]
+            var failures: [String] = []
+            for (index, login) in Self.users.enumerated() {
+                let b = Browser(app)
+                if login != "-" { assertEq(try await b.login(login).status, .seeOther, login) }
+                for (path, expected) in matrix {
+                    let res = try await b.get(path)
+                    let got: String
+                    if res.status == .seeOther {
+                        got = res.headers.first(name: .location)?.hasPrefix("/login") == true ? "L" : "R"
+                    } else {
+                        got = "\(res.status.code)"
+                    }
+                    if got != expected[index] { failures.append("\(login) GET \(path): expected \(expected[index]), got \(got)") }
+                }
+            }
+            XCTAssertEqual(failures, [], failures.joined(separator: "\n"))
+        }
+    }
+
+    /// State-changing routes refuse users outside their role or school, and change nothing.
+    func testForbiddenWritesChangeNothing() async throws {
+        try await withApp { app in
+            let mih = try await app.school("edu700102").requireID()
+            let cp22 = try await app.checkpoints("2.2")[0].requireID()
+            let headZyr = Browser(app)
+            try await headZyr.login("head-zyr")
+            let before = try await CheckpointReport.query(on: app.db).count()
+            assertStatus(try await headZyr.postMultipart("/checkpoints/\(cp22)/report?party=\(mih)", ["status": "done", "text": "чужая школа"], files: []), .forbidden)
+            assertStatus(try await headZyr.post("/schools/\(mih)/classes", ["schoolYear": "2025-2026", "name": "9Б", "enrolment": "20"]), .forbidden)
+            assertStatus(try await headZyr.post("/settings", ["departmentName": "X", "timeZone": "Asia/Tomsk", "letterhead": "", "signature": ""]), .forbidden)
+            assertStatus(try await headZyr.post("/measures", ["sectionNumber": "1", "sectionTitle": "s", "number": "1.9", "title": "t", "timing": "Май", "responsible": "r", "expectedResult": "e"]), .forbidden)
+            let specialist = Browser(app)
+            try await specialist.login("specialist")
+            assertStatus(try await specialist.post("/admin/users", ["login": "x1", "name": "X", "role": "admin"]), .forbidden)
+            let observer = Browser(app)
+            try await observer.login("observer")
+            assertStatus(try await observer.postMultipart("/checkpoints/\(cp22)/report?party=\(mih)", ["status": "done", "text": "x"], files: []), .forbidden)
+            assertEq(try await CheckpointReport.query(on: app.db).count(), before)
+            assertEq(try await User.query(on: app.db).filter(\.$login == "x1").count(), 0)
+            assertEq(try await Measure.query(on: app.db).filter(\.$number == "1.9").count(), 0)
+        }
+    }
+}
