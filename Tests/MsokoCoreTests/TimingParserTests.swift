@@ -108,3 +108,10 @@ final class ExecutorAndStatusTests: XCTestCase {
         XCTAssertEqual(LocalDate(instant, in: TimeZone(identifier: "Europe/Moscow")!).iso, "2026-01-31")
     }
 }
+
+extension TimingParserTests {
+    func testHyphenatedWordIsNotARange() {
+        XCTAssertThrowsError(try plans("Когда-нибудь")) { XCTAssertEqual($0 as? TimingError, .unknownWord("Когда-нибудь")) }
+        XCTAssertThrowsError(try plans("Май-потом")) { XCTAssertEqual($0 as? TimingError, .badRange("Май-потом")) }
+    }
+}

@@ -208,11 +208,4 @@ final class RoadmapTrackerTests: XCTestCase {
             assertContains(try await observer.get("/tasks"), "назначения наблюдателем")
         }
     }
-
-    func documentXML(_ data: Data) throws -> String {
-        let archive = try Archive(data: data, accessMode: .read)
-        var out = Data()
-        _ = try archive.extract(archive["word/document.xml"]!) { out.append($0) }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import MsokoCore
 import XCTest
 import XCTVapor
+import ZIPFoundation
 @testable import MsokoServer
 
 /// Test databases: SQLite in memory by default; PostgreSQL when MSOKO_TEST_DATABASE_URL is set
@@ -150,4 +151,12 @@ func assertLocation(_ res: XCTHTTPResponse, _ location: String, file: StaticStri
 /// XCTAssertEqual without an autoclosure, so `try await` can stand in the arguments.
 func assertEq<T: Equatable>(_ a: T, _ b: T, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a, b, message, file: file, line: line)
+}
+
+/// The text of word/document.xml inside a DOCX.
+func documentXML(_ data: Data) throws -> String {
+    let archive = try Archive(data: data, accessMode: .read)
+    var out = Data()
+    _ = try archive.extract(archive["word/document.xml"]!) { out.append($0) }
+    return String(decoding: out, as: UTF8.self)
 }

@@ -70,6 +70,7 @@ public enum TimingParser {
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             if rangeParts.count == 2 {
                 guard let from = month(in: rangeParts[0]), let to = month(in: rangeParts[1]) else {
+                    if month(in: rangeParts[0]) == nil && month(in: rangeParts[1]) == nil { throw TimingError.unknownWord(body) }
                     throw TimingError.badRange(part.trimmingCharacters(in: .whitespaces))
                 }
                 let startPos = try position(of: from, after: cursor, word: rangeParts[0])

@@ -1,0 +1,176 @@
+import Fluent
+import Foundation
+import XCTest
+import XCTVapor
+@testable import MsokoServer
+
+final class AdministrationTests: XCTestCase {
+    func testAdminCreatesHeadsForEverySchoolInOneStep() async throws {
+        try await withApp { app in
+            let admin = Browser(app)
+            try await admin.login("admin")
+            try await admin.get("/admin/users")
+            assertStatus(try await admin.post("/admin/users/heads", [:]), .seeOther)
+            let page = try await admin.get("/admin/users")
+            assertContains(page, "head-edu700103")
+            assertNotContains(page, "head-edu700101 —")  // Зырянская already has head-zyr
+            assertEq(try await User.query(on: app.db).filter(\.$role == .head).count(), 10)
+            // The password shown once works.
+            let text = page.body.string
+            let r = text.range(of: #"head-edu700104 — [^—]+ — пароль [A-Za-z0-9]+"#, options: .regularExpression)!
+            let password = String(text[r].split(separator: " ").last!)
+            assertStatus(try await Browser(app).login("head-edu700104", password: password), .seeOther)
+            // Second run creates nothing.
+            try await admin.post("/admin/users/heads", [:])
+            assertContains(try await admin.get("/admin/users"), "У всех школ уже есть руководители")
+        }
+    }
+
+    func testCreateDisableEnableAndResetPassword() async throws {
+        try await withApp { app in
+            let admin = Browser(app)
+            try await admin.login("admin")
+            try await admin.get("/admin/users")
+            try await admin.post("/admin/users", ["login": "Deputy-Zyr", "name": "Зам. директора", "role": "head", "school": "edu700101"])
+            let created = try await admin.get("/admin/users")
+            assertContains(created, "Создан пользователь deputy-zyr")
+            try await admin.post("/admin/users", ["login": "t2", "name": "Учитель", "role": "teacher", "school": ""])
+            assertContains(try await admin.get("/admin/users"), "укажите школу")
+            try await admin.post("/admin/users", ["login": "специалист", "name": "X", "role": "specialist", "school": ""])
+            assertContains(try await admin.get("/admin/users"), "Логин: 2–40 символов")
+
+            let mih = try await User.query(on: app.db).filter(\.$login == "head-mih").first()!
+            assertStatus(try await admin.post("/admin/users/\(mih.id!)/disable", [:]), .seeOther)
+            assertStatus(try await Browser(app).login("head-mih"), .unauthorized)
+            try await admin.post("/admin/users/\(mih.id!)/enable", [:])
+            assertStatus(try await Browser(app).login("head-mih"), .seeOther)
+            try await admin.post("/admin/users/\(mih.id!)/password", [:])
+            let page = try await admin.get("/admin/users")
+            let text = page.body.string
+            let r = text.range(of: #"Новый пароль пользователя head-mih: [A-Za-z0-9]+"#, options: .regularExpression)!
+            let password = String(text[r].split(separator: " ").last!)
+            assertStatus(try await Browser(app).login("head-mih"), .unauthorized)
+            assertStatus(try await Browser(app).login("head-mih", password: password), .seeOther)
+            let audit = try await AuditEntry.query(on: app.db).filter(\.$entity == "user").filter(\.$userLogin == "admin").all()
+            XCTAssertEqual(Set(audit.map(\.action)), ["create", "disable", "enable", "password-reset"])
+        }
+    }
+
+    func testSchoolsAddImportAllOrNothing() async throws {
+        try await withApp { app in
+            let admin = Browser(app)
+            try await admin.login("specialist")
+            try await admin.get("/admin/schools")
+            try await admin.post("/admin/schools", ["login": "edu700111", "fullName": "МБОУ «Новая СОШ»", "shortName": "", "type": "СОШ"])
+            assertContains(try await admin.get("/admin/schools"), "Добавлено школ: 1")
+            let bad = "Логин;Полное наименование;Краткое наименование;Тип\nedu700112;Школа А;;СОШ\nedu7001;Школа Б;;СОШ\n"
+            try await admin.postMultipart("/admin/schools/import", [:], files: [("file", "schools.csv", Array(bad.utf8))])
+            let page = try await admin.get("/admin/schools")
+            assertContains(page, "Ничего не сохранено")
+            assertContains(page, "schools.csv, строка 3, столбец «Логин»")
+            assertEq(try await School.query(on: app.db).filter(\.$login == "edu700112").count(), 0)
+            // Windows-1251, semicolons: accepted whole.
+            let good = "Логин;Полное наименование;Краткое наименование;Тип\nedu700112;Лицей № 1;Лицей;лицей\nedu700101;МБОУ «Зырянская средняя школа»;МБОУ «Зырянская СОШ»;СОШ\n"
+            let cp1251 = good.unicodeScalars.map { s -> UInt8 in
+                switch s.value {
+                case 0x0410...0x044F: return UInt8(s.value - 0x0410 + 0xC0)
+                case 0x2116: return 0xB9
+                case 0xAB: return 0xAB
+                case 0xBB: return 0xBB
+                default: return UInt8(s.value)
+                }
+            }
+            try await admin.postMultipart("/admin/schools/import", [:], files: [("file", "schools.csv", cp1251)])
+            assertContains(try await admin.get("/admin/schools"), "Добавлено школ: 1, обновлено: 1")
+            assertEq(try await app.school("edu700112").type, "лицей")
+            assertEq(try await app.school("edu700101").fullName, "МБОУ «Зырянская средняя школа»")
+        }
+    }
+
+    func testClassesAreKeptPerSchoolYear() async throws {
+        try await withApp { app in
+            let zyr = try await app.school("edu700101")
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            try await head.get("/schools/\(zyr.id!)")
+            assertStatus(try await head.post("/schools/\(zyr.id!)/classes", ["schoolYear": "2025-2026", "name": "9б", "enrolment": "21", "teacherID": ""]), .seeOther)
+            let c = try await SchoolClass.query(on: app.db).filter(\.$name == "9Б").first()!
+            XCTAssertEqual(c.grade, 9)
+            XCTAssertEqual(c.enrolment, 21)
+            XCTAssertEqual(c.municipalityID, zyr.$municipality.id)
+            try await head.post("/schools/\(zyr.id!)/classes", ["schoolYear": "2025-2026", "name": "Б9", "enrolment": "21", "teacherID": ""])
+            assertContains(try await head.get("/schools/\(zyr.id!)"), "ожидается номер параллели")
+        }
+    }
+
+    func testRoadmapEditingIsValidatedAndAudited() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/measures/new")
+            let fields = ["sectionNumber": "2", "sectionTitle": "Организация работы с результатами оценочных процедур", "number": "2.5",
+                          "title": "Публичный отчёт о результатах", "timing": "Когда-нибудь", "responsible": "Специалисты Управления образования",
+                          "expectedResult": "Отчёт"]
+            let bad = try await s.post("/measures", fields)
+            assertStatus(bad, .unprocessableEntity)
+            assertContains(bad, "Поле «Срок реализации»: не удалось разобрать срок: «Когда-нибудь»")
+            var good = fields
+            good["timing"] = "Октябрь, июнь"
+            assertStatus(try await s.post("/measures", good), .seeOther)
+            let m = try await app.measure("2.5")
+            assertEq(try await app.checkpoints("2.5").map(\.due), ["2025-10-31", "2026-06-30"])
+            let m24 = try await app.measure("2.4")
+            XCTAssertEqual(m.position, m24.position + 1, "placed at the end of its section")
+            try await s.get("/measures/\(m.id!)/edit")
+            good["timing"] = "Июнь"
+            assertStatus(try await s.post("/measures/\(m.id!)", good), .seeOther)
+            assertEq(try await app.checkpoints("2.5").map(\.due), ["2026-06-30"])
+            assertContains(try await s.get("/measures/\(m.id!)/delete"), "Удалить мероприятие 2.5?")
+            assertStatus(try await s.post("/measures/\(m.id!)/delete", [:]), .seeOther)
+            assertEq(try await Measure.query(on: app.db).filter(\.$number == "2.5").count(), 0)
+            assertEq(try await Checkpoint.query(on: app.db).filter(\.$measure.$id == m.requireID()).count(), 0)
+            let actions = try await AuditEntry.query(on: app.db).filter(\.$entity == "measure").filter(\.$userLogin == "specialist").all().map(\.action)
+            XCTAssertEqual(Set(actions), ["create", "update", "delete"])
+            let deletion = try await AuditEntry.query(on: app.db).filter(\.$action == "delete").filter(\.$entity == "measure").first()!
+            XCTAssertTrue(deletion.before?.contains("Публичный отчёт о результатах") ?? false)
+            // The audit page shows it.
+            assertContains(try await s.get("/audit"), "Удалено мероприятие 2.5")
+        }
+    }
+
+    func testRoadmapLoadFromMarkdownUpload() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/roadmap/load")
+            let md = """
+            План на 2026-2027 учебный год
+            | 1. Объективность | | | | |
+            | 1.1. | Наблюдение на ВПР | Апрель, май | Специалисты Управления образования | Акты |
+            """
+            assertStatus(try await s.postMultipart("/roadmap/load", ["year": ""], files: [("file", "plan.md", Array(md.utf8))]), .seeOther)
+            assertEq(try await Roadmap.query(on: app.db).filter(\.$schoolYear == "2026-2027").count(), 1)
+            let broken = "| 1. Раздел | | | | |\n| 1.1. | X | Иногда | Специалисты | Y |"
+            try await s.postMultipart("/roadmap/load", ["year": "2027-2028"], files: [("file", "broken.md", Array(broken.utf8))])
+            let page = try await s.get("/roadmap/load")
+            assertContains(page, "Ничего не загружено. Файл broken.md, мероприятие 1.1")
+            assertEq(try await Roadmap.query(on: app.db).filter(\.$schoolYear == "2027-2028").count(), 0)
+        }
+    }
+
+    func testSettingsTemplateGoesIntoTheReport() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/settings")
+            try await s.post("/settings", ["departmentName": "Управление образования Администрации Зырянского района", "timeZone": "Asia/Tomsk",
+                                           "letterhead": "БЛАНК УПРАВЛЕНИЯ\nул. Советская, 10", "signature": "Начальник ___ / Проверочная подпись /"])
+            let docx = try await s.get("/reports/roadmap.docx")
+            let xml = try documentXML(Data(docx.body.readableBytesView))
+            XCTAssertTrue(xml.contains("БЛАНК УПРАВЛЕНИЯ"))
+            XCTAssertTrue(xml.contains("Проверочная подпись"))
+            try await s.post("/settings", ["departmentName": "X", "timeZone": "Mars/Olympus", "letterhead": "", "signature": ""])
+            assertContains(try await s.get("/settings"), "Часовой пояс «Mars/Olympus» неизвестен")
+        }
+    }
+}
