@@ -43,10 +43,12 @@ final class DocxDocumentTests: XCTestCase {
                       checkpoints: [.init(label: "Январь 2026", due: LocalDate(year: 2026, month: 1, day: 31), status: .done,
                                           entries: [.init(who: "МБОУ «Зырянская СОШ»", status: .done, text: "Справка подготовлена", evidence: ["spravka.pdf"])])]),
             ])],
-            signature: ["Начальник ____ / И.О. Фамилия /"])
+            signature: ["Начальник ____ / И.О. Фамилия /"],
+            appendix: [.init(school: "МОУ «Михайловская СОШ»", measure: "1.4", checkpoint: "Январь 2026",
+                             entry: .init(who: "МОУ «Михайловская СОШ»", status: .inProgress, text: "Справка в работе", evidence: []))])
         XCTAssertEqual(report.summary.first { $0.0 == .done }?.1, 1)
         let body = String(decoding: try entry(try report.document().data(), "word/document.xml"), as: UTF8.self)
-        for needle in ["Управление образования", "Анализ", "Январь 2026 (до 31.01.2026): выполнено", "Справка подготовлена", "spravka.pdf", "И.О. Фамилия", "01.02.2026"] {
+        for needle in ["Управление образования", "Анализ", "Январь 2026 (до 31.01.2026): выполнено", "Справка подготовлена", "spravka.pdf", "И.О. Фамилия", "01.02.2026", "Приложение. Отчёты образовательных организаций", "МОУ «Михайловская СОШ»", "Справка в работе"] {
             XCTAssertTrue(body.contains(needle), needle)
         }
     }

@@ -11,7 +11,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SHOTS = os.environ.get("MSOKO_SHOTS")  # optional folder for screenshots
 
@@ -39,10 +40,18 @@ def login(driver, base, user):
     driver.find_element(By.ID, "login").send_keys(user)
     driver.find_element(By.ID, "password").send_keys("demo")
     driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    WebDriverWait(driver, 15).until(lambda d: "/login" not in d.current_url)
 
 
 def logout(driver):
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    WebDriverWait(driver, 15).until(lambda d: "/login" in d.current_url)
+
+
+def click_and_wait(driver, element):
+    """Clicks a link or submit button and waits until the next page has replaced this one."""
+    element.click()
+    WebDriverWait(driver, 15).until(EC.staleness_of(element))
 
 
 def test_head_reports_specialist_sees_and_downloads_docx(demo_server, browser, datadir):
@@ -58,14 +67,14 @@ def test_head_reports_specialist_sees_and_downloads_docx(demo_server, browser, d
     shot(browser, "01-head-school")
     rows = browser.find_elements(By.XPATH, "//tr[td[1][normalize-space()='2.2']][.//a[normalize-space()='Отчитаться']]")
     assert rows, "measure 2.2 has a checkpoint to report"
-    rows[0].find_element(By.LINK_TEXT, "Отчитаться").click()
+    click_and_wait(browser, rows[0].find_element(By.LINK_TEXT, "Отчитаться"))
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Отчёт: 2.2.")
     Select(browser.find_element(By.ID, "status")).select_by_visible_text("выполнено")
     browser.find_element(By.ID, "text").clear()
     browser.find_element(By.ID, "text").send_keys(text)
     browser.find_element(By.ID, "files").send_keys(evidence)
     shot(browser, "02-report-form")
-    browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]"))
     assert "Отчёт сохранён, файлов загружено: 1" in browser.find_element(By.CSS_SELECTOR, ".flash").text
     assert text in browser.page_source
     logout(browser)
@@ -74,7 +83,7 @@ def test_head_reports_specialist_sees_and_downloads_docx(demo_server, browser, d
     login(browser, base, "specialist")
     assert "Дорожная карта 2025-2026" in browser.find_element(By.TAG_NAME, "h1").text
     shot(browser, "03-dashboard")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "Представление результатов оценочных процедур").click()
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Представление результатов оценочных процедур"))
     assert text in browser.page_source
     link = browser.find_element(By.LINK_TEXT, "протокол-собрания.pdf")
     shot(browser, "04-measure")
@@ -87,7 +96,7 @@ def test_head_reports_specialist_sees_and_downloads_docx(demo_server, browser, d
     _, body = fetch(link.get_attribute("href"))
     assert body.startswith(b"%PDF-1.4")
     browser.get(base + "/")
-    href = browser.find_element(By.LINK_TEXT, "Отчёт о реализации (DOCX)").get_attribute("href")
+    href = browser.find_element(By.LINK_TEXT, "С приложением отчётов школ (DOCX)").get_attribute("href")
     headers, body = fetch(href)
     assert headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     path = os.path.join(datadir, "report.docx")
@@ -98,7 +107,9 @@ def test_head_reports_specialist_sees_and_downloads_docx(demo_server, browser, d
     paragraphs = " ".join(p.text for p in document.paragraphs)
     assert "Отчёт о реализации дорожной карты" in paragraphs
     assert "Управление образования Администрации Зырянского района" in paragraphs
+    assert "Приложение. Отчёты образовательных организаций" in paragraphs
     assert text in cells and "протокол-собрания.pdf" in cells
+    assert "школы: выполнено" in cells
     for number in ["1.1", "1.6", "2.4", "3.3", "4.1"]:
         assert any(row.cells[0].text == number for t in document.tables for row in t.rows), number
 

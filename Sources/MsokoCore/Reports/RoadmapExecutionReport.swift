@@ -23,11 +23,28 @@ public struct RoadmapExecutionReport: Sendable {
         public var due: LocalDate
         public var status: CheckpointStatus
         public var entries: [Entry]
-        public init(label: String, due: LocalDate, status: CheckpointStatus, entries: [Entry]) {
+        /// «Школы: выполнено 7 из 10; просрочено — …» for a district report; nil otherwise.
+        public var schoolSummary: String?
+        public init(label: String, due: LocalDate, status: CheckpointStatus, entries: [Entry], schoolSummary: String? = nil) {
             self.label = label
             self.due = due
             self.status = status
             self.entries = entries
+            self.schoolSummary = schoolSummary
+        }
+    }
+
+    /// One school's report in the appendix of a district report.
+    public struct AppendixRow: Sendable {
+        public var school: String
+        public var measure: String
+        public var checkpoint: String
+        public var entry: Entry
+        public init(school: String, measure: String, checkpoint: String, entry: Entry) {
+            self.school = school
+            self.measure = measure
+            self.checkpoint = checkpoint
+            self.entry = entry
         }
     }
 
@@ -67,9 +84,12 @@ public struct RoadmapExecutionReport: Sendable {
     public var asOf: LocalDate
     public var sections: [Section]
     public var signature: [String]
+    /// Schools' reports in full, after the signature (a district report «с приложением»).
+    public var appendix: [AppendixRow]?
 
     public init(letterhead: [String], title: String, subject: String, schoolYear: String, asOf: LocalDate,
-                sections: [Section], signature: [String]) {
+                sections: [Section], signature: [String], appendix: [AppendixRow]? = nil) {
+        self.appendix = appendix
         self.letterhead = letterhead
         self.title = title
         self.subject = subject
@@ -116,6 +136,11 @@ public struct RoadmapExecutionReport: Sendable {
                 }.joined(separator: "\n")
                 var reports: [DocxDocument.Paragraph] = []
                 for cp in measure.checkpoints {
+                    if let summary = cp.schoolSummary {
+                        reports.append(DocxDocument.Paragraph([
+                            DocxDocument.Run("\(cp.label): ", bold: true), DocxDocument.Run(summary),
+                        ], style: .small))
+                    }
                     for entry in cp.entries where !(entry.text.isEmpty && entry.evidence.isEmpty) {
                         reports.append(DocxDocument.Paragraph([
                             DocxDocument.Run("\(cp.label), \(entry.who) — \(entry.status.russian). ", bold: true),
@@ -144,6 +169,25 @@ public struct RoadmapExecutionReport: Sendable {
         doc.paragraph("")
         for line in signature where !line.isEmpty {
             doc.paragraph(line)
+        }
+        if let appendix {
+            doc.blocks.append(.pageBreak)
+            doc.paragraph("Приложение. Отчёты образовательных организаций", style: .heading1)
+            if appendix.isEmpty { doc.paragraph("Отчёты школ не представлены.") }
+            var bySchool: [(String, [AppendixRow])] = []
+            for row in appendix {
+                if let i = bySchool.firstIndex(where: { $0.0 == row.school }) { bySchool[i].1.append(row) } else { bySchool.append((row.school, [row])) }
+            }
+            for (school, rows) in bySchool {
+                doc.paragraph(school, style: .heading2)
+                doc.add(DocxDocument.Table(
+                    widths: [6, 16, 12, 44, 22],
+                    header: ["№", "Контрольная точка", "Статус", "Отчёт", "Подтверждения"],
+                    rows: rows.map { r in
+                        [DocxDocument.Cell(r.measure), DocxDocument.Cell(r.checkpoint), DocxDocument.Cell(r.entry.status.russian),
+                         DocxDocument.Cell(r.entry.text), DocxDocument.Cell(r.entry.evidence.joined(separator: "\n"))]
+                    }))
+            }
         }
         return doc
     }

@@ -44,6 +44,7 @@ enum DashboardController {
         \(Flash.take(req))
         <div class="actions no-print">
         <a class="btn" href="/reports/roadmap.docx">Отчёт о реализации (DOCX)</a>
+        <a class="btn secondary" href="/reports/roadmap.docx?details=1">С приложением отчётов школ (DOCX)</a>
         \(user.role == .specialist ? #"<a class="btn secondary" href="/measures/new">Добавить мероприятие</a><a class="btn secondary" href="/roadmap/load">Загрузить дорожную карту</a>"# : "")
         </div>
         <div class="grid" style="margin-top:16px">

@@ -12,8 +12,9 @@ enum ReportController {
     static func district(req: Request) async throws -> Response {
         try req.require([.specialist, .admin, .methodist])
         guard let tracker = try await req.tracker() else { throw AppError.notFound }
-        let report = try await build(tracker, school: nil, on: req.db)
-        return try docx(report, name: "Отчёт о реализации дорожной карты \(tracker.roadmap.schoolYear).docx")
+        let details = req.query[String.self, at: "details"] == "1"
+        let report = try await build(tracker, school: nil, details: details, on: req.db)
+        return try docx(report, name: "Отчёт о реализации дорожной карты \(tracker.roadmap.schoolYear)\(details ? " с приложением" : "").docx")
     }
 
     static func school(req: Request) async throws -> Response {
@@ -21,14 +22,17 @@ enum ReportController {
         let school = try await SchoolController.find(req)
         guard user.canSee(school: school) else { throw AppError.forbidden }
         guard let tracker = try await req.tracker() else { throw AppError.notFound }
-        let report = try await build(tracker, school: school, on: req.db)
+        let report = try await build(tracker, school: school, details: false, on: req.db)
         return try docx(report, name: "Отчёт \(school.login) по дорожной карте \(tracker.roadmap.schoolYear).docx")
     }
 
-    /// Gathers the report: for the district every measure and every party; for a school only
-    /// the measures where schools report, with that school's reports.
-    static func build(_ tracker: Tracker, school: School?, on db: Database) async throws -> RoadmapExecutionReport {
+    /// Gathers the report. For the district: every measure, the district's own reports, and per
+    /// checkpoint a summary of the schools (how many done, who is overdue); with `details` the
+    /// schools' reports follow in an appendix. For a school: the measures where schools report,
+    /// with that school's reports.
+    static func build(_ tracker: Tracker, school: School?, details: Bool, on db: Database) async throws -> RoadmapExecutionReport {
         var sections: [RoadmapExecutionReport.Section] = []
+        var appendix: [RoadmapExecutionReport.AppendixRow] = []
         for section in tracker.sections {
             var measures: [RoadmapExecutionReport.Measure] = []
             for m in section.measures {
@@ -40,14 +44,24 @@ enum ReportController {
                     parties = tracker.parties(for: m)
                 }
                 let cps = tracker.checkpoints(of: m).map { cp in
-                    RoadmapExecutionReport.Checkpoint(
+                    let entry = { (p: Party) -> RoadmapExecutionReport.Entry? in
+                        guard let r = tracker.report(cp, p) else { return nil }
+                        return RoadmapExecutionReport.Entry(who: tracker.partyName(p), status: tracker.status(cp, p),
+                                                            text: r.text, evidence: tracker.files(r).map(\.fileName))
+                    }
+                    let schoolParties = parties.filter { $0.schoolID != nil }
+                    if school == nil && details {
+                        for p in schoolParties {
+                            if let e = entry(p), !(e.text.isEmpty && e.evidence.isEmpty) {
+                                appendix.append(.init(school: tracker.partyName(p), measure: m.number, checkpoint: cp.label, entry: e))
+                            }
+                        }
+                    }
+                    return RoadmapExecutionReport.Checkpoint(
                         label: cp.label, due: tracker.due(cp),
                         status: StatusRules.combine(parties.map { tracker.status(cp, $0) }),
-                        entries: parties.compactMap { p in
-                            guard let r = tracker.report(cp, p) else { return nil }
-                            return RoadmapExecutionReport.Entry(who: tracker.partyName(p), status: tracker.status(cp, p),
-                                                                text: r.text, evidence: tracker.files(r).map(\.fileName))
-                        })
+                        entries: (school == nil ? parties.filter { $0 == .district } : parties).compactMap(entry),
+                        schoolSummary: school == nil && !schoolParties.isEmpty ? summary(cp, schoolParties, tracker) : nil)
                 }
                 measures.append(.init(number: m.number, title: m.title, timing: m.timing, responsible: m.responsible,
                                       expectedResult: m.expectedResult, checkpoints: cps))
@@ -61,7 +75,19 @@ enum ReportController {
             title: "Отчёт о реализации дорожной карты по повышению качества образования",
             subject: school.map { $0.fullName } ?? "\(tracker.municipality.name): общеобразовательные организации и Управление образования",
             schoolYear: tracker.roadmap.schoolYear, asOf: tracker.today, sections: sections,
-            signature: signature.components(separatedBy: "\n"))
+            signature: signature.components(separatedBy: "\n"),
+            appendix: school == nil && details ? appendix.sorted { ($0.school, $0.measure) < ($1.school, $1.measure) } : nil)
+    }
+
+    /// «школы: выполнено 7 из 10; в работе — 1; просрочено — МБОУ «…», МБОУ «…»».
+    static func summary(_ cp: Checkpoint, _ parties: [Party], _ tracker: Tracker) -> String {
+        let statuses = parties.map { ($0, tracker.status(cp, $0)) }
+        var text = "школы: выполнено \(statuses.filter { $0.1 == .done }.count) из \(statuses.count)"
+        let inProgress = statuses.filter { $0.1 == .inProgress }.count
+        if inProgress > 0 { text += "; в работе — \(inProgress)" }
+        let overdue = statuses.filter { $0.1 == .overdue }.map { tracker.partyName($0.0) }
+        if !overdue.isEmpty { text += "; просрочено — " + overdue.joined(separator: ", ") }
+        return text + "."
     }
 
     static func docx(_ report: RoadmapExecutionReport, name: String) throws -> Response {
