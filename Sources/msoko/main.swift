@@ -179,15 +179,15 @@ struct SchoolCommand: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Импортировать список школ из CSV (всё или ничего).")
+        static let configuration = CommandConfiguration(abstract: "Импортировать список школ из XLSX или CSV (всё или ничего).")
         @Argument var file: String
         @Option var municipality: String?
         @OptionGroup var data: DataOption
         func run() async throws {
             guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
-            guard let text = MsokoTextFile.decode(bytes) else { fail("файл \(file): не текст (ожидается CSV).") }
+            let name = (file as NSString).lastPathComponent
             try await withRuntime(data) { rt in
-                let r = try await rt.addSchools(rows: MsokoTextFile.rows(text), file: (file as NSString).lastPathComponent, municipality: municipality)
+                let r = try await rt.addSchools(rows: MsokoTextFile.rows(data: bytes, file: name), file: name, municipality: municipality)
                 say("Добавлено школ: \(r.created), обновлено: \(r.updated).")
             }
         }

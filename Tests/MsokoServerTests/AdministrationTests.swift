@@ -83,6 +83,13 @@ final class AdministrationTests: XCTestCase {
             try await admin.postMultipart("/admin/schools/import", [:], files: [("file", "schools.csv", cp1251)])
             assertContains(try await admin.get("/admin/schools"), "Добавлено школ: 1, обновлено: 1")
             assertEq(try await app.school("edu700112").type, "лицей")
+            // XLSX from LibreOffice is read too; a broken one is named.
+            let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("MsokoCoreTests/Fixtures")
+            let xlsx = try Data(contentsOf: fixtures.appendingPathComponent("schools-libreoffice.xlsx"))
+            try await admin.postMultipart("/admin/schools/import", [:], files: [("file", "Школы.xlsx", Array(xlsx))])
+            assertContains(try await admin.get("/admin/schools"), "Добавлено школ: 2")
+            try await admin.postMultipart("/admin/schools/import", [:], files: [("file", "fake.xlsx", Array("%PDF-1.4".utf8))])
+            assertContains(try await admin.get("/admin/schools"), "Файл fake.xlsx: не является книгой Excel")
             assertEq(try await app.school("edu700101").fullName, "МБОУ «Зырянская средняя школа»")
         }
     }

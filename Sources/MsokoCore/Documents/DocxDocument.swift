@@ -148,7 +148,8 @@ public struct DocxDocument: Sendable {
             xml += "</w:tr>"
         }
         for row in t.rows {
-            xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            // Body rows may split across pages: a tall row kept whole leaves half-empty pages.
+            xml += "<w:tr>"
             for (i, cell) in row.enumerated() {
                 xml += cellXML(cell, width: widths[min(i, widths.count - 1)])
             }

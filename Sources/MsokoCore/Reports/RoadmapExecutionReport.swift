@@ -132,7 +132,7 @@ public struct RoadmapExecutionReport: Sendable {
             var rows: [[DocxDocument.Cell]] = []
             for measure in section.measures {
                 let checkpoints = measure.checkpoints.map { cp in
-                    "\(cp.label) (до \(cp.due.russian)): \(cp.status.russian)"
+                    (cp.label.contains(cp.due.russian) ? cp.label : "\(cp.label) (до \(cp.due.russian))") + ": \(cp.status.russian)"
                 }.joined(separator: "\n")
                 var reports: [DocxDocument.Paragraph] = []
                 for cp in measure.checkpoints {

@@ -200,6 +200,8 @@ public final class MsokoRuntime: @unchecked Sendable {
 
 /// Text-file helpers for the command line.
 public enum MsokoTextFile {
-    public static func decode(_ data: Data) -> String? { TextDecoding.decode(data) }
-    public static func rows(_ text: String) -> [[String]] { CSVTable(text: text).rows }
+    /// Rows of an XLSX or CSV list; a Russian error naming the file otherwise.
+    public static func rows(data: Data, file: String) throws -> [[String]] {
+        do { return try ListFile.rows(data: data, file: file) } catch let e as SpreadsheetError { throw ConfigError(e.description) }
+    }
 }

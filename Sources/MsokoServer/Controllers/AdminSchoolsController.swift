@@ -27,9 +27,9 @@ enum AdminSchoolsController {
         <div class="actions"><button class="btn" type="submit">Добавить</button></div>
         </form></section>
         <section class="card"><h2>Импорт списка школ</h2>
-        <p>CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) со строкой заголовка: <code>Логин;Полное наименование;Краткое наименование;Тип</code>. Существующие школы (по логину) обновляются. Файл принимается целиком или не принимается совсем.</p>
+        <p>XLSX (первый лист) или CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) со строкой заголовка: <code>Логин;Полное наименование;Краткое наименование;Тип</code>. Существующие школы (по логину) обновляются. Файл принимается целиком или не принимается совсем.</p>
         <form method="post" action="/admin/schools/import" enctype="multipart/form-data">\(csrfField(req))
-        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".csv,.txt" required>
+        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
         <div class="actions"><button class="btn" type="submit">Импортировать</button></div>
         </form></section>
         """
@@ -51,11 +51,13 @@ enum AdminSchoolsController {
     static func importList(req: Request) async throws -> Response {
         let user = try req.require([.admin, .specialist])
         let form = try req.content.decode(ImportForm.self)
-        guard let text = TextDecoding.decode(Data(buffer: form.file.data)), !text.isEmpty else {
-            Flash.set(req, "error", "Файл «\(form.file.filename)»: пустой или не текстовый (ожидается CSV).")
+        do {
+            let rows = try ListFile.rows(data: Data(buffer: form.file.data), file: form.file.filename)
+            return try await store(req, user: user, rows: rows, file: form.file.filename)
+        } catch let error as SpreadsheetError {
+            Flash.set(req, "error", "Ничего не сохранено. " + error.description)
             return req.redirect(to: "/admin/schools")
         }
-        return try await store(req, user: user, rows: CSVTable(text: text).rows, file: form.file.filename)
     }
 
     static func store(_ req: Request, user: User, rows: [[String]], file: String) async throws -> Response {
