@@ -56,6 +56,8 @@ final class RoadmapTrackerTests: XCTestCase {
             let page = try await specialist.get("/measures/\(measure.id!)")
             assertContains(page, "Результаты доведены до родителей 4А и 5А")
             assertContains(page, "протокол собрания.pdf")
+            assertContains(page, "История")
+            assertContains(page, "Отчёт по 2.2 «Май 2026»: edu700101 — выполнено")
             let download = try await specialist.get("/evidence/\(file.id!)")
             assertStatus(download, .ok)
             XCTAssertEqual(Array(download.body.readableBytesView), pdf)

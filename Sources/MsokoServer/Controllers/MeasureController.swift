@@ -66,12 +66,34 @@ enum MeasureController {
                     }
                 }()
                 let updated = report.map { r in "<div class=\"hint\">\(esc(r.updatedBy ?? "")) \(r.updatedAt.map { Format.dateTime($0, tracker.municipality.zone) } ?? "")</div>" } ?? ""
-                let action = canWrite ? "<a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(party.schoolID?.uuidString ?? "district")\">Отчитаться</a>" : ""
+                let action = canWrite ? "<a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(party.schoolID?.uuidString ?? "district")\">\(report == nil ? "Отчитаться" : "Изменить отчёт")</a>" : ""
                 html += "<tr><td>\(DashboardController.partyLink(party, tracker: tracker))</td><td>\(statusBadge(tracker.status(cp, party)))</td><td>\(escLines(report?.text ?? ""))\(updated)</td><td>\(files)</td><td class=\"no-print\">\(action)</td></tr>"
             }
             html += "</tbody></table></div>"
         }
+        html += try await history(req, measure: m, tracker: tracker, user: user)
         return Layout.page(req, title: "Мероприятие \(m.number)", body: html, crumbs: [("/", "Дорожная карта")])
+    }
+}
+
+extension MeasureController {
+    /// The measure's history from the audit log: edits of the measure and the reports the user may see.
+    static func history(_ req: Request, measure m: Measure, tracker: Tracker, user: User) async throws -> String {
+        var ids = [m.id!.uuidString]
+        for cp in tracker.checkpoints(of: m) {
+            for party in tracker.parties(for: m) {
+                if let sid = party.schoolID, !(tracker.schoolsByID[sid].map(user.canSee(school:)) ?? false) { continue }
+                if let r = tracker.report(cp, party), let id = r.id { ids.append(id.uuidString) }
+            }
+        }
+        let entries = try await AuditEntry.query(on: req.db).filter(\.$municipalityID == m.municipalityID)
+            .filter(\.$entityID ~~ ids).sort(\.$at, .descending).limit(50).all()
+        guard !entries.isEmpty else { return "" }
+        var html = "<h2>История</h2><div class=\"table-wrap\"><table><thead><tr><th>Когда</th><th>Кто</th><th>Что</th></tr></thead><tbody>"
+        for e in entries {
+            html += "<tr><td>\(Format.dateTime(e.at, tracker.municipality.zone))</td><td>\(esc(e.userLogin ?? "система"))</td><td>\(esc(e.summary ?? e.action))</td></tr>"
+        }
+        return html + "</tbody></table></div>"
     }
 }
 
