@@ -181,3 +181,13 @@ final class AdministrationTests: XCTestCase {
         }
     }
 }
+
+final class AuditFormatTests: XCTestCase {
+    func testChangesShowOnlyWhatChanged() {
+        let text = AuditController.changes(before: #"{"timing":"Май","title":"A"}"#, after: #"{"timing":"Июнь","title":"A"}"#)
+        XCTAssertEqual(text, "timing: Май → Июнь")
+        XCTAssertEqual(AuditController.changes(before: nil, after: #"{"login":"x","school":""}"#), "login: x\nschool: «»")
+        XCTAssertEqual(AuditController.changes(before: #"{"file":"a.pdf"}"#, after: nil), "было:\nfile: a.pdf")
+        XCTAssertEqual(AuditController.changes(before: nil, after: nil), "")
+    }
+}

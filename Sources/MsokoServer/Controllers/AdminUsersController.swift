@@ -26,10 +26,10 @@ enum AdminUsersController {
         """
         for u in users {
             let actions = [
-                postButton(req, action: "/admin/users/\(u.id!)/password", label: "Сбросить пароль"),
-                u.id == admin.id ? "" : postButton(req, action: "/admin/users/\(u.id!)/\(u.isDisabled ? "enable" : "disable")", label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary" : "danger"),
+                postButton(req, action: "/admin/users/\(u.id!)/password", label: "Сбросить пароль", style: "secondary small"),
+                u.id == admin.id ? "" : postButton(req, action: "/admin/users/\(u.id!)/\(u.isDisabled ? "enable" : "disable")", label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary small" : "danger-outline small"),
             ].joined(separator: " ")
-            html += "<tr><td><code>\(esc(u.login))</code></td><td>\(esc(u.name))</td><td>\(esc(u.role.russian))</td><td>\(esc(u.school?.shortName ?? ""))</td><td>\(u.isDisabled ? "<span class=\"badge st-overdue\">отключена</span>" : "<span class=\"badge st-done\">активна</span>")</td><td class=\"no-print\">\(actions)</td></tr>"
+            html += "<tr><td><code>\(esc(u.login))</code></td><td>\(esc(u.name))</td><td>\(esc(u.role.russian))</td><td>\(esc(u.school?.shortName ?? ""))</td><td>\(u.isDisabled ? "<span class=\"badge st-overdue\">отключена</span>" : "<span class=\"badge st-done\">активна</span>")</td><td class=\"no-print\" style=\"white-space:nowrap\">\(actions)</td></tr>"
         }
         html += """
         </tbody></table></div>

@@ -41,7 +41,7 @@ enum DashboardController {
         var html = """
         <h1>\(esc(tracker.roadmap.title.isEmpty ? "Дорожная карта" : "Дорожная карта \(tracker.roadmap.schoolYear)"))</h1>
         <p class="muted">\(esc(tracker.roadmap.title)) · \(esc(tracker.municipality.name)) · сегодня \(tracker.today.russian)</p>
-        \(Flash.take(req))
+        \(Flash.take(req))\(yearNote(tracker))
         <div class="actions no-print">
         <a class="btn" href="/reports/roadmap.docx">Отчёт о реализации (DOCX)</a>
         <a class="btn secondary" href="/reports/roadmap.docx?details=1">С приложением отчётов школ (DOCX)</a>
@@ -102,6 +102,13 @@ enum DashboardController {
             html += "</tbody></table></div>"
         }
         return Layout.page(req, title: "Дорожная карта", body: html)
+    }
+
+    /// Tells that the roadmap's school year is over, so every unfinished checkpoint shows as overdue.
+    static func yearNote(_ tracker: Tracker) -> String {
+        guard let start = try? RoadmapDocument.startYear(of: tracker.roadmap.schoolYear),
+              tracker.today > LocalDate(year: start + 1, month: 8, day: 31) else { return "" }
+        return "<div class=\"flash info\">Учебный год \(esc(tracker.roadmap.schoolYear)) завершён: все невыполненные контрольные точки показаны как просроченные. Дорожную карту нового года можно загрузить на странице «Загрузить дорожную карту».</div>"
     }
 
     static func emptyState(_ user: User) -> String {
