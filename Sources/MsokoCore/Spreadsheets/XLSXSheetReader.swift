@@ -23,9 +23,9 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible, Sendabl
 /// scanner of their own (issue 3); lists are small, so Foundation's XMLParser is enough here.
 public enum XLSXSheetReader {
     public static func rows(data: Data, file: String) throws -> [[String]] {
-        guard data.starts(with: [0x50, 0x4B]), let archive = try? Archive(data: data, accessMode: .read) else {
-            throw SpreadsheetError.notSpreadsheet(file: file)
-        }
+        guard data.starts(with: [0x50, 0x4B]) else { throw SpreadsheetError.notSpreadsheet(file: file) }
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch { throw SpreadsheetError.notSpreadsheet(file: file) }
         func part(_ path: String) throws -> Data? {
             guard let entry = archive[path] else { return nil }
             var out = Data()

@@ -15,8 +15,8 @@ enum Audit {
         entry.entity = entity
         entry.entityID = id
         entry.summary = summary
-        entry.before = try before.map(json)
-        entry.after = try after.map(json)
+        if let before { entry.before = try json(before) }
+        if let after { entry.after = try json(after) }
         entry.municipalityID = municipalityID
         entry.regionID = regionID
         entry.schoolID = schoolID
