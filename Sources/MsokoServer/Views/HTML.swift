@@ -1,20 +1,9 @@
 import Vapor
 
-/// HTML escaping for text and attribute values; every value put into a page goes through it.
+/// HTML escaping for text and attribute values (attributes are always double-quoted); every value
+/// put into a page goes through it. The same rules as XML text, shared with the DOCX writer.
 func esc(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for ch in text.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
+    XMLText.escape(text)
 }
 
 /// Multi-line user text as paragraphs-with-breaks.
