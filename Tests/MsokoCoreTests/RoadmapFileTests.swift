@@ -73,3 +73,33 @@ final class RoadmapFileTests: XCTestCase {
         }
     }
 }
+
+extension RoadmapFileTests {
+    /// The roadmap table in a Word document: sections 1-3 as rows of the first table, section 4
+    /// as a paragraph before a second table (the seed's own layout).
+    func testDocxRoadmapReadsToTheBundledJSON() throws {
+        let bundled = try SeedRoadmap.document()
+        var doc = DocxDocument(title: "Дорожная карта", orientation: .landscape)
+        doc.paragraph("«Дорожная карта» (план мероприятий) по повышению качества образования", style: .title)
+        doc.paragraph("на 2025-2026 учебный год", alignment: .center)
+        func rows(_ section: RoadmapSection) -> [[DocxDocument.Cell]] {
+            [[.init("\(section.number). \(section.title)"), .init(""), .init(""), .init(""), .init("")]] + section.measures.map { m in
+                [.init("\(m.number)."), .init(m.title), .init(m.timing), .init(m.responsible), .init(m.expectedResult)]
+            }
+        }
+        let header = ["№ п/п", "Наименование мероприятия", "Срок реализации", "Ответственные исполнители", "Ожидаемые результаты"]
+        doc.add(DocxDocument.Table(widths: [1, 4, 2, 3, 3], header: header, rows: bundled.sections.prefix(3).flatMap(rows)))
+        let last = bundled.sections[3]
+        doc.paragraph("\(last.number). \(last.title)")
+        doc.add(DocxDocument.Table(widths: [1, 4, 2, 3, 3], header: [], rows: Array(rows(last).dropFirst())))
+        let read = try RoadmapFileReader.read(data: try doc.data(), fileName: "Дорожная карта.docx")
+        XCTAssertEqual(read.year, "2025-2026")
+        XCTAssertEqual(read.sections, bundled.sections)
+    }
+
+    func testBrokenDocxIsNamed() {
+        XCTAssertThrowsError(try RoadmapFileReader.read(data: Data([0x50, 0x4B, 3, 4, 0]), fileName: "карта.docx")) { error in
+            XCTAssertTrue("\(error)".contains("карта.docx") && "\(error)".contains("DOCX"), "\(error)")
+        }
+    }
+}

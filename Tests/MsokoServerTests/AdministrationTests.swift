@@ -157,6 +157,12 @@ final class AdministrationTests: XCTestCase {
             """
             assertStatus(try await s.postMultipart("/roadmap/load", ["year": ""], files: [("file", "plan.md", Array(md.utf8))]), .seeOther)
             assertEq(try await Roadmap.query(on: app.db).filter(\.$schoolYear == "2026-2027").count(), 1)
+            // The current school year's roadmap stays the default; the other is a link away.
+            let home = try await s.get("/")
+            assertContains(home, "<h1>Дорожная карта 2025-2026</h1>")
+            assertContains(home, "<a href=\"/?year=2026-2027\">2026-2027</a>")
+            assertContains(try await s.get("/?year=2026-2027"), "<h1>Дорожная карта 2026-2027</h1>")
+            assertContains(try await s.get("/api/v1/roadmap"), "\"year\":\"2025-2026\"")
             let broken = "| 1. Раздел | | | | |\n| 1.1. | X | Иногда | Специалисты | Y |"
             try await s.postMultipart("/roadmap/load", ["year": "2027-2028"], files: [("file", "broken.md", Array(broken.utf8))])
             let page = try await s.get("/roadmap/load")

@@ -61,6 +61,25 @@ def test_real_district_setup_from_the_command_line(backend):
     assert "мероприятий 15" in loaded
     if os.path.exists(SEED_MD):
         assert "мероприятий 15" in run(["roadmap", "load", SEED_MD], data, env_extra=env).stdout
+    # A roadmap kept in Word (python-docx), section rows as merged cells.
+    import docx
+    d = docx.Document()
+    d.add_paragraph("План мероприятий на 2026-2027 учебный год")
+    t = d.add_table(rows=0, cols=5)
+    for cells in [["№", "Мероприятие", "Срок", "Ответственные", "Результат"], ["1. Объективность"],
+                  ["1.1.", "Наблюдение на ВПР", "Апрель, май", "Специалисты Управления образования", "Акты"],
+                  ["1.2.", "Совещание", "Август, январь,", "Руководители образовательных организаций", "Решения"]]:
+        row = t.add_row().cells
+        if len(cells) == 1:
+            merged = row[0].merge(row[4])
+            merged.text = cells[0]
+        else:
+            for c, text in zip(row, cells):
+                c.text = text
+    plan = os.path.join(data, "план.docx")
+    d.save(plan)
+    assert "Дорожная карта 2026-2027 загружена: разделов 1, мероприятий 2" in run(["roadmap", "load", plan], data, env_extra=env).stdout
+
     broken = os.path.join(data, "broken.json")
     with open(broken, "w") as f:
         f.write('{"year":"2025-2026","title":"t","sections":[{"number":"1","title":"s","measures":[{"number":"1.1","title":"x","timing":"Иногда","responsible":"r","expectedResult":"e"}]}]}')
@@ -74,12 +93,12 @@ def test_real_district_setup_from_the_command_line(backend):
 
     server = Server(data, env_extra=env)
     try:
-        status, body = api(server.base, "/api/v1/roadmap", token)
+        status, body = api(server.base, "/api/v1/roadmap?year=2025-2026", token)
         assert status == 200 and len(body["measures"]) == 15
         m14 = next(m for m in body["measures"] if m["number"] == "1.4")
         assert [c["due"] for c in m14["checkpoints"]] == ["2026-01-31", "2026-05-31"]
         assert {s["school"] for s in m14["checkpoints"][0]["schools"]} == {"edu700201", "edu700202"}
-        status, body = api(server.base, "/api/v1/roadmap", head_token)
+        status, body = api(server.base, "/api/v1/roadmap?year=2025-2026", head_token)
         assert status == 200
         assert {s["school"] for s in m14["checkpoints"][0]["schools"]} == {"edu700201", "edu700202"}
         head_m14 = next(m for m in body["measures"] if m["number"] == "1.4")

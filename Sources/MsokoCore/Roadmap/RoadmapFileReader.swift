@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads a roadmap from JSON (the repository's data format) or from the markdown table
-/// a district keeps its roadmap in (the layout of shared/seed/roadmap-2025-2026.md).
+/// Reads a roadmap from JSON (the repository's data format), from the markdown table a district
+/// keeps its roadmap in (the layout of shared/seed/roadmap-2025-2026.md), or from the same table
+/// in a Word document (DOCX).
 public enum RoadmapFileReader {
     public static func read(data: Data, fileName: String, year: String? = nil) throws -> RoadmapDocument {
         let document: RoadmapDocument
@@ -11,6 +12,9 @@ public enum RoadmapFileReader {
             } catch {
                 throw RoadmapFileError.unreadable(file: fileName, reason: "не удалось прочитать JSON (\(describe(error))).")
             }
+        } else if fileName.lowercased().hasSuffix(".docx") || data.starts(with: [0x50, 0x4B]) {
+            let lines = try RoadmapDocxReader.lines(data: data, fileName: fileName)
+            document = try RoadmapMarkdownReader.read(lines: lines, fileName: fileName, year: year)
         } else {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw RoadmapFileError.unreadable(file: fileName, reason: "текст не в кодировке UTF-8.")

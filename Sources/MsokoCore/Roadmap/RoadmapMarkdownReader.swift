@@ -1,18 +1,34 @@
 import Foundation
 
-/// Reads the roadmap's pipe table: section rows («| 1. Мероприятия … | | |» or a bare line
+/// A roadmap as a sequence of lines: a paragraph of text or a table row of cells. The markdown
+/// and the DOCX forms of a roadmap both become this, and one reader understands it.
+enum RoadmapLine: Equatable {
+    case text(String)
+    case row([String])
+}
+
+/// Reads the roadmap's table: section rows («| 1. Мероприятия … | | |» or a bare line
 /// «4. Информационное …»), measure rows «| 1.2. | title | timing | responsible | result |».
-/// Separator rows and the header row are skipped.
+/// Separator rows and the header row are skipped; text before the first section is the title.
 enum RoadmapMarkdownReader {
     static func read(_ text: String, fileName: String, year: String?) throws -> RoadmapDocument {
+        try read(lines: markdownLines(text), fileName: fileName, year: year)
+    }
+
+    static func markdownLines(_ text: String) -> [RoadmapLine] {
+        text.components(separatedBy: .newlines).compactMap { raw in
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { return nil }
+            return line.hasPrefix("|") ? .row(splitRow(line)) : .text(line)
+        }
+    }
+
+    static func read(lines: [RoadmapLine], fileName: String, year: String?) throws -> RoadmapDocument {
         var sections: [RoadmapSection] = []
         var title = ""
         var titleLines: [String] = []
-        for rawLine in text.components(separatedBy: .newlines) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line.hasPrefix("|") {
-                let cells = splitRow(line)
+        for item in lines {
+            if case .row(let cells) = item {
                 if cells.allSatisfy({ $0.allSatisfy { "-: ".contains($0) } }) { continue }
                 let nonEmpty = cells.filter { !$0.isEmpty }
                 guard let first = nonEmpty.first else { continue }
@@ -33,6 +49,8 @@ enum RoadmapMarkdownReader {
                 }
                 continue
             }
+            guard case .text(let raw) = item else { continue }
+            let line = raw.trimmingCharacters(in: .whitespaces)
             if let (number, rest) = numberedPrefix(line), !number.contains("."), !rest.isEmpty {
                 sections.append(RoadmapSection(number: number, title: rest, measures: []))
             } else if sections.isEmpty {

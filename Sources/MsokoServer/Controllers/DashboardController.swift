@@ -41,10 +41,10 @@ enum DashboardController {
         var html = """
         <h1>\(esc(tracker.roadmap.title.isEmpty ? "Дорожная карта" : "Дорожная карта \(tracker.roadmap.schoolYear)"))</h1>
         <p class="muted">\(esc(tracker.roadmap.title)) · \(esc(tracker.municipality.name)) · сегодня \(tracker.today.russian)</p>
-        \(Flash.take(req))\(yearNote(tracker))
+        \(Flash.take(req))\(yearNote(tracker))\(try await yearLinks(req, current: tracker.roadmap.schoolYear))
         <div class="actions no-print">
-        <a class="btn" href="/reports/roadmap.docx">Отчёт о реализации (DOCX)</a>
-        <a class="btn secondary" href="/reports/roadmap.docx?details=1">С приложением отчётов школ (DOCX)</a>
+        <a class="btn" href="/reports/roadmap.docx?year=\(esc(tracker.roadmap.schoolYear))">Отчёт о реализации (DOCX)</a>
+        <a class="btn secondary" href="/reports/roadmap.docx?year=\(esc(tracker.roadmap.schoolYear))&amp;details=1">С приложением отчётов школ (DOCX)</a>
         \(user.role == .specialist ? #"<a class="btn secondary" href="/measures/new">Добавить мероприятие</a><a class="btn secondary" href="/roadmap/load">Загрузить дорожную карту</a>"# : "")
         </div>
         <div class="grid" style="margin-top:16px">
@@ -102,6 +102,15 @@ enum DashboardController {
             html += "</tbody></table></div>"
         }
         return Layout.page(req, title: "Дорожная карта", body: html)
+    }
+
+    /// Links to the district's other roadmaps, when it has more than one.
+    static func yearLinks(_ req: Request, current: String) async throws -> String {
+        let years = try await req.roadmapYears()
+        guard years.count > 1 else { return "" }
+        return "<nav class=\"no-print\" aria-label=\"Учебный год\"><p>Учебный год: " + years.map { y in
+            y == current ? "<strong>\(esc(y))</strong>" : "<a href=\"/?year=\(esc(y))\">\(esc(y))</a>"
+        }.joined(separator: " · ") + "</p></nav>"
     }
 
     /// Tells that the roadmap's school year is over, so every unfinished checkpoint shows as overdue.

@@ -40,9 +40,19 @@ struct Tracker {
 
     static func load(municipalityID: UUID, year: String?, on db: Database, now: Date) async throws -> Tracker? {
         guard let municipality = try await Municipality.find(municipalityID, on: db) else { return nil }
-        let roadmapQuery = Roadmap.query(on: db).filter(\.$municipality.$id == municipalityID)
-        if let year { roadmapQuery.filter(\.$schoolYear == year) }
-        guard let roadmap = try await roadmapQuery.sort(\.$schoolYear, .descending).first() else { return nil }
+        let roadmap: Roadmap
+        if let year {
+            guard let found = try await Roadmap.query(on: db).filter(\.$municipality.$id == municipalityID)
+                .filter(\.$schoolYear == year).first() else { return nil }
+            roadmap = found
+        } else {
+            // The current school year's roadmap (August to August), else the latest one.
+            let today = LocalDate(now, in: municipality.zone)
+            let start = today.month >= 8 ? today.year : today.year - 1
+            let all = try await Roadmap.query(on: db).filter(\.$municipality.$id == municipalityID).sort(\.$schoolYear, .descending).all()
+            guard let chosen = all.first(where: { $0.schoolYear == "\(start)-\(start + 1)" }) ?? all.first else { return nil }
+            roadmap = chosen
+        }
         let roadmapID = try roadmap.requireID()
         let measures = try await Measure.query(on: db).filter(\.$roadmap.$id == roadmapID).sort(\.$position).all()
         let measureIDs = measures.compactMap(\.id)
@@ -149,8 +159,16 @@ extension Request {
     var now: Date { application.now }
 
     /// The tracker of the signed-in user's municipality (404 when it has no roadmap yet).
+    /// `year` defaults to the page's `?year=` and then to the current school year.
     func tracker(year: String? = nil) async throws -> Tracker? {
         guard let mid = try requireUser().municipalityID else { return nil }
-        return try await Tracker.load(municipalityID: mid, year: year, on: db, now: now)
+        let chosen = year ?? query[String.self, at: "year"].flatMap { $0.isEmpty ? nil : $0 }
+        return try await Tracker.load(municipalityID: mid, year: chosen, on: db, now: now)
+    }
+
+    /// The school years the user's district has roadmaps for, newest first.
+    func roadmapYears() async throws -> [String] {
+        guard let mid = try requireUser().municipalityID else { return [] }
+        return try await Roadmap.query(on: db).filter(\.$municipality.$id == mid).sort(\.$schoolYear, .descending).all().map(\.schoolYear)
     }
 }
