@@ -215,3 +215,27 @@ final class RoadmapTrackerTests: XCTestCase {
         }
     }
 }
+
+final class ConstraintTests: XCTestCase {
+    func testOneDistrictReportPerCheckpoint() async throws {
+        try await withApp { app in
+            let cp = try await app.checkpoints("3.3")[0]
+            func report() throws -> CheckpointReport {
+                let r = CheckpointReport()
+                r.$checkpoint.id = try cp.requireID()
+                r.regionID = cp.regionID
+                r.municipalityID = cp.municipalityID
+                r.schoolID = nil
+                r.status = "done"
+                r.text = "x"
+                return r
+            }
+            try await CheckpointReport.query(on: app.db).filter(\.$checkpoint.$id == cp.requireID()).delete()
+            try await report().create(on: app.db)
+            do {
+                try await report().create(on: app.db)
+                XCTFail("a second district report for one checkpoint must be refused")
+            } catch {}
+        }
+    }
+}

@@ -43,6 +43,7 @@ enum Migrations {
         app.migrations.add(M001CreateOrganisations())
         app.migrations.add(M002CreateAccounts())
         app.migrations.add(M003CreateRoadmap())
+        app.migrations.add(M004AddDistrictReportUniqueIndex())
         app.migrations.add(SessionRecord.migration)
     }
 }

@@ -123,6 +123,7 @@ enum CheckpointController {
         }
         let municipalityID = t.measure.municipalityID
         let accepted = acceptedFiles
+        do {
         try await req.db.transaction { db in
             let report = try await existingReport(t, on: db) ?? {
                 let r = CheckpointReport()
@@ -160,6 +161,11 @@ enum CheckpointController {
                                    summary: "Отчёт по \(t.measure.number) «\(t.checkpoint.label)»: \(t.school?.login ?? "район") — \(status.russian)",
                                    before: before, after: ReportDTO(status: status.rawValue, text: text, files: names),
                                    municipalityID: municipalityID, regionID: t.measure.regionID, schoolID: t.party.schoolID)
+        }
+        } catch let error as DatabaseError where error.isConstraintFailure {
+            // Two people saved the first report of this checkpoint at the same moment: the other one won.
+            return try await renderForm(req, t, errors: ["Отчёт одновременно сохранил другой пользователь. Проверьте его и сохраните ещё раз."],
+                                        text: text, status: status.rawValue, httpStatus: .conflict)
         }
         Flash.set(req, "ok", "Отчёт сохранён\(accepted.isEmpty ? "" : ", файлов загружено: \(accepted.count)").")
         return req.redirect(to: "/measures/\(t.measure.id!)")
