@@ -124,44 +124,44 @@ enum CheckpointController {
         let municipalityID = t.measure.municipalityID
         let accepted = acceptedFiles
         do {
-        try await req.db.transaction { db in
-            let report = try await existingReport(t, on: db) ?? {
-                let r = CheckpointReport()
-                r.$checkpoint.id = try t.checkpoint.requireID()
-                r.regionID = t.measure.regionID
-                r.municipalityID = municipalityID
-                r.schoolID = t.party.schoolID
-                r.status = CheckpointStatus.notStarted.rawValue
-                r.text = ""
-                return r
-            }()
-            let before = report.id == nil ? nil : ReportDTO(status: report.status, text: report.text, files: [])
-            report.status = status.rawValue
-            report.text = text
-            report.updatedBy = user.login
-            try await report.save(on: db)
-            var names: [String] = []
-            for file in accepted {
-                let e = EvidenceFile()
-                e.$report.id = try report.requireID()
-                e.fileName = file.name
-                e.contentType = file.type
-                e.size = file.data.count
-                e.sha256 = SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined()
-                e.data = file.data
-                e.uploadedBy = user.login
-                e.regionID = t.measure.regionID
-                e.municipalityID = municipalityID
-                e.schoolID = t.party.schoolID
-                try await e.create(on: db)
-                names.append("\(file.name) (sha256 \(e.sha256.prefix(12))…)")
+            try await req.db.transaction { db in
+                let report = try await existingReport(t, on: db) ?? {
+                    let r = CheckpointReport()
+                    r.$checkpoint.id = try t.checkpoint.requireID()
+                    r.regionID = t.measure.regionID
+                    r.municipalityID = municipalityID
+                    r.schoolID = t.party.schoolID
+                    r.status = CheckpointStatus.notStarted.rawValue
+                    r.text = ""
+                    return r
+                }()
+                let before = report.id == nil ? nil : ReportDTO(status: report.status, text: report.text, files: [])
+                report.status = status.rawValue
+                report.text = text
+                report.updatedBy = user.login
+                try await report.save(on: db)
+                var names: [String] = []
+                for file in accepted {
+                    let e = EvidenceFile()
+                    e.$report.id = try report.requireID()
+                    e.fileName = file.name
+                    e.contentType = file.type
+                    e.size = file.data.count
+                    e.sha256 = SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined()
+                    e.data = file.data
+                    e.uploadedBy = user.login
+                    e.regionID = t.measure.regionID
+                    e.municipalityID = municipalityID
+                    e.schoolID = t.party.schoolID
+                    try await e.create(on: db)
+                    names.append("\(file.name) (sha256 \(e.sha256.prefix(12))…)")
+                }
+                try await Audit.record(on: db, actor: user.login, action: before == nil ? "create" : "update", entity: "checkpoint_report",
+                                       id: report.id?.uuidString,
+                                       summary: "Отчёт по \(t.measure.number) «\(t.checkpoint.label)»: \(t.school?.login ?? "район") — \(status.russian)",
+                                       before: before, after: ReportDTO(status: status.rawValue, text: text, files: names),
+                                       municipalityID: municipalityID, regionID: t.measure.regionID, schoolID: t.party.schoolID)
             }
-            try await Audit.record(on: db, actor: user.login, action: before == nil ? "create" : "update", entity: "checkpoint_report",
-                                   id: report.id?.uuidString,
-                                   summary: "Отчёт по \(t.measure.number) «\(t.checkpoint.label)»: \(t.school?.login ?? "район") — \(status.russian)",
-                                   before: before, after: ReportDTO(status: status.rawValue, text: text, files: names),
-                                   municipalityID: municipalityID, regionID: t.measure.regionID, schoolID: t.party.schoolID)
-        }
         } catch let error as DatabaseError where error.isConstraintFailure {
             // Two people saved the first report of this checkpoint at the same moment: the other one won.
             return try await renderForm(req, t, errors: ["Отчёт одновременно сохранил другой пользователь. Проверьте его и сохраните ещё раз."],
