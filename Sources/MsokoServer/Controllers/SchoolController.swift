@@ -69,7 +69,7 @@ enum SchoolController {
                 let report = tracker.report(cp, .school(sid))
                 let nFiles = tracker.files(report).count
                 let excerpt = report.map { String($0.text.prefix(140)) + ($0.text.count > 140 ? "…" : "") } ?? ""
-                let action = user.canReport(forSchool: school) ? "<a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(sid)\">Отчитаться</a>" : ""
+                let action = user.canReport(forSchool: school) ? "<a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(sid)\">\(report == nil ? "Отчитаться" : "Изменить отчёт")</a>" : ""
                 html += "<tr><td class=\"measure-no\"><a href=\"/measures/\(m.id!)\">\(esc(m.number))</a></td><td>\(esc(String(m.title.prefix(100))))\(m.title.count > 100 ? "…" : "")</td><td>\(esc(cp.label))</td><td>\(esc(tracker.due(cp).russian))</td><td>\(statusBadge(status))</td><td>\(esc(excerpt))\(nFiles > 0 ? "<div class=\"hint\">файлов: \(nFiles)</div>" : "")</td><td class=\"no-print\">\(action)</td></tr>"
             }
             html += "</tbody></table></div>"

@@ -48,9 +48,12 @@ enum TasksController {
         let order: [CheckpointStatus: Int] = [.overdue: 0, .inProgress: 1, .notStarted: 2, .done: 3]
         rows.sort { (order[$0.3]!, $0.1.due, $0.0.position) < (order[$1.3]!, $1.1.due, $1.0.position) }
         html += "<p class=\"muted\">Открытых контрольных точек: \(rows.count), из них просрочено: \(rows.filter { $0.3 == .overdue }.count).</p>"
-        html += "<div class=\"table-wrap\"><table><thead><tr><th>Срок</th><th>Мероприятие</th><th>Контрольная точка</th><th>За кого</th><th>Статус</th><th class=\"no-print\"></th></tr></thead><tbody>"
+        // A head reports for their own school only, so the «for whom» column is shown to district roles.
+        let showParty = user.role != .head
+        html += "<div class=\"table-wrap\"><table><thead><tr><th>Срок</th><th>Мероприятие</th><th>Контрольная точка</th>\(showParty ? "<th>За кого</th>" : "")<th>Статус</th><th class=\"no-print\"></th></tr></thead><tbody>"
         for (m, cp, party, status) in rows {
-            html += "<tr><td>\(esc(tracker!.due(cp).russian))</td><td><a href=\"/measures/\(m.id!)\">\(esc(m.number))</a> \(esc(String(m.title.prefix(100))))\(m.title.count > 100 ? "…" : "")</td><td>\(esc(cp.label))</td><td>\(esc(tracker!.partyName(party)))</td><td>\(statusBadge(status))</td><td class=\"no-print\"><a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(party.schoolID?.uuidString ?? "district")\">Отчитаться</a></td></tr>"
+            let who = showParty ? "<td>\(esc(tracker!.partyName(party)))</td>" : ""
+            html += "<tr><td>\(esc(tracker!.due(cp).russian))</td><td><a href=\"/measures/\(m.id!)\">\(esc(m.number))</a> \(esc(String(m.title.prefix(100))))\(m.title.count > 100 ? "…" : "")</td><td>\(esc(cp.label))</td>\(who)<td>\(statusBadge(status))</td><td class=\"no-print\"><a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(party.schoolID?.uuidString ?? "district")\">Отчитаться</a></td></tr>"
         }
         html += "</tbody></table></div>"
         return Layout.page(req, title: "Мои задачи", body: html)
