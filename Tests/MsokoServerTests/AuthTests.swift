@@ -99,3 +99,29 @@ final class AuthTests: XCTestCase {
         }
     }
 }
+
+final class BodyLimitTests: XCTestCase {
+    func testOversizedFormsAndFilesAreRefused() async throws {
+        // A 1 MB evidence limit keeps the test quick; the default is 20 MB.
+        try await withApp(maxEvidenceBytes: 1024 * 1024) { app in
+            let anon = Browser(app)
+            try await anon.get("/login")
+            let big = String(repeating: "x", count: 2 * 1024 * 1024)
+            let res = try await anon.post("/login", ["login": "specialist", "password": big])
+            assertStatus(res, .payloadTooLarge)
+            assertContains(res, "больше допустимого")
+
+            let zyr = try await app.school("edu700101").requireID()
+            let cp = try await app.checkpoints("2.2")[1]
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            try await head.get("/checkpoints/\(cp.id!)/report?party=\(zyr)")
+            let huge = Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: 1_300_000)
+            let upload = try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)", ["status": "inProgress", "text": "x"],
+                                                      files: [("files[]", "скан.pdf", huge)])
+            assertStatus(upload, .unprocessableEntity)
+            assertContains(upload, "Файл «скан.pdf»: 1.2 МБ — больше допустимых 1.0 МБ.")
+            assertEq(try await EvidenceFile.query(on: app.db).count(), 0)
+        }
+    }
+}

@@ -19,12 +19,13 @@ enum TestDB {
 /// 20 January 2026, noon in Tomsk: mid-year, so checkpoints are both past and future.
 let midYear = Date(timeIntervalSince1970: 1_768_888_800)
 
-func withApp(now: Date = midYear, demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+func withApp(now: Date = midYear, demo: Bool = true, maxEvidenceBytes: Int = 20 * 1024 * 1024,
+             _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     app.storage[ClockKey.self] = { now }
     let database: AppConfig.Database = TestDB.postgresURL.map { .postgres(url: $0) } ?? .sqliteMemory
     do {
-        try await configure(app, config: AppConfig(database: database, dataDirectory: NSTemporaryDirectory()))
+        try await configure(app, config: AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), maxEvidenceBytes: maxEvidenceBytes))
         if TestDB.postgresURL != nil {
             try await app.autoRevert()
         }

@@ -12,8 +12,14 @@ struct CSRFMiddleware: AsyncMiddleware {
         let expected = request.session.data["csrf"]
         var sent = request.headers.first(name: "X-CSRF-Token")
         if sent == nil {
-            let limit = request.msokoConfig.maxEvidenceBytes * 5 + 1024 * 1024
-            _ = try await request.body.collect(max: limit).get()
+            // Only a signed-in user's multipart form may be large; anything else is an ordinary form.
+            let isUpload = request.currentUser != nil && request.headers.contentType?.type == "multipart"
+            let limit = isUpload ? request.msokoConfig.maxUploadBytes : AppConfig.maxFormBytes
+            let tooLarge = AppError.tooLarge("Файлы или форма больше допустимого (\(Format.size(limit))). Загрузите файлы по одному или уменьшите их.")
+            let body: ByteBuffer?
+            do { body = try await request.body.collect(max: limit).get() } catch { throw tooLarge }
+            // A body that arrived already collected skipped the limit above.
+            if let body, body.readableBytes > limit { throw tooLarge }
             sent = try? request.content.get(String.self, at: "_csrf")
         }
         guard let expected, let sent, !expected.isEmpty, constantTimeEqual(expected, sent) else {

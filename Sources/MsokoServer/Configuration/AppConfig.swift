@@ -17,6 +17,11 @@ public struct AppConfig: Sendable {
     /// Failed logins allowed in a 15-minute window before the login is locked.
     public var maxLoginFailures: Int
 
+    /// Largest form with files (several evidence files at once).
+    public var maxUploadBytes: Int { maxEvidenceBytes * 5 + 1024 * 1024 }
+    /// Largest ordinary form.
+    public static let maxFormBytes = 1024 * 1024
+
     public init(database: Database, dataDirectory: String, secureCookies: Bool = false,
                 maxEvidenceBytes: Int = 20 * 1024 * 1024, maxLoginFailures: Int = 5) {
         self.database = database

@@ -26,7 +26,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(60 * 60 * 12), maxAge: nil,
                           domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
-    app.routes.defaultMaxBodySize = ByteCount(value: config.maxEvidenceBytes * 5 + 1024 * 1024)
+    app.routes.defaultMaxBodySize = ByteCount(value: AppConfig.maxFormBytes)
 
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))

@@ -7,7 +7,7 @@ import Vapor
 enum CheckpointController {
     static func register(_ app: Application) {
         app.get("checkpoints", ":checkpointID", "report", use: form)
-        app.on(.POST, "checkpoints", ":checkpointID", "report", body: .collect(maxSize: "120mb"), use: save)
+        app.on(.POST, "checkpoints", ":checkpointID", "report", body: .collect(maxSize: ByteCount(value: app.msokoConfig.maxUploadBytes)), use: save)
         app.get("evidence", ":fileID", use: download)
         app.get("evidence", ":fileID", "delete", use: confirmDelete)
         app.post("evidence", ":fileID", "delete", use: delete)
