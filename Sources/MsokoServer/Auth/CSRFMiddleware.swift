@@ -15,7 +15,9 @@ struct CSRFMiddleware: AsyncMiddleware {
             // Only a signed-in user's multipart form may be large; anything else is an ordinary form.
             let isUpload = request.currentUser != nil && request.headers.contentType?.type == "multipart"
             let limit = isUpload ? request.msokoConfig.maxUploadBytes : AppConfig.maxFormBytes
-            let tooLarge = AppError.tooLarge("Файлы или форма больше допустимого (\(Format.size(limit))). Загрузите файлы по одному или уменьшите их.")
+            let tooLarge = AppError.tooLarge(isUpload
+                ? "Файлы больше допустимого за один раз (\(Format.size(limit))). Загрузите их по одному или уменьшите."
+                : "Форма больше допустимого (\(Format.size(limit))).")
             let body: ByteBuffer?
             do { body = try await request.body.collect(max: limit).get() } catch { throw tooLarge }
             // A body that arrived already collected skipped the limit above.
