@@ -88,6 +88,7 @@ final class RoadmapTrackerTests: XCTestCase {
             let schoolDocx = try await head.get("/schools/\(zyr)/report.docx")
             let schoolXML = try documentXML(Data(schoolDocx.body.readableBytesView))
             XCTAssertTrue(schoolXML.contains("Результаты доведены"))
+            XCTAssertTrue(schoolXML.contains("Руководитель МБОУ «Зырянская СОШ» ____"))
             XCTAssertFalse(schoolXML.contains("Участие специалистов Управления образования в процедурах"), "1.2 is the department's own measure")
 
             // Deleting evidence asks first, then removes and audits.
