@@ -70,9 +70,15 @@ enum ReportController {
         }
         // A school's report goes out on the school's name and is signed by its head; the district's
         // on the department's letterhead from the settings.
-        let letterhead = try await school.map { $0.fullName } ?? Settings.letterhead(tracker.municipality, on: db)
-        let signature = try await school.map { "Руководитель \($0.shortName) ____________________ / ____________ /" }
-            ?? Settings.signature(tracker.municipality, on: db)
+        let letterhead: String
+        let signature: String
+        if let school {
+            letterhead = school.fullName
+            signature = "Руководитель \(school.shortName) ____________________ / ____________ /"
+        } else {
+            letterhead = try await Settings.letterhead(tracker.municipality, on: db)
+            signature = try await Settings.signature(tracker.municipality, on: db)
+        }
         return RoadmapExecutionReport(
             letterhead: letterhead.components(separatedBy: "\n"),
             title: "Отчёт о реализации дорожной карты по повышению качества образования",
