@@ -51,8 +51,16 @@ final class AdministrationTests: XCTestCase {
             let password = String(text[r].split(separator: " ").last!)
             assertStatus(try await Browser(app).login("head-mih"), .unauthorized)
             assertStatus(try await Browser(app).login("head-mih", password: password), .seeOther)
+            // Editing: a head becomes a teacher of another school; a teacher without a school is refused.
+            try await admin.get("/admin/users/\(mih.id!)")
+            assertStatus(try await admin.post("/admin/users/\(mih.id!)", ["name": "Петров С.А.", "role": "teacher", "school": "edu700103", "subject": ""]), .seeOther)
+            let edited = try await User.find(mih.id, on: app.db)!
+            XCTAssertEqual(edited.role, .teacher)
+            assertEq(edited.$school.id, try await app.school("edu700103").id)
+            try await admin.post("/admin/users/\(mih.id!)", ["name": "Петров С.А.", "role": "teacher", "school": "", "subject": ""])
+            assertContains(try await admin.get("/admin/users/\(mih.id!)"), "укажите школу")
             let audit = try await AuditEntry.query(on: app.db).filter(\.$entity == "user").filter(\.$userLogin == "admin").all()
-            XCTAssertEqual(Set(audit.map(\.action)), ["create", "disable", "enable", "password-reset"])
+            XCTAssertEqual(Set(audit.map(\.action)), ["create", "disable", "enable", "password-reset", "update"])
         }
     }
 

@@ -15,6 +15,7 @@ final class RoleMatrixTests: XCTestCase {
             let cp22 = try await app.checkpoints("2.2")[0].requireID()
             let cp14 = try await app.checkpoints("1.4")[0].requireID()
             let cp32 = try await app.checkpoints("3.2")[0].requireID()
+            let teacherID = try await User.query(on: app.db).filter(\.$login == "teacher").first()!.requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.
@@ -32,6 +33,7 @@ final class RoleMatrixTests: XCTestCase {
                 ("/checkpoints/\(cp32)/report?party=district", ["L", "200", "403", "403", "403", "200", "403", "403", "403"]),
                 ("/audit", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
                 ("/admin/users", ["L", "403", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/admin/users/\(teacherID)", ["L", "403", "403", "403", "403", "403", "403", "403", "200"]),
                 ("/admin/schools", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
                 ("/settings", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
                 ("/reports/roadmap.docx", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),

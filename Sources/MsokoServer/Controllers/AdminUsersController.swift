@@ -12,6 +12,8 @@ enum AdminUsersController {
         app.post("admin", "users", ":userID", "password", use: resetPassword)
         app.post("admin", "users", ":userID", "disable", use: disable)
         app.post("admin", "users", ":userID", "enable", use: enable)
+        app.get("admin", "users", ":userID", use: editForm)
+        app.post("admin", "users", ":userID", use: update)
     }
 
     static func list(req: Request) async throws -> Response {
@@ -29,7 +31,7 @@ enum AdminUsersController {
                 postButton(req, action: "/admin/users/\(u.id!)/password", label: "Сбросить пароль", style: "secondary small"),
                 u.id == admin.id ? "" : postButton(req, action: "/admin/users/\(u.id!)/\(u.isDisabled ? "enable" : "disable")", label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary small" : "danger-outline small"),
             ].joined(separator: " ")
-            html += "<tr><td><code>\(esc(u.login))</code></td><td>\(esc(u.name))</td><td>\(esc(u.role.russian))</td><td>\(esc(u.school?.shortName ?? ""))</td><td>\(u.isDisabled ? "<span class=\"badge st-overdue\">отключена</span>" : "<span class=\"badge st-done\">активна</span>")</td><td class=\"no-print\" style=\"white-space:nowrap\">\(actions)</td></tr>"
+            html += "<tr><td><a href=\"/admin/users/\(u.id!)\"><code>\(esc(u.login))</code></a></td><td>\(esc(u.name))</td><td>\(esc(u.role.russian))</td><td>\(esc(u.school?.shortName ?? ""))</td><td>\(u.isDisabled ? "<span class=\"badge st-overdue\">отключена</span>" : "<span class=\"badge st-done\">активна</span>")</td><td class=\"no-print\" style=\"white-space:nowrap\">\(actions)</td></tr>"
         }
         html += """
         </tbody></table></div>
@@ -91,6 +93,64 @@ enum AdminUsersController {
         guard let id = req.parameters.get("userID", as: UUID.self), let user = try await User.find(id, on: req.db),
               user.municipalityID == admin.municipalityID else { throw AppError.notFound }
         return (admin, user)
+    }
+
+    static func editForm(req: Request) async throws -> Response {
+        let (admin, user) = try await target(req)
+        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).sort(\.$login).all()
+        let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == user.role ? " selected" : "")>\(esc($0.russian))</option>" }.joined()
+        let schoolOptions = schools.map { "<option value=\"\($0.login)\"\($0.id == user.$school.id ? " selected" : "")>\(esc($0.login)) — \(esc($0.shortName))</option>" }.joined()
+        let html = """
+        <h1>Пользователь \(esc(user.login))</h1>\(Flash.take(req))
+        <section class="card"><form method="post" action="/admin/users/\(user.id!)">\(csrfField(req))
+        <label for="name">ФИО</label><input type="text" id="name" name="name" value="\(esc(user.name))" required>
+        <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
+        <label for="school">Школа (для руководителя и учителя)</label><select id="school" name="school"><option value="">—</option>\(schoolOptions)</select>
+        <label for="subject">Предмет (для руководителя РМО)</label><input type="text" id="subject" name="subject" value="\(esc(user.subject ?? ""))">
+        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="/admin/users">Отмена</a></div>
+        </form></section>
+        """
+        return Layout.page(req, title: "Пользователь \(user.login)", body: html, crumbs: [("/admin/users", "Пользователи")])
+    }
+
+    struct EditForm: Content { var name: String; var role: String; var school: String?; var subject: String? }
+
+    static func update(req: Request) async throws -> Response {
+        let (admin, user) = try await target(req)
+        let form = try req.content.decode(EditForm.self)
+        let back = "/admin/users/\(user.id!)"
+        guard let role = Role(rawValue: form.role) else { throw AppError.badInput("Поле «Роль»: недопустимое значение.") }
+        let name = form.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { Flash.set(req, "error", "Поле «ФИО» не заполнено."); return req.redirect(to: back) }
+        var school: School?
+        if role.needsSchool {
+            guard let login = form.school, !login.isEmpty,
+                  let s = try await School.query(on: req.db).filter(\.$login == login).filter(\.$municipality.$id == admin.requireMunicipalityID()).first() else {
+                Flash.set(req, "error", "Для роли «\(role.russian)» укажите школу.")
+                return req.redirect(to: back)
+            }
+            school = s
+        }
+        if user.id == admin.id && role != .admin {
+            Flash.set(req, "error", "Нельзя снять роль администратора с собственной учётной записи.")
+            return req.redirect(to: back)
+        }
+        let before = ["name": user.name, "role": user.role.rawValue, "school": user.$school.id?.uuidString ?? "", "subject": user.subject ?? ""]
+        user.name = name
+        user.role = role
+        user.$school.id = school?.id
+        let schoolID = school?.id
+        let subject = (form.subject ?? "").trimmingCharacters(in: .whitespaces)
+        user.subject = subject.isEmpty ? nil : subject
+        try await req.db.transaction { db in
+            try await user.save(on: db)
+            try await Audit.record(on: db, actor: admin.login, action: "update", entity: "user", id: user.id?.uuidString,
+                                   summary: "Изменён пользователь \(user.login)", before: before,
+                                   after: ["name": name, "role": role.rawValue, "school": schoolID?.uuidString ?? "", "subject": user.subject ?? ""],
+                                   municipalityID: user.municipalityID, regionID: user.regionID, schoolID: schoolID)
+        }
+        Flash.set(req, "ok", "Пользователь \(user.login) сохранён.")
+        return req.redirect(to: "/admin/users")
     }
 
     static func resetPassword(req: Request) async throws -> Response {
