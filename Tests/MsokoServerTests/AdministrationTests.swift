@@ -99,6 +99,13 @@ final class AdministrationTests: XCTestCase {
             try await admin.postMultipart("/admin/schools/import", [:], files: [("file", "fake.xlsx", Array("%PDF-1.4".utf8))])
             assertContains(try await admin.get("/admin/schools"), "Файл fake.xlsx: не является книгой Excel")
             assertEq(try await app.school("edu700101").fullName, "МБОУ «Зырянская средняя школа»")
+            // A school that closes stops reporting; its row stays.
+            let closing = try await app.school("edu700110")
+            try await admin.get("/admin/schools/\(closing.id!)")
+            assertStatus(try await admin.post("/admin/schools/\(closing.id!)", ["fullName": closing.fullName, "shortName": closing.shortName, "type": "СОШ", "isActive": "0"]), .seeOther)
+            let api = try await admin.get("/api/v1/roadmap")
+            assertNotContains(api, "edu700110")
+            assertContains(try await admin.get("/schools"), "не действует")
         }
     }
 

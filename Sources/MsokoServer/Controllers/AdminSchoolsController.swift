@@ -9,6 +9,60 @@ enum AdminSchoolsController {
         app.post("admin", "schools", use: add)
         app.on(.POST, "admin", "schools", "import", body: .collect(maxSize: "10mb"), use: importList)
         app.post("schools", ":schoolID", "classes", use: saveClass)
+        app.get("admin", "schools", ":schoolID", use: editForm)
+        app.post("admin", "schools", ":schoolID", use: update)
+    }
+
+    static func editable(_ req: Request) async throws -> (User, School) {
+        let user = try req.require([.admin, .specialist])
+        guard let id = req.parameters.get("schoolID", as: UUID.self), let school = try await School.find(id, on: req.db),
+              school.$municipality.id == user.municipalityID else { throw AppError.notFound }
+        return (user, school)
+    }
+
+    static func editForm(req: Request) async throws -> Response {
+        let (_, school) = try await editable(req)
+        let types = SchoolType.allCases.map { "<option\($0.rawValue == school.type ? " selected" : "")>\(esc($0.rawValue))</option>" }.joined()
+        let html = """
+        <h1>\(esc(school.shortName)): изменить</h1>\(Flash.take(req))
+        <section class="card"><form method="post" action="/admin/schools/\(school.id!)">\(csrfField(req))
+        <p>Логин ФИС ОКО: <code>\(esc(school.login))</code> (не меняется: по нему сопоставляются результаты).</p>
+        <label for="fullName">Полное наименование</label><input type="text" id="fullName" name="fullName" value="\(esc(school.fullName))" required>
+        <label for="shortName">Краткое наименование</label><input type="text" id="shortName" name="shortName" value="\(esc(school.shortName))" required>
+        <label for="type">Тип</label><select id="type" name="type">\(types)</select>
+        <label for="isActive">Состояние</label><select id="isActive" name="isActive">
+        <option value="1"\(school.isActive ? " selected" : "")>действующая</option><option value="0"\(school.isActive ? "" : " selected")>не действует (закрыта, реорганизована)</option></select>
+        <div class="hint">Недействующая школа не отчитывается по дорожной карте; её прежние отчёты сохраняются.</div>
+        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="/schools">Отмена</a></div>
+        </form></section>
+        """
+        return Layout.page(req, title: school.shortName, body: html, crumbs: [("/schools", "Школы")])
+    }
+
+    struct EditForm: Content { var fullName: String; var shortName: String; var type: String; var isActive: String }
+
+    static func update(req: Request) async throws -> Response {
+        let (user, school) = try await editable(req)
+        let form = try req.content.decode(EditForm.self)
+        let fullName = form.fullName.trimmingCharacters(in: .whitespaces)
+        let shortName = form.shortName.trimmingCharacters(in: .whitespaces)
+        guard !fullName.isEmpty, !shortName.isEmpty, let type = SchoolType(text: form.type) else {
+            Flash.set(req, "error", "Заполните полное и краткое наименование и выберите тип.")
+            return req.redirect(to: "/admin/schools/\(school.id!)")
+        }
+        let before = SchoolDTO(school)
+        school.fullName = fullName
+        school.shortName = shortName
+        school.type = type.rawValue
+        school.isActive = form.isActive == "1"
+        try await req.db.transaction { db in
+            try await school.save(on: db)
+            try await Audit.record(on: db, actor: user.login, action: "update", entity: "school", id: school.id?.uuidString,
+                                   summary: "Изменена школа \(school.login)", before: before, after: SchoolDTO(school),
+                                   municipalityID: school.$municipality.id, regionID: school.regionID, schoolID: school.id)
+        }
+        Flash.set(req, "ok", "Школа \(school.login) сохранена.")
+        return req.redirect(to: "/schools")
     }
 
     static func page(req: Request) async throws -> Response {

@@ -28,7 +28,7 @@ enum SchoolController {
                     statuses += tracker.checkpoints(of: m).map { tracker.status($0, .school(sid)) }
                 }
             }
-            html += "<tr><td><code>\(esc(s.login))</code></td><td><a href=\"/schools/\(s.id!)\">\(esc(s.shortName))</a>\(s.isDemo ? " <span class=\"badge st-notStarted\">демо</span>" : "")\(s.isActive ? "" : " <span class=\"badge st-overdue\">не активна</span>")</td><td>\(esc(s.type))</td><td>\(DashboardController.progressBar(statuses))</td><td class=\"num\">\(statuses.filter { $0 == .done }.count) из \(statuses.count)</td><td class=\"num\">\(statuses.filter { $0 == .overdue }.count)</td></tr>"
+            html += "<tr><td><code>\(esc(s.login))</code></td><td><a href=\"/schools/\(s.id!)\">\(esc(s.shortName))</a>\(s.isDemo ? " <span class=\"badge st-notStarted\">демо</span>" : "")\(s.isActive ? "" : " <span class=\"badge st-overdue\">не действует</span>")\(user.role == .admin || user.role == .specialist ? " <a class=\"no-print hint\" href=\"/admin/schools/\(s.id!)\">изменить</a>" : "")</td><td>\(esc(s.type))</td><td>\(DashboardController.progressBar(statuses))</td><td class=\"num\">\(statuses.filter { $0 == .done }.count) из \(statuses.count)</td><td class=\"num\">\(statuses.filter { $0 == .overdue }.count)</td></tr>"
         }
         html += "</tbody></table></div>"
         return Layout.page(req, title: "Школы", body: html)
