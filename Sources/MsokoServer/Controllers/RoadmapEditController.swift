@@ -192,9 +192,9 @@ enum RoadmapEditController {
         let html = """
         <h1>Загрузить дорожную карту</h1>\(Flash.take(req))
         <section class="card">
-        <p>Файл JSON в формате msoko (docs/roadmap-format.md) или таблица дорожной карты в markdown (как в исходной «дорожной карте»). Если дорожная карта этого учебного года уже есть, мероприятия обновляются по номерам, отсутствующие в файле — удаляются вместе с отчётами.</p>
+        <p>Документ Word (DOCX) с таблицей дорожной карты, та же таблица в markdown или файл JSON в формате msoko (docs/roadmap-format.md). Если дорожная карта этого учебного года уже есть, мероприятия обновляются по номерам, отсутствующие в файле — удаляются вместе с отчётами.</p>
         <form method="post" action="/roadmap/load" enctype="multipart/form-data">\(csrfField(req))
-        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".json,.md,.txt" required>
+        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".docx,.json,.md,.txt" required>
         <label for="year">Учебный год (если его нет в файле)</label><input type="text" id="year" name="year" placeholder="2025-2026">
         <div class="actions"><button class="btn" type="submit">Загрузить</button></div>
         </form></section>
