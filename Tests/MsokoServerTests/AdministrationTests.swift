@@ -192,11 +192,16 @@ final class AdministrationTests: XCTestCase {
             try await s.login("specialist")
             try await s.get("/settings")
             try await s.post("/settings", ["departmentName": "Управление образования Администрации Зырянского района", "timeZone": "Asia/Tomsk",
-                                           "letterhead": "БЛАНК УПРАВЛЕНИЯ\nул. Советская, 10", "signature": "Начальник ___ / Проверочная подпись /"])
+                                           "letterhead": "БЛАНК УПРАВЛЕНИЯ\nул. Советская, 10", "signature": "Начальник ___ / Проверочная подпись /",
+                                           "schoolSignature": "Директор {школа} ___ / подпись школы /"])
             let docx = try await s.get("/reports/roadmap.docx")
             let xml = try documentXML(Data(docx.body.readableBytesView))
             XCTAssertTrue(xml.contains("БЛАНК УПРАВЛЕНИЯ"))
             XCTAssertTrue(xml.contains("Проверочная подпись"))
+            let zyr = try await app.school("edu700101").requireID()
+            let schoolXML = try documentXML(Data(try await s.get("/schools/\(zyr)/report.docx").body.readableBytesView))
+            XCTAssertTrue(schoolXML.contains("БЛАНК УПРАВЛЕНИЯ"))
+            XCTAssertTrue(schoolXML.contains("Директор МБОУ «Зырянская СОШ» ___ / подпись школы /"))
             try await s.post("/settings", ["departmentName": "X", "timeZone": "Mars/Olympus", "letterhead": "", "signature": ""])
             assertContains(try await s.get("/settings"), "Часовой пояс «Mars/Olympus» неизвестен")
         }

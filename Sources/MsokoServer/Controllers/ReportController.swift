@@ -68,15 +68,14 @@ enum ReportController {
             }
             if !measures.isEmpty { sections.append(.init(number: section.number, title: section.title, measures: measures)) }
         }
-        // A school's report goes out on the school's name and is signed by its head; the district's
-        // on the department's letterhead from the settings.
-        let letterhead: String
+        // Both reports carry the district's letterhead; a school's report is signed by its head
+        // (the school signature template), the district's by the department.
+        let letterhead = try await Settings.letterhead(tracker.municipality, on: db)
         let signature: String
         if let school {
-            letterhead = school.fullName
-            signature = "Руководитель \(school.shortName) ____________________ / ____________ /"
+            signature = try await Settings.schoolSignature(tracker.municipality, on: db)
+                .replacingOccurrences(of: Settings.schoolPlaceholder, with: school.shortName)
         } else {
-            letterhead = try await Settings.letterhead(tracker.municipality, on: db)
             signature = try await Settings.signature(tracker.municipality, on: db)
         }
         return RoadmapExecutionReport(

@@ -18,6 +18,7 @@ enum SettingsController {
         let (_, m) = try await municipality(req)
         let letterhead = try await Settings.letterhead(m, on: req.db)
         let signature = try await Settings.signature(m, on: req.db)
+        let schoolSignature = try await Settings.schoolSignature(m, on: req.db)
         let html = """
         <h1>Настройки района</h1>\(Flash.take(req))
         <section class="card">
@@ -26,14 +27,22 @@ enum SettingsController {
         <label for="timeZone">Часовой пояс района</label><input type="text" id="timeZone" name="timeZone" value="\(esc(m.timeZone))" required>
         <div class="hint">Определяет, когда контрольная точка становится просроченной (например Asia/Tomsk).</div>
         <label for="letterhead">Шапка отчётов (бланк), по строке</label><textarea id="letterhead" name="letterhead">\(esc(letterhead))</textarea>
-        <label for="signature">Блок подписи, по строке</label><textarea id="signature" name="signature">\(esc(signature))</textarea>
+        <label for="signature">Блок подписи отчёта района, по строке</label><textarea id="signature" name="signature">\(esc(signature))</textarea>
+        <label for="schoolSignature">Блок подписи отчёта школы, по строке</label><textarea id="schoolSignature" name="schoolSignature">\(esc(schoolSignature))</textarea>
+        <div class="hint">\(esc(Settings.schoolPlaceholder)) заменяется кратким наименованием школы.</div>
         <div class="actions"><button class="btn" type="submit">Сохранить</button></div>
         </form></section>
         """
         return Layout.page(req, title: "Настройки", body: html)
     }
 
-    struct Form: Content { var departmentName: String; var timeZone: String; var letterhead: String; var signature: String }
+    struct Form: Content {
+        var departmentName: String
+        var timeZone: String
+        var letterhead: String
+        var signature: String
+        var schoolSignature: String?
+    }
 
     static func save(req: Request) async throws -> Response {
         let (user, m) = try await municipality(req)
@@ -47,14 +56,18 @@ enum SettingsController {
             return req.redirect(to: "/settings")
         }
         let before = ["departmentName": m.departmentName, "timeZone": m.timeZone,
-                      "letterhead": try await Settings.letterhead(m, on: req.db), "signature": try await Settings.signature(m, on: req.db)]
-        let after = ["departmentName": form.departmentName, "timeZone": form.timeZone, "letterhead": form.letterhead, "signature": form.signature]
+                      "letterhead": try await Settings.letterhead(m, on: req.db), "signature": try await Settings.signature(m, on: req.db),
+                      "schoolSignature": try await Settings.schoolSignature(m, on: req.db)]
+        let schoolSignature = form.schoolSignature ?? before["schoolSignature"]!
+        let after = ["departmentName": form.departmentName, "timeZone": form.timeZone, "letterhead": form.letterhead, "signature": form.signature,
+                     "schoolSignature": schoolSignature]
         try await req.db.transaction { db in
             m.departmentName = form.departmentName
             m.timeZone = form.timeZone
             try await m.save(on: db)
             try await Settings.set(Settings.letterheadKey, form.letterhead.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
             try await Settings.set(Settings.signatureKey, form.signature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
+            try await Settings.set(Settings.schoolSignatureKey, schoolSignature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
             try await Audit.record(on: db, actor: user.login, action: "update", entity: "settings", id: m.id?.uuidString,
                                    summary: "Изменены настройки района", before: before, after: after, municipalityID: m.id, regionID: m.$region.id)
         }

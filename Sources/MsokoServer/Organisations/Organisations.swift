@@ -76,6 +76,9 @@ enum Settings {
     static let demoKey = "demo"
     static let letterheadKey = "report.letterhead"
     static let signatureKey = "report.signature"
+    static let schoolSignatureKey = "report.schoolSignature"
+    /// «{школа}» in the school signature template becomes the school's short name.
+    static let schoolPlaceholder = "{школа}"
 
     static func get(_ key: String, municipalityID: UUID?, on db: Database) async throws -> String? {
         let q = Setting.query(on: db).filter(\.$key == key)
@@ -100,6 +103,10 @@ enum Settings {
 
     static func letterhead(_ m: Municipality, on db: Database) async throws -> String {
         try await get(letterheadKey, municipalityID: m.id, on: db) ?? "\(m.departmentName)\n\(m.name)"
+    }
+
+    static func schoolSignature(_ m: Municipality, on db: Database) async throws -> String {
+        try await get(schoolSignatureKey, municipalityID: m.id, on: db) ?? "Руководитель \(schoolPlaceholder) ____________________ / ____________ /"
     }
 
     static func signature(_ m: Municipality, on db: Database) async throws -> String {
