@@ -32,29 +32,47 @@ public enum XLSXSheetReader {
             do { _ = try archive.extract(entry) { out.append($0) } } catch { throw SpreadsheetError.badXML(file: file, part: path) }
             return out
         }
-        guard try part("xl/workbook.xml") != nil else { throw SpreadsheetError.notSpreadsheet(file: file) }
-        let sheetPath = try firstSheetPath(workbook: part("xl/workbook.xml"), rels: part("xl/_rels/workbook.xml.rels"))
-        guard let sheet = try part(sheetPath) ?? part("xl/worksheets/sheet1.xml") else { throw SpreadsheetError.noSheet(file: file) }
+        guard let first = try sheets(data: data, file: file, limit: 1).first else { throw SpreadsheetError.noSheet(file: file) }
+        return first.rows
+    }
+
+    /// Every worksheet (or the first `limit`), in workbook order, with its name.
+    public static func sheets(data: Data, file: String, limit: Int = .max) throws -> [(name: String, rows: [[String]])] {
+        guard data.starts(with: [0x50, 0x4B]) else { throw SpreadsheetError.notSpreadsheet(file: file) }
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch { throw SpreadsheetError.notSpreadsheet(file: file) }
+        func part(_ path: String) throws -> Data? {
+            guard let entry = archive[path] else { return nil }
+            var out = Data()
+            do { _ = try archive.extract(entry) { out.append($0) } } catch { throw SpreadsheetError.badXML(file: file, part: path) }
+            return out
+        }
+        guard let workbook = try part("xl/workbook.xml") else { throw SpreadsheetError.notSpreadsheet(file: file) }
+        let wb = SheetListCollector()
+        guard wb.run(workbook) else { throw SpreadsheetError.badXML(file: file, part: "xl/workbook.xml") }
+        let rel = RelationshipCollector()
+        if let rels = try part("xl/_rels/workbook.xml.rels") { _ = rel.run(rels) }
+        var list: [(String, String)] = wb.sheets.compactMap { name, id in
+            guard var target = rel.targets[id] else { return nil }
+            if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
+            return (name, target)
+        }
+        if list.isEmpty { list = [("Лист1", "xl/worksheets/sheet1.xml")] }
         var shared: [String] = []
         if let sst = try part("xl/sharedStrings.xml") {
             let p = SharedStringsParser()
             guard p.run(sst) else { throw SpreadsheetError.badXML(file: file, part: "xl/sharedStrings.xml") }
             shared = p.strings
         }
-        let p = SheetParser(shared: shared)
-        guard p.run(sheet) else { throw SpreadsheetError.badXML(file: file, part: sheetPath) }
-        return p.rows
-    }
-
-    static func firstSheetPath(workbook: Data?, rels: Data?) throws -> String {
-        guard let workbook, let rels else { return "xl/worksheets/sheet1.xml" }
-        let wb = AttributeCollector(element: "sheet", attribute: "r:id")
-        _ = wb.run(workbook)
-        let rel = RelationshipCollector()
-        _ = rel.run(rels)
-        guard let id = wb.values.first, var target = rel.targets[id] else { return "xl/worksheets/sheet1.xml" }
-        if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
-        return target
+        var out: [(name: String, rows: [[String]])] = []
+        for (name, path) in list.prefix(limit) {
+            guard let sheet = try part(path) else { continue }
+            let p = SheetParser(shared: shared)
+            guard p.run(sheet) else { throw SpreadsheetError.badXML(file: file, part: path) }
+            out.append((name, p.rows))
+        }
+        if out.isEmpty { throw SpreadsheetError.noSheet(file: file) }
+        return out
     }
 
     /// «BC12» → 54 (zero-based column index).
@@ -161,16 +179,10 @@ final class SheetParser: NSObject, XMLRunner {
     }
 }
 
-final class AttributeCollector: NSObject, XMLRunner {
-    let element: String
-    let attribute: String
-    var values: [String] = []
-    init(element: String, attribute: String) {
-        self.element = element
-        self.attribute = attribute
-    }
+final class SheetListCollector: NSObject, XMLRunner {
+    var sheets: [(name: String, id: String)] = []
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        if name == element, let v = attributes[attribute] { values.append(v) }
+        if name == "sheet", let id = attributes["r:id"] { sheets.append((attributes["name"] ?? "", id)) }
     }
 }
 

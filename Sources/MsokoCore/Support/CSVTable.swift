@@ -1,16 +1,17 @@
 import Foundation
 
 /// A small CSV reader for lists (schools, classes): separator `;`, `,` or tab, guessed from
-/// the first line; quoted fields with doubled quotes. Results files get a streaming reader
+/// the first lines; quoted fields with doubled quotes. Results files get a streaming reader
 /// of their own (issue 3); these lists are a few hundred lines.
 public struct CSVTable: Sendable {
     public var rows: [[String]]
 
     public init(text: String) {
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
+        // The separator is guessed from the first lines (a title line above the table has none).
+        let head = text.prefix(8192)
         let candidates: [Character] = [";", "\t", ","]
         let separator = candidates.max { a, b in
-            firstLine.filter { $0 == a }.count < firstLine.filter { $0 == b }.count
+            head.filter { $0 == a }.count < head.filter { $0 == b }.count
         } ?? ";"
         var rows: [[String]] = []
         var row: [String] = []
