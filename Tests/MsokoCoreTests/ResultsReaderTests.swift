@@ -49,11 +49,14 @@ final class ProcedureSpecTests: XCTestCase {
     }
 }
 
-final class ResultsReaderTests: XCTestCase {
-    let spec = ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 4, tasks: [
+/// The small mathematics specification the reader tests use.
+let testSpec = ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 4, tasks: [
         TaskSpec(number: "1", max: 1, level: .basic), TaskSpec(number: "2", max: 2, level: .basic),
         TaskSpec(number: "3.1", max: 1, level: .advanced), TaskSpec(number: "3.2", max: 2, level: .high),
     ], scale: MarkScale(three: 2, four: 4, five: 5))
+
+final class ResultsReaderTests: XCTestCase {
+    let spec = testSpec
 
     let header = "ОО;Муниципалитет;Название ОО;Код участника;Класс;Вариант;Пол;1 (1б);2 (2б);3.1 (1б);3.2 (2б);Первичный балл;Отметка;Отметка по журналу"
 
@@ -210,5 +213,26 @@ final class ResultsReaderTests: XCTestCase {
 extension Data {
     func replacingHeader(_ old: String, with new: String) -> Data {
         Data(String(decoding: self, as: UTF8.self).replacingOccurrences(of: old, with: new).utf8)
+    }
+}
+
+final class ResultsExportTests: XCTestCase {
+    func testExportReadsBackUnchangedAsXLSXAndCSV() throws {
+        let spec = testSpec
+        var w1 = WorkRecord(schoolLogin: "edu700101", schoolName: "МБОУ «Зырянская СОШ»", code: "10001", className: "4А", variant: "1", gender: "М",
+                            scores: [1, 2, WorkRecord.notDone, 1], primaryScore: 4, mark: 4, journalMark: 5, row: 7)
+        w1.municipality = "Зырянский район"
+        var w2 = WorkRecord(schoolLogin: "edu700102", schoolName: "Школа; с точкой с запятой", code: "007", className: "4Б", variant: nil, gender: nil,
+                            scores: [0, 0, 0, 0], primaryScore: 0, mark: 2, journalMark: nil, row: 8)
+        w2.municipality = "Зырянский район"
+        let rows = [w1, w2].map { ResultsExport.Row(schoolLogin: $0.schoolLogin!, municipality: "Зырянский район", schoolName: $0.schoolName!, work: $0) }
+        let files: [(Data, String)] = [(try ResultsExport.xlsx(spec: spec, rows: rows), "e.xlsx"), (ResultsExport.csv(spec: spec, rows: rows), "e.csv")]
+        for (data, name) in files {
+            let back = ResultsReader.read(data: data, file: name, spec: spec)
+            XCTAssertEqual(back.problems, [], name)
+            XCTAssertEqual(back.warnings, [], name)
+            XCTAssertEqual(back.works, [w1, w2], name)
+            XCTAssertEqual(back.declaredParticipants, 2)
+        }
     }
 }

@@ -201,7 +201,8 @@ struct Checker {
         let firstData = max(layout.headerRow, layout.levelRow ?? -1) + 1
         let order = spec.tasks.map { taskColumns[$0.number]!.index }
         let c = (code: layout.index(of: .code)!, cls: layout.index(of: .className)!, login: layout.index(of: .schoolLogin),
-                 name: layout.index(of: .schoolName), variant: layout.index(of: .variant), gender: layout.index(of: .gender),
+                 name: layout.index(of: .schoolName), municipality: layout.index(of: .municipality),
+                 variant: layout.index(of: .variant), gender: layout.index(of: .gender),
                  primary: layout.index(of: .primaryScore), mark: layout.index(of: .mark), journal: layout.index(of: .journalMark))
         var seenCodes = Set<String>()
         guard firstData < rows.count else { return }
@@ -294,10 +295,12 @@ struct Checker {
                 }
             }
             guard rowOK, !code.isEmpty, !cls.isEmpty else { continue }
-            result.works.append(WorkRecord(schoolLogin: login, schoolName: name, code: code, className: cls,
-                                           variant: c.variant.map { cell($0) }.flatMap { $0.isEmpty ? nil : $0 },
-                                           gender: c.gender.map { cell($0).uppercased() }.flatMap { $0.isEmpty ? nil : $0 },
-                                           scores: scores, primaryScore: primary, mark: mark, journalMark: journal, row: rowNumber))
+            var work = WorkRecord(schoolLogin: login, schoolName: name, code: code, className: cls,
+                                  variant: c.variant.map { cell($0) }.flatMap { $0.isEmpty ? nil : $0 },
+                                  gender: c.gender.map { cell($0).uppercased() }.flatMap { $0.isEmpty ? nil : $0 },
+                                  scores: scores, primaryScore: primary, mark: mark, journalMark: journal, row: rowNumber)
+            work.municipality = c.municipality.map { cell($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            result.works.append(work)
         }
         if result.works.contains(where: { $0.schoolLogin == nil && $0.schoolName == nil }) {
             problem(&result, row: nil, column: nil, "в файле не указана школа: нет столбца «ОО» и строки «Название ОО (eduNNNNNN)» над таблицей.")

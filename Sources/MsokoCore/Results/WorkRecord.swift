@@ -9,6 +9,8 @@ public struct WorkRecord: Equatable, Sendable {
     public var schoolLogin: String?
     /// The school's name (`Название ОО`), when the file has one.
     public var schoolName: String?
+    /// The `Муниципалитет` column, when the file has one (a regional file).
+    public var municipality: String?
     public var code: String
     /// «4А»: upper case, no spaces.
     public var className: String
@@ -26,6 +28,7 @@ public struct WorkRecord: Equatable, Sendable {
                 scores: [UInt8], primaryScore: Int, mark: Int?, journalMark: Int?, row: Int) {
         self.schoolLogin = schoolLogin
         self.schoolName = schoolName
+        self.municipality = nil
         self.code = code
         self.className = className
         self.variant = variant

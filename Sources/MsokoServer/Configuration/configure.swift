@@ -44,6 +44,7 @@ enum Migrations {
         app.migrations.add(M002CreateAccounts())
         app.migrations.add(M003CreateRoadmap())
         app.migrations.add(M004AddDistrictReportUniqueIndex())
+        app.migrations.add(M005CreateProcedures())
         app.migrations.add(SessionRecord.migration)
     }
 }

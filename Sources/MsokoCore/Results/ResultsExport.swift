@@ -1,0 +1,58 @@
+import Foundation
+
+/// Writes works back in the ФИС ОКО «Индивидуальные результаты» layout (title, participant count,
+/// maximum score, a row of levels, the header, one row per work), so that an export imports again
+/// unchanged.
+public enum ResultsExport {
+    public struct Row: Sendable {
+        public var schoolLogin: String
+        public var municipality: String
+        public var schoolName: String
+        public var work: WorkRecord
+        public init(schoolLogin: String, municipality: String, schoolName: String, work: WorkRecord) {
+            self.schoolLogin = schoolLogin
+            self.municipality = municipality
+            self.schoolName = schoolName
+            self.work = work
+        }
+    }
+
+    public static func table(spec: ProcedureSpec, rows: [Row]) -> [[XLSXWriter.Cell]] {
+        let fixed = ["ОО", "Муниципалитет", "Название ОО", "Код участника", "Класс", "Вариант", "Пол"]
+        var table: [[XLSXWriter.Cell]] = [
+            [.text("\(spec.type) \(spec.year) \(spec.subject) \(spec.grade) класс")],
+            [.text("Кол-во участников: \(rows.count)")],
+            [.text("Максимальный первичный балл: \(spec.maxScore)")],
+            [],
+            Array(repeating: .empty, count: fixed.count) + spec.tasks.map { .text($0.level.rawValue) },
+            (fixed + spec.tasks.map { "\($0.number) (\($0.max)б)" } + ["Первичный балл", "Отметка", "Отметка по журналу"]).map { .text($0) },
+        ]
+        for r in rows {
+            let w = r.work
+            var line: [XLSXWriter.Cell] = [.text(r.schoolLogin), .text(r.municipality), .text(r.schoolName), .text(w.code), .text(w.className),
+                                           w.variant.map { .text($0) } ?? .empty, w.gender.map { .text($0) } ?? .empty]
+            line += w.scores.map { $0 == WorkRecord.notDone ? .text("X") : .number(Int($0)) }
+            line += [.number(w.primaryScore), w.mark.map { .number($0) } ?? .empty, w.journalMark.map { .number($0) } ?? .empty]
+            table.append(line)
+        }
+        return table
+    }
+
+    public static func xlsx(spec: ProcedureSpec, rows: [Row]) throws -> Data {
+        try XLSXWriter(sheets: [.init(name: "Индивидуальные результаты", rows: table(spec: spec, rows: rows))]).data()
+    }
+
+    /// CSV in UTF-8 with a BOM and `;`, as Excel in Russian opens it.
+    public static func csv(spec: ProcedureSpec, rows: [Row]) -> Data {
+        let text = table(spec: spec, rows: rows).map { line in
+            line.map { cell -> String in
+                switch cell {
+                case .text(let t): return t.contains(";") || t.contains("\"") || t.contains("\n") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
+                case .number(let n): return String(n)
+                case .empty: return ""
+                }
+            }.joined(separator: ";")
+        }.joined(separator: "\r\n") + "\r\n"
+        return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
+    }
+}

@@ -1,0 +1,71 @@
+import Fluent
+
+/// Assessment procedures, their participants, accepted result files and works (issue 3).
+/// Works carry region and municipality keys so a national installation can shard them.
+struct M005CreateProcedures: AsyncMigration {
+    func prepare(on db: Database) async throws {
+        try await db.schema("procedures")
+            .id()
+            .field("region_id", .uuid, .required, .references("regions", "id"))
+            .field("municipality_id", .uuid, .references("municipalities", "id"))
+            .field("type", .string, .required)
+            .field("year", .int, .required)
+            .field("school_year", .string, .required)
+            .field("subject", .string, .required)
+            .field("grade", .int, .required)
+            .field("form", .string)
+            .field("spec", .string, .required)
+            .field("created_by", .string)
+            .field("created_at", .datetime)
+            .create()
+        try await db.schema("procedure_participants")
+            .id()
+            .field("region_id", .uuid, .required)
+            .field("municipality_id", .uuid, .required)
+            .field("procedure_id", .uuid, .required, .references("procedures", "id", onDelete: .cascade))
+            .field("school_id", .uuid, .required, .references("schools", "id"))
+            .field("class_name", .string, .required)
+            .field("date", .string)
+            .unique(on: "procedure_id", "school_id", "class_name")
+            .create()
+        try await db.schema("result_uploads")
+            .id()
+            .field("region_id", .uuid, .required)
+            .field("municipality_id", .uuid)
+            .field("procedure_id", .uuid, .required, .references("procedures", "id", onDelete: .cascade))
+            .field("school_id", .uuid, .references("schools", "id"))
+            .field("file_name", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("data", .data, .required)
+            .field("uploaded_by", .string, .required)
+            .field("works_count", .int, .required)
+            .field("schools", .string, .required)
+            .field("warnings", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await db.schema("works")
+            .id()
+            .field("region_id", .uuid, .required)
+            .field("municipality_id", .uuid, .required)
+            .field("procedure_id", .uuid, .required, .references("procedures", "id", onDelete: .cascade))
+            .field("upload_id", .uuid, .required, .references("result_uploads", "id"))
+            .field("school_id", .uuid, .required, .references("schools", "id"))
+            .field("class_name", .string, .required)
+            .field("code", .string, .required)
+            .field("variant", .string)
+            .field("gender", .string)
+            .field("scores", .data, .required)
+            .field("primary_score", .int, .required)
+            .field("mark", .int)
+            .field("journal_mark", .int)
+            .unique(on: "procedure_id", "school_id", "code")
+            .create()
+    }
+
+    func revert(on db: Database) async throws {
+        for table in ["works", "result_uploads", "procedure_participants", "procedures"] {
+            try await db.schema(table).delete()
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Crypto
+import Fluent
+import MsokoCore
+import SQLKit
+import Vapor
+
+/// Accepting a results file: read and check it (core), check it against the database (schools,
+/// classes), then in one transaction keep the file and replace the works of the schools it holds.
+/// Nothing is stored when anything is wrong.
+enum ResultsStore {
+    struct Request {
+        var data: Data
+        var fileName: String
+        var procedure: Procedure
+        var actor: String
+        /// The school whose file it is (a head's upload, `--school`).
+        var school: School?
+        /// Schools are looked up (and created) within this municipality; nil: the whole region.
+        var municipalityID: UUID?
+        var createSchools = false
+        var limits = ResultsReader.Limits()
+    }
+
+    struct Outcome {
+        var file: ResultsFile
+        var upload: ResultUpload?
+        var replacedSchools: [String] = []
+    }
+
+    static func importFile(_ r: Request, on db: Database) async throws -> Outcome {
+        let spec = try ProcedureStore.spec(of: r.procedure)
+        var file = ResultsReader.read(data: r.data, file: r.fileName, spec: spec, school: r.school?.login, limits: r.limits)
+        guard file.isValid else { return Outcome(file: file) }
+        let procedureID = try r.procedure.requireID()
+
+        // Schools: by login, or by name where the file has no login.
+        var schools: [String: School] = [:]
+        let all = try await schoolsInScope(r, on: db)
+        let byLogin = Dictionary(all.map { ($0.login, $0) }, uniquingKeysWith: { a, _ in a })
+        let byName = Dictionary(all.flatMap { s in [(nameKey(s.fullName), s), (nameKey(s.shortName), s)] }, uniquingKeysWith: { a, _ in a })
+        var toCreate: [String: WorkRecord] = [:]
+        for w in file.works {
+            let key = w.schoolLogin ?? w.schoolName ?? ""
+            if schools[key] != nil || toCreate[key] != nil { continue }
+            if let login = w.schoolLogin, let s = byLogin[login] {
+                schools[key] = s
+            } else if w.schoolLogin == nil, let name = w.schoolName, let s = byName[nameKey(name)] {
+                schools[key] = s
+            } else if r.createSchools, let login = w.schoolLogin {
+                toCreate[key] = w
+            } else {
+                let what = w.schoolLogin.map { "школа \($0)" } ?? "школа «\(w.schoolName ?? "")»"
+                file.problems.append(ImportProblem(file: r.fileName, row: w.row, column: w.schoolLogin == nil ? "Название ОО" : "ОО",
+                                                   message: "\(what) не найдена в msoko\(r.createSchools ? "" : " (добавьте её или загрузите с --create-schools)")."))
+            }
+        }
+        // Classes: when the procedure lists classes for a school, only those.
+        let listed = try await ProcedureParticipant.query(on: db).filter(\.$procedure.$id == procedureID).all()
+        var classesBySchool: [UUID: Set<String>] = [:]
+        for p in listed where !p.className.isEmpty { classesBySchool[p.$school.id, default: []].insert(p.className) }
+        var reported = Set<String>()
+        for w in file.works {
+            guard let s = schools[w.schoolLogin ?? w.schoolName ?? ""], let sid = s.id, let allowed = classesBySchool[sid] else { continue }
+            if !allowed.contains(w.className), reported.insert("\(sid)/\(w.className)").inserted {
+                file.problems.append(ImportProblem(file: r.fileName, row: w.row, column: "Класс",
+                                                   message: "класс \(w.className) не участвует в процедуре в школе \(s.login) (участвуют: \(allowed.sorted().joined(separator: ", ")))."))
+            }
+        }
+        guard file.isValid else { return Outcome(file: file) }
+
+        let warnings = file.warnings.map(\.description).joined(separator: "\n")
+        let (known, creating, accepted) = (schools, toCreate, file)
+        let upload = try await db.transaction { db -> ResultUpload in
+            var schools = known
+            let file = accepted
+            for (key, w) in creating {
+                schools[key] = try await createSchool(from: w, request: r, on: db)
+            }
+            let u = ResultUpload()
+            u.$procedure.id = procedureID
+            u.fileName = r.fileName
+            u.size = r.data.count
+            u.sha256 = SHA256.hash(data: r.data).map { String(format: "%02x", $0) }.joined()
+            u.data = r.data
+            u.uploadedBy = r.actor
+            u.worksCount = file.works.count
+            u.schools = Set(schools.values.map(\.login)).sorted().joined(separator: ",")
+            u.schoolID = r.school?.id
+            u.warnings = warnings
+            u.regionID = r.procedure.regionID
+            u.municipalityID = r.municipalityID
+            try await u.create(on: db)
+            let schoolIDs = schools.values.compactMap(\.id)
+            try await WorkRow.query(on: db).filter(\.$procedure.$id == procedureID).filter(\.$school.$id ~~ schoolIDs).delete()
+            try await insertWorks(file.works, schools: schools, procedureID: procedureID, uploadID: u.requireID(), on: db)
+            try await Audit.record(on: db, actor: r.actor, action: "import", entity: "results", id: u.id?.uuidString,
+                                   summary: "Загружены результаты \(ProcedureStore.title(r.procedure)): \(file.works.count) работ, школы \(u.schools)",
+                                   after: ["file": r.fileName, "sha256": u.sha256, "works": "\(file.works.count)"],
+                                   municipalityID: r.municipalityID, regionID: r.procedure.regionID, schoolID: r.school?.id)
+            return u
+        }
+        return Outcome(file: file, upload: upload, replacedSchools: upload.schools.split(separator: ",").map(String.init))
+    }
+
+    static func nameKey(_ name: String) -> String {
+        name.lowercased().replacingOccurrences(of: "ё", with: "е").filter { $0.isLetter || $0.isNumber }
+    }
+
+    static func schoolsInScope(_ r: Request, on db: Database) async throws -> [School] {
+        let q = School.query(on: db).filter(\.$regionID == r.procedure.regionID)
+        if let mid = r.municipalityID { q.filter(\.$municipality.$id == mid) }
+        return try await q.all()
+    }
+
+    /// `--create-schools`: a school found in a regional file, with its municipality.
+    static func createSchool(from w: WorkRecord, request r: Request, on db: Database) async throws -> School {
+        let municipalityID: UUID
+        if let mid = r.municipalityID {
+            municipalityID = mid
+        } else {
+            guard let region = try await Region.find(r.procedure.regionID, on: db) else { throw AppError.notFound }
+            let name = w.municipality ?? "Без муниципалитета"
+            let m = try await Organisations.ensureMunicipality(region: region.name, name: name, department: "Орган управления образованием (\(name))",
+                                                               timeZone: "Europe/Moscow", on: db)
+            municipalityID = try m.requireID()
+        }
+        let name = w.schoolName ?? w.schoolLogin ?? ""
+        let type = SchoolType.allCases.first { name.contains($0.rawValue) } ?? .other
+        let s = School(regionID: r.procedure.regionID, municipalityID: municipalityID, login: w.schoolLogin ?? "",
+                       fullName: name, shortName: name, type: type.rawValue)
+        try await s.create(on: db)
+        try await Audit.record(on: db, actor: r.actor, action: "create", entity: "school", id: s.id?.uuidString,
+                               summary: "Добавлена школа \(s.login) из файла результатов", after: SchoolDTO(s),
+                               municipalityID: municipalityID, regionID: s.regionID, schoolID: s.id)
+        return s
+    }
+
+    /// Bulk insert through SQLKit in batches: a region's file is hundreds of thousands of rows.
+    static func insertWorks(_ works: [WorkRecord], schools: [String: School], procedureID: UUID, uploadID: UUID, on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { throw AppError.conflict("База данных не поддерживает SQL.") }
+        let columns = ["id", "region_id", "municipality_id", "procedure_id", "upload_id", "school_id", "class_name", "code",
+                       "variant", "gender", "scores", "primary_score", "mark", "journal_mark"]
+        for batch in stride(from: 0, to: works.count, by: 400) {
+            var insert = sql.insert(into: "works").columns(columns)
+            for w in works[batch..<min(batch + 400, works.count)] {
+                let s = schools[w.schoolLogin ?? w.schoolName ?? ""]!
+                insert = insert.values([
+                    SQLBind(UUID()), SQLBind(s.regionID), SQLBind(s.$municipality.id), SQLBind(procedureID), SQLBind(uploadID),
+                    SQLBind(s.id!), SQLBind(w.className), SQLBind(w.code), SQLBind(w.variant), SQLBind(w.gender),
+                    SQLBind(Data(w.scores)), SQLBind(w.primaryScore), SQLBind(w.mark), SQLBind(w.journalMark),
+                ] as [any SQLExpression])
+            }
+            try await insert.run()
+        }
+    }
+}
