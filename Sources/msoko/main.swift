@@ -9,7 +9,8 @@ struct Msoko: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msoko",
         abstract: "МСОКО — муниципальная система оценки качества образования.",
-        subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self])
+        subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self,
+                      ProcedureCommand.self, ImportCommand.self, ExportCommand.self])
 }
 
 struct DataOption: ParsableArguments {
@@ -239,6 +240,76 @@ struct TokenCommand: AsyncParsableCommand {
             try await withRuntime(data) { rt in
                 let n = try await rt.revokeTokens(login: user, token: token)
                 say("Отозвано токенов: \(n).")
+            }
+        }
+    }
+}
+
+struct ProcedureCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "procedure", abstract: "Оценочные процедуры.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Создать процедуру по спецификации; её id печатается последней строкой.")
+        @Option(help: "Файл спецификации (JSON, см. docs/specification-format.md).") var spec: String
+        @Option var municipality: String?
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            guard let bytes = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
+            try await withRuntime(data) { rt in
+                let id = try await rt.addProcedure(specData: bytes, file: (spec as NSString).lastPathComponent, municipality: municipality)
+                say("Процедура создана.")
+                say(id.uuidString)
+            }
+        }
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Загрузка файлов.", subcommands: [Results.self])
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Загрузить результаты (XLSX или CSV): всё или ничего; ошибки — в stderr, по строке на ошибку.")
+        @Argument var file: String
+        @Option(help: "id процедуры.") var procedure: String
+        @Option(help: "Чей это файл (логин школы): строки других школ — ошибка.") var school: String?
+        @Flag(help: "Добавить школы из файла, которых нет в msoko.") var createSchools = false
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            guard let id = UUID(uuidString: procedure) else { fail("--procedure: «\(procedure)» не похоже на id процедуры.") }
+            var failed = false
+            try await withRuntime(data) { rt in
+                let report = try await rt.importResults(data: bytes, file: (file as NSString).lastPathComponent, procedureID: id,
+                                                        school: school, createSchools: createSchools)
+                for w in report.warnings { FileHandle.standardError.write(Data(("Предупреждение: " + w + "\n").utf8)) }
+                if report.problems.isEmpty {
+                    say("Загружено работ: \(report.works); школы: \(report.schools.joined(separator: ", ")).")
+                } else {
+                    FileHandle.standardError.write(Data(("Файл не принят, ничего не сохранено. Ошибок: \(report.problems.count).\n").utf8))
+                    for p in report.problems { FileHandle.standardError.write(Data((p + "\n").utf8)) }
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode(2) }
+        }
+    }
+}
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Выгрузка данных.", subcommands: [Results.self])
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Выгрузить результаты процедуры в XLSX или CSV (по расширению --out).")
+        @Option(help: "id процедуры.") var procedure: String
+        @Option(help: "FILE.xlsx или FILE.csv") var out: String
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            guard let id = UUID(uuidString: procedure) else { fail("--procedure: «\(procedure)» не похоже на id процедуры.") }
+            guard out.lowercased().hasSuffix(".xlsx") || out.lowercased().hasSuffix(".csv") else { fail("--out: ожидается файл .xlsx или .csv.") }
+            try await withRuntime(data) { rt in
+                let bytes = try await rt.exportResults(procedureID: id, fileName: out)
+                guard FileManager.default.createFile(atPath: out, contents: bytes) else { throw ConfigError("не удалось записать \(out).") }
+                say("Результаты выгружены в \(out).")
             }
         }
     }

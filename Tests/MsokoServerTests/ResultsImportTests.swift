@@ -1,0 +1,96 @@
+import Fluent
+import Foundation
+import MsokoCore
+import XCTest
+import XCTVapor
+@testable import MsokoServer
+
+final class ResultsImportTests: XCTestCase {
+    static let spec = ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 4, tasks: [
+        TaskSpec(number: "1", max: 1, level: .basic), TaskSpec(number: "2", max: 2, level: .basic), TaskSpec(number: "3", max: 2, level: .advanced),
+    ], scale: MarkScale(three: 2, four: 4, five: 5))
+
+    static func csv(_ rows: [String]) -> Data {
+        Data((["ВПР 2026 Математика 4 класс", "ОО;Название ОО;Код участника;Класс;1 (1б);2 (2б);3 (2б);Первичный балл;Отметка;Отметка по журналу"] + rows)
+            .joined(separator: "\n").utf8)
+    }
+
+    func makeProcedure(_ app: Application) async throws -> Procedure {
+        let m = try await Municipality.query(on: app.db).first()!
+        return try await ProcedureStore.create(Self.spec, regionID: m.$region.id, municipalityID: m.id, actor: "test", on: app.db)
+    }
+
+    func request(_ p: Procedure, _ data: Data, school: School? = nil, create: Bool = false) -> ResultsStore.Request {
+        ResultsStore.Request(data: data, fileName: "results.csv", procedure: p, actor: "test", school: school,
+                             municipalityID: p.municipalityID, createSchools: create)
+    }
+
+    func testImportReplacesOnlyTheSchoolsInTheFileAndKeepsEveryVersion() async throws {
+        try await withApp { app in
+            let p = try await makeProcedure(app)
+            let first = try await ResultsStore.importFile(request(p, Self.csv([
+                "edu700101;;1;4А;1;2;X;3;3;4", "edu700101;;2;4А;0;1;0;1;2;2", "edu700102;;1;4А;1;1;1;3;3;3",
+            ])), on: app.db)
+            XCTAssertEqual(first.file.problems, [])
+            XCTAssertEqual(first.replacedSchools, ["edu700101", "edu700102"])
+            assertEq(try await WorkRow.query(on: app.db).count(), 3)
+            let stored = try await WorkRow.query(on: app.db).filter(\.$code == "1").filter(\.$school.$id == app.school("edu700101").requireID()).first()!
+            XCTAssertEqual([UInt8](stored.scores), [1, 2, WorkRecord.notDone])
+            XCTAssertEqual(stored.mark, 3)
+            XCTAssertEqual(stored.journalMark, 4)
+
+            // A corrected file of one school replaces that school's works only.
+            let second = try await ResultsStore.importFile(request(p, Self.csv(["edu700101;;9;4А;1;2;2;5;5;5"])), on: app.db)
+            XCTAssertEqual(second.file.problems, [])
+            assertEq(try await WorkRow.query(on: app.db).filter(\.$school.$id == app.school("edu700101").requireID()).all().map(\.code), ["9"])
+            assertEq(try await WorkRow.query(on: app.db).filter(\.$school.$id == app.school("edu700102").requireID()).count(), 1)
+            let uploads = try await ResultUpload.query(on: app.db).sort(\.$createdAt).all()
+            XCTAssertEqual(uploads.count, 2)
+            XCTAssertEqual(uploads.map(\.worksCount).sorted(), [1, 3])
+            XCTAssertEqual(uploads.first { $0.worksCount == 3 }?.data, Self.csv([
+                "edu700101;;1;4А;1;2;X;3;3;4", "edu700101;;2;4А;0;1;0;1;2;2", "edu700102;;1;4А;1;1;1;3;3;3",
+            ]), "the original file is kept byte for byte")
+            assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "results").count(), 2)
+
+            // Export and import again: the same works.
+            let rows = try await ResultsQuery.exportRows(procedure: p, schoolID: nil, on: app.db)
+            let again = try await ResultsStore.importFile(ResultsStore.Request(data: try ResultsExport.xlsx(spec: Self.spec, rows: rows), fileName: "export.xlsx",
+                                                                              procedure: p, actor: "test", school: nil, municipalityID: p.municipalityID), on: app.db)
+            XCTAssertEqual(again.file.problems, [])
+            XCTAssertEqual(again.file.works.map(\.scores), rows.map(\.work.scores))
+        }
+    }
+
+    func testUnknownSchoolClassesAndScopeRefuseTheWholeFile() async throws {
+        try await withApp { app in
+            let p = try await makeProcedure(app)
+            let unknown = try await ResultsStore.importFile(request(p, Self.csv(["edu700101;;1;4А;1;1;1;3;3;3", "edu799999;;1;4А;1;1;1;3;3;3"])), on: app.db)
+            XCTAssertEqual(unknown.file.problems.map(\.row), [4])
+            XCTAssertTrue(unknown.file.problems[0].message.contains("школа edu799999 не найдена"))
+            XCTAssertNil(unknown.upload)
+            assertEq(try await WorkRow.query(on: app.db).count(), 0)
+            assertEq(try await ResultUpload.query(on: app.db).count(), 0, "a refused file is not kept")
+
+            // The procedure lists 4А for Зырянская: 4Б there is an error.
+            let zyr = try await app.school("edu700101")
+            let participant = ProcedureParticipant()
+            participant.$procedure.id = try p.requireID()
+            participant.$school.id = try zyr.requireID()
+            participant.className = "4А"
+            participant.regionID = zyr.regionID
+            participant.municipalityID = zyr.$municipality.id
+            try await participant.create(on: app.db)
+            let wrongClass = try await ResultsStore.importFile(request(p, Self.csv(["edu700101;;1;4Б;1;1;1;3;3;3"])), on: app.db)
+            XCTAssertTrue(wrongClass.file.problems.first?.message.contains("класс 4Б не участвует в процедуре в школе edu700101 (участвуют: 4А)") ?? false)
+
+            // A school's own upload: rows of another school are refused.
+            let mine = try await ResultsStore.importFile(request(p, Self.csv(["edu700102;;1;4А;1;1;1;3;3;3"]), school: zyr), on: app.db)
+            XCTAssertTrue(mine.file.problems.first?.message.contains("файл загружается за школу edu700101") ?? false)
+
+            // --create-schools adds what the file names.
+            let created = try await ResultsStore.importFile(request(p, Self.csv(["edu700199;МБОУ «Новая СОШ»;1;4А;1;1;1;3;3;3"]), create: true), on: app.db)
+            XCTAssertEqual(created.file.problems, [])
+            assertEq(try await app.school("edu700199").fullName, "МБОУ «Новая СОШ»")
+        }
+    }
+}
