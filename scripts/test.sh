@@ -4,7 +4,8 @@
 # fonts, poppler, Python packages), starts a private PostgreSQL on loopback, then runs
 #   1. swift test against SQLite (in memory),
 #   2. the server tests again against that PostgreSQL,
-#   3. pytest: the command line (SQLite and PostgreSQL) and a real browser (headless Chromium)
+#   3. pytest: the command line (SQLite and PostgreSQL; results files written by openpyxl and
+#      LibreOffice) and a real browser (headless Chromium)
 #      walking «school head reports → specialist sees it → specialist downloads the DOCX».
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
@@ -25,9 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if ! python3 -c "import selenium, docx, pytest" 2>/dev/null; then
+if ! python3 -c "import selenium, docx, pytest, openpyxl" 2>/dev/null; then
   log "Installing Python packages"
-  python3 -m pip install -q --root-user-action=ignore selenium python-docx pytest
+  python3 -m pip install -q --root-user-action=ignore selenium python-docx pytest openpyxl
 fi
 
 log "Starting a private PostgreSQL on 127.0.0.1"
@@ -44,7 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT
 PGURL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
-for db in msoko_cli msoko_demo; do
+for db in msoko_cli msoko_demo msoko_results; do
   su postgres -c "psql -h $PGDIR/sock -p $PGPORT -qc 'CREATE DATABASE $db'" >/dev/null
 done
 

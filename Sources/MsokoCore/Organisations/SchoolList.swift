@@ -55,7 +55,8 @@ public struct ImportProblem: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var place = file
         if let row { place += ", строка \(row)" }
-        if let column { place += ", столбец «\(column)»" }
+        // «Логин», or for a spreadsheet the letter with the header: H («1 (1б)»).
+        if let column { place += column.contains("«") ? ", столбец \(column)" : ", столбец «\(column)»" }
         return "\(place): \(message)"
     }
 }
