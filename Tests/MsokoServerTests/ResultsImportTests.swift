@@ -94,3 +94,71 @@ final class ResultsImportTests: XCTestCase {
         }
     }
 }
+
+final class ResultsPagesTests: XCTestCase {
+    func specFile() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        return Array(try encoder.encode(ResultsImportTests.spec))
+    }
+
+    func testSpecialistCreatesAProcedureUploadsAndFixesAFile() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            assertContains(try await s.get("/procedures"), "Процедур пока нет")
+            let bad = try await s.postMultipart("/procedures", [:], files: [("spec", "spec.json", Array(#"{"type":"ВПР"}"#.utf8))])
+            assertStatus(bad, .seeOther)
+            assertContains(try await s.get("/procedures"), "нет поля «year»")
+            assertStatus(try await s.postMultipart("/procedures", [:], files: [("spec", "spec.json", try specFile())]), .seeOther)
+            let p = try await Procedure.query(on: app.db).first()!
+            let page = try await s.get("/procedures/\(p.id!)")
+            assertContains(page, "ВПР 2026 · Математика · 4 класс")
+            assertContains(page, "Загрузить результаты")
+
+            let broken = ResultsImportTests.csv(["edu700101;;1;4А;1;5;X;6;5;4", "edu700102;;1;4А;1;1;1;3;3;3"])
+            let refused = try await s.postMultipart("/procedures/\(p.id!)/results", ["school": ""], files: [("file", "район.csv", Array(broken))])
+            assertStatus(refused, .unprocessableEntity)
+            assertContains(refused, "Файл не принят")
+            assertContains(refused, "район.csv, строка 3, столбец «2 (2б)»: балл 5 за задание 2 больше максимального (2).")
+            assertContains(refused, "Скачать список ошибок")
+            assertEq(try await WorkRow.query(on: app.db).count(), 0)
+
+            let fixed = ResultsImportTests.csv(["edu700101;;1;4А;1;2;X;3;3;4", "edu700102;;1;4А;1;1;1;3;3;3"])
+            try await s.get("/procedures/\(p.id!)")
+            assertStatus(try await s.postMultipart("/procedures/\(p.id!)/results", ["school": ""], files: [("file", "район.csv", Array(fixed))]), .seeOther)
+            let after = try await s.get("/procedures/\(p.id!)")
+            assertContains(after, "Файл «район.csv» принят: работ 2, школы: edu700101, edu700102.")
+            assertContains(after, "район.csv</a>")
+            let upload = try await ResultUpload.query(on: app.db).first()!
+            let original = try await s.get("/uploads/\(upload.id!)")
+            XCTAssertEqual(Data(original.body.readableBytesView), fixed)
+            let xlsx = try await s.get("/procedures/\(p.id!)/export/xlsx")
+            let back = ResultsReader.read(data: Data(xlsx.body.readableBytesView), file: "e.xlsx", spec: ResultsImportTests.spec)
+            XCTAssertEqual(back.problems, [])
+            XCTAssertEqual(back.works.count, 2)
+
+            // A head uploads for their own school only, and sees only their own files and works.
+            let head = Browser(app)
+            try await head.login("head-mih")
+            let headPage = try await head.get("/procedures/\(p.id!)")
+            assertNotContains(headPage, "МБОУ «Зырянская СОШ»")
+            assertStatus(try await head.get("/uploads/\(upload.id!)"), .forbidden)
+            let theirs = try await head.postMultipart("/procedures/\(p.id!)/results", [:], files: [("file", "моя.csv", Array(ResultsImportTests.csv(["edu700101;;5;4А;1;1;1;3;3;3"])))])
+            assertStatus(theirs, .unprocessableEntity)
+            assertContains(theirs, "файл загружается за школу edu700102")
+            assertStatus(try await head.postMultipart("/procedures/\(p.id!)/results", [:], files: [("file", "моя.csv", Array(ResultsImportTests.csv(["edu700102;;7;4А;1;1;1;3;3;3"])))]), .seeOther)
+            let own = try await ResultUpload.query(on: app.db).filter(\.$fileName == "моя.csv").first()!
+            assertStatus(try await head.get("/uploads/\(own.id!)"), .ok)
+            let headExport = try await head.get("/procedures/\(p.id!)/export/csv")
+            let headRows = ResultsReader.read(data: Data(headExport.body.readableBytesView), file: "e.csv", spec: ResultsImportTests.spec)
+            XCTAssertEqual(headRows.works.map(\.schoolLogin), ["edu700102"])
+            XCTAssertEqual(headRows.works.map(\.code), ["7"])
+            assertEq(try await WorkRow.query(on: app.db).filter(\.$school.$id == app.school("edu700101").requireID()).count(), 1, "Зырянская untouched")
+
+            let teacher = Browser(app)
+            try await teacher.login("teacher")
+            assertStatus(try await teacher.get("/procedures/\(p.id!)"), .forbidden)
+            assertStatus(try await teacher.postMultipart("/procedures/\(p.id!)/results", [:], files: [("file", "x.csv", Array(fixed))]), .forbidden)
+        }
+    }
+}

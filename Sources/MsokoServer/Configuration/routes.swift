@@ -7,6 +7,12 @@ func routes(_ app: Application) throws {
         headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")
         return Response(status: .ok, headers: headers, body: .init(string: StaticFiles.css))
     }
+    app.get("static", "upload.js") { _ -> Response in
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: StaticFiles.uploadJS))
+    }
     app.get("healthz") { _ in "ok" }
     AuthController.register(app)
     DashboardController.register(app)
@@ -21,14 +27,19 @@ func routes(_ app: Application) throws {
     SettingsController.register(app)
     RoadmapEditController.register(app)
     APIController.register(app)
+    ProcedureController.register(app)
+    ResultsUploadController.register(app)
 }
 
 enum StaticFiles {
-    static let css: String = {
-        guard let url = Bundle.module.url(forResource: "msoko", withExtension: "css"),
+    static let css = resource("msoko", "css")
+    static let uploadJS = resource("upload", "js")
+
+    static func resource(_ name: String, _ ext: String) -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: ext),
               let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
         return text
-    }()
+    }
 }
 
 /// One-shot messages shown on the next page.

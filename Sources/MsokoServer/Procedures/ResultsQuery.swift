@@ -5,9 +5,11 @@ import Vapor
 /// Reading stored works back.
 enum ResultsQuery {
     /// Works of a procedure (optionally one school) as export rows, by school login, class and code.
-    static func exportRows(procedure: Procedure, schoolID: UUID?, on db: Database) async throws -> [ResultsExport.Row] {
+    /// `municipalityID` limits a regional procedure to one district's schools.
+    static func exportRows(procedure: Procedure, schoolID: UUID?, municipalityID: UUID? = nil, on db: Database) async throws -> [ResultsExport.Row] {
         let q = WorkRow.query(on: db).filter(\.$procedure.$id == (try procedure.requireID()))
         if let schoolID { q.filter(\.$school.$id == schoolID) }
+        if let municipalityID { q.filter(\.$municipalityID == municipalityID) }
         let works = try await q.all()
         let schoolIDs = Array(Set(works.map { $0.$school.id }))
         let schools = try await School.query(on: db).filter(\.$id ~~ schoolIDs).with(\.$municipality).all()
