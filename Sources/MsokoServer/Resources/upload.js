@@ -12,8 +12,11 @@ document.querySelectorAll("form[data-progress]").forEach(function (form) {
     xhr.open("POST", form.action);
     xhr.upload.onprogress = function (e) { if (bar && e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total); };
     xhr.onload = function () {
-      if (xhr.responseURL && xhr.responseURL.indexOf(form.action) === -1) { window.location = xhr.responseURL; return; }
+      // The response is the page to show (after a redirect, the procedure page with its message,
+      // which a second request would no longer carry): write it and show its address.
+      var url = xhr.responseURL;
       document.open(); document.write(xhr.responseText); document.close();
+      if (url && window.history && history.replaceState) history.replaceState(null, "", url);
     };
     xhr.onerror = function () {
       if (button) { button.disabled = false; button.textContent = "Загрузить"; }
