@@ -236,3 +236,26 @@ final class ResultsExportTests: XCTestCase {
         }
     }
 }
+
+final class ResultsGeneratorTests: XCTestCase {
+    func testSameSeedSameWorksAndTheyPassTheReader() {
+        let plans = [ResultsGenerator.SchoolPlan(login: "edu700101", name: "Школа 1", municipality: "Район", ability: 0.8, classes: [("4А", 25), ("4Б", 20)]),
+                     ResultsGenerator.SchoolPlan(login: "edu700102", name: "Школа 2", municipality: "Район", ability: -0.8, classes: [("4А", 30)])]
+        let a = ResultsGenerator(spec: testSpec, seed: 7).rows(for: plans)
+        let b = ResultsGenerator(spec: testSpec, seed: 7).rows(for: plans)
+        XCTAssertEqual(a.map(\.work), b.map(\.work))
+        XCTAssertNotEqual(a.map(\.work.scores), ResultsGenerator(spec: testSpec, seed: 8).rows(for: plans).map(\.work.scores))
+        XCTAssertEqual(a.count, 75)
+        let back = ResultsReader.read(data: ResultsExport.csv(spec: testSpec, rows: a), file: "g.csv", spec: testSpec)
+        XCTAssertEqual(back.problems, [])
+        // A stronger school scores higher on average; journal marks follow ability.
+        func mean(_ login: String) -> Double {
+            let s = a.filter { $0.schoolLogin == login }.map { Double($0.work.primaryScore) }
+            return s.reduce(0, +) / Double(s.count)
+        }
+        XCTAssertGreaterThan(mean("edu700101"), mean("edu700102"))
+        let agree = a.filter { abs(($0.work.journalMark ?? 0) - ($0.work.mark ?? 0)) <= 1 }.count
+        XCTAssertGreaterThan(Double(agree) / Double(a.count), 0.7)
+        XCTAssertTrue(a.contains { $0.work.scores.contains(WorkRecord.notDone) })
+    }
+}

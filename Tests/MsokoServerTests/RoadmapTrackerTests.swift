@@ -27,6 +27,18 @@ final class RoadmapTrackerTests: XCTestCase {
             XCTAssertEqual(fourA.teachers.map(\.login), ["teacher"])
             assertEq(try await app.checkpoints("1.5").map(\.due), ["2025-08-31", "2026-01-31", "2026-03-31"])
             assertEq(try await app.checkpoints("1.6").map(\.windowStart), ["2026-05-01"])
+            // Spring 2026 and 2025 ВПР, mathematics and Russian in grades 4 and 5, with generated results.
+            let procedures = try await Procedure.query(on: app.db).all()
+            XCTAssertEqual(Set(procedures.map { "\($0.year) \($0.subject) \($0.grade)" }),
+                           ["2026 Математика 4", "2026 Русский язык 4", "2026 Математика 5", "2026 Русский язык 5",
+                            "2025 Математика 4", "2025 Русский язык 4", "2025 Математика 5", "2025 Русский язык 5"])
+            for p in procedures {
+                let n = try await WorkRow.query(on: app.db).filter(\.$procedure.$id == p.requireID()).count()
+                XCTAssertGreaterThan(n, 100, "\(p.year) \(p.subject) \(p.grade)")
+            }
+            assertEq(try await ResultUpload.query(on: app.db).count(), 8)
+            let dates = try await ProcedureParticipant.query(on: app.db).all().compactMap(\.date)
+            XCTAssertTrue(dates.allSatisfy { $0 >= "2026-04-20" && $0 <= "2026-05-20" })
         }
     }
 

@@ -58,7 +58,7 @@ enum DemoDistrict {
             for s in schools where !["edu700101", "edu700102", "edu700103", "edu700104"].contains(s.login) {
                 byLogin[s.login]?.isDemo = true
             }
-            var rng = SeededGenerator(seed: 2025)
+            var rng = SplitMix64(seed: 2025)
             var classes: [String: SchoolClass] = [:]
             for school in all {
                 for (name, grade) in [("4А", 4), ("5А", 5), ("6А", 6), ("7А", 7), ("8А", 8)] {
@@ -79,6 +79,7 @@ enum DemoDistrict {
             }
             let roadmap = try await RoadmapStore.load(try RoadmapStore.bundledDocument(), municipality: m, actor: actor, on: db)
             try await seedReports(roadmap: roadmap, municipality: m, schools: all, now: now, rng: &rng, on: db)
+            try await DemoProcedures.load(municipality: m, schools: all, on: db)
             try await Audit.record(on: db, actor: actor, action: "demo", entity: "installation", id: nil,
                                    summary: "Загружен демонстрационный район", municipalityID: mid, regionID: m.$region.id)
         }
@@ -87,7 +88,7 @@ enum DemoDistrict {
     /// A plausible history: most past checkpoints reported, some in progress, some missed.
     /// The head of Зырянская СОШ is left the spring items to report in the demo.
     static func seedReports(roadmap: Roadmap, municipality: Municipality, schools: [School], now: Date,
-                            rng: inout SeededGenerator, on db: Database) async throws {
+                            rng: inout SplitMix64, on db: Database) async throws {
         let today = LocalDate(now, in: municipality.zone)
         let measures = try await Measure.query(on: db).filter(\.$roadmap.$id == roadmap.requireID()).sort(\.$position).all()
         for measure in measures {
@@ -136,18 +137,5 @@ enum DemoDistrict {
         ]
         let base = texts[measure] ?? "Работа ведётся по плану."
         return done ? base : "В работе: " + base.prefix(1).lowercased() + base.dropFirst()
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the demo is the same every time.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
