@@ -259,3 +259,20 @@ final class ResultsGeneratorTests: XCTestCase {
         XCTAssertTrue(a.contains { $0.work.scores.contains(WorkRecord.notDone) })
     }
 }
+
+final class CalendarRulesTests: XCTestCase {
+    func entry(_ id: String, _ procedure: String, _ cls: String, _ day: Int, month: Int = 4, type: String = "ВПР") -> CalendarEntry {
+        CalendarEntry(id: id, procedure: procedure, type: type, year: 2026, school: "edu700101", className: cls, date: LocalDate(year: 2026, month: month, day: day))
+    }
+
+    func testVPRWindowAndClashes() {
+        let all = [entry("1", "ВПР Математика 4", "4А", 22), entry("2", "ВПР Русский язык 4", "4А", 22), entry("3", "ВПР Русский язык 4", "4Б", 22),
+                   entry("4", "ВПР Окружающий мир 4", "4А", 15), entry("5", "ВГР Математика 4", "", 22, type: "ВГР"), entry("6", "ВПР Математика 5", "5А", 20, month: 5)]
+        XCTAssertEqual(CalendarRules.warnings(for: all[0], among: all), [
+            "в 4А 22.04.2026 уже проводится «ВПР Русский язык 4»", "в 4А 22.04.2026 уже проводится «ВГР Математика 4»",
+        ])
+        XCTAssertEqual(CalendarRules.warnings(for: all[3], among: all), ["дата 15.04.2026 вне периода ВПР (20.04.2026 – 20.05.2026)"])
+        XCTAssertEqual(CalendarRules.warnings(for: all[5], among: all), [], "20 May is inside the window")
+        XCTAssertEqual(CalendarRules.warnings(for: all[4], among: all).count, 3, "a whole-school date clashes with every class that day")
+    }
+}

@@ -172,3 +172,47 @@ func clearDemoProcedures(_ app: Application) async throws {
     try await ProcedureParticipant.query(on: app.db).delete()
     try await Procedure.query(on: app.db).delete()
 }
+
+final class CalendarTests: XCTestCase {
+    func testDatesWarningsAndCalendarViews() async throws {
+        try await withApp { app in
+            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/procedures/\(p.id!)")
+            assertStatus(try await s.post("/procedures/\(p.id!)/participants", ["school": "edu700101", "className": "4а", "date": "2026-04-15"]), .seeOther)
+            let page = try await s.get("/procedures/\(p.id!)")
+            assertContains(page, "Дата сохранена: МБОУ «Зырянская СОШ», 4А, 15.04.2026.")
+            assertContains(page, "дата 15.04.2026 вне периода ВПР (20.04.2026 – 20.05.2026)")
+            // Russian in 4А on the same day: a clash warning, saved all the same.
+            let r = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Русский язык").filter(\.$grade == 4).first()!
+            try await s.get("/procedures/\(r.id!)")
+            try await s.post("/procedures/\(r.id!)/participants", ["school": "edu700101", "className": "4А", "date": "2026-04-15"])
+            assertContains(try await s.get("/procedures/\(r.id!)"), "в 4А 15.04.2026 уже проводится «ВПР 2026 · Математика · 4 класс»")
+            try await s.post("/procedures/\(r.id!)/participants", ["school": "edu700101", "className": "5А", "date": "2026-04-22"])
+            assertContains(try await s.get("/procedures/\(r.id!)"), "Класс 5А не 4-й параллели")
+            try await s.post("/procedures/\(r.id!)/participants", ["school": "edu700101", "className": "4А", "date": "22.04.2026"])
+            assertContains(try await s.get("/procedures/\(r.id!)"), "Поле «Дата»: ожидается дата")
+
+            let month = try await s.get("/calendar?view=month&date=2026-04-01")
+            assertContains(month, "Апрель 2026")
+            assertContains(month, "МОУ «Михайловская СОШ»")
+            assertContains(month, "⚠")
+            let day = try await s.get("/calendar?view=day&date=2026-04-15")
+            assertContains(day, "ВПР 2026 · Русский язык · 4 класс")
+            assertContains(try await s.get("/calendar?view=week&date=2026-04-15"), "13.04.2026 – 19.04.2026")
+
+            let head = Browser(app)
+            try await head.login("head-mih")
+            let theirs = try await head.get("/calendar?view=month&date=2026-04-01")
+            assertNotContains(theirs, "МБОУ «Зырянская СОШ»")
+            assertContains(theirs, "ВПР 2026")
+            // A head dates their own school only; another school's date cannot be removed.
+            let zyrDate = try await ProcedureParticipant.query(on: app.db).filter(\.$school.$id == app.school("edu700101").requireID()).first()!
+            assertStatus(try await head.post("/participants/\(zyrDate.id!)/delete", [:]), .forbidden)
+            let teacher = Browser(app)
+            try await teacher.login("teacher")
+            assertStatus(try await teacher.get("/calendar"), .forbidden)
+        }
+    }
+}

@@ -29,6 +29,7 @@ func routes(_ app: Application) throws {
     APIController.register(app)
     ProcedureController.register(app)
     ResultsUploadController.register(app)
+    CalendarController.register(app)
 }
 
 enum StaticFiles {

@@ -116,6 +116,7 @@ enum ProcedureController {
         html += "</tbody></table></div>"
         if !any { html = html.replacingOccurrences(of: "<h2>Поступившие работы</h2>", with: "<h2>Поступившие работы</h2><p class=\"muted\">Работ пока нет.</p>") }
         html += try await ResultsUploadController.versions(req, procedure: p, user: user)
+        html += try await CalendarController.participantsSection(req, procedure: p, user: user)
 
         html += "<h2>Задания</h2><div class=\"table-wrap\"><table><thead><tr><th>№</th><th>Уровень</th><th class=\"num\">Макс. балл</th><th>Проверяемые требования</th></tr></thead><tbody>"
         for t in spec.tasks {

@@ -15,7 +15,10 @@ enum Layout {
                 links.append(("/", "Дорожная карта"))
             }
             links.append(("/tasks", "Мои задачи"))
-            if [.specialist, .admin, .methodist, .head].contains(user.role) { links.append(("/procedures", "Процедуры")) }
+            if [.specialist, .admin, .methodist, .head].contains(user.role) {
+                links.append(("/procedures", "Процедуры"))
+                links.append(("/calendar", "Календарь"))
+            }
             if user.role.seesDistrict { links.append(("/schools", "Школы")) }
             if user.role == .head, let schoolID = user.$school.id { _ = schoolID; links.append(("/my-school", "Моя школа")) }
             if user.role.seesDistrict { links.append(("/audit", "Журнал изменений")) }
