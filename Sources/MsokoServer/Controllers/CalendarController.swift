@@ -100,10 +100,16 @@ enum CalendarController {
         }
         let warningCount = inRange.filter { !$0.warnings.isEmpty }.count
         if warningCount > 0 { html += "<div class=\"flash info\">Предупреждений: \(warningCount) — см. отмеченные ⚠ записи.</div>" }
+        // The month grid is compact (subject, class, school; warnings behind ⚠); week and day show everything.
+        let compact = view == "month"
         func entryHTML(_ i: Item) -> String {
             let who = user.role == .head ? "" : " — \(esc(i.school.shortName))"
-            let warn = i.warnings.isEmpty ? "" : " <span class=\"badge st-overdue\" title=\"\(esc(i.warnings.joined(separator: "; ")))\">⚠ \(esc(i.warnings.joined(separator: "; ")))</span>"
-            return "<li><a href=\"/procedures/\(i.procedure.id!)\">\(esc(ProcedureStore.title(i.procedure)))</a> · \(esc(i.entry.className.isEmpty ? "вся школа" : i.entry.className))\(who)\(warn)</li>"
+            let text = i.warnings.joined(separator: "; ")
+            let warn = i.warnings.isEmpty ? "" : compact
+                ? " <span class=\"warn\" title=\"\(esc(text))\" aria-label=\"Предупреждение: \(esc(text))\">⚠</span>"
+                : "<div class=\"flash info\">⚠ \(esc(text))</div>"
+            let name = compact ? "\(i.procedure.type) \(i.procedure.subject)" : ProcedureStore.title(i.procedure)
+            return "<li><a href=\"/procedures/\(i.procedure.id!)\" title=\"\(esc(ProcedureStore.title(i.procedure)))\">\(esc(name))</a> · \(esc(i.entry.className.isEmpty ? "вся школа" : i.entry.className))\(who)\(warn)</li>"
         }
         if view == "month" {
             html += "<div class=\"table-wrap\"><table class=\"calendar\"><thead><tr>" + weekdays.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody><tr>"

@@ -70,7 +70,9 @@ enum DemoProcedures {
                             participant.$procedure.id = try procedure.requireID()
                             participant.$school.id = try s.requireID()
                             participant.className = name
-                            participant.date = String(format: "2026-04-%02d", 21 + Int(rng.uniform() * 9))
+                            // School days of late April 2026 (25-26 April is a weekend).
+                            let days = [21, 22, 23, 24, 27, 28, 29, 30]
+                            participant.date = String(format: "2026-04-%02d", days[Int(rng.uniform() * Double(days.count))])
                             participant.regionID = s.regionID
                             participant.municipalityID = s.$municipality.id
                             try await participant.create(on: db)
