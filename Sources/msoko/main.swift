@@ -10,7 +10,7 @@ struct Msoko: AsyncParsableCommand {
         commandName: "msoko",
         abstract: "МСОКО — муниципальная система оценки качества образования.",
         subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self,
-                      ProcedureCommand.self, ImportCommand.self, ExportCommand.self])
+                      ProcedureCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self])
 }
 
 struct DataOption: ParsableArguments {
@@ -310,6 +310,31 @@ struct ExportCommand: AsyncParsableCommand {
                 let bytes = try await rt.exportResults(procedureID: id, fileName: out)
                 guard FileManager.default.createFile(atPath: out, contents: bytes) else { throw ConfigError("не удалось записать \(out).") }
                 say("Результаты выгружены в \(out).")
+            }
+        }
+    }
+}
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Проверка файлов без базы данных.", subcommands: [Results.self])
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Прочитать и проверить файл результатов по спецификации, ничего не сохраняя.")
+        @Argument var file: String
+        @Option(help: "Файл спецификации (JSON).") var spec: String
+        @Option(help: "Чей это файл (логин школы).") var school: String?
+        func run() async throws {
+            guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
+            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            let report = try MsokoTextFile.checkResults(data: bytes, file: (file as NSString).lastPathComponent, specData: specData,
+                                                        specFile: (spec as NSString).lastPathComponent, school: school)
+            for w in report.warnings { FileHandle.standardError.write(Data(("Предупреждение: " + w + "\n").utf8)) }
+            if report.problems.isEmpty {
+                say("Файл в порядке: работ \(report.works), школ \(report.schools.count).")
+            } else {
+                FileHandle.standardError.write(Data(("Ошибок: \(report.problems.count).\n").utf8))
+                for p in report.problems { FileHandle.standardError.write(Data((p + "\n").utf8)) }
+                throw ExitCode(2)
             }
         }
     }

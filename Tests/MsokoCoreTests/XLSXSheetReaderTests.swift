@@ -44,3 +44,23 @@ final class XLSXSheetReaderTests: XCTestCase {
         XCTAssertNil(XLSXSheetReader.column(of: "12"))
     }
 }
+
+final class SheetScannerTests: XCTestCase {
+    func testCellsRowsEntitiesAndRichText() throws {
+        let sheet = """
+        <worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&#1042;&#x41F;&amp;&lt;1&gt; &quot;x&quot;</t></is></c><c r="C1" t="s"><v>1</v></c></row>\
+        <row r="3" spans="1:3"><c r="B3"><v>7</v></c><c r="C3" t="n"><v>2.0</v></c><c r="D3" s="1"/><c r="E3" t="b"><v>1</v></c></row>\
+        <row r="4"/><row r="5"><c t="inlineStr"><is><r><t>ра</t></r><r><rPr><b/></rPr><t xml:space="preserve">з два</t></r></is></c><c><f>A1</f><v>3</v></c></row>\
+        </sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>
+        """
+        let shared = SheetScanner.sharedStrings(Array(#"<sst><si><t>нуль</t></si><si><r><t>од</t></r><r><t>ин</t></r><rPh><t>ignored</t></rPh></si><si/></sst>"#.utf8))
+        XCTAssertEqual(shared, ["нуль", "один", ""])
+        let rows = try SheetScanner.rows(Array(sheet.utf8), shared: shared)
+        XCTAssertEqual(rows.count, 5)
+        XCTAssertEqual(rows[0], ["ВП&<1> \"x\"", "", "один"])
+        XCTAssertEqual(rows[1], [])
+        XCTAssertEqual(rows[2], ["", "7", "2", "", "ИСТИНА"])
+        XCTAssertEqual(rows[3], [])
+        XCTAssertEqual(rows[4], ["раз два", "3"])
+    }
+}

@@ -18,9 +18,9 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible, Sendabl
     }
 }
 
-/// Reads the first worksheet of a small XLSX (lists of schools, classes) into rows of strings:
-/// shared strings, inline strings, numbers, booleans. Results files of a region need a streaming
-/// scanner of their own (issue 3); lists are small, so Foundation's XMLParser is enough here.
+/// Reads XLSX worksheets into rows of strings: shared strings, inline strings, numbers, booleans.
+/// The workbook's small parts go through Foundation's XMLParser; worksheets and shared strings
+/// through `SheetScanner`, which handles a region's 200 MB sheet.
 public enum XLSXSheetReader {
     public static func rows(data: Data, file: String) throws -> [[String]] {
         guard data.starts(with: [0x50, 0x4B]) else { throw SpreadsheetError.notSpreadsheet(file: file) }
@@ -58,18 +58,15 @@ public enum XLSXSheetReader {
             return (name, target)
         }
         if list.isEmpty { list = [("Лист1", "xl/worksheets/sheet1.xml")] }
-        var shared: [String] = []
-        if let sst = try part("xl/sharedStrings.xml") {
-            let p = SharedStringsParser()
-            guard p.run(sst) else { throw SpreadsheetError.badXML(file: file, part: "xl/sharedStrings.xml") }
-            shared = p.strings
-        }
+        let shared = try part("xl/sharedStrings.xml").map { SheetScanner.sharedStrings([UInt8]($0)) } ?? []
         var out: [(name: String, rows: [[String]])] = []
         for (name, path) in list.prefix(limit) {
             guard let sheet = try part(path) else { continue }
-            let p = SheetParser(shared: shared)
-            guard p.run(sheet) else { throw SpreadsheetError.badXML(file: file, part: path) }
-            out.append((name, p.rows))
+            do {
+                out.append((name, try SheetScanner.rows([UInt8](sheet), shared: shared)))
+            } catch {
+                throw SpreadsheetError.badXML(file: file, part: path)
+            }
         }
         if out.isEmpty { throw SpreadsheetError.noSheet(file: file) }
         return out
@@ -97,85 +94,6 @@ extension XMLRunner {
         let parser = XMLParser(data: data)
         parser.delegate = self
         return parser.parse()
-    }
-}
-
-final class SharedStringsParser: NSObject, XMLRunner {
-    var strings: [String] = []
-    private var current = ""
-    private var inText = false
-    private var inPhonetic = false
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        switch name {
-        case "si": current = ""
-        case "t": inText = !inPhonetic
-        case "rPh": inPhonetic = true
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch name {
-        case "si": strings.append(current)
-        case "t": inText = false
-        case "rPh": inPhonetic = false
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText { current += string }
-    }
-}
-
-final class SheetParser: NSObject, XMLRunner {
-    let shared: [String]
-    var rows: [[String]] = []
-    private var row: [Int: String] = [:]
-    private var rowNumber = 0
-    private var cellColumn = 0
-    private var cellType = ""
-    private var text = ""
-    private var capturing = false
-
-    init(shared: [String]) { self.shared = shared }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        switch name {
-        case "row":
-            row = [:]
-            rowNumber = Int(attributes["r"] ?? "") ?? (rowNumber + 1)
-        case "c":
-            cellColumn = attributes["r"].flatMap(XLSXSheetReader.column(of:)) ?? (row.keys.max().map { $0 + 1 } ?? 0)
-            cellType = attributes["t"] ?? "n"
-            text = ""
-        case "v", "t":
-            capturing = true
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch name {
-        case "v", "t": capturing = false
-        case "c":
-            var value = text
-            if cellType == "s", let i = Int(text), i >= 0, i < shared.count { value = shared[i] }
-            if cellType == "b" { value = text == "1" ? "ИСТИНА" : "ЛОЖЬ" }
-            if cellType == "n", let d = Double(text), d == d.rounded(), abs(d) < 1e15 { value = String(Int(d)) }
-            row[cellColumn] = value
-        case "row":
-            // Rows keep their spreadsheet numbers: missing rows become empty rows.
-            while rows.count < rowNumber - 1 { rows.append([]) }
-            let width = (row.keys.max() ?? -1) + 1
-            rows.append((0..<width).map { row[$0] ?? "" })
-        default: break
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if capturing { text += string }
     }
 }
 

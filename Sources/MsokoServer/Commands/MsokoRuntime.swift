@@ -241,6 +241,15 @@ public final class MsokoRuntime: @unchecked Sendable {
 
 /// Text-file helpers for the command line.
 public enum MsokoTextFile {
+    /// Reads and checks a results file against a specification, without a database.
+    public static func checkResults(data: Data, file: String, specData: Data, specFile: String, school: String?) throws -> MsokoRuntime.ImportReport {
+        let spec: ProcedureSpec
+        do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
+        let r = ResultsReader.read(data: data, file: file, spec: spec, school: school)
+        return MsokoRuntime.ImportReport(problems: r.problems.map(\.description), warnings: r.warnings.map(\.description),
+                                         works: r.works.count, schools: r.schools)
+    }
+
     /// Rows of an XLSX or CSV list; a Russian error naming the file otherwise.
     public static func rows(data: Data, file: String) throws -> [[String]] {
         do { return try ListFile.rows(data: data, file: file) } catch let e as SpreadsheetError { throw ConfigError(e.description) }

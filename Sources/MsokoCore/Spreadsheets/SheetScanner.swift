@@ -1,0 +1,184 @@
+import Foundation
+
+/// A byte-level scanner for worksheet and shared-strings XML. Hand-written because Foundation's
+/// XMLParser (libxml2) refuses the 200 MB sheets a regional export produces and builds far more
+/// objects than needed; OOXML's cell markup is regular enough to scan directly: `<row r>`,
+/// `<c r t>`, `<v>`, inline `<is><t>` (with rich-text runs), entities and character references.
+enum SheetScanner {
+    /// Rows of a worksheet, numbered as the spreadsheet shows them (missing rows become empty rows).
+    static func rows(_ xml: [UInt8], shared: [String]) throws -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var rowNumber = 0
+        var column = 0
+        var cellType: [UInt8] = []
+        var value = ""
+        var inCell = false
+        var inPhonetic = false
+        var i = 0
+        let n = xml.count
+        while i < n {
+            guard let lt = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
+            i = lt + 1
+            guard i < n else { break }
+            let close = xml[i] == UInt8(ascii: "/")
+            let nameStart = close ? i + 1 : i
+            var j = nameStart
+            while j < n, !isDelimiter(xml[j]) { j += 1 }
+            let name = xml[nameStart..<j]
+            guard let gt = xml[j..<n].firstIndex(of: UInt8(ascii: ">")) else { throw SpreadsheetError.badXML(file: "", part: "") }
+            let selfClosing = gt > j && xml[gt - 1] == UInt8(ascii: "/")
+            let attributes = xml[j..<gt]
+            i = gt + 1
+            if close {
+                if name.elementsEqual("row".utf8) {
+                    while rows.count < rowNumber - 1 { rows.append([]) }
+                    rows.append(row)
+                } else if name.elementsEqual("c".utf8), inCell {
+                    put(&row, column, cellValue(value, type: cellType, shared: shared))
+                    inCell = false
+                    column += 1
+                } else if name.elementsEqual("rPh".utf8) {
+                    inPhonetic = false
+                } else if name.elementsEqual("sheetData".utf8) {
+                    break
+                }
+                continue
+            }
+            if name.elementsEqual("row".utf8) {
+                row = []
+                column = 0
+                rowNumber = attribute("r", in: attributes).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? rowNumber + 1
+                if selfClosing {
+                    while rows.count < rowNumber - 1 { rows.append([]) }
+                    rows.append([])
+                }
+            } else if name.elementsEqual("c".utf8) {
+                if let ref = attribute("r", in: attributes), let c = XLSXSheetReader.column(of: String(decoding: ref, as: UTF8.self)) { column = c }
+                cellType = attribute("t", in: attributes).map(Array.init) ?? Array("n".utf8)
+                value = ""
+                inCell = !selfClosing
+                if selfClosing { column += 1 }
+            } else if name.elementsEqual("rPh".utf8) {
+                inPhonetic = !selfClosing
+            } else if (name.elementsEqual("v".utf8) || name.elementsEqual("t".utf8)) && inCell && !selfClosing && !inPhonetic {
+                guard let end = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
+                value += decodeText(xml[i..<end])
+                i = end
+            }
+        }
+        return rows
+    }
+
+    /// The strings of xl/sharedStrings.xml, rich-text runs joined, phonetic runs skipped.
+    static func sharedStrings(_ xml: [UInt8]) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var inPhonetic = false
+        var i = 0
+        let n = xml.count
+        while i < n {
+            guard let lt = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
+            i = lt + 1
+            guard i < n else { break }
+            let close = xml[i] == UInt8(ascii: "/")
+            let nameStart = close ? i + 1 : i
+            var j = nameStart
+            while j < n, !isDelimiter(xml[j]) { j += 1 }
+            let name = xml[nameStart..<j]
+            guard let gt = xml[j..<n].firstIndex(of: UInt8(ascii: ">")) else { break }
+            let selfClosing = gt > j && xml[gt - 1] == UInt8(ascii: "/")
+            i = gt + 1
+            if close {
+                if name.elementsEqual("si".utf8) { out.append(current) } else if name.elementsEqual("rPh".utf8) { inPhonetic = false }
+                continue
+            }
+            if name.elementsEqual("si".utf8) {
+                current = ""
+                if selfClosing { out.append("") }
+            } else if name.elementsEqual("rPh".utf8) {
+                inPhonetic = !selfClosing
+            } else if name.elementsEqual("t".utf8), !selfClosing, !inPhonetic {
+                guard let end = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
+                current += decodeText(xml[i..<end])
+                i = end
+            }
+        }
+        return out
+    }
+
+    @inline(__always) static func isDelimiter(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: " ") || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")
+    }
+
+    static func put(_ row: inout [String], _ column: Int, _ value: String) {
+        if column >= row.count { row.append(contentsOf: repeatElement("", count: column - row.count + 1)) }
+        row[column] = value
+    }
+
+    static func cellValue(_ raw: String, type: [UInt8], shared: [String]) -> String {
+        if type.elementsEqual("s".utf8) {
+            guard let index = Int(raw), index >= 0, index < shared.count else { return "" }
+            return shared[index]
+        }
+        if type.elementsEqual("b".utf8) { return raw == "1" ? "ИСТИНА" : "ЛОЖЬ" }
+        if type.elementsEqual("n".utf8), raw.contains(where: { $0 == "." || $0 == "E" || $0 == "e" }), let d = Double(raw), d == d.rounded(), abs(d) < 1e15 {
+            return String(Int(d))
+        }
+        return raw
+    }
+
+    /// The value of attribute `name` (`name="…"` or `name='…'`) in a tag's attribute bytes.
+    static func attribute(_ name: String, in bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let key = Array(name.utf8)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            // An attribute name starts after whitespace.
+            if (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r")),
+               i + key.count + 2 < bytes.endIndex, bytes[(i + 1)..<(i + 1 + key.count)].elementsEqual(key), bytes[i + 1 + key.count] == UInt8(ascii: "=") {
+                let quote = bytes[i + 2 + key.count]
+                let start = i + 3 + key.count
+                guard let end = bytes[start...].firstIndex(of: quote) else { return nil }
+                return bytes[start..<end]
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// UTF-8 text with the five XML entities and numeric character references decoded.
+    static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            guard b == UInt8(ascii: "&"), let semi = bytes[i..<min(bytes.endIndex, i + 12)].firstIndex(of: UInt8(ascii: ";")) else {
+                out.append(b)
+                i += 1
+                continue
+            }
+            let entity = String(decoding: bytes[(i + 1)..<semi], as: UTF8.self)
+            var scalar: Unicode.Scalar?
+            switch entity {
+            case "amp": scalar = "&"
+            case "lt": scalar = "<"
+            case "gt": scalar = ">"
+            case "quot": scalar = "\""
+            case "apos": scalar = "'"
+            default:
+                if entity.hasPrefix("#x") || entity.hasPrefix("#X") { scalar = UInt32(entity.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init) }
+                else if entity.hasPrefix("#") { scalar = UInt32(entity.dropFirst()).flatMap(Unicode.Scalar.init) }
+            }
+            if let scalar {
+                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                i = semi + 1
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
