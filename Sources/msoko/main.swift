@@ -10,7 +10,7 @@ struct Msoko: AsyncParsableCommand {
         commandName: "msoko",
         abstract: "МСОКО — муниципальная система оценки качества образования.",
         subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self,
-                      ProcedureCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self])
+                      ProcedureCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, BenchCommand.self])
 }
 
 struct DataOption: ParsableArguments {
@@ -335,6 +335,27 @@ struct CheckCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(("Ошибок: \(report.problems.count).\n").utf8))
                 for p in report.problems { FileHandle.standardError.write(Data((p + "\n").utf8)) }
                 throw ExitCode(2)
+            }
+        }
+    }
+}
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Данные для замеров скорости (docs/benchmarks.md).",
+                                                    subcommands: [Generate.self])
+
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Сгенерировать файл результатов (XLSX и CSV) и спецификацию для замеров.")
+        @Option(help: "Число работ.") var rows = 200_000
+        @Option(help: "Папка для файлов.") var out: String
+        @Option var seed: UInt64 = 42
+        func run() async throws {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let files = try MsokoTextFile.benchmarkFiles(rows: rows, seed: seed)
+            for (name, data) in files {
+                let path = (out as NSString).appendingPathComponent(name)
+                guard FileManager.default.createFile(atPath: path, contents: data) else { fail("не удалось записать \(path).") }
+                say("\(path): \(data.count) байт")
             }
         }
     }

@@ -45,8 +45,14 @@ public enum ResultsReader {
             if data.starts(with: Array("%PDF".utf8)) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) || data.prefix(4096).contains(0) {
                 return refuse("это не таблица: ожидается XLSX или CSV (файл похож на PDF, старый XLS или другой двоичный файл).")
             }
-            guard let text = TextDecoding.decode(data) else { return refuse("не удалось прочитать текст (ожидается CSV в UTF-8 или Windows-1251).") }
-            sheets = [(nil, CSVTable(text: text).rows)]
+            // UTF-8 is scanned as it is; anything else is Windows-1251 and decoded first.
+            let bytes = [UInt8](data)
+            if String(validating: bytes, as: UTF8.self) != nil {
+                sheets = [(nil, CSVTable(utf8: bytes).rows)]
+            } else {
+                guard let text = TextDecoding.decode(data) else { return refuse("не удалось прочитать текст (ожидается CSV в UTF-8 или Windows-1251).") }
+                sheets = [(nil, CSVTable(text: text).rows)]
+            }
         }
         guard let (sheetName, rows, layout) = sheets.lazy.compactMap({ s in ResultsLayout.find(in: s.rows).map { (s.name, s.rows, $0) } }).first else {
             return refuse("не найдена строка заголовка: ожидаются столбцы «Код участника», «Класс» и столбцы заданий (например «1 (2б)»).")
@@ -204,23 +210,36 @@ struct Checker {
                  name: layout.index(of: .schoolName), municipality: layout.index(of: .municipality),
                  variant: layout.index(of: .variant), gender: layout.index(of: .gender),
                  primary: layout.index(of: .primaryScore), mark: layout.index(of: .mark), journal: layout.index(of: .journalMark))
-        var seenCodes = Set<String>()
+        struct CodeKey: Hashable { let school: String; let code: String }
+        var seenCodes = Set<CodeKey>()
+        // Per distinct value, not per row: logins checked, classes normalised once.
+        var loginOK: [String: Bool] = [:]
+        var classNames: [String: String] = [:]
         guard firstData < rows.count else { return }
         for i in firstData..<rows.count {
             let row = rows[i]
             let rowNumber = i + 1
             func cell(_ index: Int?) -> String {
                 guard let index, index < row.count else { return "" }
-                return row[index].trimmingCharacters(in: .whitespaces)
+                return Self.trim(row[index])
             }
-            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if row.allSatisfy({ Self.trim($0).isEmpty }) { continue }
             let code = cell(c.code)
-            let cls = WorkRecord.normalizeClass(cell(c.cls))
+            let rawClass = cell(c.cls)
+            let cls = classNames[rawClass] ?? {
+                let normalized = WorkRecord.normalizeClass(rawClass)
+                classNames[rawClass] = normalized
+                return normalized
+            }()
             if code.isEmpty { problem(&result, row: rowNumber, column: c.code, "не указан код участника.") }
             if cls.isEmpty { problem(&result, row: rowNumber, column: c.cls, "не указан класс.") }
-            var login = c.login.map { cell($0).lowercased() }.flatMap { $0.isEmpty ? nil : $0 } ?? result.fileSchoolLogin
+            var login = c.login.map { Self.lowerASCII(cell($0)) }.flatMap { $0.isEmpty ? nil : $0 } ?? result.fileSchoolLogin
             let name = c.name.map { cell($0) }.flatMap { $0.isEmpty ? nil : $0 } ?? result.fileSchoolName
-            if c.login != nil, let login, !SchoolRecord.isValidLogin(login) {
+            if c.login != nil, let login, !(loginOK[login] ?? {
+                let ok = SchoolRecord.isValidLogin(login)
+                loginOK[login] = ok
+                return ok
+            }()) {
                 problem(&result, row: rowNumber, column: c.login, "«\(login)» не похоже на логин ФИС ОКО (edu и шесть цифр).")
             }
             if let expected = expectedSchool {
@@ -230,7 +249,7 @@ struct Checker {
                 login = login ?? expected
             }
             let schoolKey = login ?? name ?? ""
-            if !code.isEmpty && !seenCodes.insert(schoolKey + "\u{1}" + code).inserted {
+            if !code.isEmpty && !seenCodes.insert(CodeKey(school: schoolKey, code: code)).inserted {
                 problem(&result, row: rowNumber, column: c.code, "код участника \(code) уже встречался в этой школе.")
             }
             var scores: [UInt8] = []
@@ -243,7 +262,7 @@ struct Checker {
                 if text.isEmpty {
                     problem(&result, row: rowNumber, column: index, "пустая ячейка задания \(task.number): поставьте балл или X, если задание не выполнялось.")
                     rowOK = false
-                } else if text == "X" || text == "Х" || text == "x" || text == "х" {
+                } else if Self.isNotDone(text) {
                     scores.append(WorkRecord.notDone)
                 } else if let v = Self.integer(text) {
                     if v < 0 {
@@ -305,6 +324,30 @@ struct Checker {
         if result.works.contains(where: { $0.schoolLogin == nil && $0.schoolName == nil }) {
             problem(&result, row: nil, column: nil, "в файле не указана школа: нет столбца «ОО» и строки «Название ОО (eduNNNNNN)» над таблицей.")
         }
+    }
+
+    /// «X» or «Х» (Latin or Cyrillic, either case), compared as bytes: String equality with a
+    /// Cyrillic literal goes through Unicode normalisation, which is slow per cell.
+    @inline(__always) static func isNotDone(_ s: String) -> Bool {
+        var u = s.utf8.makeIterator()
+        guard let a = u.next() else { return false }
+        let b = u.next()
+        if b == nil { return a == 0x58 || a == 0x78 }  // X x
+        guard let b, u.next() == nil else { return false }
+        return (a == 0xD0 && b == 0xA5) || (a == 0xD1 && b == 0x85)  // Х х
+    }
+
+    /// Lowercase; ASCII-only text (logins) without Foundation's Unicode case mapping.
+    static func lowerASCII(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) ? s.lowercased() : s
+    }
+
+    /// Spaces and tabs off both ends; most cells have none, and Foundation's trimming is slow.
+    @inline(__always) static func trim(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0xA0 }
+        if !blank(first) && !blank(last) && first != 0xC2 { return s }
+        return s.trimmingCharacters(in: .whitespaces)
     }
 
     /// «2», «2.0», «2,0», « 2 » → 2; anything else nil.

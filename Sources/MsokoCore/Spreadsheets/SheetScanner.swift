@@ -11,7 +11,7 @@ enum SheetScanner {
         var row: [String] = []
         var rowNumber = 0
         var column = 0
-        var cellType: [UInt8] = []
+        var cellType: UInt8 = UInt8(ascii: "n")  // first letter of t=: s, n, b, i(nlineStr), e, (s)tr
         var value = ""
         var inCell = false
         var inPhonetic = false
@@ -54,8 +54,13 @@ enum SheetScanner {
                     rows.append([])
                 }
             } else if name.elementsEqual("c".utf8) {
-                if let ref = attribute("r", in: attributes), let c = XLSXSheetReader.column(of: String(decoding: ref, as: UTF8.self)) { column = c }
-                cellType = attribute("t", in: attributes).map(Array.init) ?? Array("n".utf8)
+                if let ref = attribute("r", in: attributes), let c = columnIndex(ref) { column = c }
+                if let t = attribute("t", in: attributes), let first = t.first {
+                    // «str» (a formula's text) must not read as «s» (a shared string index).
+                    cellType = t.count == 3 && first == UInt8(ascii: "s") ? UInt8(ascii: "t") : first
+                } else {
+                    cellType = UInt8(ascii: "n")
+                }
                 value = ""
                 inCell = !selfClosing
                 if selfClosing { column += 1 }
@@ -116,13 +121,23 @@ enum SheetScanner {
         row[column] = value
     }
 
-    static func cellValue(_ raw: String, type: [UInt8], shared: [String]) -> String {
-        if type.elementsEqual("s".utf8) {
+    /// Zero-based column of a cell reference's letters («AB12» → 27), from bytes.
+    @inline(__always) static func columnIndex(_ ref: ArraySlice<UInt8>) -> Int? {
+        var n = 0
+        for b in ref {
+            guard b >= 65 && b <= 90 else { break }
+            n = n * 26 + Int(b - 64)
+        }
+        return n > 0 ? n - 1 : nil
+    }
+
+    static func cellValue(_ raw: String, type: UInt8, shared: [String]) -> String {
+        if type == UInt8(ascii: "s") {
             guard let index = Int(raw), index >= 0, index < shared.count else { return "" }
             return shared[index]
         }
-        if type.elementsEqual("b".utf8) { return raw == "1" ? "ИСТИНА" : "ЛОЖЬ" }
-        if type.elementsEqual("n".utf8), raw.contains(where: { $0 == "." || $0 == "E" || $0 == "e" }), let d = Double(raw), d == d.rounded(), abs(d) < 1e15 {
+        if type == UInt8(ascii: "b") { return raw == "1" ? "ИСТИНА" : "ЛОЖЬ" }
+        if type == UInt8(ascii: "n"), raw.contains(where: { $0 == "." || $0 == "E" || $0 == "e" }), let d = Double(raw), d == d.rounded(), abs(d) < 1e15 {
             return String(Int(d))
         }
         return raw

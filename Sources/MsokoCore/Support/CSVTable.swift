@@ -1,44 +1,69 @@
 import Foundation
 
-/// A small CSV reader for lists (schools, classes): separator `;`, `,` or tab, guessed from
-/// the first lines; quoted fields with doubled quotes. Results files get a streaming reader
-/// of their own (issue 3); these lists are a few hundred lines.
+/// A CSV reader: separator `;`, `,` or tab, guessed from the first lines (a title line above the
+/// table has none); quoted fields with doubled quotes; CRLF, LF or CR line ends. It scans UTF-8
+/// bytes rather than Characters: a region's file has millions of cells.
 public struct CSVTable: Sendable {
     public var rows: [[String]]
 
     public init(text: String) {
-        // The separator is guessed from the first lines (a title line above the table has none).
-        let head = text.prefix(8192)
-        let candidates: [Character] = [";", "\t", ","]
-        let separator = candidates.max { a, b in
-            head.filter { $0 == a }.count < head.filter { $0 == b }.count
-        } ?? ";"
+        self.init(utf8: Array(text.utf8))
+    }
+
+    public init(utf8 bytes: [UInt8]) {
+        let head = bytes.prefix(8192)
+        let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: ",")]
+        let separator = candidates.max { a, b in head.lazy.filter { $0 == a }.count < head.lazy.filter { $0 == b }.count } ?? UInt8(ascii: ";")
+        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var rows: [[String]] = []
         var row: [String] = []
-        var field = ""
+        var field: [UInt8] = []
         var quoted = false
-        var chars = Array(text)
-        if chars.last != "\n" { chars.append("\n") }
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let n = bytes.count
+        var fieldStart = i
+        var plain = true  // the field is bytes[fieldStart..<i] with no quotes to undo
+        func finishField() {
+            row.append(plain ? String(decoding: bytes[fieldStart..<i], as: UTF8.self) : String(decoding: field, as: UTF8.self))
+        }
+        while i < n {
+            let b = bytes[i]
             if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.count && chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                if b == quote {
+                    if i + 1 < n && bytes[i + 1] == quote { field.append(quote); i += 2; continue }
+                    quoted = false
                 } else {
-                    field.append(c)
+                    field.append(b)
                 }
-            } else if c == "\"" && field.isEmpty {
-                quoted = true
-            } else if c == separator {
-                row.append(field); field = ""
-            } else if c == "\n" || c == "\r\n" || c == "\r" {
-                row.append(field); field = ""
-                rows.append(row); row = []
-            } else {
-                field.append(c)
+                i += 1
+                continue
             }
+            if b == quote && (plain && i == fieldStart) {
+                quoted = true
+                plain = false
+                field.removeAll(keepingCapacity: true)
+                i += 1
+                continue
+            }
+            if b == separator || b == lf || b == cr {
+                finishField()
+                if b != separator {
+                    rows.append(row)
+                    row = []
+                    if b == cr && i + 1 < n && bytes[i + 1] == lf { i += 1 }
+                }
+                i += 1
+                fieldStart = i
+                plain = true
+                field.removeAll(keepingCapacity: true)
+                continue
+            }
+            if !plain { field.append(b) }
             i += 1
+        }
+        if fieldStart < n || !row.isEmpty || !plain {
+            finishField()
+            rows.append(row)
         }
         self.rows = rows
     }

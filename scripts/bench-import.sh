@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Reading and checking a 200 000-row results file: msoko against Python's openpyxl (read-only)
+# and python-calamine on the XLSX, and pandas read_csv on the CSV, in one run.
+# Usage: scripts/bench-import.sh [ROWS] [REPEATS]   — figures go to docs/benchmarks.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-200000}
+REPEATS=${2:-3}
+python3 -c "import openpyxl, python_calamine, pandas" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore openpyxl python-calamine pandas
+swift build -c release --product msoko >/dev/null
+BIN=.build/release/msoko
+DIR=$(mktemp -d /tmp/msoko-bench.XXXXXX)
+trap 'rm -rf "$DIR"' EXIT
+$BIN bench generate --rows "$ROWS" --out "$DIR" >/dev/null
+XML_BYTES=$(unzip -p "$DIR/results.xlsx" xl/worksheets/sheet1.xml | wc -c)
+CSV_BYTES=$(stat -c %s "$DIR/results.csv")
+
+cat > "$DIR/openpyxl_read.py" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+rows = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))
+print(rows)
+PY
+cat > "$DIR/calamine_read.py" <<'PY'
+import sys
+from python_calamine import CalamineWorkbook
+rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
+print(len(rows))
+PY
+cat > "$DIR/pandas_read.py" <<'PY'
+import sys, pandas as pd
+df = pd.read_csv(sys.argv[1], sep=";", skiprows=5, encoding="utf-8-sig", dtype=str)
+print(len(df))
+PY
+
+# One measurement: wall seconds and peak RSS (MB) of a whole command.
+measure() {
+  /usr/bin/time -f "%e %M" -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" || { cat "$DIR/err" >&2; exit 1; }
+  awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$DIR/time"
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+run() {
+  local label=$1; shift
+  local times=() mems=()
+  for _ in $(seq "$REPEATS"); do
+    read -r t m < <(measure "$@")
+    times+=("$t"); mems+=("$m")
+  done
+  printf '%s\t%s\t%s\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" "$(printf '%s\n' "${mems[@]}" | median)"
+}
+
+{
+  run "msoko check (XLSX)" "$BIN" check results "$DIR/results.xlsx" --spec "$DIR/spec.json"
+  run "openpyxl read-only (XLSX)" python3 "$DIR/openpyxl_read.py" "$DIR/results.xlsx"
+  run "python-calamine (XLSX)" python3 "$DIR/calamine_read.py" "$DIR/results.xlsx"
+  run "msoko check (CSV)" "$BIN" check results "$DIR/results.csv" --spec "$DIR/spec.json"
+  run "pandas read_csv (CSV)" python3 "$DIR/pandas_read.py" "$DIR/results.csv"
+} > "$DIR/results.tsv"
+
+echo "rows: $ROWS, repeats: $REPEATS (medians); sheet XML $((XML_BYTES / 1048576)) MB, CSV $((CSV_BYTES / 1048576)) MB"
+echo "| command | wall, s | peak RSS, MB |"
+echo "|---|---|---|"
+awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$DIR/results.tsv"
