@@ -42,7 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MsokoCoreTests", dependencies: ["MsokoCore"]),
+        // Fixtures are read by path (#filePath), not as bundle resources.
+        .testTarget(name: "MsokoCoreTests", dependencies: ["MsokoCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MsokoServerTests",
             dependencies: [

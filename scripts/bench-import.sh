@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-200000}
 REPEATS=${2:-3}
 python3 -c "import openpyxl, python_calamine, pandas" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore openpyxl python-calamine pandas
-swift build -c release --product msoko >/dev/null
+swift build -c release --product msoko >/dev/null 2>&1
 BIN=.build/release/msoko
 DIR=$(mktemp -d /tmp/msoko-bench.XXXXXX)
 trap 'rm -rf "$DIR"' EXIT
