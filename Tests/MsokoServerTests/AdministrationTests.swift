@@ -233,3 +233,28 @@ final class EscapingTests: XCTestCase {
         }
     }
 }
+
+final class EnrolmentImportTests: XCTestCase {
+    func testEnrolmentListAllOrNothing() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/admin/schools")
+            let bad = "Логин;Класс;Обучающихся\nedu700101;4А;24\nedu700101;4Б;сто\nedu799999;4А;10\n"
+            try await s.postMultipart("/admin/schools/enrolment", ["schoolYear": "2025-2026"], files: [("file", "классы.csv", Array(bad.utf8))])
+            let page = try await s.get("/admin/schools")
+            assertContains(page, "классы.csv, строка 3, столбец «Обучающихся»: «сто» — ожидается число от 0 до 60.")
+            let zyr = try await app.school("edu700101").requireID()
+            let before = try await SchoolClass.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "4А").first()!.enrolment
+            XCTAssertNotEqual(before, 24)
+            let good = "Логин;Класс;Обучающихся\nedu700101;4А;24\nedu700101;4 б;19\n"
+            try await s.postMultipart("/admin/schools/enrolment", ["schoolYear": "2025-2026"], files: [("file", "классы.csv", Array(good.utf8))])
+            assertContains(try await s.get("/admin/schools"), "Численность классов сохранена: добавлено 1, обновлено 1.")
+            assertEq(try await SchoolClass.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "4А").first()!.enrolment, 24)
+            assertEq(try await SchoolClass.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "4Б").first()!.grade, 4)
+            let unknown = "Логин;Класс;Обучающихся\nedu799999;4А;10\n"
+            try await s.postMultipart("/admin/schools/enrolment", ["schoolYear": "2025-2026"], files: [("file", "классы.csv", Array(unknown.utf8))])
+            assertContains(try await s.get("/admin/schools"), "школа edu799999 не найдена в районе")
+        }
+    }
+}

@@ -8,6 +8,7 @@ enum AdminSchoolsController {
         app.get("admin", "schools", use: page)
         app.post("admin", "schools", use: add)
         app.on(.POST, "admin", "schools", "import", body: .collect(maxSize: "10mb"), use: importList)
+        app.on(.POST, "admin", "schools", "enrolment", body: .collect(maxSize: "10mb"), use: importEnrolment)
         app.post("schools", ":schoolID", "classes", use: saveClass)
         app.get("admin", "schools", ":schoolID", use: editForm)
         app.post("admin", "schools", ":schoolID", use: update)
@@ -86,6 +87,13 @@ enum AdminSchoolsController {
         <label for="file">Файл</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
         <div class="actions"><button class="btn" type="submit">Импортировать</button></div>
         </form></section>
+        <section class="card"><h2>Численность классов</h2>
+        <p>XLSX или CSV со столбцами <code>Логин;Класс;Обучающихся</code> — для доли участников процедур. Существующие классы обновляются; файл принимается целиком или не принимается совсем.</p>
+        <form method="post" action="/admin/schools/enrolment" enctype="multipart/form-data">\(csrfField(req))
+        <label for="efile">Файл</label><input type="file" id="efile" name="file" accept=".xlsx,.csv,.txt" required>
+        <label for="eyear">Учебный год</label><input type="text" id="eyear" name="schoolYear" value="2025-2026" pattern="20[0-9]{2}-20[0-9]{2}" required>
+        <div class="actions"><button class="btn" type="submit">Загрузить численность</button></div>
+        </form></section>
         """
         return Layout.page(req, title: "Школы района", body: html)
     }
@@ -128,6 +136,56 @@ enum AdminSchoolsController {
             Flash.set(req, "error", "Ничего не сохранено: \(error.reason)")
         }
         return req.redirect(to: "/admin/schools")
+    }
+
+    struct EnrolmentForm: Content { var file: File; var schoolYear: String }
+
+    static func importEnrolment(req: Request) async throws -> Response {
+        let user = try req.require([.admin, .specialist])
+        let form = try req.content.decode(EnrolmentForm.self)
+        let back = "/admin/schools"
+        guard (try? RoadmapDocument.startYear(of: form.schoolYear)) != nil else {
+            Flash.set(req, "error", "Учебный год «\(form.schoolYear)»: ожидается вид 2025-2026.")
+            return req.redirect(to: back)
+        }
+        let rows: [[String]]
+        do { rows = try ListFile.rows(data: Data(buffer: form.file.data), file: form.file.filename) } catch let e as SpreadsheetError {
+            Flash.set(req, "error", "Ничего не сохранено. " + e.description)
+            return req.redirect(to: back)
+        }
+        var (records, problems) = EnrolmentListReader.read(rows: rows, file: form.file.filename)
+        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == user.requireMunicipalityID()).all()
+        let byLogin = Dictionary(uniqueKeysWithValues: schools.map { ($0.login, $0) })
+        for r in records where byLogin[r.school] == nil {
+            problems.append(ImportProblem(file: form.file.filename, row: r.row, column: "Логин", message: "школа \(r.school) не найдена в районе."))
+        }
+        guard problems.isEmpty else {
+            Flash.set(req, "error", "Ничего не сохранено. Исправьте и повторите:\n" + problems.map(\.description).joined(separator: "\n"))
+            return req.redirect(to: back)
+        }
+        records.sort { ($0.school, $0.className) < ($1.school, $1.className) }
+        let year = form.schoolYear
+        let accepted = records
+        let (created, updated) = try await req.db.transaction { db -> (Int, Int) in
+            var created = 0, updated = 0
+            for r in accepted {
+                let school = byLogin[r.school]!
+                if let c = try await SchoolClass.query(on: db).filter(\.$school.$id == school.requireID()).filter(\.$schoolYear == year).filter(\.$name == r.className).first() {
+                    c.enrolment = r.enrolled
+                    try await c.save(on: db)
+                    updated += 1
+                } else {
+                    try await SchoolClass(school: school, schoolYear: year, name: r.className, grade: r.grade, enrolment: r.enrolled).create(on: db)
+                    created += 1
+                }
+            }
+            try await Audit.record(on: db, actor: user.login, action: "import", entity: "enrolment", id: nil,
+                                   summary: "Численность классов \(year) из «\(form.file.filename)»: добавлено \(created), обновлено \(updated)",
+                                   municipalityID: user.municipalityID, regionID: user.regionID)
+            return (created, updated)
+        }
+        Flash.set(req, "ok", "Численность классов сохранена: добавлено \(created), обновлено \(updated).")
+        return req.redirect(to: back)
     }
 
     struct ClassForm: Content { var schoolYear: String; var name: String; var enrolment: Int; var teacherID: String? }
