@@ -5,6 +5,29 @@ import Foundation
 /// objects than needed; OOXML's cell markup is regular enough to scan directly: `<row r>`,
 /// `<c r t>`, `<v>`, inline `<is><t>` (with rich-text runs), entities and character references.
 enum SheetScanner {
+    /// One tag: its name, whether it closes (`</x>`) or closes itself (`<x/>`), its attribute bytes,
+    /// and where the text after it starts.
+    struct Tag {
+        var name: ArraySlice<UInt8>
+        var close: Bool
+        var selfClosing: Bool
+        var attributes: ArraySlice<UInt8>
+        var end: Int
+    }
+
+    /// The next tag at or after `i`, nil at the end of the document.
+    static func nextTag(_ xml: [UInt8], from i: Int) -> Tag? {
+        let n = xml.count
+        guard let lt = xml[i..<n].firstIndex(of: UInt8(ascii: "<")), lt + 1 < n else { return nil }
+        let close = xml[lt + 1] == UInt8(ascii: "/")
+        let nameStart = close ? lt + 2 : lt + 1
+        var j = nameStart
+        while j < n, !isDelimiter(xml[j]) { j += 1 }
+        guard let gt = xml[j..<n].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        return Tag(name: xml[nameStart..<j], close: close, selfClosing: gt > j && xml[gt - 1] == UInt8(ascii: "/"),
+                   attributes: xml[j..<gt], end: gt + 1)
+    }
+
     /// Rows of a worksheet, numbered as the spreadsheet shows them (missing rows become empty rows).
     static func rows(_ xml: [UInt8], shared: [String]) throws -> [[String]] {
         var rows: [[String]] = []
@@ -18,18 +41,12 @@ enum SheetScanner {
         var i = 0
         let n = xml.count
         while i < n {
-            guard let lt = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
-            i = lt + 1
-            guard i < n else { break }
-            let close = xml[i] == UInt8(ascii: "/")
-            let nameStart = close ? i + 1 : i
-            var j = nameStart
-            while j < n, !isDelimiter(xml[j]) { j += 1 }
-            let name = xml[nameStart..<j]
-            guard let gt = xml[j..<n].firstIndex(of: UInt8(ascii: ">")) else { throw SpreadsheetError.badXML(file: "", part: "") }
-            let selfClosing = gt > j && xml[gt - 1] == UInt8(ascii: "/")
-            let attributes = xml[j..<gt]
-            i = gt + 1
+            guard let tag = nextTag(xml, from: i) else {
+                if xml[i..<n].contains(UInt8(ascii: "<")) { throw SpreadsheetError.badXML(file: "", part: "") }
+                break
+            }
+            let (name, close, selfClosing, attributes) = (tag.name, tag.close, tag.selfClosing, tag.attributes)
+            i = tag.end
             if close {
                 if name.elementsEqual("row".utf8) {
                     while rows.count < rowNumber - 1 { rows.append([]) }
@@ -83,17 +100,9 @@ enum SheetScanner {
         var i = 0
         let n = xml.count
         while i < n {
-            guard let lt = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
-            i = lt + 1
-            guard i < n else { break }
-            let close = xml[i] == UInt8(ascii: "/")
-            let nameStart = close ? i + 1 : i
-            var j = nameStart
-            while j < n, !isDelimiter(xml[j]) { j += 1 }
-            let name = xml[nameStart..<j]
-            guard let gt = xml[j..<n].firstIndex(of: UInt8(ascii: ">")) else { break }
-            let selfClosing = gt > j && xml[gt - 1] == UInt8(ascii: "/")
-            i = gt + 1
+            guard let tag = nextTag(xml, from: i) else { break }
+            let (name, close, selfClosing) = (tag.name, tag.close, tag.selfClosing)
+            i = tag.end
             if close {
                 if name.elementsEqual("si".utf8) { out.append(current) } else if name.elementsEqual("rPh".utf8) { inPhonetic = false }
                 continue

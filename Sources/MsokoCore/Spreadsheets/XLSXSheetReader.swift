@@ -22,16 +22,8 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible, Sendabl
 /// The workbook's small parts go through Foundation's XMLParser; worksheets and shared strings
 /// through `SheetScanner`, which handles a region's 200 MB sheet.
 public enum XLSXSheetReader {
+    /// The first worksheet's rows.
     public static func rows(data: Data, file: String) throws -> [[String]] {
-        guard data.starts(with: [0x50, 0x4B]) else { throw SpreadsheetError.notSpreadsheet(file: file) }
-        let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw SpreadsheetError.notSpreadsheet(file: file) }
-        func part(_ path: String) throws -> Data? {
-            guard let entry = archive[path] else { return nil }
-            var out = Data()
-            do { _ = try archive.extract(entry) { out.append($0) } } catch { throw SpreadsheetError.badXML(file: file, part: path) }
-            return out
-        }
         guard let first = try sheets(data: data, file: file, limit: 1).first else { throw SpreadsheetError.noSheet(file: file) }
         return first.rows
     }

@@ -46,7 +46,7 @@ enum ResultsStore {
                 schools[key] = s
             } else if w.schoolLogin == nil, let name = w.schoolName, let s = byName[nameKey(name)] {
                 schools[key] = s
-            } else if r.createSchools, let login = w.schoolLogin {
+            } else if r.createSchools, w.schoolLogin != nil {
                 toCreate[key] = w
             } else {
                 let what = w.schoolLogin.map { "школа \($0)" } ?? "школа «\(w.schoolName ?? "")»"
