@@ -30,6 +30,8 @@ public enum ResultsReader {
             return refuse("файл \(megabytes(data.count)) больше допустимых \(megabytes(limits.maxFileBytes)).")
         }
         let sheets: [(name: String?, rows: [[String]])]
+        // A CSV is not kept as a table: its first lines find the header, then rows stream through the checks.
+        var csvBytes: [UInt8]?
         if data.starts(with: [0x50, 0x4B]) {
             do {
                 if try XLSXSheetReader.unzippedSize(data: data) > limits.maxUnzippedBytes {
@@ -46,13 +48,15 @@ public enum ResultsReader {
                 return refuse("это не таблица: ожидается XLSX или CSV (файл похож на PDF, старый XLS или другой двоичный файл).")
             }
             // UTF-8 is scanned as it is; anything else is Windows-1251 and decoded first.
-            let bytes = [UInt8](data)
-            if String(validating: bytes, as: UTF8.self) != nil {
-                sheets = [(nil, CSVTable(utf8: bytes).rows)]
-            } else {
+            var bytes = [UInt8](data)
+            if String(validating: bytes, as: UTF8.self) == nil {
                 guard let text = TextDecoding.decode(data) else { return refuse("не удалось прочитать текст (ожидается CSV в UTF-8 или Windows-1251).") }
-                sheets = [(nil, CSVTable(text: text).rows)]
+                bytes = Array(text.utf8)
             }
+            var head: [[String]] = []
+            CSVTable.forEachRow(utf8: bytes) { row in head.append(row); return head.count < 60 }
+            sheets = [(nil, head)]
+            csvBytes = bytes
         }
         guard let (sheetName, rows, layout) = sheets.lazy.compactMap({ s in ResultsLayout.find(in: s.rows).map { (s.name, s.rows, $0) } }).first else {
             return refuse("не найдена строка заголовка: ожидаются столбцы «Код участника», «Класс» и столбцы заданий (например «1 (2б)»).")
@@ -60,6 +64,16 @@ public enum ResultsReader {
         result.sheet = sheetName
         var checker = Checker(file: file, sheet: sheetName, spec: spec, layout: layout, rows: rows, limits: limits)
         checker.expectedSchool = school?.lowercased()
+        if let csvBytes {
+            checker.dataRows = { body in
+                var index = 0
+                CSVTable.forEachRow(utf8: csvBytes) { row in
+                    defer { index += 1 }
+                    body(row, index)
+                    return true
+                }
+            }
+        }
         checker.run(into: &result)
         return result
     }
@@ -89,6 +103,16 @@ struct Checker {
     let limits: ResultsReader.Limits
     var problemCount = 0
     var expectedSchool: String?
+    /// Streams every row with its index (a CSV); nil: the rows are `rows` (an XLSX sheet).
+    var dataRows: ((_ body: (_ row: [String], _ index: Int) -> Void) -> Void)?
+    /// One instance of each repeated text (school names, classes), so a region's works share them.
+    var interned: [String: String] = [:]
+
+    mutating func intern(_ s: String) -> String {
+        if let known = interned[s] { return known }
+        interned[s] = s
+        return s
+    }
 
     var place: String { sheet.map { "\(file), лист «\($0)»" } ?? file }
 
@@ -215,15 +239,15 @@ struct Checker {
         // Per distinct value, not per row: logins checked, classes normalised once.
         var loginOK: [String: Bool] = [:]
         var classNames: [String: String] = [:]
-        guard firstData < rows.count else { return }
-        for i in firstData..<rows.count {
-            let row = rows[i]
+        let source = dataRows ?? { [rows] body in for (i, row) in rows.enumerated() { body(row, i) } }
+        source { row, i in
+            guard i >= firstData else { return }
             let rowNumber = i + 1
             func cell(_ index: Int?) -> String {
                 guard let index, index < row.count else { return "" }
                 return Self.trim(row[index])
             }
-            if row.allSatisfy({ Self.trim($0).isEmpty }) { continue }
+            if row.allSatisfy({ Self.trim($0).isEmpty }) { return }
             let code = cell(c.code)
             let rawClass = cell(c.cls)
             let cls = classNames[rawClass] ?? {
@@ -313,12 +337,12 @@ struct Checker {
                     problem(&result, row: rowNumber, column: c.journal, "«\(cell(c.journal))» — не отметка по журналу: ожидается 2, 3, 4 или 5.")
                 }
             }
-            guard rowOK, !code.isEmpty, !cls.isEmpty else { continue }
-            var work = WorkRecord(schoolLogin: login, schoolName: name, code: code, className: cls,
+            guard rowOK, !code.isEmpty, !cls.isEmpty else { return }
+            var work = WorkRecord(schoolLogin: login.map { intern($0) }, schoolName: name.map { intern($0) }, code: code, className: intern(cls),
                                   variant: c.variant.map { cell($0) }.flatMap { $0.isEmpty ? nil : $0 },
                                   gender: c.gender.map { cell($0).uppercased() }.flatMap { $0.isEmpty ? nil : $0 },
                                   scores: scores, primaryScore: primary, mark: mark, journalMark: journal, row: rowNumber)
-            work.municipality = c.municipality.map { cell($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            work.municipality = c.municipality.map { cell($0) }.flatMap { $0.isEmpty ? nil : intern($0) }
             result.works.append(work)
         }
         if result.works.contains(where: { $0.schoolLogin == nil && $0.schoolName == nil }) {

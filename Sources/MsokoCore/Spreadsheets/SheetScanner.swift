@@ -5,36 +5,55 @@ import Foundation
 /// objects than needed; OOXML's cell markup is regular enough to scan directly: `<row r>`,
 /// `<c r t>`, `<v>`, inline `<is><t>` (with rich-text runs), entities and character references.
 enum SheetScanner {
-    /// One tag: its name, whether it closes (`</x>`) or closes itself (`<x/>`), its attribute bytes,
-    /// and where the text after it starts.
+    /// One tag, as positions in the document (no slices: they would retain the buffer per tag):
+    /// its name, whether it closes (`</x>`) or closes itself (`<x/>`), its attributes, and where the
+    /// text after it starts.
     struct Tag {
-        var name: ArraySlice<UInt8>
+        var nameStart: Int
+        var nameEnd: Int
         var close: Bool
         var selfClosing: Bool
-        var attributes: ArraySlice<UInt8>
+        var attributesEnd: Int
         var end: Int
+
+        /// Whether the tag's name is `literal` (ASCII).
+        @inline(__always) func named(_ literal: StaticString, in xml: UnsafeBufferPointer<UInt8>) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard nameEnd - nameStart == count else { return false }
+            let p = literal.utf8Start
+            for k in 0..<count where xml[nameStart + k] != p[k] { return false }
+            return true
+        }
     }
 
     /// The next tag at or after `i`, nil at the end of the document.
-    static func nextTag(_ xml: [UInt8], from i: Int) -> Tag? {
+    @inline(__always) static func nextTag(_ xml: UnsafeBufferPointer<UInt8>, from start: Int) -> Tag? {
         let n = xml.count
-        guard let lt = xml[i..<n].firstIndex(of: UInt8(ascii: "<")), lt + 1 < n else { return nil }
+        var lt = start
+        while lt < n && xml[lt] != UInt8(ascii: "<") { lt += 1 }
+        guard lt + 1 < n else { return nil }
         let close = xml[lt + 1] == UInt8(ascii: "/")
         let nameStart = close ? lt + 2 : lt + 1
         var j = nameStart
         while j < n, !isDelimiter(xml[j]) { j += 1 }
-        guard let gt = xml[j..<n].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        return Tag(name: xml[nameStart..<j], close: close, selfClosing: gt > j && xml[gt - 1] == UInt8(ascii: "/"),
-                   attributes: xml[j..<gt], end: gt + 1)
+        var gt = j
+        while gt < n && xml[gt] != UInt8(ascii: ">") { gt += 1 }
+        guard gt < n else { return nil }
+        return Tag(nameStart: nameStart, nameEnd: j, close: close, selfClosing: gt > j && xml[gt - 1] == UInt8(ascii: "/"),
+                   attributesEnd: gt, end: gt + 1)
     }
 
     /// Rows of a worksheet, numbered as the spreadsheet shows them (missing rows become empty rows).
-    static func rows(_ xml: [UInt8], shared: [String]) throws -> [[String]] {
+    static func rows(_ bytes: [UInt8], shared: [String]) throws -> [[String]] {
+        try bytes.withUnsafeBufferPointer { xml in try rows(xml, shared: shared) }
+    }
+
+    static func rows(_ xml: UnsafeBufferPointer<UInt8>, shared: [String]) throws -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
         var rowNumber = 0
         var column = 0
-        var cellType: UInt8 = UInt8(ascii: "n")  // first letter of t=: s, n, b, i(nlineStr), e, (s)tr
+        var cellType: UInt8 = UInt8(ascii: "n")  // first letter of t=: s, n, b, i(nlineStr), e; «str» becomes t
         var value = ""
         var inCell = false
         var inPhonetic = false
@@ -42,83 +61,88 @@ enum SheetScanner {
         let n = xml.count
         while i < n {
             guard let tag = nextTag(xml, from: i) else {
-                if xml[i..<n].contains(UInt8(ascii: "<")) { throw SpreadsheetError.badXML(file: "", part: "") }
+                if (i..<n).contains(where: { xml[$0] == UInt8(ascii: "<") }) { throw SpreadsheetError.badXML(file: "", part: "") }
                 break
             }
-            let (name, close, selfClosing, attributes) = (tag.name, tag.close, tag.selfClosing, tag.attributes)
             i = tag.end
-            if close {
-                if name.elementsEqual("row".utf8) {
+            if tag.close {
+                if tag.named("c", in: xml) {
+                    if inCell {
+                        put(&row, column, cellValue(value, type: cellType, shared: shared))
+                        inCell = false
+                        column += 1
+                    }
+                } else if tag.named("row", in: xml) {
                     while rows.count < rowNumber - 1 { rows.append([]) }
                     rows.append(row)
-                } else if name.elementsEqual("c".utf8), inCell {
-                    put(&row, column, cellValue(value, type: cellType, shared: shared))
-                    inCell = false
-                    column += 1
-                } else if name.elementsEqual("rPh".utf8) {
+                } else if tag.named("rPh", in: xml) {
                     inPhonetic = false
-                } else if name.elementsEqual("sheetData".utf8) {
+                } else if tag.named("sheetData", in: xml) {
                     break
                 }
                 continue
             }
-            if name.elementsEqual("row".utf8) {
-                row = []
-                column = 0
-                rowNumber = attribute("r", in: attributes).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? rowNumber + 1
-                if selfClosing {
-                    while rows.count < rowNumber - 1 { rows.append([]) }
-                    rows.append([])
-                }
-            } else if name.elementsEqual("c".utf8) {
-                if let ref = attribute("r", in: attributes), let c = columnIndex(ref) { column = c }
-                if let t = attribute("t", in: attributes), let first = t.first {
+            if tag.named("c", in: xml) {
+                if let ref = attribute("r", in: xml, tag), let c = columnIndex(xml, ref) { column = c }
+                if let t = attribute("t", in: xml, tag), !t.isEmpty {
+                    let first = xml[t.lowerBound]
                     // «str» (a formula's text) must not read as «s» (a shared string index).
                     cellType = t.count == 3 && first == UInt8(ascii: "s") ? UInt8(ascii: "t") : first
                 } else {
                     cellType = UInt8(ascii: "n")
                 }
                 value = ""
-                inCell = !selfClosing
-                if selfClosing { column += 1 }
-            } else if name.elementsEqual("rPh".utf8) {
-                inPhonetic = !selfClosing
-            } else if (name.elementsEqual("v".utf8) || name.elementsEqual("t".utf8)) && inCell && !selfClosing && !inPhonetic {
-                guard let end = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
-                value += decodeText(xml[i..<end])
+                inCell = !tag.selfClosing
+                if tag.selfClosing { column += 1 }
+            } else if (tag.named("v", in: xml) || tag.named("t", in: xml)) && inCell && !tag.selfClosing && !inPhonetic {
+                var end = i
+                while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
+                value += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
                 i = end
+            } else if tag.named("row", in: xml) {
+                row = []
+                column = 0
+                rowNumber = attribute("r", in: xml, tag).flatMap { Int(String(decoding: UnsafeBufferPointer(rebasing: xml[$0]), as: UTF8.self)) } ?? rowNumber + 1
+                if tag.selfClosing {
+                    while rows.count < rowNumber - 1 { rows.append([]) }
+                    rows.append([])
+                }
+            } else if tag.named("rPh", in: xml) {
+                inPhonetic = !tag.selfClosing
             }
         }
         return rows
     }
 
     /// The strings of xl/sharedStrings.xml, rich-text runs joined, phonetic runs skipped.
-    static func sharedStrings(_ xml: [UInt8]) -> [String] {
-        var out: [String] = []
-        var current = ""
-        var inPhonetic = false
-        var i = 0
-        let n = xml.count
-        while i < n {
-            guard let tag = nextTag(xml, from: i) else { break }
-            let (name, close, selfClosing) = (tag.name, tag.close, tag.selfClosing)
-            i = tag.end
-            if close {
-                if name.elementsEqual("si".utf8) { out.append(current) } else if name.elementsEqual("rPh".utf8) { inPhonetic = false }
-                continue
+    static func sharedStrings(_ bytes: [UInt8]) -> [String] {
+        bytes.withUnsafeBufferPointer { xml in
+            var out: [String] = []
+            var current = ""
+            var inPhonetic = false
+            var i = 0
+            let n = xml.count
+            while i < n {
+                guard let tag = nextTag(xml, from: i) else { break }
+                i = tag.end
+                if tag.close {
+                    if tag.named("si", in: xml) { out.append(current) } else if tag.named("rPh", in: xml) { inPhonetic = false }
+                    continue
+                }
+                if tag.named("si", in: xml) {
+                    current = ""
+                    if tag.selfClosing { out.append("") }
+                } else if tag.named("rPh", in: xml) {
+                    inPhonetic = !tag.selfClosing
+                } else if tag.named("t", in: xml), !tag.selfClosing, !inPhonetic {
+                    var end = i
+                    while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
+                    current += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
+                    i = end
+                }
             }
-            if name.elementsEqual("si".utf8) {
-                current = ""
-                if selfClosing { out.append("") }
-            } else if name.elementsEqual("rPh".utf8) {
-                inPhonetic = !selfClosing
-            } else if name.elementsEqual("t".utf8), !selfClosing, !inPhonetic {
-                guard let end = xml[i..<n].firstIndex(of: UInt8(ascii: "<")) else { break }
-                current += decodeText(xml[i..<end])
-                i = end
-            }
+            return out
         }
-        return out
     }
 
     @inline(__always) static func isDelimiter(_ b: UInt8) -> Bool {
@@ -130,10 +154,11 @@ enum SheetScanner {
         row[column] = value
     }
 
-    /// Zero-based column of a cell reference's letters («AB12» → 27), from bytes.
-    @inline(__always) static func columnIndex(_ ref: ArraySlice<UInt8>) -> Int? {
+    /// Zero-based column of a cell reference's letters («AB12» → 27).
+    @inline(__always) static func columnIndex(_ xml: UnsafeBufferPointer<UInt8>, _ ref: Range<Int>) -> Int? {
         var n = 0
-        for b in ref {
+        for k in ref {
+            let b = xml[k]
             guard b >= 65 && b <= 90 else { break }
             n = n * 26 + Int(b - 64)
         }
@@ -152,18 +177,24 @@ enum SheetScanner {
         return raw
     }
 
-    /// The value of attribute `name` (`name="…"` or `name='…'`) in a tag's attribute bytes.
-    static func attribute(_ name: String, in bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        let key = Array(name.utf8)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            // An attribute name starts after whitespace.
-            if (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r")),
-               i + key.count + 2 < bytes.endIndex, bytes[(i + 1)..<(i + 1 + key.count)].elementsEqual(key), bytes[i + 1 + key.count] == UInt8(ascii: "=") {
-                let quote = bytes[i + 2 + key.count]
-                let start = i + 3 + key.count
-                guard let end = bytes[start...].firstIndex(of: quote) else { return nil }
-                return bytes[start..<end]
+    /// The value of attribute `name` (`name="…"` or `name='…'`) of a tag, as a range of the document.
+    static func attribute(_ name: StaticString, in xml: UnsafeBufferPointer<UInt8>, _ tag: Tag) -> Range<Int>? {
+        let count = name.utf8CodeUnitCount
+        let key = name.utf8Start
+        var i = tag.nameEnd
+        let end = tag.attributesEnd
+        while i + count + 2 < end {
+            let b = xml[i]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                var same = true
+                for k in 0..<count where xml[i + 1 + k] != key[k] { same = false; break }
+                if same && xml[i + 1 + count] == UInt8(ascii: "=") {
+                    let quote = xml[i + 2 + count]
+                    let start = i + 3 + count
+                    var stop = start
+                    while stop < end && xml[stop] != quote { stop += 1 }
+                    return stop < end ? start..<stop : nil
+                }
             }
             i += 1
         }
@@ -171,7 +202,7 @@ enum SheetScanner {
     }
 
     /// UTF-8 text with the five XML entities and numeric character references decoded.
-    static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
+    static func decodeText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)

@@ -11,11 +11,17 @@ public struct CSVTable: Sendable {
     }
 
     public init(utf8 bytes: [UInt8]) {
+        var rows: [[String]] = []
+        Self.forEachRow(utf8: bytes) { row in rows.append(row); return true }
+        self.rows = rows
+    }
+
+    /// Calls `body` with each row in turn, without keeping the table; `body` returns false to stop.
+    public static func forEachRow(utf8 bytes: [UInt8], _ body: ([String]) -> Bool) {
         let head = bytes.prefix(8192)
         let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: ",")]
         let separator = candidates.max { a, b in head.lazy.filter { $0 == a }.count < head.lazy.filter { $0 == b }.count } ?? UInt8(ascii: ";")
         let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        var rows: [[String]] = []
         var row: [String] = []
         var field: [UInt8] = []
         var quoted = false
@@ -48,8 +54,8 @@ public struct CSVTable: Sendable {
             if b == separator || b == lf || b == cr {
                 finishField()
                 if b != separator {
-                    rows.append(row)
-                    row = []
+                    guard body(row) else { return }
+                    row.removeAll(keepingCapacity: true)
                     if b == cr && i + 1 < n && bytes[i + 1] == lf { i += 1 }
                 }
                 i += 1
@@ -63,8 +69,7 @@ public struct CSVTable: Sendable {
         }
         if fieldStart < n || !row.isEmpty || !plain {
             finishField()
-            rows.append(row)
+            _ = body(row)
         }
-        self.rows = rows
     }
 }
