@@ -45,6 +45,20 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
+/// Warnings and problems to standard error, one a line; the success line to standard output.
+/// Returns whether the file was accepted.
+func printReport(_ report: MsokoRuntime.ImportReport, accepted: String, refused: String) -> Bool {
+    let stderr = FileHandle.standardError
+    for w in report.warnings { stderr.write(Data(("Предупреждение: " + w + "\n").utf8)) }
+    guard report.problems.isEmpty else {
+        stderr.write(Data(("\(refused) Ошибок: \(report.problems.count).\n").utf8))
+        for p in report.problems { stderr.write(Data((p + "\n").utf8)) }
+        return false
+    }
+    say(accepted)
+    return true
+}
+
 /// A password from standard input when it is not a terminal; nil otherwise (generate one).
 func passwordFromStdin() -> String? {
     guard isatty(FileHandle.standardInput.fileDescriptor) == 0, let line = readLine(strippingNewline: true) else { return nil }
@@ -281,14 +295,8 @@ struct ImportCommand: AsyncParsableCommand {
             try await withRuntime(data) { rt in
                 let report = try await rt.importResults(data: bytes, file: (file as NSString).lastPathComponent, procedureID: id,
                                                         school: school, createSchools: createSchools)
-                for w in report.warnings { FileHandle.standardError.write(Data(("Предупреждение: " + w + "\n").utf8)) }
-                if report.problems.isEmpty {
-                    say("Загружено работ: \(report.works); школы: \(report.schools.joined(separator: ", ")).")
-                } else {
-                    FileHandle.standardError.write(Data(("Файл не принят, ничего не сохранено. Ошибок: \(report.problems.count).\n").utf8))
-                    for p in report.problems { FileHandle.standardError.write(Data((p + "\n").utf8)) }
-                    failed = true
-                }
+                failed = !printReport(report, accepted: "Загружено работ: \(report.works); школы: \(report.schools.joined(separator: ", ")).",
+                                      refused: "Файл не принят, ничего не сохранено.")
             }
             if failed { throw ExitCode(2) }
         }
@@ -328,12 +336,7 @@ struct CheckCommand: AsyncParsableCommand {
             guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
             let report = try MsokoTextFile.checkResults(data: bytes, file: (file as NSString).lastPathComponent, specData: specData,
                                                         specFile: (spec as NSString).lastPathComponent, school: school)
-            for w in report.warnings { FileHandle.standardError.write(Data(("Предупреждение: " + w + "\n").utf8)) }
-            if report.problems.isEmpty {
-                say("Файл в порядке: работ \(report.works), школ \(report.schools.count).")
-            } else {
-                FileHandle.standardError.write(Data(("Ошибок: \(report.problems.count).\n").utf8))
-                for p in report.problems { FileHandle.standardError.write(Data((p + "\n").utf8)) }
+            guard printReport(report, accepted: "Файл в порядке: работ \(report.works), школ \(report.schools.count).", refused: "Файл с ошибками.") else {
                 throw ExitCode(2)
             }
         }

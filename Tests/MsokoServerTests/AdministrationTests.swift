@@ -221,12 +221,8 @@ final class AuditFormatTests: XCTestCase {
 final class EscapingTests: XCTestCase {
     func testUserTextIsEscapedInPages() async throws {
         try await withApp { app in
-            let zyr = try await app.school("edu700101").requireID()
-            let cp = try await app.checkpoints("2.2")[1]
-            let head = Browser(app)
-            try await head.login("head-zyr")
-            try await head.get("/checkpoints/\(cp.id!)/report?party=\(zyr)")
-            try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)", ["status": "inProgress", "text": "<script>alert(1)</script> \"кавычки\""], files: [])
+            let (head, _, url) = try await app.headOnReportForm()
+            try await head.postMultipart(url, ["status": "inProgress", "text": "<script>alert(1)</script> \"кавычки\""], files: [])
             let page = try await head.get("/measures/\(try await app.measure("2.2").requireID())")
             assertNotContains(page, "<script>alert(1)</script>")
             assertContains(page, "&lt;script&gt;alert(1)&lt;/script&gt; &quot;кавычки&quot;")

@@ -111,13 +111,9 @@ final class BodyLimitTests: XCTestCase {
             assertStatus(res, .payloadTooLarge)
             assertContains(res, "больше допустимого")
 
-            let zyr = try await app.school("edu700101").requireID()
-            let cp = try await app.checkpoints("2.2")[1]
-            let head = Browser(app)
-            try await head.login("head-zyr")
-            try await head.get("/checkpoints/\(cp.id!)/report?party=\(zyr)")
+            let (head, _, url) = try await app.headOnReportForm()
             let huge = Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: 1_300_000)
-            let upload = try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)", ["status": "inProgress", "text": "x"],
+            let upload = try await head.postMultipart(url, ["status": "inProgress", "text": "x"],
                                                       files: [("files[]", "скан.pdf", huge)])
             assertStatus(upload, .unprocessableEntity)
             assertContains(upload, "Файл «скан.pdf»: 1.2 МБ — больше допустимых 1.0 МБ.")

@@ -113,18 +113,14 @@ final class RoadmapTrackerTests: XCTestCase {
 
     func testBadEvidenceIsRefusedAndNothingIsStored() async throws {
         try await withApp { app in
-            let zyr = try await app.school("edu700101").requireID()
-            let cp = try await app.checkpoints("2.2")[1]
-            let head = Browser(app)
-            try await head.login("head-zyr")
-            try await head.get("/checkpoints/\(cp.id!)/report?party=\(zyr)")
+            let (head, _, url) = try await app.headOnReportForm()
             let before = try await CheckpointReport.query(on: app.db).count()
-            let res = try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)", ["status": "inProgress", "text": "x"],
+            let res = try await head.postMultipart(url, ["status": "inProgress", "text": "x"],
                                                    files: [("files[]", "virus.exe", [0x4D, 0x5A]), ("files[]", "scan.pdf", Array("not a pdf".utf8))])
             assertStatus(res, .unprocessableEntity)
             assertContains(res, "Файл «virus.exe»: тип .exe не принимается")
             assertContains(res, "Файл «scan.pdf»: содержимое не похоже на файл .pdf")
-            let noText = try await head.postMultipart("/checkpoints/\(cp.id!)/report?party=\(zyr)", ["status": "done", "text": "  "], files: [])
+            let noText = try await head.postMultipart(url, ["status": "done", "text": "  "], files: [])
             assertStatus(noText, .unprocessableEntity)
             assertContains(noText, "опишите, что выполнено")
             assertEq(try await CheckpointReport.query(on: app.db).count(), before)

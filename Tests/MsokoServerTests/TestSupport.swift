@@ -161,3 +161,17 @@ func documentXML(_ data: Data) throws -> String {
     _ = try archive.extract(archive["word/document.xml"]!) { out.append($0) }
     return String(decoding: out, as: UTF8.self)
 }
+
+extension Application {
+    /// The head of Зырянская СОШ signed in with the May 2026 checkpoint of measure 2.2 open:
+    /// (browser, checkpoint, the report's URL).
+    func headOnReportForm() async throws -> (Browser, Checkpoint, String) {
+        let zyr = try await school("edu700101").requireID()
+        let cp = try await checkpoints("2.2")[1]
+        let head = Browser(self)
+        try await head.login("head-zyr")
+        let url = "/checkpoints/\(cp.id!)/report?party=\(zyr)"
+        try await head.get(url)
+        return (head, cp, url)
+    }
+}

@@ -41,7 +41,8 @@ enum ProcedureController {
                 let q = WorkRow.query(on: req.db).filter(\.$procedure.$id == p.id!)
                 if user.role == .head, let sid = user.$school.id { q.filter(\.$school.$id == sid) }
                 let works = try await q.count()
-                let tasks = (try? ProcedureStore.spec(of: p).tasks.count) ?? 0
+                // An unreadable stored specification shows as «—», not as zero tasks.
+                let tasks = (try? ProcedureStore.spec(of: p).tasks.count).map(String.init) ?? "—"
                 html += "<tr><td><a href=\"/procedures/\(p.id!)\">\(esc(ProcedureStore.title(p)))</a></td><td>\(esc(p.schoolYear))</td><td>\(esc(formName(p.form)))</td><td class=\"num\">\(tasks)</td><td class=\"num\">\(works)</td></tr>"
             }
             html += "</tbody></table></div>"
