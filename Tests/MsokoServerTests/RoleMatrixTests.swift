@@ -78,6 +78,9 @@ final class RoleMatrixTests: XCTestCase {
             assertStatus(try await headZyr.post("/schools/\(mih)/classes", ["schoolYear": "2025-2026", "name": "9Б", "enrolment": "20"]), .forbidden)
             assertStatus(try await headZyr.post("/settings", ["departmentName": "X", "timeZone": "Asia/Tomsk", "letterhead": "", "signature": ""]), .forbidden)
             assertStatus(try await headZyr.post("/measures", ["sectionNumber": "1", "sectionTitle": "s", "number": "1.9", "title": "t", "timing": "Май", "responsible": "r", "expectedResult": "e"]), .forbidden)
+            assertStatus(try await headZyr.postMultipart("/admin/schools/enrolment", ["schoolYear": "2025-2026"],
+                                                         files: [("file", "e.csv", Array("Логин;Класс;Обучающихся\nedu700101;4А;1\n".utf8))]), .forbidden)
+            assertStatus(try await headZyr.post("/admin/schools/\(mih)", ["fullName": "X", "shortName": "X", "type": "СОШ", "isActive": "0"]), .forbidden)
             let specialist = Browser(app)
             try await specialist.login("specialist")
             assertStatus(try await specialist.post("/admin/users", ["login": "x1", "name": "X", "role": "admin"]), .forbidden)
@@ -86,6 +89,7 @@ final class RoleMatrixTests: XCTestCase {
             assertStatus(try await observer.postMultipart("/checkpoints/\(cp22)/report?party=\(mih)", ["status": "done", "text": "x"], files: []), .forbidden)
             assertEq(try await CheckpointReport.query(on: app.db).count(), before)
             assertEq(try await User.query(on: app.db).filter(\.$login == "x1").count(), 0)
+            assertEq(try await app.school("edu700102").isActive, true)
             assertEq(try await Measure.query(on: app.db).filter(\.$number == "1.9").count(), 0)
         }
     }
