@@ -231,7 +231,7 @@ final class ResultsExportTests: XCTestCase {
             let back = ResultsReader.read(data: data, file: name, spec: spec)
             XCTAssertEqual(back.problems, [], name)
             XCTAssertEqual(back.warnings, [], name)
-            XCTAssertEqual(back.works, [w1, w2], name)
+            XCTAssertEqual(Array(back.works), [w1, w2], name)
             XCTAssertEqual(back.declaredParticipants, 2)
         }
     }

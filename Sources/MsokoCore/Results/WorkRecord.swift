@@ -49,7 +49,7 @@ public struct WorkRecord: Equatable, Sendable {
 /// What a results file holds once read and checked: its works, the problems that refuse it and
 /// the warnings that do not.
 public struct ResultsFile: Sendable {
-    public var works: [WorkRecord] = []
+    public var works = WorkTable(taskCount: 0)
     public var problems: [ImportProblem] = []
     public var warnings: [ImportProblem] = []
     /// «ВПР 2026 Математика 4 класс», when the file has a title line.
@@ -65,8 +65,8 @@ public struct ResultsFile: Sendable {
     /// Schools present in the file, by login (or name where no login is given), in file order.
     public var schools: [String] {
         var seen = Set<String>()
-        return works.compactMap { w in
-            let key = w.schoolLogin ?? w.schoolName ?? ""
+        return works.schoolsInOrder.compactMap { s in
+            let key = s.login ?? s.name ?? ""
             return seen.insert(key).inserted ? key : nil
         }
     }

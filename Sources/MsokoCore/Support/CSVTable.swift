@@ -1,8 +1,9 @@
 import Foundation
 
 /// A CSV reader: separator `;`, `,` or tab, guessed from the first lines (a title line above the
-/// table has none); quoted fields with doubled quotes; CRLF, LF or CR line ends. It scans UTF-8
-/// bytes rather than Characters: a region's file has millions of cells.
+/// table has none); quoted fields with doubled quotes; CRLF, LF or CR line ends. Written by hand
+/// over UTF-8 bytes: a region's file has millions of cells, and a row is checked as bytes without
+/// a `String` per cell (no package on the mirror reads CSV this way).
 public struct CSVTable: Sendable {
     public var rows: [[String]]
 
@@ -16,60 +17,99 @@ public struct CSVTable: Sendable {
         self.rows = rows
     }
 
-    /// Calls `body` with each row in turn, without keeping the table; `body` returns false to stop.
+    /// Calls `body` with each row as strings, without keeping the table; `body` returns false to stop.
     public static func forEachRow(utf8 bytes: [UInt8], _ body: ([String]) -> Bool) {
-        let head = bytes.prefix(8192)
-        let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: ",")]
-        let separator = candidates.max { a, b in head.lazy.filter { $0 == a }.count < head.lazy.filter { $0 == b }.count } ?? UInt8(ascii: ";")
+        bytes.withUnsafeBufferPointer { buffer in
+            forEachCellRow(utf8: buffer) { body($0.strings) }
+        }
+    }
+
+    /// Calls `body` with each row's cells as bytes (lent for the call); `body` returns false to stop.
+    public static func forEachCellRow(utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (CellRow) -> Bool) {
+        let separator = guessSeparator(UnsafeBufferPointer(rebasing: bytes.prefix(8192)))
         let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        var row: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let n = bytes.count
-        var fieldStart = i
-        var plain = true  // the field is bytes[fieldStart..<i] with no quotes to undo
-        func finishField() {
-            row.append(plain ? String(decoding: bytes[fieldStart..<i], as: UTF8.self) : String(decoding: field, as: UTF8.self))
-        }
-        while i < n {
-            let b = bytes[i]
-            if quoted {
-                if b == quote {
-                    if i + 1 < n && bytes[i + 1] == quote { field.append(quote); i += 2; continue }
-                    quoted = false
-                } else {
-                    field.append(b)
+        var starts: [Int] = [], ends: [Int] = []
+        var scratch: [UInt8] = []
+        var i = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        var lineHasData = false
+
+        func emit() -> Bool {
+            scratch.withUnsafeBufferPointer { sc in
+                starts.withUnsafeBufferPointer { s in
+                    ends.withUnsafeBufferPointer { e in body(CellRow(base: bytes, scratch: sc, starts: s, ends: e)) }
                 }
-                i += 1
-                continue
             }
-            if b == quote && (plain && i == fieldStart) {
-                quoted = true
-                plain = false
-                field.removeAll(keepingCapacity: true)
+        }
+
+        while i < n || lineHasData {
+            // One field.
+            if i < n && bytes[i] == quote {
+                // Quoted: unescaped into the scratch buffer.
+                let start = scratch.count
                 i += 1
-                continue
-            }
-            if b == separator || b == lf || b == cr {
-                finishField()
-                if b != separator {
-                    guard body(row) else { return }
-                    row.removeAll(keepingCapacity: true)
-                    if b == cr && i + 1 < n && bytes[i + 1] == lf { i += 1 }
+                while i < n {
+                    if bytes[i] == quote {
+                        if i + 1 < n && bytes[i + 1] == quote { scratch.append(quote); i += 2; continue }
+                        i += 1
+                        break
+                    }
+                    scratch.append(bytes[i])
+                    i += 1
                 }
+                // Anything after the closing quote up to the separator belongs to the field too.
+                while i < n && bytes[i] != separator && bytes[i] != lf && bytes[i] != cr { scratch.append(bytes[i]); i += 1 }
+                starts.append(n + start)
+                ends.append(n + scratch.count)
+            } else {
+                let start = i
+                while i < n {
+                    let b = bytes[i]
+                    if b == separator || b == lf || b == cr { break }
+                    i += 1
+                }
+                starts.append(start)
+                ends.append(i)
+            }
+            // After the field: a separator (another field follows), a line end or the end of the file.
+            if i < n && bytes[i] == separator {
                 i += 1
-                fieldStart = i
-                plain = true
-                field.removeAll(keepingCapacity: true)
+                lineHasData = true
                 continue
             }
-            if !plain { field.append(b) }
-            i += 1
+            if i < n {
+                if bytes[i] == cr && i + 1 < n && bytes[i + 1] == lf { i += 1 }
+                i += 1
+            }
+            lineHasData = false
+            guard emit() else { return }
+            starts.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            scratch.removeAll(keepingCapacity: true)
         }
-        if fieldStart < n || !row.isEmpty || !plain {
-            finishField()
-            _ = body(row)
+    }
+
+    /// The candidate found most often in the first bytes.
+    static func guessSeparator(_ head: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        var counts = [0, 0, 0]
+        for b in head {
+            switch b {
+            case UInt8(ascii: ";"): counts[0] += 1
+            case UInt8(ascii: "\t"): counts[1] += 1
+            case UInt8(ascii: ","): counts[2] += 1
+            default: break
+            }
         }
+        let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: ",")]
+        var best = 0
+        for k in 1..<3 where counts[k] > counts[best] { best = k }
+        return candidates[best]
+    }
+
+    /// Lines (LF or lone CR) in the bytes: an upper bound on the rows, to size tables once.
+    public static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 1
+        for b in bytes where b == 0x0A { n += 1 }
+        return n
     }
 }

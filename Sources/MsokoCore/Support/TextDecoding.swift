@@ -11,6 +11,32 @@ public enum TextDecoding {
         return windows1251(bytes)
     }
 
+    /// Whether the bytes are well-formed UTF-8 (no overlong forms, surrogates or values past
+    /// U+10FFFF), checked in place: `String(validating:)` would copy a whole region's file.
+    public static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            let length: Int, low: UInt8, high: UInt8
+            switch c {
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+            default: return false
+            }
+            guard i + length <= n, (low...high).contains(b[i + 1]) else { return false }
+            for k in 2..<max(2, length) where b[i + k] & 0xC0 != 0x80 { return false }
+            i += length
+        }
+        return true
+    }
+
     static let high: [UInt16] = [
         0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021, 0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,
         0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0xFFFD, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F,

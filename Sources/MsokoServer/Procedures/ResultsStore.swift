@@ -136,7 +136,7 @@ enum ResultsStore {
     }
 
     /// Bulk insert through SQLKit in batches: a region's file is hundreds of thousands of rows.
-    static func insertWorks(_ works: [WorkRecord], schools: [String: School], procedureID: UUID, uploadID: UUID, on db: Database) async throws {
+    static func insertWorks(_ works: WorkTable, schools: [String: School], procedureID: UUID, uploadID: UUID, on db: Database) async throws {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("База данных не поддерживает SQL.") }
         let columns = ["id", "region_id", "municipality_id", "procedure_id", "upload_id", "school_id", "class_name", "code",
                        "variant", "gender", "scores", "primary_score", "mark", "journal_mark"]

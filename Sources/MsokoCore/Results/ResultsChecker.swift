@@ -1,0 +1,316 @@
+import Foundation
+
+/// Checks the rows of one sheet and turns them into works.
+struct Checker {
+    let file: String
+    let sheet: String?
+    let spec: ProcedureSpec
+    let layout: ResultsLayout
+    let rows: [[String]]
+    let limits: ResultsReader.Limits
+    var problemCount = 0
+    var expectedSchool: String?
+    /// Streams every row with its index (a CSV); nil: the rows are `rows` (an XLSX sheet).
+    var dataRows: ((_ body: (_ row: CellRow, _ index: Int) -> Void) -> Void)?
+    /// An upper bound on the works, to size the tables once.
+    var expectedRows = 0
+
+    var place: String { sheet.map { "\(file), лист «\($0)»" } ?? file }
+
+    init(file: String, sheet: String?, spec: ProcedureSpec, layout: ResultsLayout, rows: [[String]], limits: ResultsReader.Limits) {
+        self.file = file
+        self.sheet = sheet
+        self.spec = spec
+        self.layout = layout
+        self.rows = rows
+        self.limits = limits
+    }
+
+    func columnName(_ index: Int) -> String {
+        let label = index < layout.labels.count ? layout.labels[index] : ""
+        guard sheet != nil else { return label }
+        // XLSX: the column letter as Excel shows it, then the header.
+        var n = index + 1, letters = ""
+        while n > 0 { letters = String(UnicodeScalar(UInt8(65 + (n - 1) % 26))) + letters; n = (n - 1) / 26 }
+        return label.isEmpty ? letters : "\(letters) («\(label)»)"
+    }
+
+    mutating func problem(_ result: inout ResultsFile, row: Int?, column: Int?, _ message: String) {
+        problemCount += 1
+        if problemCount <= limits.maxProblems {
+            result.problems.append(ImportProblem(file: place, row: row, column: column.map(columnName), message: message))
+        }
+    }
+
+    mutating func run(into result: inout ResultsFile) {
+        readMetadata(into: &result)
+        let taskColumns = layout.taskColumns
+        // Columns the specification needs, and task columns it does not know.
+        for required in [ResultsLayout.Column.code, .className] where layout.index(of: required) == nil {
+            problem(&result, row: layout.headerRow + 1, column: nil, "нет обязательного столбца «\(required == .code ? "Код участника" : "Класс")».")
+        }
+        for task in spec.tasks {
+            guard let col = taskColumns[task.number] else {
+                problem(&result, row: layout.headerRow + 1, column: nil, "нет столбца задания \(task.number) (\(task.max) б.).")
+                continue
+            }
+            if let m = col.headerMax, m != task.max {
+                problem(&result, row: layout.headerRow + 1, column: col.index,
+                        "в заголовке у задания \(task.number) максимальный балл \(m), а в спецификации — \(task.max).")
+            }
+            if let lr = layout.levelRow, col.index < rows[lr].count, let level = TaskLevel(text: rows[lr][col.index]), level != task.level {
+                result.warnings.append(ImportProblem(file: place, row: lr + 1, column: columnName(col.index),
+                                                     message: "уровень задания \(task.number) в файле «\(level.rawValue)», в спецификации «\(task.level.rawValue)»; используется спецификация."))
+            }
+        }
+        let known = Set(spec.tasks.map(\.number))
+        for (number, col) in taskColumns where !known.contains(number) {
+            problem(&result, row: layout.headerRow + 1, column: col.index, "задания \(number) нет в спецификации процедуры.")
+        }
+        if let col = layout.index(of: .personName) {
+            result.warnings.append(ImportProblem(file: place, row: layout.headerRow + 1, column: columnName(col),
+                                                 message: "столбец с именами не читается: в msoko хранятся только коды участников."))
+        }
+        guard result.problems.isEmpty else { return }
+        readWorks(into: &result, taskColumns: taskColumns)
+        if result.works.isEmpty && result.problems.isEmpty {
+            problem(&result, row: nil, column: nil, "в файле нет ни одной работы (под строкой заголовка нет данных).")
+        }
+        if let declared = result.declaredParticipants, result.problems.isEmpty, declared != result.works.count {
+            result.warnings.append(ImportProblem(file: place, row: nil, column: nil,
+                                                 message: "в заголовке указано участников: \(declared), а строк с работами — \(result.works.count)."))
+        }
+        if problemCount > limits.maxProblems {
+            result.problems.append(ImportProblem(file: place, row: nil, column: nil, message: "и ещё \(problemCount - limits.maxProblems) ошибок того же рода."))
+        }
+    }
+
+    /// Lines above the header: the title, «Кол-во участников: N», the school line, the maximum score.
+    mutating func readMetadata(into result: inout ResultsFile) {
+        for (i, row) in rows.prefix(layout.headerRow).enumerated() {
+            let cells = row.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let line = cells.joined(separator: " ")
+            let key = ResultsLayout.key(line)
+            if result.title == nil, let title = Self.title(line) {
+                result.title = line.trimmingCharacters(in: .whitespaces)
+                if ResultsLayout.key(title.subject) != ResultsLayout.key(spec.subject) {
+                    problem(&result, row: i + 1, column: nil, "в заголовке файла предмет «\(title.subject)», а процедура — «\(spec.subject)».")
+                }
+                if title.grade != spec.grade {
+                    problem(&result, row: i + 1, column: nil, "в заголовке файла \(title.grade) класс, а процедура — для \(spec.grade) класса.")
+                }
+            }
+            if let r = line.range(of: #"(?i)кол-?во\s+участников\s*:?\s*([0-9]+)"#, options: .regularExpression) {
+                result.declaredParticipants = Int(line[r].filter(\.isNumber))
+            }
+            if let r = line.range(of: #"\(\s*edu[0-9]{6}\s*\)"#, options: .regularExpression) {
+                result.fileSchoolLogin = line[r].filter { $0.isLetter || $0.isNumber }.lowercased()
+                result.fileSchoolName = String(line[..<r.lowerBound]).trimmingCharacters(in: .whitespaces)
+            }
+            if key.hasPrefix("максимальныйпервичныйбалл"), let value = Int(key.dropFirst("максимальныйпервичныйбалл".count)), value != spec.maxScore {
+                problem(&result, row: i + 1, column: nil, "в файле максимальный первичный балл \(value), а по спецификации — \(spec.maxScore).")
+            }
+        }
+    }
+
+    /// «ВПР 2026 Математика 4 класс» → (subject, grade).
+    static func title(_ line: String) -> (subject: String, grade: Int)? {
+        let pattern = #"^\s*\S+\s+20[0-9]{2}\s+(.+?)\s+([0-9]{1,2})\s*(класс|кл\.?)\s*$"#
+        guard let r = line.range(of: pattern, options: [.regularExpression, .caseInsensitive]) else { return nil }
+        let text = String(line[r]).trimmingCharacters(in: .whitespaces)
+        var parts = text.split(separator: " ").map(String.init)
+        guard parts.count >= 4 else { return nil }
+        parts.removeFirst(2)
+        if parts.last?.lowercased().hasPrefix("кл") == true { parts.removeLast() }
+        var gradeText = parts.removeLast()
+        if Int(gradeText) == nil, let last = parts.last, Int(last) != nil { gradeText = parts.removeLast() }
+        guard let grade = Int(gradeText.filter(\.isNumber)) else { return nil }
+        return (parts.joined(separator: " "), grade)
+    }
+
+    mutating func readWorks(into result: inout ResultsFile, taskColumns: [String: (index: Int, headerMax: Int?)]) {
+        let firstData = max(layout.headerRow, layout.levelRow ?? -1) + 1
+        let order = spec.tasks.map { taskColumns[$0.number]!.index }
+        let c = (code: layout.index(of: .code)!, cls: layout.index(of: .className)!, login: layout.index(of: .schoolLogin),
+                 name: layout.index(of: .schoolName), municipality: layout.index(of: .municipality),
+                 variant: layout.index(of: .variant), gender: layout.index(of: .gender),
+                 primary: layout.index(of: .primaryScore), mark: layout.index(of: .mark), journal: layout.index(of: .journalMark))
+        var works = WorkTable(taskCount: order.count)
+        works.reserveCapacity(max(0, expectedRows - firstData))
+        var codes = CodeSet(expected: max(0, expectedRows - firstData))
+        var scores = [UInt8](repeating: 0, count: order.count)
+        // Rows repeat their school, class, variant and gender: each is worked out when its bytes
+        // differ from the row above, not on every row.
+        var schoolCache = SchoolCache()
+        var classCache = TextCache(), variantCache = TextCache(), genderCache = TextCache()
+        var classNames: [String: UInt32] = [:]
+        var loginOK: [String: Bool] = [:]
+        let fileSchool = WorkTable.School(login: result.fileSchoolLogin, name: result.fileSchoolName, municipality: nil)
+        let source = dataRows ?? { [rows] body in for (i, row) in rows.enumerated() { CellRow.with(row) { body($0, i) } } }
+        source { row, i in
+            guard i >= firstData, !row.isBlank else { return }
+            let rowNumber = i + 1
+            let code = row.cell(c.code)
+            let cls = classCache.index(row.cell(c.cls)) { raw in
+                let text = WorkRecord.normalizeClass(String(decoding: raw, as: UTF8.self))
+                return classNames[text] ?? { let k = works.textIndex(text); classNames[text] = k; return k }()
+            }
+            if code.isEmpty { problem(&result, row: rowNumber, column: c.code, "не указан код участника.") }
+            if cls == 0 { problem(&result, row: rowNumber, column: c.cls, "не указан класс.") }
+            // The school: its index, and what is wrong with it (repeated on each of its rows).
+            let (school, schoolProblem) = schoolCache.lookup(row.cell(c.login ?? -1), row.cell(c.name ?? -1), row.cell(c.municipality ?? -1)) { l, n, m in
+                var login = c.login.map { _ in Self.lowerASCII(String(decoding: l, as: UTF8.self)) }.flatMap { $0.isEmpty ? nil : $0 } ?? fileSchool.login
+                let name = n.isEmpty ? fileSchool.name : String(decoding: n, as: UTF8.self)
+                var message: String?
+                if c.login != nil, let login, !(loginOK[login] ?? { let ok = SchoolRecord.isValidLogin(login); loginOK[login] = ok; return ok }()) {
+                    message = "«\(login)» не похоже на логин ФИС ОКО (edu и шесть цифр)."
+                }
+                if let expected = expectedSchool {
+                    if let login, login != expected { message = "строка школы \(login), а файл загружается за школу \(expected)." }
+                    login = login ?? expected
+                }
+                let municipality = m.isEmpty ? nil : String(decoding: m, as: UTF8.self)
+                return (works.schoolIndex(WorkTable.School(login: login, name: name, municipality: municipality)), message)
+            }
+            if let schoolProblem { problem(&result, row: rowNumber, column: c.login, schoolProblem) }
+            if !code.isEmpty && !codes.insert(school: school, code: code) {
+                problem(&result, row: rowNumber, column: c.code, "код участника \(String(decoding: code, as: UTF8.self)) уже встречался в этой школе.")
+            }
+            var sum = 0
+            var rowOK = true
+            for (t, index) in order.enumerated() {
+                let task = spec.tasks[t]
+                let text = row.cell(index)
+                if text.isEmpty {
+                    problem(&result, row: rowNumber, column: index, "пустая ячейка задания \(task.number): поставьте балл или X, если задание не выполнялось.")
+                    rowOK = false
+                } else if Self.isNotDone(text) {
+                    scores[t] = WorkRecord.notDone
+                } else if let v = Self.integer(text) {
+                    if v < 0 {
+                        problem(&result, row: rowNumber, column: index, "отрицательный балл \(v) за задание \(task.number).")
+                        rowOK = false
+                    } else if v > task.max {
+                        problem(&result, row: rowNumber, column: index, "балл \(v) за задание \(task.number) больше максимального (\(task.max)).")
+                        rowOK = false
+                    } else {
+                        scores[t] = UInt8(v)
+                        sum += v
+                    }
+                } else {
+                    problem(&result, row: rowNumber, column: index,
+                            "«\(String(decoding: text, as: UTF8.self))» — не балл за задание \(task.number): ожидается целое число от 0 до \(task.max) или X.")
+                    rowOK = false
+                }
+            }
+            var primary = sum
+            if let p = c.primary, !row.cell(p).isEmpty {
+                if let given = Self.integer(row.cell(p)) {
+                    if rowOK && given != sum {
+                        problem(&result, row: rowNumber, column: p, "первичный балл \(given) не равен сумме баллов за задания (\(sum)).")
+                    }
+                    primary = rowOK ? sum : given
+                } else {
+                    problem(&result, row: rowNumber, column: p, "«\(row.string(p))» — не первичный балл.")
+                }
+            }
+            var mark: Int?
+            if let m = c.mark, !row.cell(m).isEmpty {
+                if let given = Self.integer(row.cell(m)), (2...5).contains(given) {
+                    mark = given
+                    if rowOK, let scale = spec.scale, scale.mark(for: sum) != given {
+                        problem(&result, row: rowNumber, column: m,
+                                "отметка \(given) не соответствует первичному баллу \(sum) по шкале перевода (должна быть \(scale.mark(for: sum))).")
+                    }
+                } else {
+                    problem(&result, row: rowNumber, column: m, "«\(row.string(m))» — не отметка: ожидается 2, 3, 4 или 5.")
+                }
+            } else if let scale = spec.scale {
+                mark = scale.mark(for: sum)
+            }
+            var journal: Int?
+            if let j = c.journal, !row.cell(j).isEmpty {
+                if let given = Self.integer(row.cell(j)), (2...5).contains(given) {
+                    journal = given
+                } else {
+                    problem(&result, row: rowNumber, column: j, "«\(row.string(j))» — не отметка по журналу: ожидается 2, 3, 4 или 5.")
+                }
+            }
+            guard rowOK, !code.isEmpty, cls != 0 else { return }
+            let variant = variantCache.index(row.cell(c.variant ?? -1)) { works.textIndex(String(decoding: $0, as: UTF8.self)) }
+            let gender = genderCache.index(row.cell(c.gender ?? -1)) { works.textIndex(String(decoding: $0, as: UTF8.self).uppercased()) }
+            scores.withUnsafeBufferPointer { sc in
+                works.append(school: school, code: code, classText: cls, variant: variant, gender: gender, scores: sc,
+                             primaryScore: primary, mark: mark, journalMark: journal, row: rowNumber)
+            }
+        }
+        result.works = works
+        if works.schoolsInOrder.contains(where: { $0.login == nil && $0.name == nil }) {
+            problem(&result, row: nil, column: nil, "в файле не указана школа: нет столбца «ОО» и строки «Название ОО (eduNNNNNN)» над таблицей.")
+        }
+    }
+
+    /// The value worked out for a cell's bytes, kept while the rows below repeat them.
+    struct TextCache {
+        var key: [UInt8] = []
+        var value: UInt32 = 0
+        var filled = false
+        /// 0 for an empty cell.
+        @inline(__always) mutating func index(_ raw: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> UInt32) -> UInt32 {
+            if raw.isEmpty { return 0 }
+            if filled && raw.equals(key) { return value }
+            key = Array(raw)
+            value = make(raw)
+            filled = true
+            return value
+        }
+    }
+
+    struct SchoolCache {
+        var keys: ([UInt8], [UInt8], [UInt8]) = ([], [], [])
+        var value: (UInt32, String?) = (0, nil)
+        var filled = false
+        @inline(__always) mutating func lookup(_ l: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>, _ m: UnsafeBufferPointer<UInt8>,
+                                               _ make: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> (UInt32, String?)) -> (UInt32, String?) {
+            if filled && l.equals(keys.0) && n.equals(keys.1) && m.equals(keys.2) { return value }
+            keys = (Array(l), Array(n), Array(m))
+            value = make(l, n, m)
+            filled = true
+            return value
+        }
+    }
+
+    /// «X» or «Х» (Latin or Cyrillic, either case).
+    @inline(__always) static func isNotDone(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if b.count == 1 { return b[0] == 0x58 || b[0] == 0x78 }  // X x
+        return b.count == 2 && ((b[0] == 0xD0 && b[1] == 0xA5) || (b[0] == 0xD1 && b[1] == 0x85))  // Х х
+    }
+
+    /// Lowercase; ASCII-only text (logins) without Foundation's Unicode case mapping.
+    static func lowerASCII(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) ? s.lowercased() : s
+    }
+
+    /// «2», «-1», «2.0», «2,0» → the number, read from the bytes; anything else through `integer(String)`.
+    @inline(__always) static func integer(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0, negative = false, value = 0
+        if i < b.count && b[i] == 0x2D { negative = true; i += 1 }
+        let digitsStart = i
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - digitsStart < 9 { value = value * 10 + Int(b[i] - 0x30); i += 1 }
+        if i > digitsStart && i < b.count && (b[i] == 0x2E || b[i] == 0x2C) {
+            var k = i + 1
+            while k < b.count && b[k] == 0x30 { k += 1 }
+            if k == b.count && k > i + 1 { i = k }
+        }
+        if i == b.count && i > digitsStart { return negative ? -value : value }
+        return integer(String(decoding: b, as: UTF8.self))
+    }
+
+    /// «2», «2.0», «2,0», «2e0» → 2; anything else nil.
+    static func integer(_ text: String) -> Int? {
+        if let v = Int(text) { return v }
+        let t = text.replacingOccurrences(of: ",", with: ".")
+        if let d = Double(t), d == d.rounded(), abs(d) < 1_000_000 { return Int(d) }
+        return nil
+    }
+}

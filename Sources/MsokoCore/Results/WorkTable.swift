@@ -1,0 +1,203 @@
+import Foundation
+
+/// The works of a results file, kept in compact columns rather than one `WorkRecord` each: a
+/// country's file holds millions of works, and a record with its strings and score array costs
+/// about 500 bytes where these columns cost about 40 (all scores in one byte array, all codes in
+/// one byte buffer, schools and classes as indexes into small tables). Reading it as a collection
+/// gives `WorkRecord`s made on the fly.
+public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
+    /// A school as the file names it: the `ОО` login, the name and the municipality column.
+    public struct School: Hashable, Sendable {
+        public var login: String?
+        public var name: String?
+        public var municipality: String?
+        public init(login: String?, name: String?, municipality: String?) {
+            self.login = login
+            self.name = name
+            self.municipality = municipality
+        }
+    }
+
+    public let taskCount: Int
+    public private(set) var schoolTable: [School] = []
+    private var schoolIndexes: [School: UInt32] = [:]
+    /// Classes, variants and genders: the few distinct texts a file repeats on every row.
+    private var texts: [String] = [""]
+    private var textIndexes: [String: UInt32] = ["": 0]
+
+    private var scores: [UInt8] = []
+    private var codeBytes: [UInt8] = []
+    private var codeEnds: [Int] = []
+    private var school: [UInt32] = []
+    private var classText: [UInt32] = []
+    /// 0: none.
+    private var variantText: [UInt32] = []
+    private var genderText: [UInt32] = []
+    private var primary: [Int32] = []
+    /// Mark in the low four bits, journal mark in the high four; 0: none.
+    private var marks: [UInt8] = []
+    private var rows: [UInt32] = []
+
+    public init(taskCount: Int) {
+        self.taskCount = taskCount
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { rows.count }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        scores.reserveCapacity(n * taskCount)
+        codeBytes.reserveCapacity(n * 8)
+        codeEnds.reserveCapacity(n)
+        school.reserveCapacity(n)
+        classText.reserveCapacity(n)
+        variantText.reserveCapacity(n)
+        genderText.reserveCapacity(n)
+        primary.reserveCapacity(n)
+        marks.reserveCapacity(n)
+        rows.reserveCapacity(n)
+    }
+
+    /// The index of a school in `schoolTable`, adding it when new.
+    public mutating func schoolIndex(_ s: School) -> UInt32 {
+        if let i = schoolIndexes[s] { return i }
+        let i = UInt32(schoolTable.count)
+        schoolTable.append(s)
+        schoolIndexes[s] = i
+        return i
+    }
+
+    /// The index of a repeated text (class, variant, gender); 0 for nil or empty.
+    public mutating func textIndex(_ s: String?) -> UInt32 {
+        guard let s, !s.isEmpty else { return 0 }
+        if let i = textIndexes[s] { return i }
+        let i = UInt32(texts.count)
+        texts.append(s)
+        textIndexes[s] = i
+        return i
+    }
+
+    /// Adds a work from parts already checked; `scores` holds `taskCount` values.
+    public mutating func append(school s: UInt32, code: UnsafeBufferPointer<UInt8>, classText c: UInt32, variant: UInt32, gender: UInt32,
+                                scores taskScores: UnsafeBufferPointer<UInt8>, primaryScore: Int, mark: Int?, journalMark: Int?, row: Int) {
+        precondition(taskScores.count == taskCount)
+        scores.append(contentsOf: taskScores)
+        codeBytes.append(contentsOf: code)
+        codeEnds.append(codeBytes.count)
+        school.append(s)
+        classText.append(c)
+        variantText.append(variant)
+        genderText.append(gender)
+        primary.append(Int32(clamping: primaryScore))
+        marks.append(UInt8(mark ?? 0) | UInt8(journalMark ?? 0) << 4)
+        rows.append(UInt32(clamping: row))
+    }
+
+    public mutating func append(_ w: WorkRecord) {
+        let s = schoolIndex(School(login: w.schoolLogin, name: w.schoolName, municipality: w.municipality))
+        let c = textIndex(w.className), v = textIndex(w.variant), g = textIndex(w.gender)
+        Array(w.code.utf8).withUnsafeBufferPointer { code in
+            w.scores.withUnsafeBufferPointer { sc in
+                append(school: s, code: code, classText: c, variant: v, gender: g, scores: sc,
+                       primaryScore: w.primaryScore, mark: w.mark, journalMark: w.journalMark, row: w.row)
+            }
+        }
+    }
+
+    public subscript(i: Int) -> WorkRecord {
+        let s = schoolTable[Int(school[i])]
+        let codeStart = i == 0 ? 0 : codeEnds[i - 1]
+        let m = marks[i]
+        var w = WorkRecord(schoolLogin: s.login, schoolName: s.name,
+                           code: String(decoding: codeBytes[codeStart..<codeEnds[i]], as: UTF8.self),
+                           className: texts[Int(classText[i])],
+                           variant: variantText[i] == 0 ? nil : texts[Int(variantText[i])],
+                           gender: genderText[i] == 0 ? nil : texts[Int(genderText[i])],
+                           scores: Array(scores[i * taskCount..<(i + 1) * taskCount]),
+                           primaryScore: Int(primary[i]), mark: m & 15 == 0 ? nil : Int(m & 15),
+                           journalMark: m >> 4 == 0 ? nil : Int(m >> 4), row: Int(rows[i]))
+        w.municipality = s.municipality
+        return w
+    }
+
+    /// The school of work `i` (an index into `schoolTable`), without making the record.
+    public func schoolOf(_ i: Int) -> UInt32 { school[i] }
+
+    /// Schools that have works, in the order of their first work.
+    public var schoolsInOrder: [School] {
+        var seen = [Bool](repeating: false, count: schoolTable.count)
+        var out: [School] = []
+        for s in school where !seen[Int(s)] {
+            seen[Int(s)] = true
+            out.append(schoolTable[Int(s)])
+        }
+        return out
+    }
+
+    public static func == (a: WorkTable, b: WorkTable) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
+    }
+}
+
+/// Participant codes seen so far, per school: tells a duplicate exactly (no hashes standing in for
+/// codes) in a few bytes a code. Hand-written open addressing: a `Set` of `(school, String)` costs
+/// a string and a hash-table slot of 40 bytes per work.
+struct CodeSet {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var schools: [UInt32] = []
+    /// Slots hold an entry's index + 1; 0 is empty.
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(expected: Int) {
+        var capacity = 1024
+        while capacity < expected * 2 { capacity <<= 1 }
+        slots = [Int32](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    private static func hash(_ school: UInt32, _ code: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(school)
+        for b in code { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    private func equals(_ entry: Int, _ school: UInt32, _ code: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard schools[entry] == school else { return false }
+        let start = entry == 0 ? 0 : ends[entry - 1]
+        guard ends[entry] - start == code.count else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            memcmp(all.baseAddress! + start, code.baseAddress!, code.count) == 0
+        }
+    }
+
+    /// False when the school already had this code.
+    mutating func insert(school: UInt32, code: UnsafeBufferPointer<UInt8>) -> Bool {
+        if ends.count * 2 >= slots.count { grow() }
+        var i = Self.hash(school, code) & mask
+        while slots[i] != 0 {
+            if code.count > 0, equals(Int(slots[i]) - 1, school, code) { return false }
+            i = (i + 1) & mask
+        }
+        bytes.append(contentsOf: code)
+        ends.append(bytes.count)
+        schools.append(school)
+        slots[i] = Int32(ends.count)
+        return true
+    }
+
+    private mutating func grow() {
+        let capacity = slots.count * 2
+        slots = [Int32](repeating: 0, count: capacity)
+        mask = capacity - 1
+        bytes.withUnsafeBufferPointer { all in
+            for e in 0..<ends.count {
+                let start = e == 0 ? 0 : ends[e - 1]
+                var i = Self.hash(schools[e], UnsafeBufferPointer(rebasing: all[start..<ends[e]])) & mask
+                while slots[i] != 0 { i = (i + 1) & mask }
+                slots[i] = Int32(e + 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+@testable import MsokoCore
+
+/// The byte-level pieces behind reading a region's file: CSV cells as bytes, UTF-8 checked in
+/// place, works in compact columns, duplicate codes told exactly.
+final class CompactReadingTests: XCTestCase {
+    func cells(_ text: String) -> [[String]] {
+        var out: [[String]] = []
+        Array(text.utf8).withUnsafeBufferPointer { b in
+            CSVTable.forEachCellRow(utf8: b) { row in
+                out.append((0..<row.count).map { row.string($0) })
+                return true
+            }
+        }
+        return out
+    }
+
+    func testCSVCellsAreTrimmedAndUnquoted() {
+        XCTAssertEqual(cells("\u{FEFF}a; b \r\n\"x;\"\"y\"\"\";\u{00A0}7\u{00A0}\n"), [["a", "b"], ["x;\"y\"", "7"]])
+        XCTAssertEqual(cells("a,b\r1,\r"), [["a", "b"], ["1", ""]], "a trailing empty field and CR line ends")
+        XCTAssertEqual(cells("1;2"), [["1", "2"]], "the last line needs no line end")
+        XCTAssertEqual(cells(""), [])
+        XCTAssertEqual(CSVTable(text: "a;b\n\n1;2\n").rows, [["a", "b"], [""], ["1", "2"]], "an empty line is a row (it counts for line numbers)")
+    }
+
+    func testUTF8IsCheckedInPlaceLikeTheStandardLibrary() {
+        var generator = SplitMix64(seed: 7)
+        let samples: [[UInt8]] = [
+            Array("Зырянская СОШ №1 ✓ 𝄞".utf8), [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            [0xD0], [0xE2, 0x82], [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2],  // «Привет» in Windows-1251
+        ] + (0..<2000).map { _ in (0..<Int(generator.next() % 12)).map { _ in UInt8(truncatingIfNeeded: generator.next()) } }
+        for bytes in samples {
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            XCTAssertEqual(bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }, expected, "\(bytes)")
+        }
+    }
+
+    func testWorkTableGivesBackWhatWasStored() {
+        var table = WorkTable(taskCount: 3)
+        var a = WorkRecord(schoolLogin: "edu700101", schoolName: "Школа", code: "10001", className: "4А", variant: "2", gender: "Ж",
+                           scores: [1, WorkRecord.notDone, 2], primaryScore: 3, mark: 4, journalMark: 5, row: 7)
+        a.municipality = "Зырянский район"
+        let b = WorkRecord(schoolLogin: nil, schoolName: "Другая школа", code: "", className: "4Б", variant: nil, gender: nil,
+                           scores: [0, 0, 0], primaryScore: 0, mark: nil, journalMark: nil, row: 8)
+        table.append(a)
+        table.append(b)
+        table.append(a)
+        XCTAssertEqual(Array(table), [a, b, a])
+        XCTAssertEqual(table.schoolsInOrder.map(\.name), ["Школа", "Другая школа"])
+        XCTAssertEqual(table.schoolOf(2), 0)
+    }
+
+    func testCodeSetFindsExactDuplicatesPerSchoolThroughGrowth() {
+        var set = CodeSet(expected: 0)
+        func insert(_ school: UInt32, _ code: String) -> Bool {
+            Array(code.utf8).withUnsafeBufferPointer { set.insert(school: school, code: $0) }
+        }
+        for i in 0..<5000 { XCTAssertTrue(insert(UInt32(i % 7), "\(i)"), "\(i)") }
+        for i in 0..<5000 { XCTAssertFalse(insert(UInt32(i % 7), "\(i)"), "\(i) again in its school") }
+        XCTAssertTrue(insert(1, "0"), "the same code in another school is no duplicate")
+        XCTAssertTrue(insert(0, "00"), "codes are compared whole")
+    }
+
+    func testIntegersAreReadFromBytes() {
+        func integer(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { Checker.integer($0) } }
+        XCTAssertEqual(integer("12"), 12)
+        XCTAssertEqual(integer("-1"), -1)
+        XCTAssertEqual(integer("2,0"), 2)
+        XCTAssertEqual(integer("2.00"), 2)
+        XCTAssertEqual(integer("2e0"), 2)
+        XCTAssertEqual(integer("12345678901"), 12345678901)
+        XCTAssertNil(integer("2.5"))
+        XCTAssertNil(integer("-"))
+        XCTAssertNil(integer("два"))
+    }
+}
