@@ -180,6 +180,10 @@ public struct ProcedureSpec: Codable, Equatable, Sendable {
 public struct SpecError: Error, Equatable, CustomStringConvertible, Sendable {
     public var file: String
     public var problems: [String]
+    public init(file: String, problems: [String]) {
+        self.file = file
+        self.problems = problems
+    }
     public var description: String {
         problems.map { "Спецификация \(file): \($0)." }.joined(separator: "\n")
     }

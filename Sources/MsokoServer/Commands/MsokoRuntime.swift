@@ -198,7 +198,9 @@ public final class MsokoRuntime: @unchecked Sendable {
         let spec: ProcedureSpec
         do { spec = try ProcedureSpec.read(data: specData, file: file) } catch let e as SpecError { throw ConfigError(e.description) }
         let m = try await municipality(named: name)
-        return try await ProcedureStore.create(spec, regionID: m.$region.id, municipalityID: m.id, actor: "cli", on: db).requireID()
+        do {
+            return try await ProcedureStore.create(spec, regionID: m.$region.id, municipalityID: m.id, actor: "cli", file: file, on: db).requireID()
+        } catch let e as SpecError { throw ConfigError(e.description) }
     }
 
     public struct ImportReport: Sendable {

@@ -30,6 +30,7 @@ func routes(_ app: Application) throws {
     ProcedureController.register(app)
     ResultsUploadController.register(app)
     CalendarController.register(app)
+    ReferenceController.register(app)
 }
 
 enum StaticFiles {

@@ -76,7 +76,7 @@ enum ProcedureController {
         guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         do {
             let spec = try ProcedureSpec.read(data: Data(buffer: form.spec.data), file: form.spec.filename)
-            let p = try await ProcedureStore.create(spec, regionID: m.$region.id, municipalityID: mid, actor: user.login, on: req.db)
+            let p = try await ProcedureStore.create(spec, regionID: m.$region.id, municipalityID: mid, actor: user.login, file: form.spec.filename, on: req.db)
             Flash.set(req, "ok", "Процедура создана: \(ProcedureStore.title(p)).")
             return req.redirect(to: "/procedures/\(p.id!)")
         } catch let e as SpecError {
@@ -119,12 +119,37 @@ enum ProcedureController {
         html += try await ResultsUploadController.versions(req, procedure: p, user: user)
         html += try await CalendarController.participantsSection(req, procedure: p, user: user)
 
-        html += "<h2>Задания</h2><div class=\"table-wrap\"><table><thead><tr><th>№</th><th>Уровень</th><th class=\"num\">Макс. балл</th><th>Проверяемые требования</th></tr></thead><tbody>"
+        html += referenceSection(p, spec: spec, canEdit: user.role == .specialist && p.municipalityID != nil && p.municipalityID == user.municipalityID)
+        // Task completion of the region and Russia, where entered, beside each task.
+        let levels = ReferenceTable.Level.allCases.filter { spec.reference?[$0.rawValue]?.tasks?.isEmpty == false }
+        html += "<h2>Задания</h2><div class=\"table-wrap\"><table><thead><tr><th>№</th><th>Уровень</th><th class=\"num\">Макс. балл</th>"
+            + levels.map { "<th class=\"num\">\($0.title), %</th>" }.joined() + "<th>Проверяемые требования</th></tr></thead><tbody>"
         for t in spec.tasks {
             let reqs = t.requirements.map { "\(esc($0.code)) \(esc($0.text))" }.joined(separator: "<br>")
-            html += "<tr><td>\(esc(t.number))</td><td>\(esc(t.level.rawValue))</td><td class=\"num\">\(t.max)</td><td>\(reqs)</td></tr>"
+            let refs = levels.map { l in "<td class=\"num\">\(spec.reference?[l.rawValue]?.tasks?[t.number].map { ReferenceController.percent($0) } ?? "—")</td>" }.joined()
+            html += "<tr><td>\(esc(t.number))</td><td>\(esc(t.level.rawValue))</td><td class=\"num\">\(t.max)</td>\(refs)<td>\(reqs)</td></tr>"
         }
         html += "</tbody></table></div>"
         return Layout.page(req, title: ProcedureStore.title(p), body: html, crumbs: [("/procedures", "Оценочные процедуры")])
+    }
+
+    /// Shares of marks for the region and Russia, where entered, and the way to enter them.
+    static func referenceSection(_ p: Procedure, spec: ProcedureSpec, canEdit: Bool) -> String {
+        var html = "<h2>Эталонные показатели</h2>"
+        let withMarks = ReferenceTable.Level.allCases.filter { spec.reference?[$0.rawValue]?.marks != nil }
+        if withMarks.isEmpty && (spec.reference ?? [:]).isEmpty {
+            html += "<p class=\"muted\">Показатели региона и России не введены: анализ сравнит школы только с районом.</p>"
+        } else if !withMarks.isEmpty {
+            html += "<div class=\"table-wrap\"><table><thead><tr><th>Уровень</th>" + (2...5).map { "<th class=\"num\">«\($0)», %</th>" }.joined() + "</tr></thead><tbody>"
+            for l in withMarks {
+                let marks = spec.reference?[l.rawValue]?.marks ?? [:]
+                html += "<tr><td>\(l.title)</td>" + (2...5).map { "<td class=\"num\">\(marks[String($0)].map { ReferenceController.percent($0) } ?? "—")</td>" }.joined() + "</tr>"
+            }
+            html += "</tbody></table></div>"
+        }
+        if canEdit {
+            html += "<p class=\"no-print\"><a class=\"btn secondary small\" href=\"/procedures/\(p.id!.uuidString)/reference\">Ввести или вставить из отчёта ФИС ОКО</a></p>"
+        }
+        return html
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import MsokoCore
 import Vapor
 
 /// The district's settings: report letterhead and signature block, time zone.
@@ -19,6 +20,7 @@ enum SettingsController {
         let letterhead = try await Settings.letterhead(m, on: req.db)
         let signature = try await Settings.signature(m, on: req.db)
         let schoolSignature = try await Settings.schoolSignature(m, on: req.db)
+        let types = try await Settings.procedureTypes(municipalityID: m.id, on: req.db)
         let html = """
         <h1>Настройки района</h1>\(Flash.take(req))
         <section class="card">
@@ -30,6 +32,8 @@ enum SettingsController {
         <label for="signature">Блок подписи отчёта района, по строке</label><textarea id="signature" name="signature">\(esc(signature))</textarea>
         <label for="schoolSignature">Блок подписи отчёта школы, по строке</label><textarea id="schoolSignature" name="schoolSignature">\(esc(schoolSignature))</textarea>
         <div class="hint">\(esc(Settings.schoolPlaceholder)) заменяется кратким наименованием школы.</div>
+        <label for="procedureTypes">Виды оценочных процедур, по строке</label><textarea id="procedureTypes" name="procedureTypes" rows="8">\(esc(types.joined(separator: "\n")))</textarea>
+        <div class="hint">Вид в спецификации новой процедуры («type») должен быть в этом списке. Уже созданные процедуры сохраняют свой вид.</div>
         <div class="actions"><button class="btn" type="submit">Сохранить</button></div>
         </form></section>
         """
@@ -42,6 +46,7 @@ enum SettingsController {
         var letterhead: String
         var signature: String
         var schoolSignature: String?
+        var procedureTypes: String?
     }
 
     static func save(req: Request) async throws -> Response {
@@ -55,12 +60,18 @@ enum SettingsController {
             Flash.set(req, "error", "Укажите наименование органа управления образованием.")
             return req.redirect(to: "/settings")
         }
+        let oldTypes = try await Settings.procedureTypes(municipalityID: m.id, on: req.db).joined(separator: "\n")
+        let types = form.procedureTypes.map { ProcedureTypes.parse($0).joined(separator: "\n") } ?? oldTypes
+        guard !types.isEmpty else {
+            Flash.set(req, "error", "Список видов оценочных процедур не может быть пустым.")
+            return req.redirect(to: "/settings")
+        }
         let before = ["departmentName": m.departmentName, "timeZone": m.timeZone,
                       "letterhead": try await Settings.letterhead(m, on: req.db), "signature": try await Settings.signature(m, on: req.db),
-                      "schoolSignature": try await Settings.schoolSignature(m, on: req.db)]
+                      "schoolSignature": try await Settings.schoolSignature(m, on: req.db), "procedureTypes": oldTypes]
         let schoolSignature = form.schoolSignature ?? before["schoolSignature"]!
         let after = ["departmentName": form.departmentName, "timeZone": form.timeZone, "letterhead": form.letterhead, "signature": form.signature,
-                     "schoolSignature": schoolSignature]
+                     "schoolSignature": schoolSignature, "procedureTypes": types]
         try await req.db.transaction { db in
             m.departmentName = form.departmentName
             m.timeZone = form.timeZone
@@ -68,6 +79,7 @@ enum SettingsController {
             try await Settings.set(Settings.letterheadKey, form.letterhead.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
             try await Settings.set(Settings.signatureKey, form.signature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
             try await Settings.set(Settings.schoolSignatureKey, schoolSignature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
+            if types != oldTypes { try await Settings.set(Settings.procedureTypesKey, types, municipalityID: m.id, on: db) }
             try await Audit.record(on: db, actor: user.login, action: "update", entity: "settings", id: m.id?.uuidString,
                                    summary: "Изменены настройки района", before: before, after: after, municipalityID: m.id, regionID: m.$region.id)
         }

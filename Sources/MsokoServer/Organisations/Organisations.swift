@@ -77,6 +77,7 @@ enum Settings {
     static let letterheadKey = "report.letterhead"
     static let signatureKey = "report.signature"
     static let schoolSignatureKey = "report.schoolSignature"
+    static let procedureTypesKey = "procedure.types"
     /// «{школа}» in the school signature template becomes the school's short name.
     static let schoolPlaceholder = "{школа}"
 
@@ -107,6 +108,13 @@ enum Settings {
 
     static func schoolSignature(_ m: Municipality, on db: Database) async throws -> String {
         try await get(schoolSignatureKey, municipalityID: m.id, on: db) ?? "Руководитель \(schoolPlaceholder) ____________________ / ____________ /"
+    }
+
+    /// The district's kinds of procedure, one a line (defaults until the district edits them).
+    static func procedureTypes(municipalityID: UUID?, on db: Database) async throws -> [String] {
+        guard let text = try await get(procedureTypesKey, municipalityID: municipalityID, on: db) else { return ProcedureTypes.defaults }
+        let list = ProcedureTypes.parse(text)
+        return list.isEmpty ? ProcedureTypes.defaults : list
     }
 
     static func signature(_ m: Municipality, on db: Database) async throws -> String {

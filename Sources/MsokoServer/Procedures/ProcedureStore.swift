@@ -4,9 +4,15 @@ import Vapor
 
 /// Creating procedures from their specifications.
 enum ProcedureStore {
-    static func create(_ spec: ProcedureSpec, regionID: UUID, municipalityID: UUID?, actor: String?, on db: Database) async throws -> Procedure {
+    /// The specification's type must be on the district's list of procedure types (spelled as the
+    /// list spells it); otherwise a `SpecError` naming the list.
+    static func create(_ spec: ProcedureSpec, regionID: UUID, municipalityID: UUID?, actor: String?, file: String = "", on db: Database) async throws -> Procedure {
+        let types = try await Settings.procedureTypes(municipalityID: municipalityID, on: db)
+        guard let type = ProcedureTypes.match(spec.type, in: types) else {
+            throw SpecError(file: file, problems: ["поле «type»: вида процедуры «\(spec.type)» нет в списке района (\(types.joined(separator: ", "))); добавьте его в настройках района"])
+        }
         let p = Procedure()
-        p.type = spec.type
+        p.type = type
         p.year = spec.year
         // A spring procedure of 2026 belongs to the school year 2025-2026; an autumn one to 2026-2027.
         p.schoolYear = "\(spec.year - 1)-\(spec.year)"

@@ -1,0 +1,146 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// Reference figures of a procedure (region, Russia): typed into a form or pasted from a ФИС ОКО
+/// report table, which fills the form for the specialist to check before saving. Stored inside the
+/// procedure's specification (`reference`), as fractions; the form shows percentages.
+enum ReferenceController {
+    static func register(_ app: Application) {
+        app.get("procedures", ":procedureID", "reference", use: page)
+        app.post("procedures", ":procedureID", "reference", use: post)
+    }
+
+    /// A district specialist, for the district's own procedure.
+    static func procedure(_ req: Request) async throws -> (User, Procedure, ProcedureSpec) {
+        let user = try req.require([.specialist])
+        let p = try await ProcedureController.find(req)
+        guard p.municipalityID != nil, p.municipalityID == user.municipalityID else { throw AppError.forbidden }
+        return (user, p, try ProcedureStore.spec(of: p))
+    }
+
+    static func level(_ text: String?) -> ReferenceTable.Level { ReferenceTable.Level(rawValue: text ?? "") ?? .region }
+
+    /// The form's fields: `m2` … `m5` for marks, `t0` … for tasks in the specification's order, in %.
+    static func fields(_ figures: ReferenceFigures?, spec: ProcedureSpec) -> [String: String] {
+        var out: [String: String] = [:]
+        for m in 2...5 { out["m\(m)"] = figures?.marks?[String(m)].map { percent($0) } ?? "" }
+        for (i, t) in spec.tasks.enumerated() { out["t\(i)"] = figures?.tasks?[t.number].map { percent($0) } ?? "" }
+        return out
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        let v = (fraction * 10000).rounded() / 100
+        return ReferenceTable.format(v)
+    }
+
+    static func page(req: Request) async throws -> Response {
+        let (_, p, spec) = try await procedure(req)
+        let level = level(req.query[String.self, at: "level"])
+        return render(req, p, spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec))
+    }
+
+    static func render(_ req: Request, _ p: Procedure, _ spec: ProcedureSpec, level: ReferenceTable.Level, values: [String: String],
+                       paste: String = "", notice: String = "", errors: [String] = [], status: HTTPStatus = .ok) -> Response {
+        let pid = p.id!.uuidString
+        var html = "<h1>Эталонные показатели</h1><p class=\"muted\">\(esc(ProcedureStore.title(p)))</p>\(Flash.take(req))"
+        html += "<p class=\"tabs\">" + ReferenceTable.Level.allCases.map { l in
+            l == level ? "<strong>\(l.title)</strong>" : "<a href=\"/procedures/\(pid)/reference?level=\(l.rawValue)\">\(l.title)</a>"
+        }.joined(separator: " · ") + "</p>"
+        if !errors.isEmpty {
+            html += "<div class=\"flash error\" role=\"alert\"><p>Показатели не сохранены:</p><ul>" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>"
+        }
+        if !notice.isEmpty { html += "<div class=\"flash ok\">\(esc(notice))</div>" }
+        let action = "/procedures/\(pid)/reference"
+        html += """
+        <section class="card no-print"><h2>Вставить из отчёта ФИС ОКО</h2>
+        <p>Скопируйте таблицу «Статистика по отметкам» и (или) «Выполнение заданий» вместе с заголовком — со страницы отчёта или из его файла Excel — и вставьте сюда. Для уровня «Россия» берётся строка «Вся выборка», для уровня «Регион» — первая строка после неё. Поля ниже заполнятся; проверьте их и сохраните.</p>
+        <form method="post" action="\(action)">\(csrfField(req))<input type="hidden" name="level" value="\(level.rawValue)">
+        <label for="paste">Таблица из отчёта</label><textarea id="paste" name="paste" rows="8">\(esc(paste))</textarea>
+        <div class="actions"><button class="btn" type="submit" name="action" value="parse">Заполнить поля из таблицы</button></div>
+        </form></section>
+        <section class="card"><h2>\(level.title): доли отметок и выполнение заданий, %</h2>
+        <form method="post" action="\(action)">\(csrfField(req))<input type="hidden" name="level" value="\(level.rawValue)">
+        <div class="table-wrap"><table><thead><tr><th>Отметка</th>\((2...5).map { "<th class=\"num\">«\($0)»</th>" }.joined())</tr></thead><tbody><tr><td>Доля участников, %</td>
+        """
+        for m in 2...5 {
+            html += "<td class=\"num\"><input type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"m\(m)\" aria-label=\"Отметка «\(m)», %\" value=\"\(esc(values["m\(m)"] ?? ""))\"></td>"
+        }
+        html += "</tr></tbody></table></div>"
+        html += "<div class=\"table-wrap\"><table><thead><tr><th>Задание</th><th>Уровень</th><th class=\"num\">Макс. балл</th><th class=\"num\">Выполнение, %</th></tr></thead><tbody>"
+        for (i, t) in spec.tasks.enumerated() {
+            html += "<tr><td>\(esc(t.number))</td><td>\(esc(t.level.rawValue))</td><td class=\"num\">\(t.max)</td><td class=\"num\"><input type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"t\(i)\" aria-label=\"Задание \(esc(t.number)), %\" value=\"\(esc(values["t\(i)"] ?? ""))\"></td></tr>"
+        }
+        html += """
+        </tbody></table></div>
+        <div class="hint">Проценты от 0 до 100, дробная часть через запятую. Доли отметок вводятся все четыре (в сумме 100 %) или ни одной. Чтобы удалить показатели уровня, очистите поля и сохраните — прежние значения останутся в журнале изменений.</div>
+        <div class="actions"><button class="btn" type="submit" name="action" value="save">Сохранить</button> <a class="btn secondary" href="/procedures/\(pid)">К процедуре</a></div>
+        </form></section>
+        """
+        let response = Layout.page(req, title: "Эталонные показатели", body: html,
+                                   crumbs: [("/procedures", "Оценочные процедуры"), ("/procedures/\(pid)", ProcedureStore.title(p))])
+        response.status = status
+        return response
+    }
+
+    static func post(req: Request) async throws -> Response {
+        let (user, p, spec) = try await procedure(req)
+        let form = try req.content.decode([String: String].self)
+        let level = level(form["level"])
+        if form["action"] == "parse" {
+            let paste = form["paste"] ?? ""
+            do {
+                let parsed = try ReferenceTable.parse(paste, spec: spec, level: level)
+                // What the paste lacks keeps the values already in the form.
+                var values = fields(spec.reference?[level.rawValue], spec: spec)
+                for (k, v) in fields(parsed.figures, spec: spec) where !v.isEmpty { values[k] = v }
+                let rows = Set(parsed.rows).sorted().map { "«\($0)»" }.joined(separator: ", ")
+                return render(req, p, spec, level: level, values: values, paste: paste,
+                              notice: "Поля заполнены из таблицы (строка \(rows)). Проверьте значения и нажмите «Сохранить».")
+            } catch let e as ReferenceTable.Failure {
+                return render(req, p, spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec), paste: paste,
+                              errors: e.problems, status: .unprocessableEntity)
+            }
+        }
+        // Save: every field checked, nothing stored unless all are right.
+        var errors: [String] = []
+        func value(_ key: String, _ what: String) -> Double? {
+            let text = (form[key] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return nil }
+            guard let v = ReferenceTable.number(text), (0...100).contains(v) else {
+                errors.append("\(what): «\(text)» — ожидается число от 0 до 100.")
+                return nil
+            }
+            return v / 100
+        }
+        var marks: [String: Double] = [:]
+        for m in 2...5 { if let v = value("m\(m)", "доля отметки «\(m)»") { marks[String(m)] = v } }
+        if !marks.isEmpty && marks.count < 4 { errors.append("доли отметок: заполните все четыре или ни одной.") }
+        let sum = marks.values.reduce(0, +) * 100
+        if marks.count == 4 && abs(sum - 100) > 1.5 { errors.append("доли отметок в сумме \(ReferenceTable.format(sum)) %, ожидается 100 %.") }
+        var tasks: [String: Double] = [:]
+        for (i, t) in spec.tasks.enumerated() { if let v = value("t\(i)", "выполнение задания \(t.number)") { tasks[t.number] = v } }
+        guard errors.isEmpty else {
+            var values = fields(nil, spec: spec)
+            for k in values.keys { values[k] = form[k] ?? "" }
+            return render(req, p, spec, level: level, values: values, errors: errors, status: .unprocessableEntity)
+        }
+        var updated = spec
+        var reference = spec.reference ?? [:]
+        let figures = ReferenceFigures(marks: marks.isEmpty ? nil : marks, tasks: tasks.isEmpty ? nil : tasks)
+        reference[level.rawValue] = figures.marks == nil && figures.tasks == nil ? nil : figures
+        updated.reference = reference.isEmpty ? nil : reference
+        let before = try Audit.json(spec.reference?[level.rawValue])
+        let after = try Audit.json(reference[level.rawValue])
+        p.spec = try Audit.json(updated)
+        try await req.db.transaction { db in
+            try await p.save(on: db)
+            try await Audit.record(on: db, actor: user.login, action: "update", entity: "procedure", id: p.id?.uuidString,
+                                   summary: "Эталонные показатели (\(level.title)) процедуры \(ProcedureStore.title(p))",
+                                   before: ["reference.\(level.rawValue)": before], after: ["reference.\(level.rawValue)": after],
+                                   municipalityID: p.municipalityID, regionID: p.regionID)
+        }
+        Flash.set(req, "ok", reference[level.rawValue] == nil ? "Показатели уровня «\(level.title)» удалены." : "Показатели уровня «\(level.title)» сохранены.")
+        return req.redirect(to: "/procedures/\(p.id!.uuidString)")
+    }
+}
