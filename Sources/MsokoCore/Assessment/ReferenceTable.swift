@@ -158,6 +158,9 @@ public enum ReferenceTable {
     }
 
     public static func format(_ v: Double) -> String {
-        String(format: "%.2f", v).replacingOccurrences(of: ".", with: ",").replacingOccurrences(of: ",00", with: "")
+        var text = String(format: "%.2f", v)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text.replacingOccurrences(of: ".", with: ",")
     }
 }

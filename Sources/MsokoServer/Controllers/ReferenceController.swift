@@ -41,14 +41,15 @@ enum ReferenceController {
     }
 
     static func render(_ req: Request, _ p: Procedure, _ spec: ProcedureSpec, level: ReferenceTable.Level, values: [String: String],
-                       paste: String = "", notice: String = "", errors: [String] = [], status: HTTPStatus = .ok) -> Response {
+                       paste: String = "", notice: String = "", errors: [String] = [], errorTitle: String = "Показатели не сохранены:",
+                       status: HTTPStatus = .ok) -> Response {
         let pid = p.id!.uuidString
         var html = "<h1>Эталонные показатели</h1><p class=\"muted\">\(esc(ProcedureStore.title(p)))</p>\(Flash.take(req))"
         html += "<p class=\"tabs\">" + ReferenceTable.Level.allCases.map { l in
             l == level ? "<strong>\(l.title)</strong>" : "<a href=\"/procedures/\(pid)/reference?level=\(l.rawValue)\">\(l.title)</a>"
         }.joined(separator: " · ") + "</p>"
         if !errors.isEmpty {
-            html += "<div class=\"flash error\" role=\"alert\"><p>Показатели не сохранены:</p><ul>" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>"
+            html += "<div class=\"flash error\" role=\"alert\"><p>\(esc(errorTitle))</p><ul>" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>"
         }
         if !notice.isEmpty { html += "<div class=\"flash ok\">\(esc(notice))</div>" }
         let action = "/procedures/\(pid)/reference"
@@ -64,12 +65,12 @@ enum ReferenceController {
         <div class="table-wrap"><table><thead><tr><th>Отметка</th>\((2...5).map { "<th class=\"num\">«\($0)»</th>" }.joined())</tr></thead><tbody><tr><td>Доля участников, %</td>
         """
         for m in 2...5 {
-            html += "<td class=\"num\"><input type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"m\(m)\" aria-label=\"Отметка «\(m)», %\" value=\"\(esc(values["m\(m)"] ?? ""))\"></td>"
+            html += "<td class=\"num\"><input class=\"figure\" type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"m\(m)\" aria-label=\"Отметка «\(m)», %\" value=\"\(esc(values["m\(m)"] ?? ""))\"></td>"
         }
         html += "</tr></tbody></table></div>"
         html += "<div class=\"table-wrap\"><table><thead><tr><th>Задание</th><th>Уровень</th><th class=\"num\">Макс. балл</th><th class=\"num\">Выполнение, %</th></tr></thead><tbody>"
         for (i, t) in spec.tasks.enumerated() {
-            html += "<tr><td>\(esc(t.number))</td><td>\(esc(t.level.rawValue))</td><td class=\"num\">\(t.max)</td><td class=\"num\"><input type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"t\(i)\" aria-label=\"Задание \(esc(t.number)), %\" value=\"\(esc(values["t\(i)"] ?? ""))\"></td></tr>"
+            html += "<tr><td>\(esc(t.number))</td><td>\(esc(t.level.rawValue))</td><td class=\"num\">\(t.max)</td><td class=\"num\"><input class=\"figure\" type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"t\(i)\" aria-label=\"Задание \(esc(t.number)), %\" value=\"\(esc(values["t\(i)"] ?? ""))\"></td></tr>"
         }
         html += """
         </tbody></table></div>
@@ -99,7 +100,7 @@ enum ReferenceController {
                               notice: "Поля заполнены из таблицы (строка \(rows)). Проверьте значения и нажмите «Сохранить».")
             } catch let e as ReferenceTable.Failure {
                 return render(req, p, spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec), paste: paste,
-                              errors: e.problems, status: .unprocessableEntity)
+                              errors: e.problems, errorTitle: "Таблицу не удалось разобрать, поля не изменены:", status: .unprocessableEntity)
             }
         }
         // Save: every field checked, nothing stored unless all are right.
