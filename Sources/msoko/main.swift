@@ -9,7 +9,7 @@ struct Msoko: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msoko",
         abstract: "МСОКО — муниципальная система оценки качества образования.",
-        subcommands: [Serve.self, Demo.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self,
+        subcommands: [Serve.self, Demo.self, AnalyzeCommand.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self,
                       ProcedureCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, BenchCommand.self])
 }
 
@@ -319,6 +319,38 @@ struct ExportCommand: AsyncParsableCommand {
                 guard FileManager.default.createFile(atPath: out, contents: bytes) else { throw ConfigError("не удалось записать \(out).") }
                 say("Результаты выгружены в \(out).")
             }
+        }
+    }
+}
+
+struct AnalyzeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "analyze",
+                                                    abstract: "Анализ результатов без базы данных: район, школы, классы (JSON, XLSX или DOCX-справка).")
+    @Option(help: "Файл спецификации (JSON).") var spec: String
+    @Option(help: "json | xlsx | docx") var format: String = "json"
+    @Option(help: "Куда записать; без него — в stdout.") var out: String?
+    @Argument(help: "Файлы результатов (XLSX или CSV).") var results: [String]
+
+    func run() async throws {
+        guard let format = MsokoTextFile.AnalysisFormat(rawValue: format.lowercased()) else { fail("--format: ожидается json, xlsx или docx.") }
+        guard !results.isEmpty else { fail("укажите хотя бы один файл результатов.") }
+        guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
+        var files: [(name: String, data: Data)] = []
+        for path in results {
+            guard let bytes = FileManager.default.contents(atPath: path) else { fail("файл \(path) не найден или не читается.") }
+            files.append(((path as NSString).lastPathComponent, bytes))
+        }
+        let output = try MsokoTextFile.analyze(files: files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format)
+        for w in output.warnings { FileHandle.standardError.write(Data("Предупреждение: \(w)\n".utf8)) }
+        guard let data = output.data else {
+            for p in output.problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
+            FileHandle.standardError.write(Data("Анализ не выполнен: в файлах ошибки (\(output.problems.count)).\n".utf8))
+            throw ExitCode(1)
+        }
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: data) else { fail("не удалось записать \(out).") }
+        } else {
+            FileHandle.standardOutput.write(data)
         }
     }
 }

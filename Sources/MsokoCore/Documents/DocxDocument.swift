@@ -62,6 +62,7 @@ public struct DocxDocument: Sendable {
     public enum Block: Sendable {
         case paragraph(Paragraph)
         case table(Table)
+        case chart(DocxChart)
         case pageBreak
     }
 
@@ -76,6 +77,9 @@ public struct DocxDocument: Sendable {
 
     public mutating func add(_ paragraph: Paragraph) { blocks.append(.paragraph(paragraph)) }
     public mutating func add(_ table: Table) { blocks.append(.table(table)) }
+    public mutating func add(_ chart: DocxChart) { blocks.append(.chart(chart)) }
+
+    var charts: [DocxChart] { blocks.compactMap { if case .chart(let c) = $0 { return c } else { return nil } } }
     public mutating func paragraph(_ text: String, style: Style = .normal, alignment: Alignment? = nil, bold: Bool = false) {
         add(Paragraph(text, style: style, alignment: alignment, bold: bold))
     }
@@ -88,22 +92,30 @@ public struct DocxDocument: Sendable {
 
     /// The DOCX file's bytes.
     public func data() throws -> Data {
-        try DocxPackage.build(parts: [
-            ("[Content_Types].xml", DocxParts.contentTypes),
+        // Charts: a part each, a relationship each (rId1 and rId2 are styles and settings).
+        let charts = charts
+        let chartTypes = charts.indices.map { #"<Override PartName="/word/charts/chart\#($0 + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>"# }.joined()
+        let chartRels = charts.indices.map { #"<Relationship Id="rIdChart\#($0 + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" Target="charts/chart\#($0 + 1).xml"/>"# }.joined()
+        return try DocxPackage.build(parts: [
+            ("[Content_Types].xml", DocxParts.contentTypes.replacingOccurrences(of: "</Types>", with: chartTypes + "</Types>")),
             ("_rels/.rels", DocxParts.rootRels),
-            ("word/_rels/document.xml.rels", DocxParts.documentRels),
+            ("word/_rels/document.xml.rels", DocxParts.documentRels.replacingOccurrences(of: "</Relationships>", with: chartRels + "</Relationships>")),
             ("word/styles.xml", DocxParts.styles),
             ("word/settings.xml", DocxParts.settings),
             ("docProps/core.xml", DocxParts.core(title: title)),
             ("docProps/app.xml", DocxParts.app),
             ("word/document.xml", documentXML()),
-        ])
+        ] + charts.enumerated().map { ("word/charts/chart\($0.offset + 1).xml", $0.element.partXML()) })
     }
 
     func documentXML() -> String {
         var body = ""
+        var chartNumber = 0
         for block in blocks {
             switch block {
+            case .chart(let c):
+                chartNumber += 1
+                body += c.inlineXML(relationshipID: "rIdChart\(chartNumber)", number: chartNumber, widthTwips: textWidth - 567)
             case .paragraph(let p): body += paragraphXML(p)
             case .table(let t): body += tableXML(t) + "<w:p/>"
             case .pageBreak: body += #"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#

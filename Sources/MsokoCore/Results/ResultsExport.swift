@@ -49,6 +49,7 @@ public enum ResultsExport {
                 switch cell {
                 case .text(let t): return t.contains(";") || t.contains("\"") || t.contains("\n") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
                 case .number(let n): return String(n)
+                case .decimal(let d): return String(d).replacingOccurrences(of: ".", with: ",")
                 case .empty: return ""
                 }
             }.joined(separator: ";")

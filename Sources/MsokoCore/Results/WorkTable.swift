@@ -22,20 +22,20 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
     public private(set) var schoolTable: [School] = []
     private var schoolIndexes: [School: UInt32] = [:]
     /// Classes, variants and genders: the few distinct texts a file repeats on every row.
-    private var texts: [String] = [""]
+    private(set) var texts: [String] = [""]
     private var textIndexes: [String: UInt32] = ["": 0]
 
-    private var scores: [UInt8] = []
+    private(set) var scores: [UInt8] = []
     private var codeBytes: [UInt8] = []
     private var codeEnds: [Int] = []
-    private var school: [UInt32] = []
-    private var classText: [UInt32] = []
+    private(set) var school: [UInt32] = []
+    private(set) var classText: [UInt32] = []
     /// 0: none.
     private var variantText: [UInt32] = []
     private var genderText: [UInt32] = []
-    private var primary: [Int32] = []
+    private(set) var primary: [Int32] = []
     /// Mark in the low four bits, journal mark in the high four; 0: none.
-    private var marks: [UInt8] = []
+    private(set) var marks: [UInt8] = []
     private var rows: [UInt32] = []
 
     public init(taskCount: Int) {
@@ -102,6 +102,25 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
                        primaryScore: w.primaryScore, mark: w.mark, journalMark: w.journalMark, row: w.row)
             }
         }
+    }
+
+    /// Adds another table's works (another file of the same procedure), its schools and texts
+    /// mapped onto this table's.
+    public mutating func append(contentsOf other: WorkTable) {
+        precondition(other.taskCount == taskCount || other.isEmpty)
+        let schoolMap = other.schoolTable.map { schoolIndex($0) }
+        let textMap = other.texts.map { textIndex($0) }
+        let offset = codeBytes.count
+        scores += other.scores
+        codeBytes += other.codeBytes
+        codeEnds += other.codeEnds.map { $0 + offset }
+        school += other.school.map { schoolMap[Int($0)] }
+        classText += other.classText.map { textMap[Int($0)] }
+        variantText += other.variantText.map { textMap[Int($0)] }
+        genderText += other.genderText.map { textMap[Int($0)] }
+        primary += other.primary
+        marks += other.marks
+        rows += other.rows
     }
 
     public subscript(i: Int) -> WorkRecord {

@@ -8,6 +8,8 @@ public struct XLSXWriter: Sendable {
     public enum Cell: Sendable, Equatable {
         case text(String)
         case number(Int)
+        /// A fraction or mean, written as it is (Excel shows what the column's reader expects).
+        case decimal(Double)
         case empty
     }
 
@@ -58,6 +60,7 @@ public struct XLSXWriter: Sendable {
                 switch cell {
                 case .text(let t): xml += #"<c r="\#(ref)" t="inlineStr"><is><t xml:space="preserve">\#(XMLText.escape(t))</t></is></c>"#
                 case .number(let n): xml += "<c r=\"\(ref)\"><v>\(n)</v></c>"
+                case .decimal(let d): xml += d.isFinite ? "<c r=\"\(ref)\"><v>\(d)</v></c>" : ""
                 case .empty: break
                 }
             }

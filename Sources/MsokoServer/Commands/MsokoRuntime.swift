@@ -270,3 +270,38 @@ public enum MsokoTextFile {
         do { return try ListFile.rows(data: data, file: file) } catch let e as SpreadsheetError { throw ConfigError(e.description) }
     }
 }
+
+extension MsokoTextFile {
+    public enum AnalysisFormat: String, CaseIterable, Sendable { case json, xlsx, docx }
+
+    public struct AnalysisOutput: Sendable {
+        public var problems: [String] = []
+        public var warnings: [String] = []
+        public var data: Data?
+    }
+
+    /// `msoko analyze`: reads every file against the specification (the same checks as import; no
+    /// size limit — a regional centre's file is large), analyses all their works together and
+    /// writes the figures. Nothing is stored.
+    public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat) throws -> AnalysisOutput {
+        let spec: ProcedureSpec
+        do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
+        var out = AnalysisOutput()
+        var works = WorkTable(taskCount: spec.tasks.count)
+        let limits = ResultsReader.Limits(maxFileBytes: Int.max, maxUnzippedBytes: Int64.max)
+        for file in files {
+            let r = ResultsReader.read(data: file.data, file: file.name, spec: spec, limits: limits)
+            out.problems += r.problems.map(\.description)
+            out.warnings += r.warnings.map(\.description)
+            if r.isValid { works.isEmpty ? (works = r.works) : works.append(contentsOf: r.works) }
+        }
+        guard out.problems.isEmpty else { return out }
+        let analysis = ResultsAnalysis.analyze(works, spec: spec)
+        switch format {
+        case .json: out.data = AnalysisJSON.data(analysis)
+        case .xlsx: out.data = try AnalysisTables.workbook(analysis)
+        case .docx: out.data = try AnalyticalReport.district(analysis, context: AnalyticalReport.Context()).data()
+        }
+        return out
+    }
+}

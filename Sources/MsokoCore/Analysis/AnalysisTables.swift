@@ -1,0 +1,215 @@
+import Foundation
+
+/// The tables of an analysis, as the pages, the XLSX downloads and the справки show them. The
+/// small-group rules apply here (the JSON keeps full figures): under 10 works no percentages,
+/// under 20 a caution mark.
+public struct AnalysisTable: Sendable {
+    public typealias Cell = XLSXWriter.Cell
+    public var title: String
+    public var header: [String]
+    public var rows: [[Cell]]
+    /// Footnotes (small groups, what the verdicts mean).
+    public var notes: [String] = []
+
+    public init(title: String, header: [String], rows: [[Cell]], notes: [String] = []) {
+        self.title = title
+        self.header = header
+        self.rows = rows
+        self.notes = notes
+    }
+
+    public var sheet: XLSXWriter.Sheet { XLSXWriter.Sheet(name: title, rows: [header.map { .text($0) }] + rows) }
+}
+
+public enum AnalysisTables {
+    public typealias Cell = XLSXWriter.Cell
+
+    /// A percentage to one decimal place, or «—» where the group is too small or there is no figure.
+    static func percent(_ fraction: Double?, _ g: GroupFigures?) -> Cell {
+        guard let fraction, g?.smallGroup != .suppressed else { return .text("—") }
+        return .decimal((fraction * 1000).rounded() / 10)
+    }
+
+    static func mean(_ v: Double?) -> Cell { v.map { .decimal(($0 * 100).rounded() / 100) } ?? .text("—") }
+
+    public static func label(_ g: GroupFigures) -> String {
+        switch g.level {
+        case .district: return "Все школы"
+        case .school: return g.schoolName ?? g.school ?? ""
+        case .class: return "\(g.schoolName ?? g.school ?? "") · \(g.className ?? "")"
+        }
+    }
+
+    static func note(_ g: GroupFigures) -> String {
+        switch g.smallGroup {
+        case .suppressed: return "менее 10 участников: доли не показываются"
+        case .limited: return "менее 20 участников: выводы ограничены"
+        case nil: return ""
+        }
+    }
+
+    static let smallNote = "Группы менее 20 участников — выводы ограничены; менее 10 — доли не показываются."
+
+    /// Participants and marks, one row a group, then the reference rows (region, Russia).
+    public static func marks(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
+        var rows: [[Cell]] = groups.map { g in
+            var row: [Cell] = [.text(label(g)), .number(g.participants), g.enrolled.map { .number($0) } ?? .text("—"), percent(g.participation, g)]
+            for m in 2...5 { row += [.number(g.marks[m - 2]), percent(g.markShare(m), g)] }
+            row += [percent(g.passRate, g), percent(g.qualityRate, g), mean(g.meanPrimaryScore), mean(g.meanMark), .text(note(g))]
+            return row
+        }
+        for level in ReferenceTable.Level.allCases {
+            guard let m = a.spec.reference?[level.rawValue]?.marks else { continue }
+            var row: [Cell] = [.text(level.title), .empty, .empty, .empty]
+            for k in 2...5 { row += [.empty, percent(m[String(k)], nil)] }
+            let pass = m.count == 4 ? (m["3"] ?? 0) + (m["4"] ?? 0) + (m["5"] ?? 0) : nil
+            let quality = m.count == 4 ? (m["4"] ?? 0) + (m["5"] ?? 0) : nil
+            row += [percent(pass, nil), percent(quality, nil), .empty, .empty, .text("эталон ФИС ОКО")]
+            rows.append(row)
+        }
+        return AnalysisTable(title: "Отметки", header: ["Группа", "Участников", "Обучающихся", "Участие, %", "«2»", "«2», %", "«3»", "«3», %", "«4»", "«4», %",
+                                                       "«5»", "«5», %", "Успеваемость, %", "Качество знаний, %", "Средний первичный балл", "Средняя отметка", "Примечание"],
+                             rows: rows, notes: [smallNote, "Успеваемость — доля отметок «3», «4», «5»; качество знаний — доля «4» и «5»."])
+    }
+
+    /// «48 (8 %)»: a count with its share, or the count alone in a group too small for shares.
+    static func countShare(_ n: Int, _ share: Double?, _ g: GroupFigures?) -> Cell {
+        guard let share, g?.smallGroup != .suppressed else { return .text(String(n)) }
+        return .text("\(n) (\(ReferenceTable.format((share * 1000).rounded() / 10)) %)")
+    }
+
+    /// Marks as pages and справки show them: a count and its share in one cell.
+    public static func marksCompact(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
+        var rows: [[Cell]] = groups.map { g in
+            var row: [Cell] = [.text(label(g) + (g.smallGroup == nil ? "" : " *")), .number(g.participants)]
+            for m in 2...5 { row.append(countShare(g.marks[m - 2], g.markShare(m), g)) }
+            return row + [percent(g.passRate, g), percent(g.qualityRate, g), mean(g.meanPrimaryScore), mean(g.meanMark)]
+        }
+        for level in ReferenceTable.Level.allCases {
+            guard let m = a.spec.reference?[level.rawValue]?.marks, m.count == 4 else { continue }
+            rows.append([.text(level.title), .text("")] + (2...5).map { percent(m[String($0)], nil) }
+                        + [percent(1 - (m["2"] ?? 0), nil), percent((m["4"] ?? 0) + (m["5"] ?? 0), nil), .text(""), .text("")])
+        }
+        return AnalysisTable(title: "Отметки", header: ["Группа", "Работ", "«2»", "«3»", "«4»", "«5»", "Успеваемость, %", "Качество, %", "Средний балл", "Средняя отметка"],
+                             rows: rows, notes: ["* " + smallNote, "В ячейках отметок — число работ и доля."])
+    }
+
+    /// Journal comparison with counts and shares in one cell.
+    public static func journalCompact(_ groups: [GroupFigures]) -> AnalysisTable {
+        let rows: [[Cell]] = groups.map { g in
+            let n = g.journalCompared
+            let share = { (k: Int) -> Double? in n == 0 ? nil : Double(k) / Double(n) }
+            return [.text(label(g) + (g.smallGroup == nil ? "" : " *")), .number(n), countShare(g.journalLower, share(g.journalLower), g),
+                    countShare(g.journalSame, share(g.journalSame), g), countShare(g.journalHigher, share(g.journalHigher), g), .number(g.journalGapTwoOrMore)]
+        }
+        return AnalysisTable(title: "Сравнение с журналом", header: ["Группа", "Сравнено работ", "Понизили", "Подтвердили", "Повысили", "Расхождение на 2 и более"],
+                             rows: rows, notes: ["Понизили — отметка за работу ниже отметки по журналу; повысили — выше."])
+    }
+
+    /// Task completion, a column per group, then region and Russia, then the verdict for the first group.
+    public static func tasks(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
+        let refs = ReferenceTable.Level.allCases.filter { a.spec.reference?[$0.rawValue]?.tasks?.isEmpty == false }
+        let rows: [[Cell]] = a.spec.tasks.enumerated().map { t, task in
+            var row: [Cell] = [.text(task.number), .text(task.level.rawValue), .number(task.max)]
+            row += groups.map { percent($0.taskCompletion(t, max: task.max), $0) }
+            row += refs.map { percent(a.spec.reference?[$0.rawValue]?.tasks?[task.number], nil) }
+            if let g = groups.first, g.smallGroup != .suppressed, let c = g.taskCompletion(t, max: task.max) {
+                row.append(.text(Mastery(completion: c, level: task.level).title))
+            } else {
+                row.append(.text("—"))
+            }
+            return row
+        }
+        return AnalysisTable(title: "Задания", header: ["Задание", "Уровень", "Макс. балл"] + groups.map { "\(label($0)), %" } + refs.map { "\($0.title), %" } + ["Оценка (\(groups.first.map(label) ?? ""))"],
+                             rows: rows, notes: ["Выполнение — доля набранных баллов от максимальных. Освоено: базовый уровень (Б) от 60 %, повышенный и высокий (П, В) от 30 %; на границе: 57–60 % и 28,5–30 %.", smallNote])
+    }
+
+    /// Primary-score distribution, a column per group; the mark each score gives.
+    public static func histogram(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
+        let rows: [[Cell]] = (0...a.spec.maxScore).map { s in
+            [.number(s), a.spec.scale.map { .number($0.mark(for: s)) } ?? .text("—")] + groups.map { .number($0.histogram[s]) }
+        }
+        var notes: [String] = []
+        if let scale = a.spec.scale { notes.append("Границы отметок: «3» от \(scale.three), «4» от \(scale.four), «5» от \(scale.five) первичных баллов.") }
+        return AnalysisTable(title: "Распределение баллов", header: ["Первичный балл", "Отметка"] + groups.map(label), rows: rows, notes: notes)
+    }
+
+    /// Planned results: achievement per requirement, a column per group, the verdict for the first.
+    public static func requirements(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
+        let levels = requirementLevels(a.spec)
+        let per = groups.map { a.requirements($0) }
+        guard let first = per.first else { return AnalysisTable(title: "Планируемые результаты", header: [], rows: []) }
+        let rows: [[Cell]] = first.enumerated().map { k, r in
+            var row: [Cell] = [.text(r.code), .text(r.text)]
+            row += zip(groups, per).map { percent($1[k].completion, $0) }
+            if groups[0].smallGroup != .suppressed, let c = r.completion {
+                row.append(.text(Mastery(completion: c, level: levels[r.code] ?? .basic).title))
+            } else {
+                row.append(.text("—"))
+            }
+            return row
+        }
+        return AnalysisTable(title: "Планируемые результаты", header: ["Код", "Проверяемое требование"] + groups.map { "\(label($0)), %" } + ["Оценка"],
+                             rows: rows, notes: ["Достижение — доля баллов, набранных за задания, проверяющие требование, от максимальных; порог — по самому простому из этих заданий."])
+    }
+
+    /// The level a requirement is judged by: the easiest of the tasks that check it.
+    static func requirementLevels(_ spec: ProcedureSpec) -> [String: TaskLevel] {
+        var out: [String: TaskLevel] = [:]
+        for t in spec.tasks {
+            for r in t.requirements where out[r.code] != .basic { out[r.code] = t.level == .basic ? .basic : (out[r.code] ?? t.level) }
+        }
+        return out
+    }
+
+    /// Task completion by the participants with each mark.
+    public static func byMark(_ g: GroupFigures, _ a: ResultsAnalysis) -> AnalysisTable {
+        let rows: [[Cell]] = a.spec.tasks.enumerated().map { t, task in
+            [.text(task.number), .text(task.level.rawValue)] + (2...5).map { m in
+                g.marks[m - 2] < 10 ? .text("—") : percent(g.taskCompletion(t, max: task.max, mark: m), g)
+            }
+        }
+        return AnalysisTable(title: "Задания по группам отметок", header: ["Задание", "Уровень"] + (2...5).map { "Получившие «\($0)» (\(g.marks[$0 - 2])), %" },
+                             rows: rows, notes: ["Группа с отметкой, где меньше 10 участников, не показывается."])
+    }
+
+    /// ВПР marks against journal marks.
+    public static func journal(_ groups: [GroupFigures]) -> AnalysisTable {
+        let rows: [[Cell]] = groups.map { g in
+            let n = g.journalCompared
+            func share(_ k: Int) -> Cell { percent(n == 0 ? nil : Double(k) / Double(n), g) }
+            return [.text(label(g)), .number(n), .number(g.journalLower), share(g.journalLower), .number(g.journalSame), share(g.journalSame),
+                    .number(g.journalHigher), share(g.journalHigher), .number(g.journalGapTwoOrMore), .text(note(g))]
+        }
+        return AnalysisTable(title: "Сравнение с журналом", header: ["Группа", "Сравнено работ", "Понизили", "Понизили, %", "Подтвердили", "Подтвердили, %",
+                                                                   "Повысили", "Повысили, %", "Расхождение на 2 и более", "Примечание"],
+                             rows: rows, notes: ["Понизили — отметка за работу ниже отметки по журналу; повысили — выше. Учитываются работы, у которых есть отметка по журналу."])
+    }
+
+    /// Every table for a page or a document: `groups[0]` is the group in focus, the rest its comparisons.
+    public static func all(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> [AnalysisTable] {
+        var out = [marks(groups, a), tasks(groups, a), histogram(groups, a)]
+        if a.spec.tasks.contains(where: { !$0.requirements.isEmpty }) { out.append(requirements(groups, a)) }
+        if a.spec.scale != nil, let g = groups.first { out.append(byMark(g, a)) }
+        out.append(journal(groups))
+        return out
+    }
+
+    /// A workbook of every group of the analysis (`msoko analyze --format xlsx`): marks, tasks and
+    /// scores with a row a group.
+    public static func workbook(_ a: ResultsAnalysis) throws -> Data {
+        let groups = a.groups
+        func key(_ g: GroupFigures) -> [Cell] { [.text(g.level == .district ? "все" : g.school ?? ""), .text(g.schoolName ?? ""), .text(g.className ?? "")] }
+        let marksTable = marks(groups, a)
+        let marksSheet = XLSXWriter.Sheet(name: "Отметки", rows: [(["ОО", "Название ОО", "Класс"] + marksTable.header.dropFirst()).map { .text($0) }]
+                                          + zip(groups, marksTable.rows).map { key($0) + $1.dropFirst() })
+        let tasksSheet = XLSXWriter.Sheet(name: "Задания", rows: [(["ОО", "Название ОО", "Класс", "Участников"] + a.spec.tasks.map { "\($0.number), %" }).map { .text($0) }]
+                                          + groups.map { g in key(g) + [.number(g.participants)] + a.spec.tasks.enumerated().map { percent(g.taskCompletion($0, max: $1.max), g) } })
+        let scoresSheet = XLSXWriter.Sheet(name: "Баллы", rows: [(["ОО", "Название ОО", "Класс"] + (0...a.spec.maxScore).map(String.init)).map { .text($0) }]
+                                           + groups.map { g in key(g) + g.histogram.map { .number($0) } })
+        let journalTable = journal(groups)
+        let journalSheet = XLSXWriter.Sheet(name: "Журнал", rows: [(["ОО", "Название ОО", "Класс"] + journalTable.header.dropFirst()).map { .text($0) }]
+                                            + zip(groups, journalTable.rows).map { key($0) + $1.dropFirst() })
+        return try XLSXWriter(sheets: [marksSheet, tasksSheet, scoresSheet, journalSheet]).data()
+    }
+}

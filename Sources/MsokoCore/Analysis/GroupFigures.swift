@@ -1,0 +1,88 @@
+import Foundation
+
+/// The figures of one group of works — the district (the whole file), a school or a class — as
+/// counts and sums, exact; shares and means are computed from them on demand.
+public struct GroupFigures: Sendable, Equatable {
+    public enum Level: String, Sendable { case district, school, `class` }
+    /// Under 20 works: figures are shown with a caution; under 10: no percentages.
+    public enum SmallGroup: String, Sendable { case limited, suppressed }
+
+    public var level: Level
+    /// The `ОО` login or, without one, the school's name; nil for the district.
+    public var school: String?
+    public var schoolName: String?
+    public var className: String?
+    public var participants = 0
+    /// Works with mark 2, 3, 4, 5 (from the scale); all zero without a scale.
+    public var marks = [0, 0, 0, 0]
+    public var primarySum = 0
+    /// Points per task, in the specification's order («X» counts 0).
+    public var taskPoints: [Int]
+    /// Works per primary score 0 … max.
+    public var histogram: [Int]
+    /// Points per task of the works with mark 2, 3, 4, 5.
+    public var taskPointsByMark: [[Int]]
+    /// ВПР mark against the journal mark, over works that have both: below, equal, above.
+    public var journalLower = 0
+    public var journalSame = 0
+    public var journalHigher = 0
+    /// Works whose ВПР mark and journal mark differ by two or more.
+    public var journalGapTwoOrMore = 0
+    /// Students in the class (or the school's classes of the grade) where known.
+    public var enrolled: Int?
+
+    public init(level: Level, school: String?, schoolName: String?, className: String?, taskCount: Int, maxScore: Int) {
+        self.level = level
+        self.school = school
+        self.schoolName = schoolName
+        self.className = className
+        taskPoints = [Int](repeating: 0, count: taskCount)
+        histogram = [Int](repeating: 0, count: maxScore + 1)
+        taskPointsByMark = [[Int]](repeating: [Int](repeating: 0, count: taskCount), count: 4)
+    }
+
+    public var smallGroup: SmallGroup? { participants < 10 ? .suppressed : participants < 20 ? .limited : nil }
+    var marked: Int { marks.reduce(0, +) }
+
+    public var meanPrimaryScore: Double? { participants == 0 ? nil : Double(primarySum) / Double(participants) }
+    public var meanMark: Double? {
+        marked == 0 ? nil : Double(marks.enumerated().reduce(0) { $0 + ($1.offset + 2) * $1.element }) / Double(marked)
+    }
+    /// Share of each mark, «2» … «5».
+    public func markShare(_ mark: Int) -> Double? { marked == 0 ? nil : Double(marks[mark - 2]) / Double(marked) }
+    /// Успеваемость: share of marks 3, 4, 5.
+    public var passRate: Double? { marked == 0 ? nil : Double(marks[1] + marks[2] + marks[3]) / Double(marked) }
+    /// Качество знаний: share of marks 4 and 5.
+    public var qualityRate: Double? { marked == 0 ? nil : Double(marks[2] + marks[3]) / Double(marked) }
+    public var participation: Double? { enrolled.flatMap { $0 > 0 ? Double(participants) / Double($0) : nil } }
+    public var journalCompared: Int { journalLower + journalSame + journalHigher }
+
+    /// Completion of task `t`: points over the maximum the group could score.
+    public func taskCompletion(_ t: Int, max: Int) -> Double? {
+        participants == 0 ? nil : Double(taskPoints[t]) / Double(participants * max)
+    }
+
+    public func taskCompletion(_ t: Int, max: Int, mark: Int) -> Double? {
+        let n = marks[mark - 2]
+        return n == 0 ? nil : Double(taskPointsByMark[mark - 2][t]) / Double(n * max)
+    }
+}
+
+/// Whether a task is mastered, by its level: Б ≥ 60 %, borderline 57–60 %; П and В ≥ 30 %, borderline 28.5–30 %.
+public enum Mastery: String, Sendable {
+    case mastered, borderline, notMastered
+
+    public init(completion: Double, level: TaskLevel) {
+        let threshold = level == .basic ? 0.6 : 0.3
+        let borderline = level == .basic ? 0.57 : 0.285
+        self = completion >= threshold ? .mastered : completion >= borderline ? .borderline : .notMastered
+    }
+
+    public var title: String {
+        switch self {
+        case .mastered: return "освоено"
+        case .borderline: return "на границе"
+        case .notMastered: return "не освоено"
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+@testable import MsokoCore
+
+/// Every statistic of the analysis against figures worked out by hand on a small file.
+final class ResultsAnalysisTests: XCTestCase {
+    static let spec = ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 4, tasks: [
+        TaskSpec(number: "1", max: 1, level: .basic, requirements: [Requirement(code: "R1", text: "Счёт")]),
+        TaskSpec(number: "2", max: 2, level: .basic, requirements: [Requirement(code: "R1", text: "Счёт"), Requirement(code: "R2", text: "Задачи")]),
+        TaskSpec(number: "3", max: 2, level: .advanced, requirements: [Requirement(code: "R2", text: "Задачи")]),
+    ], scale: MarkScale(three: 2, four: 4, five: 5))
+
+    // Primary scores 3, 1, 5, 3, 0 → marks 3, 2, 5, 3, 2; journal 4, 2, 3, none, 4.
+    static let file = """
+    ОО;Название ОО;Код участника;Класс;1;2;3;Отметка по журналу
+    edu700101;Школа А;1;4А;1;2;X;4
+    edu700101;Школа А;2;4 а;0;1;0;2
+    edu700101;Школа А;3;4Б;1;2;2;3
+    edu700102;Школа Б;1;4А;1;1;1;
+    edu700102;Школа Б;2;4А;0;0;0;4
+    """
+
+    func analysis() -> ResultsAnalysis {
+        let r = ResultsReader.read(data: Data(Self.file.utf8), file: "r.csv", spec: Self.spec)
+        XCTAssertEqual(r.problems, [])
+        return ResultsAnalysis.analyze(r.works, spec: Self.spec, enrolment: ["edu700101": ["4А": 4, "4Б": 2]])
+    }
+
+    func testDistrictFigures() {
+        let a = analysis()
+        XCTAssertEqual(a.groups.map { "\($0.level.rawValue) \($0.school ?? "-") \($0.className ?? "-")" },
+                       ["district - -", "school edu700101 -", "class edu700101 4А", "class edu700101 4Б", "school edu700102 -", "class edu700102 4А"])
+        let d = a.district
+        XCTAssertEqual(d.participants, 5)
+        XCTAssertEqual(d.marks, [2, 2, 0, 1])
+        XCTAssertEqual(d.meanPrimaryScore, 2.4)
+        XCTAssertEqual(d.meanMark, 3.0)
+        XCTAssertEqual(d.passRate, 0.6)
+        XCTAssertEqual(d.qualityRate, 0.2)
+        XCTAssertEqual(d.taskCompletion(0, max: 1), 0.6)
+        XCTAssertEqual(d.taskCompletion(1, max: 2), 0.6)
+        XCTAssertEqual(d.taskCompletion(2, max: 2), 0.3, "X counts 0 points")
+        XCTAssertEqual(d.histogram, [1, 1, 0, 2, 0, 1])
+        XCTAssertEqual([d.journalLower, d.journalSame, d.journalHigher, d.journalGapTwoOrMore], [2, 1, 1, 2])
+        XCTAssertEqual(d.smallGroup, .suppressed)
+        XCTAssertEqual(d.taskCompletion(1, max: 2, mark: 2), 0.25)
+        XCTAssertEqual(d.taskCompletion(0, max: 1, mark: 4), nil, "nobody got a 4")
+        let req = a.requirements(d)
+        XCTAssertEqual(req.map(\.code), ["R1", "R2"])
+        XCTAssertEqual(req.map(\.completion), [0.6, 0.45])
+        XCTAssertNil(d.enrolled, "the district's enrolment is known only when every school's is")
+    }
+
+    func testSchoolAndClassFigures() {
+        let a = analysis()
+        let s = a.school("edu700101")!
+        XCTAssertEqual(s.schoolName, "Школа А")
+        XCTAssertEqual(s.participants, 3)
+        XCTAssertEqual(s.marks, [1, 1, 0, 1])
+        XCTAssertEqual(s.meanPrimaryScore, 3)
+        XCTAssertEqual(s.taskCompletion(0, max: 1), 2.0 / 3.0)
+        XCTAssertEqual(s.taskCompletion(1, max: 2), 5.0 / 6.0)
+        XCTAssertEqual(s.taskCompletion(2, max: 2), 2.0 / 6.0)
+        XCTAssertEqual([s.journalLower, s.journalSame, s.journalHigher, s.journalGapTwoOrMore], [1, 1, 1, 1])
+        XCTAssertEqual(s.enrolled, 6)
+        XCTAssertEqual(s.participation, 0.5)
+        let a4 = a.group(school: "edu700101", className: "4А")!
+        XCTAssertEqual(a4.participants, 2, "«4 а» is class 4А")
+        XCTAssertEqual(a4.enrolled, 4)
+        let b4 = a.group(school: "edu700101", className: "4Б")!
+        XCTAssertEqual(b4.taskCompletion(2, max: 2), 1)
+        let other = a.school("edu700102")!
+        XCTAssertEqual(other.taskCompletion(1, max: 2), 0.25)
+        XCTAssertEqual(other.journalCompared, 1, "a work without a journal mark is not compared")
+    }
+
+    func testMasteryThresholds() {
+        XCTAssertEqual(Mastery(completion: 0.6, level: .basic), .mastered)
+        XCTAssertEqual(Mastery(completion: 0.57, level: .basic), .borderline)
+        XCTAssertEqual(Mastery(completion: 0.5699, level: .basic), .notMastered)
+        XCTAssertEqual(Mastery(completion: 0.3, level: .advanced), .mastered)
+        XCTAssertEqual(Mastery(completion: 0.285, level: .high), .borderline)
+        XCTAssertEqual(Mastery(completion: 0.28, level: .advanced), .notMastered)
+    }
+
+    func testJSONCarriesFullFiguresAndTablesApplySmallGroupRules() throws {
+        let a = analysis()
+        let json = try JSONSerialization.jsonObject(with: AnalysisJSON.data(a)) as! [String: Any]
+        XCTAssertEqual((json["procedure"] as! [String: Any])["subject"] as? String, "Математика")
+        let groups = json["groups"] as! [[String: Any]]
+        XCTAssertEqual(groups.count, 6)
+        let d = groups[0]
+        XCTAssertEqual(d["level"] as? String, "district")
+        XCTAssert(d["school"] is NSNull)
+        XCTAssertEqual(d["marks"] as? [String: Int], ["2": 2, "3": 2, "4": 0, "5": 1])
+        XCTAssertEqual(d["meanPrimaryScore"] as? Double, 2.4)
+        XCTAssertEqual(d["taskCompletion"] as? [String: Double], ["1": 0.6, "2": 0.6, "3": 0.3])
+        XCTAssertEqual(d["scoreHistogram"] as? [String: Int], ["0": 1, "1": 1, "3": 2, "5": 1])
+        XCTAssertEqual(d["journal"] as? [String: Int], ["lower": 2, "same": 1, "higher": 1, "gapTwoOrMore": 2])
+        XCTAssertEqual(d["smallGroup"] as? String, "suppressed")
+        XCTAssertEqual(groups[2]["class"] as? String, "4А")
+        XCTAssertEqual(groups[2]["school"] as? String, "edu700101")
+
+        // Pages and documents: no percentages for a group under 10.
+        let marks = AnalysisTables.marksCompact([a.district], a)
+        XCTAssertEqual(marks.rows[0][2], .text("2"))
+        XCTAssertEqual(marks.rows[0][6], .text("—"))
+    }
+
+    func testTablesForALargeEnoughGroup() {
+        // 20 works of one class: shares shown, the caution gone.
+        let rows = (1...20).map { "edu700101;Школа А;\($0);4А;1;\($0 % 3);\($0 % 2 == 0 ? "X" : "1");" }
+        let text = "ОО;Название ОО;Код участника;Класс;1;2;3;Отметка по журналу\n" + rows.joined(separator: "\n")
+        let r = ResultsReader.read(data: Data(text.utf8), file: "r.csv", spec: Self.spec)
+        let a = ResultsAnalysis.analyze(r.works, spec: Self.spec)
+        XCTAssertNil(a.district.smallGroup)
+        let tasks = AnalysisTables.tasks([a.district], a)
+        XCTAssertEqual(tasks.rows[0][3], .decimal(100))
+        XCTAssertEqual(tasks.rows[0].last, .text("освоено"))
+        // Task 3: ten works with 1 point of 2 → 25 %, below 28.5 % for П.
+        XCTAssertEqual(tasks.rows[2][3], .decimal(25))
+        XCTAssertEqual(tasks.rows[2].last, .text("не освоено"))
+    }
+
+    func testAnalyticalReportOpensAsADocxWithCharts() throws {
+        let a = analysis()
+        let data = try AnalyticalReport.district(a, context: AnalyticalReport.Context(territory: "Зырянский район")).data()
+        let archive = try XCTUnwrap(try? Archive(data: data, accessMode: .read))
+        XCTAssertNotNil(archive["word/charts/chart1.xml"])
+        XCTAssertNotNil(archive["word/document.xml"])
+        let school = try XCTUnwrap(AnalyticalReport.school(a, school: "edu700101", context: AnalyticalReport.Context()))
+        XCTAssertEqual(school.title, "Аналитическая справка: ВПР 2026 по предмету «Математика», 4 класс")
+    }
+}
+
+import ZIPFoundation
