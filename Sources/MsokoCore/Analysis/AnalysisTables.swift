@@ -25,12 +25,12 @@ public enum AnalysisTables {
     public typealias Cell = XLSXWriter.Cell
 
     /// A percentage to one decimal place, or «—» where the group is too small or there is no figure.
-    static func percent(_ fraction: Double?, _ g: GroupFigures?) -> Cell {
+    public static func percent(_ fraction: Double?, _ g: GroupFigures?) -> Cell {
         guard let fraction, g?.smallGroup != .suppressed else { return .text("—") }
         return .decimal((fraction * 1000).rounded() / 10)
     }
 
-    static func mean(_ v: Double?) -> Cell { v.map { .decimal(($0 * 100).rounded() / 100) } ?? .text("—") }
+    public static func mean(_ v: Double?) -> Cell { v.map { .decimal(($0 * 100).rounded() / 100) } ?? .text("—") }
 
     public static func label(_ g: GroupFigures) -> String {
         switch g.level {

@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     ResultsUploadController.register(app)
     CalendarController.register(app)
     ReferenceController.register(app)
+    AnalysisController.register(app)
 }
 
 enum StaticFiles {

@@ -1,0 +1,34 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// A stored procedure's analysis: the district's works (the same rows an export gives) through the
+/// same engine as `msoko analyze`, with class enrolment for participation.
+enum AnalysisQuery {
+    static func analysis(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> ResultsAnalysis {
+        let spec = try ProcedureStore.spec(of: p)
+        let rows = try await ResultsQuery.exportRows(procedure: p, schoolID: nil, municipalityID: municipalityID, on: db)
+        var works = WorkTable(taskCount: spec.tasks.count)
+        works.reserveCapacity(rows.count)
+        for r in rows { works.append(r.work) }
+        let schools = try await School.query(on: db).filter(\.$municipality.$id == municipalityID).all()
+        let classes = try await SchoolClass.query(on: db).filter(\.$school.$id ~~ schools.compactMap(\.id))
+            .filter(\.$schoolYear == p.schoolYear).filter(\.$grade == p.grade).all()
+        let login = Dictionary(uniqueKeysWithValues: schools.map { ($0.id!, $0.login) })
+        var enrolment: [String: [String: Int]] = [:]
+        for c in classes { if let l = login[c.$school.id] { enrolment[l, default: [:]][c.name] = c.enrolment } }
+        return ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
+    }
+
+    /// The same procedure (type, subject, grade) in earlier years, with its district figures.
+    static func dynamics(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> [(year: Int, district: GroupFigures)] {
+        let earlier = try await Procedure.query(on: db).filter(\.$type == p.type).filter(\.$subject == p.subject).filter(\.$grade == p.grade)
+            .filter(\.$year < p.year).filter(\.$regionID == p.regionID).sort(\.$year).all()
+        var out: [(Int, GroupFigures)] = []
+        for e in earlier where e.municipalityID == nil || e.municipalityID == municipalityID {
+            let a = try await analysis(procedure: e, municipalityID: municipalityID, on: db)
+            if a.district.participants > 0 { out.append((e.year, a.district)) }
+        }
+        return out
+    }
+}
