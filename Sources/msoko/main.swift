@@ -329,6 +329,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Файл спецификации (JSON).") var spec: String
     @Option(help: "json | xlsx | docx") var format: String = "json"
     @Option(help: "Куда записать; без него — в stdout.") var out: String?
+    @Flag(help: "Добавить в JSON выполнение заданий по группам отметок и достижение планируемых результатов.") var details = false
     @Argument(help: "Файлы результатов (XLSX или CSV).") var results: [String]
 
     func run() async throws {
@@ -337,21 +338,30 @@ struct AnalyzeCommand: AsyncParsableCommand {
         guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
         var files: [(name: String, data: Data)] = []
         for path in results {
-            guard let bytes = FileManager.default.contents(atPath: path) else { fail("файл \(path) не найден или не читается.") }
+            // Mapped, not copied: a country's file is read once, in place.
+            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { fail("файл \(path) не найден или не читается.") }
             files.append(((path as NSString).lastPathComponent, bytes))
         }
-        let output = try MsokoTextFile.analyze(files: files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format)
+        // The output file is created only once the input has passed every check.
+        var handle: FileHandle?
+        let output = try MsokoTextFile.analyze(files: files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details) { chunk in
+            if handle == nil {
+                if let out {
+                    guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else { fail("не удалось записать \(out).") }
+                    handle = h
+                } else {
+                    handle = FileHandle.standardOutput
+                }
+            }
+            handle?.write(Data(chunk))
+        }
         for w in output.warnings { FileHandle.standardError.write(Data("Предупреждение: \(w)\n".utf8)) }
-        guard let data = output.data else {
+        guard output.problems.isEmpty else {
             for p in output.problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
             FileHandle.standardError.write(Data("Анализ не выполнен: в файлах ошибки (\(output.problems.count)).\n".utf8))
             throw ExitCode(1)
         }
-        if let out {
-            guard FileManager.default.createFile(atPath: out, contents: data) else { fail("не удалось записать \(out).") }
-        } else {
-            FileHandle.standardOutput.write(data)
-        }
+        if out != nil { try handle?.close() }
     }
 }
 
@@ -384,8 +394,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Число работ.") var rows = 200_000
         @Option(help: "Папка для файлов.") var out: String
         @Option var seed: UInt64 = 42
+        @Option(help: "Только CSV национального масштаба (для замера анализа): число школ, по два класса в каждой.") var nationalSchools: Int?
         func run() async throws {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            if let nationalSchools {
+                let size = try MsokoTextFile.writeNationalBenchmark(directory: out, works: rows, schools: nationalSchools, seed: seed)
+                say("\(out)/national.csv: \(size) байт; \(out)/spec.json")
+                return
+            }
             let files = try MsokoTextFile.benchmarkFiles(rows: rows, seed: seed)
             for (name, data) in files {
                 let path = (out as NSString).appendingPathComponent(name)

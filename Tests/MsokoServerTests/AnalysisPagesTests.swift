@@ -98,4 +98,70 @@ final class AnalysisPagesTests: XCTestCase {
             assertStatus(try await teacher.get(base), .forbidden)
         }
     }
+
+    func testDraftOrderFromTheDistrictsTemplateAndTheSpravkaAttachedToMeasure21() async throws {
+        try await withApp { app in
+            let p = try await demoProcedure(app)
+            let base = "/procedures/\(p.id!)/analysis"
+            let s = Browser(app)
+            try await s.login("specialist")
+            let page = try await s.get(base)
+            assertContains(page, "\(base)/order.docx")
+            assertContains(page, "Приложить справку к мероприятию 2.1")
+
+            // The shipped template, filled from the analysis.
+            let a = try await AnalysisQuery.analysis(procedure: p, municipalityID: p.municipalityID!, on: app.db)
+            let order = try documentXML(Data(try await s.get("\(base)/order.docx").body.readableBytesView))
+            XCTAssertTrue(order.contains("ПРИКАЗ"))
+            XCTAssertTrue(order.contains("Об итогах ВПР 2026 по предмету «Математика» в 4 классах"))
+            XCTAssertTrue(order.contains("участников — \(a.district.participants) из 10 общеобразовательных организаций"), order)
+            XCTAssertTrue(order.contains("успеваемость — \(AnalyticalReport.pct(a.district.passRate))"))
+            XCTAssertFalse(order.contains("{"), "every placeholder filled")
+
+            // The district edits the template as text; an unknown placeholder is refused.
+            let m = try await Municipality.find(p.municipalityID!, on: app.db)!
+            let form = ["departmentName": m.departmentName, "timeZone": m.timeZone, "letterhead": "Шапка", "signature": "Начальник ______"]
+            try await s.get("/settings")
+            try await s.post("/settings", form.merging(["orderTemplate": "# Приказ {район}\n{оценка_учителя}"]) { $1 })
+            assertContains(try await s.get("/settings"), "неизвестные подстановки {оценка_учителя}")
+            try await s.post("/settings", form.merging(["orderTemplate": "# Приказ по {район}\r\nРабот: {участников}.\r\n{подпись}"]) { $1 })
+            let custom = try documentXML(Data(try await s.get("\(base)/order.docx").body.readableBytesView))
+            XCTAssertTrue(custom.contains("Приказ по Зырянский район"))
+            XCTAssertTrue(custom.contains("Работ: \(a.district.participants)."))
+            XCTAssertTrue(custom.contains("Начальник ______"))
+            try await s.post("/settings", form.merging(["resetOrderTemplate": "1"]) { $1 })
+            let reset = try documentXML(Data(try await s.get("\(base)/order.docx").body.readableBytesView))
+            XCTAssertTrue(reset.contains("ПРИКАЗЫВАЮ"))
+
+            // One click: the district справка becomes evidence of measure 2.1's May checkpoint.
+            let attached = try await s.post("\(base)/attach", [:])
+            assertStatus(attached, .seeOther)
+            let location = attached.headers.first(name: .location) ?? ""
+            XCTAssertTrue(location.hasSuffix("/report?party=district"), location)
+            let files = try await EvidenceFile.query(on: app.db).filter(\.$fileName == "Аналитическая справка ВПР 2026 Математика 4 кл.docx").all()
+            XCTAssertEqual(files.count, 1)
+            let report = try await CheckpointReport.find(files[0].$report.id, on: app.db)!
+            XCTAssertNil(report.schoolID)
+            let checkpoint = try await Checkpoint.find(report.$checkpoint.id, on: app.db)!
+            let measure = try await Measure.find(checkpoint.$measure.id, on: app.db)!
+            XCTAssertEqual(measure.number, "2.1")
+            XCTAssertTrue(checkpoint.due >= "2026-04-20", checkpoint.due)
+            assertContains(try await s.get(location), "приложена к отчёту по мероприятию 2.1")
+            assertEq(try await AuditEntry.query(on: app.db).filter(\.$action == "attach").count(), 1)
+
+            // A head attaches their school's справка to their school's report; a methodist may not attach.
+            let head = Browser(app)
+            try await head.login("head-mih")
+            try await head.get("\(base)/schools/edu700102")
+            assertStatus(try await head.post("\(base)/attach", [:]), .seeOther)
+            let own = try await EvidenceFile.query(on: app.db).filter(\.$fileName == "Аналитическая справка ВПР 2026 Математика 4 кл edu700102.docx").first()
+            let mih = try await app.school("edu700102")
+            XCTAssertEqual(own?.schoolID, mih.id)
+            assertStatus(try await head.get("\(base)/order.docx"), .forbidden)
+            let methodist = Browser(app)
+            try await methodist.login("methodist")
+            try await methodist.get(base)
+            assertStatus(try await methodist.post("\(base)/attach", [:]), .forbidden)
+        }
+    }
 }

@@ -4,8 +4,25 @@ import Foundation
 /// buffer: a country's file has a hundred thousand groups, and `JSONEncoder` over dictionaries of
 /// them is several times slower and loses the key order people read the file in.
 public enum AnalysisJSON {
-    public static func data(_ a: ResultsAnalysis) -> Data {
-        var w = Writer()
+    /// `details`: also task completion by mark groups and the planned results of every group.
+    public static func data(_ a: ResultsAnalysis, details: Bool = true) -> Data {
+        var out = Data()
+        write(a, details: details) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// Writes the JSON in chunks of a few megabytes to `sink`: a country's analysis is too large to
+    /// hold twice.
+    public static func write(_ a: ResultsAnalysis, details: Bool, to sink: (UnsafeRawBufferPointer) -> Void) {
+        withoutActuallyEscaping(sink) { sink in
+            var w = Writer()
+            w.sink = sink
+            write(a, details: details, &w)
+        }
+    }
+
+    static func write(_ a: ResultsAnalysis, details: Bool, _ w: inout Writer) {
+        let requirements = RequirementIndex(a.spec)
         let spec = a.spec
         w.raw("{\"procedure\":{\"type\":"); w.string(spec.type)
         w.raw(",\"year\":"); w.int(spec.year)
@@ -15,13 +32,14 @@ public enum AnalysisJSON {
         w.raw("},\"groups\":[")
         for (n, g) in a.groups.enumerated() {
             if n > 0 { w.raw(",") }
-            group(g, a, &w)
+            group(g, a, details: details, requirements: requirements, &w)
+            w.flushIfFull()
         }
         w.raw("]}\n")
-        return Data(w.bytes)
+        w.flush()
     }
 
-    static func group(_ g: GroupFigures, _ a: ResultsAnalysis, _ w: inout Writer) {
+    static func group(_ g: GroupFigures, _ a: ResultsAnalysis, details: Bool, requirements: RequirementIndex, _ w: inout Writer) {
         let tasks = a.spec.tasks
         let hasScale = a.spec.scale != nil
         w.raw("\n{\"level\":\""); w.raw(g.level.rawValue)
@@ -32,7 +50,7 @@ public enum AnalysisJSON {
         w.raw(",\"enrolled\":"); g.enrolled.map { w.int($0) } ?? w.raw("null")
         w.raw(",\"marks\":")
         if hasScale {
-            w.raw("{"); for m in 2...5 { if m > 2 { w.raw(",") }; w.raw("\"\(m)\":"); w.int(g.marks[m - 2]) }; w.raw("}")
+            w.raw("{"); for m in 2...5 { if m > 2 { w.raw(",") }; w.raw("\""); w.int(m); w.raw("\":"); w.int(g.marks[m - 2]) }; w.raw("}")
         } else { w.raw("null") }
         w.raw(",\"meanPrimaryScore\":"); w.double(g.meanPrimaryScore)
         w.raw(",\"meanMark\":"); w.double(g.meanMark)
@@ -43,12 +61,14 @@ public enum AnalysisJSON {
             if t > 0 { w.raw(",") }
             w.string(task.number); w.raw(":"); w.double(g.taskCompletion(t, max: task.max))
         }
-        w.raw("},\"taskCompletionByMark\":")
+        w.raw("}")
+        if details {
+        w.raw(",\"taskCompletionByMark\":")
         if hasScale {
             w.raw("{")
             for m in 2...5 {
                 if m > 2 { w.raw(",") }
-                w.raw("\"\(m)\":{")
+                w.raw("\""); w.int(m); w.raw("\":{")
                 for (t, task) in tasks.enumerated() {
                     if t > 0 { w.raw(",") }
                     w.string(task.number); w.raw(":"); w.double(g.taskCompletion(t, max: task.max, mark: m))
@@ -58,16 +78,18 @@ public enum AnalysisJSON {
             w.raw("}")
         } else { w.raw("null") }
         w.raw(",\"requirements\":{")
-        for (k, r) in a.requirements(g).enumerated() {
+        for (k, r) in requirements.completion(g).enumerated() {
             if k > 0 { w.raw(",") }
             w.string(r.code); w.raw(":"); w.double(r.completion)
         }
-        w.raw("},\"scoreHistogram\":{")
+        w.raw("}")
+        }
+        w.raw(",\"scoreHistogram\":{")
         var first = true
         for (score, count) in g.histogram.enumerated() where count > 0 {
             if !first { w.raw(",") }
             first = false
-            w.raw("\"\(score)\":"); w.int(count)
+            w.raw("\""); w.int(score); w.raw("\":"); w.int(count)
         }
         w.raw("},\"journal\":{\"lower\":"); w.int(g.journalLower)
         w.raw(",\"same\":"); w.int(g.journalSame)
@@ -79,28 +101,82 @@ public enum AnalysisJSON {
 
     struct Writer {
         var bytes: [UInt8] = []
-        mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-        mutating func int(_ v: Int) { raw(String(v)) }
+        var sink: ((UnsafeRawBufferPointer) -> Void)?
+
+        mutating func flushIfFull() { if bytes.count >= 1 << 22 { flush() } }
+        mutating func flush() {
+            bytes.withUnsafeBytes { sink?($0) }
+            bytes.removeAll(keepingCapacity: true)
+        }
+        mutating func raw(_ s: StaticString) {
+            s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        }
+        mutating func raw(_ s: String) {
+            var s = s
+            s.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        mutating func int(_ v: Int) {
+            if v < 0 { bytes.append(0x2D) }
+            var n = v.magnitude
+            if n < 10 { bytes.append(0x30 + UInt8(n)); return }
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { d in
+                while n > 0 { d[count] = 0x30 + UInt8(n % 10); n /= 10; count += 1 }
+                for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(d[k]) }
+            }
+        }
         /// Shortest text that reads back as the same double; null for none.
         mutating func double(_ v: Double?) {
             guard let v, v.isFinite else { return raw("null") }
-            raw(v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)")
+            if v == v.rounded() && abs(v) < 1e15 { return int(Int(v)) }
+            raw(v.description)
         }
-        mutating func optionalString(_ s: String?) { s.map { string($0) } ?? raw("null") }
+        mutating func optionalString(_ s: String?) { if let s { string(s) } else { raw("null") } }
         mutating func string(_ s: String) {
             bytes.append(0x22)
-            for b in s.utf8 {
-                switch b {
-                case 0x22: bytes += [0x5C, 0x22]
-                case 0x5C: bytes += [0x5C, 0x5C]
-                case 0x0A: bytes += [0x5C, 0x6E]
-                case 0x0D: bytes += [0x5C, 0x72]
-                case 0x09: bytes += [0x5C, 0x74]
-                case 0..<0x20: bytes += Array(String(format: "\\u%04x", b).utf8)
-                default: bytes.append(b)
+            var s = s
+            s.withUTF8 { utf8 in
+                for b in utf8 {
+                    switch b {
+                    case 0x22: bytes += [0x5C, 0x22]
+                    case 0x5C: bytes += [0x5C, 0x5C]
+                    case 0x0A: bytes += [0x5C, 0x6E]
+                    case 0x0D: bytes += [0x5C, 0x72]
+                    case 0x09: bytes += [0x5C, 0x74]
+                    case 0..<0x20: bytes += Array(String(format: "\\u%04x", b).utf8)
+                    default: bytes.append(b)
+                    }
                 }
             }
             bytes.append(0x22)
+        }
+    }
+}
+
+/// Which tasks check each requirement, worked out once for all groups.
+struct RequirementIndex {
+    var codes: [String] = []
+    var tasks: [[Int]] = []
+
+    init(_ spec: ProcedureSpec) {
+        var index: [String: Int] = [:]
+        for (t, task) in spec.tasks.enumerated() {
+            for r in task.requirements {
+                let k = index[r.code] ?? { codes.append(r.code); tasks.append([]); index[r.code] = codes.count - 1; return codes.count - 1 }()
+                tasks[k].append(t)
+            }
+        }
+        maxes = spec.tasks.map(\.max)
+    }
+    var maxes: [Int] = []
+
+    func completion(_ g: GroupFigures) -> [(code: String, completion: Double?)] {
+        codes.indices.map { k in
+            let points = tasks[k].reduce(0) { $0 + g.taskPoints[$1] }
+            let max = tasks[k].reduce(0) { $0 + maxes[$1] } * g.participants
+            return (codes[k], max == 0 ? nil : Double(points) / Double(max))
         }
     }
 }

@@ -33,7 +33,7 @@ public enum AnalyticalReport {
         return build(a, focus: s, comparison: a.district, parts: a.classes(of: key), context: context)
     }
 
-    static func pct(_ v: Double?) -> String {
+    public static func pct(_ v: Double?) -> String {
         guard let v else { return "—" }
         return ReferenceTable.format((v * 1000).rounded() / 10) + " %"
     }

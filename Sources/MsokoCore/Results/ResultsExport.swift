@@ -18,24 +18,29 @@ public enum ResultsExport {
     }
 
     public static func table(spec: ProcedureSpec, rows: [Row]) -> [[XLSXWriter.Cell]] {
+        head(spec: spec, count: rows.count) + rows.map(line)
+    }
+
+    /// The lines above the works: title, participant count, maximum, levels, header.
+    public static func head(spec: ProcedureSpec, count: Int) -> [[XLSXWriter.Cell]] {
         let fixed = ["ОО", "Муниципалитет", "Название ОО", "Код участника", "Класс", "Вариант", "Пол"]
-        var table: [[XLSXWriter.Cell]] = [
+        return [
             [.text("\(spec.type) \(spec.year) \(spec.subject) \(spec.grade) класс")],
-            [.text("Кол-во участников: \(rows.count)")],
+            [.text("Кол-во участников: \(count)")],
             [.text("Максимальный первичный балл: \(spec.maxScore)")],
             [],
             Array(repeating: .empty, count: fixed.count) + spec.tasks.map { .text($0.level.rawValue) },
             (fixed + spec.tasks.map { "\($0.number) (\($0.max)б)" } + ["Первичный балл", "Отметка", "Отметка по журналу"]).map { .text($0) },
         ]
-        for r in rows {
-            let w = r.work
-            var line: [XLSXWriter.Cell] = [.text(r.schoolLogin), .text(r.municipality), .text(r.schoolName), .text(w.code), .text(w.className),
-                                           w.variant.map { .text($0) } ?? .empty, w.gender.map { .text($0) } ?? .empty]
-            line += w.scores.map { $0 == WorkRecord.notDone ? .text("X") : .number(Int($0)) }
-            line += [.number(w.primaryScore), w.mark.map { .number($0) } ?? .empty, w.journalMark.map { .number($0) } ?? .empty]
-            table.append(line)
-        }
-        return table
+    }
+
+    public static func line(_ r: Row) -> [XLSXWriter.Cell] {
+        let w = r.work
+        var line: [XLSXWriter.Cell] = [.text(r.schoolLogin), .text(r.municipality), .text(r.schoolName), .text(w.code), .text(w.className),
+                                       w.variant.map { .text($0) } ?? .empty, w.gender.map { .text($0) } ?? .empty]
+        line += w.scores.map { $0 == WorkRecord.notDone ? .text("X") : .number(Int($0)) }
+        line += [.number(w.primaryScore), w.mark.map { .number($0) } ?? .empty, w.journalMark.map { .number($0) } ?? .empty]
+        return line
     }
 
     public static func xlsx(spec: ProcedureSpec, rows: [Row]) throws -> Data {
@@ -44,16 +49,18 @@ public enum ResultsExport {
 
     /// CSV in UTF-8 with a BOM and `;`, as Excel in Russian opens it.
     public static func csv(spec: ProcedureSpec, rows: [Row]) -> Data {
-        let text = table(spec: spec, rows: rows).map { line in
-            line.map { cell -> String in
-                switch cell {
-                case .text(let t): return t.contains(";") || t.contains("\"") || t.contains("\n") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
-                case .number(let n): return String(n)
-                case .decimal(let d): return String(d).replacingOccurrences(of: ".", with: ",")
-                case .empty: return ""
-                }
-            }.joined(separator: ";")
-        }.joined(separator: "\r\n") + "\r\n"
+        let text = table(spec: spec, rows: rows).map(csvLine).joined(separator: "\r\n") + "\r\n"
         return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
+    }
+
+    public static func csvLine(_ line: [XLSXWriter.Cell]) -> String {
+        line.map { cell -> String in
+            switch cell {
+            case .text(let t): return t.contains(";") || t.contains("\"") || t.contains("\n") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
+            case .number(let n): return String(n)
+            case .decimal(let d): return String(d).replacingOccurrences(of: ".", with: ",")
+            case .empty: return ""
+            }
+        }.joined(separator: ";")
     }
 }

@@ -30,12 +30,18 @@ public struct ResultsGenerator: Sendable {
     }
 
     public func rows(for schools: [SchoolPlan]) -> [ResultsExport.Row] {
+        var rows: [ResultsExport.Row] = []
+        forEachRow(for: schools) { rows.append($0) }
+        return rows
+    }
+
+    /// The works one at a time, for files larger than memory should hold (the national benchmark).
+    public func forEachRow(for schools: [SchoolPlan], _ body: (ResultsExport.Row) -> Void) {
         var rng = SplitMix64(seed: seed)
         let difficulty = spec.tasks.map { task -> Double in
             let base: Double = task.level == .basic ? -1.4 : task.level == .advanced ? 0.0 : 0.8
             return base + rng.normal() * 0.4
         }
-        var rows: [ResultsExport.Row] = []
         var code = 10_000 + Int(seed % 50_000)
         for school in schools {
             for cls in school.classes {
@@ -61,11 +67,10 @@ public struct ResultsGenerator: Sendable {
                     let work = WorkRecord(schoolLogin: school.login, schoolName: school.name, code: String(code), className: cls.name,
                                           variant: String(1 + Int(rng.uniform() * 2)), gender: rng.uniform() < 0.5 ? "М" : "Ж",
                                           scores: scores, primaryScore: sum, mark: spec.scale?.mark(for: sum), journalMark: journal, row: 0)
-                    rows.append(ResultsExport.Row(schoolLogin: school.login, municipality: school.municipality, schoolName: school.name, work: work))
+                    body(ResultsExport.Row(schoolLogin: school.login, municipality: school.municipality, schoolName: school.name, work: work))
                 }
             }
         }
-        return rows
     }
 }
 

@@ -277,13 +277,16 @@ extension MsokoTextFile {
     public struct AnalysisOutput: Sendable {
         public var problems: [String] = []
         public var warnings: [String] = []
+        /// Set by the `Data` form of `analyze`.
         public var data: Data?
     }
 
     /// `msoko analyze`: reads every file against the specification (the same checks as import; no
     /// size limit — a regional centre's file is large), analyses all their works together and
-    /// writes the figures. Nothing is stored.
-    public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat) throws -> AnalysisOutput {
+    /// writes the figures to `sink` (JSON in chunks as it is written). Nothing is stored; nothing is
+    /// written when a file has problems.
+    public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false,
+                               to sink: (UnsafeRawBufferPointer) -> Void) throws -> AnalysisOutput {
         let spec: ProcedureSpec
         do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
         var out = AnalysisOutput()
@@ -297,11 +300,60 @@ extension MsokoTextFile {
         }
         guard out.problems.isEmpty else { return out }
         let analysis = ResultsAnalysis.analyze(works, spec: spec)
+        works = WorkTable(taskCount: 0)
         switch format {
-        case .json: out.data = AnalysisJSON.data(analysis)
-        case .xlsx: out.data = try AnalysisTables.workbook(analysis)
-        case .docx: out.data = try AnalyticalReport.district(analysis, context: AnalyticalReport.Context()).data()
+        case .json: AnalysisJSON.write(analysis, details: details, to: sink)
+        case .xlsx: try AnalysisTables.workbook(analysis).withUnsafeBytes { sink($0) }
+        case .docx: try AnalyticalReport.district(analysis, context: AnalyticalReport.Context()).data().withUnsafeBytes { sink($0) }
         }
         return out
+    }
+
+    /// The same, with the output as `data`.
+    public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false) throws -> AnalysisOutput {
+        var data = Data()
+        var out = try analyze(files: files, specData: specData, specFile: specFile, format: format, details: details) { data.append(contentsOf: $0) }
+        if out.problems.isEmpty { out.data = data }
+        return out
+    }
+}
+
+extension MsokoTextFile {
+    /// A national-scale procedure for the analysis benchmark: 15 tasks, ВПР-like levels and criteria.
+    public static func nationalSpec() -> ProcedureSpec {
+        let layout: [(String, Int, TaskLevel)] = [("1", 1, .basic), ("2", 1, .basic), ("3", 1, .basic), ("4", 2, .basic), ("5", 1, .basic),
+                                                  ("6.1", 1, .basic), ("6.2", 1, .advanced), ("7", 2, .basic), ("8", 2, .advanced), ("9", 2, .advanced),
+                                                  ("10", 1, .basic), ("11", 2, .advanced), ("12", 2, .advanced), ("13", 2, .high), ("14", 2, .high)]
+        let tasks = layout.enumerated().map { i, t in
+            TaskSpec(number: t.0, max: t.1, level: t.2, requirements: [Requirement(code: "\(i / 2 + 1).\(i % 2 + 1)", text: "Требование \(i / 2 + 1).\(i % 2 + 1)")])
+        }
+        return ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 6, form: "paper", tasks: tasks, scale: MarkScale(three: 6, four: 11, five: 16))
+    }
+
+    /// Writes `works` generated works of `schools` schools (two classes each) as CSV to `path`, a
+    /// line at a time, and the specification beside it; returns the file's size.
+    public static func writeNationalBenchmark(directory: String, works: Int, schools: Int, seed: UInt64) throws -> Int {
+        let spec = nationalSpec()
+        try Data(try Audit.json(spec).utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("spec.json"))
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("national.csv").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw ConfigError("не удалось записать \(path).")
+        }
+        defer { try? handle.close() }
+        var buffer = Data([0xEF, 0xBB, 0xBF])
+        buffer += Data((ResultsExport.head(spec: spec, count: works).map(ResultsExport.csvLine).joined(separator: "\r\n") + "\r\n").utf8)
+        let perSchool = works / max(1, schools), extra = works % max(1, schools)
+        let plans = (0..<schools).map { i in
+            let n = perSchool + (i < extra ? 1 : 0)
+            return ResultsGenerator.SchoolPlan(login: String(format: "edu%06d", 100_000 + i), name: "Школа № \(i + 1)", municipality: "Район \(i / 40 + 1)",
+                                               ability: Double((i * 7919) % 101 - 50) / 100, classes: [("6А", (n + 1) / 2), ("6Б", n / 2)])
+        }
+        var total = 0
+        ResultsGenerator(spec: spec, seed: seed).forEachRow(for: plans) { row in
+            buffer += Data((ResultsExport.csvLine(ResultsExport.line(row)) + "\r\n").utf8)
+            if buffer.count > 1 << 22 { handle.write(buffer); total += buffer.count; buffer.removeAll(keepingCapacity: true) }
+        }
+        handle.write(buffer)
+        return total + buffer.count
     }
 }

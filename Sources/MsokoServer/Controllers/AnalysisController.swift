@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import MsokoCore
 import Vapor
@@ -13,6 +14,8 @@ enum AnalysisController {
         r.get("schools", ":login", use: school)
         r.get("schools", ":login", "report.docx", use: schoolReport)
         r.get("schools", ":login", "classes", ":className", use: schoolClass)
+        r.get("order.docx", use: order)
+        r.post("attach", use: attach)
     }
 
     static let districtReaders: Set<Role> = [.specialist, .admin, .methodist]
@@ -58,7 +61,7 @@ enum AnalysisController {
         if req.query[String.self, at: "format"] == "xlsx" {
             return try xlsx(AnalysisTables.all(groups, a) + [AnalysisTables.marks(a.schools, a)], name: "Анализ \(ProcedureStore.title(l.procedure))")
         }
-        var html = header(l, title: "Анализ результатов: район", docx: "\(base(l.procedure))/report.docx")
+        var html = header(req, l, title: "Анализ результатов: район", docx: "\(base(l.procedure))/report.docx", attach: true)
         guard a.district.participants > 0 else { return page(req, l, html + empty(l.procedure), title: "Анализ результатов") }
         html += sections(groups, a, base: base(l.procedure))
         // Schools: the department's working table, in login order — not a ranking.
@@ -77,8 +80,8 @@ enum AnalysisController {
         if req.query[String.self, at: "format"] == "xlsx" {
             return try xlsx(AnalysisTables.all(groups, a) + [AnalysisTables.marks(a.classes(of: key), a)], name: "Анализ \(key) \(ProcedureStore.title(l.procedure))")
         }
-        var html = header(l, title: "Анализ результатов: \(s.schoolName ?? key)", docx: "\(base(l.procedure))/schools/\(key)/report.docx",
-                          xlsx: "\(base(l.procedure))/schools/\(key)?format=xlsx")
+        var html = header(req, l, title: "Анализ результатов: \(s.schoolName ?? key)", docx: "\(base(l.procedure))/schools/\(key)/report.docx",
+                          xlsx: "\(base(l.procedure))/schools/\(key)?format=xlsx", attach: l.user.role == .head)
         html += sections(groups, a, base: base(l.procedure))
         let classes = a.classes(of: key)
         html += "<h2>Классы</h2>" + table(AnalysisTables.marksCompact(classes, a),
@@ -97,7 +100,7 @@ enum AnalysisController {
         if req.query[String.self, at: "format"] == "xlsx" {
             return try xlsx(AnalysisTables.all(groups, a), name: "Анализ \(key) \(name) \(ProcedureStore.title(l.procedure))")
         }
-        var html = header(l, title: "Анализ результатов: \(s.schoolName ?? key), \(name)", docx: nil,
+        var html = header(req, l, title: "Анализ результатов: \(s.schoolName ?? key), \(name)", docx: nil,
                           xlsx: "\(base(l.procedure))/schools/\(key)/classes/\(name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")?format=xlsx")
         html += "<p class=\"muted\">Результаты класса не используются для оценки работы учителя: они показывают, какие умения требуют внимания.</p>"
         html += sections(groups, a, base: base(l.procedure))
@@ -140,6 +143,90 @@ enum AnalysisController {
         return try docx(doc, name: "Аналитическая справка \(key) \(ProcedureStore.title(l.procedure))")
     }
 
+    /// The draft order «Об итогах …» from the district's template.
+    static func order(req: Request) async throws -> Response {
+        let l = try await load(req)
+        guard l.user.role == .specialist || l.user.role == .admin else { throw AppError.forbidden }
+        let mid = try l.user.requireMunicipalityID()
+        guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
+        let ctx = try await context(req, l)
+        let template = try await Settings.orderTemplate(municipalityID: mid, on: req.db)
+        let values = OrderTemplate.values(l.analysis, context: ctx, department: m.departmentName, responsible: "заместителя начальника Управления образования",
+                                          schoolYear: l.procedure.schoolYear)
+        let doc = OrderTemplate.document(OrderTemplate.fill(template, values: values), title: "Приказ об итогах \(ProcedureStore.title(l.procedure))")
+        return try docx(doc, name: "Проект приказа об итогах \(ProcedureStore.title(l.procedure))")
+    }
+
+    /// Attaches the справка (the district's for a specialist, their school's for a head) to the
+    /// report on measure 2.1 «Анализ результатов оценочных процедур» of the procedure's school year:
+    /// the first checkpoint due on or after the procedure's last date, or else the last one.
+    static func attach(req: Request) async throws -> Response {
+        let l = try await load(req)
+        let mid = try l.user.requireMunicipalityID()
+        let p = l.procedure
+        func fail(_ message: String) -> Response {
+            Flash.set(req, "error", message)
+            return req.redirect(to: base(p))
+        }
+        guard let roadmap = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear == p.schoolYear).first(),
+              let measure = try await Measure.query(on: req.db).filter(\.$roadmap.$id == roadmap.requireID()).filter(\.$number == "2.1").first() else {
+            return fail("В дорожной карте \(p.schoolYear) нет мероприятия 2.1 «Анализ результатов оценочных процедур» — справку не к чему приложить.")
+        }
+        let school: School?
+        let doc: DocxDocument
+        var ctx = try await context(req, l)
+        if l.user.role == .head {
+            guard let sid = l.user.$school.id, let s = try await School.find(sid, on: req.db), ExecutorParser.schoolsReport(measure.responsible) else { throw AppError.forbidden }
+            ctx.signature = []
+            guard let d = AnalyticalReport.school(l.analysis, school: s.login, context: ctx) else { return fail("Результатов школы в этой процедуре нет.") }
+            (school, doc) = (s, d)
+        } else {
+            guard l.user.canReportDistrict(for: measure) else { throw AppError.forbidden }
+            (school, doc) = (nil, AnalyticalReport.district(l.analysis, context: ctx))
+        }
+        let checkpoints = try await Checkpoint.query(on: req.db).filter(\.$measure.$id == measure.requireID()).sort(\.$due).all()
+        let lastDate = try await ProcedureParticipant.query(on: req.db).filter(\.$procedure.$id == p.requireID()).all().compactMap(\.date).max() ?? "\(p.year)-01-01"
+        guard let checkpoint = checkpoints.first(where: { $0.due >= lastDate }) ?? checkpoints.last else {
+            return fail("У мероприятия 2.1 нет контрольных точек.")
+        }
+        let data = try doc.data()
+        let name = "Аналитическая справка \(p.type) \(p.year) \(p.subject) \(p.grade) кл\(school.map { " \($0.login)" } ?? "").docx"
+        let user = l.user
+        try await req.db.transaction { db in
+            let q = CheckpointReport.query(on: db).filter(\.$checkpoint.$id == (try checkpoint.requireID()))
+            if let sid = school?.id { q.filter(\.$schoolID == sid) } else { q.filter(\.$schoolID == nil) }
+            let report = try await q.first() ?? {
+                let r = CheckpointReport()
+                r.$checkpoint.id = try checkpoint.requireID()
+                r.regionID = measure.regionID
+                r.municipalityID = measure.municipalityID
+                r.schoolID = school?.id
+                r.status = CheckpointStatus.inProgress.rawValue
+                r.text = ""
+                return r
+            }()
+            report.updatedBy = user.login
+            try await report.save(on: db)
+            let e = EvidenceFile()
+            e.$report.id = try report.requireID()
+            e.fileName = name
+            e.contentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            e.size = data.count
+            e.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            e.data = data
+            e.uploadedBy = user.login
+            e.regionID = measure.regionID
+            e.municipalityID = measure.municipalityID
+            e.schoolID = school?.id
+            try await e.create(on: db)
+            try await Audit.record(on: db, actor: user.login, action: "attach", entity: "evidence", id: e.id?.uuidString,
+                                   summary: "Справка по \(ProcedureStore.title(p)) приложена к мероприятию 2.1 (\(checkpoint.label))",
+                                   after: ["file": name, "sha256": e.sha256], municipalityID: measure.municipalityID, regionID: measure.regionID, schoolID: school?.id)
+        }
+        Flash.set(req, "ok", "Справка «\(name)» приложена к отчёту по мероприятию 2.1, контрольная точка «\(checkpoint.label)». Проверьте статус и текст отчёта.")
+        return req.redirect(to: "/checkpoints/\(checkpoint.id!.uuidString)/report?party=\(school?.id?.uuidString ?? "district")")
+    }
+
     static func docx(_ doc: DocxDocument, name: String) throws -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -168,10 +255,16 @@ enum AnalysisController {
         Layout.page(req, title: title, body: html, crumbs: [("/procedures", "Оценочные процедуры"), ("/procedures/\(l.procedure.id!.uuidString)", ProcedureStore.title(l.procedure))])
     }
 
-    static func header(_ l: Loaded, title: String, docx: String?, xlsx: String? = nil) -> String {
+    static func header(_ req: Request, _ l: Loaded, title: String, docx: String?, xlsx: String? = nil, attach: Bool = false) -> String {
         var links: [String] = []
         if let docx { links.append("<a class=\"btn\" href=\"\(esc(docx))\">Аналитическая справка (DOCX)</a>") }
         links.append("<a class=\"btn secondary\" href=\"\(esc(xlsx ?? "\(base(l.procedure))?format=xlsx"))\">Таблицы (XLSX)</a>")
+        if xlsx == nil && (l.user.role == .specialist || l.user.role == .admin) {
+            links.append("<a class=\"btn secondary\" href=\"\(base(l.procedure))/order.docx\">Проект приказа (DOCX)</a>")
+        }
+        if attach && (l.user.role == .specialist || l.user.role == .head) {
+            links.append(postButton(req, action: "\(base(l.procedure))/attach", label: "Приложить справку к мероприятию 2.1", style: "secondary"))
+        }
         return "<h1>\(esc(title))</h1><p class=\"muted\">\(esc(ProcedureStore.title(l.procedure)))</p><p class=\"no-print actions\">\(links.joined(separator: " "))</p>"
     }
 

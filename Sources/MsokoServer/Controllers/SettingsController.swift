@@ -21,6 +21,8 @@ enum SettingsController {
         let signature = try await Settings.signature(m, on: req.db)
         let schoolSignature = try await Settings.schoolSignature(m, on: req.db)
         let types = try await Settings.procedureTypes(municipalityID: m.id, on: req.db)
+        let order = try await Settings.orderTemplate(municipalityID: m.id, on: req.db)
+        let keys = OrderTemplate.keys.map { "<code>{\(esc($0.key))}</code> — \(esc($0.meaning))" }.joined(separator: "; ")
         let html = """
         <h1>Настройки района</h1>\(Flash.take(req))
         <section class="card">
@@ -34,6 +36,9 @@ enum SettingsController {
         <div class="hint">\(esc(Settings.schoolPlaceholder)) заменяется кратким наименованием школы.</div>
         <label for="procedureTypes">Виды оценочных процедур, по строке</label><textarea id="procedureTypes" name="procedureTypes" rows="8">\(esc(types.joined(separator: "\n")))</textarea>
         <div class="hint">Вид в спецификации новой процедуры («type») должен быть в этом списке. Уже созданные процедуры сохраняют свой вид.</div>
+        <label for="orderTemplate">Шаблон приказа «Об итогах …»</label><textarea id="orderTemplate" name="orderTemplate" rows="16">\(esc(order))</textarea>
+        <div class="hint">Строка «# …» — по центру полужирным, «- …» — пункт списка, пустая строка разделяет абзацы. Подстановки: \(keys).</div>
+        <label><input type="checkbox" name="resetOrderTemplate" value="1"> Вернуть шаблон приказа, поставляемый с msoko</label>
         <div class="actions"><button class="btn" type="submit">Сохранить</button></div>
         </form></section>
         """
@@ -47,6 +52,8 @@ enum SettingsController {
         var signature: String
         var schoolSignature: String?
         var procedureTypes: String?
+        var orderTemplate: String?
+        var resetOrderTemplate: String?
     }
 
     static func save(req: Request) async throws -> Response {
@@ -66,12 +73,20 @@ enum SettingsController {
             Flash.set(req, "error", "Список видов оценочных процедур не может быть пустым.")
             return req.redirect(to: "/settings")
         }
+        let oldOrder = try await Settings.orderTemplate(municipalityID: m.id, on: req.db)
+        let order = form.resetOrderTemplate == "1" ? Settings.defaultOrderTemplate
+            : (form.orderTemplate ?? oldOrder).replacingOccurrences(of: "\r\n", with: "\n")
+        let unknown = OrderTemplate.unknownKeys(in: order)
+        guard unknown.isEmpty else {
+            Flash.set(req, "error", "Шаблон приказа не сохранён: неизвестные подстановки \(unknown.map { "{\($0)}" }.joined(separator: ", ")). Допустимы: \(OrderTemplate.keys.map { "{\($0.key)}" }.joined(separator: ", ")).")
+            return req.redirect(to: "/settings")
+        }
         let before = ["departmentName": m.departmentName, "timeZone": m.timeZone,
                       "letterhead": try await Settings.letterhead(m, on: req.db), "signature": try await Settings.signature(m, on: req.db),
-                      "schoolSignature": try await Settings.schoolSignature(m, on: req.db), "procedureTypes": oldTypes]
+                      "schoolSignature": try await Settings.schoolSignature(m, on: req.db), "procedureTypes": oldTypes, "orderTemplate": oldOrder]
         let schoolSignature = form.schoolSignature ?? before["schoolSignature"]!
         let after = ["departmentName": form.departmentName, "timeZone": form.timeZone, "letterhead": form.letterhead, "signature": form.signature,
-                     "schoolSignature": schoolSignature, "procedureTypes": types]
+                     "schoolSignature": schoolSignature, "procedureTypes": types, "orderTemplate": order]
         try await req.db.transaction { db in
             m.departmentName = form.departmentName
             m.timeZone = form.timeZone
@@ -80,6 +95,7 @@ enum SettingsController {
             try await Settings.set(Settings.signatureKey, form.signature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
             try await Settings.set(Settings.schoolSignatureKey, schoolSignature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
             if types != oldTypes { try await Settings.set(Settings.procedureTypesKey, types, municipalityID: m.id, on: db) }
+            if order != oldOrder { try await Settings.set(Settings.orderTemplateKey, order, municipalityID: m.id, on: db) }
             try await Audit.record(on: db, actor: user.login, action: "update", entity: "settings", id: m.id?.uuidString,
                                    summary: "Изменены настройки района", before: before, after: after, municipalityID: m.id, regionID: m.$region.id)
         }

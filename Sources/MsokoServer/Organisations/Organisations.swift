@@ -78,6 +78,7 @@ enum Settings {
     static let signatureKey = "report.signature"
     static let schoolSignatureKey = "report.schoolSignature"
     static let procedureTypesKey = "procedure.types"
+    static let orderTemplateKey = "template.order"
     /// «{школа}» in the school signature template becomes the school's short name.
     static let schoolPlaceholder = "{школа}"
 
@@ -115,6 +116,19 @@ enum Settings {
         guard let text = try await get(procedureTypesKey, municipalityID: municipalityID, on: db) else { return ProcedureTypes.defaults }
         let list = ProcedureTypes.parse(text)
         return list.isEmpty ? ProcedureTypes.defaults : list
+    }
+
+    /// The district's template of the order «Об итогах …», or the one msoko ships.
+    static func orderTemplate(municipalityID: UUID?, on db: Database) async throws -> String {
+        if let own = try await get(orderTemplateKey, municipalityID: municipalityID, on: db), !own.isEmpty { return own }
+        return defaultOrderTemplate
+    }
+
+    static var defaultOrderTemplate: String {
+        guard let url = Bundle.module.url(forResource: "order-results", withExtension: "txt"), let text = try? String(contentsOf: url, encoding: .utf8) else {
+            return "# ПРИКАЗ\n# Об итогах {процедура} по предмету «{предмет}»\n\n{подпись}"
+        }
+        return text
     }
 
     static func signature(_ m: Municipality, on db: Database) async throws -> String {

@@ -1,0 +1,86 @@
+import Foundation
+
+/// A draft order «Об итогах …» from a template the district edits as text (Настройки): `{ключ}`
+/// placeholders filled from the analysis; a line `# …` is a centred bold line, `- …` an item of a
+/// list, a line with a run of four spaces stays a line of its own, anything else joins its paragraph;
+/// an empty line separates paragraphs.
+public enum OrderTemplate {
+    /// The placeholders a template may use, with what they become.
+    public static let keys: [(key: String, meaning: String)] = [
+        ("орган", "наименование органа управления образованием"), ("район", "муниципальное образование"),
+        ("дата", "дата приказа (сегодня)"), ("процедура", "вид процедуры и год, например «ВПР 2026»"), ("предмет", "предмет"),
+        ("класс", "класс (параллель)"), ("учебный_год", "учебный год процедуры"), ("сроки", "даты проведения"),
+        ("участников", "число работ"), ("школ", "число школ"), ("успеваемость", "успеваемость района"),
+        ("качество", "качество знаний района"), ("доля_2", "доля отметок «2»"), ("средний_балл", "средний первичный балл и максимум"),
+        ("дефициты", "требования, не освоенные в районе"), ("школы_поддержки", "школы с долей «2» от 15 %"),
+        ("срок_педсовета", "через месяц после процедуры"), ("ответственный", "кто контролирует исполнение"), ("подпись", "блок подписи района"),
+    ]
+
+    /// Placeholders in `template` that are not known, for the settings form to refuse.
+    public static func unknownKeys(in template: String) -> [String] {
+        let known = Set(keys.map(\.key))
+        return placeholders(template).filter { !known.contains($0) }
+    }
+
+    static func placeholders(_ text: String) -> [String] {
+        var out: [String] = []
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let key = String(rest[rest.index(after: open)..<close])
+            if !out.contains(key) { out.append(key) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    public static func values(_ a: ResultsAnalysis, context: AnalyticalReport.Context, department: String, responsible: String, schoolYear: String) -> [String: String] {
+        let d = a.district
+        let spec = a.spec
+        let deficits = AnalyticalReport.deficitList(d, a).prefix(5).map { "«\($0.text)»" }
+        let support = a.schools.filter { $0.smallGroup != .suppressed && ($0.markShare(2) ?? 0) >= 0.15 }.map { $0.schoolName ?? $0.school ?? "" }
+        return [
+            "орган": department, "район": context.territory, "дата": context.today, "процедура": "\(spec.type) \(spec.year)",
+            "предмет": spec.subject, "класс": String(spec.grade), "учебный_год": schoolYear,
+            "сроки": context.dates.isEmpty ? "сроки по графику" : context.dates, "участников": String(d.participants), "школ": String(a.schools.count),
+            "успеваемость": AnalyticalReport.pct(d.passRate), "качество": AnalyticalReport.pct(d.qualityRate), "доля_2": AnalyticalReport.pct(d.markShare(2)),
+            "средний_балл": "\(AnalyticalReport.num(d.meanPrimaryScore)) из \(spec.maxScore)",
+            "дефициты": deficits.isEmpty ? "дефицитов на уровне района не выявлено" : deficits.joined(separator: ", "),
+            "школы_поддержки": support.isEmpty ? "по результатам анализа в школах" : support.joined(separator: ", "),
+            "срок_педсовета": "1 июня \(spec.year)", "ответственный": responsible, "подпись": context.signature.joined(separator: "\n"),
+        ]
+    }
+
+    public static func fill(_ template: String, values: [String: String]) -> String {
+        var text = template
+        for (k, v) in values { text = text.replacingOccurrences(of: "{\(k)}", with: v) }
+        return text
+    }
+
+    public static func document(_ text: String, title: String) -> DocxDocument {
+        var doc = DocxDocument(title: title)
+        var paragraph: [String] = []
+        func flush() {
+            if !paragraph.isEmpty { doc.paragraph(paragraph.joined(separator: " "), alignment: .both) }
+            paragraph = []
+        }
+        for raw in text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { flush(); continue }
+            if line.hasPrefix("# ") {
+                flush()
+                doc.paragraph(String(line.dropFirst(2)), alignment: .center, bold: true)
+            } else if line.hasPrefix("- ") {
+                flush()
+                doc.paragraph("— " + line.dropFirst(2), alignment: .both)
+            } else if line.contains("    ") {
+                // Spaced out on purpose (a date on the left, a number on the right): a line of its own.
+                flush()
+                doc.paragraph(line)
+            } else {
+                paragraph.append(line)
+            }
+        }
+        flush()
+        return doc
+    }
+}
