@@ -91,6 +91,10 @@ final class RoadmapTrackerTests: XCTestCase {
             XCTAssertTrue(detailed.contains("Приложение. Отчёты образовательных организаций"))
             XCTAssertTrue(detailed.contains("Результаты доведены до родителей 4А и 5А"))
             XCTAssertTrue(detailed.contains("протокол собрания.pdf"))
+            let table = try XLSXSheetReader.sheets(data: Data(try await specialist.get("/reports/roadmap.xlsx?details=1").body.readableBytesView), file: "r.xlsx")
+            XCTAssertEqual(table.map(\.name), ["Исполнение", "Приложение"])
+            XCTAssertTrue(table[0].rows.contains { $0.count > 12 && $0[12].hasPrefix("школы: выполнено") }, "a row per checkpoint with the schools' summary")
+            XCTAssertTrue(table[1].rows.contains { $0.contains("Результаты доведены до родителей 4А и 5А") && $0.contains("протокол собрания.pdf") })
 
             let audit = try await AuditEntry.query(on: app.db).filter(\.$entity == "checkpoint_report").filter(\.$userLogin == "head-zyr").all()
             XCTAssertEqual(audit.count, 1)

@@ -16,6 +16,7 @@ final class RoleMatrixTests: XCTestCase {
             let cp14 = try await app.checkpoints("1.4")[0].requireID()
             let cp32 = try await app.checkpoints("3.2")[0].requireID()
             let teacherID = try await User.query(on: app.db).filter(\.$login == "teacher").first()!.requireID()
+            let vpr = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!.requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.
@@ -38,6 +39,13 @@ final class RoleMatrixTests: XCTestCase {
                 ("/admin/schools/\(zyr)", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
                 ("/settings", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
                 ("/reports/roadmap.docx", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),
+                ("/reports/roadmap.xlsx", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/analysis", ["L", "200", "R", "R", "403", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/analysis/schools/edu700101", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/analysis/schools/edu700101/report.docx", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/analysis/report.docx", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/analysis/order.docx", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/procedures/\(vpr)/reference", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
                 ("/measures/new", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
                 ("/measures/\(m14)/edit", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
                 ("/roadmap/load", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),

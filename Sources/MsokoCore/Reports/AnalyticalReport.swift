@@ -266,7 +266,10 @@ public enum AnalyticalReport {
         }
         if g.journalCompared > 0 {
             let lower = Double(g.journalLower) / Double(g.journalCompared)
-            out.append(lower >= 0.3 ? "Отметки по журналу заметно выше результатов работы (понизили \(pct(lower)))." : "Результаты работы в целом подтверждают текущие отметки.")
+            let higher = Double(g.journalHigher) / Double(g.journalCompared)
+            out.append(lower >= 0.3 ? "Отметки по журналу заметно выше результатов работы (понизили \(pct(lower)))."
+                       : higher >= 0.15 ? "Результаты работы выше текущих отметок у \(pct(higher)) участников: нужна проверка объективности оценивания работ."
+                       : "Результаты работы в целом подтверждают текущие отметки.")
         }
         if g.smallGroup == .limited { out.append("Группа меньше 20 участников: выводы предварительные.") }
         return out

@@ -1,9 +1,8 @@
 import Foundation
 
 /// A draft order «Об итогах …» from a template the district edits as text (Настройки): `{ключ}`
-/// placeholders filled from the analysis; a line `# …` is a centred bold line, `- …` an item of a
-/// list, a line with a run of four spaces stays a line of its own, anything else joins its paragraph;
-/// an empty line separates paragraphs.
+/// placeholders filled from the analysis; every line is a paragraph: `# …` centred and bold, `- …`
+/// an item of a list, any other justified; empty lines are skipped.
 public enum OrderTemplate {
     /// The placeholders a template may use, with what they become.
     public static let keys: [(key: String, meaning: String)] = [
@@ -58,29 +57,17 @@ public enum OrderTemplate {
 
     public static func document(_ text: String, title: String) -> DocxDocument {
         var doc = DocxDocument(title: title)
-        var paragraph: [String] = []
-        func flush() {
-            if !paragraph.isEmpty { doc.paragraph(paragraph.joined(separator: " "), alignment: .both) }
-            paragraph = []
-        }
         for raw in text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n") {
             let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { flush(); continue }
+            if line.isEmpty { continue }
             if line.hasPrefix("# ") {
-                flush()
                 doc.paragraph(String(line.dropFirst(2)), alignment: .center, bold: true)
             } else if line.hasPrefix("- ") {
-                flush()
-                doc.paragraph("— " + line.dropFirst(2), alignment: .both)
-            } else if line.contains("    ") {
-                // Spaced out on purpose (a date on the left, a number on the right): a line of its own.
-                flush()
-                doc.paragraph(line)
+                doc.paragraph("— " + line.dropFirst(2))
             } else {
-                paragraph.append(line)
+                doc.paragraph(line, alignment: line.contains("    ") ? .left : .both)
             }
         }
-        flush()
         return doc
     }
 }

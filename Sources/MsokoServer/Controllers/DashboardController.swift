@@ -45,6 +45,7 @@ enum DashboardController {
         <div class="actions no-print">
         <a class="btn" href="/reports/roadmap.docx?year=\(esc(tracker.roadmap.schoolYear))">Отчёт о реализации (DOCX)</a>
         <a class="btn secondary" href="/reports/roadmap.docx?year=\(esc(tracker.roadmap.schoolYear))&amp;details=1">С приложением отчётов школ (DOCX)</a>
+        <a class="btn secondary" href="/reports/roadmap.xlsx?year=\(esc(tracker.roadmap.schoolYear))&amp;details=1">Таблица исполнения (XLSX)</a>
         \(user.role == .specialist ? #"<a class="btn secondary" href="/measures/new">Добавить мероприятие</a><a class="btn secondary" href="/roadmap/load">Загрузить дорожную карту</a>"# : "")
         </div>
         <div class="grid" style="margin-top:16px">

@@ -6,15 +6,21 @@ import Vapor
 enum ReportController {
     static func register(_ app: Application) {
         app.get("reports", "roadmap.docx", use: district)
+        app.get("reports", "roadmap.xlsx", use: district)
         app.get("schools", ":schoolID", "report.docx", use: school)
+        app.get("schools", ":schoolID", "report.xlsx", use: school)
     }
+
+    /// The same report as DOCX or XLSX, by the path's extension.
+    static func wantsXLSX(_ req: Request) -> Bool { req.url.path.hasSuffix(".xlsx") }
 
     static func district(req: Request) async throws -> Response {
         try req.require([.specialist, .admin, .methodist])
         guard let tracker = try await req.tracker() else { throw AppError.notFound }
         let details = req.query[String.self, at: "details"] == "1"
         let report = try await build(tracker, school: nil, details: details, on: req.db)
-        return try docx(report, name: "Отчёт о реализации дорожной карты \(tracker.roadmap.schoolYear)\(details ? " с приложением" : "").docx")
+        let name = "Отчёт о реализации дорожной карты \(tracker.roadmap.schoolYear)\(details ? " с приложением" : "")"
+        return wantsXLSX(req) ? try xlsx(report, name: name + ".xlsx") : try docx(report, name: name + ".docx")
     }
 
     static func school(req: Request) async throws -> Response {
@@ -23,7 +29,8 @@ enum ReportController {
         guard user.canSee(school: school) else { throw AppError.forbidden }
         guard let tracker = try await req.tracker() else { throw AppError.notFound }
         let report = try await build(tracker, school: school, details: false, on: req.db)
-        return try docx(report, name: "Отчёт \(school.login) по дорожной карте \(tracker.roadmap.schoolYear).docx")
+        let name = "Отчёт \(school.login) по дорожной карте \(tracker.roadmap.schoolYear)"
+        return wantsXLSX(req) ? try xlsx(report, name: name + ".xlsx") : try docx(report, name: name + ".docx")
     }
 
     /// Gathers the report. For the district: every measure, the district's own reports, and per
@@ -96,6 +103,13 @@ enum ReportController {
         let overdue = statuses.filter { $0.1 == .overdue }.map { tracker.partyName($0.0) }
         if !overdue.isEmpty { text += "; просрочено — " + overdue.joined(separator: ", ") }
         return text + "."
+    }
+
+    static func xlsx(_ report: RoadmapExecutionReport, name: String) throws -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        headers.replaceOrAdd(name: .contentDisposition, value: ContentDisposition.attachment(name))
+        return Response(status: .ok, headers: headers, body: .init(data: try report.workbook()))
     }
 
     static func docx(_ report: RoadmapExecutionReport, name: String) throws -> Response {

@@ -54,7 +54,7 @@ enum SchoolController {
             }
             let counts = Tracker.counts(rows.map(\.2))
             html += """
-            <div class="actions no-print"><a class="btn" href="/schools/\(sid)/report.docx">Отчёт школы (DOCX)</a></div>
+            <div class="actions no-print"><a class="btn" href="/schools/\(sid)/report.docx">Отчёт школы (DOCX)</a> <a class="btn secondary" href="/schools/\(sid)/report.xlsx">Таблица (XLSX)</a></div>
             <div class="grid" style="margin-top:16px">
             \(DashboardController.stat(rows.count, "контрольных точек школы"))
             \(DashboardController.stat(counts[.done] ?? 0, "выполнено", "ok"))
