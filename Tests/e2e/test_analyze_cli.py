@@ -1,0 +1,78 @@
+"""`msoko analyze`: the JSON agrees with an independent pandas computation on generated data, the
+same from XLSX and CSV; bad input gets import's errors and exit status 1; the справка opens in
+python-docx and converts to PDF in LibreOffice; the XLSX opens in openpyxl."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import docx
+import openpyxl
+
+from conftest import run
+
+HERE = os.path.dirname(__file__)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "bench"))
+from compare_analysis import differences  # noqa: E402
+
+
+def generated(datadir, rows=3000):
+    run(["bench", "generate", "--rows", str(rows), "--out", datadir])
+    return os.path.join(datadir, "spec.json"), os.path.join(datadir, "results.csv"), os.path.join(datadir, "results.xlsx")
+
+
+def test_json_agrees_with_pandas_and_xlsx_with_csv(datadir):
+    spec, csv, xlsx = generated(datadir)
+    out = run(["analyze", "--spec", spec, csv]).stdout
+    ours = json.loads(out)
+    assert ours["procedure"] == {"type": "ВПР", "year": 2026, "subject": "Математика", "grade": 4, "maxScore": 17}
+    levels = [g["level"] for g in ours["groups"]]
+    assert levels[0] == "district" and levels.count("school") == 30 and levels.count("class") == 60
+    district = ours["groups"][0]
+    assert district["participants"] == 3000 and sum(district["marks"].values()) == 3000
+    assert sum(district["scoreHistogram"].values()) == 3000
+    reference = os.path.join(datadir, "pandas.json")
+    subprocess.run([sys.executable, os.path.join(HERE, "..", "..", "scripts", "bench", "pandas_analyze.py"), spec, csv, reference], check=True, timeout=300)
+    with open(reference, encoding="utf-8") as f:
+        assert differences(ours, json.load(f)) == []
+    from_xlsx = json.loads(run(["analyze", "--spec", spec, xlsx]).stdout)
+    assert from_xlsx == ours
+
+
+def test_bad_input_gets_import_errors_and_status_1(datadir):
+    spec, csv, _ = generated(datadir, rows=200)
+    with open(csv, encoding="utf-8-sig") as f:
+        lines = f.read().splitlines()
+    cells = lines[7].split(";")
+    cells[7] = "9"
+    lines[7] = ";".join(cells)
+    bad = os.path.join(datadir, "bad.csv")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    out = os.path.join(datadir, "out.json")
+    p = run(["analyze", "--spec", spec, "--out", out, bad], check=False)
+    assert p.returncode == 1
+    assert "bad.csv, строка 8" in p.stderr and "больше максимального (1)" in p.stderr, p.stderr
+    assert not os.path.exists(out), "nothing is written for bad input"
+
+
+def test_spravka_opens_and_converts_and_tables_open(datadir):
+    spec, csv, _ = generated(datadir, rows=1000)
+    path = os.path.join(datadir, "справка.docx")
+    run(["analyze", "--spec", spec, "--format", "docx", "--out", path, csv])
+    d = docx.Document(path)
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "Аналитическая справка" in text and "Выводы" in text and "Рекомендации" in text
+    assert len(d.tables) >= 6
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by scripts/test.sh"
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", datadir, path], check=True, timeout=180,
+                   capture_output=True, env={**os.environ, "HOME": datadir})
+    pdf = os.path.join(datadir, "справка.pdf")
+    assert os.path.getsize(pdf) > 10000
+    xlsx = os.path.join(datadir, "анализ.xlsx")
+    run(["analyze", "--spec", spec, "--format", "xlsx", "--out", xlsx, csv])
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames == ["Отметки", "Задания", "Баллы", "Журнал"]
+    assert wb["Отметки"].cell(2, 1).value == "все" and wb["Отметки"].cell(2, 4).value == 1000
