@@ -80,6 +80,7 @@ final class AnalysisPagesTests: XCTestCase {
             let page = try await head.get("\(base)/schools/edu700102")
             assertStatus(page, .ok)
             assertContains(page, "Все школы")
+            assertContains(page, "Динамика по годам")
             assertNotContains(page, "Зырянская")
             assertNotContains(page, "\(base)/schools/edu700101")
             assertStatus(try await head.get("\(base)/schools/edu700101"), .forbidden)

@@ -86,6 +86,7 @@ enum AnalysisController {
         let classes = a.classes(of: key)
         html += "<h2>Классы</h2>" + table(AnalysisTables.marksCompact(classes, a),
                                           links: classes.map { "\(base(l.procedure))/schools/\(key)/classes/\(($0.className ?? "").addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")" })
+        html += try await dynamicsSection(req, l, school: key)
         var crumbs = [("/procedures", "Оценочные процедуры"), ("/procedures/\(l.procedure.id!.uuidString)", ProcedureStore.title(l.procedure))]
         if l.user.role != .head { crumbs.append((base(l.procedure), "Анализ: район")) }
         return Layout.page(req, title: "Анализ: \(s.schoolName ?? key)", body: html, crumbs: crumbs)
@@ -346,10 +347,10 @@ enum AnalysisController {
         return html
     }
 
-    static func dynamicsSection(_ req: Request, _ l: Loaded) async throws -> String {
-        let earlier = try await AnalysisQuery.dynamics(procedure: l.procedure, municipalityID: l.user.requireMunicipalityID(), on: req.db)
-        guard !earlier.isEmpty else { return "" }
-        let rows = (earlier + [(l.procedure.year, l.analysis.district)]).map { year, g -> [XLSXWriter.Cell] in
+    static func dynamicsSection(_ req: Request, _ l: Loaded, school: String? = nil) async throws -> String {
+        let earlier = try await AnalysisQuery.dynamics(procedure: l.procedure, municipalityID: l.user.requireMunicipalityID(), school: school, on: req.db)
+        guard !earlier.isEmpty, let now = school.map({ l.analysis.school($0) }) ?? l.analysis.district else { return "" }
+        let rows = (earlier + [(l.procedure.year, now)]).map { year, g -> [XLSXWriter.Cell] in
             [.text(String(year)), .number(g.participants), AnalysisTables.percent(g.markShare(2), g), AnalysisTables.percent(g.passRate, g),
              AnalysisTables.percent(g.qualityRate, g), AnalysisTables.mean(g.meanPrimaryScore)]
         }

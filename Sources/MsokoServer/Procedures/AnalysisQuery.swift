@@ -20,14 +20,15 @@ enum AnalysisQuery {
         return ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
     }
 
-    /// The same procedure (type, subject, grade) in earlier years, with its district figures.
-    static func dynamics(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> [(year: Int, district: GroupFigures)] {
+    /// The same procedure (type, subject, grade) in earlier years, with the figures of the district
+    /// or, given `school`, of that school (years without its works left out).
+    static func dynamics(procedure p: Procedure, municipalityID: UUID, school: String? = nil, on db: Database) async throws -> [(year: Int, group: GroupFigures)] {
         let earlier = try await Procedure.query(on: db).filter(\.$type == p.type).filter(\.$subject == p.subject).filter(\.$grade == p.grade)
             .filter(\.$year < p.year).filter(\.$regionID == p.regionID).sort(\.$year).all()
         var out: [(Int, GroupFigures)] = []
         for e in earlier where e.municipalityID == nil || e.municipalityID == municipalityID {
             let a = try await analysis(procedure: e, municipalityID: municipalityID, on: db)
-            if a.district.participants > 0 { out.append((e.year, a.district)) }
+            if let g = school.map({ a.school($0) }) ?? a.district, g.participants > 0 { out.append((e.year, g)) }
         }
         return out
     }
