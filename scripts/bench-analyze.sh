@@ -14,20 +14,7 @@ DIR=$(mktemp -d /tmp/msoko-analyze.XXXXXX)
 trap 'rm -rf "$DIR"' EXIT
 $BIN bench generate --rows "$WORKS" --national-schools "$SCHOOLS" --out "$DIR" >/dev/null
 
-measure() {
-  /usr/bin/time -f "%e %M" -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" || { cat "$DIR/err" >&2; exit 1; }
-  awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$DIR/time"
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-run() {
-  local label=$1; shift
-  local times=() mems=()
-  for _ in $(seq "$REPEATS"); do
-    read -r t m < <(measure "$@")
-    times+=("$t"); mems+=("$m")
-  done
-  printf '%s\t%s\t%s\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" "$(printf '%s\n' "${mems[@]}" | median)"
-}
+. scripts/bench/measure.sh
 
 {
   run "msoko analyze --format json" "$BIN" analyze --spec "$DIR/spec.json" --out "$DIR/msoko.json" "$DIR/national.csv"

@@ -33,22 +33,7 @@ df = pd.read_csv(sys.argv[1], sep=";", skiprows=5, encoding="utf-8-sig", dtype=s
 print(len(df))
 PY
 
-# One measurement: wall seconds and peak RSS (MB) of a whole command.
-measure() {
-  /usr/bin/time -f "%e %M" -o "$DIR/time" "$@" >/dev/null 2>"$DIR/err" || { cat "$DIR/err" >&2; exit 1; }
-  awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$DIR/time"
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-
-run() {
-  local label=$1; shift
-  local times=() mems=()
-  for _ in $(seq "$REPEATS"); do
-    read -r t m < <(measure "$@")
-    times+=("$t"); mems+=("$m")
-  done
-  printf '%s\t%s\t%s\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" "$(printf '%s\n' "${mems[@]}" | median)"
-}
+. scripts/bench/measure.sh
 
 {
   run "msoko check (XLSX)" "$BIN" check results "$DIR/results.xlsx" --spec "$DIR/spec.json"
@@ -59,6 +44,6 @@ run() {
 } > "$DIR/results.tsv"
 
 echo "rows: $ROWS, repeats: $REPEATS (medians); sheet XML $((XML_BYTES / 1048576)) MB, CSV $((CSV_BYTES / 1048576)) MB"
-echo "| command | wall, s | peak RSS, MB |"
+echo "| command | wall, s | peak RSS, MiB |"
 echo "|---|---|---|"
 awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$DIR/results.tsv"
