@@ -266,7 +266,7 @@ enum AnalysisController {
         if attach && (l.user.role == .specialist || l.user.role == .head) {
             links.append(postButton(req, action: "\(base(l.procedure))/attach", label: "Приложить справку к мероприятию 2.1", style: "secondary"))
         }
-        return "<h1>\(esc(title))</h1><p class=\"muted\">\(esc(ProcedureStore.title(l.procedure)))</p><p class=\"no-print actions\">\(links.joined(separator: " "))</p>"
+        return "<h1>\(esc(title))</h1><p class=\"muted\">\(esc(ProcedureStore.title(l.procedure)))</p><div class=\"no-print actions\">\(links.joined(separator: " "))</div>"
     }
 
     static func empty(_ p: Procedure) -> String {
