@@ -38,7 +38,7 @@ enum SettingsController {
         <div class="hint">Вид в спецификации новой процедуры («type») должен быть в этом списке. Уже созданные процедуры сохраняют свой вид.</div>
         <label for="orderTemplate">Шаблон приказа «Об итогах …»</label><textarea id="orderTemplate" name="orderTemplate" rows="16">\(esc(order))</textarea>
         <div class="hint">Строка «# …» — по центру полужирным, «- …» — пункт списка, каждая строка — отдельный абзац. Подстановки: \(keys).</div>
-        <label><input type="checkbox" name="resetOrderTemplate" value="1"> Вернуть шаблон приказа, поставляемый с msoko</label>
+        <div class="check"><input type="checkbox" id="resetOrderTemplate" name="resetOrderTemplate" value="1"> <label for="resetOrderTemplate">Вернуть шаблон приказа, поставляемый с msoko</label></div>
         <div class="actions"><button class="btn" type="submit">Сохранить</button></div>
         </form></section>
         """
