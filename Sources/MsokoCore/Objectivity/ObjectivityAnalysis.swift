@@ -1,0 +1,337 @@
+import Foundation
+
+/// Signs of non-objective results for every school and class of an analysis (DESIGN.md, «Signs of
+/// non-objective results»; docs/objectivity.md). Each group is compared with the rest of the
+/// district (the district without the group's school), so a manipulated school does not hide in a
+/// reference it inflates itself. One pass over the works, grouped by class.
+public enum ObjectivityAnalysis {
+    public struct Inputs: Sendable {
+        /// Students per school key and class, where known (participation).
+        public var enrolment: [String: [String: Int]]
+        public init(enrolment: [String: [String: Int]] = [:]) {
+            self.enrolment = enrolment
+        }
+    }
+
+    /// Schools first (in the analysis' order), each followed by its classes.
+    public static func evaluate(_ works: WorkTable, analysis a: ResultsAnalysis, settings: ObjectivitySettings = ObjectivitySettings(),
+                                inputs: Inputs = Inputs()) -> [GroupRisk] {
+        let spec = a.spec
+        let T = spec.tasks.count
+        guard T > 0, !works.isEmpty else { return [] }
+        let maxes = spec.tasks.map(\.max)
+
+        // Work → school and class, as the analysis keys them.
+        var schoolOfKey: [String: Int] = [:]
+        var schoolKeys: [String] = []
+        let schoolIndexOfTable: [Int] = works.schoolTable.map { s in
+            let key = s.login ?? s.name ?? ""
+            if let i = schoolOfKey[key] { return i }
+            schoolKeys.append(key)
+            schoolOfKey[key] = schoolKeys.count - 1
+            return schoolKeys.count - 1
+        }
+        var classOfKey: [Int: Int] = [:]
+        var classSchool: [Int] = [], classText: [UInt32] = []
+        var workClass = [Int32](repeating: 0, count: works.count)
+        for i in 0..<works.count {
+            let s = schoolIndexOfTable[Int(works.school[i])]
+            let key = s << 32 | Int(works.classText[i])
+            let c = classOfKey[key] ?? {
+                classSchool.append(s)
+                classText.append(works.classText[i])
+                classOfKey[key] = classSchool.count - 1
+                return classSchool.count - 1
+            }()
+            workClass[i] = Int32(c)
+        }
+
+        // Item steps (task t, score ≥ k) ordered from the most to the least often passed in the district.
+        var stepPass: [(t: Int, k: Int, n: Int)] = []
+        var atLeast = maxes.map { [Int](repeating: 0, count: $0 + 1) }
+        works.scores.withUnsafeBufferPointer { scores in
+            for i in 0..<works.count {
+                for t in 0..<T {
+                    let s = scores[i * T + t]
+                    if s != WorkRecord.notDone && s > 0 { atLeast[t][Int(min(s, UInt8(maxes[t])))] += 1 }
+                }
+            }
+        }
+        for t in 0..<T {
+            var cumulative = 0
+            for k in stride(from: maxes[t], through: 1, by: -1) {
+                cumulative += atLeast[t][k]
+                stepPass.append((t, k, cumulative))
+            }
+        }
+        stepPass.sort { $0.n > $1.n }
+        let steps = stepPass.count
+
+        // Classes' works together: a counting sort of work indices by class.
+        let classCount = classSchool.count
+        var start = [Int](repeating: 0, count: classCount + 1)
+        for c in workClass { start[Int(c) + 1] += 1 }
+        for c in 0..<classCount { start[c + 1] += start[c] }
+        var order = [Int](repeating: 0, count: works.count)
+        var fill = start
+        for i in 0..<works.count { order[fill[Int(workClass[i])]] = i; fill[Int(workClass[i])] += 1 }
+
+        // Per work: normed Guttman errors; per class: identical score vectors against chance.
+        var guttman = [Float](repeating: 0, count: works.count)
+        var classPairs = [Int](repeating: 0, count: classCount)
+        var classExpectedPairs = [Double](repeating: 0, count: classCount)
+        var classLargest = [Int](repeating: 0, count: classCount)
+        works.scores.withUnsafeBufferPointer { scores in
+            var counts = [Int](repeating: 0, count: T * 101)
+            for c in 0..<classCount {
+                let members = order[start[c]..<start[c + 1]]
+                var hashes: [UInt64: Int] = [:]
+                for i in members {
+                    let row = UnsafeBufferPointer(rebasing: scores[(i * T)..<((i + 1) * T)])
+                    var failed = 0, errors = 0, passed = 0
+                    for step in stepPass {
+                        let s = row[step.t]
+                        if s != WorkRecord.notDone && Int(s) >= step.k { errors += failed; passed += 1 } else { failed += 1 }
+                    }
+                    guttman[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
+                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for s in row { h = (h ^ UInt64(s)) &* 0x100_0000_01b3 }
+                    hashes[h, default: 0] += 1
+                    for t in 0..<T { counts[t * 101 + Int(row[t] == WorkRecord.notDone ? 0 : min(row[t], 100))] += 1 }
+                }
+                let n = members.count
+                classPairs[c] = hashes.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+                classLargest[c] = hashes.values.max() ?? 0
+                // Chance that two works of the class coincide if tasks were scored independently.
+                var coincide = 1.0
+                for t in 0..<T {
+                    var sum = 0.0
+                    for v in 0...min(maxes[t], 100) {
+                        let k = counts[t * 101 + v]
+                        if k > 0 { sum += Double(k) * Double(k - 1) / Double(max(1, n * (n - 1))) }
+                        counts[t * 101 + v] = 0
+                    }
+                    coincide *= sum
+                }
+                classExpectedPairs[c] = Double(n * (n - 1) / 2) * coincide
+            }
+        }
+
+        // The district's misfit threshold: the settings' quantile of normed Guttman errors.
+        var bins = [Int](repeating: 0, count: 1001)
+        for g in guttman { bins[Int((min(max(g, 0), 1) * 1000).rounded())] += 1 }
+        var cut: Float = 1
+        var seen = 0
+        for (b, n) in bins.enumerated() {
+            seen += n
+            if Double(seen) >= settings.personFitQuantile * Double(works.count) { cut = Float(b) / 1000; break }
+        }
+        var schoolMisfit = [Int](repeating: 0, count: schoolKeys.count), classMisfit = [Int](repeating: 0, count: classCount)
+        for i in 0..<works.count where guttman[i] > cut {
+            classMisfit[Int(workClass[i])] += 1
+            schoolMisfit[classSchool[Int(workClass[i])]] += 1
+        }
+        let districtMisfit = schoolMisfit.reduce(0, +)
+
+        var out: [GroupRisk] = []
+        let district = a.district
+        for g in a.groups where g.level != .district {
+            guard let key = g.school, let s = schoolOfKey[key], let schoolGroup = a.school(key) else { continue }
+            let reference = district.minus(schoolGroup)
+            var signals: [ObjectivitySignal] = []
+            var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, signals: [], note: nil)
+            guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
+                risk.note = g.participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
+                out.append(risk)
+                continue
+            }
+            let classes: [Int] = g.level == .class
+                ? classOfKey[s << 32 | Int(classText.indices.first { classSchool[$0] == s && works.texts[Int(classText[$0])] == g.className }.map { classText[$0] } ?? 0)].map { [$0] } ?? []
+                : classSchool.indices.filter { classSchool[$0] == s }
+            let misfit = g.level == .class ? classes.reduce(0) { $0 + classMisfit[$1] } : schoolMisfit[s]
+            let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
+
+            if let x = highResults(g, reference, settings) { signals.append(x) }
+            if let x = inversion(g, reference, spec, settings) { signals.append(x) }
+            if let x = heaping(g, spec, settings) { signals.append(x) }
+            if let x = journal(g, reference, settings) { signals.append(x) }
+            if let x = personFit(misfit: misfit, n: g.participants, reference: referenceMisfit, settings) { signals.append(x) }
+            let pairs = classes.reduce(0) { $0 + classPairs[$1] }, expected = classes.reduce(0.0) { $0 + classExpectedPairs[$1] }
+            let largest = classes.map { classLargest[$0] }.max() ?? 0
+            if let x = identical(pairs: pairs, expected: expected, largest: largest, settings) { signals.append(x) }
+            let enrolled = g.level == .class ? inputs.enrolment[key]?[g.className ?? ""] : inputs.enrolment[key].map { $0.values.reduce(0, +) }
+            if let e = enrolled, let x = participation(g, enrolled: e, reference, settings) { signals.append(x) }
+            risk.signals = signals
+            risk.risk = combine(signals, settings)
+            out.append(risk)
+        }
+        return out
+    }
+
+    // MARK: indicators
+
+    static func binomialZ(_ share: Double, _ p0: Double, _ n: Int) -> Double {
+        let p = min(max(p0, 0.01), 0.99)
+        return (share - p) / (p * (1 - p) / Double(max(n, 1))).squareRoot()
+    }
+
+    static func pp(_ v: Double) -> String { ReferenceTable.format((v * 1000).rounded() / 10) }
+
+    static func highResults(_ g: GroupFigures, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        guard let q = g.qualityRate, let q0 = ref.qualityRate else { return nil }
+        let z = binomialZ(q, q0, g.participants)
+        guard z >= s.signalZ, q - q0 >= s.highResultsMargin else { return nil }
+        return ObjectivitySignal(indicator: .highResults, value: q, threshold: q0 + s.highResultsMargin, reference: q0, z: z,
+                                 explanation: "Доля отметок «4» и «5» — \(pp(q)) % при \(pp(q0)) % в остальных школах района (выше на \(pp(q - q0)) п. п.).")
+    }
+
+    static func logit(_ p: Double) -> Double { log(p / (1 - p)) }
+
+    static func inversion(_ g: GroupFigures, _ ref: GroupFigures, _ spec: ProcedureSpec, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        var easy: [(d: Double, v: Double)] = [], hard: [(d: Double, v: Double)] = []
+        for (t, task) in spec.tasks.enumerated() {
+            let n = Double(g.participants * task.max), n0 = Double(ref.participants * task.max)
+            // Half a point either side keeps the logit finite at 0 % and 100 %.
+            let c = (Double(g.taskPoints[t]) + 0.5) / (n + 1), c0 = (Double(ref.taskPoints[t]) + 0.5) / (n0 + 1)
+            let d = logit(c) - logit(c0)
+            let v = 1 / (n * c * (1 - c)) + 1 / (n0 * c0 * (1 - c0))
+            if task.level == .basic { easy.append((d, v)) } else { hard.append((d, v)) }
+        }
+        guard !easy.isEmpty, !hard.isEmpty else { return nil }
+        let mean = { (xs: [(d: Double, v: Double)]) in xs.reduce(0) { $0 + $1.d } / Double(xs.count) }
+        let variance = { (xs: [(d: Double, v: Double)]) in xs.reduce(0) { $0 + $1.v } / Double(xs.count * xs.count) }
+        let gap = mean(hard) - mean(easy)
+        let z = gap / (variance(hard) + variance(easy)).squareRoot()
+        guard z >= s.signalZ, gap >= s.inversionLogits else { return nil }
+        return ObjectivitySignal(indicator: .taskProfileInversion, value: gap, threshold: s.inversionLogits, reference: 0, z: z,
+                                 explanation: "Задания повышенного и высокого уровня выполнены заметно лучше, чем базовые, относительно остальных школ района (разрыв \(ReferenceTable.format((gap * 100).rounded() / 100)) логита).")
+    }
+
+    /// Works at each mark's threshold against a straight line through the scores around it: a
+    /// teacher who lifts a score just under the threshold empties the score below and fills the threshold.
+    static func heaping(_ g: GroupFigures, _ spec: ProcedureSpec, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        guard let scale = spec.scale else { return nil }
+        let h = g.histogram
+        var zs: [Double] = [], excess = 0.0, expectedTotal = 0.0
+        for t in [scale.three, scale.four, scale.five] where t >= 2 && t + 1 < h.count {
+            let at = Double(h[t]), below = Double(h[t - 1]), above = Double(h[t + 1]), below2 = Double(h[t - 2])
+            let observed = at - below
+            let expected = (above - below2) / 3
+            let variance = at + below + (above + below2) / 9
+            guard variance > 0 else { continue }
+            zs.append((observed - expected) / variance.squareRoot())
+            excess += observed - expected
+            expectedTotal += (at + below) / 2
+        }
+        guard !zs.isEmpty else { return nil }
+        let z = zs.reduce(0, +) / Double(zs.count).squareRoot()
+        guard z >= s.signalZ else { return nil }
+        return ObjectivitySignal(indicator: .thresholdHeaping, value: excess, threshold: 0, reference: expectedTotal, z: z,
+                                 explanation: "На границах отметок («3» от \(scale.three), «4» от \(scale.four), «5» от \(scale.five) баллов) работ на \(Int(excess.rounded())) больше, чем ниже границы на балл, сверх ожидаемого по соседним баллам.")
+    }
+
+    static func journal(_ g: GroupFigures, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        let n = g.journalCompared, n0 = ref.journalCompared
+        guard n >= 10, n0 >= 10 else { return nil }
+        let h = Double(g.journalHigher) / Double(n), h0 = Double(ref.journalHigher) / Double(n0)
+        let z = binomialZ(h, h0, n)
+        guard z >= s.signalZ, h - h0 >= s.journalMargin else { return nil }
+        return ObjectivitySignal(indicator: .journalMismatch, value: h, threshold: h0 + s.journalMargin, reference: h0, z: z,
+                                 explanation: "Отметку за работу выше журнальной получили \(pp(h)) % участников при \(pp(h0)) % в остальных школах района.")
+    }
+
+    static func personFit(misfit: Int, n: Int, reference m0: Double, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        let m = Double(misfit) / Double(n)
+        let z = binomialZ(m, m0, n)
+        guard z >= s.signalZ, m - m0 >= s.personFitMargin else { return nil }
+        return ObjectivitySignal(indicator: .personFit, value: m, threshold: m0 + s.personFitMargin, reference: m0, z: z,
+                                 explanation: "У \(pp(m)) % работ нетипичный набор ответов (решены трудные задания при нерешённых лёгких) при \(pp(m0)) % в остальных школах района.")
+    }
+
+    static func identical(pairs: Int, expected: Double, largest: Int, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        guard largest >= 3 || pairs >= 2 else { return nil }
+        let z = poissonZ(observed: pairs, mean: max(expected, 1e-9))
+        guard z >= s.signalZ else { return nil }
+        return ObjectivitySignal(indicator: .identicalPatterns, value: Double(pairs), threshold: expected, reference: expected, z: z,
+                                 explanation: "Совпадающих по всем заданиям пар работ — \(pairs) (наибольшая группа одинаковых работ — \(largest)) при ожидаемых \(ReferenceTable.format((expected * 100).rounded() / 100)) случайно.")
+    }
+
+    static func participation(_ g: GroupFigures, enrolled: Int, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        guard enrolled > 0, let mean = g.meanPrimaryScore, let mean0 = ref.meanPrimaryScore, mean > mean0 else { return nil }
+        let share = min(1, Double(g.participants) / Double(enrolled))
+        let expected = 0.95
+        let z = (expected - share) / (expected * (1 - expected) / Double(enrolled)).squareRoot()
+        guard share < s.participationMinimum, z >= s.signalZ else { return nil }
+        return ObjectivitySignal(indicator: .participation, value: share, threshold: s.participationMinimum, reference: expected, z: z,
+                                 explanation: "Работу писали \(g.participants) из \(enrolled) обучающихся (\(pp(share)) %) при результатах выше районных: возможно, слабые обучающиеся не допущены.")
+    }
+
+    /// One-sided z of observing `observed` or more from a Poisson mean.
+    static func poissonZ(observed: Int, mean: Double) -> Double {
+        guard observed > 0 else { return 0 }
+        // P(X ≥ k) = 1 − Σ_{i<k} e^−λ λ^i / i!
+        var term = exp(-mean), cdf = 0.0
+        for i in 0..<observed {
+            cdf += term
+            term *= mean / Double(i + 1)
+        }
+        let p = max(1 - cdf, 1e-300)
+        return normalQuantile(1 - p)
+    }
+
+    /// Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9).
+    static func normalQuantile(_ p: Double) -> Double {
+        if p <= 0 { return -40 }
+        if p >= 1 { return 40 }
+        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
+        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        let low = 0.02425
+        if p < low {
+            let q = (-2 * log(p)).squareRoot()
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        if p > 1 - low {
+            let q = (-2 * log(1 - p)).squareRoot()
+            return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        let q = p - 0.5, r = q * q
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    }
+
+    /// Weight of each indicator in the risk: high results alone never reach the «есть признаки»
+    /// level (a strong school is not flagged for being strong); a strong sign of another kind does.
+    static let weights: [ObjectivitySignal.Indicator: Double] = [
+        .highResults: 0.35, .taskProfileInversion: 0.8, .thresholdHeaping: 0.8, .journalMismatch: 0.6, .personFit: 0.75,
+        .identicalPatterns: 0.85, .participation: 0.55, .observerEffect: 0.6, .recheckDiscrepancy: 0.9, .cohortAnomaly: 0.6, .yearAnomaly: 0.6,
+    ]
+
+    /// 1 − Π(1 − cᵢ) over the signals that fired, cᵢ = weight × (0.6 at the threshold, rising with z to 1).
+    static func combine(_ signals: [ObjectivitySignal], _ s: ObjectivitySettings) -> Double {
+        var keep = 1.0
+        for x in signals {
+            let strength = min(1, 0.6 + 0.2 * max(0, x.z - s.signalZ))
+            keep *= 1 - (weights[x.indicator] ?? 0.5) * strength
+        }
+        return 1 - keep
+    }
+}
+
+extension GroupFigures {
+    /// These figures without another group's (the district without one school).
+    func minus(_ o: GroupFigures) -> GroupFigures {
+        var r = self
+        r.participants -= o.participants
+        for k in 0..<4 { r.marks[k] -= o.marks[k] }
+        r.primarySum -= o.primarySum
+        for t in r.taskPoints.indices { r.taskPoints[t] -= o.taskPoints[t] }
+        for v in r.histogram.indices { r.histogram[v] -= o.histogram[v] }
+        for k in 0..<4 { for t in r.taskPoints.indices { r.taskPointsByMark[k][t] -= o.taskPointsByMark[k][t] } }
+        r.journalLower -= o.journalLower
+        r.journalSame -= o.journalSame
+        r.journalHigher -= o.journalHigher
+        r.journalGapTwoOrMore -= o.journalGapTwoOrMore
+        return r
+    }
+}

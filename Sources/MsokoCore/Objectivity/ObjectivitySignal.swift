@@ -1,0 +1,87 @@
+import Foundation
+
+/// A sign of non-objective results (признак необъективности) in a school or class: what was
+/// measured, the level at which it counts, the reference it was compared with, and a sentence a
+/// specialist can paste into a справка.
+public struct ObjectivitySignal: Sendable, Equatable {
+    public enum Indicator: String, Sendable, CaseIterable {
+        case highResults, taskProfileInversion, thresholdHeaping, journalMismatch, personFit, identicalPatterns
+        case observerEffect, recheckDiscrepancy, cohortAnomaly, yearAnomaly, participation
+
+        public var title: String {
+            switch self {
+            case .highResults: return "высокие результаты"
+            case .taskProfileInversion: return "инверсия профиля заданий"
+            case .thresholdHeaping: return "скопление на границах отметок"
+            case .journalMismatch: return "расхождение с журналом"
+            case .personFit: return "нетипичные ответы"
+            case .identicalPatterns: return "совпадающие работы"
+            case .observerEffect: return "эффект наблюдателя"
+            case .recheckDiscrepancy: return "расхождение при перепроверке"
+            case .cohortAnomaly: return "аномалия когорты"
+            case .yearAnomaly: return "аномалия по годам"
+            case .participation: return "неполное участие"
+            }
+        }
+    }
+
+    public var indicator: Indicator
+    /// The measured value (a share, a difference, a count), as the explanation states it.
+    public var value: Double
+    /// The level from which the indicator counts as a sign.
+    public var threshold: Double
+    /// What the value was compared with (the district without this school, or region).
+    public var reference: Double
+    /// How unlikely the value is for an honest group: a one-sided z-score.
+    public var z: Double
+    public var explanation: String
+
+    public init(indicator: Indicator, value: Double, threshold: Double, reference: Double, z: Double, explanation: String) {
+        self.indicator = indicator
+        self.value = value
+        self.threshold = threshold
+        self.reference = reference
+        self.z = z
+        self.explanation = explanation
+    }
+}
+
+/// The objectivity of one school or class: the signals that fired and the combined risk 0..1.
+public struct GroupRisk: Sendable, Equatable {
+    public var school: String
+    public var schoolName: String?
+    /// nil at school level.
+    public var className: String?
+    public var participants: Int
+    public var risk: Double
+    public var signals: [ObjectivitySignal]
+    /// Why a group is not assessed (too small), when it is not.
+    public var note: String?
+
+    public func hasSigns(_ settings: ObjectivitySettings) -> Bool { risk >= settings.riskThreshold }
+}
+
+/// Thresholds of the indicators: district settings, with defaults tuned on the detection benchmark
+/// (docs/objectivity.md).
+public struct ObjectivitySettings: Codable, Sendable, Equatable {
+    /// Risk from which a group «есть признаки».
+    public var riskThreshold = 0.5
+    /// A signal fires from this z (one-sided, about p < 0.01).
+    public var signalZ = 2.33
+    /// Groups smaller than this are not assessed.
+    public var minimumGroup = 10
+    /// High results: share of marks 4 and 5 at least this much above the reference.
+    public var highResultsMargin = 0.15
+    /// Task-profile inversion: hard tasks at least this many logits better than easy ones, against the reference.
+    public var inversionLogits = 0.6
+    /// Journal mismatch: share of «повысили» at least this much above the reference.
+    public var journalMargin = 0.10
+    /// Person-fit: a work misfits when its normed Guttman errors exceed the reference's quantile …
+    public var personFitQuantile = 0.9
+    /// … and the group's share of misfitting works is at least this much above the reference's.
+    public var personFitMargin = 0.10
+    /// Participation below this share of the enrolled, with results above the reference.
+    public var participationMinimum = 0.85
+
+    public init() {}
+}
