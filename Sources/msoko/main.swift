@@ -387,7 +387,16 @@ struct CheckCommand: AsyncParsableCommand {
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Данные для замеров скорости (docs/benchmarks.md).",
-                                                    subcommands: [Generate.self])
+                                                    subcommands: [Generate.self, Objectivity.self])
+
+    struct Objectivity: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Качество обнаружения признаков необъективности на синтетических районах с подложенными манипуляциями.")
+        @Option(help: "Школ в районе.") var schools = 150
+        @Option(help: "Сколько районов (зёрен).") var seeds = 5
+        func run() async throws {
+            print(MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds), terminator: "")
+        }
+    }
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Сгенерировать файл результатов (XLSX и CSV) и спецификацию для замеров.")

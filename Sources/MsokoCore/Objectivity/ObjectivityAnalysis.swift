@@ -76,45 +76,60 @@ public enum ObjectivityAnalysis {
         var fill = start
         for i in 0..<works.count { order[fill[Int(workClass[i])]] = i; fill[Int(workClass[i])] += 1 }
 
-        // Per work: normed Guttman errors; per class: identical score vectors against chance.
+        // Per work: normed Guttman errors and a hash of the score vector. Identical vectors are
+        // judged against works with the same primary score across the district: strong students
+        // coincide on a full score by ability, not by copying.
         var guttman = [Float](repeating: 0, count: works.count)
+        var hash = [UInt64](repeating: 0, count: works.count)
+        var primaryOf = [Int32](repeating: 0, count: works.count)
+        works.scores.withUnsafeBufferPointer { scores in
+            for i in 0..<works.count {
+                let row = UnsafeBufferPointer(rebasing: scores[(i * T)..<((i + 1) * T)])
+                var failed = 0, errors = 0, passed = 0, primary = 0
+                for step in stepPass {
+                    let s = row[step.t]
+                    if s != WorkRecord.notDone && Int(s) >= step.k { errors += failed; passed += 1 } else { failed += 1 }
+                }
+                guttman[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for s in row {
+                    h = (h ^ UInt64(s)) &* 0x100_0000_01b3
+                    if s != WorkRecord.notDone { primary += Int(s) }
+                }
+                hash[i] = h
+                primaryOf[i] = Int32(primary)
+            }
+        }
+        // Chance that two works with the same primary score coincide, over the district.
+        var vectorCount: [UInt64: Int] = [:]
+        var perScore = [Int](repeating: 0, count: spec.maxScore + 1)
+        for i in 0..<works.count {
+            vectorCount[hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15, default: 0] += 1
+            perScore[Int(primaryOf[i])] += 1
+        }
+        var coincidePairs = [Double](repeating: 0, count: spec.maxScore + 1)
+        for i in 0..<works.count {
+            // Each distinct vector once: at the first work that carries it.
+            let key = hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15
+            if let c = vectorCount[key] {
+                coincidePairs[Int(primaryOf[i])] += Double(c * (c - 1)) / 2
+                vectorCount[key] = nil
+            }
+        }
+        let coincide = perScore.indices.map { s in perScore[s] < 2 ? 0 : coincidePairs[s] / (Double(perScore[s]) * Double(perScore[s] - 1) / 2) }
         var classPairs = [Int](repeating: 0, count: classCount)
         var classExpectedPairs = [Double](repeating: 0, count: classCount)
         var classLargest = [Int](repeating: 0, count: classCount)
-        works.scores.withUnsafeBufferPointer { scores in
-            var counts = [Int](repeating: 0, count: T * 101)
-            for c in 0..<classCount {
-                let members = order[start[c]..<start[c + 1]]
-                var hashes: [UInt64: Int] = [:]
-                for i in members {
-                    let row = UnsafeBufferPointer(rebasing: scores[(i * T)..<((i + 1) * T)])
-                    var failed = 0, errors = 0, passed = 0
-                    for step in stepPass {
-                        let s = row[step.t]
-                        if s != WorkRecord.notDone && Int(s) >= step.k { errors += failed; passed += 1 } else { failed += 1 }
-                    }
-                    guttman[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
-                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for s in row { h = (h ^ UInt64(s)) &* 0x100_0000_01b3 }
-                    hashes[h, default: 0] += 1
-                    for t in 0..<T { counts[t * 101 + Int(row[t] == WorkRecord.notDone ? 0 : min(row[t], 100))] += 1 }
-                }
-                let n = members.count
-                classPairs[c] = hashes.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
-                classLargest[c] = hashes.values.max() ?? 0
-                // Chance that two works of the class coincide if tasks were scored independently.
-                var coincide = 1.0
-                for t in 0..<T {
-                    var sum = 0.0
-                    for v in 0...min(maxes[t], 100) {
-                        let k = counts[t * 101 + v]
-                        if k > 0 { sum += Double(k) * Double(k - 1) / Double(max(1, n * (n - 1))) }
-                        counts[t * 101 + v] = 0
-                    }
-                    coincide *= sum
-                }
-                classExpectedPairs[c] = Double(n * (n - 1) / 2) * coincide
+        for c in 0..<classCount {
+            var vectors: [UInt64: Int] = [:]
+            var byScore: [Int: Int] = [:]
+            for i in order[start[c]..<start[c + 1]] {
+                vectors[hash[i], default: 0] += 1
+                byScore[Int(primaryOf[i]), default: 0] += 1
             }
+            classPairs[c] = vectors.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+            classLargest[c] = vectors.values.max() ?? 0
+            classExpectedPairs[c] = byScore.reduce(0.0) { $0 + Double($1.value * ($1.value - 1) / 2) * coincide[$1.key] }
         }
 
         // The district's misfit threshold: the settings' quantile of normed Guttman errors.
@@ -207,27 +222,35 @@ public enum ObjectivityAnalysis {
                                  explanation: "Задания повышенного и высокого уровня выполнены заметно лучше, чем базовые, относительно остальных школ района (разрыв \(ReferenceTable.format((gap * 100).rounded() / 100)) логита).")
     }
 
-    /// Works at each mark's threshold against a straight line through the scores around it: a
-    /// teacher who lifts a score just under the threshold empties the score below and fills the threshold.
+    /// Works at each mark's threshold against the scores just below it (t−1, t−2), where a teacher
+    /// who lifts a score over the threshold takes them from. What to expect comes from a straight
+    /// line through the scores further away (t−4, t−3, t+1, t+2), so the group's own shape — a
+    /// strong school's skew — is allowed for; the three thresholds are pooled.
     static func heaping(_ g: GroupFigures, _ spec: ProcedureSpec, _ s: ObjectivitySettings) -> ObjectivitySignal? {
         guard let scale = spec.scale else { return nil }
-        let h = g.histogram
-        var zs: [Double] = [], excess = 0.0, expectedTotal = 0.0
-        for t in [scale.three, scale.four, scale.five] where t >= 2 && t + 1 < h.count {
-            let at = Double(h[t]), below = Double(h[t - 1]), above = Double(h[t + 1]), below2 = Double(h[t - 2])
-            let observed = at - below
-            let expected = (above - below2) / 3
-            let variance = at + below + (above + below2) / 9
-            guard variance > 0 else { continue }
-            zs.append((observed - expected) / variance.squareRoot())
-            excess += observed - expected
-            expectedTotal += (at + below) / 2
+        let h = g.histogram.map(Double.init)
+        var observed = 0.0, expected = 0.0, variance = 0.0
+        for t in [scale.three, scale.four, scale.five] where t >= 2 {
+            let around = [t - 4, t - 3, t + 1, t + 2].filter { $0 >= 0 && $0 < h.count }
+            guard around.count >= 2 else { continue }
+            // Least squares line through the points around.
+            let mx = Double(around.reduce(0, +)) / Double(around.count)
+            let my = around.reduce(0.0) { $0 + h[$1] } / Double(around.count)
+            let sxx = around.reduce(0.0) { $0 + pow(Double($1) - mx, 2) }
+            let slope = sxx > 0 ? around.reduce(0.0) { $0 + (Double($1) - mx) * (h[$1] - my) } / sxx : 0
+            let fit = { (k: Int) in max(0.25, my + slope * (Double(k) - mx)) }
+            let x = h[t], n = h[t] + h[t - 1] + h[t - 2]
+            guard n > 0 else { continue }
+            let p0 = fit(t) / (fit(t) + fit(t - 1) + fit(t - 2))
+            observed += x
+            expected += n * p0
+            variance += n * p0 * (1 - p0)
         }
-        guard !zs.isEmpty else { return nil }
-        let z = zs.reduce(0, +) / Double(zs.count).squareRoot()
-        guard z >= s.signalZ else { return nil }
-        return ObjectivitySignal(indicator: .thresholdHeaping, value: excess, threshold: 0, reference: expectedTotal, z: z,
-                                 explanation: "На границах отметок («3» от \(scale.three), «4» от \(scale.four), «5» от \(scale.five) баллов) работ на \(Int(excess.rounded())) больше, чем ниже границы на балл, сверх ожидаемого по соседним баллам.")
+        guard variance > 0 else { return nil }
+        let z = (observed - expected) / variance.squareRoot()
+        guard z >= s.heapingZ else { return nil }
+        return ObjectivitySignal(indicator: .thresholdHeaping, value: observed, threshold: expected + s.heapingZ * variance.squareRoot(), reference: expected, z: z,
+                                 explanation: "Ровно на границах отметок («3» — \(scale.three), «4» — \(scale.four), «5» — \(scale.five) баллов) \(Int(observed)) работ при ожидаемых \(Int(expected.rounded())) по соседним баллам; на один-два балла ниже границ работ меньше ожидаемого.")
     }
 
     static func journal(_ g: GroupFigures, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
@@ -257,13 +280,13 @@ public enum ObjectivityAnalysis {
     }
 
     static func participation(_ g: GroupFigures, enrolled: Int, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        guard enrolled > 0, let mean = g.meanPrimaryScore, let mean0 = ref.meanPrimaryScore, mean > mean0 else { return nil }
+        guard enrolled > 0 else { return nil }
         let share = min(1, Double(g.participants) / Double(enrolled))
         let expected = 0.95
         let z = (expected - share) / (expected * (1 - expected) / Double(enrolled)).squareRoot()
         guard share < s.participationMinimum, z >= s.signalZ else { return nil }
         return ObjectivitySignal(indicator: .participation, value: share, threshold: s.participationMinimum, reference: expected, z: z,
-                                 explanation: "Работу писали \(g.participants) из \(enrolled) обучающихся (\(pp(share)) %) при результатах выше районных: возможно, слабые обучающиеся не допущены.")
+                                 explanation: "Работу писали \(g.participants) из \(enrolled) обучающихся (\(pp(share)) %): возможно, к работе не допущены слабые обучающиеся.")
     }
 
     /// One-sided z of observing `observed` or more from a Poisson mean.
@@ -303,7 +326,7 @@ public enum ObjectivityAnalysis {
     /// Weight of each indicator in the risk: high results alone never reach the «есть признаки»
     /// level (a strong school is not flagged for being strong); a strong sign of another kind does.
     static let weights: [ObjectivitySignal.Indicator: Double] = [
-        .highResults: 0.35, .taskProfileInversion: 0.8, .thresholdHeaping: 0.8, .journalMismatch: 0.6, .personFit: 0.75,
+        .highResults: 0.25, .taskProfileInversion: 0.8, .thresholdHeaping: 0.8, .journalMismatch: 0.6, .personFit: 0.75,
         .identicalPatterns: 0.85, .participation: 0.55, .observerEffect: 0.6, .recheckDiscrepancy: 0.9, .cohortAnomaly: 0.6, .yearAnomaly: 0.6,
     ]
 

@@ -68,6 +68,8 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
     public var riskThreshold = 0.5
     /// A signal fires from this z (one-sided, about p < 0.01).
     public var signalZ = 2.33
+    /// Threshold heaping fires from this z: a histogram of a few dozen works is noisy.
+    public var heapingZ = 3.0
     /// Groups smaller than this are not assessed.
     public var minimumGroup = 10
     /// High results: share of marks 4 and 5 at least this much above the reference.

@@ -357,3 +357,11 @@ extension MsokoTextFile {
         return total + buffer.count
     }
 }
+
+extension MsokoTextFile {
+    /// `msoko bench objectivity`: detection quality on synthetic districts, as a Markdown table.
+    public static func objectivityBenchmark(schools: Int, seeds: Int) -> String {
+        let report = DetectionBenchmark.run(spec: nationalSpec(), schools: schools, seeds: (1...UInt64(max(1, seeds))).map { $0 * 7919 })
+        return DetectionBenchmark.markdown(report)
+    }
+}

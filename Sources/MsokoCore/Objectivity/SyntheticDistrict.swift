@@ -1,0 +1,164 @@
+import Foundation
+
+/// A synthetic district with planted manipulations at known schools and classes, for measuring how
+/// well the objectivity analysis finds them (docs/objectivity.md). Students have an ability (school
+/// and class effects plus individual spread), tasks a difficulty by level, scores follow a graded
+/// response model; journal marks follow the true ability. Manipulations then change what a school
+/// reports, the way teachers do it: help on hard tasks during the work, lenient scoring of
+/// multi-point tasks, scores just under a mark threshold pushed over it, answers copied from one
+/// work, weak students kept away. Honest strong schools (гимназии, лицеи) and tiny rural schools
+/// are there to stay clear.
+public struct SyntheticDistrict: Sendable {
+    public enum Manipulation: String, Sendable, CaseIterable {
+        case hardTaskHelp, lenientScoring, thresholdPush, copying, weakKeptAway
+        public var title: String {
+            switch self {
+            case .hardTaskHelp: return "помощь на трудных заданиях"
+            case .lenientScoring: return "завышение баллов за развёрнутые задания"
+            case .thresholdPush: return "дотягивание до границы отметки"
+            case .copying: return "списывание (одинаковые ответы)"
+            case .weakKeptAway: return "слабые обучающиеся не допущены"
+            }
+        }
+    }
+
+    public enum Kind: String, Sendable { case ordinary, strong, rural }
+
+    public struct School: Sendable {
+        public var login: String
+        public var name: String
+        public var kind: Kind
+        public var ability: Double
+        public var classes: [(name: String, enrolled: Int)]
+        public var manipulation: Manipulation?
+        /// The class manipulated; nil: the whole school.
+        public var manipulatedClass: String?
+    }
+
+    public var spec: ProcedureSpec
+    public var schools: [School]
+    public var works: WorkTable
+    public var enrolment: [String: [String: Int]]
+
+    /// `schools` schools: about 12 % strong, 15 % tiny rural, `manipulatedShare` of the rest
+    /// manipulated (half of them in one class only), kinds in turn.
+    public init(spec: ProcedureSpec, schools count: Int, manipulatedShare: Double = 0.22, seed: UInt64) {
+        self.spec = spec
+        var rng = SplitMix64(seed: seed)
+        var plans: [School] = []
+        let manipulatedCount = Int((Double(count) * manipulatedShare).rounded())
+        let kinds = Manipulation.allCases
+        for i in 0..<count {
+            let login = String(format: "edu%06d", 800_000 + i)
+            let roll = rng.uniform()
+            var kind: Kind = .ordinary
+            var ability = rng.normal() * 0.3
+            var classes: [(String, Int)]
+            // The manipulated schools are ordinary ones spread through the list; the others are drawn.
+            let manipulated = i % max(1, count / max(1, manipulatedCount)) == 0 && plans.filter { $0.manipulation != nil }.count < manipulatedCount
+            if !manipulated && roll < 0.12 {
+                kind = .strong
+                ability = 0.9 + rng.uniform() * 0.4
+                classes = [("\(spec.grade)А", 24 + Int(rng.uniform() * 5)), ("\(spec.grade)Б", 24 + Int(rng.uniform() * 5)), ("\(spec.grade)В", 22 + Int(rng.uniform() * 5))]
+            } else if !manipulated && roll < 0.27 {
+                kind = .rural
+                ability = rng.normal() * 0.4 - 0.1
+                classes = [("\(spec.grade)А", 3 + Int(rng.uniform() * 7))]
+            } else {
+                let n = 1 + Int(rng.uniform() * 3)
+                classes = (0..<n).map { k in ("\(spec.grade)\(["А", "Б", "В"][k])", 18 + Int(rng.uniform() * 10)) }
+            }
+            var school = School(login: login, name: "Школа № \(i + 1)", kind: kind, ability: ability, classes: classes, manipulation: nil, manipulatedClass: nil)
+            if manipulated {
+                school.manipulation = kinds[plans.filter { $0.manipulation != nil }.count % kinds.count]
+                if school.classes.count > 1 && rng.uniform() < 0.5 { school.manipulatedClass = school.classes[Int(rng.uniform() * Double(school.classes.count))].name }
+            }
+            plans.append(school)
+        }
+        schools = plans
+        var table = WorkTable(taskCount: spec.tasks.count)
+        var enrolment: [String: [String: Int]] = [:]
+        let difficulty = spec.tasks.map { task -> Double in
+            (task.level == .basic ? -1.2 : task.level == .advanced ? 0.2 : 1.0) + rng.normal() * 0.3
+        }
+        var code = 100_000
+        for school in plans {
+            for cls in school.classes {
+                enrolment[school.login, default: [:]][cls.name] = cls.enrolled
+                let classEffect = rng.normal() * 0.2
+                let affected = school.manipulation != nil && (school.manipulatedClass == nil || school.manipulatedClass == cls.name)
+                var students: [(theta: Double, scores: [UInt8])] = (0..<cls.enrolled).map { _ in
+                    let theta = school.ability + classEffect + rng.normal()
+                    return (theta, Self.scores(theta: theta, spec: spec, difficulty: difficulty, rng: &rng))
+                }
+                // Absent on the day: about 4 % of any class.
+                students = students.filter { _ in rng.uniform() > 0.04 }
+                if affected, let m = school.manipulation {
+                    students = Self.manipulate(students, m, spec: spec, rng: &rng)
+                }
+                for s in students {
+                    code += 1
+                    let primary = zip(s.scores, spec.tasks).reduce(0) { $0 + ($1.0 == WorkRecord.notDone ? 0 : Int($1.0)) }
+                    let journal = min(5, max(2, Int((3.5 + 0.8 * s.theta + rng.normal() * 0.5).rounded())))
+                    table.append(WorkRecord(schoolLogin: school.login, schoolName: school.name, code: String(code), className: cls.name,
+                                            variant: nil, gender: nil, scores: s.scores, primaryScore: primary, mark: spec.scale?.mark(for: primary),
+                                            journalMark: journal, row: 0))
+                }
+            }
+        }
+        works = table
+        self.enrolment = enrolment
+    }
+
+    static func scores(theta: Double, spec: ProcedureSpec, difficulty: [Double], rng: inout SplitMix64) -> [UInt8] {
+        spec.tasks.enumerated().map { t, task in
+            var score = 0
+            for step in 0..<task.max {
+                let p = 1 / (1 + exp(-(1.5 * (theta - difficulty[t] - Double(step) * 0.35))))
+                if rng.uniform() < p { score += 1 } else { break }
+            }
+            if score == 0 && rng.uniform() < 0.2 { return WorkRecord.notDone }
+            return UInt8(score)
+        }
+    }
+
+    static func manipulate(_ students: [(theta: Double, scores: [UInt8])], _ m: Manipulation, spec: ProcedureSpec,
+                           rng: inout SplitMix64) -> [(theta: Double, scores: [UInt8])] {
+        var out = students
+        switch m {
+        case .hardTaskHelp:
+            for i in out.indices where rng.uniform() < 0.75 {
+                for (t, task) in spec.tasks.enumerated() where task.level != .basic && rng.uniform() < 0.7 {
+                    out[i].scores[t] = UInt8(task.max)
+                }
+            }
+        case .lenientScoring:
+            for i in out.indices {
+                for (t, task) in spec.tasks.enumerated() where task.max >= 2 && rng.uniform() < 0.7 {
+                    let s = out[i].scores[t] == WorkRecord.notDone ? 0 : Int(out[i].scores[t])
+                    if s < task.max { out[i].scores[t] = UInt8(s + 1) }
+                }
+            }
+        case .thresholdPush:
+            guard let scale = spec.scale else { return out }
+            for i in out.indices {
+                let primary = out[i].scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+                guard let target = [scale.three, scale.four, scale.five].first(where: { primary < $0 && primary >= $0 - 2 }), rng.uniform() < 0.85 else { continue }
+                var missing = target - primary
+                for (t, task) in spec.tasks.enumerated() where missing > 0 {
+                    let s = out[i].scores[t] == WorkRecord.notDone ? 0 : Int(out[i].scores[t])
+                    let add = min(task.max - s, missing)
+                    if add > 0 { out[i].scores[t] = UInt8(s + add); missing -= add }
+                }
+            }
+        case .copying:
+            guard let leader = out.max(by: { $0.theta < $1.theta }) else { return out }
+            for i in out.indices where rng.uniform() < 0.45 { out[i].scores = leader.scores }
+        case .weakKeptAway:
+            let sorted = out.map(\.theta).sorted()
+            let cut = sorted.isEmpty ? 0 : sorted[sorted.count / 4]
+            out = out.filter { $0.theta >= cut }
+        }
+        return out
+    }
+}
