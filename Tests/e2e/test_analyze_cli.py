@@ -32,6 +32,13 @@ def test_json_agrees_with_pandas_and_xlsx_with_csv(datadir):
     district = ours["groups"][0]
     assert district["participants"] == 3000 and sum(district["marks"].values()) == 3000
     assert sum(district["scoreHistogram"].values()) == 3000
+    # Objectivity: one entry per school and per class, always present.
+    objectivity = ours["objectivity"]
+    assert len(objectivity) == 90 and sum(1 for o in objectivity if o["class"] is None) == 30
+    for o in objectivity:
+        assert 0 <= o["risk"] <= 1
+        for sig in o["signals"]:
+            assert set(sig) >= {"indicator", "value", "threshold", "reference", "explanation"}
     reference = os.path.join(datadir, "pandas.json")
     subprocess.run([sys.executable, os.path.join(HERE, "..", "..", "scripts", "bench", "pandas_analyze.py"), spec, csv, reference], check=True, timeout=300)
     with open(reference, encoding="utf-8") as f:

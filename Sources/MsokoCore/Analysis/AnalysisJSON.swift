@@ -5,23 +5,23 @@ import Foundation
 /// them is several times slower and loses the key order people read the file in.
 public enum AnalysisJSON {
     /// `details`: also task completion by mark groups and the planned results of every group.
-    public static func data(_ a: ResultsAnalysis, details: Bool = true) -> Data {
+    public static func data(_ a: ResultsAnalysis, objectivity: [GroupRisk] = [], details: Bool = true) -> Data {
         var out = Data()
-        write(a, details: details) { out.append(contentsOf: $0) }
+        write(a, objectivity: objectivity, details: details) { out.append(contentsOf: $0) }
         return out
     }
 
     /// Writes the JSON in chunks of a few megabytes to `sink`: a country's analysis is too large to
     /// hold twice.
-    public static func write(_ a: ResultsAnalysis, details: Bool, to sink: (UnsafeRawBufferPointer) -> Void) {
+    public static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, to sink: (UnsafeRawBufferPointer) -> Void) {
         withoutActuallyEscaping(sink) { sink in
             var w = Writer()
             w.sink = sink
-            write(a, details: details, &w)
+            write(a, objectivity: objectivity, details: details, &w)
         }
     }
 
-    static func write(_ a: ResultsAnalysis, details: Bool, _ w: inout Writer) {
+    static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, _ w: inout Writer) {
         let requirements = RequirementIndex(a.spec)
         let spec = a.spec
         w.raw("{\"procedure\":{\"type\":"); w.string(spec.type)
@@ -33,6 +33,28 @@ public enum AnalysisJSON {
         for (n, g) in a.groups.enumerated() {
             if n > 0 { w.raw(",") }
             group(g, a, details: details, requirements: requirements, &w)
+            w.flushIfFull()
+        }
+        w.raw("],\"objectivity\":[")
+        for (n, r) in objectivity.enumerated() {
+            if n > 0 { w.raw(",") }
+            w.raw("\n{\"school\":"); w.string(r.school)
+            w.raw(",\"class\":"); w.optionalString(r.className)
+            w.raw(",\"participants\":"); w.int(r.participants)
+            w.raw(",\"risk\":"); w.double(r.risk)
+            w.raw(",\"note\":"); w.optionalString(r.note)
+            w.raw(",\"signals\":[")
+            for (k, x) in r.signals.enumerated() {
+                if k > 0 { w.raw(",") }
+                w.raw("{\"indicator\":"); w.string(x.indicator.rawValue)
+                w.raw(",\"value\":"); w.double(x.value)
+                w.raw(",\"threshold\":"); w.double(x.threshold)
+                w.raw(",\"reference\":"); w.double(x.reference)
+                w.raw(",\"z\":"); w.double(x.z)
+                w.raw(",\"explanation\":"); w.string(x.explanation)
+                w.raw("}")
+            }
+            w.raw("]}")
             w.flushIfFull()
         }
         w.raw("]}\n")

@@ -300,9 +300,10 @@ extension MsokoTextFile {
         }
         guard out.problems.isEmpty else { return out }
         let analysis = ResultsAnalysis.analyze(works, spec: spec)
+        let objectivity = format == .json ? ObjectivityAnalysis.evaluate(works, analysis: analysis) : []
         works = WorkTable(taskCount: 0)
         switch format {
-        case .json: AnalysisJSON.write(analysis, details: details, to: sink)
+        case .json: AnalysisJSON.write(analysis, objectivity: objectivity, details: details, to: sink)
         case .xlsx: try AnalysisTables.workbook(analysis).withUnsafeBytes { sink($0) }
         case .docx: try AnalyticalReport.district(analysis, context: AnalyticalReport.Context()).data().withUnsafeBytes { sink($0) }
         }

@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+@testable import MsokoCore
+
+/// Each indicator on small made cases that must and must not trigger it: an honest background
+/// district (the seeded generator, no manipulations) plus one school built for the case.
+final class ObjectivityTests: XCTestCase {
+    // Three basic one-point tasks, three advanced two-point ones; «3» from 3, «4» from 5, «5» from 7 of 9.
+    static let spec = ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 5, tasks:
+        (1...3).map { TaskSpec(number: "\($0)", max: 1, level: .basic) } + (4...6).map { TaskSpec(number: "\($0)", max: 2, level: .advanced) },
+        scale: MarkScale(three: 3, four: 5, five: 7))
+
+    static let background = SyntheticDistrict(spec: spec, schools: 40, manipulatedShare: 0, seed: 11)
+
+    /// Works of the school under test, by ability, before the case changes them.
+    func students(_ n: Int, ability: Double, seed: UInt64) -> [[UInt8]] {
+        var rng = SplitMix64(seed: seed)
+        let difficulty = [-1.2, -1.0, -0.8, 0.2, 0.4, 0.6]
+        return (0..<n).map { _ in SyntheticDistrict.scores(theta: ability + rng.normal(), spec: Self.spec, difficulty: difficulty, rng: &rng) }
+    }
+
+    func evaluate(_ rows: [[UInt8]], journal: (Int) -> Int? = { _ in nil }, enrolled: Int? = nil) -> GroupRisk {
+        var works = Self.background.works
+        for (i, scores) in rows.enumerated() {
+            let primary = scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+            let mark = Self.spec.scale!.mark(for: primary)
+            works.append(WorkRecord(schoolLogin: "edu799999", schoolName: "Проверяемая школа", code: "\(i)", className: "5А", variant: nil, gender: nil,
+                                    scores: scores, primaryScore: primary, mark: mark, journalMark: journal(mark), row: 0))
+        }
+        var enrolment = Self.background.enrolment
+        if let enrolled { enrolment["edu799999"] = ["5А": enrolled] }
+        let a = ResultsAnalysis.analyze(works, spec: Self.spec)
+        let risks = ObjectivityAnalysis.evaluate(works, analysis: a, inputs: .init(enrolment: enrolment))
+        return risks.first { $0.school == "edu799999" && $0.className == nil }!
+    }
+
+    func fired(_ r: GroupRisk) -> Set<ObjectivitySignal.Indicator> { Set(r.signals.map(\.indicator)) }
+
+    func testAnOrdinaryHonestSchoolIsClear() {
+        let r = evaluate(students(25, ability: 0, seed: 1), journal: { $0 })
+        XCTAssertEqual(r.signals, [])
+        XCTAssertLessThan(r.risk, 0.5)
+    }
+
+    func testHighResultsAloneDoNotMakeARisk() {
+        let r = evaluate(students(30, ability: 1.6, seed: 2), journal: { $0 })
+        XCTAssertTrue(fired(r).contains(.highResults), "\(r.signals)")
+        XCTAssertFalse(fired(r).contains(.taskProfileInversion), "uniformly strong is not inverted: \(r.signals)")
+        XCTAssertLessThan(r.risk, 0.5, "a strong school is not flagged for being strong")
+        XCTAssertTrue(r.signals.first { $0.indicator == .highResults }!.explanation.hasPrefix("Доля отметок «4» и «5» — "))
+    }
+
+    func testHelpOnHardTasksInvertsTheProfile() {
+        // Weak students who nevertheless get the hard tasks right.
+        let rows = students(25, ability: -0.5, seed: 3).map { s in s.enumerated().map { t, v in t >= 3 ? 2 : v } }
+        let r = evaluate(rows)
+        XCTAssertTrue(fired(r).contains(.taskProfileInversion), "\(r.signals)")
+        XCTAssertTrue(fired(r).contains(.personFit), "hard solved while easy failed: \(r.signals)")
+        XCTAssertGreaterThanOrEqual(r.risk, 0.5)
+    }
+
+    func testScoresPushedOverThresholdsHeapThere() {
+        // Every work one or two points under a threshold is lifted onto it.
+        let rows = students(60, ability: 0, seed: 4).map { s -> [UInt8] in
+            var s = s
+            let primary = s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+            guard let target = [3, 5, 7].first(where: { primary < $0 && primary >= $0 - 2 }) else { return s }
+            var missing = target - primary
+            for t in (0..<6).reversed() where missing > 0 {
+                let v = s[t] == WorkRecord.notDone ? 0 : Int(s[t]), room = (t < 3 ? 1 : 2) - v
+                if room > 0 { let add = min(room, missing); s[t] = UInt8(v + add); missing -= add }
+            }
+            return s
+        }
+        XCTAssertTrue(fired(evaluate(rows)).contains(.thresholdHeaping))
+        XCTAssertFalse(fired(evaluate(students(60, ability: 0, seed: 4))).contains(.thresholdHeaping), "the same school unpushed")
+    }
+
+    func testMarksAboveTheJournalAreAMismatch() {
+        let rows = students(30, ability: 0, seed: 5)
+        XCTAssertTrue(fired(evaluate(rows, journal: { max(2, $0 - 1) })).contains(.journalMismatch))
+        XCTAssertFalse(fired(evaluate(rows, journal: { $0 })).contains(.journalMismatch))
+        XCTAssertFalse(fired(evaluate(rows, journal: { min(5, $0 + 1) })).contains(.journalMismatch), "marks below the journal are not this sign")
+    }
+
+    func testCopiedWorksAreIdenticalPatterns() {
+        var rows = students(24, ability: 0, seed: 6)
+        let leader: [UInt8] = [1, 0, 1, 2, 1, 0]
+        for i in stride(from: 0, to: 24, by: 2) { rows[i] = leader }
+        XCTAssertTrue(fired(evaluate(rows)).contains(.identicalPatterns))
+        // Full scores coincide by ability, not by copying.
+        let eights: [[UInt8]] = [[1, 1, 1, 2, 2, 1], [1, 1, 1, 2, 1, 2], [1, 1, 1, 1, 2, 2]]
+        let strong = (0..<24).map { i in i % 2 == 0 ? [1, 1, 1, 2, 2, 2] as [UInt8] : eights[(i / 2) % 3] }
+        XCTAssertFalse(fired(evaluate(strong)).contains(.identicalPatterns), "\(evaluate(strong).signals)")
+    }
+
+    func testWeakStudentsKeptAwayShowInParticipation() {
+        let rows = students(20, ability: 0.3, seed: 7)
+        XCTAssertTrue(fired(evaluate(rows, enrolled: 30)).contains(.participation))
+        XCTAssertFalse(fired(evaluate(rows, enrolled: 21)).contains(.participation))
+        XCTAssertFalse(fired(evaluate(rows)).contains(.participation), "no enrolment, no sign")
+    }
+
+    func testSmallGroupsAreNotAssessed() {
+        let r = evaluate(Array(repeating: [1, 1, 1, 2, 2, 2], count: 8))
+        XCTAssertEqual(r.signals, [])
+        XCTAssertEqual(r.risk, 0)
+        XCTAssertEqual(r.note, "менее 10 работ: признаки не оцениваются")
+    }
+
+    func testTheBenchmarkMeetsItsTargetsOnTwoDistricts() {
+        let report = DetectionBenchmark.run(spec: ObjectivityTests.spec, schools: 120, seeds: [3, 5])
+        let overall = report.rows.last!
+        XCTAssertGreaterThanOrEqual(overall.auc, 0.9, DetectionBenchmark.markdown(report))
+        XCTAssertLessThanOrEqual(report.honestFlagged, 0.08, DetectionBenchmark.markdown(report))
+    }
+
+    func testAUC() {
+        XCTAssertEqual(DetectionBenchmark.auc([0.9, 0.8], [0.1, 0.2]), 1)
+        XCTAssertEqual(DetectionBenchmark.auc([0.5], [0.5]), 0.5)
+        XCTAssertEqual(DetectionBenchmark.auc([0.1, 0.9], [0.5]), 0.5)
+    }
+}
