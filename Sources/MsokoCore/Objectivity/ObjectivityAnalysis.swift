@@ -129,7 +129,8 @@ public enum ObjectivityAnalysis {
             }
             classPairs[c] = vectors.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
             classLargest[c] = vectors.values.max() ?? 0
-            classExpectedPairs[c] = byScore.reduce(0.0) { $0 + Double($1.value * ($1.value - 1) / 2) * coincide[$1.key] }
+            // Summed in score order: a dictionary's order changes between runs, and so would the last digit.
+            classExpectedPairs[c] = byScore.keys.sorted().reduce(0.0) { $0 + Double(byScore[$1]! * (byScore[$1]! - 1) / 2) * coincide[$1] }
         }
 
         // The district's misfit threshold: the settings' quantile of normed Guttman errors.
