@@ -100,50 +100,95 @@ public enum ObjectivityAnalysis {
                 primaryOf[i] = Int32(primary)
             }
         }
-        // Chance that two works with the same primary score coincide, over the district.
+        // Pairs of works with the same primary score that coincide, over the district; for each
+        // school the same without its own works (copies must not set their own expectation).
         var vectorCount: [UInt64: Int] = [:]
         var perScore = [Int](repeating: 0, count: spec.maxScore + 1)
+        func vectorKey(_ i: Int) -> UInt64 { hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15 }
         for i in 0..<works.count {
-            vectorCount[hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15, default: 0] += 1
+            vectorCount[vectorKey(i), default: 0] += 1
             perScore[Int(primaryOf[i])] += 1
         }
-        var coincidePairs = [Double](repeating: 0, count: spec.maxScore + 1)
-        for i in 0..<works.count {
-            // Each distinct vector once: at the first work that carries it.
-            let key = hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15
-            if let c = vectorCount[key] {
-                coincidePairs[Int(primaryOf[i])] += Double(c * (c - 1)) / 2
-                vectorCount[key] = nil
-            }
+        var coincidingPairs = [Int](repeating: 0, count: spec.maxScore + 1)
+        var counted = Set<UInt64>()
+        for i in 0..<works.count where counted.insert(vectorKey(i)).inserted {
+            let c = vectorCount[vectorKey(i)]!
+            coincidingPairs[Int(primaryOf[i])] += c * (c - 1) / 2
         }
-        let coincide = perScore.indices.map { s in perScore[s] < 2 ? 0 : coincidePairs[s] / (Double(perScore[s]) * Double(perScore[s] - 1) / 2) }
+        // Per school: its works' vectors and scores, to take out of the district's figures.
+        var schoolCoincide: [[Double]] = []
+        var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
+        for c in 0..<classCount { schoolClasses[classSchool[c]].append(c) }
+        for s in 0..<schoolKeys.count {
+            var own: [UInt64: Int] = [:]
+            var ownScore = [Int](repeating: 0, count: spec.maxScore + 1)
+            for c in schoolClasses[s] {
+                for i in order[start[c]..<start[c + 1]] { own[vectorKey(i), default: 0] += 1; ownScore[Int(primaryOf[i])] += 1 }
+            }
+            var pairs = coincidingPairs
+            // Subtract, score by score, the pairs the school's own works make with the district.
+            var byScore: [Int: [(c: Int, k: Int)]] = [:]
+            for c in schoolClasses[s] {
+                for i in order[start[c]..<start[c + 1]] {
+                    let key = vectorKey(i)
+                    if let k = own[key] {
+                        byScore[Int(primaryOf[i]), default: []].append((vectorCount[key]!, k))
+                        own[key] = nil
+                    }
+                }
+            }
+            for (score, list) in byScore {
+                for (c, k) in list { pairs[score] -= c * (c - 1) / 2 - (c - k) * (c - k - 1) / 2 }
+            }
+            schoolCoincide.append(perScore.indices.map { v in
+                let n = perScore[v] - ownScore[v]
+                return n < 2 ? 0 : Double(pairs[v]) / (Double(n) * Double(n - 1) / 2)
+            })
+        }
         var classPairs = [Int](repeating: 0, count: classCount)
         var classExpectedPairs = [Double](repeating: 0, count: classCount)
         var classLargest = [Int](repeating: 0, count: classCount)
+        // ВПР mark against journal mark, per class: a 4 × 4 table (marks 2–5).
+        var classJournal = [[Int]](repeating: [Int](repeating: 0, count: 16), count: classCount)
+        let mins = spec.scale.map { [$0.three, $0.four, $0.five] }
         for c in 0..<classCount {
             var vectors: [UInt64: Int] = [:]
-            var byScore: [Int: Int] = [:]
+            var byScore = [Int](repeating: 0, count: spec.maxScore + 1)
             for i in order[start[c]..<start[c + 1]] {
                 vectors[hash[i], default: 0] += 1
-                byScore[Int(primaryOf[i]), default: 0] += 1
+                byScore[Int(primaryOf[i])] += 1
+                let journal = Int(works.marks[i] >> 4)
+                if let mins, journal >= 2 {
+                    let p = Int(primaryOf[i])
+                    let mark = p >= mins[2] ? 5 : p >= mins[1] ? 4 : p >= mins[0] ? 3 : 2
+                    classJournal[c][(mark - 2) * 4 + journal - 2] += 1
+                }
             }
             classPairs[c] = vectors.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
             classLargest[c] = vectors.values.max() ?? 0
-            // Summed in score order: a dictionary's order changes between runs, and so would the last digit.
-            classExpectedPairs[c] = byScore.keys.sorted().reduce(0.0) { $0 + Double(byScore[$1]! * (byScore[$1]! - 1) / 2) * coincide[$1] }
+            let coincide = schoolCoincide[classSchool[c]]
+            classExpectedPairs[c] = byScore.indices.reduce(0.0) { $0 + Double(byScore[$1] * (byScore[$1] - 1) / 2) * coincide[$1] }
         }
+        var districtJournal = [Int](repeating: 0, count: 16)
+        for c in 0..<classCount { for k in 0..<16 { districtJournal[k] += classJournal[c][k] } }
 
-        // The district's misfit threshold: the settings' quantile of normed Guttman errors.
-        var bins = [Int](repeating: 0, count: 1001)
-        for g in guttman { bins[Int((min(max(g, 0), 1) * 1000).rounded())] += 1 }
-        var cut: Float = 1
-        var seen = 0
-        for (b, n) in bins.enumerated() {
-            seen += n
-            if Double(seen) >= settings.personFitQuantile * Double(works.count) { cut = Float(b) / 1000; break }
+        // The district's misfit threshold per primary score: the settings' quantile of normed Guttman
+        // errors among works with that score (a weak work is more erratic than a strong one by nature,
+        // so a weak school must not look misfitting for being weak).
+        let scoreLevels = spec.maxScore + 1
+        var bins = [Int](repeating: 0, count: 1001 * scoreLevels)
+        for i in 0..<works.count { bins[Int(primaryOf[i]) * 1001 + Int((min(max(guttman[i], 0), 1) * 1000).rounded())] += 1 }
+        var cuts = [Float](repeating: 1, count: scoreLevels)
+        for v in 0..<scoreLevels {
+            let total = perScore[v]
+            var seen = 0
+            for b in 0...1000 {
+                seen += bins[v * 1001 + b]
+                if total > 0 && Double(seen) >= settings.personFitQuantile * Double(total) { cuts[v] = Float(b) / 1000; break }
+            }
         }
         var schoolMisfit = [Int](repeating: 0, count: schoolKeys.count), classMisfit = [Int](repeating: 0, count: classCount)
-        for i in 0..<works.count where guttman[i] > cut {
+        for i in 0..<works.count where guttman[i] > cuts[Int(primaryOf[i])] {
             classMisfit[Int(workClass[i])] += 1
             schoolMisfit[classSchool[Int(workClass[i])]] += 1
         }
@@ -170,7 +215,11 @@ public enum ObjectivityAnalysis {
             if let x = highResults(g, reference, settings) { signals.append(x) }
             if let x = inversion(g, reference, spec, settings) { signals.append(x) }
             if let x = heaping(g, spec, settings) { signals.append(x) }
-            if let x = journal(g, reference, settings) { signals.append(x) }
+            var own = [Int](repeating: 0, count: 16), school = [Int](repeating: 0, count: 16)
+            for c in classes { for k in 0..<16 { own[k] += classJournal[c][k] } }
+            for c in schoolClasses[s] { for k in 0..<16 { school[k] += classJournal[c][k] } }
+            let rest = (0..<16).map { districtJournal[$0] - school[$0] }
+            if let x = journal(own: own, rest: rest, settings) { signals.append(x) }
             if let x = personFit(misfit: misfit, n: g.participants, reference: referenceMisfit, settings) { signals.append(x) }
             let pairs = classes.reduce(0) { $0 + classPairs[$1] }, expected = classes.reduce(0.0) { $0 + classExpectedPairs[$1] }
             let largest = classes.map { classLargest[$0] }.max() ?? 0
@@ -254,14 +303,30 @@ public enum ObjectivityAnalysis {
                                  explanation: "Ровно на границах отметок («3» — \(scale.three), «4» — \(scale.four), «5» — \(scale.five) баллов) \(Int(observed)) работ при ожидаемых \(Int(expected.rounded())) по соседним баллам; на один-два балла ниже границ работ меньше ожидаемого.")
     }
 
-    static func journal(_ g: GroupFigures, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        let n = g.journalCompared, n0 = ref.journalCompared
-        guard n >= 10, n0 >= 10 else { return nil }
-        let h = Double(g.journalHigher) / Double(n), h0 = Double(ref.journalHigher) / Double(n0)
-        let z = binomialZ(h, h0, n)
-        guard z >= s.signalZ, h - h0 >= s.journalMargin else { return nil }
-        return ObjectivitySignal(indicator: .journalMismatch, value: h, threshold: h0 + s.journalMargin, reference: h0, z: z,
-                                 explanation: "Отметку за работу выше журнальной получили \(pp(h)) % участников при \(pp(h0)) % в остальных школах района.")
+    /// Works whose ВПР mark is above the journal mark, against what the rest of the district shows
+    /// for works with the same ВПР mark: a strong school's «5» next to a journal «5» is no sign,
+    /// a «5» next to a journal «3» more often than elsewhere is. Tables are 4 × 4 (ВПР mark × journal mark).
+    static func journal(own: [Int], rest: [Int], _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        var observed = 0.0, expected = 0.0, variance = 0.0, compared = 0
+        for m in 0..<4 {
+            let n = (0..<4).reduce(0) { $0 + own[m * 4 + $1] }
+            let n0 = (0..<4).reduce(0) { $0 + rest[m * 4 + $1] }
+            compared += n
+            guard n > 0 else { continue }
+            let higher = (0..<m).reduce(0) { $0 + own[m * 4 + $1] }
+            let higher0 = (0..<m).reduce(0) { $0 + rest[m * 4 + $1] }
+            // With no reference works of this mark, the expectation is the pooled one (below).
+            let p0 = n0 > 0 ? (Double(higher0) + 0.5) / (Double(n0) + 1) : 0.5
+            observed += Double(higher)
+            expected += Double(n) * p0
+            variance += Double(n) * p0 * (1 - p0)
+        }
+        guard compared >= 10, variance > 0 else { return nil }
+        let z = (observed - expected) / variance.squareRoot()
+        let share = observed / Double(compared), share0 = expected / Double(compared)
+        guard z >= s.signalZ, share - share0 >= s.journalMargin else { return nil }
+        return ObjectivitySignal(indicator: .journalMismatch, value: share, threshold: share0 + s.journalMargin, reference: share0, z: z,
+                                 explanation: "Отметку за работу выше журнальной получили \(pp(share)) % участников; в остальных школах района при тех же отметках за работу — \(pp(share0)) %.")
     }
 
     static func personFit(misfit: Int, n: Int, reference m0: Double, _ s: ObjectivitySettings) -> ObjectivitySignal? {
@@ -328,14 +393,15 @@ public enum ObjectivityAnalysis {
     /// level (a strong school is not flagged for being strong); a strong sign of another kind does.
     static let weights: [ObjectivitySignal.Indicator: Double] = [
         .highResults: 0.25, .taskProfileInversion: 0.8, .thresholdHeaping: 0.8, .journalMismatch: 0.6, .personFit: 0.75,
-        .identicalPatterns: 0.85, .participation: 0.55, .observerEffect: 0.6, .recheckDiscrepancy: 0.9, .cohortAnomaly: 0.6, .yearAnomaly: 0.6,
+        .identicalPatterns: 0.85, .participation: 0.75, .observerEffect: 0.6, .recheckDiscrepancy: 0.9, .cohortAnomaly: 0.6, .yearAnomaly: 0.6,
     ]
 
-    /// 1 − Π(1 − cᵢ) over the signals that fired, cᵢ = weight × (0.6 at the threshold, rising with z to 1).
+    /// 1 − Π(1 − cᵢ) over the signals that fired, cᵢ = weight × (0.5 at the threshold, rising with z to 1):
+    /// one sign alone reaches «есть признаки» only when it is clearly past its threshold.
     static func combine(_ signals: [ObjectivitySignal], _ s: ObjectivitySettings) -> Double {
         var keep = 1.0
         for x in signals {
-            let strength = min(1, 0.6 + 0.2 * max(0, x.z - s.signalZ))
+            let strength = min(1, 0.5 + 0.2 * max(0, x.z - (x.indicator == .thresholdHeaping ? s.heapingZ : s.signalZ)))
             keep *= 1 - (weights[x.indicator] ?? 0.5) * strength
         }
         return 1 - keep

@@ -66,8 +66,8 @@ public struct GroupRisk: Sendable, Equatable {
 public struct ObjectivitySettings: Codable, Sendable, Equatable {
     /// Risk from which a group «есть признаки».
     public var riskThreshold = 0.5
-    /// A signal fires from this z (one-sided, about p < 0.01).
-    public var signalZ = 2.33
+    /// A signal fires from this z (one-sided, p < 0.005): many schools and classes are tested at once.
+    public var signalZ = 2.58
     /// Threshold heaping fires from this z: a histogram of a few dozen works is noisy.
     public var heapingZ = 3.0
     /// Groups smaller than this are not assessed.
@@ -81,9 +81,40 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
     /// Person-fit: a work misfits when its normed Guttman errors exceed the reference's quantile …
     public var personFitQuantile = 0.9
     /// … and the group's share of misfitting works is at least this much above the reference's.
-    public var personFitMargin = 0.10
+    public var personFitMargin = 0.15
     /// Participation below this share of the enrolled, with results above the reference.
     public var participationMinimum = 0.85
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case riskThreshold, signalZ, heapingZ, minimumGroup, highResultsMargin, inversionLogits, journalMargin, personFitQuantile, personFitMargin, participationMinimum
+    }
+
+    /// Missing keys keep their defaults, so a stored setting survives new thresholds.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        riskThreshold = try c.decodeIfPresent(Double.self, forKey: .riskThreshold) ?? riskThreshold
+        signalZ = try c.decodeIfPresent(Double.self, forKey: .signalZ) ?? signalZ
+        heapingZ = try c.decodeIfPresent(Double.self, forKey: .heapingZ) ?? heapingZ
+        minimumGroup = try c.decodeIfPresent(Int.self, forKey: .minimumGroup) ?? minimumGroup
+        highResultsMargin = try c.decodeIfPresent(Double.self, forKey: .highResultsMargin) ?? highResultsMargin
+        inversionLogits = try c.decodeIfPresent(Double.self, forKey: .inversionLogits) ?? inversionLogits
+        journalMargin = try c.decodeIfPresent(Double.self, forKey: .journalMargin) ?? journalMargin
+        personFitQuantile = try c.decodeIfPresent(Double.self, forKey: .personFitQuantile) ?? personFitQuantile
+        personFitMargin = try c.decodeIfPresent(Double.self, forKey: .personFitMargin) ?? personFitMargin
+        participationMinimum = try c.decodeIfPresent(Double.self, forKey: .participationMinimum) ?? participationMinimum
+    }
+
+    /// The thresholds a district may change, with their Russian names and allowed ranges.
+    public static var editable: [(key: WritableKeyPath<ObjectivitySettings, Double>, name: String, title: String, range: ClosedRange<Double>)] { [
+        (\.riskThreshold, "riskThreshold", "Риск, с которого у школы или класса «есть признаки» (0–1)", 0.05...0.99),
+        (\.signalZ, "signalZ", "Строгость признака: z, с которого он засчитывается (2,58 ≈ p < 0,005)", 1.0...6.0),
+        (\.heapingZ, "heapingZ", "То же для скопления на границах отметок", 1.0...6.0),
+        (\.highResultsMargin, "highResultsMargin", "Высокие результаты: превышение доли «4» и «5» над остальными школами (доля)", 0.01...0.9),
+        (\.inversionLogits, "inversionLogits", "Инверсия профиля: разрыв трудных и лёгких заданий (логиты)", 0.1...5),
+        (\.journalMargin, "journalMargin", "Журнал: превышение доли «повысили» (доля)", 0.01...0.9),
+        (\.personFitMargin, "personFitMargin", "Нетипичные ответы: превышение доли таких работ (доля)", 0.01...0.9),
+        (\.participationMinimum, "participationMinimum", "Участие: доля писавших от обучающихся, ниже которой это признак", 0.3...1),
+    ] }
 }

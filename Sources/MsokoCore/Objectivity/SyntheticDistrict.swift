@@ -152,13 +152,53 @@ public struct SyntheticDistrict: Sendable {
                 }
             }
         case .copying:
-            guard let leader = out.max(by: { $0.theta < $1.theta }) else { return out }
+            // One good (not perfect) work is passed round: a perfect work's copies would look like honest full scores.
+            guard !out.isEmpty else { return out }
+            let leader = out.sorted { $0.theta < $1.theta }[out.count * 3 / 4]
             for i in out.indices where rng.uniform() < 0.45 { out[i].scores = leader.scores }
         case .weakKeptAway:
             let sorted = out.map(\.theta).sorted()
             let cut = sorted.isEmpty ? 0 : sorted[sorted.count / 4]
             out = out.filter { $0.theta >= cut }
         }
+        return out
+    }
+}
+
+extension SyntheticDistrict {
+    /// Plants a manipulation in generated rows (the demo district's «(демо)» schools), class by
+    /// class; the primary score and mark follow the changed scores, the journal mark stays honest.
+    public static func plant(_ m: Manipulation, in rows: [ResultsExport.Row], school: String, className: String? = nil,
+                             spec: ProcedureSpec, seed: UInt64) -> [ResultsExport.Row] {
+        var rng = SplitMix64(seed: seed)
+        var out: [ResultsExport.Row] = []
+        var pending: [ResultsExport.Row] = []
+        func flush() {
+            guard !pending.isEmpty else { return }
+            if m == .weakKeptAway {
+                let sorted = pending.map(\.work.primaryScore).sorted()
+                let cut = sorted[sorted.count / 4]
+                out += pending.filter { $0.work.primaryScore >= cut }
+            } else {
+                // The primary score stands in for ability (who leads a copying).
+                let changed = manipulate(pending.map { (theta: Double($0.work.primaryScore), scores: $0.work.scores) }, m, spec: spec, rng: &rng)
+                for (row, s) in zip(pending, changed) {
+                    var r = row
+                    r.work.scores = s.scores
+                    r.work.primaryScore = s.scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+                    r.work.mark = spec.scale?.mark(for: r.work.primaryScore)
+                    out.append(r)
+                }
+            }
+            pending = []
+        }
+        for row in rows {
+            let target = row.schoolLogin == school && (className == nil || row.work.className == className)
+            if !target { flush(); out.append(row); continue }
+            if let last = pending.last, last.work.className != row.work.className { flush() }
+            pending.append(row)
+        }
+        flush()
         return out
     }
 }

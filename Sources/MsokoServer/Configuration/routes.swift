@@ -32,6 +32,7 @@ func routes(_ app: Application) throws {
     CalendarController.register(app)
     ReferenceController.register(app)
     AnalysisController.register(app)
+    ObjectivityController.register(app)
 }
 
 enum StaticFiles {

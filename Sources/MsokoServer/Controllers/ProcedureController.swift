@@ -91,7 +91,8 @@ enum ProcedureController {
         let spec = try ProcedureStore.spec(of: p)
         let pid = try p.requireID()
         var html = "<h1>\(esc(ProcedureStore.title(p)))</h1><p class=\"muted\">Учебный год \(esc(p.schoolYear)) · форма: \(esc(formName(p.form))) · максимальный первичный балл \(spec.maxScore)\(spec.scale.map { " · шкала: «3» от \($0.three), «4» от \($0.four), «5» от \($0.five)" } ?? "")</p>\(Flash.take(req))"
-        html += "<p class=\"actions no-print\"><a class=\"btn\" href=\"/procedures/\(pid)/analysis\">Анализ результатов</a></p>"
+        let objectivityLink = [.specialist, .admin, .head].contains(user.role) ? " <a class=\"btn secondary\" href=\"/procedures/\(pid)/objectivity\">Признаки необъективности</a>" : ""
+        html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"/procedures/\(pid)/analysis\">Анализ результатов</a>\(objectivityLink)</div>"
         html += ResultsUploadController.uploadForm(req, procedure: p, user: user)
 
         // What arrived, per school and class, against enrolment where known.

@@ -46,10 +46,24 @@ enum DemoProcedures {
         return ProcedureSpec(type: "ВПР", year: year, subject: subject, grade: grade, form: "paper", tasks: tasks, scale: scale)
     }
 
+    /// What the demo plants, and where: schools marked «(демо)» only, so the district's real
+    /// schools never carry an invented manipulation. Listed in README.
+    static func plantedManipulations(year: Int, subject: String, grade: Int) -> [(String, SyntheticDistrict.Manipulation)] {
+        switch (year, subject, grade) {
+        case (2026, "Математика", 4): return [("edu700108", .copying)]
+        case (2026, "Математика", 5): return [("edu700105", .hardTaskHelp)]
+        case (2026, "Русский язык", 4): return [("edu700107", .lenientScoring)]
+        case (2025, "Математика", 4): return [("edu700107", .thresholdPush)]
+        default: return []
+        }
+    }
+
     static func load(municipality m: Municipality, schools: [School], on db: Database) async throws {
         var rng = SplitMix64(seed: 2026)
         // A school's level is stable across subjects and years.
-        let ability = Dictionary(uniqueKeysWithValues: schools.map { ($0.login, rng.normal() * 0.35) })
+        var ability = Dictionary(uniqueKeysWithValues: schools.map { ($0.login, rng.normal() * 0.35) })
+        // An honest strong school: high every year in every subject, and it must stay clear.
+        ability["edu700110"] = 0.9
         let classes = try await SchoolClass.query(on: db).filter(\.$municipalityID == m.requireID()).all()
         for (index, year) in [2026, 2025].enumerated() {
             for (subject, grade) in [("Математика", 4), ("Русский язык", 4), ("Математика", 5), ("Русский язык", 5)] {
@@ -80,7 +94,11 @@ enum DemoProcedures {
                     }
                     plans.append(.init(login: s.login, name: s.shortName, municipality: m.name, ability: ability[s.login] ?? 0, classes: plan))
                 }
-                let rows = ResultsGenerator(spec: spec, seed: UInt64(1000 + index * 10 + grade * 2 + (subject == "Математика" ? 0 : 1))).rows(for: plans)
+                var rows = ResultsGenerator(spec: spec, seed: UInt64(1000 + index * 10 + grade * 2 + (subject == "Математика" ? 0 : 1))).rows(for: plans)
+                // Planted manipulations (demo schools only), for the objectivity views to find.
+                for (school, manipulation) in plantedManipulations(year: year, subject: subject, grade: grade) {
+                    rows = SyntheticDistrict.plant(manipulation, in: rows, school: school, spec: spec, seed: UInt64(year + grade))
+                }
                 let file = ResultsExport.csv(spec: spec, rows: rows)
                 let outcome = try await ResultsStore.importFile(
                     ResultsStore.Request(data: file, fileName: "ВПР \(year) \(subject) \(grade) класс (демо).csv", procedure: procedure,

@@ -79,6 +79,7 @@ enum Settings {
     static let schoolSignatureKey = "report.schoolSignature"
     static let procedureTypesKey = "procedure.types"
     static let orderTemplateKey = "template.order"
+    static let objectivityKey = "objectivity.thresholds"
     /// «{школа}» in the school signature template becomes the school's short name.
     static let schoolPlaceholder = "{школа}"
 
@@ -129,6 +130,13 @@ enum Settings {
             return "# ПРИКАЗ\n# Об итогах {процедура} по предмету «{предмет}»\n\n{подпись}"
         }
         return text
+    }
+
+    /// The district's thresholds of the objectivity indicators (JSON), or the defaults.
+    static func objectivity(municipalityID: UUID?, on db: Database) async throws -> ObjectivitySettings {
+        guard let text = try await get(objectivityKey, municipalityID: municipalityID, on: db),
+              let s = try? JSONDecoder().decode(ObjectivitySettings.self, from: Data(text.utf8)) else { return ObjectivitySettings() }
+        return s
     }
 
     static func signature(_ m: Municipality, on db: Database) async throws -> String {

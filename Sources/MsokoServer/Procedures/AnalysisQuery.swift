@@ -6,6 +6,17 @@ import Vapor
 /// same engine as `msoko analyze`, with class enrolment for participation.
 enum AnalysisQuery {
     static func analysis(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> ResultsAnalysis {
+        try await load(procedure: p, municipalityID: municipalityID, on: db).analysis
+    }
+
+    struct Loaded {
+        var works: WorkTable
+        var analysis: ResultsAnalysis
+        var enrolment: [String: [String: Int]]
+    }
+
+    /// The works, their analysis and the class enrolment of a procedure in one district.
+    static func load(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> Loaded {
         let spec = try ProcedureStore.spec(of: p)
         let rows = try await ResultsQuery.exportRows(procedure: p, schoolID: nil, municipalityID: municipalityID, on: db)
         var works = WorkTable(taskCount: spec.tasks.count)
@@ -17,7 +28,15 @@ enum AnalysisQuery {
         let login = Dictionary(uniqueKeysWithValues: schools.map { ($0.id!, $0.login) })
         var enrolment: [String: [String: Int]] = [:]
         for c in classes { if let l = login[c.$school.id] { enrolment[l, default: [:]][c.name] = c.enrolment } }
-        return ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
+        return Loaded(works: works, analysis: ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment), enrolment: enrolment)
+    }
+
+    /// Signs of non-objective results of a procedure in one district, with the district's thresholds.
+    static func objectivity(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> (Loaded, [GroupRisk], ObjectivitySettings) {
+        let loaded = try await load(procedure: p, municipalityID: municipalityID, on: db)
+        let settings = try await Settings.objectivity(municipalityID: municipalityID, on: db)
+        let risks = ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: settings, inputs: .init(enrolment: loaded.enrolment))
+        return (loaded, risks, settings)
     }
 
     /// The same procedure (type, subject, grade) in earlier years, with the figures of the district

@@ -19,6 +19,7 @@ enum Layout {
                 links.append(("/procedures", "Процедуры"))
                 links.append(("/calendar", "Календарь"))
             }
+            if user.role == .specialist || user.role == .admin { links.append(("/objectivity", "Объективность")) }
             if user.role.seesDistrict { links.append(("/schools", "Школы")) }
             if user.role == .head, let schoolID = user.$school.id { _ = schoolID; links.append(("/my-school", "Моя школа")) }
             if user.role.seesDistrict { links.append(("/audit", "Журнал изменений")) }
