@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import MsokoCore
+import XCTest
+import XCTVapor
+@testable import MsokoServer
+
+/// The demo's planted manipulations found with their reasons; the honest strong school clear;
+/// scope (a head sees their own school's card only); thresholds as an audited setting.
+final class ObjectivityPagesTests: XCTestCase {
+    func procedure(_ app: Application, _ year: Int, _ subject: String, _ grade: Int) async throws -> Procedure {
+        try await Procedure.query(on: app.db).filter(\.$year == year).filter(\.$subject == subject).filter(\.$grade == grade).first()!
+    }
+
+    func testPlantedManipulationsAreListedAndTheStrongSchoolIsClear() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            let across = try await s.get("/objectivity")
+            assertStatus(across, .ok)
+            for (school, reason) in [("МБОУ «Высоковская СОШ»", "инверсия профиля заданий"), ("МБОУ «Берёзовская ООШ»", "совпадающие работы"),
+                                     ("МБОУ «Окунеевская ООШ»", "скопление на границах отметок")] {
+                assertContains(across, school)
+                assertContains(across, reason)
+            }
+            assertNotContains(across, "Зырянская СОШ № 2")
+
+            let p = try await procedure(app, 2026, "Математика", 5)
+            let list = try await s.get("/procedures/\(p.id!)/objectivity")
+            assertContains(list, "/procedures/\(p.id!)/objectivity/schools/edu700105\">МБОУ «Высоковская СОШ»</a>")
+            assertNotContains(list, "Зырянская СОШ № 2")
+            assertContains(try await s.get("/procedures/\(p.id!)/objectivity?all=1"), "Зырянская СОШ № 2")
+            let card = try await s.get("/procedures/\(p.id!)/objectivity/schools/edu700105")
+            assertContains(card, "есть признаки")
+            assertContains(card, "Задания повышенного и высокого уровня выполнены заметно лучше, чем базовые")
+
+            // The figures are those of msoko analyze on the same works.
+            let csv = try await s.get("/procedures/\(p.id!)/export/csv")
+            let out = try MsokoTextFile.analyze(files: [("e.csv", Data(csv.body.readableBytesView))], specData: Data(p.spec.utf8), specFile: "s.json", format: .json)
+            let json = try JSONSerialization.jsonObject(with: out.data!) as! [String: Any]
+            let entry = (json["objectivity"] as! [[String: Any]]).first { $0["school"] as? String == "edu700105" && $0["class"] is NSNull }!
+            let risk = entry["risk"] as! Double
+            assertContains(card, "Школа: риск \(ReferenceTable.format((risk * 100).rounded() / 100))")
+        }
+    }
+
+    func testScopeAndThresholds() async throws {
+        try await withApp { app in
+            let p = try await procedure(app, 2026, "Математика", 5)
+            let base = "/procedures/\(p.id!)/objectivity"
+            let head = Browser(app)
+            try await head.login("head-mih")
+            assertLocation(try await head.get(base), "\(base)/schools/edu700102")
+            assertStatus(try await head.get("\(base)/schools/edu700102"), .ok)
+            assertStatus(try await head.get("\(base)/schools/edu700105"), .forbidden)
+            assertStatus(try await head.get("/objectivity"), .forbidden)
+            let methodist = Browser(app)
+            try await methodist.login("methodist")
+            assertStatus(try await methodist.get(base), .forbidden)
+
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/objectivity")
+            var form = Dictionary(uniqueKeysWithValues: ObjectivitySettings.editable.map { ($0.name, ReferenceTable.format(ObjectivitySettings()[keyPath: $0.key])) })
+            form["riskThreshold"] = "1,5"
+            try await s.post("/objectivity/thresholds", form)
+            assertContains(try await s.get("/objectivity"), "«Риск, с которого у школы или класса «есть признаки» (0–1)»: ожидается число от 0,05 до 0,99.")
+            form["riskThreshold"] = "0,99"
+            assertStatus(try await s.post("/objectivity/thresholds", form), .seeOther)
+            let m = try await Municipality.query(on: app.db).first()!
+            assertEq(try await Settings.objectivity(municipalityID: m.id, on: app.db).riskThreshold, 0.99)
+            // With «есть признаки» from 0.99 the planted school's 0.95 is no longer listed.
+            assertNotContains(try await s.get(base), "Высоковская")
+            assertEq(try await AuditEntry.query(on: app.db).filter(\.$summary == "Изменены пороги признаков необъективности").count(), 1)
+        }
+    }
+}
