@@ -20,12 +20,15 @@ public enum DetectionBenchmark {
         public var seconds: Double
         /// Indicators behind the honest schools flagged (school or class level), how often.
         public var falseSignals: [String: Int]
+        /// Honest strong schools flagged, with their signals.
+        public var strongFlags: [String]
     }
 
     public static func run(spec: ProcedureSpec, schools: Int, seeds: [UInt64], settings: ObjectivitySettings = ObjectivitySettings()) -> Report {
         var scored: [(risk: Double, school: SyntheticDistrict.School)] = []
         var elapsed = 0.0
         var falseSignals: [String: Int] = [:]
+        var strongFlags: [String] = []
         for seed in seeds {
             let district = SyntheticDistrict(spec: spec, schools: schools, seed: seed)
             let started = Date()
@@ -35,8 +38,12 @@ public enum DetectionBenchmark {
             var byLogin: [String: Double] = [:]
             for r in risks { byLogin[r.school] = max(byLogin[r.school] ?? 0, r.risk) }
             let honestLogins = Set(district.schools.filter { $0.manipulation == nil }.map(\.login))
+            let strongLogins = Set(district.schools.filter { $0.kind == .strong && $0.manipulation == nil }.map(\.login))
             for r in risks where honestLogins.contains(r.school) && r.risk >= settings.riskThreshold {
                 for x in r.signals { falseSignals["\(x.indicator.rawValue)\(r.className == nil ? "" : " (класс)")", default: 0] += 1 }
+                if strongLogins.contains(r.school) {
+                    strongFlags.append("seed \(seed), \(r.school) \(r.className ?? ""): " + r.signals.map { "\($0.indicator.rawValue) z=\(String(format: "%.1f", $0.z))" }.joined(separator: ", "))
+                }
             }
             for s in district.schools { scored.append((byLogin[s.login] ?? 0, s)) }
         }
@@ -51,7 +58,7 @@ public enum DetectionBenchmark {
         return Report(rows: rows, honest: honest.count,
                       honestFlagged: Double(honest.filter { $0.risk >= settings.riskThreshold }.count) / Double(max(1, honest.count)),
                       strongHonest: strong.count, strongHonestFlagged: strong.filter { $0.risk >= settings.riskThreshold }.count, seconds: elapsed,
-                      falseSignals: falseSignals)
+                      falseSignals: falseSignals, strongFlags: strongFlags)
     }
 
     /// Probability that a positive outranks a negative (ties count half).
@@ -71,6 +78,7 @@ public enum DetectionBenchmark {
         if !r.falseSignals.isEmpty {
             s += "Signals behind honest schools' flags: " + r.falseSignals.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".\n"
         }
+        for f in r.strongFlags { s += "Strong honest school flagged: \(f).\n" }
         s += "Objectivity analysis time over all seeds: \(String(format: "%.2f", r.seconds)) s.\n"
         return s
     }

@@ -196,8 +196,11 @@ public enum ObjectivityAnalysis {
 
         var out: [GroupRisk] = []
         let district = a.district
+        // Groups come as each school followed by its classes: the school's figures are at hand.
+        var schoolGroup = district
         for g in a.groups where g.level != .district {
-            guard let key = g.school, let s = schoolOfKey[key], let schoolGroup = a.school(key) else { continue }
+            if g.level == .school { schoolGroup = g }
+            guard let key = g.school, let s = schoolOfKey[key], schoolGroup.school == key else { continue }
             let reference = district.minus(schoolGroup)
             var signals: [ObjectivitySignal] = []
             var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, signals: [], note: nil)
@@ -207,8 +210,8 @@ public enum ObjectivityAnalysis {
                 continue
             }
             let classes: [Int] = g.level == .class
-                ? classOfKey[s << 32 | Int(classText.indices.first { classSchool[$0] == s && works.texts[Int(classText[$0])] == g.className }.map { classText[$0] } ?? 0)].map { [$0] } ?? []
-                : classSchool.indices.filter { classSchool[$0] == s }
+                ? schoolClasses[s].filter { works.texts[Int(classText[$0])] == g.className }
+                : schoolClasses[s]
             let misfit = g.level == .class ? classes.reduce(0) { $0 + classMisfit[$1] } : schoolMisfit[s]
             let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
 
@@ -397,14 +400,18 @@ public enum ObjectivityAnalysis {
     ]
 
     /// 1 − Π(1 − cᵢ) over the signals that fired, cᵢ = weight × (0.5 at the threshold, rising with z to 1):
-    /// one sign alone reaches «есть признаки» only when it is clearly past its threshold.
+    /// one sign alone reaches «есть признаки» only when it is clearly past its threshold. High results
+    /// only strengthen other evidence, in proportion to it: a strong school is never flagged for being
+    /// strong, nor pushed over the line by it on a weak second sign.
     static func combine(_ signals: [ObjectivitySignal], _ s: ObjectivitySettings) -> Double {
-        var keep = 1.0
+        var keep = 1.0, high = 0.0
         for x in signals {
             let strength = min(1, 0.5 + 0.2 * max(0, x.z - (x.indicator == .thresholdHeaping ? s.heapingZ : s.signalZ)))
-            keep *= 1 - (weights[x.indicator] ?? 0.5) * strength
+            let c = (weights[x.indicator] ?? 0.5) * strength
+            if x.indicator == .highResults { high = c } else { keep *= 1 - c }
         }
-        return 1 - keep
+        let risk = 1 - keep
+        return risk + (1 - risk) * high * risk
     }
 }
 
