@@ -292,6 +292,14 @@ extension MsokoTextFile {
         var out = AnalysisOutput()
         var works = WorkTable(taskCount: spec.tasks.count)
         let limits = ResultsReader.Limits(maxFileBytes: Int.max, maxUnzippedBytes: Int64.max)
+        // MSOKO_TIMING=1: the time of each phase on stderr (docs/benchmarks.md).
+        let timing = ProcessInfo.processInfo.environment["MSOKO_TIMING"] != nil
+        var mark = Date()
+        func phase(_ name: String) {
+            guard timing else { return }
+            FileHandle.standardError.write(Data(String(format: "%@: %.2f s\n", name, Date().timeIntervalSince(mark)).utf8))
+            mark = Date()
+        }
         for file in files {
             let r = ResultsReader.read(data: file.data, file: file.name, spec: spec, limits: limits)
             out.problems += r.problems.map(\.description)
@@ -299,14 +307,18 @@ extension MsokoTextFile {
             if r.isValid { works.isEmpty ? (works = r.works) : works.append(contentsOf: r.works) }
         }
         guard out.problems.isEmpty else { return out }
+        phase("чтение и проверка")
         let analysis = ResultsAnalysis.analyze(works, spec: spec)
+        phase("анализ")
         let objectivity = format == .json ? ObjectivityAnalysis.evaluate(works, analysis: analysis) : []
+        phase("признаки необъективности")
         works = WorkTable(taskCount: 0)
         switch format {
         case .json: AnalysisJSON.write(analysis, objectivity: objectivity, details: details, to: sink)
         case .xlsx: try AnalysisTables.workbook(analysis).withUnsafeBytes { sink($0) }
         case .docx: try AnalyticalReport.district(analysis, context: AnalyticalReport.Context()).data().withUnsafeBytes { sink($0) }
         }
+        phase("запись")
         return out
     }
 
