@@ -45,6 +45,7 @@ enum Migrations {
         app.migrations.add(M003CreateRoadmap())
         app.migrations.add(M004AddDistrictReportUniqueIndex())
         app.migrations.add(M005CreateProcedures())
+        app.migrations.add(M006CreateObservers())
         app.migrations.add(SessionRecord.migration)
     }
 }

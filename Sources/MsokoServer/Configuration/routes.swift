@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     ReferenceController.register(app)
     AnalysisController.register(app)
     ObjectivityController.register(app)
+    ObserversController.register(app)
 }
 
 enum StaticFiles {

@@ -19,7 +19,11 @@ enum Layout {
                 links.append(("/procedures", "Процедуры"))
                 links.append(("/calendar", "Календарь"))
             }
-            if user.role == .specialist || user.role == .admin { links.append(("/objectivity", "Объективность")) }
+            if user.role == .specialist || user.role == .admin {
+                links.append(("/objectivity", "Объективность"))
+                links.append(("/observers", "Наблюдатели"))
+            }
+            if user.role == .observer { links.append(("/observer", "Мои назначения")) }
             if user.role.seesDistrict { links.append(("/schools", "Школы")) }
             if user.role == .head, let schoolID = user.$school.id { _ = schoolID; links.append(("/my-school", "Моя школа")) }
             if user.role.seesDistrict { links.append(("/audit", "Журнал изменений")) }

@@ -1,0 +1,66 @@
+import Fluent
+
+/// Observers, their ties, their assignments to procedures and their acts (issue 5 §1).
+struct M006CreateObservers: AsyncMigration {
+    func prepare(on db: Database) async throws {
+        try await db.schema("observers")
+            .id()
+            .field("region_id", .uuid, .required)
+            .field("municipality_id", .uuid, .required, .references("municipalities", "id"))
+            .field("user_id", .uuid, .references("users", "id"))
+            .field("full_name", .string, .required)
+            .field("kind", .string, .required)
+            .field("work_school_id", .uuid, .references("schools", "id"))
+            .field("workplace", .string, .required)
+            .field("is_active", .bool, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await db.schema("observer_ties")
+            .id()
+            .field("observer_id", .uuid, .required, .references("observers", "id", onDelete: .cascade))
+            .field("school_id", .uuid, .required, .references("schools", "id"))
+            .field("class_name", .string, .required)
+            .field("kind", .string, .required)
+            .create()
+        try await db.schema("observer_assignments")
+            .id()
+            .field("region_id", .uuid, .required)
+            .field("municipality_id", .uuid, .required)
+            .field("observer_id", .uuid, .required, .references("observers", "id"))
+            .field("procedure_id", .uuid, .required, .references("procedures", "id", onDelete: .cascade))
+            .field("school_id", .uuid, .required, .references("schools", "id"))
+            .field("class_name", .string, .required)
+            .field("date", .string, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "procedure_id", "school_id", "class_name", "observer_id")
+            .create()
+        try await db.schema("observation_acts")
+            .id()
+            .field("assignment_id", .uuid, .required, .references("observer_assignments", "id", onDelete: .cascade))
+            .field("stages", .string, .required)
+            .field("violations", .string, .required)
+            .field("no_violations", .bool, .required)
+            .field("notes", .string, .required)
+            .field("submitted_at", .datetime)
+            .field("submitted_by", .string)
+            .unique(on: "assignment_id")
+            .create()
+        try await db.schema("act_files")
+            .id()
+            .field("act_id", .uuid, .required, .references("observation_acts", "id", onDelete: .cascade))
+            .field("file_name", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("data", .data, .required)
+            .field("created_at", .datetime)
+            .create()
+    }
+
+    func revert(on db: Database) async throws {
+        for table in ["act_files", "observation_acts", "observer_assignments", "observer_ties", "observers"] {
+            try await db.schema(table).delete()
+        }
+    }
+}
