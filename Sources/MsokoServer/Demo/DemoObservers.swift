@@ -57,6 +57,8 @@ enum DemoObservers {
         try await place("Математика", 5, "edu700105", "Никитин П.В.", act: ([ObservationChecklist.violations[2]], "Учитель класса находилась в аудитории и отвечала на вопросы по заданиям 8–13."))
         try await place("Математика", 4, "edu700103", "Лебедева Т.М.", act: nil)
         try await place("Русский язык", 4, "edu700108", "Самойлова А.Л.", act: nil)
+        // Left for the demo observer to fill in.
+        for school in ["edu700106", "edu700107", "edu700109"] { try await place("Русский язык", 4, school, "Орлова Е.П.", act: nil) }
     }
 
     static func tie(_ o: Observer, _ s: School, _ cls: String, _ kind: String, on db: Database) async throws {
