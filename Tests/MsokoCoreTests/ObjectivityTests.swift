@@ -19,7 +19,8 @@ final class ObjectivityTests: XCTestCase {
         return (0..<n).map { _ in SyntheticDistrict.scores(theta: ability + rng.normal(), spec: Self.spec, difficulty: difficulty, rng: &rng) }
     }
 
-    func evaluate(_ rows: [[UInt8]], journal: (Int) -> Int? = { _ in nil }, enrolled: Int? = nil) -> GroupRisk {
+    func evaluate(_ rows: [[UInt8]], journal: (Int) -> Int? = { _ in nil }, enrolled: Int? = nil, observed: [String: Set<String>] = [:],
+                  violations: [String: [String: [String]]] = [:]) -> GroupRisk {
         var works = Self.background.works
         for (i, scores) in rows.enumerated() {
             let primary = scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
@@ -30,7 +31,7 @@ final class ObjectivityTests: XCTestCase {
         var enrolment = Self.background.enrolment
         if let enrolled { enrolment["edu799999"] = ["5А": enrolled] }
         let a = ResultsAnalysis.analyze(works, spec: Self.spec)
-        let risks = ObjectivityAnalysis.evaluate(works, analysis: a, inputs: .init(enrolment: enrolment))
+        let risks = ObjectivityAnalysis.evaluate(works, analysis: a, inputs: .init(enrolment: enrolment, observed: observed, violations: violations))
         return risks.first { $0.school == "edu799999" && $0.className == nil }!
     }
 
@@ -99,6 +100,14 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertTrue(fired(evaluate(rows, enrolled: 30)).contains(.participation))
         XCTAssertFalse(fired(evaluate(rows, enrolled: 21)).contains(.participation))
         XCTAssertFalse(fired(evaluate(rows)).contains(.participation), "no enrolment, no sign")
+    }
+
+    func testAnActWithViolationsIsAnObserverSign() {
+        let rows = students(20, ability: 0, seed: 8)
+        let r = evaluate(rows, violations: ["edu799999": ["5А": ["подсказки организаторов или учителей"]]])
+        XCTAssertEqual(r.signals.first { $0.indicator == .observerEffect }?.explanation, "В акте наблюдения отмечены нарушения: подсказки организаторов или учителей.")
+        XCTAssertGreaterThanOrEqual(r.risk, 0.5, "an observer's record of violations is strong evidence")
+        XCTAssertFalse(fired(evaluate(rows, observed: ["edu799999": ["5А"]])).contains(.observerEffect), "observed, no violations: no sign")
     }
 
     func testSmallGroupsAreNotAssessed() {

@@ -8,8 +8,14 @@ public enum ObjectivityAnalysis {
     public struct Inputs: Sendable {
         /// Students per school key and class, where known (participation).
         public var enrolment: [String: [String: Int]]
-        public init(enrolment: [String: [String: Int]] = [:]) {
+        /// Classes an observer attended, per school key ("" for the whole school).
+        public var observed: [String: Set<String>]
+        /// Violations in submitted observers' acts, per school key and class ("" for the whole school).
+        public var violations: [String: [String: [String]]]
+        public init(enrolment: [String: [String: Int]] = [:], observed: [String: Set<String>] = [:], violations: [String: [String: [String]]] = [:]) {
             self.enrolment = enrolment
+            self.observed = observed
+            self.violations = violations
         }
     }
 
@@ -229,6 +235,7 @@ public enum ObjectivityAnalysis {
             if let x = identical(pairs: pairs, expected: expected, largest: largest, settings) { signals.append(x) }
             let enrolled = g.level == .class ? inputs.enrolment[key]?[g.className ?? ""] : inputs.enrolment[key].map { $0.values.reduce(0, +) }
             if let e = enrolled, let x = participation(g, enrolled: e, reference, settings) { signals.append(x) }
+            if let x = observer(g, a: a, key: key, inputs: inputs, settings) { signals.append(x) }
             risk.signals = signals
             risk.risk = combine(signals, settings)
             out.append(risk)
@@ -356,6 +363,32 @@ public enum ObjectivityAnalysis {
         guard share < s.participationMinimum, z >= s.signalZ else { return nil }
         return ObjectivitySignal(indicator: .participation, value: share, threshold: s.participationMinimum, reference: expected, z: z,
                                  explanation: "Работу писали \(g.participants) из \(enrolled) обучающихся (\(pp(share)) %): возможно, к работе не допущены слабые обучающиеся.")
+    }
+
+    /// An observer's act with violations in this school (or class); or, where some classes were
+    /// observed and others not, results in the unobserved classes far above the observed ones.
+    static func observer(_ g: GroupFigures, a: ResultsAnalysis, key: String, inputs: Inputs, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        let acts = inputs.violations[key] ?? [:]
+        let found = g.level == .class ? (acts[g.className ?? ""] ?? []) + (acts[""] ?? []) : acts.values.flatMap { $0 }
+        if !found.isEmpty {
+            return ObjectivitySignal(indicator: .observerEffect, value: Double(found.count), threshold: 1, reference: 0, z: s.signalZ + 2.5,
+                                     explanation: "В акте наблюдения отмечены нарушения: \(Set(found).sorted().joined(separator: "; ")).")
+        }
+        guard g.level == .school, let observed = inputs.observed[key], !observed.contains("") else { return nil }
+        let classes = a.classes(of: key)
+        let seen = classes.filter { observed.contains($0.className ?? "") }, unseen = classes.filter { !observed.contains($0.className ?? "") }
+        let good = { (xs: [GroupFigures]) in xs.reduce(0) { $0 + $1.marks[2] + $1.marks[3] } }
+        let total = { (xs: [GroupFigures]) in xs.reduce(0) { $0 + $1.marks.reduce(0, +) } }
+        let n1 = total(seen), n2 = total(unseen)
+        guard n1 >= 10, n2 >= 10 else { return nil }
+        let q1 = Double(good(seen)) / Double(n1), q2 = Double(good(unseen)) / Double(n2)
+        let pooled = Double(good(seen) + good(unseen)) / Double(n1 + n2)
+        let se = (pooled * (1 - pooled) * (1 / Double(n1) + 1 / Double(n2))).squareRoot()
+        guard se > 0 else { return nil }
+        let z = (q2 - q1) / se
+        guard z >= s.signalZ, q2 - q1 >= s.highResultsMargin else { return nil }
+        return ObjectivitySignal(indicator: .observerEffect, value: q2, threshold: q1 + s.highResultsMargin, reference: q1, z: z,
+                                 explanation: "В классах без наблюдателя доля «4» и «5» — \(pp(q2)) %, в классах с наблюдателем — \(pp(q1)) %.")
     }
 
     /// One-sided z of observing `observed` or more from a Poisson mean.

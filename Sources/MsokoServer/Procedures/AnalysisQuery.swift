@@ -35,7 +35,19 @@ enum AnalysisQuery {
     static func objectivity(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> (Loaded, [GroupRisk], ObjectivitySettings) {
         let loaded = try await load(procedure: p, municipalityID: municipalityID, on: db)
         let settings = try await Settings.objectivity(municipalityID: municipalityID, on: db)
-        let risks = ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: settings, inputs: .init(enrolment: loaded.enrolment))
+        // Observers' places and the violations their submitted acts record.
+        var observed: [String: Set<String>] = [:]
+        var violations: [String: [String: [String]]] = [:]
+        let assignments = try await ObserverAssignment.query(on: db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == municipalityID).with(\.$school).all()
+        let acts = try await ObservationAct.query(on: db).filter(\.$assignment.$id ~~ assignments.compactMap(\.id)).all()
+        for a in assignments {
+            observed[a.school.login, default: []].insert(a.className)
+            if let act = acts.first(where: { $0.$assignment.id == a.id }), act.submittedAt != nil, !act.violations.isEmpty {
+                violations[a.school.login, default: [:]][a.className, default: []] += act.violations.split(separator: "\n").map(String.init)
+            }
+        }
+        let risks = ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: settings,
+                                                 inputs: .init(enrolment: loaded.enrolment, observed: observed, violations: violations))
         return (loaded, risks, settings)
     }
 
