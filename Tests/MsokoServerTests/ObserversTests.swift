@@ -57,6 +57,16 @@ final class ObserversTests: XCTestCase {
                                "\(o.fullName) at \(a.school.login)")
             }
 
+            // The order with the assignments, and the coverage dashboard.
+            let order = try documentXML(Data(try await s.get("\(base)/order.docx").body.readableBytesView))
+            XCTAssertTrue(order.contains("О назначении наблюдателей при проведении ВПР 2026 по предмету «Математика» в 4 классах"))
+            XCTAssertTrue(order.contains("Ковалёва И.С.") && order.contains("МБОУ «Чердатская СОШ»"))
+            let coverage = try await s.get("/observers/coverage")
+            let places = try await ProcedureParticipant.query(on: app.db).count()
+            let observedPlaces = try await ObserverAssignment.query(on: app.db).count()
+            assertContains(coverage, "<td>ВПР</td><td class=\"num\">\(places)</td><td class=\"num\">\(observedPlaces)</td>")
+            assertContains(coverage, "По школам")
+
             // Registry: adding checks every field.
             try await s.get("/observers")
             try await s.post("/observers", ["fullName": "Петрова", "kind": "public", "children": "edu799999 4А"])

@@ -10,6 +10,8 @@ enum ObserversController {
         app.get("observers", use: registry)
         app.post("observers", use: add)
         app.get("observers", "acts", use: acts)
+        app.get("observers", "coverage", use: coverage)
+        app.get("procedures", ":procedureID", "observers", "order.docx", use: order)
         app.get("observers", "acts", ":actID", use: actView)
         app.get("observers", "acts", "files", ":fileID", use: actFile)
         app.get("procedures", ":procedureID", "observers", use: assignments)
@@ -31,7 +33,7 @@ enum ObserversController {
         let observers = try await ObserverStore.observers(municipalityID: mid, on: req.db)
         let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
         let accounts = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$municipality.$id == mid).all().map { ($0.id!, $0.login) })
-        var html = "<h1>Наблюдатели</h1>\(Flash.take(req))<p class=\"actions no-print\"><a class=\"btn secondary\" href=\"/observers/acts\">Акты наблюдения</a></p>"
+        var html = "<h1>Наблюдатели</h1>\(Flash.take(req))<div class=\"actions no-print\"><a class=\"btn secondary\" href=\"/observers/acts\">Акты наблюдения</a> <a class=\"btn secondary\" href=\"/observers/coverage\">Охват наблюдением</a></div>"
         if observers.isEmpty {
             html += "<section class=\"card\"><p>Наблюдателей пока нет.</p></section>"
         } else {
@@ -161,7 +163,7 @@ enum ObserversController {
         var html = "<h1>Наблюдатели: \(esc(ProcedureStore.title(p)))</h1>\(Flash.take(req))"
         let covered = participants.filter { pp in assigned.contains { $0.$school.id == pp.$school.id && ($0.className == pp.className || $0.className.isEmpty) } }.count
         html += "<p>Охвачено наблюдением: \(covered) из \(participants.count) мест проведения.</p>"
-        html += "<div class=\"actions no-print\">\(postButton(req, action: "\(base)/suggest", label: "Предложить назначения на свободные места", style: ""))</div>"
+        html += "<div class=\"actions no-print\">\(postButton(req, action: "\(base)/suggest", label: "Предложить назначения на свободные места", style: "")) <a class=\"btn secondary\" href=\"\(base)/order.docx\">Приказ о назначении (DOCX)</a></div>"
         html += "<div class=\"table-wrap\"><table><thead><tr><th>Дата</th><th>Школа</th><th>Класс</th><th>Наблюдатели</th><th class=\"no-print\">Назначить</th></tr></thead><tbody>"
         let options = observers.map { "<option value=\"\($0.id!.uuidString)\">\(esc($0.fullName))</option>" }.joined()
         for pp in participants {
@@ -252,6 +254,71 @@ enum ObserversController {
         }
         Flash.set(req, "ok", "Назначение снято.")
         return req.redirect(to: "/procedures/\(a.$procedure.id.uuidString)/observers")
+    }
+
+    // MARK: coverage and the order
+
+    /// Share of places (school × class of a procedure) and of works observed, per school and per
+    /// procedure type, over the district's procedures of the current school year and earlier.
+    static func coverage(req: Request) async throws -> Response {
+        let user = try req.require(managers)
+        let mid = try user.requireMunicipalityID()
+        let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
+        let procedures = try await ProcedureController.visible(req)
+        struct Tally { var places = 0, observedPlaces = 0, works = 0, observedWorks = 0 }
+        var bySchool: [String: Tally] = [:], byType: [String: Tally] = [:]
+        for p in procedures {
+            let pid = try p.requireID()
+            let counts = try await ResultsQuery.counts(procedureID: pid, on: req.db)
+            let assigned = try await ObserverAssignment.query(on: req.db).filter(\.$procedure.$id == pid).all()
+            for pp in try await ProcedureParticipant.query(on: req.db).filter(\.$procedure.$id == pid).all() {
+                guard let s = schools[pp.$school.id] else { continue }
+                let seen = assigned.contains { $0.$school.id == pp.$school.id && ($0.className == pp.className || $0.className.isEmpty) }
+                let works = pp.className.isEmpty ? (counts[pp.$school.id] ?? [:]).values.reduce(0, +) : counts[pp.$school.id]?[pp.className] ?? 0
+                for key in [s.shortName] { bySchool[key, default: Tally()].places += 1; if seen { bySchool[key]!.observedPlaces += 1; bySchool[key]!.observedWorks += works }; bySchool[key]!.works += works }
+                byType[p.type, default: Tally()].places += 1
+                byType[p.type]!.works += works
+                if seen { byType[p.type]!.observedPlaces += 1; byType[p.type]!.observedWorks += works }
+            }
+        }
+        func share(_ a: Int, _ b: Int) -> String { b == 0 ? "—" : ReferenceTable.format((Double(a) * 1000 / Double(b)).rounded() / 10) + " %" }
+        func table(_ title: String, _ rows: [String: Tally]) -> String {
+            "<h2>\(title)</h2><div class=\"table-wrap\"><table><thead><tr><th></th><th class=\"num\">Мест проведения</th><th class=\"num\">С наблюдателем</th><th class=\"num\">Доля мест</th><th class=\"num\">Доля работ</th></tr></thead><tbody>"
+                + rows.sorted { $0.key < $1.key }.map { k, t in
+                    "<tr><td>\(esc(k))</td><td class=\"num\">\(t.places)</td><td class=\"num\">\(t.observedPlaces)</td><td class=\"num\">\(share(t.observedPlaces, t.places))</td><td class=\"num\">\(share(t.observedWorks, t.works))</td></tr>"
+                }.joined() + "</tbody></table></div>"
+        }
+        let html = "<h1>Охват наблюдением</h1><p class=\"hint\">Место проведения — школа и класс в процедуре; доля работ — работы классов, где был наблюдатель, от всех загруженных.</p>"
+            + (bySchool.isEmpty ? "<section class=\"card\"><p>Процедур с участниками пока нет.</p></section>" : table("По видам процедур", byType) + table("По школам", bySchool))
+        return Layout.page(req, title: "Охват наблюдением", body: html, crumbs: [("/observers", "Наблюдатели")])
+    }
+
+    /// «О назначении наблюдателей» for a procedure, with the assignments in an appendix table.
+    static func order(req: Request) async throws -> Response {
+        let user = try req.require(managers)
+        let p = try await ProcedureController.find(req)
+        let mid = try user.requireMunicipalityID()
+        guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
+        let assigned = try await ObserverAssignment.query(on: req.db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == mid)
+            .with(\.$school).with(\.$observer).sort(\.$date).all()
+        var doc = DocxDocument(title: "Приказ о назначении наблюдателей")
+        for line in try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n") where !line.isEmpty { doc.paragraph(line, alignment: .center, bold: true) }
+        doc.paragraph("ПРИКАЗ", alignment: .center, bold: true)
+        doc.paragraph("____________                                                  № ______")
+        doc.paragraph("О назначении наблюдателей при проведении \(p.type) \(p.year) по предмету «\(p.subject)» в \(p.grade) классах", alignment: .center, bold: true)
+        doc.paragraph("В целях обеспечения объективности проведения оценочной процедуры (мероприятия 1.1–1.3 дорожной карты по повышению качества образования на \(p.schoolYear) учебный год)", alignment: .both)
+        doc.paragraph("ПРИКАЗЫВАЮ:")
+        doc.paragraph("1. Назначить наблюдателей при проведении \(p.type) \(p.year) по предмету «\(p.subject)» в общеобразовательных организациях согласно приложению.", alignment: .both)
+        doc.paragraph("2. Наблюдателям присутствовать на указанных этапах процедуры и в день проведения подать акт наблюдения в МСОКО.", alignment: .both)
+        doc.paragraph("3. Руководителям общеобразовательных организаций обеспечить допуск наблюдателей.", alignment: .both)
+        doc.paragraph("4. Контроль исполнения приказа оставляю за собой.", alignment: .both)
+        for line in try await Settings.signature(m, on: req.db).components(separatedBy: "\n") where !line.isEmpty { doc.paragraph(line) }
+        doc.add(DocxDocument.Paragraph("Приложение. Наблюдатели", style: .heading2))
+        doc.add(DocxDocument.Table(widths: [2, 4, 1, 3, 3], header: ["Дата", "Школа", "Класс", "Наблюдатель", "Кто"], rows: assigned.map { a in
+            [DocxDocument.Cell(LocalDate(iso: a.date)?.russian ?? a.date), DocxDocument.Cell(a.school.shortName), DocxDocument.Cell(a.className),
+             DocxDocument.Cell(a.observer.fullName), DocxDocument.Cell((ConflictRules.Kind(rawValue: a.observer.kind) ?? .publicObserver).title)]
+        }))
+        return try AnalysisController.docx(doc, name: "Приказ о назначении наблюдателей \(ProcedureStore.title(p))")
     }
 
     // MARK: the observer's own view
