@@ -35,6 +35,14 @@ final class ObjectivityPagesTests: XCTestCase {
             assertContains(card, "Задания повышенного и высокого уровня выполнены заметно лучше, чем базовые")
             assertContains(card, "В акте наблюдения отмечены нарушения: подсказки организаторов или учителей.")
 
+            // The справка: the school, its reasons, the observer's act, the likely causes.
+            let report = try documentXML(Data(try await s.get("/procedures/\(p.id!)/objectivity/report.docx").body.readableBytesView))
+            for needle in ["об объективности результатов ВПР 2026 Математика 5 класс", "МБОУ «Высоковская СОШ»", "подсказки организаторов или учителей",
+                           "помощь обучающимся во время выполнения работы", "включить работы школ с признаками в выборку муниципальной комиссии"] {
+                XCTAssertTrue(report.contains(needle), needle)
+            }
+            XCTAssertFalse(report.contains("Зырянская СОШ № 2"), "a school without signs is only counted")
+
             // The figures from the results alone are those of msoko analyze on the same works (the
             // observer's act adds its own sign on the page, which a file cannot carry).
             let csv = try await s.get("/procedures/\(p.id!)/export/csv")

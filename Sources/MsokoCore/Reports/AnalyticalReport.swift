@@ -66,7 +66,7 @@ public enum AnalyticalReport {
         var doc = DocxDocument(title: "Аналитическая справка: \(subjectText)")
         for line in context.letterhead where !line.isEmpty { doc.paragraph(line, alignment: .center) }
         doc.paragraph("Аналитическая справка", style: .title, alignment: .center)
-        let whereText = isSchool ? " в \(g.schoolName ?? g.school ?? "")" : (context.territory.isEmpty ? "" : " в \(context.territory)")
+        let whereText = isSchool ? " в \(g.schoolName ?? g.school ?? "")" : (context.territory.isEmpty ? "" : " (\(context.territory))")
         doc.paragraph("по результатам \(subjectText)\(whereText)", alignment: .center, bold: true)
         if !context.today.isEmpty { doc.paragraph(context.today, alignment: .right) }
 

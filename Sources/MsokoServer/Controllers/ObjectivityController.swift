@@ -12,6 +12,7 @@ enum ObjectivityController {
         app.post("objectivity", "thresholds", use: saveThresholds)
         app.get("procedures", ":procedureID", "objectivity", use: list)
         app.get("procedures", ":procedureID", "objectivity", "schools", ":login", use: card)
+        app.get("procedures", ":procedureID", "objectivity", "report.docx", use: report)
     }
 
     static let managers: Set<Role> = [.specialist, .admin]
@@ -37,6 +38,7 @@ enum ObjectivityController {
         }
         let schools = risks.filter { $0.className == nil }
         let flagged = Set(risks.filter { $0.hasSigns(settings) }.map(\.school))
+        html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"\(base(p))/report.docx\">Справка об объективности (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/observers\">Наблюдатели</a></div>"
         html += "<p class=\"no-print\">" + (showAll ? "<a href=\"\(base(p))\">Только школы с признаками</a> · <strong>Все школы</strong>"
                                                    : "<strong>Только школы с признаками</strong> · <a href=\"\(base(p))?all=1\">Все школы</a>") + "</p>"
         let shown = schools.filter { showAll || flagged.contains($0.school) }.sorted { max($0.risk, classRisk(risks, $0.school)) > max($1.risk, classRisk(risks, $1.school)) }
@@ -55,6 +57,26 @@ enum ObjectivityController {
         }
         html += "<p class=\"hint\">Риск от 0 до 1 объединяет сработавшие признаки; «есть признаки» — от \(riskText(settings.riskThreshold)) (порог в <a href=\"/objectivity\">настройках признаков</a>). Сравнение — с остальными школами района. Группы меньше \(settings.minimumGroup) работ не оцениваются.</p>"
         return page(req, p, html)
+    }
+
+    static func report(req: Request) async throws -> Response {
+        let user = try req.require(managers)
+        let p = try await ProcedureController.find(req)
+        let mid = try user.requireMunicipalityID()
+        let (_, risks, settings) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: mid, on: req.db)
+        let places = try await ProcedureParticipant.query(on: req.db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == mid).all()
+        let assigned = try await ObserverAssignment.query(on: req.db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == mid).with(\.$school).all()
+        let observed = places.filter { pp in assigned.contains { $0.$school.id == pp.$school.id && ($0.className == pp.className || $0.className.isEmpty) } }.count
+        var violations: [String] = []
+        for a in assigned {
+            if let act = try await ObservationAct.query(on: req.db).filter(\.$assignment.$id == a.requireID()).first(), act.submittedAt != nil, !act.violations.isEmpty {
+                violations.append("\(a.school.shortName)\(a.className.isEmpty ? "" : ", \(a.className)"): \(act.violations.replacingOccurrences(of: "\n", with: "; "))")
+            }
+        }
+        let l = AnalysisController.Loaded(user: user, procedure: p, analysis: try await AnalysisQuery.analysis(procedure: p, municipalityID: mid, on: req.db))
+        let doc = ObjectivityReport.document(title: ProcedureStore.title(p).replacingOccurrences(of: " · ", with: " "), risks: risks, settings: settings,
+                                             observation: .init(places: places.count, observed: observed, violations: violations), context: try await AnalysisController.context(req, l))
+        return try AnalysisController.docx(doc, name: "Справка об объективности \(ProcedureStore.title(p))")
     }
 
     static func classRisk(_ risks: [GroupRisk], _ school: String) -> Double {
