@@ -12,10 +12,14 @@ public enum ObjectivityAnalysis {
         public var observed: [String: Set<String>]
         /// Violations in submitted observers' acts, per school key and class ("" for the whole school).
         public var violations: [String: [String: [String]]]
-        public init(enrolment: [String: [String: Int]] = [:], observed: [String: Set<String>] = [:], violations: [String: [String: [String]]] = [:]) {
+        /// Per school key: (school − commission) primary score of each re-scored work.
+        public var recheck: [String: [Double]]
+        public init(enrolment: [String: [String: Int]] = [:], observed: [String: Set<String>] = [:], violations: [String: [String: [String]]] = [:],
+                    recheck: [String: [Double]] = [:]) {
             self.enrolment = enrolment
             self.observed = observed
             self.violations = violations
+            self.recheck = recheck
         }
     }
 
@@ -236,6 +240,7 @@ public enum ObjectivityAnalysis {
             let enrolled = g.level == .class ? inputs.enrolment[key]?[g.className ?? ""] : inputs.enrolment[key].map { $0.values.reduce(0, +) }
             if let e = enrolled, let x = participation(g, enrolled: e, reference, settings) { signals.append(x) }
             if let x = observer(g, a: a, key: key, inputs: inputs, settings) { signals.append(x) }
+            if g.level == .school, let d = inputs.recheck[key], let x = recheck(d, settings) { signals.append(x) }
             risk.signals = signals
             risk.risk = combine(signals, settings)
             out.append(risk)

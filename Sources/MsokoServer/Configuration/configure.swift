@@ -46,6 +46,7 @@ enum Migrations {
         app.migrations.add(M004AddDistrictReportUniqueIndex())
         app.migrations.add(M005CreateProcedures())
         app.migrations.add(M006CreateObservers())
+        app.migrations.add(M007CreateRechecks())
         app.migrations.add(SessionRecord.migration)
     }
 }

@@ -34,6 +34,7 @@ func routes(_ app: Application) throws {
     AnalysisController.register(app)
     ObjectivityController.register(app)
     ObserversController.register(app)
+    RecheckController.register(app)
 }
 
 enum StaticFiles {

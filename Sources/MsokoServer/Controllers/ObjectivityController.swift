@@ -38,7 +38,7 @@ enum ObjectivityController {
         }
         let schools = risks.filter { $0.className == nil }
         let flagged = Set(risks.filter { $0.hasSigns(settings) }.map(\.school))
-        html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"\(base(p))/report.docx\">Справка об объективности (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/observers\">Наблюдатели</a></div>"
+        html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"\(base(p))/report.docx\">Справка об объективности (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/observers\">Наблюдатели</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck\">Перепроверка работ</a></div>"
         html += "<p class=\"no-print\">" + (showAll ? "<a href=\"\(base(p))\">Только школы с признаками</a> · <strong>Все школы</strong>"
                                                    : "<strong>Только школы с признаками</strong> · <a href=\"\(base(p))?all=1\">Все школы</a>") + "</p>"
         let shown = schools.filter { showAll || flagged.contains($0.school) }.sorted { max($0.risk, classRisk(risks, $0.school)) > max($1.risk, classRisk(risks, $1.school)) }

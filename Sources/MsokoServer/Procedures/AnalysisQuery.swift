@@ -46,8 +46,16 @@ enum AnalysisQuery {
                 violations[a.school.login, default: [:]][a.className, default: []] += act.violations.split(separator: "\n").map(String.init)
             }
         }
+        // The commission's re-scoring, where done: (school − commission) primary score per work.
+        var recheck: [String: [Double]] = [:]
+        if let sample = try await RecheckController.sample(p, municipalityID: municipalityID, on: db) {
+            for pair in try await RecheckController.pairs(sample, on: db) {
+                let primary = { (s: [UInt8]) in s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) } }
+                recheck[pair.school, default: []].append(Double(primary(pair.schoolScores) - primary(pair.commissionScores)))
+            }
+        }
         let risks = ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: settings,
-                                                 inputs: .init(enrolment: loaded.enrolment, observed: observed, violations: violations))
+                                                 inputs: .init(enrolment: loaded.enrolment, observed: observed, violations: violations, recheck: recheck))
         return (loaded, risks, settings)
     }
 

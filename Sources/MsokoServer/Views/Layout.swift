@@ -24,6 +24,7 @@ enum Layout {
                 links.append(("/observers", "Наблюдатели"))
             }
             if user.role == .observer { links.append(("/observer", "Мои назначения")) }
+            if user.role == .commission { links.append(("/commission", "Перепроверка")) }
             if user.role.seesDistrict { links.append(("/schools", "Школы")) }
             if user.role == .head, let schoolID = user.$school.id { _ = schoolID; links.append(("/my-school", "Моя школа")) }
             if user.role.seesDistrict { links.append(("/audit", "Журнал изменений")) }

@@ -1,0 +1,237 @@
+import Fluent
+import MsokoCore
+import Vapor
+
+/// The municipal re-check commission (issue 5 §3): a specialist draws a sample (risk-based plus a
+/// random control share) and prints the list with blind codes to pull the paper originals; each
+/// commission member sees only the works assigned to them, by blind code, without the school or its
+/// scores, and enters task scores; the discrepancy analysis compares school and commission.
+enum RecheckController {
+    static func register(_ app: Application) {
+        app.get("procedures", ":procedureID", "recheck", use: page)
+        app.post("procedures", ":procedureID", "recheck", use: create)
+        app.get("commission", use: mine)
+        app.get("commission", "scorings", ":scoringID", use: form)
+        app.post("commission", "scorings", ":scoringID", use: save)
+    }
+
+    static let managers: Set<Role> = [.specialist, .admin]
+
+    static func sample(_ p: Procedure, municipalityID: UUID, on db: Database) async throws -> RecheckSample? {
+        try await RecheckSample.query(on: db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == municipalityID).sort(\.$createdAt, .descending).first()
+    }
+
+    /// Re-scored works of the procedure's latest sample, with the school's scores and the commission's.
+    static func pairs(_ sample: RecheckSample, on db: Database) async throws -> [Recheck.Pair] {
+        let items = try await RecheckItem.query(on: db).filter(\.$sample.$id == sample.requireID()).with(\.$work).with(\.$school).all()
+        let scorings = try await RecheckScoring.query(on: db).filter(\.$item.$id ~~ items.compactMap(\.id)).all().filter { $0.submittedAt != nil }
+        return items.compactMap { item in
+            let done = scorings.filter { $0.$item.id == item.id }.compactMap { $0.scores.map { [UInt8]($0) } }
+            guard let first = done.first else { return nil }
+            // Two re-scorers: the mean per task, rounded down.
+            let commission = done.count == 1 ? first : first.indices.map { t in
+                UInt8(done.reduce(0) { $0 + Int($1[t] == WorkRecord.notDone ? 0 : $1[t]) } / done.count)
+            }
+            return Recheck.Pair(school: item.school.login, schoolScores: [UInt8](item.work.scores), commissionScores: commission)
+        }
+    }
+
+    static func page(req: Request) async throws -> Response {
+        let user = try req.require(managers)
+        let p = try await ProcedureController.find(req)
+        let mid = try user.requireMunicipalityID()
+        let spec = try ProcedureStore.spec(of: p)
+        var html = "<h1>Перепроверка работ: \(esc(ProcedureStore.title(p)))</h1>\(Flash.take(req))"
+        let members = try await User.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$role == .commission).all()
+        guard let sample = try await sample(p, municipalityID: mid, on: req.db) else {
+            html += """
+            <section class="card"><h2>Выборка для муниципальной комиссии</h2>
+            <p>Работы отбираются из классов с признаками необъективности (по убыванию риска, по очереди из каждого класса) и случайно из остальных — контрольная доля. Члены комиссии (\(members.count)) получают работы по слепым кодам.</p>
+            <form method="post" action="/procedures/\(p.id!.uuidString)/recheck">\(csrfField(req))
+            <label for="size">Работ в выборке</label><input type="number" id="size" name="size" min="1" max="1000" value="30" required>
+            <label for="control">Контрольная (случайная) доля, %</label><input type="number" id="control" name="control" min="0" max="100" value="30" required>
+            <div class="check"><input type="checkbox" id="double" name="double" value="1"> <label for="double">Два независимых проверяющих на работу</label></div>
+            <div class="actions"><button class="btn" type="submit">Сформировать выборку</button></div>
+            </form></section>
+            """
+            return Layout.page(req, title: "Перепроверка работ", body: html, crumbs: [("/procedures", "Оценочные процедуры"), ("/procedures/\(p.id!.uuidString)", ProcedureStore.title(p))])
+        }
+        let items = try await RecheckItem.query(on: req.db).filter(\.$sample.$id == sample.requireID()).with(\.$work).with(\.$school).all()
+            .sorted { $0.blindCode < $1.blindCode }
+        let scorings = try await RecheckScoring.query(on: req.db).filter(\.$item.$id ~~ items.compactMap(\.id)).with(\.$user).all()
+        let done = scorings.filter { $0.submittedAt != nil }.count
+        html += "<p>Выборка: \(items.count) работ (из них контрольных \(items.filter { $0.reason == "control" }.count)); проверок сдано \(done) из \(scorings.count).</p>"
+
+        let pairs = try await pairs(sample, on: req.db)
+        if !pairs.isEmpty {
+            let all = Recheck.figures(pairs, spec: spec)
+            func row(_ name: String, _ f: Recheck.Figures) -> String {
+                let fmt = { (v: Double?) in v.map { ReferenceTable.format(($0 * 100).rounded() / 100) } ?? "—" }
+                return "<tr><td>\(esc(name))</td><td class=\"num\">\(f.works)</td><td class=\"num\">\(fmt(f.meanDifference))</td><td class=\"num\">\(f.markChanged.map { ReferenceTable.format(($0 * 1000).rounded() / 10) + " %" } ?? "—")</td><td class=\"num\">\(fmt(f.kappa))</td><td class=\"num\">\(fmt(f.weightedKappa))</td><td class=\"num\">\(fmt(f.icc))</td></tr>"
+            }
+            html += "<h2>Расхождения</h2><div class=\"table-wrap\"><table><thead><tr><th></th><th class=\"num\">Работ</th><th class=\"num\">Школа − комиссия, балл</th><th class=\"num\">Отметка изменилась</th><th class=\"num\">κ</th><th class=\"num\">κ взвеш.</th><th class=\"num\">ICC</th></tr></thead><tbody>"
+            html += row("Все перепроверенные", all)
+            for school in Set(pairs.map(\.school)).sorted() {
+                let name = items.first { $0.school.login == school }?.school.shortName ?? school
+                html += row(name, Recheck.figures(pairs.filter { $0.school == school }, spec: spec))
+            }
+            html += "</tbody></table></div>"
+            html += "<h2>По заданиям: школа − комиссия, средний балл</h2><div class=\"table-wrap\"><table><thead><tr>" + spec.tasks.map { "<th class=\"num\">\(esc($0.number))</th>" }.joined() + "</tr></thead><tbody><tr>"
+                + all.taskDifferences.map { "<td class=\"num\">\(ReferenceTable.format(($0 * 100).rounded() / 100))</td>" }.joined() + "</tr></tbody></table></div>"
+            html += "<p class=\"hint\">Положительная разница — школа поставила больше, чем комиссия. κ — согласие отметок (1 — полное), взвешенный κ учитывает, насколько отметки разошлись; ICC — согласие первичных баллов.</p>"
+        }
+        html += "<h2>Список для подбора оригиналов</h2><p class=\"hint\">Только для специалиста: по этому списку достаются бумажные работы, на них пишется слепой код; членам комиссии видны лишь коды.</p>"
+        html += "<div class=\"table-wrap\"><table><thead><tr><th>Слепой код</th><th>Школа</th><th>Класс</th><th>Код участника</th><th>Отбор</th><th>Проверяющие</th></tr></thead><tbody>"
+        for item in items {
+            let who = scorings.filter { $0.$item.id == item.id }.map { "\(esc($0.user.name))\($0.submittedAt != nil ? " ✓" : "")" }.joined(separator: ", ")
+            html += "<tr><td>\(esc(item.blindCode))</td><td>\(esc(item.school.shortName))</td><td>\(esc(item.work.className))</td><td>\(esc(item.work.code))</td><td>\(item.reason == "risk" ? "признаки" : "контроль")</td><td>\(who)</td></tr>"
+        }
+        html += "</tbody></table></div>"
+        return Layout.page(req, title: "Перепроверка работ", body: html, crumbs: [("/procedures", "Оценочные процедуры"), ("/procedures/\(p.id!.uuidString)", ProcedureStore.title(p))])
+    }
+
+    struct CreateForm: Content { var size: Int; var control: Double; var double: String? }
+
+    static func create(req: Request) async throws -> Response {
+        let user = try req.require([.specialist])
+        let p = try await ProcedureController.find(req)
+        let mid = try user.requireMunicipalityID()
+        let form = try req.content.decode(CreateForm.self)
+        let back = req.redirect(to: "/procedures/\(p.id!.uuidString)/recheck")
+        guard (1...1000).contains(form.size), (0...100).contains(form.control) else {
+            Flash.set(req, "error", "Выборка не сформирована: работ — от 1 до 1000, контрольная доля — от 0 до 100 %.")
+            return back
+        }
+        if try await sample(p, municipalityID: mid, on: req.db) != nil { throw AppError.conflict("Выборка для этой процедуры уже сформирована.") }
+        let members = try await User.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$role == .commission).filter(\.$isDisabled == false).all()
+        let double = form.double == "1"
+        guard members.count >= (double ? 2 : 1) else {
+            Flash.set(req, "error", "Выборка не сформирована: в районе \(members.count) членов комиссии, нужно \(double ? "не меньше двух" : "хотя бы один") (роль «член комиссии» в пользователях).")
+            return back
+        }
+        let (loaded, risks, settings) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: mid, on: req.db)
+        _ = loaded
+        let works = try await WorkRow.query(on: req.db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == mid).with(\.$school).all()
+        let riskOf = Dictionary(risks.map { ("\($0.school)|\($0.className ?? "")", $0.risk) }, uniquingKeysWith: max)
+        let candidates = works.map { w in
+            Recheck.Candidate(id: w.id!, school: w.school.login, className: w.className,
+                              risk: max(riskOf["\(w.school.login)|\(w.className)"] ?? 0, riskOf["\(w.school.login)|"] ?? 0))
+        }
+        let chosen = Recheck.sample(candidates, size: form.size, controlShare: form.control / 100, threshold: settings.riskThreshold,
+                                    seed: UInt64(truncatingIfNeeded: req.application.now.timeIntervalSince1970.bitPattern))
+        guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
+        let byID = Dictionary(uniqueKeysWithValues: works.map { ($0.id!, $0) })
+        let s = RecheckSample()
+        s.$procedure.id = try p.requireID()
+        s.size = chosen.count
+        s.controlShare = form.control / 100
+        s.doubleScoring = double
+        s.createdBy = user.login
+        s.regionID = m.$region.id
+        s.municipalityID = mid
+        try await req.db.transaction { db in
+            try await s.create(on: db)
+            for (n, c) in chosen.enumerated() {
+                let item = RecheckItem()
+                item.$sample.id = try s.requireID()
+                item.$work.id = c.candidate.id
+                item.$school.id = byID[c.candidate.id]!.$school.id
+                item.blindCode = c.code
+                item.reason = c.reason
+                try await item.create(on: db)
+                // Members in turn; with two re-scorers, the next member as well.
+                for k in 0..<(double ? 2 : 1) {
+                    let scoring = RecheckScoring()
+                    scoring.$item.id = try item.requireID()
+                    scoring.$user.id = try members[(n + k) % members.count].requireID()
+                    try await scoring.create(on: db)
+                }
+            }
+            try await Audit.record(on: db, actor: user.login, action: "create", entity: "recheck_sample", id: s.id?.uuidString,
+                                   summary: "Выборка для перепроверки: \(ProcedureStore.title(p)), работ \(chosen.count)",
+                                   after: ["size": "\(chosen.count)", "control": "\(form.control)", "double": double ? "да" : "нет"], municipalityID: mid, regionID: m.$region.id)
+        }
+        Flash.set(req, "ok", "Выборка сформирована: \(chosen.count) работ.")
+        return back
+    }
+
+    // MARK: the commission member's view: blind codes only
+
+    static func mine(req: Request) async throws -> Response {
+        let user = try req.require([.commission])
+        let scorings = try await RecheckScoring.query(on: req.db).filter(\.$user.$id == user.requireID()).with(\.$item) { $0.with(\.$sample) { $0.with(\.$procedure) } }.all()
+        var html = "<h1>Перепроверка: мои работы</h1>\(Flash.take(req))"
+        if scorings.isEmpty { html += "<section class=\"card\"><p>Работ на перепроверку пока нет.</p></section>" }
+        else {
+            html += "<div class=\"table-wrap\"><table><thead><tr><th>Слепой код</th><th>Процедура</th><th>Состояние</th></tr></thead><tbody>"
+            for s in scorings.sorted(by: { $0.item.blindCode < $1.item.blindCode }) {
+                html += "<tr><td><a href=\"/commission/scorings/\(s.id!.uuidString)\">\(esc(s.item.blindCode))</a></td><td>\(esc(ProcedureStore.title(s.item.sample.procedure)))</td><td>\(s.submittedAt != nil ? "сдано" : "не проверено")</td></tr>"
+            }
+            html += "</tbody></table></div>"
+        }
+        return Layout.page(req, title: "Перепроверка", body: html)
+    }
+
+    static func scoring(_ req: Request) async throws -> (User, RecheckScoring, ProcedureSpec) {
+        let user = try req.require([.commission])
+        guard let id = req.parameters.get("scoringID", as: UUID.self),
+              let s = try await RecheckScoring.query(on: req.db).filter(\.$id == id).with(\.$item) { $0.with(\.$sample) { $0.with(\.$procedure) } }.first(),
+              s.$user.id == user.id else { throw AppError.notFound }
+        return (user, s, try ProcedureStore.spec(of: s.item.sample.procedure))
+    }
+
+    static func form(req: Request) async throws -> Response {
+        let (_, s, spec) = try await scoring(req)
+        return render(req, s, spec, values: s.scores.map { [UInt8]($0).map { $0 == WorkRecord.notDone ? "X" : String($0) } } ?? [], errors: [])
+    }
+
+    static func render(_ req: Request, _ s: RecheckScoring, _ spec: ProcedureSpec, values: [String], errors: [String], status: HTTPStatus = .ok) -> Response {
+        let locked = s.submittedAt != nil
+        var html = "<h1>Работа \(esc(s.item.blindCode))</h1><p>\(esc(ProcedureStore.title(s.item.sample.procedure)))</p>"
+        if !errors.isEmpty { html += "<div class=\"flash error\" role=\"alert\"><p>Баллы не сохранены:</p><ul>" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>" }
+        if locked { html += "<div class=\"flash ok\">Баллы сданы и больше не изменяются.</div>" }
+        html += "<form method=\"post\" action=\"/commission/scorings/\(s.id!.uuidString)\">\(csrfField(req))<div class=\"table-wrap\"><table><thead><tr><th>Задание</th><th class=\"num\">Макс.</th><th class=\"num\">Балл</th></tr></thead><tbody>"
+        for (t, task) in spec.tasks.enumerated() {
+            let v = t < values.count ? values[t] : ""
+            html += "<tr><td>\(esc(task.number))</td><td class=\"num\">\(task.max)</td><td class=\"num\"><input class=\"figure\" type=\"text\" inputmode=\"numeric\" name=\"t\(t)\" aria-label=\"Задание \(esc(task.number))\" value=\"\(esc(v))\"\(locked ? " disabled" : "")></td></tr>"
+        }
+        html += "</tbody></table></div>"
+        if !locked { html += "<p class=\"hint\">Целое число от 0 до максимума или X, если задание не выполнялось. Баллы школы не показываются: проверка слепая.</p><div class=\"actions\"><button class=\"btn\" type=\"submit\">Сдать баллы</button></div>" }
+        html += "</form>"
+        let r = Layout.page(req, title: "Работа \(s.item.blindCode)", body: html, crumbs: [("/commission", "Перепроверка")])
+        r.status = status
+        return r
+    }
+
+    static func save(req: Request) async throws -> Response {
+        let (user, s, spec) = try await scoring(req)
+        guard s.submittedAt == nil else { throw AppError.conflict("Баллы уже сданы.") }
+        let form = try req.content.decode([String: String].self)
+        var scores: [UInt8] = []
+        var errors: [String] = []
+        let values = spec.tasks.indices.map { (form["t\($0)"] ?? "").trimmingCharacters(in: .whitespaces) }
+        for (t, task) in spec.tasks.enumerated() {
+            let text = values[t]
+            if text.uppercased() == "X" || text.uppercased() == "Х" { scores.append(WorkRecord.notDone); continue }
+            guard let v = Int(text), (0...task.max).contains(v) else {
+                errors.append("Задание \(task.number): «\(text)» — ожидается целое число от 0 до \(task.max) или X.")
+                continue
+            }
+            scores.append(UInt8(v))
+        }
+        guard errors.isEmpty else { return render(req, s, spec, values: values, errors: errors, status: .unprocessableEntity) }
+        let entered = scores
+        s.scores = Data(entered)
+        s.submittedAt = req.application.now
+        let sample = s.item.sample
+        let item = s.item
+        try await req.db.transaction { db in
+            try await s.save(on: db)
+            try await Audit.record(on: db, actor: user.login, action: "submit", entity: "recheck_scoring", id: s.id?.uuidString,
+                                   summary: "Перепроверка: сданы баллы работы \(item.blindCode)", after: ["scores": entered.map(String.init).joined(separator: " ")],
+                                   municipalityID: sample.municipalityID, regionID: sample.regionID)
+        }
+        Flash.set(req, "ok", "Баллы работы \(item.blindCode) сданы.")
+        return req.redirect(to: "/commission")
+    }
+}

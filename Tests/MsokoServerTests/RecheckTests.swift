@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import MsokoCore
+import XCTest
+import XCTVapor
+@testable import MsokoServer
+
+/// The re-check commission: a sample with blind codes, blind re-scoring (a member sees neither the
+/// school nor its scores, nor works not assigned to them), the discrepancy figures and the sign.
+final class RecheckServerTests: XCTestCase {
+    func testBlindRescoringAndTheDiscrepancy() async throws {
+        try await withApp { app in
+            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 5).first()!
+            let base = "/procedures/\(p.id!)/recheck"
+            let s = Browser(app)
+            try await s.login("specialist")
+            assertContains(try await s.get(base), "Сформировать выборку")
+            try await s.post(base, ["size": "0", "control": "30"])
+            assertContains(try await s.get(base), "работ — от 1 до 1000")
+            assertStatus(try await s.post(base, ["size": "8", "control": "25"]), .seeOther)
+            let page = try await s.get(base)
+            assertContains(page, "Выборка: 8 работ (из них контрольных 2)")
+            // The risky school (planted help on hard tasks) is in the risk part.
+            let items = try await RecheckItem.query(on: app.db).with(\.$school).with(\.$work).all()
+            XCTAssertTrue(items.contains { $0.reason == "risk" && $0.school.login == "edu700105" }, items.map { "\($0.school.login) \($0.reason)" }.description)
+
+            // The member sees blind codes only.
+            let member = Browser(app)
+            try await member.login("commission")
+            let mine = try await member.get("/commission")
+            for item in items {
+                assertContains(mine, item.blindCode)
+                assertNotContains(mine, item.school.shortName)
+            }
+            let scorings = try await RecheckScoring.query(on: app.db).with(\.$item) { $0.with(\.$work) }.all()
+            let first = scorings[0]
+            let form = try await member.get("/commission/scorings/\(first.id!)")
+            assertNotContains(form, first.item.work.code)
+            for school in ["Высоковская", "Зырянская", "Михайловская"] { assertNotContains(form, school) }
+            let spec = try ProcedureStore.spec(of: p)
+            // A wrong value is refused with the task named.
+            var bad = Dictionary(uniqueKeysWithValues: spec.tasks.indices.map { ("t\($0)", "0") })
+            bad["t0"] = "7"
+            let refused = try await member.post("/commission/scorings/\(first.id!)", bad)
+            assertStatus(refused, .unprocessableEntity)
+            assertContains(refused, "Задание 1: «7» — ожидается целое число от 0 до 1 или X.")
+            // The commission scores every work two points below the school on the first two-point task, or zero.
+            for sc in scorings {
+                let school = [UInt8](sc.item.work.scores)
+                let values = spec.tasks.enumerated().map { t, _ -> String in
+                    let v = school[t] == WorkRecord.notDone ? 0 : Int(school[t])
+                    return String(spec.tasks[t].max >= 2 ? max(0, v - 2) : v)
+                }
+                try await member.get("/commission/scorings/\(sc.id!)")
+                assertStatus(try await member.post("/commission/scorings/\(sc.id!)", Dictionary(uniqueKeysWithValues: values.enumerated().map { ("t\($0.offset)", $0.element) })), .seeOther)
+            }
+            assertStatus(try await member.post("/commission/scorings/\(first.id!)", bad), .conflict)
+            let after = try await s.get(base)
+            assertContains(after, "проверок сдано 8 из 8")
+            assertContains(after, "Все перепроверенные")
+            // Nobody else sees a member's items; a head sees no re-check at all.
+            let head = Browser(app)
+            try await head.login("head-mih")
+            assertStatus(try await head.get("/commission"), .forbidden)
+            assertStatus(try await head.get(base), .forbidden)
+            // The re-check feeds the school's objectivity card.
+            let card = try await s.get("/procedures/\(p.id!)/objectivity/schools/edu700105")
+            assertContains(card, "При перепроверке")
+        }
+    }
+}
