@@ -58,6 +58,13 @@ final class RecheckServerTests: XCTestCase {
             let after = try await s.get(base)
             assertContains(after, "проверок сдано 8 из 8")
             assertContains(after, "Все перепроверенные")
+            // The справка with the agreement figures, and the order forming the commission.
+            let report = try documentXML(Data(try await s.get("\(base)/report.docx").body.readableBytesView))
+            for needle in ["о результатах перепроверки работ ВПР 2026", "Перепроверено 8 из 8 отобранных работ", "Все перепроверенные", "κ взв.", "Систематически завышаются баллы за задания"] {
+                XCTAssertTrue(report.contains(needle), needle)
+            }
+            let order = try documentXML(Data(try await s.get("\(base)/order.docx").body.readableBytesView))
+            XCTAssertTrue(order.contains("Васильев Д.Н."))
             // Nobody else sees a member's items; a head sees no re-check at all.
             let head = Browser(app)
             try await head.login("head-mih")

@@ -10,6 +10,8 @@ enum RecheckController {
     static func register(_ app: Application) {
         app.get("procedures", ":procedureID", "recheck", use: page)
         app.post("procedures", ":procedureID", "recheck", use: create)
+        app.get("procedures", ":procedureID", "recheck", "report.docx", use: report)
+        app.get("procedures", ":procedureID", "recheck", "order.docx", use: order)
         app.get("commission", use: mine)
         app.get("commission", "scorings", ":scoringID", use: form)
         app.post("commission", "scorings", ":scoringID", use: save)
@@ -60,6 +62,7 @@ enum RecheckController {
             .sorted { $0.blindCode < $1.blindCode }
         let scorings = try await RecheckScoring.query(on: req.db).filter(\.$item.$id ~~ items.compactMap(\.id)).with(\.$user).all()
         let done = scorings.filter { $0.submittedAt != nil }.count
+        html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"/procedures/\(p.id!.uuidString)/recheck/report.docx\">Справка о перепроверке (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck/order.docx\">Приказ о комиссии (DOCX)</a></div>"
         html += "<p>Выборка: \(items.count) работ (из них контрольных \(items.filter { $0.reason == "control" }.count)); проверок сдано \(done) из \(scorings.count).</p>"
 
         let pairs = try await pairs(sample, on: req.db)
@@ -88,6 +91,88 @@ enum RecheckController {
         }
         html += "</tbody></table></div>"
         return Layout.page(req, title: "Перепроверка работ", body: html, crumbs: [("/procedures", "Оценочные процедуры"), ("/procedures/\(p.id!.uuidString)", ProcedureStore.title(p))])
+    }
+
+    static func fmt(_ v: Double?) -> String { v.map { ReferenceTable.format(($0 * 100).rounded() / 100) } ?? "—" }
+
+    /// «Справка о результатах перепроверки»: the sample, agreement overall and per school, tasks with
+    /// systematic over-scoring, conclusions.
+    static func report(req: Request) async throws -> Response {
+        let user = try req.require(managers)
+        let p = try await ProcedureController.find(req)
+        let mid = try user.requireMunicipalityID()
+        guard let sample = try await sample(p, municipalityID: mid, on: req.db) else { throw AppError.notFound }
+        let spec = try ProcedureStore.spec(of: p)
+        let pairs = try await pairs(sample, on: req.db)
+        let items = try await RecheckItem.query(on: req.db).filter(\.$sample.$id == sample.requireID()).with(\.$school).all()
+        let l = AnalysisController.Loaded(user: user, procedure: p, analysis: try await AnalysisQuery.analysis(procedure: p, municipalityID: mid, on: req.db))
+        let ctx = try await AnalysisController.context(req, l)
+        var doc = DocxDocument(title: "Справка о перепроверке: \(ProcedureStore.title(p))")
+        for line in ctx.letterhead where !line.isEmpty { doc.paragraph(line, alignment: .center) }
+        doc.paragraph("Справка", style: .title, alignment: .center)
+        doc.paragraph("о результатах перепроверки работ \(p.type) \(p.year) по предмету «\(p.subject)», \(p.grade) класс, муниципальной комиссией", alignment: .center, bold: true)
+        if !ctx.today.isEmpty { doc.paragraph(ctx.today, alignment: .right) }
+        doc.paragraph("1. Выборка", style: .heading1)
+        doc.paragraph("Перепроверено \(pairs.count) из \(items.count) отобранных работ \(Set(items.map(\.school.login)).count) школ: из классов с признаками необъективности — \(items.filter { $0.reason == "risk" }.count), контрольная случайная выборка — \(items.filter { $0.reason == "control" }.count). Проверка слепая: работы переданы комиссии под кодами, без баллов школы\(sample.doubleScoring ? "; каждую работу проверяли два члена комиссии независимо" : "").", alignment: .both)
+        guard !pairs.isEmpty else {
+            doc.paragraph("Баллы комиссии ещё не сданы.")
+            return try AnalysisController.docx(doc, name: "Справка о перепроверке \(ProcedureStore.title(p))")
+        }
+        let all = Recheck.figures(pairs, spec: spec)
+        doc.paragraph("2. Согласие оценивания", style: .heading1)
+        var rows: [[DocxDocument.Cell]] = []
+        func row(_ name: String, _ f: Recheck.Figures) -> [DocxDocument.Cell] {
+            [DocxDocument.Cell(name), DocxDocument.Cell(String(f.works)), DocxDocument.Cell(fmt(f.meanDifference)),
+             DocxDocument.Cell(f.markChanged.map { ReferenceTable.format(($0 * 1000).rounded() / 10) + " %" } ?? "—"),
+             DocxDocument.Cell(fmt(f.kappa)), DocxDocument.Cell(fmt(f.weightedKappa)), DocxDocument.Cell(fmt(f.icc))]
+        }
+        rows.append(row("Все перепроверенные", all))
+        let schools = Set(pairs.map(\.school)).sorted()
+        for school in schools { rows.append(row(items.first { $0.school.login == school }?.school.shortName ?? school, Recheck.figures(pairs.filter { $0.school == school }, spec: spec))) }
+        doc.add(DocxDocument.Table(widths: [4, 1, 2, 2, 1, 1, 1], header: ["Группа", "Работ", "Школа − комиссия, балл", "Отметка изменилась", "κ", "κ взв.", "ICC"], rows: rows))
+        doc.paragraph("Положительная разница — школа поставила больше, чем комиссия. κ — согласие отметок (1 — полное, 0 — на уровне случайного), взвешенный κ учитывает величину расхождения; ICC — согласие первичных баллов.", style: .small)
+        doc.paragraph("3. Задания", style: .heading1)
+        doc.add(DocxDocument.Table(widths: [1, 1, 1, 2], header: ["Задание", "Уровень", "Макс.", "Школа − комиссия"], rows: spec.tasks.enumerated().map { t, task in
+            [DocxDocument.Cell(task.number), DocxDocument.Cell(task.level.rawValue), DocxDocument.Cell(String(task.max)), DocxDocument.Cell(fmt(all.taskDifferences[t]))]
+        }))
+        let over = spec.tasks.indices.filter { all.taskDifferences[$0] >= 0.25 }.sorted { all.taskDifferences[$0] > all.taskDifferences[$1] }
+        doc.paragraph("4. Выводы", style: .heading1)
+        doc.paragraph(all.meanDifference >= 1 ? "Школы в среднем завышают первичный балл на \(fmt(all.meanDifference)) по сравнению с комиссией; отметка изменилась у \(all.markChanged.map { ReferenceTable.format(($0 * 1000).rounded() / 10) } ?? "—") % работ."
+                      : "Существенного систематического завышения баллов не выявлено (средняя разница \(fmt(all.meanDifference)) балла).", alignment: .both)
+        if !over.isEmpty {
+            doc.paragraph("Систематически завышаются баллы за задания " + over.map { "\(spec.tasks[$0].number) (на \(fmt(all.taskDifferences[$0])))" }.joined(separator: ", ") + " — материал для семинара по типичным ошибкам оценивания (мероприятие 3.2).", alignment: .both)
+        }
+        for school in schools {
+            let f = Recheck.figures(pairs.filter { $0.school == school }, spec: spec)
+            if f.meanDifference >= 1 { doc.paragraph("— \(items.first { $0.school.login == school }?.school.shortName ?? school): завышение на \(fmt(f.meanDifference)) балла в среднем; рекомендуется обсудить с руководителем школы (мероприятие 1.5).", alignment: .both) }
+        }
+        doc.paragraph("")
+        for line in ctx.signature where !line.isEmpty { doc.paragraph(line) }
+        return try AnalysisController.docx(doc, name: "Справка о перепроверке \(ProcedureStore.title(p))")
+    }
+
+    /// «О создании муниципальной комиссии по перепроверке», with the members (users with that role).
+    static func order(req: Request) async throws -> Response {
+        let user = try req.require(managers)
+        let p = try await ProcedureController.find(req)
+        let mid = try user.requireMunicipalityID()
+        guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
+        let members = try await User.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$role == .commission).filter(\.$isDisabled == false).sort(\.$name).all()
+        var doc = DocxDocument(title: "Приказ о муниципальной комиссии по перепроверке")
+        for line in try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n") where !line.isEmpty { doc.paragraph(line, alignment: .center, bold: true) }
+        doc.paragraph("ПРИКАЗ", alignment: .center, bold: true)
+        doc.paragraph("____________                                                  № ______")
+        doc.paragraph("О создании муниципальной комиссии по перепроверке работ \(p.type) \(p.year) по предмету «\(p.subject)», \(p.grade) класс", alignment: .center, bold: true)
+        doc.paragraph("В целях обеспечения объективности оценивания (мероприятие 3.3 дорожной карты по повышению качества образования на \(p.schoolYear) учебный год)", alignment: .both)
+        doc.paragraph("ПРИКАЗЫВАЮ:")
+        doc.paragraph("1. Создать муниципальную комиссию по перепроверке работ в составе:", alignment: .both)
+        for (i, u) in members.enumerated() { doc.paragraph("\(i + 1)) \(u.name)") }
+        if members.isEmpty { doc.paragraph("(состав комиссии не назначен: добавьте пользователей с ролью «член комиссии»)") }
+        doc.paragraph("2. Комиссии перепроверить работы выборки по слепым кодам в соответствии с критериями оценивания и внести баллы в МСОКО.", alignment: .both)
+        doc.paragraph("3. Руководителям общеобразовательных организаций обеспечить передачу оригиналов работ по списку выборки.", alignment: .both)
+        doc.paragraph("4. Контроль исполнения приказа оставляю за собой.", alignment: .both)
+        for line in try await Settings.signature(m, on: req.db).components(separatedBy: "\n") where !line.isEmpty { doc.paragraph(line) }
+        return try AnalysisController.docx(doc, name: "Приказ о комиссии по перепроверке \(ProcedureStore.title(p))")
     }
 
     struct CreateForm: Content { var size: Int; var control: Double; var double: String? }
