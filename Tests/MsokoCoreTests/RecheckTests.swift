@@ -32,3 +32,18 @@ final class RecheckTests: XCTestCase {
         XCTAssertNil(ObjectivityAnalysis.recheck([0, 1, -1, 0, 0, 1], ObjectivitySettings()), "small differences either way: no sign")
     }
 }
+
+final class GradingErrorsTests: XCTestCase {
+    func testSystematicOverScoringIsListedWithBlindExamples() {
+        let spec = ProcedureSpec(type: "ВПР", year: 2026, subject: "М", grade: 4, tasks: [TaskSpec(number: "1", max: 1, level: .basic),
+                                 TaskSpec(number: "2", max: 3, level: .advanced, requirements: [Requirement(code: "2.1", text: "Решать задачи")])], scale: nil)
+        let rescored: [(code: String, school: [UInt8], commission: [UInt8])] = [
+            ("К-0001", [1, 3], [1, 1]), ("К-0002", [1, 2], [1, 1]), ("К-0003", [0, 3], [0, 3]), ("К-0004", [1, 2], [1, 0]),
+        ]
+        let errors = GradingErrors.tasks(rescored, spec: spec)
+        XCTAssertEqual(errors.map(\.task.number), ["2"], "task 1 is scored alike")
+        XCTAssertEqual(errors[0].meanDifference, 1.25)
+        XCTAssertEqual(errors[0].overScored, 0.75)
+        XCTAssertEqual(errors[0].examples.map(\.code), ["К-0001", "К-0002", "К-0004"])
+    }
+}

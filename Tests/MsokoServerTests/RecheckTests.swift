@@ -65,11 +65,28 @@ final class RecheckServerTests: XCTestCase {
             }
             let order = try documentXML(Data(try await s.get("\(base)/order.docx").body.readableBytesView))
             XCTAssertTrue(order.contains("Васильев Д.Н."))
+            // The seminar handout: tasks over-scored, blind codes only.
+            let handout = try documentXML(Data(try await s.get("\(base)/errors.docx").body.readableBytesView))
+            XCTAssertTrue(handout.contains("Типичные ошибки оценивания"))
+            XCTAssertTrue(handout.contains("критерии применяются мягче, чем положено"))
+            XCTAssertTrue(handout.contains("работа К-"))
+            for school in ["Высоковская", "Зырянская", "Михайловская"] { XCTAssertFalse(handout.contains(school), school) }
+            // The seminar record: checked, then listed.
+            let methodist = Browser(app)
+            try await methodist.login("methodist")
+            try await methodist.get("/seminars")
+            try await methodist.post("/seminars", ["date": "12.10.2026", "topic": "Критерии заданий 8–10", "invited": "10", "attended": "12"])
+            assertContains(try await methodist.get("/seminars"), "«Присутствовало» — от 0 до числа приглашённых.")
+            try await methodist.post("/seminars", ["date": "12.10.2026", "topic": "Критерии заданий 8–10", "procedure": p.id!.uuidString, "participants": "МБОУ «Высоковская СОШ»", "invited": "10", "attended": "8"])
+            let seminars = try await methodist.get("/seminars")
+            assertContains(seminars, "<td>12.10.2026</td><td>Критерии заданий 8–10</td>")
+            assertContains(seminars, "8 из 10 (80 %)")
             // Nobody else sees a member's items; a head sees no re-check at all.
             let head = Browser(app)
             try await head.login("head-mih")
             assertStatus(try await head.get("/commission"), .forbidden)
             assertStatus(try await head.get(base), .forbidden)
+            assertStatus(try await head.get("/seminars"), .forbidden)
             // The re-check feeds the school's objectivity card.
             let card = try await s.get("/procedures/\(p.id!)/objectivity/schools/edu700105")
             assertContains(card, "При перепроверке")

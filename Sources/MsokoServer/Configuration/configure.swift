@@ -47,6 +47,7 @@ enum Migrations {
         app.migrations.add(M005CreateProcedures())
         app.migrations.add(M006CreateObservers())
         app.migrations.add(M007CreateRechecks())
+        app.migrations.add(M008CreateSeminars())
         app.migrations.add(SessionRecord.migration)
     }
 }

@@ -35,6 +35,7 @@ func routes(_ app: Application) throws {
     ObjectivityController.register(app)
     ObserversController.register(app)
     RecheckController.register(app)
+    SeminarsController.register(app)
 }
 
 enum StaticFiles {

@@ -62,7 +62,7 @@ enum RecheckController {
             .sorted { $0.blindCode < $1.blindCode }
         let scorings = try await RecheckScoring.query(on: req.db).filter(\.$item.$id ~~ items.compactMap(\.id)).with(\.$user).all()
         let done = scorings.filter { $0.submittedAt != nil }.count
-        html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"/procedures/\(p.id!.uuidString)/recheck/report.docx\">Справка о перепроверке (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck/order.docx\">Приказ о комиссии (DOCX)</a></div>"
+        html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"/procedures/\(p.id!.uuidString)/recheck/report.docx\">Справка о перепроверке (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck/order.docx\">Приказ о комиссии (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck/errors.docx\">Типичные ошибки оценивания (DOCX)</a> <a class=\"btn secondary\" href=\"/seminars\">Семинары</a></div>"
         html += "<p>Выборка: \(items.count) работ (из них контрольных \(items.filter { $0.reason == "control" }.count)); проверок сдано \(done) из \(scorings.count).</p>"
 
         let pairs = try await pairs(sample, on: req.db)

@@ -23,6 +23,7 @@ enum Layout {
                 links.append(("/objectivity", "Объективность"))
                 links.append(("/observers", "Наблюдатели"))
             }
+            if [.specialist, .methodist].contains(user.role) { links.append(("/seminars", "Семинары")) }
             if user.role == .observer { links.append(("/observer", "Мои назначения")) }
             if user.role == .commission { links.append(("/commission", "Перепроверка")) }
             if user.role.seesDistrict { links.append(("/schools", "Школы")) }
