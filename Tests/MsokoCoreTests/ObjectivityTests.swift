@@ -110,6 +110,22 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertFalse(fired(evaluate(rows, observed: ["edu799999": ["5А"]])).contains(.observerEffect), "observed, no violations: no sign")
     }
 
+    func testAJumpOverAYearAndACohortThatFallsBack() {
+        func group(_ marks: [Int]) -> GroupFigures {
+            var g = GroupFigures(level: .school, school: "edu1", schoolName: nil, className: nil, taskCount: 1, maxScore: 1)
+            g.marks = marks
+            g.participants = marks.reduce(0, +)
+            return g
+        }
+        let now = group([1, 4, 10, 10]), before = group([4, 12, 7, 2])
+        let jump = ObjectivityAnalysis.yearJump(now, before, ObjectivitySettings())
+        XCTAssertEqual(jump?.indicator, .yearAnomaly)
+        XCTAssertEqual(jump?.explanation, "Доля «4» и «5» выросла за год с 36 % до 80 %: резкий скачок требует проверки.")
+        XCTAssertNil(ObjectivityAnalysis.yearJump(group([2, 8, 10, 5]), group([3, 9, 9, 4]), ObjectivitySettings()), "ordinary fluctuation")
+        XCTAssertEqual(ObjectivityAnalysis.cohortFall(now, before, ObjectivitySettings())?.indicator, .cohortAnomaly)
+        XCTAssertNil(ObjectivityAnalysis.cohortFall(before, now, ObjectivitySettings()), "a cohort that improves is no sign")
+    }
+
     func testSmallGroupsAreNotAssessed() {
         let r = evaluate(Array(repeating: [1, 1, 1, 2, 2, 2], count: 8))
         XCTAssertEqual(r.signals, [])

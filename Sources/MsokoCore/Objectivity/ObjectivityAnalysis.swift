@@ -14,6 +14,10 @@ public enum ObjectivityAnalysis {
         public var violations: [String: [String: [String]]]
         /// Per school key: (school − commission) primary score of each re-scored work.
         public var recheck: [String: [Double]]
+        /// The same procedure a year earlier, per «school|class» («school|» for the school).
+        public var previousYear: [String: GroupFigures] = [:]
+        /// The same cohort a year later (grade + 1, the class letter kept), per «school|class» of this procedure.
+        public var nextCohort: [String: GroupFigures] = [:]
         public init(enrolment: [String: [String: Int]] = [:], observed: [String: Set<String>] = [:], violations: [String: [String: [String]]] = [:],
                     recheck: [String: [Double]] = [:]) {
             self.enrolment = enrolment
@@ -241,6 +245,9 @@ public enum ObjectivityAnalysis {
             if let e = enrolled, let x = participation(g, enrolled: e, reference, settings) { signals.append(x) }
             if let x = observer(g, a: a, key: key, inputs: inputs, settings) { signals.append(x) }
             if g.level == .school, let d = inputs.recheck[key], let x = recheck(d, settings) { signals.append(x) }
+            let groupKey = "\(key)|\(g.className ?? "")"
+            if let before = inputs.previousYear[groupKey], let x = yearJump(g, before, settings) { signals.append(x) }
+            if let after = inputs.nextCohort[groupKey], let x = cohortFall(g, after, settings) { signals.append(x) }
             risk.signals = signals
             risk.risk = combine(signals, settings)
             out.append(risk)
@@ -396,6 +403,30 @@ public enum ObjectivityAnalysis {
                                  explanation: "В классах без наблюдателя доля «4» и «5» — \(pp(q2)) %, в классах с наблюдателем — \(pp(q1)) %.")
     }
 
+    /// Two-proportion z of the share of 4 and 5: `a` against `b`.
+    static func qualityZ(_ a: GroupFigures, _ b: GroupFigures) -> (Double, Double, Double)? {
+        guard let qa = a.qualityRate, let qb = b.qualityRate, a.participants >= 10, b.participants >= 10 else { return nil }
+        let na = Double(a.marks.reduce(0, +)), nb = Double(b.marks.reduce(0, +))
+        let pooled = (qa * na + qb * nb) / (na + nb)
+        let se = (pooled * (1 - pooled) * (1 / na + 1 / nb)).squareRoot()
+        guard se > 0 else { return nil }
+        return ((qa - qb) / se, qa, qb)
+    }
+
+    /// A jump against the same procedure a year earlier.
+    static func yearJump(_ g: GroupFigures, _ before: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        guard let (z, now, then) = qualityZ(g, before), z >= s.signalZ, now - then >= s.yearMargin else { return nil }
+        return ObjectivitySignal(indicator: .yearAnomaly, value: now, threshold: then + s.yearMargin, reference: then, z: z,
+                                 explanation: "Доля «4» и «5» выросла за год с \(pp(then)) % до \(pp(now)) %: резкий скачок требует проверки.")
+    }
+
+    /// The same students a year later do far worse: this year's results look inflated.
+    static func cohortFall(_ g: GroupFigures, _ after: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        guard let (z, now, later) = qualityZ(g, after), z >= s.signalZ, now - later >= s.yearMargin else { return nil }
+        return ObjectivitySignal(indicator: .cohortAnomaly, value: now, threshold: later + s.yearMargin, reference: later, z: z,
+                                 explanation: "Через год те же обучающиеся показали долю «4» и «5» \(pp(later)) % против \(pp(now)) % в этой работе.")
+    }
+
     /// One-sided z of observing `observed` or more from a Poisson mean.
     static func poissonZ(observed: Int, mean: Double) -> Double {
         guard observed > 0 else { return 0 }
@@ -434,7 +465,7 @@ public enum ObjectivityAnalysis {
     /// level (a strong school is not flagged for being strong); a strong sign of another kind does.
     static let weights: [ObjectivitySignal.Indicator: Double] = [
         .highResults: 0.25, .taskProfileInversion: 0.8, .thresholdHeaping: 0.8, .journalMismatch: 0.6, .personFit: 0.75,
-        .identicalPatterns: 0.85, .participation: 0.75, .observerEffect: 0.6, .recheckDiscrepancy: 0.9, .cohortAnomaly: 0.6, .yearAnomaly: 0.6,
+        .identicalPatterns: 0.85, .participation: 0.75, .observerEffect: 0.6, .recheckDiscrepancy: 0.9, .cohortAnomaly: 0.7, .yearAnomaly: 0.6,
     ]
 
     /// 1 − Π(1 − cᵢ) over the signals that fired, cᵢ = weight × (0.5 at the threshold, rising with z to 1):

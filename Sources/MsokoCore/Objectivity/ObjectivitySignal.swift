@@ -84,11 +84,13 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
     public var personFitMargin = 0.15
     /// Participation below this share of the enrolled, with results above the reference.
     public var participationMinimum = 0.85
+    /// Year and cohort anomalies: a change of the share of 4 and 5 of at least this much.
+    public var yearMargin = 0.25
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case riskThreshold, signalZ, heapingZ, minimumGroup, highResultsMargin, inversionLogits, journalMargin, personFitQuantile, personFitMargin, participationMinimum
+        case riskThreshold, signalZ, heapingZ, minimumGroup, highResultsMargin, inversionLogits, journalMargin, personFitQuantile, personFitMargin, participationMinimum, yearMargin
     }
 
     /// Missing keys keep their defaults, so a stored setting survives new thresholds.
@@ -104,6 +106,7 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
         personFitQuantile = try c.decodeIfPresent(Double.self, forKey: .personFitQuantile) ?? personFitQuantile
         personFitMargin = try c.decodeIfPresent(Double.self, forKey: .personFitMargin) ?? personFitMargin
         participationMinimum = try c.decodeIfPresent(Double.self, forKey: .participationMinimum) ?? participationMinimum
+        yearMargin = try c.decodeIfPresent(Double.self, forKey: .yearMargin) ?? yearMargin
     }
 
     /// The thresholds a district may change, with their Russian names and allowed ranges.
@@ -116,5 +119,6 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
         (\.journalMargin, "journalMargin", "Журнал: превышение доли «повысили» (доля)", 0.01...0.9),
         (\.personFitMargin, "personFitMargin", "Нетипичные ответы: превышение доли таких работ (доля)", 0.01...0.9),
         (\.participationMinimum, "participationMinimum", "Участие: доля писавших от обучающихся, ниже которой это признак", 0.3...1),
+        (\.yearMargin, "yearMargin", "Скачок по годам и когорте: изменение доли «4» и «5» (доля)", 0.05...0.9),
     ] }
 }

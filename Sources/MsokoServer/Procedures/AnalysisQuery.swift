@@ -54,8 +54,23 @@ enum AnalysisQuery {
                 recheck[pair.school, default: []].append(Double(primary(pair.schoolScores) - primary(pair.commissionScores)))
             }
         }
-        let risks = ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: settings,
-                                                 inputs: .init(enrolment: loaded.enrolment, observed: observed, violations: violations, recheck: recheck))
+        var inputs = ObjectivityAnalysis.Inputs(enrolment: loaded.enrolment, observed: observed, violations: violations, recheck: recheck)
+        // The same procedure a year earlier (schools), and the same cohort a year later (classes, letter kept).
+        func related(year: Int, grade: Int) async throws -> ResultsAnalysis? {
+            guard let q = try await Procedure.query(on: db).filter(\.$type == p.type).filter(\.$subject == p.subject).filter(\.$grade == grade)
+                .filter(\.$year == year).filter(\.$regionID == p.regionID).all().first(where: { $0.municipalityID == nil || $0.municipalityID == municipalityID }) else { return nil }
+            return try await analysis(procedure: q, municipalityID: municipalityID, on: db)
+        }
+        if let before = try await related(year: p.year - 1, grade: p.grade) {
+            for g in before.schools { inputs.previousYear["\(g.school ?? "")|"] = g }
+        }
+        if let after = try await related(year: p.year + 1, grade: p.grade + 1) {
+            for g in after.groups where g.level == .class {
+                let letter = (g.className ?? "").drop { $0.isNumber }
+                inputs.nextCohort["\(g.school ?? "")|\(p.grade)\(letter)"] = g
+            }
+        }
+        let risks = ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: settings, inputs: inputs)
         return (loaded, risks, settings)
     }
 
