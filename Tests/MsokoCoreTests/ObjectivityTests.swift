@@ -140,6 +140,18 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertLessThanOrEqual(report.honestFlagged, 0.08, DetectionBenchmark.markdown(report))
     }
 
+    func testEveryEditableThresholdReadsAndWritesItsField() throws {
+        var s = ObjectivitySettings()
+        for (i, f) in ObjectivitySettings.editable.enumerated() {
+            XCTAssertFalse(s.value(f.name).isNaN, f.name)
+            XCTAssertTrue(f.range.contains(s.value(f.name)), "the default of \(f.name) is in its range")
+            s.set(f.name, f.range.lowerBound + Double(i) * 0.001)
+        }
+        let back = try JSONDecoder().decode(ObjectivitySettings.self, from: JSONEncoder().encode(s))
+        for (i, f) in ObjectivitySettings.editable.enumerated() { XCTAssertEqual(back.value(f.name), f.range.lowerBound + Double(i) * 0.001, accuracy: 1e-12, f.name) }
+        XCTAssertEqual(try JSONDecoder().decode(ObjectivitySettings.self, from: Data("{}".utf8)), ObjectivitySettings(), "missing keys keep the defaults")
+    }
+
     func testAUC() {
         XCTAssertEqual(DetectionBenchmark.auc([0.9, 0.8], [0.1, 0.2]), 1)
         XCTAssertEqual(DetectionBenchmark.auc([0.5], [0.5]), 0.5)

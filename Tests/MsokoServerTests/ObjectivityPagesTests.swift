@@ -71,7 +71,7 @@ final class ObjectivityPagesTests: XCTestCase {
             let s = Browser(app)
             try await s.login("specialist")
             try await s.get("/objectivity")
-            var form = Dictionary(uniqueKeysWithValues: ObjectivitySettings.editable.map { ($0.name, ReferenceTable.format(ObjectivitySettings()[keyPath: $0.key])) })
+            var form = Dictionary(uniqueKeysWithValues: ObjectivitySettings.editable.map { ($0.name, ReferenceTable.format(ObjectivitySettings().value($0.name))) })
             form["riskThreshold"] = "1,5"
             try await s.post("/objectivity/thresholds", form)
             assertContains(try await s.get("/objectivity"), "«Риск, с которого у школы или класса «есть признаки» (0–1)»: ожидается число от 0,05 до 0,99.")

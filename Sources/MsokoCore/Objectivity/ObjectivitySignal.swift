@@ -109,16 +109,54 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
         yearMargin = try c.decodeIfPresent(Double.self, forKey: .yearMargin) ?? yearMargin
     }
 
-    /// The thresholds a district may change, with their Russian names and allowed ranges.
-    public static var editable: [(key: WritableKeyPath<ObjectivitySettings, Double>, name: String, title: String, range: ClosedRange<Double>)] { [
-        (\.riskThreshold, "riskThreshold", "Риск, с которого у школы или класса «есть признаки» (0–1)", 0.05...0.99),
-        (\.signalZ, "signalZ", "Строгость признака: z, с которого он засчитывается (2,58 ≈ p < 0,005)", 1.0...6.0),
-        (\.heapingZ, "heapingZ", "То же для скопления на границах отметок", 1.0...6.0),
-        (\.highResultsMargin, "highResultsMargin", "Высокие результаты: превышение доли «4» и «5» над остальными школами (доля)", 0.01...0.9),
-        (\.inversionLogits, "inversionLogits", "Инверсия профиля: разрыв трудных и лёгких заданий (логиты)", 0.1...5),
-        (\.journalMargin, "journalMargin", "Журнал: превышение доли «повысили» (доля)", 0.01...0.9),
-        (\.personFitMargin, "personFitMargin", "Нетипичные ответы: превышение доли таких работ (доля)", 0.01...0.9),
-        (\.participationMinimum, "participationMinimum", "Участие: доля писавших от обучающихся, ниже которой это признак", 0.3...1),
-        (\.yearMargin, "yearMargin", "Скачок по годам и когорте: изменение доли «4» и «5» (доля)", 0.05...0.9),
-    ] }
+    /// A threshold a district may change: its field name, Russian title and allowed range.
+    public struct Editable: Sendable {
+        public var name: String
+        public var title: String
+        public var range: ClosedRange<Double>
+    }
+
+    /// The thresholds a district may change (read and written by name: key paths in a static table
+    /// miscompiled in debug builds).
+    public static let editable: [Editable] = [
+        Editable(name: "riskThreshold", title: "Риск, с которого у школы или класса «есть признаки» (0–1)", range: 0.05...0.99),
+        Editable(name: "signalZ", title: "Строгость признака: z, с которого он засчитывается (2,58 ≈ p < 0,005)", range: 1.0...6.0),
+        Editable(name: "heapingZ", title: "То же для скопления на границах отметок", range: 1.0...6.0),
+        Editable(name: "highResultsMargin", title: "Высокие результаты: превышение доли «4» и «5» над остальными школами (доля)", range: 0.01...0.9),
+        Editable(name: "inversionLogits", title: "Инверсия профиля: разрыв трудных и лёгких заданий (логиты)", range: 0.1...5),
+        Editable(name: "journalMargin", title: "Журнал: превышение доли «повысили» (доля)", range: 0.01...0.9),
+        Editable(name: "personFitMargin", title: "Нетипичные ответы: превышение доли таких работ (доля)", range: 0.01...0.9),
+        Editable(name: "participationMinimum", title: "Участие: доля писавших от обучающихся, ниже которой это признак", range: 0.3...1),
+        Editable(name: "yearMargin", title: "Скачок по годам и когорте: изменение доли «4» и «5» (доля)", range: 0.05...0.9),
+    ]
+
+    public func value(_ name: String) -> Double {
+        switch name {
+        case "riskThreshold": return riskThreshold
+        case "signalZ": return signalZ
+        case "heapingZ": return heapingZ
+        case "highResultsMargin": return highResultsMargin
+        case "inversionLogits": return inversionLogits
+        case "journalMargin": return journalMargin
+        case "personFitMargin": return personFitMargin
+        case "participationMinimum": return participationMinimum
+        case "yearMargin": return yearMargin
+        default: return .nan
+        }
+    }
+
+    public mutating func set(_ name: String, _ v: Double) {
+        switch name {
+        case "riskThreshold": riskThreshold = v
+        case "signalZ": signalZ = v
+        case "heapingZ": heapingZ = v
+        case "highResultsMargin": highResultsMargin = v
+        case "inversionLogits": inversionLogits = v
+        case "journalMargin": journalMargin = v
+        case "personFitMargin": personFitMargin = v
+        case "participationMinimum": participationMinimum = v
+        case "yearMargin": yearMargin = v
+        default: break
+        }
+    }
 }

@@ -155,7 +155,7 @@ enum ObjectivityController {
     static func thresholdsForm(_ req: Request, _ s: ObjectivitySettings) -> String {
         var html = "<section class=\"card no-print\"><h2>Пороги признаков</h2><form method=\"post\" action=\"/objectivity/thresholds\">\(csrfField(req))"
         for f in ObjectivitySettings.editable {
-            html += "<label for=\"\(f.name)\">\(esc(f.title))</label><input type=\"text\" inputmode=\"decimal\" id=\"\(f.name)\" name=\"\(f.name)\" value=\"\(ReferenceTable.format((s[keyPath: f.key] * 1000).rounded() / 1000))\">"
+            html += "<label for=\"\(f.name)\">\(esc(f.title))</label><input type=\"text\" inputmode=\"decimal\" id=\"\(f.name)\" name=\"\(f.name)\" value=\"\(ReferenceTable.format((s.value(f.name) * 1000).rounded() / 1000))\">"
         }
         html += "<div class=\"actions\"><button class=\"btn\" type=\"submit\">Сохранить пороги</button></div>"
         html += "<div class=\"hint\">Значения по умолчанию подобраны на синтетических районах с подложенными манипуляциями (docs/objectivity.md).</div></form></section>"
@@ -174,7 +174,7 @@ enum ObjectivityController {
                 errors.append("«\(f.title)»: ожидается число от \(ReferenceTable.format(f.range.lowerBound)) до \(ReferenceTable.format(f.range.upperBound)).")
                 continue
             }
-            s[keyPath: f.key] = v
+            s.set(f.name, v)
         }
         guard errors.isEmpty else {
             Flash.set(req, "error", "Пороги не сохранены.\n" + errors.joined(separator: "\n"))
