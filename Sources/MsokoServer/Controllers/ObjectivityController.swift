@@ -41,7 +41,15 @@ enum ObjectivityController {
         html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"\(base(p))/report.docx\">Справка об объективности (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/observers\">Наблюдатели</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck\">Перепроверка работ</a></div>"
         html += "<p class=\"no-print\">" + (showAll ? "<a href=\"\(base(p))\">Только школы с признаками</a> · <strong>Все школы</strong>"
                                                    : "<strong>Только школы с признаками</strong> · <a href=\"\(base(p))?all=1\">Все школы</a>") + "</p>"
-        let shown = schools.filter { showAll || flagged.contains($0.school) }.sorted { max($0.risk, classRisk(risks, $0.school)) > max($1.risk, classRisk(risks, $1.school)) }
+        // Filter by sign: schools where that sign fired (in the school or a class).
+        let indicator = req.query[String.self, at: "indicator"].flatMap(ObjectivitySignal.Indicator.init(rawValue:))
+        let present = ObjectivitySignal.Indicator.allCases.filter { i in risks.contains { $0.signals.contains { $0.indicator == i } } }
+        if !present.isEmpty {
+            html += "<p class=\"no-print\">Признак: " + ([indicator == nil ? "<strong>любой</strong>" : "<a href=\"\(base(p))\(showAll ? "?all=1" : "")\">любой</a>"]
+                + present.map { i in i == indicator ? "<strong>\(esc(i.title))</strong>" : "<a href=\"\(base(p))?indicator=\(i.rawValue)\(showAll ? "&amp;all=1" : "")\">\(esc(i.title))</a>" }).joined(separator: " · ") + "</p>"
+        }
+        let withIndicator = { (school: String) in indicator.map { i in risks.contains { $0.school == school && $0.signals.contains { $0.indicator == i } } } ?? true }
+        let shown = schools.filter { (showAll || flagged.contains($0.school)) && withIndicator($0.school) }.sorted { max($0.risk, classRisk(risks, $0.school)) > max($1.risk, classRisk(risks, $1.school)) }
         if shown.isEmpty {
             html += "<section class=\"card\"><p>Школ с признаками необъективности (риск от \(riskText(settings.riskThreshold))) нет.</p></section>"
         } else {
