@@ -100,7 +100,9 @@ enum ObjectivityController {
         if let note = r.note { return "<p class=\"muted\">\(esc(note)).</p>" }
         guard !r.signals.isEmpty else { return "<p>Признаков не выявлено.</p>" }
         return "<ul>" + r.signals.map { x in
-            "<li><strong>\(esc(x.indicator.title))</strong>: \(esc(x.explanation)) <span class=\"muted\">(z = \(ReferenceTable.format((x.z * 10).rounded() / 10)))</span></li>"
+            // An observer's record of violations is a fact, not a statistic: no z beside it.
+            let z = x.indicator == .observerEffect && x.reference == 0 ? "" : " <span class=\"muted\">(z = \(ReferenceTable.format((x.z * 10).rounded() / 10)))</span>"
+            return "<li><strong>\(esc(x.indicator.title))</strong>: \(esc(x.explanation))\(z)</li>"
         }.joined() + "</ul>"
     }
 
