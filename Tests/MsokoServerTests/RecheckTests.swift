@@ -92,4 +92,32 @@ final class RecheckServerTests: XCTestCase {
             assertContains(card, "При перепроверке")
         }
     }
+
+    func testASampleOfChosenTasks() async throws {
+        try await withApp { app in
+            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Русский язык").filter(\.$grade == 5).first()!
+            let base = "/procedures/\(p.id!)/recheck"
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get(base)
+            try await s.post(base, ["size": "4", "control": "50", "tasks": "1K1, 99"])
+            assertContains(try await s.get(base), "заданий 99 в спецификации нет")
+            try await s.post(base, ["size": "4", "control": "50", "tasks": "1K1; 5"])
+            assertContains(try await s.get(base), "перепроверяются задания: 1К1, 5")
+            let member = Browser(app)
+            try await member.login("commission")
+            let scoring = try await RecheckScoring.query(on: app.db).first()!
+            let form = try await member.get("/commission/scorings/\(scoring.id!)")
+            assertContains(form, "aria-label=\"Задание 1К1\"")
+            assertContains(form, "aria-label=\"Задание 5\"")
+            assertNotContains(form, "aria-label=\"Задание 2К1\"")
+            let spec = try ProcedureStore.spec(of: p)
+            let t1 = spec.tasks.firstIndex { $0.number == "1К1" }!, t5 = spec.tasks.firstIndex { $0.number == "5" }!
+            assertStatus(try await member.post("/commission/scorings/\(scoring.id!)", ["t\(t1)": "0", "t\(t5)": "0"]), .seeOther)
+            let sample = try await RecheckController.sample(p, municipalityID: p.municipalityID!, on: app.db)!
+            let pair = try await RecheckController.pairs(sample, on: app.db)[0]
+            for t in spec.tasks.indices where t != t1 && t != t5 { XCTAssertEqual(pair.commissionScores[t], pair.schoolScores[t], "task \(spec.tasks[t].number) not re-scored") }
+            XCTAssertEqual(pair.commissionScores[t1], 0)
+        }
+    }
 }

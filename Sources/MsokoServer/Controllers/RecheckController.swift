@@ -19,6 +19,12 @@ enum RecheckController {
 
     static let managers: Set<Role> = [.specialist, .admin]
 
+    /// Indexes of the tasks a sample re-scores (all when none were chosen).
+    static func selected(_ sample: RecheckSample, _ spec: ProcedureSpec) -> [Int] {
+        let chosen = Set(sample.tasks.split(separator: ",").map { TaskNumber.normalize(String($0)) })
+        return spec.tasks.indices.filter { chosen.isEmpty || chosen.contains(spec.tasks[$0].number) }
+    }
+
     static func sample(_ p: Procedure, municipalityID: UUID, on db: Database) async throws -> RecheckSample? {
         try await RecheckSample.query(on: db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == municipalityID).sort(\.$createdAt, .descending).first()
     }
@@ -27,14 +33,19 @@ enum RecheckController {
     static func pairs(_ sample: RecheckSample, on db: Database) async throws -> [Recheck.Pair] {
         let items = try await RecheckItem.query(on: db).filter(\.$sample.$id == sample.requireID()).with(\.$work).with(\.$school).all()
         let scorings = try await RecheckScoring.query(on: db).filter(\.$item.$id ~~ items.compactMap(\.id)).all().filter { $0.submittedAt != nil }
+        guard let procedure = try await Procedure.find(sample.$procedure.id, on: db) else { return [] }
+        let rescored = Set(selected(sample, try ProcedureStore.spec(of: procedure)))
         return items.compactMap { item in
             let done = scorings.filter { $0.$item.id == item.id }.compactMap { $0.scores.map { [UInt8]($0) } }
             guard let first = done.first else { return nil }
             // Two re-scorers: the mean per task, rounded down.
-            let commission = done.count == 1 ? first : first.indices.map { t in
-                UInt8(done.reduce(0) { $0 + Int($1[t] == WorkRecord.notDone ? 0 : $1[t]) } / done.count)
+            let school = [UInt8](item.work.scores)
+            // Tasks the sample does not re-score keep the school's score (no difference counted).
+            let commission = first.indices.map { t -> UInt8 in
+                guard rescored.contains(t) else { return school[t] }
+                return done.count == 1 ? first[t] : UInt8(done.reduce(0) { $0 + Int($1[t] == WorkRecord.notDone ? 0 : $1[t]) } / done.count)
             }
-            return Recheck.Pair(school: item.school.login, schoolScores: [UInt8](item.work.scores), commissionScores: commission)
+            return Recheck.Pair(school: item.school.login, schoolScores: school, commissionScores: commission)
         }
     }
 
@@ -52,6 +63,7 @@ enum RecheckController {
             <form method="post" action="/procedures/\(p.id!.uuidString)/recheck">\(csrfField(req))
             <label for="size">Работ в выборке</label><input type="number" id="size" name="size" min="1" max="1000" value="30" required>
             <label for="control">Контрольная (случайная) доля, %</label><input type="number" id="control" name="control" min="0" max="100" value="30" required>
+            <label for="tasks">Задания для перепроверки (номера через запятую; пусто — все)</label><input type="text" id="tasks" name="tasks" placeholder="например: 8, 9.2, 10">
             <div class="check"><input type="checkbox" id="double" name="double" value="1"> <label for="double">Два независимых проверяющих на работу</label></div>
             <div class="actions"><button class="btn" type="submit">Сформировать выборку</button></div>
             </form></section>
@@ -63,7 +75,7 @@ enum RecheckController {
         let scorings = try await RecheckScoring.query(on: req.db).filter(\.$item.$id ~~ items.compactMap(\.id)).with(\.$user).all()
         let done = scorings.filter { $0.submittedAt != nil }.count
         html += "<div class=\"actions no-print\"><a class=\"btn\" href=\"/procedures/\(p.id!.uuidString)/recheck/report.docx\">Справка о перепроверке (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck/order.docx\">Приказ о комиссии (DOCX)</a> <a class=\"btn secondary\" href=\"/procedures/\(p.id!.uuidString)/recheck/errors.docx\">Типичные ошибки оценивания (DOCX)</a> <a class=\"btn secondary\" href=\"/seminars\">Семинары</a></div>"
-        html += "<p>Выборка: \(items.count) работ (из них контрольных \(items.filter { $0.reason == "control" }.count)); проверок сдано \(done) из \(scorings.count).</p>"
+        html += "<p>Выборка: \(items.count) работ (из них контрольных \(items.filter { $0.reason == "control" }.count)); перепроверяются задания: \(sample.tasks.isEmpty ? "все" : sample.tasks.replacingOccurrences(of: ",", with: ", ")); проверок сдано \(done) из \(scorings.count).</p>"
 
         let pairs = try await pairs(sample, on: req.db)
         if !pairs.isEmpty {
@@ -175,7 +187,7 @@ enum RecheckController {
         return try AnalysisController.docx(doc, name: "Приказ о комиссии по перепроверке \(ProcedureStore.title(p))")
     }
 
-    struct CreateForm: Content { var size: Int; var control: Double; var double: String? }
+    struct CreateForm: Content { var size: Int; var control: Double; var double: String?; var tasks: String? }
 
     static func create(req: Request) async throws -> Response {
         let user = try req.require([.specialist])
@@ -188,6 +200,13 @@ enum RecheckController {
             return back
         }
         if try await sample(p, municipalityID: mid, on: req.db) != nil { throw AppError.conflict("Выборка для этой процедуры уже сформирована.") }
+        let spec = try ProcedureStore.spec(of: p)
+        let wanted = (form.tasks ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map { TaskNumber.normalize(String($0)) }
+        let unknown = wanted.filter { n in !spec.tasks.contains { $0.number == n } }
+        guard unknown.isEmpty else {
+            Flash.set(req, "error", "Выборка не сформирована: заданий \(unknown.joined(separator: ", ")) в спецификации нет (есть: \(spec.tasks.map(\.number).joined(separator: ", "))).")
+            return back
+        }
         let members = try await User.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$role == .commission).filter(\.$isDisabled == false).all()
         let double = form.double == "1"
         guard members.count >= (double ? 2 : 1) else {
@@ -211,6 +230,7 @@ enum RecheckController {
         s.size = chosen.count
         s.controlShare = form.control / 100
         s.doubleScoring = double
+        s.tasks = wanted.joined(separator: ",")
         s.createdBy = user.login
         s.regionID = m.$region.id
         s.municipalityID = mid
@@ -267,16 +287,17 @@ enum RecheckController {
 
     static func form(req: Request) async throws -> Response {
         let (_, s, spec) = try await scoring(req)
-        return render(req, s, spec, values: s.scores.map { [UInt8]($0).map { $0 == WorkRecord.notDone ? "X" : String($0) } } ?? [], errors: [])
+        return render(req, s, spec, values: s.scores.map { [UInt8]($0).map { $0 == WorkRecord.notDone ? "X" : String($0) } } ?? [], errors: [], tasks: selected(s.item.sample, spec))
     }
 
-    static func render(_ req: Request, _ s: RecheckScoring, _ spec: ProcedureSpec, values: [String], errors: [String], status: HTTPStatus = .ok) -> Response {
+    static func render(_ req: Request, _ s: RecheckScoring, _ spec: ProcedureSpec, values: [String], errors: [String], tasks: [Int], status: HTTPStatus = .ok) -> Response {
         let locked = s.submittedAt != nil
         var html = "<h1>Работа \(esc(s.item.blindCode))</h1><p>\(esc(ProcedureStore.title(s.item.sample.procedure)))</p>"
         if !errors.isEmpty { html += "<div class=\"flash error\" role=\"alert\"><p>Баллы не сохранены:</p><ul>" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>" }
         if locked { html += "<div class=\"flash ok\">Баллы сданы и больше не изменяются.</div>" }
         html += "<form method=\"post\" action=\"/commission/scorings/\(s.id!.uuidString)\">\(csrfField(req))<div class=\"table-wrap\"><table><thead><tr><th>Задание</th><th class=\"num\">Макс.</th><th class=\"num\">Балл</th></tr></thead><tbody>"
-        for (t, task) in spec.tasks.enumerated() {
+        for t in tasks {
+            let task = spec.tasks[t]
             let v = t < values.count ? values[t] : ""
             html += "<tr><td>\(esc(task.number))</td><td class=\"num\">\(task.max)</td><td class=\"num\"><input class=\"figure\" type=\"text\" inputmode=\"numeric\" name=\"t\(t)\" aria-label=\"Задание \(esc(task.number))\" value=\"\(esc(v))\"\(locked ? " disabled" : "")></td></tr>"
         }
@@ -294,8 +315,11 @@ enum RecheckController {
         let form = try req.content.decode([String: String].self)
         var scores: [UInt8] = []
         var errors: [String] = []
+        let tasks = Set(selected(s.item.sample, spec))
         let values = spec.tasks.indices.map { (form["t\($0)"] ?? "").trimmingCharacters(in: .whitespaces) }
         for (t, task) in spec.tasks.enumerated() {
+            // A task the sample does not re-score: no entry (the school's score stands in the analysis).
+            guard tasks.contains(t) else { scores.append(WorkRecord.notDone); continue }
             let text = values[t]
             if text.uppercased() == "X" || text.uppercased() == "Х" { scores.append(WorkRecord.notDone); continue }
             guard let v = Int(text), (0...task.max).contains(v) else {
@@ -304,7 +328,7 @@ enum RecheckController {
             }
             scores.append(UInt8(v))
         }
-        guard errors.isEmpty else { return render(req, s, spec, values: values, errors: errors, status: .unprocessableEntity) }
+        guard errors.isEmpty else { return render(req, s, spec, values: values, errors: errors, tasks: Array(tasks).sorted(), status: .unprocessableEntity) }
         let entered = scores
         s.scores = Data(entered)
         s.submittedAt = req.application.now

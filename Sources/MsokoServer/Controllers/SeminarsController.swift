@@ -20,12 +20,14 @@ enum SeminarsController {
         guard let sample = try await RecheckController.sample(p, municipalityID: mid, on: req.db) else { throw AppError.notFound }
         let items = try await RecheckItem.query(on: req.db).filter(\.$sample.$id == sample.requireID()).with(\.$work).all()
         let scored = try await RecheckScoring.query(on: req.db).filter(\.$item.$id ~~ items.compactMap(\.id)).all().filter { $0.submittedAt != nil }
+        let spec = try ProcedureStore.spec(of: p)
+        let chosen = Set(RecheckController.selected(sample, spec))
         let rescored: [(code: String, school: [UInt8], commission: [UInt8])] = items.compactMap { item in
             let done = scored.filter { $0.$item.id == item.id }.compactMap { $0.scores.map { [UInt8]($0) } }
             guard let first = done.first else { return nil }
-            return (item.blindCode, [UInt8](item.work.scores), first)
+            let school = [UInt8](item.work.scores)
+            return (item.blindCode, school, first.indices.map { chosen.contains($0) ? first[$0] : school[$0] })
         }.sorted { $0.code < $1.code }
-        let spec = try ProcedureStore.spec(of: p)
         let l = AnalysisController.Loaded(user: user, procedure: p, analysis: try await AnalysisQuery.analysis(procedure: p, municipalityID: mid, on: req.db))
         let doc = GradingErrors.handout(procedure: ProcedureStore.title(p).replacingOccurrences(of: " · ", with: " "),
                                         errors: GradingErrors.tasks(rescored, spec: spec), works: rescored.count, context: try await AnalysisController.context(req, l))

@@ -11,6 +11,7 @@ struct M007CreateRechecks: AsyncMigration {
             .field("size", .int, .required)
             .field("control_share", .double, .required)
             .field("double_scoring", .bool, .required)
+            .field("tasks", .string, .required)
             .field("created_by", .string, .required)
             .field("created_at", .datetime)
             .create()

@@ -11,6 +11,8 @@ final class RecheckSample: Model, @unchecked Sendable {
     @Field(key: "size") var size: Int
     @Field(key: "control_share") var controlShare: Double
     @Field(key: "double_scoring") var doubleScoring: Bool
+    /// Task numbers re-scored, comma-separated; empty: every task.
+    @Field(key: "tasks") var tasks: String
     @Field(key: "created_by") var createdBy: String
     @Field(key: "region_id") var regionID: UUID
     @Field(key: "municipality_id") var municipalityID: UUID
