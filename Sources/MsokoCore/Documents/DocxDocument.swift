@@ -199,3 +199,18 @@ public enum XMLText {
         return out
     }
 }
+
+extension DocxDocument {
+    /// The head of a department order: letterhead, «ПРИКАЗ», a blank date and number, the subject,
+    /// the preamble and «ПРИКАЗЫВАЮ:».
+    public static func order(title: String, letterhead: [String], subject: String, preamble: String) -> DocxDocument {
+        var doc = DocxDocument(title: title)
+        for line in letterhead where !line.isEmpty { doc.paragraph(line, alignment: .center, bold: true) }
+        doc.paragraph("ПРИКАЗ", alignment: .center, bold: true)
+        doc.paragraph("____________                                                  № ______")
+        doc.paragraph(subject, alignment: .center, bold: true)
+        doc.paragraph(preamble, alignment: .both)
+        doc.paragraph("ПРИКАЗЫВАЮ:")
+        return doc
+    }
+}

@@ -301,13 +301,9 @@ enum ObserversController {
         guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         let assigned = try await ObserverAssignment.query(on: req.db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == mid)
             .with(\.$school).with(\.$observer).sort(\.$date).all()
-        var doc = DocxDocument(title: "Приказ о назначении наблюдателей")
-        for line in try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n") where !line.isEmpty { doc.paragraph(line, alignment: .center, bold: true) }
-        doc.paragraph("ПРИКАЗ", alignment: .center, bold: true)
-        doc.paragraph("____________                                                  № ______")
-        doc.paragraph("О назначении наблюдателей при проведении \(p.type) \(p.year) по предмету «\(p.subject)» в \(p.grade) классах", alignment: .center, bold: true)
-        doc.paragraph("В целях обеспечения объективности проведения оценочной процедуры (мероприятия 1.1–1.3 дорожной карты по повышению качества образования на \(p.schoolYear) учебный год)", alignment: .both)
-        doc.paragraph("ПРИКАЗЫВАЮ:")
+        var doc = DocxDocument.order(title: "Приказ о назначении наблюдателей", letterhead: try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n"),
+                                     subject: "О назначении наблюдателей при проведении \(p.type) \(p.year) по предмету «\(p.subject)» в \(p.grade) классах",
+                                     preamble: "В целях обеспечения объективности проведения оценочной процедуры (мероприятия 1.1–1.3 дорожной карты по повышению качества образования на \(p.schoolYear) учебный год)")
         doc.paragraph("1. Назначить наблюдателей при проведении \(p.type) \(p.year) по предмету «\(p.subject)» в общеобразовательных организациях согласно приложению.", alignment: .both)
         doc.paragraph("2. Наблюдателям присутствовать на указанных этапах процедуры и в день проведения подать акт наблюдения в МСОКО.", alignment: .both)
         doc.paragraph("3. Руководителям общеобразовательных организаций обеспечить допуск наблюдателей.", alignment: .both)

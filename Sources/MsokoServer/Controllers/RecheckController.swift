@@ -170,13 +170,9 @@ enum RecheckController {
         let mid = try user.requireMunicipalityID()
         guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         let members = try await User.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$role == .commission).filter(\.$isDisabled == false).sort(\.$name).all()
-        var doc = DocxDocument(title: "Приказ о муниципальной комиссии по перепроверке")
-        for line in try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n") where !line.isEmpty { doc.paragraph(line, alignment: .center, bold: true) }
-        doc.paragraph("ПРИКАЗ", alignment: .center, bold: true)
-        doc.paragraph("____________                                                  № ______")
-        doc.paragraph("О создании муниципальной комиссии по перепроверке работ \(p.type) \(p.year) по предмету «\(p.subject)», \(p.grade) класс", alignment: .center, bold: true)
-        doc.paragraph("В целях обеспечения объективности оценивания (мероприятие 3.3 дорожной карты по повышению качества образования на \(p.schoolYear) учебный год)", alignment: .both)
-        doc.paragraph("ПРИКАЗЫВАЮ:")
+        var doc = DocxDocument.order(title: "Приказ о муниципальной комиссии по перепроверке", letterhead: try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n"),
+                                     subject: "О создании муниципальной комиссии по перепроверке работ \(p.type) \(p.year) по предмету «\(p.subject)», \(p.grade) класс",
+                                     preamble: "В целях обеспечения объективности оценивания (мероприятие 3.3 дорожной карты по повышению качества образования на \(p.schoolYear) учебный год)")
         doc.paragraph("1. Создать муниципальную комиссию по перепроверке работ в составе:", alignment: .both)
         for (i, u) in members.enumerated() { doc.paragraph("\(i + 1)) \(u.name)") }
         if members.isEmpty { doc.paragraph("(состав комиссии не назначен: добавьте пользователей с ролью «член комиссии»)") }
