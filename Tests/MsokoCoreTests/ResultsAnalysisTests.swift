@@ -74,6 +74,22 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertEqual(other.journalCompared, 1, "a work without a journal mark is not compared")
     }
 
+    func testEnrolmentFromAColumnOfTheFile() {
+        let text = """
+        ОО;Код участника;Класс;1;2;3;Обучающихся в классе
+        edu700101;1;4А;1;2;1;30
+        edu700101;2;4А;0;1;0;30
+        edu700101;3;4Б;1;2;2;25
+        """
+        let r = ResultsReader.read(data: Data(text.utf8), file: "r.csv", spec: Self.spec)
+        XCTAssertEqual(r.problems, [])
+        XCTAssertEqual(r.enrolment, ["edu700101": ["4А": 30, "4Б": 25]])
+        let a = ResultsAnalysis.analyze(r.works, spec: Self.spec, enrolment: r.enrolment)
+        XCTAssertEqual(a.group(school: "edu700101", className: "4А")?.participation, 2.0 / 30.0)
+        let bad = ResultsReader.read(data: Data((text + "\nedu700101;4;4А;1;1;1;31").utf8), file: "r.csv", spec: Self.spec)
+        XCTAssertEqual(bad.problems.map(\.description), ["r.csv, строка 5, столбец «Обучающихся в классе»: в классе 4А уже указано обучающихся: 30, здесь — 31."])
+    }
+
     func testMasteryThresholds() {
         XCTAssertEqual(Mastery(completion: 0.6, level: .basic), .mastered)
         XCTAssertEqual(Mastery(completion: 0.57, level: .basic), .borderline)

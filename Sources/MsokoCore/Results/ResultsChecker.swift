@@ -134,7 +134,8 @@ struct Checker {
         let c = (code: layout.index(of: .code)!, cls: layout.index(of: .className)!, login: layout.index(of: .schoolLogin),
                  name: layout.index(of: .schoolName), municipality: layout.index(of: .municipality),
                  variant: layout.index(of: .variant), gender: layout.index(of: .gender),
-                 primary: layout.index(of: .primaryScore), mark: layout.index(of: .mark), journal: layout.index(of: .journalMark))
+                 primary: layout.index(of: .primaryScore), mark: layout.index(of: .mark), journal: layout.index(of: .journalMark),
+                 enrolled: layout.index(of: .enrolled))
         var works = WorkTable(taskCount: order.count)
         works.reserveCapacity(max(0, expectedRows - firstData))
         var codes = CodeSet(expected: max(0, expectedRows - firstData))
@@ -234,6 +235,20 @@ struct Checker {
                     journal = given
                 } else {
                     problem(&result, row: rowNumber, column: j, "«\(row.string(j))» — не отметка по журналу: ожидается 2, 3, 4 или 5.")
+                }
+            }
+            // The class's enrolment, where the file has the column: the same number on each of its rows.
+            if let e = c.enrolled, !row.cell(e).isEmpty, cls != 0 {
+                let schoolKey = works.schoolTable[Int(school)].login ?? works.schoolTable[Int(school)].name ?? ""
+                let className = works.texts[Int(cls)]
+                if let n = Self.integer(row.cell(e)), (1...100).contains(n) {
+                    if let known = result.enrolment[schoolKey]?[className], known != n {
+                        problem(&result, row: rowNumber, column: e, "в классе \(className) уже указано обучающихся: \(known), здесь — \(n).")
+                    } else {
+                        result.enrolment[schoolKey, default: [:]][className] = n
+                    }
+                } else {
+                    problem(&result, row: rowNumber, column: e, "«\(row.string(e))» — не число обучающихся в классе (от 1 до 100).")
                 }
             }
             guard rowOK, !code.isEmpty, cls != 0 else { return }

@@ -5,7 +5,7 @@ import Foundation
 struct ResultsLayout {
     enum Column: Equatable {
         case schoolLogin, municipality, schoolName, code, className, variant, gender
-        case primaryScore, mark, journalMark, personName
+        case primaryScore, mark, journalMark, personName, enrolled
         case task(number: String, headerMax: Int?)
         case ignored
     }
@@ -41,6 +41,7 @@ struct ResultsLayout {
         "первичныйбалл": .primaryScore, "баллы": .primaryScore, "суммабаллов": .primaryScore,
         "отметка": .mark, "отметказаработу": .mark,
         "отметкапожурналу": .journalMark, "журнальнаяотметка": .journalMark, "отметкавжурнале": .journalMark,
+        "обучающихсявклассе": .enrolled, "численностькласса": .enrolled, "учениковвклассе": .enrolled, "всегообучающихся": .enrolled,
         "фио": .personName, "фамилия": .personName, "имя": .personName, "фамилияимя": .personName, "фиоучастника": .personName,
     ]
 

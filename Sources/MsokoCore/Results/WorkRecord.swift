@@ -58,6 +58,8 @@ public struct ResultsFile: Sendable {
     public var fileSchoolLogin: String?
     public var fileSchoolName: String?
     public var declaredParticipants: Int?
+    /// Students per school key and class, from an optional column «Обучающихся в классе».
+    public var enrolment: [String: [String: Int]] = [:]
     public var sheet: String?
 
     public var isValid: Bool { problems.isEmpty }

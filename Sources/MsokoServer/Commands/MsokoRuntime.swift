@@ -291,6 +291,7 @@ extension MsokoTextFile {
         do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
         var out = AnalysisOutput()
         var works = WorkTable(taskCount: spec.tasks.count)
+        var enrolment: [String: [String: Int]] = [:]
         let limits = ResultsReader.Limits(maxFileBytes: Int.max, maxUnzippedBytes: Int64.max)
         // MSOKO_TIMING=1: the time of each phase on stderr (docs/benchmarks.md).
         let timing = ProcessInfo.processInfo.environment["MSOKO_TIMING"] != nil
@@ -305,12 +306,13 @@ extension MsokoTextFile {
             out.problems += r.problems.map(\.description)
             out.warnings += r.warnings.map(\.description)
             if r.isValid { works.isEmpty ? (works = r.works) : works.append(contentsOf: r.works) }
+            for (school, classes) in r.enrolment { enrolment[school, default: [:]].merge(classes) { a, _ in a } }
         }
         guard out.problems.isEmpty else { return out }
         phase("чтение и проверка")
-        let analysis = ResultsAnalysis.analyze(works, spec: spec)
+        let analysis = ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
         phase("анализ")
-        let objectivity = format == .json ? ObjectivityAnalysis.evaluate(works, analysis: analysis) : []
+        let objectivity = format == .json ? ObjectivityAnalysis.evaluate(works, analysis: analysis, inputs: .init(enrolment: enrolment)) : []
         phase("признаки необъективности")
         works = WorkTable(taskCount: 0)
         switch format {
