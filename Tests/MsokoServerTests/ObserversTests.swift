@@ -131,3 +131,41 @@ final class ObserversTests: XCTestCase {
         }
     }
 }
+
+/// New writes refused outside their role, and nothing changed by the attempt.
+final class NewForbiddenWritesTests: XCTestCase {
+    func testWritesOutsideTheRoleAreRefusedAndChangeNothing() async throws {
+        try await withApp { app in
+            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+            let pp = try await ProcedureParticipant.query(on: app.db).filter(\.$procedure.$id == p.requireID()).first()!
+            let o = try await Observer.query(on: app.db).filter(\.$fullName == "Никитин П.В.").first()!
+            let a = try await ObserverAssignment.query(on: app.db).first()!
+            let scoring = UUID()
+            let counts = { () async throws -> [Int] in
+                [try await ObserverAssignment.query(on: app.db).count(), try await Observer.query(on: app.db).count(), try await Seminar.query(on: app.db).count(),
+                 try await RecheckSample.query(on: app.db).count(), try await Setting.query(on: app.db).count()]
+            }
+            let before = try await counts()
+            let writes: [(String, [String: String])] = [
+                ("/procedures/\(p.id!)/observers/assign", ["participant": pp.id!.uuidString, "observer": o.id!.uuidString]),
+                ("/procedures/\(p.id!)/observers/suggest", [:]),
+                ("/observers/assignments/\(a.id!)/delete", [:]),
+                ("/observers", ["fullName": "Х", "kind": "public"]),
+                ("/objectivity/thresholds", ["riskThreshold": "0,9"]),
+                ("/procedures/\(p.id!)/recheck", ["size": "5", "control": "20"]),
+                ("/seminars", ["date": "01.10.2026", "topic": "Т", "invited": "1", "attended": "1"]),
+                ("/commission/scorings/\(scoring)", ["t0": "1"]),
+            ]
+            for login in ["head-mih", "teacher", "observer"] {
+                let b = Browser(app)
+                try await b.login(login)
+                try await b.get("/tasks")
+                for (path, form) in writes {
+                    let res = try await b.post(path, form)
+                    XCTAssertTrue([.forbidden, .notFound].contains(res.status), "\(login) \(path): \(res.status)")
+                }
+            }
+            assertEq(try await counts(), before)
+        }
+    }
+}
