@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "msoko", targets: ["msoko"]),
         .library(name: "MsokoCore", targets: ["MsokoCore"]),
         .library(name: "MsokoServer", targets: ["MsokoServer"]),
+        .executable(name: "msoko-fuzz", targets: ["msoko-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -42,8 +43,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The attack's files, seeded mutations and the fuzz worker: every reader of user files.
+        .target(name: "MsokoFuzzing", dependencies: ["MsokoCore"]),
+        .executableTarget(
+            name: "msoko-fuzz",
+            dependencies: ["MsokoFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Fixtures are read by path (#filePath), not as bundle resources.
-        .testTarget(name: "MsokoCoreTests", dependencies: ["MsokoCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MsokoCoreTests", dependencies: ["MsokoCore", "MsokoFuzzing"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MsokoServerTests",
             dependencies: [

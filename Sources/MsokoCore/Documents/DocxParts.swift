@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// The fixed parts of a DOCX package.
 enum DocxParts {
@@ -84,15 +83,6 @@ enum DocxParts {
 
 enum DocxPackage {
     static func build(parts: [(String, String)]) throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, text) in parts {
-            let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count),
-                                 compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-        return data
+        try ZipPackage.build(parts.map { (path: $0.0, bytes: Data($0.1.utf8)) })
     }
 }

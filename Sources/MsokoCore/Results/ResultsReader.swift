@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Reads a results file (XLSX or CSV) against a procedure's specification and checks every row.
 /// Nothing here decides what is stored: the caller stores the works only when `problems` is empty.
@@ -28,17 +27,20 @@ public enum ResultsReader {
         }
         guard !data.isEmpty else { return refuse("файл пустой.") }
         guard data.count <= limits.maxFileBytes else {
-            return refuse("файл \(megabytes(data.count)) больше допустимых \(megabytes(limits.maxFileBytes)).")
+            return refuse("файл \(ByteSize.exceeding(data.count, limit: limits.maxFileBytes)).")
         }
         if data.starts(with: [0x50, 0x4B]) {
             let sheets: [(name: String?, rows: [[String]])]
             do {
-                if try XLSXSheetReader.unzippedSize(data: data) > limits.maxUnzippedBytes {
-                    return refuse("книга распаковывается больше чем в \(megabytes(Int(limits.maxUnzippedBytes))) — файл не принят.")
-                }
-                sheets = try XLSXSheetReader.sheets(data: data, file: file).map { ($0.name, $0.rows) }
+                var sheetLimits = SheetLimits()
+                sheetLimits.zip.maxTotalBytes = Int(clamping: limits.maxUnzippedBytes)
+                sheetLimits.zip.maxEntryBytes = Int(clamping: limits.maxUnzippedBytes)
+                sheets = try XLSXSheetReader.sheets(data: data, file: file, limits: sheetLimits).map { ($0.name, $0.rows) }
             } catch let e as SpreadsheetError {
-                return refuse(e.description.replacingOccurrences(of: "Файл \(file): ", with: ""))
+                if case .tooLarge(_, let reason) = e, reason.hasPrefix("часть") {
+                    return refuse("книга распаковывается больше чем в \(ByteSize.format(Int(clamping: limits.maxUnzippedBytes))) или сжата подозрительно сильно — файл не принят.")
+                }
+                return refuse(e.reason)
             } catch {
                 return refuse("не является таблицей Excel (XLSX) — возможно, файл повреждён.")
             }
@@ -89,16 +91,5 @@ public enum ResultsReader {
 
     static let noHeader = "не найдена строка заголовка: ожидаются столбцы «Код участника», «Класс» и столбцы заданий (например «1 (2б)»)."
 
-    static func megabytes(_ bytes: Int) -> String {
-        bytes >= 1 << 30 ? String(format: "%.1f ГБ", Double(bytes) / Double(1 << 30)) : String(format: "%.1f МБ", Double(bytes) / 1_048_576)
-    }
-}
-
-extension XLSXSheetReader {
-    /// The total size the archive's entries expand to, from the ZIP directory (no expansion).
-    public static func unzippedSize(data: Data) throws -> Int64 {
-        let archive = try Archive(data: data, accessMode: .read)
-        return archive.reduce(Int64(0)) { $0 + Int64($1.uncompressedSize) }
-    }
 }
 

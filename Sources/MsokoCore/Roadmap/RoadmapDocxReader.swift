@@ -1,69 +1,101 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-import ZIPFoundation
 
 /// Reads the roadmap from the Word document districts keep it in: top-level paragraphs become
 /// text lines, table rows become rows of cell texts (a cell's paragraphs joined with spaces).
+/// The archive goes through `ZipReader` (the same limits as a results workbook) and
+/// `word/document.xml` through the byte scanner of the sheets: no entity expansion, invalid
+/// UTF-8 refused, nesting counted, a time budget.
 enum RoadmapDocxReader {
-    static func lines(data: Data, fileName: String) throws -> [RoadmapLine] {
-        let unreadable = RoadmapFileError.unreadable(file: fileName, reason: "не удалось прочитать документ Word (DOCX): файл повреждён или это не DOCX.")
-        let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw unreadable }
-        guard let entry = archive["word/document.xml"] else { throw unreadable }
-        var xml = Data()
-        do { _ = try archive.extract(entry) { xml.append($0) } } catch { throw unreadable }
-        let collector = DocumentLineCollector()
-        let parser = XMLParser(data: xml)
-        parser.delegate = collector
-        guard parser.parse() else { throw unreadable }
-        return collector.lines
-    }
-}
+    /// A roadmap is a few hundred kilobytes of XML; 64 MB inflated is far beyond any real one.
+    static let limits = ZipLimits(maxEntryBytes: 64 << 20, maxTotalBytes: 64 << 20, seconds: 30)
+    static let maxTableDepth = 64
 
-final class DocumentLineCollector: NSObject, XMLParserDelegate {
-    var lines: [RoadmapLine] = []
-    private var tableDepth = 0
-    private var row: [String]?
-    private var cell: [String]?
-    private var paragraph = ""
-    private var inText = false
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        switch name {
-        case "w:tbl": tableDepth += 1
-        case "w:tr" where tableDepth == 1: row = []
-        case "w:tc" where tableDepth == 1: cell = []
-        case "w:p": paragraph = ""
-        case "w:t": inText = true
-        case "w:tab", "w:br": paragraph += " "
-        default: break
+    static func lines(data: Data, fileName: String, limits: ZipLimits = limits) throws -> [RoadmapLine] {
+        func unreadable(_ reason: String = "не удалось прочитать документ Word (DOCX): файл повреждён или это не DOCX.") -> RoadmapFileError {
+            .unreadable(file: fileName, reason: reason)
+        }
+        let budget = ReadBudget(seconds: limits.seconds)
+        let xml: Data
+        do {
+            let archive = try ZipReader(data: data, limits: limits)
+            var used = 0
+            guard let part = try archive.extract("word/document.xml", used: &used, budget: budget) else { throw unreadable() }
+            xml = part
+        } catch let e as ZipError {
+            switch e {
+            case .tooLarge: throw unreadable("документ распаковывается больше 64 МБ или сжат подозрительно сильно — файл не принят.")
+            case .timeOut: throw unreadable("чтение документа заняло слишком много времени — файл не принят.")
+            case .corrupt, .unsupported: throw unreadable()
+            }
+        }
+        guard xml.withUnsafeBytes({ TextDecoding.isValidUTF8($0.bindMemory(to: UInt8.self)) }) else {
+            throw unreadable("документ Word содержит текст не в кодировке UTF-8 — файл повреждён.")
+        }
+        do {
+            return try xml.withUnsafeBytes { try collect($0.bindMemory(to: UInt8.self), budget: budget) }
+        } catch SheetScanner.Failure.timeOut {
+            throw unreadable("чтение документа заняло слишком много времени — файл не принят.")
+        } catch {
+            throw unreadable("в документе Word таблицы вложены глубже \(maxTableDepth) уровней — файл не принят.")
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch name {
-        case "w:t": inText = false
-        case "w:p":
+    /// Paragraphs outside tables, and rows of the outermost tables (nested tables' text joins
+    /// the cell that holds them).
+    static func collect(_ xml: UnsafeBufferPointer<UInt8>, budget: ReadBudget) throws -> [RoadmapLine] {
+        var lines: [RoadmapLine] = []
+        var tableDepth = 0
+        var row: [String]?
+        var cell: [String]?
+        var paragraph = ""
+        var tags = 0
+        var i = 0
+        func endParagraph() {
             let text = paragraph.trimmingCharacters(in: .whitespaces)
+            paragraph = ""
             if cell != nil {
                 if !text.isEmpty { cell?.append(text) }
             } else if tableDepth == 0, !text.isEmpty {
                 lines.append(.text(text))
             }
-        case "w:tc" where tableDepth == 1:
-            row?.append((cell ?? []).joined(separator: " "))
-            cell = nil
-        case "w:tr" where tableDepth == 1:
-            if let row { lines.append(.row(row)) }
-            row = nil
-        case "w:tbl": tableDepth -= 1
-        default: break
         }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText { paragraph += string }
+        while let tag = SheetScanner.nextTag(xml, from: i) {
+            tags &+= 1
+            if tags & 0xFFFF == 0, budget.isExpired { throw SheetScanner.Failure.timeOut }
+            i = tag.end
+            if tag.close {
+                if tag.named("w:p", in: xml) {
+                    endParagraph()
+                } else if tag.named("w:tc", in: xml), tableDepth == 1 {
+                    row?.append((cell ?? []).joined(separator: " "))
+                    cell = nil
+                } else if tag.named("w:tr", in: xml), tableDepth == 1 {
+                    if let row { lines.append(.row(row)) }
+                    row = nil
+                } else if tag.named("w:tbl", in: xml) {
+                    tableDepth = max(0, tableDepth - 1)
+                }
+                continue
+            }
+            if tag.named("w:tbl", in: xml) {
+                if !tag.selfClosing { tableDepth += 1 }
+                if tableDepth > maxTableDepth { throw SheetScanner.Failure.malformed }
+            } else if tag.named("w:tr", in: xml), tableDepth == 1, !tag.selfClosing {
+                row = []
+            } else if tag.named("w:tc", in: xml), tableDepth == 1, !tag.selfClosing {
+                cell = []
+            } else if tag.named("w:p", in: xml) {
+                paragraph = ""
+                if tag.selfClosing { endParagraph() }
+            } else if tag.named("w:t", in: xml), !tag.selfClosing {
+                var end = i
+                while end < xml.count && xml[end] != UInt8(ascii: "<") { end += 1 }
+                paragraph += SheetScanner.decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
+                i = end
+            } else if tag.named("w:tab", in: xml) || tag.named("w:br", in: xml) {
+                paragraph += " "
+            }
+        }
+        return lines
     }
 }

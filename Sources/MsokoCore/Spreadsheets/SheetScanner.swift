@@ -43,12 +43,62 @@ enum SheetScanner {
                    attributesEnd: gt, end: gt + 1)
     }
 
-    /// Rows of a worksheet, numbered as the spreadsheet shows them (missing rows become empty rows).
-    static func rows(_ bytes: [UInt8], shared: [String]) throws -> [[String]] {
-        try bytes.withUnsafeBufferPointer { xml in try rows(xml, shared: shared) }
+    /// What a scan may build (from `SheetLimits`), and the cells and text built so far.
+    struct Limits {
+        var maxRows = 1_048_576
+        var maxColumns = 16_384
+        var maxCells = 40_000_000
+        var maxTextBytes = 512 << 20
+        var maxCellBytes = 131_072
+        var budget = ReadBudget.unlimited
+        var cells = 0
+        var textBytes = 0
+
+        init() {}
+        init(sheet: SheetLimits, budget: ReadBudget) {
+            maxRows = sheet.maxRows
+            maxColumns = sheet.maxColumns
+            maxCells = sheet.maxCells
+            maxTextBytes = sheet.maxTextBytes
+            maxCellBytes = sheet.maxCellBytes
+            self.budget = budget
+        }
     }
 
-    static func rows(_ xml: UnsafeBufferPointer<UInt8>, shared: [String]) throws -> [[String]] {
+    /// Why a scan stopped; the reader turns it into a `SpreadsheetError` naming the file and part.
+    enum Failure: Error {
+        case malformed
+        case row(Int)
+        case column
+        case cells
+        case text
+        case cell
+        case timeOut
+
+        func error(file: String, part: String) -> SpreadsheetError {
+            switch self {
+            case .malformed: return .badXML(file: file, part: part)
+            case .row(let n): return .tooLarge(file: file, reason: "номер строки \(n) больше 1 048 576 (предел Excel)")
+            case .column: return .tooLarge(file: file, reason: "ссылка на столбец дальше XFD (16 384-го, предела Excel)")
+            case .cells: return .tooLarge(file: file, reason: "на листе больше 40 миллионов ячеек")
+            case .text: return .tooLarge(file: file, reason: "текст ячеек вместе больше 512 МБ")
+            case .cell: return .tooLarge(file: file, reason: "в ячейке больше 32 767 символов (предел Excel)")
+            case .timeOut: return .timeOut(file: file)
+            }
+        }
+    }
+
+    /// Rows of a worksheet, numbered as the spreadsheet shows them (missing rows become empty rows).
+    static func rows(_ bytes: [UInt8], shared: [String]) throws -> [[String]] {
+        var limits = Limits()
+        return try bytes.withUnsafeBufferPointer { xml in try rows(xml, shared: shared, limits: &limits) }
+    }
+
+    static func rows(_ data: Data, shared: [String], limits: inout Limits) throws -> [[String]] {
+        try data.withUnsafeBytes { raw in try rows(raw.bindMemory(to: UInt8.self), shared: shared, limits: &limits) }
+    }
+
+    static func rows(_ xml: UnsafeBufferPointer<UInt8>, shared: [String], limits: inout Limits) throws -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
         var rowNumber = 0
@@ -57,23 +107,39 @@ enum SheetScanner {
         var value = ""
         var inCell = false
         var inPhonetic = false
+        var tags = 0
         var i = 0
         let n = xml.count
+        func put(_ value: String) throws {
+            if column >= limits.maxColumns { throw Failure.column }
+            let added = max(0, column + 1 - row.count)
+            limits.cells += added
+            limits.textBytes += value.utf8.count
+            if limits.cells > limits.maxCells { throw Failure.cells }
+            if limits.textBytes > limits.maxTextBytes { throw Failure.text }
+            Self.put(&row, column, value)
+        }
+        func padRows() throws {
+            guard rowNumber <= limits.maxRows else { throw Failure.row(rowNumber) }
+            while rows.count < rowNumber - 1 { rows.append([]) }
+        }
         while i < n {
+            tags &+= 1
+            if tags & 0xFFFF == 0, limits.budget.isExpired { throw Failure.timeOut }
             guard let tag = nextTag(xml, from: i) else {
-                if (i..<n).contains(where: { xml[$0] == UInt8(ascii: "<") }) { throw SpreadsheetError.badXML(file: "", part: "") }
+                if (i..<n).contains(where: { xml[$0] == UInt8(ascii: "<") }) { throw Failure.malformed }
                 break
             }
             i = tag.end
             if tag.close {
                 if tag.named("c", in: xml) {
                     if inCell {
-                        put(&row, column, cellValue(value, type: cellType, shared: shared))
+                        try put(cellValue(value, type: cellType, shared: shared))
                         inCell = false
                         column += 1
                     }
                 } else if tag.named("row", in: xml) {
-                    while rows.count < rowNumber - 1 { rows.append([]) }
+                    try padRows()
                     rows.append(row)
                 } else if tag.named("rPh", in: xml) {
                     inPhonetic = false
@@ -83,7 +149,13 @@ enum SheetScanner {
                 continue
             }
             if tag.named("c", in: xml) {
-                if let ref = attribute("r", in: xml, tag), let c = columnIndex(xml, ref) { column = c }
+                if let ref = attribute("r", in: xml, tag) {
+                    switch columnIndex(xml, ref, limit: limits.maxColumns) {
+                    case .some(let c) where c < 0: throw Failure.column
+                    case .some(let c): column = c
+                    case .none: break
+                    }
+                }
                 if let t = attribute("t", in: xml, tag), !t.isEmpty {
                     let first = xml[t.lowerBound]
                     // «str» (a formula's text) must not read as «s» (a shared string index).
@@ -97,14 +169,17 @@ enum SheetScanner {
             } else if (tag.named("v", in: xml) || tag.named("t", in: xml)) && inCell && !tag.selfClosing && !inPhonetic {
                 var end = i
                 while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
+                if end - i + value.utf8.count > limits.maxCellBytes * 2 { throw Failure.cell }
                 value += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
+                if value.utf8.count > limits.maxCellBytes { throw Failure.cell }
                 i = end
             } else if tag.named("row", in: xml) {
                 row = []
                 column = 0
-                rowNumber = attribute("r", in: xml, tag).flatMap { Int(String(decoding: UnsafeBufferPointer(rebasing: xml[$0]), as: UTF8.self)) } ?? rowNumber + 1
+                rowNumber = attribute("r", in: xml, tag).flatMap { rowIndex(xml, $0) } ?? rowNumber + 1
+                if rowNumber > limits.maxRows { throw Failure.row(rowNumber) }
                 if tag.selfClosing {
-                    while rows.count < rowNumber - 1 { rows.append([]) }
+                    try padRows()
                     rows.append([])
                 }
             } else if tag.named("rPh", in: xml) {
@@ -114,35 +189,99 @@ enum SheetScanner {
         return rows
     }
 
+    /// A row's `r`: digits only, at most 9 of them (Excel stops at 1 048 576).
+    static func rowIndex(_ xml: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
+        guard !r.isEmpty, r.count <= 9 else { return r.isEmpty ? nil : Int.max }
+        var n = 0
+        for k in r {
+            let b = xml[k]
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            n = n * 10 + Int(b - 0x30)
+        }
+        return n
+    }
+
     /// The strings of xl/sharedStrings.xml, rich-text runs joined, phonetic runs skipped.
     static func sharedStrings(_ bytes: [UInt8]) -> [String] {
-        bytes.withUnsafeBufferPointer { xml in
-            var out: [String] = []
-            var current = ""
-            var inPhonetic = false
+        (try? bytes.withUnsafeBufferPointer { xml in try sharedStrings(xml, limits: Limits()) }) ?? []
+    }
+
+    static func sharedStrings(_ data: Data, limits: Limits) throws -> [String] {
+        try data.withUnsafeBytes { raw in try sharedStrings(raw.bindMemory(to: UInt8.self), limits: limits) }
+    }
+
+    static func sharedStrings(_ xml: UnsafeBufferPointer<UInt8>, limits: Limits) throws -> [String] {
+        var out: [String] = []
+        var current = ""
+        var inPhonetic = false
+        var tags = 0
+        var i = 0
+        let n = xml.count
+        while i < n {
+            tags &+= 1
+            if tags & 0xFFFF == 0, limits.budget.isExpired { throw Failure.timeOut }
+            guard let tag = nextTag(xml, from: i) else { break }
+            i = tag.end
+            if tag.close {
+                if tag.named("si", in: xml) { out.append(current) } else if tag.named("rPh", in: xml) { inPhonetic = false }
+                continue
+            }
+            if tag.named("si", in: xml) {
+                current = ""
+                if tag.selfClosing { out.append("") }
+            } else if tag.named("rPh", in: xml) {
+                inPhonetic = !tag.selfClosing
+            } else if tag.named("t", in: xml), !tag.selfClosing, !inPhonetic {
+                var end = i
+                while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
+                current += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
+                if current.utf8.count > limits.maxCellBytes { throw Failure.cell }
+                i = end
+            }
+        }
+        return out
+    }
+
+    /// The attributes of every element whose local name (after any prefix) is `name`, values
+    /// decoded: for the workbook's small parts (sheet list, relationships).
+    static func elements(_ data: Data, named name: String) -> [[String: String]] {
+        data.withUnsafeBytes { raw in
+            let xml = raw.bindMemory(to: UInt8.self)
+            var out: [[String: String]] = []
             var i = 0
-            let n = xml.count
-            while i < n {
-                guard let tag = nextTag(xml, from: i) else { break }
+            while let tag = nextTag(xml, from: i) {
                 i = tag.end
-                if tag.close {
-                    if tag.named("si", in: xml) { out.append(current) } else if tag.named("rPh", in: xml) { inPhonetic = false }
-                    continue
-                }
-                if tag.named("si", in: xml) {
-                    current = ""
-                    if tag.selfClosing { out.append("") }
-                } else if tag.named("rPh", in: xml) {
-                    inPhonetic = !tag.selfClosing
-                } else if tag.named("t", in: xml), !tag.selfClosing, !inPhonetic {
-                    var end = i
-                    while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
-                    current += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
-                    i = end
-                }
+                guard !tag.close else { continue }
+                let full = String(decoding: UnsafeBufferPointer(rebasing: xml[tag.nameStart..<tag.nameEnd]), as: UTF8.self)
+                let local = full.split(separator: ":").last.map(String.init) ?? full
+                guard local == name else { continue }
+                out.append(attributes(xml, tag))
             }
             return out
         }
+    }
+
+    /// Every `key="value"` (or single-quoted) of a tag, values with entities decoded.
+    static func attributes(_ xml: UnsafeBufferPointer<UInt8>, _ tag: Tag) -> [String: String] {
+        var out: [String: String] = [:]
+        var i = tag.nameEnd
+        let end = tag.attributesEnd
+        while i < end {
+            while i < end, xml[i] == 0x20 || xml[i] == 0x09 || xml[i] == 0x0A || xml[i] == 0x0D || xml[i] == UInt8(ascii: "/") { i += 1 }
+            let keyStart = i
+            while i < end, xml[i] != UInt8(ascii: "="), xml[i] != 0x20 { i += 1 }
+            guard i + 1 < end, xml[i] == UInt8(ascii: "=") else { break }
+            let key = String(decoding: UnsafeBufferPointer(rebasing: xml[keyStart..<i]), as: UTF8.self)
+            let quote = xml[i + 1]
+            guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { break }
+            let valueStart = i + 2
+            var stop = valueStart
+            while stop < end, xml[stop] != quote { stop += 1 }
+            guard stop < end else { break }
+            out[key] = decodeText(UnsafeBufferPointer(rebasing: xml[valueStart..<stop]))
+            i = stop + 1
+        }
+        return out
     }
 
     @inline(__always) static func isDelimiter(_ b: UInt8) -> Bool {
@@ -154,13 +293,15 @@ enum SheetScanner {
         row[column] = value
     }
 
-    /// Zero-based column of a cell reference's letters («AB12» → 27).
-    @inline(__always) static func columnIndex(_ xml: UnsafeBufferPointer<UInt8>, _ ref: Range<Int>) -> Int? {
+    /// Zero-based column of a cell reference's letters («AB12» → 27); -1 past `limit` columns
+    /// (counting stops there, so «ZZZZZZZZZZZZ1» neither overflows nor allocates).
+    @inline(__always) static func columnIndex(_ xml: UnsafeBufferPointer<UInt8>, _ ref: Range<Int>, limit: Int = 16_384) -> Int? {
         var n = 0
         for k in ref {
             let b = xml[k]
             guard b >= 65 && b <= 90 else { break }
             n = n * 26 + Int(b - 64)
+            if n > limit { return -1 }
         }
         return n > 0 ? n - 1 : nil
     }

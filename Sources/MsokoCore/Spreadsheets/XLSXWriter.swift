@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Writes a workbook of plain sheets (text and numbers) as XLSX. Hand-written: no listed Swift
 /// package writes XLSX; ZIPFoundation packs the container. Strings are inline (`t="inlineStr"`),
@@ -35,14 +34,7 @@ public struct XLSXWriter: Sendable {
         for (i, sheet) in sheets.enumerated() {
             parts.append(("xl/worksheets/sheet\(i + 1).xml", Self.sheetXML(sheet)))
         }
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, bytes) in parts {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-        return data
+        return try ZipPackage.build(parts.map { (path: $0.0, bytes: $0.1) })
     }
 
     static func column(_ index: Int) -> String {

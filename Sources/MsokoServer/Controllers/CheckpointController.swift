@@ -264,7 +264,7 @@ enum EvidenceRules {
         }
         guard data.readableBytes > 0 else { return .failure(Message("Файл «\(fileName)»: файл пустой.")) }
         guard data.readableBytes <= maxBytes else {
-            return .failure(Message("Файл «\(fileName)»: \(Format.size(data.readableBytes)) — больше допустимых \(Format.size(maxBytes))."))
+            return .failure(Message("Файл «\(fileName)»: \(ByteSize.exceeding(data.readableBytes, limit: maxBytes))."))
         }
         let head = Array(data.getBytes(at: data.readerIndex, length: min(8, data.readableBytes)) ?? [])
         let ok: Bool

@@ -106,9 +106,5 @@ enum Format {
         return f.string(from: date)
     }
 
-    static func size(_ bytes: Int) -> String {
-        if bytes < 1024 { return "\(bytes) Б" }
-        if bytes < 1024 * 1024 { return String(format: "%.0f КБ", Double(bytes) / 1024) }
-        return String(format: "%.1f МБ", Double(bytes) / 1024 / 1024)
-    }
+    static func size(_ bytes: Int) -> String { ByteSize.format(bytes) }
 }

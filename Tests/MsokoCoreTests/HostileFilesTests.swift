@@ -1,0 +1,127 @@
+import Foundation
+import XCTest
+@testable import MsokoCore
+@testable import MsokoFuzzing
+
+/// The files of the attack on msoko (rebuilt in `HostileFiles`): each aborted, hung or exhausted
+/// the server before; each must now be refused quickly, in Russian, without runaway memory.
+final class HostileFilesTests: XCTestCase {
+    static let files: [String: HostileFiles.File] = {
+        Dictionary(uniqueKeysWithValues: ((try? HostileFiles.all()) ?? []).map { ($0.name, $0) })
+    }()
+
+    func file(_ name: String) throws -> Data { try XCTUnwrap(Self.files[name]?.bytes, name) }
+
+    func results(_ name: String) throws -> ResultsFile {
+        ResultsReader.read(data: try file(name), file: "\(name).xlsx", spec: FuzzTargets.spec)
+    }
+
+    override func setUp() { _ = Self.files }
+
+    /// Refused with one problem that contains `needle`, within `seconds`, adding at most `megabytes`.
+    func assertRefused(_ name: String, _ needle: String, seconds: Double = 5, megabytes: Int = 400, file: StaticString = #filePath, line: UInt = #line) throws {
+        let data = try self.file(name)
+        Memory.resetPeak()
+        let before = Memory.resident
+        let start = Date()
+        let r = ResultsReader.read(data: data, file: "\(name).xlsx", spec: FuzzTargets.spec)
+        let took = Date().timeIntervalSince(start)
+        XCTAssertEqual(r.works.count, 0, name, file: file, line: line)
+        XCTAssertEqual(r.problems.count, 1, "\(name): \(r.problems)", file: file, line: line)
+        XCTAssertTrue(r.problems.first?.message.contains(needle) == true, "\(name): \(r.problems.first?.message ?? "")", file: file, line: line)
+        XCTAssertLessThan(took, seconds, name, file: file, line: line)
+        XCTAssertLessThan(Memory.peak - before, megabytes << 20, name, file: file, line: line)
+    }
+
+    func testColumnFarPastXFDIsRefusedWithoutAllocating() throws {
+        try assertRefused("column-ZZZZZZZ", "дальше XFD")
+        try assertRefused("column-overflow", "дальше XFD")
+    }
+
+    func testRowNumberPastExcelIsRefused() throws {
+        try assertRefused("row-4e9", "больше 1 048 576")
+        XCTAssertThrowsError(try ListFile.rows(data: try file("padded-cells"), file: "s.xlsx")) { error in
+            XCTAssertTrue("\(error)".contains("40 миллионов ячеек"), "\(error)")
+        }
+        // The last row Excel has is still read (one row, a million empty ones before it).
+        let rows = try ListFile.rows(data: try file("row-1e6-gap"), file: "s.xlsx")
+        XCTAssertEqual(rows.count, 1_048_576)
+        XCTAssertEqual(rows.last, ["1"])
+    }
+
+    func testInvalidUTF8InWorkbookPartsIsAFileProblem() throws {
+        try assertRefused("rels-invalid-utf8", "повреждена часть книги xl/_rels/workbook.xml.rels")
+        XCTAssertThrowsError(try ListFile.rows(data: try file("workbook-invalid-utf8"), file: "s.xlsx")) { error in
+            XCTAssertEqual(error as? SpreadsheetError, .badXML(file: "s.xlsx", part: "xl/workbook.xml"))
+        }
+    }
+
+    func testFlippedBytesInTheCentralDirectoryAreRefused() throws {
+        let flipped = Self.files.keys.filter { $0.hasPrefix("central-flip") }.sorted()
+        XCTAssertEqual(flipped.count, 8)
+        for name in flipped {
+            let r = try results(name)
+            XCTAssertEqual(r.works.count, 0, name)
+            XCTAssertFalse(r.problems.isEmpty, name)
+        }
+        // Every single byte of the directory and of the end record, flipped in turn.
+        let valid = try HostileFiles.workbook(sheet: "<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData></worksheet>")
+        let start = try XCTUnwrap(HostileFiles.centralRecords(valid).first)
+        for i in start..<valid.count {
+            for bit in [0, 7] {
+                var bytes = valid
+                bytes[i] ^= UInt8(1 << bit)
+                _ = try? XLSXSheetReader.sheets(data: bytes, file: "f.xlsx")
+            }
+        }
+    }
+
+    func testTruncatedDeflateStreamEndsAtOnce() throws {
+        try assertRefused("truncated-stream", "повреждена часть книги xl/worksheets/sheet1.xml", seconds: 1)
+    }
+
+    func testZipBombsAreStoppedWhateverTheDirectorySays() throws {
+        // Honest directory: refused from the ratio before anything is inflated.
+        try assertRefused("bomb-honest", "распаковывается больше", seconds: 2, megabytes: 50)
+        // Understated directory: inflating stops one byte past what it claims.
+        try assertRefused("bomb-understated", "распаковывается больше", seconds: 2, megabytes: 50)
+    }
+
+    func testSharedStringAmplificationAndLongCellsAreRefused() throws {
+        try assertRefused("shared-amplification", "больше 512 МБ", seconds: 10, megabytes: 900)
+        try assertRefused("cell-too-long", "больше 32 767 символов")
+    }
+
+    func testRoadmapDocxUnderTheSameLimits() throws {
+        for (name, needle) in [("docx-bomb", "64 МБ"), ("docx-invalid-utf8", "не в кодировке UTF-8"), ("docx-deep-tables", "вложены глубже")] {
+            Memory.resetPeak()
+            let before = Memory.resident
+            XCTAssertThrowsError(try RoadmapFileReader.read(data: try file(name), fileName: "\(name).docx"), name) { error in
+                XCTAssertTrue("\(error)".contains(needle), "\(name): \(error)")
+            }
+            XCTAssertLessThan(Memory.peak - before, 300 << 20, name)
+        }
+        // Entities are never expanded: the text keeps the reference, the reader does not grow.
+        let lines = try RoadmapDocxReader.lines(data: try file("docx-entities"), fileName: "e.docx")
+        XCTAssertEqual(lines.count, 1)
+        XCTAssertTrue(lines.first.map { "\($0)" }?.contains("&c;") == true, "\(lines)")
+    }
+
+    func testAValidWorkbookStillReads() throws {
+        let data = try ResultsExport.xlsx(spec: FuzzTargets.spec, rows: FuzzTargets.resultRows())
+        let r = ResultsReader.read(data: data, file: "ok.xlsx", spec: FuzzTargets.spec)
+        XCTAssertEqual(r.problems, [])
+        XCTAssertEqual(r.works.count, 15)
+        let zip = try ZipReader(data: data)
+        XCTAssertEqual(Set(zip.entries.map(\.path)).isSuperset(of: ["xl/workbook.xml", "xl/worksheets/sheet1.xml"]), true)
+    }
+
+    func testSizesReadDifferently() {
+        XCTAssertEqual(ByteSize.format(20 << 20), "20 МБ")
+        XCTAssertEqual(ByteSize.format(1536 << 10), "1,5 МБ")
+        XCTAssertEqual(ByteSize.exceeding((50 << 20) + 30_000, limit: 50 << 20), "50,03 МБ — больше допустимых 50 МБ")
+        XCTAssertEqual(ByteSize.exceeding((50 << 20) + 1, limit: 50 << 20), "52\u{00A0}428\u{00A0}801 байт — больше допустимых 52\u{00A0}428\u{00A0}800 байт (50 МБ)")
+        let r = ResultsReader.read(data: Data(count: (50 << 20) + 1), file: "big.csv", spec: FuzzTargets.spec)
+        XCTAssertTrue(r.problems.first?.message.contains("52\u{00A0}428\u{00A0}801 байт") == true, "\(r.problems)")
+    }
+}
