@@ -124,4 +124,15 @@ final class HostileFilesTests: XCTestCase {
         let r = ResultsReader.read(data: Data(count: (50 << 20) + 1), file: "big.csv", spec: FuzzTargets.spec)
         XCTAssertTrue(r.problems.first?.message.contains("52\u{00A0}428\u{00A0}801 байт") == true, "\(r.problems)")
     }
+
+    /// A school named like a formula stays text in the exported CSV (a leading apostrophe).
+    func testCSVCellsThatSpreadsheetsRunAreNeutralised() {
+        XCTAssertEqual(ResultsExport.csvLine([.text(#"=HYPERLINK("http://evil.example","click")"#), .text("+7"), .text("-1"), .text("@SUM(A1)"), .text("4А"), .number(-1)]),
+                       #""'=HYPERLINK(""http://evil.example"",""click"")";'+7;'-1;'@SUM(A1);4А;-1"#)
+        var rows = FuzzTargets.resultRows()
+        rows[0].schoolName = "=cmd|' /C calc'!A0"
+        let csv = String(decoding: ResultsExport.csv(spec: FuzzTargets.spec, rows: rows), as: UTF8.self)
+        XCTAssertTrue(csv.contains(";'=cmd|' /C calc'!A0;"), csv)
+        XCTAssertFalse(csv.contains(";=cmd"))
+    }
 }

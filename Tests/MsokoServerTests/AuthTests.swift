@@ -116,7 +116,7 @@ final class BodyLimitTests: XCTestCase {
             let upload = try await head.postMultipart(url, ["status": "inProgress", "text": "x"],
                                                       files: [("files[]", "скан.pdf", huge)])
             assertStatus(upload, .unprocessableEntity)
-            assertContains(upload, "Файл «скан.pdf»: 1.2 МБ — больше допустимых 1.0 МБ.")
+            assertContains(upload, "Файл «скан.pdf»: 1,2 МБ — больше допустимых 1 МБ.")
             assertEq(try await EvidenceFile.query(on: app.db).count(), 0)
         }
     }

@@ -19,13 +19,16 @@ enum TestDB {
 /// 20 January 2026, noon in Tomsk: mid-year, so checkpoints are both past and future.
 let midYear = Date(timeIntervalSince1970: 1_768_888_800)
 
-func withApp(now: Date = midYear, demo: Bool = true, maxEvidenceBytes: Int = 20 * 1024 * 1024,
+func withApp(now: Date = midYear, demo: Bool = true, maxEvidenceBytes: Int = 20 * 1024 * 1024, trustProxy: Bool = false,
+             clock: (@Sendable () -> Date)? = nil, database chosen: AppConfig.Database? = nil,
              _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
-    app.storage[ClockKey.self] = { now }
-    let database: AppConfig.Database = TestDB.postgresURL.map { .postgres(url: $0) } ?? .sqliteMemory
+    app.storage[ClockKey.self] = clock ?? { now }
+    let database: AppConfig.Database = chosen ?? TestDB.postgresURL.map { .postgres(url: $0) } ?? .sqliteMemory
     do {
-        try await configure(app, config: AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), maxEvidenceBytes: maxEvidenceBytes))
+        var config = AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), maxEvidenceBytes: maxEvidenceBytes)
+        config.trustProxy = trustProxy
+        try await configure(app, config: config)
         if TestDB.postgresURL != nil {
             try await app.autoRevert()
         }
@@ -39,18 +42,25 @@ func withApp(now: Date = midYear, demo: Bool = true, maxEvidenceBytes: Int = 20 
     try await app.asyncShutdown()
 }
 
-/// A browser-like client: keeps the session cookie and the page's CSRF token.
+/// A browser-like client: keeps msoko's cookies (the session, the anonymous CSRF token, a
+/// one-shot message) and the page's CSRF token.
 final class Browser {
     let app: Application
-    var cookie: String?
+    var cookies: [String: String] = [:]
     var csrf: String?
     var bearer: String?
 
     init(_ app: Application) { self.app = app }
 
+    /// The session cookie.
+    var cookie: String? {
+        get { cookies["msoko_session"] }
+        set { cookies["msoko_session"] = newValue }
+    }
+
     var headers: HTTPHeaders {
         var h = HTTPHeaders()
-        if let cookie { h.add(name: .cookie, value: "msoko_session=\(cookie)") }
+        if !cookies.isEmpty { h.add(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         if let bearer { h.bearerAuthorization = BearerAuthorization(token: bearer) }
         return h
     }
@@ -81,8 +91,10 @@ final class Browser {
     func postMultipart(_ path: String, _ form: [String: String], files: [(String, String, [UInt8])]) async throws -> XCTHTTPResponse {
         let boundary = "----msoko\(UUID().uuidString)"
         var body = ByteBuffer()
-        var fields = form
-        if let csrf { fields["_csrf"] = csrf }
+        let fields = form
+        // An upload's token travels in the query string: the body is read after the role check.
+        var path = path
+        if let csrf { path += (path.contains("?") ? "&" : "?") + "_csrf=" + (csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
         for (k, v) in fields {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n")
         }
@@ -100,9 +112,11 @@ final class Browser {
     }
 
     func remember(_ res: XCTHTTPResponse) {
-        for value in res.headers[.setCookie] where value.hasPrefix("msoko_session=") {
-            let v = value.dropFirst("msoko_session=".count).prefix { $0 != ";" }
-            cookie = v.isEmpty ? nil : String(v)
+        for value in res.headers[.setCookie] {
+            guard let eq = value.firstIndex(of: "=") else { continue }
+            let name = String(value[..<eq])
+            let v = value[value.index(after: eq)...].prefix { $0 != ";" }
+            cookies[name] = v.isEmpty ? nil : String(v)
         }
         let text = res.body.string
         if let r = text.range(of: #"name="_csrf" value="[^"]+""#, options: .regularExpression) {

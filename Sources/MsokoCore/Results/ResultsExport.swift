@@ -56,11 +56,21 @@ public enum ResultsExport {
     public static func csvLine(_ line: [XLSXWriter.Cell]) -> String {
         line.map { cell -> String in
             switch cell {
-            case .text(let t): return t.contains(";") || t.contains("\"") || t.contains("\n") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
+            case .text(let raw):
+                let t = neutralized(raw)
+                return t.contains(";") || t.contains("\"") || t.contains("\n") || t.contains("\r") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
             case .number(let n): return String(n)
             case .decimal(let d): return String(d).replacingOccurrences(of: ".", with: ",")
             case .empty: return ""
             }
         }.joined(separator: ";")
+    }
+
+    /// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage
+    /// return before one) gets a leading apostrophe, as Excel and LibreOffice expect for text:
+    /// a school named `=HYPERLINK(…)` stays a name in the exported CSV.
+    public static func neutralized(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 }

@@ -17,11 +17,11 @@ struct CurrentUserMiddleware: AsyncMiddleware {
             }
             request.storage[CurrentUserKey.self] = token.user
             request.storage[AuthViaTokenKey.self] = true
-        } else if let idString = request.session.data["uid"], let id = UUID(uuidString: idString) {
-            if let user = try await User.find(id, on: request.db), !user.isDisabled {
+        } else if let record = request.sessionState.record {
+            if let user = try await User.find(record.$user.id, on: request.db), !user.isDisabled {
                 request.storage[CurrentUserKey.self] = user
             } else {
-                request.session.destroy()
+                try await request.signOut()
             }
         }
         return try await next.respond(to: request)
@@ -74,15 +74,77 @@ enum Passwords {
         (try? Bcrypt.verify(password, created: hash)) ?? false
     }
 
+    /// A hash of the same cost to check against when the login is unknown or disabled: the answer
+    /// then takes as long as for a real account (no enumeration by timing).
+    static let dummyHash: String = (try? Bcrypt.hash(Tokens.random(bytes: 16), cost: cost)) ?? ""
+
     /// A password people can type: 10 characters without look-alikes.
     static func generate() -> String {
         let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         return String((0..<10).map { _ in alphabet.randomElement()! })
     }
 
-    /// Russian message when a new password is too weak, nil when acceptable.
-    static func weakness(_ password: String) -> String? {
-        if password.count < 8 { return "Пароль должен быть не короче 8 символов." }
+    static let minimumLength = 8
+
+    /// Russian message when a new password is too weak, nil when acceptable: at least eight
+    /// characters that are not all spaces, not one character repeated, not a run of the keyboard
+    /// or of digits, not the login, not on the list of the most common passwords.
+    static func weakness(_ password: String, login: String? = nil) -> String? {
+        if password.count < minimumLength { return "Пароль должен быть не короче \(minimumLength) символов." }
+        let core = password.trimmingCharacters(in: .whitespacesAndNewlines)
+        if core.count < minimumLength { return "Пароль не может состоять из пробелов: нужно не меньше \(minimumLength) других символов." }
+        let lower = core.lowercased()
+        if Set(lower).count <= 2 { return "Пароль из одного-двух повторяющихся символов слишком прост: подберут за секунды." }
+        if let login, !login.isEmpty, lower.contains(login.lowercased()) { return "Пароль не должен содержать логин." }
+        if CommonPasswords.contains(lower) {
+            return "Этот пароль есть в списках самых распространённых паролей — его подбирают первым. Придумайте другой: например, три-четыре несвязанных слова."
+        }
         return nil
+    }
+}
+
+/// The most common passwords (public leak statistics, the Russian ones among them) and the runs
+/// of keys and digits they are made of. Checked in lower case.
+enum CommonPasswords {
+    static let list: Set<String> = [
+        "password", "password1", "password12", "password123", "passw0rd", "p@ssw0rd", "p@ssword", "qwertyui", "qwertyuiop", "qwerty12",
+        "qwerty123", "qwerty1234", "qwerty12345", "1q2w3e4r", "1q2w3e4r5t", "1qaz2wsx", "zaq12wsx", "zaq1zaq1", "asdfghjk", "asdfghjkl",
+        "zxcvbnm1", "zxcvbnm123", "iloveyou", "iloveyou1", "sunshine", "princess", "football", "baseball", "welcome1", "welcome123",
+        "admin123", "admin1234", "administrator", "letmein1", "trustno1", "dragon12", "master12", "monkey12", "superman", "starwars",
+        "michael1", "computer", "internet", "whatever", "12345678", "123456789", "1234567890", "0123456789", "87654321", "987654321",
+        "11111111", "00000000", "12341234", "11223344", "12121212", "123123123", "123321123", "147258369", "159753456", "1234qwer",
+        "qwer1234", "abcd1234", "abc12345", "a1234567", "aa123456", "q1w2e3r4", "q1w2e3r4t5", "parol123", "parol1234", "parolparol",
+        "pa55word", "demo1234", "test1234", "testtest", "changeme", "changeme1", "default1", "secret12", "letmein123", "passpass",
+        "йцукенгш", "йцукенгшщз", "фывапрол", "фываолдж", "ячсмитьб", "пароль12", "пароль123", "парольпароль", "любовь123", "привет123",
+        "ghbdtn123", "gfhjkm123", "gfhjkm12", "vjqgfhjkm", "rfnthbyf", "natasha1", "nataly123", "svetlana", "zvezda12", "marina123",
+        "dima1234", "sasha123", "andrey123", "alexander", "mihail123", "maksim123", "school12", "shkola12", "shkola123", "uchitel1",
+        "direktor", "director", "obrazovanie", "msoko123", "msokomsoko", "vpr12345", "zyryanka", "tomsk123", "russia12", "moscow12",
+    ]
+
+    static let runs = ["1234567890", "0987654321", "qwertyuiop", "asdfghjkl", "zxcvbnm", "йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю",
+                       "abcdefghijklmnopqrstuvwxyz", "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"]
+
+    static func contains(_ lower: String) -> Bool {
+        if list.contains(lower) { return true }
+        // A run of the keyboard or alphabet, forwards or back, with at most two characters more.
+        for run in runs {
+            for candidate in [run, String(run.reversed())] {
+                if lower.count <= candidate.count + 2, longestCommonRun(lower, candidate) >= lower.count - 2 { return true }
+            }
+        }
+        return false
+    }
+
+    static func longestCommonRun(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        var best = 0
+        for i in x.indices {
+            for j in y.indices {
+                var k = 0
+                while i + k < x.count, j + k < y.count, x[i + k] == y[j + k] { k += 1 }
+                best = max(best, k)
+            }
+        }
+        return best
     }
 }

@@ -94,10 +94,11 @@ public final class MsokoRuntime: @unchecked Sendable {
             throw ConfigError("Пользователь \(login) не найден.")
         }
         let pass = password ?? Passwords.generate()
-        if let weak = Passwords.weakness(pass), password != nil { throw ConfigError(weak) }
+        if let weak = Passwords.weakness(pass, login: user.login), password != nil { throw ConfigError(weak) }
         user.passwordHash = try Passwords.hash(pass)
         try await user.save(on: db)
         try await Throttle.clear(login: user.login, on: db)
+        try await SessionRevocation.endAll(of: user.requireID(), on: db)
         try await Audit.record(on: db, actor: "cli", action: "password-reset", entity: "user", id: user.id?.uuidString,
                                summary: "Пароль пользователя \(user.login) задан из командной строки", municipalityID: user.municipalityID, regionID: user.regionID)
         return pass

@@ -14,8 +14,11 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool
     /// Largest evidence file accepted, in bytes.
     public var maxEvidenceBytes: Int
-    /// Failed logins allowed in a 15-minute window before the login is locked.
+    /// Failed logins allowed in a 15-minute window before the login is locked at that address.
     public var maxLoginFailures: Int
+    /// Behind a reverse proxy (`MSOKO_TRUST_PROXY=1`): the client's address is the last one in
+    /// `X-Forwarded-For`. Off by default: a client could otherwise name any address.
+    public var trustProxy = false
 
     /// Largest form with files (several evidence files at once).
     public var maxUploadBytes: Int { maxEvidenceBytes * 5 + 1024 * 1024 }
@@ -35,6 +38,7 @@ public struct AppConfig: Sendable {
     public static func from(dataDirectory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let dir = dataDirectory ?? environment["MSOKO_DATA"] ?? "./msoko-data"
         let secure = (environment["MSOKO_PUBLIC_URL"] ?? "").lowercased().hasPrefix("https://")
+        let trustProxy = environment["MSOKO_TRUST_PROXY"] == "1"
         var maxEvidence = 20 * 1024 * 1024
         if let mb = environment["MSOKO_MAX_EVIDENCE_MB"] {
             guard let value = Int(mb), value > 0 else { throw ConfigError("MSOKO_MAX_EVIDENCE_MB должен быть целым числом мегабайт, а не «\(mb)».") }
@@ -44,10 +48,14 @@ public struct AppConfig: Sendable {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw ConfigError("DATABASE_URL должен начинаться с postgres:// (сейчас: «\(url.prefix(20))…»).")
             }
-            return AppConfig(database: .postgres(url: url), dataDirectory: dir, secureCookies: secure, maxEvidenceBytes: maxEvidence)
+            var config = AppConfig(database: .postgres(url: url), dataDirectory: dir, secureCookies: secure, maxEvidenceBytes: maxEvidence)
+            config.trustProxy = trustProxy
+            return config
         }
         let path = URL(fileURLWithPath: dir).appendingPathComponent("msoko.sqlite").path
-        return AppConfig(database: .sqlite(path: path), dataDirectory: dir, secureCookies: secure, maxEvidenceBytes: maxEvidence)
+        var config = AppConfig(database: .sqlite(path: path), dataDirectory: dir, secureCookies: secure, maxEvidenceBytes: maxEvidence)
+        config.trustProxy = trustProxy
+        return config
     }
 }
 

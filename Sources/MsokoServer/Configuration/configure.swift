@@ -11,6 +11,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path)), as: .sqliteImports, isDefault: false)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .postgres(let url):
@@ -19,20 +20,16 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.databases.use(.postgres(configuration: pg), as: .psql)
     }
     Migrations.register(on: app)
+    if case .sqlite = config.database { try await SQLiteTuning.enableWAL(on: app.db) }
 
-    app.sessions.use(.fluent)
-    let secure = config.secureCookies
-    app.sessions.configuration = SessionsConfiguration(cookieName: "msoko_session") { id in
-        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(60 * 60 * 12), maxAge: nil,
-                          domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
-    }
     app.routes.defaultMaxBodySize = ByteCount(value: AppConfig.maxFormBytes)
 
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(FriendlyErrorMiddleware(environment: app.environment))
     app.middleware.use(SecurityHeadersMiddleware())
-    app.middleware.use(app.sessions.middleware)
+    if case .sqlite = config.database { app.middleware.use(SQLiteTuningMiddleware()) }
+    app.middleware.use(SessionMiddleware())
     app.middleware.use(CurrentUserMiddleware())
     app.middleware.use(CSRFMiddleware())
     try routes(app)
@@ -49,6 +46,8 @@ enum Migrations {
         app.migrations.add(M007CreateRechecks())
         app.migrations.add(M008CreateSeminars())
         app.migrations.add(SessionRecord.migration)
+        app.migrations.add(M009ReplaceSessions())
+        app.migrations.add(M010OneRecheckSamplePerProcedure())
     }
 }
 

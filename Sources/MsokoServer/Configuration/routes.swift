@@ -49,15 +49,41 @@ enum StaticFiles {
     }
 }
 
-/// One-shot messages shown on the next page.
+/// One-shot messages shown on the next page: in the session row for a signed-in user (written
+/// only when a message is set or taken), in a cookie for an anonymous visitor. Never a secret:
+/// a generated password is shown on the page that made it, not carried to the next one.
 enum Flash {
     static func set(_ req: Request, _ kind: String, _ text: String) {
-        req.session.data["flash"] = kind + "|" + text
+        let value = kind + "|" + text
+        let state = req.sessionState
+        if let record = state.record {
+            record.flash = value
+            state.flashChanged = true
+        } else {
+            state.anonymousFlash = value
+            state.anonymousFlashTaken = false
+            state.cookies[SessionCookies.flash] = SessionMiddleware.cookie(req, SessionMiddleware.encodeFlash(String(value.prefix(1000))), maxAge: 300)
+        }
     }
 
     static func take(_ req: Request) -> String {
-        guard let raw = req.session.data["flash"] else { return "" }
-        req.session.data["flash"] = nil
+        let state = req.sessionState
+        let raw: String?
+        if let record = state.record {
+            raw = record.flash
+            if raw != nil {
+                record.flash = nil
+                state.flashChanged = true
+            }
+        } else {
+            raw = state.anonymousFlash
+            if raw != nil {
+                state.anonymousFlash = nil
+                state.anonymousFlashTaken = true
+                state.cookies[SessionCookies.flash] = nil
+            }
+        }
+        guard let raw else { return "" }
         let parts = raw.split(separator: "|", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return "" }
         return #"<div class="flash \#(esc(parts[0]))" role="status">\#(escLines(parts[1]))</div>"#

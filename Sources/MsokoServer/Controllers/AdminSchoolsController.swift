@@ -7,8 +7,8 @@ enum AdminSchoolsController {
     static func register(_ app: Application) {
         app.get("admin", "schools", use: page)
         app.post("admin", "schools", use: add)
-        app.on(.POST, "admin", "schools", "import", body: .collect(maxSize: "10mb"), use: importList)
-        app.on(.POST, "admin", "schools", "enrolment", body: .collect(maxSize: "10mb"), use: importEnrolment)
+        app.upload("admin", "schools", "import", roles: [.admin, .specialist], maxBytes: 10 << 20, what: "Список школ", use: importList)
+        app.upload("admin", "schools", "enrolment", roles: [.admin, .specialist], maxBytes: 10 << 20, what: "Список классов", use: importEnrolment)
         app.post("schools", ":schoolID", "classes", use: saveClass)
         app.get("admin", "schools", ":schoolID", use: editForm)
         app.post("admin", "schools", ":schoolID", use: update)
@@ -83,13 +83,13 @@ enum AdminSchoolsController {
         </form></section>
         <section class="card"><h2>Импорт списка школ</h2>
         <p>XLSX (первый лист) или CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) со строкой заголовка: <code>Логин;Полное наименование;Краткое наименование;Тип</code>. Существующие школы (по логину) обновляются. Файл принимается целиком или не принимается совсем.</p>
-        <form method="post" action="/admin/schools/import" enctype="multipart/form-data">\(csrfField(req))
+        <form method="post" action="\(uploadAction(req, "/admin/schools/import"))" enctype="multipart/form-data">\(csrfField(req))
         <label for="file">Файл</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
         <div class="actions"><button class="btn" type="submit">Импортировать</button></div>
         </form></section>
         <section class="card"><h2>Численность классов</h2>
         <p>XLSX или CSV со столбцами <code>Логин;Класс;Обучающихся</code> — для доли участников процедур. Существующие классы обновляются; файл принимается целиком или не принимается совсем.</p>
-        <form method="post" action="/admin/schools/enrolment" enctype="multipart/form-data">\(csrfField(req))
+        <form method="post" action="\(uploadAction(req, "/admin/schools/enrolment"))" enctype="multipart/form-data">\(csrfField(req))
         <label for="efile">Файл</label><input type="file" id="efile" name="file" accept=".xlsx,.csv,.txt" required>
         <label for="eyear">Учебный год</label><input type="text" id="eyear" name="schoolYear" value="2025-2026" pattern="20[0-9]{2}-20[0-9]{2}" required>
         <div class="actions"><button class="btn" type="submit">Загрузить численность</button></div>

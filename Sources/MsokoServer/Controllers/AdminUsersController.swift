@@ -62,7 +62,7 @@ enum AdminUsersController {
             let (user, password) = try await UserService.create(login: form.login, name: form.name, roleText: form.role,
                                                                  schoolLogin: form.school, password: nil, actor: admin.login,
                                                                  municipalityID: admin.municipalityID, on: req.db)
-            Flash.set(req, "ok", "Создан пользователь \(user.login). Пароль: \(password) — сообщите его пользователю, он показан один раз.")
+            return secretPage(req, title: "Пользователь создан", intro: "Создан пользователь \(user.login).", rows: [(user.login, user.name, password)])
         } catch let error as UserService.Failure {
             Flash.set(req, "error", error.description)
         }
@@ -72,20 +72,38 @@ enum AdminUsersController {
     static func createHeads(req: Request) async throws -> Response {
         let admin = try req.require([.admin])
         let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).filter(\.$isActive == true).sort(\.$login).all()
-        let lines = try await req.db.transaction { db -> [String] in
-            var lines: [String] = []
+        let lines = try await req.db.transaction { db -> [(String, String, String)] in
+            var lines: [(String, String, String)] = []
             for school in schools {
                 let hasHead = try await User.query(on: db).filter(\.$school.$id == school.requireID()).filter(\.$role == .head).count() > 0
                 if hasHead { continue }
                 let (user, password) = try await UserService.create(login: "head-\(school.login)", name: "Руководитель \(school.shortName)", roleText: "head",
                                                                      schoolLogin: school.login, password: nil, actor: admin.login,
                                                                      municipalityID: admin.municipalityID, on: db)
-                lines.append("\(user.login) — \(school.shortName) — пароль \(password)")
+                lines.append((user.login, school.shortName, password))
             }
             return lines
         }
-        Flash.set(req, lines.isEmpty ? "info" : "ok", lines.isEmpty ? "У всех школ уже есть руководители." : "Созданы учётные записи (пароли показаны один раз):\n" + lines.joined(separator: "\n"))
-        return req.redirect(to: "/admin/users")
+        guard !lines.isEmpty else {
+            Flash.set(req, "info", "У всех школ уже есть руководители.")
+            return req.redirect(to: "/admin/users")
+        }
+        return secretPage(req, title: "Учётные записи руководителей", intro: "Созданы учётные записи руководителей школ: \(lines.count).", rows: lines)
+    }
+
+    /// Generated passwords, shown on the page that made them and nowhere else: never kept for a
+    /// next page (a session row would hold them in the database), not cached by the browser.
+    static func secretPage(_ req: Request, title: String, intro: String, rows: [(login: String, who: String, password: String)]) -> Response {
+        let body = rows.map { "<tr><td><code>\(esc($0.login))</code></td><td>\(esc($0.who))</td><td><code class=\"secret\">\(esc($0.password))</code></td></tr>" }.joined()
+        let html = """
+        <h1>\(esc(title))</h1>
+        <div class="flash ok" role="status">\(esc(intro)) Пароли показаны один раз: запишите или распечатайте их сейчас и передайте лично. msoko их не хранит — при потере пароль можно только сбросить.</div>
+        <div class="table-wrap"><table><thead><tr><th>Логин</th><th>Кто</th><th>Пароль</th></tr></thead><tbody>\(body)</tbody></table></div>
+        <div class="actions no-print"><a class="btn" href="/admin/users">К пользователям</a></div>
+        """
+        let response = Layout.page(req, title: title, body: html)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
     }
 
     static func target(_ req: Request) async throws -> (User, User) {
@@ -159,10 +177,11 @@ enum AdminUsersController {
         user.passwordHash = try Passwords.hash(password)
         try await user.save(on: req.db)
         try await Throttle.clear(login: user.login, on: req.db)
+        // The user's sessions end: whoever was signed in with the old password is signed out.
+        try await SessionRevocation.endAll(of: user.requireID(), on: req.db)
         try await Audit.record(on: req.db, actor: admin.login, action: "password-reset", entity: "user", id: user.id?.uuidString,
                                summary: "Сброшен пароль пользователя \(user.login)", municipalityID: user.municipalityID, regionID: user.regionID)
-        Flash.set(req, "ok", "Новый пароль пользователя \(user.login): \(password) — он показан один раз.")
-        return req.redirect(to: "/admin/users")
+        return secretPage(req, title: "Пароль сброшен", intro: "Новый пароль пользователя \(user.login); его сеансы завершены.", rows: [(user.login, user.name, password)])
     }
 
     static func disable(req: Request) async throws -> Response { try await setDisabled(req, true) }
@@ -173,7 +192,10 @@ enum AdminUsersController {
         guard user.id != admin.id else { throw AppError.badInput("Нельзя отключить собственную учётную запись.") }
         user.isDisabled = disabled
         try await user.save(on: req.db)
-        if disabled { try await UserToken.query(on: req.db).filter(\.$user.$id == user.requireID()).set(\.$revokedAt, to: Date()).update() }
+        if disabled {
+            try await UserToken.query(on: req.db).filter(\.$user.$id == user.requireID()).set(\.$revokedAt, to: Date()).update()
+            try await SessionRevocation.endAll(of: user.requireID(), on: req.db)
+        }
         try await Audit.record(on: req.db, actor: admin.login, action: disabled ? "disable" : "enable", entity: "user", id: user.id?.uuidString,
                                summary: "\(disabled ? "Отключена" : "Включена") учётная запись \(user.login)",
                                before: ["isDisabled": !disabled], after: ["isDisabled": disabled],
@@ -207,7 +229,7 @@ enum UserService {
         if role.needsSchool && school == nil { throw Failure(description: "Для роли «\(role.russian)» укажите школу (--school eduNNNNNN).") }
         if !role.needsSchool { school = nil }
         let pass = password ?? Passwords.generate()
-        if let weak = Passwords.weakness(pass), password != nil, pass != "demo" { throw Failure(description: weak) }
+        if let weak = Passwords.weakness(pass, login: login), password != nil, pass != "demo" { throw Failure(description: weak) }
         var mid = school?.$municipality.id ?? municipalityID
         if mid == nil { mid = try await Municipality.query(on: db).first()?.id }
         var municipality: Municipality?

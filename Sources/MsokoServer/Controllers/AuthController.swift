@@ -65,33 +65,28 @@ enum AuthController {
 
     static func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        let login = form.login.trimmingCharacters(in: .whitespaces).lowercased()
+        let login = String(form.login.trimmingCharacters(in: .whitespaces).lowercased().prefix(100))
         let config = req.msokoConfig
-        if let wait = try await Throttle.lockedMinutes(login: login, on: req.db, now: req.now) {
+        let address = req.clientAddress
+        if case .locked(let wait) = try await Throttle.attempt(login: login, address: address, limit: config.maxLoginFailures, on: req.db, now: req.now) {
             return try await renderLogin(req, error: "Слишком много неудачных попыток входа. Повторите через \(wait) мин.", login: login, next: form.next, status: .tooManyRequests)
         }
-        guard let user = try await User.query(on: req.db).filter(\.$login == login).first(),
-              !user.isDisabled, Passwords.verify(form.password, hash: user.passwordHash) else {
-            try await Throttle.fail(login: login, limit: config.maxLoginFailures, on: req.db, now: req.now)
+        // The same work whether or not the login exists (no enumeration by timing).
+        let user = try await User.query(on: req.db).filter(\.$login == login).first()
+        let matches = Passwords.verify(form.password, hash: user?.passwordHash ?? Passwords.dummyHash)
+        guard let user, matches, !user.isDisabled else {
             return try await renderLogin(req, error: "Неверный логин или пароль (или учётная запись отключена).", login: login, next: form.next, status: .unauthorized)
         }
-        try await Throttle.clear(login: login, on: req.db)
-        // A fresh session id on login (no session fixation): drop the old record, start anew.
-        if let old = req.session.id {
-            try await req.application.sessions.driver.deleteSession(old, for: req).get()
-            req.session.id = nil
-        }
-        req.session.data["flash"] = nil
-        req.session.data["uid"] = try user.requireID().uuidString
-        req.session.data["csrf"] = Tokens.random(bytes: 24)
-        var target = form.next ?? "/"
-        if !target.hasPrefix("/") || target.hasPrefix("//") { target = "/" }
+        try await Throttle.succeeded(login: login, address: address, limit: config.maxLoginFailures, on: req.db)
+        // A fresh session on login (no session fixation): the old one, if any, ends.
+        try await req.signIn(user)
+        var target = SafeRedirect.path(form.next)
         if user.role == .observer || user.role == .commission, target == "/" { target = "/tasks" }
         return req.redirect(to: target)
     }
 
     static func logout(req: Request) async throws -> Response {
-        req.session.destroy()
+        try await req.signOut()
         return req.redirect(to: "/login")
     }
 
@@ -129,7 +124,7 @@ enum AuthController {
             Flash.set(req, "error", "Текущий пароль указан неверно.")
             return req.redirect(to: "/account")
         }
-        if let weak = Passwords.weakness(form.new) {
+        if let weak = Passwords.weakness(form.new, login: user.login) {
             Flash.set(req, "error", weak)
             return req.redirect(to: "/account")
         }
@@ -139,9 +134,11 @@ enum AuthController {
         }
         user.passwordHash = try Passwords.hash(form.new)
         try await user.save(on: req.db)
+        // Every other session of the user ends: whoever knew the old password is signed out.
+        try await SessionRevocation.endAll(of: user.requireID(), except: req.sessionState.record?.id, on: req.db)
         try await Audit.record(on: req.db, actor: user.login, action: "password", entity: "user", id: user.id?.uuidString,
                                summary: "Пользователь \(user.login) сменил пароль", municipalityID: user.municipalityID, regionID: user.regionID)
-        Flash.set(req, "ok", "Пароль изменён.")
+        Flash.set(req, "ok", "Пароль изменён. Сеансы на других устройствах завершены.")
         return req.redirect(to: "/account")
     }
 
@@ -185,7 +182,7 @@ enum AuthController {
             }
             if TimeZone(identifier: form.timeZone) == nil { return "Неизвестный часовой пояс «\(form.timeZone)»." }
             if !UserValidation.isValidLogin(form.login) { return UserValidation.loginRule }
-            return Passwords.weakness(form.password)
+            return Passwords.weakness(form.password, login: form.login)
         }()
         if let problem {
             Flash.set(req, "error", problem)
@@ -201,7 +198,7 @@ enum AuthController {
                                    summary: "Первый запуск: создан администратор \(user.login)", municipalityID: municipality.id, regionID: municipality.$region.id)
             return user
         }
-        req.session.data["uid"] = try admin.requireID().uuidString
+        try await req.signIn(admin)
         Flash.set(req, "ok", "Администратор создан. Добавьте школы и пользователей, загрузите дорожную карту.")
         return req.redirect(to: "/admin/schools")
     }
@@ -214,35 +211,13 @@ enum UserValidation {
     }
 }
 
-/// Login throttling: `limit` failures within 15 minutes lock the login for 15 minutes.
-enum Throttle {
-    static let window: TimeInterval = 15 * 60
-
-    static func lockedMinutes(login: String, on db: Database, now: Date) async throws -> Int? {
-        guard let t = try await LoginThrottle.query(on: db).filter(\.$login == login).first(),
-              let until = t.lockedUntil, until > now else { return nil }
-        return max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-    }
-
-    static func fail(login: String, limit: Int, on db: Database, now: Date) async throws {
-        let t = try await LoginThrottle.query(on: db).filter(\.$login == login).first() ?? {
-            let n = LoginThrottle()
-            n.login = login
-            n.failures = 0
-            n.windowStart = now
-            return n
-        }()
-        if now.timeIntervalSince(t.windowStart) > window {
-            t.failures = 0
-            t.windowStart = now
-            t.lockedUntil = nil
-        }
-        t.failures += 1
-        if t.failures >= limit { t.lockedUntil = now.addingTimeInterval(window) }
-        try await t.save(on: db)
-    }
-
-    static func clear(login: String, on db: Database) async throws {
-        try await LoginThrottle.query(on: db).filter(\.$login == login).delete()
+/// Where a login may send the user on: a path of this site only. `//host`, `/\\host`, a tab or
+/// any other control character or backslash (which browsers read as a slash) goes to «/».
+enum SafeRedirect {
+    static func path(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2000,
+              !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || $0.properties.generalCategory == .format }),
+              URLComponents(string: next)?.host == nil else { return "/" }
+        return next
     }
 }

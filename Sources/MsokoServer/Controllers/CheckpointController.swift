@@ -7,7 +7,8 @@ import Vapor
 enum CheckpointController {
     static func register(_ app: Application) {
         app.get("checkpoints", ":checkpointID", "report", use: form)
-        app.on(.POST, "checkpoints", ":checkpointID", "report", body: .collect(maxSize: ByteCount(value: app.msokoConfig.maxUploadBytes)), use: save)
+        app.upload("checkpoints", ":checkpointID", "report", roles: [.specialist, .head, .methodist], maxBytes: app.msokoConfig.maxUploadBytes,
+                   what: "Файлы вместе", authorize: { req in _ = try await target(req) }, use: save)
         app.get("evidence", ":fileID", use: download)
         app.get("evidence", ":fileID", "delete", use: confirmDelete)
         app.post("evidence", ":fileID", "delete", use: delete)
@@ -72,7 +73,7 @@ enum CheckpointController {
         <p class="muted">Контрольная точка: \(esc(t.checkpoint.label)), срок — \(esc(LocalDate(iso: t.checkpoint.due)?.russian ?? t.checkpoint.due)). Отчитывается: \(esc(who)).</p>
         \(errorHTML)\(Flash.take(req))
         <section class="card">
-        <form method="post" action="/checkpoints/\(t.checkpoint.id!)/report?party=\(t.party.schoolID?.uuidString ?? "district")" enctype="multipart/form-data">
+        <form method="post" action="\(uploadAction(req, "/checkpoints/\(t.checkpoint.id!)/report?party=\(t.party.schoolID?.uuidString ?? "district")"))" enctype="multipart/form-data">
         \(csrfField(req))
         <label for="status">Статус</label>
         <select id="status" name="status">\(options)</select>
@@ -115,7 +116,7 @@ enum CheckpointController {
         for file in uploads {
             switch EvidenceRules.check(fileName: file.filename, data: file.data, maxBytes: req.msokoConfig.maxEvidenceBytes) {
             case .failure(let message): errors.append(message.description)
-            case .success(let type): acceptedFiles.append((file.filename, type, Data(buffer: file.data)))
+            case .success(let type): acceptedFiles.append((UploadName.clean(file.filename), type, Data(buffer: file.data)))
             }
         }
         if !errors.isEmpty {

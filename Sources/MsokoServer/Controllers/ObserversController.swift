@@ -20,7 +20,9 @@ enum ObserversController {
         app.post("observers", "assignments", ":assignmentID", "delete", use: unassign)
         app.get("observer", use: mine)
         app.get("observer", "assignments", ":assignmentID", use: actForm)
-        app.on(.POST, "observer", "assignments", ":assignmentID", body: .collect(maxSize: ByteCount(value: app.msokoConfig.maxUploadBytes)), use: saveAct)
+        // Any account may be an observer's (a specialist, a parent): the observer record decides.
+        app.upload("observer", "assignments", ":assignmentID", roles: Set(Role.allCases), maxBytes: app.msokoConfig.maxUploadBytes, what: "Файлы акта вместе",
+                   authorize: { req in _ = try await assignmentOf(req, try await own(req).1) }, use: saveAct)
     }
 
     static let managers: Set<Role> = [.specialist, .admin]
@@ -366,7 +368,7 @@ enum ObserversController {
             html += "<div class=\"flash ok\">Акт подан \(esc(act?.submittedAt.map { DateFormatter.localizedString(from: $0, dateStyle: .short, timeStyle: .short) } ?? "")) и больше не изменяется.</div>"
         }
         let disabled = locked ? " disabled" : ""
-        html += "<form method=\"post\" action=\"/observer/assignments/\(a.id!.uuidString)\" enctype=\"multipart/form-data\" class=\"act\">\(csrfField(req))"
+        html += "<form method=\"post\" action=\"\(uploadAction(req, "/observer/assignments/\(a.id!.uuidString)"))\" enctype=\"multipart/form-data\" class=\"act\">\(csrfField(req))"
         html += "<fieldset><legend>Этапы, на которых присутствовал(а)</legend>" + ObservationChecklist.stages.enumerated().map { i, s in
             "<div class=\"check\"><input type=\"checkbox\" id=\"stage\(i)\" name=\"stage\(i)\" value=\"1\"\(stages.contains(s) ? " checked" : "")\(disabled)> <label for=\"stage\(i)\">\(esc(s))</label></div>"
         }.joined() + "</fieldset>"
@@ -417,7 +419,7 @@ enum ObserversController {
         for file in (form.files ?? []) where !file.filename.isEmpty || file.data.readableBytes > 0 {
             switch EvidenceRules.check(fileName: file.filename, data: file.data, maxBytes: req.msokoConfig.maxEvidenceBytes) {
             case .failure(let message): errors.append(message.description)
-            case .success(let type): accepted.append((file.filename, type, Data(buffer: file.data)))
+            case .success(let type): accepted.append((UploadName.clean(file.filename), type, Data(buffer: file.data)))
             }
         }
         let act = existing ?? ObservationAct()

@@ -7,7 +7,7 @@ import Vapor
 enum ProcedureController {
     static func register(_ app: Application) {
         app.get("procedures", use: list)
-        app.on(.POST, "procedures", body: .collect(maxSize: "2mb"), use: create)
+        app.upload("procedures", roles: [.specialist], maxBytes: 2 << 20, what: "Файл спецификации", use: create)
         app.get("procedures", ":procedureID", use: show)
     }
 
@@ -51,7 +51,7 @@ enum ProcedureController {
             html += """
             <section class="card no-print"><h2>Новая процедура</h2>
             <p>Загрузите спецификацию (JSON): задания, максимальные баллы, уровни, проверяемые требования и шкалу перевода — формат в docs/specification-format.md.</p>
-            <form method="post" action="/procedures" enctype="multipart/form-data">\(csrfField(req))
+            <form method="post" action="\(uploadAction(req, "/procedures"))" enctype="multipart/form-data">\(csrfField(req))
             <label for="spec">Спецификация</label><input type="file" id="spec" name="spec" accept=".json" required>
             <div class="actions"><button class="btn" type="submit">Создать процедуру</button></div>
             </form></section>

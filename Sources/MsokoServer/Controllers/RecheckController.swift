@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import MsokoCore
 import Vapor
 
@@ -230,7 +231,20 @@ enum RecheckController {
         s.createdBy = user.login
         s.regionID = m.$region.id
         s.municipalityID = mid
-        try await req.db.transaction { db in
+        do {
+            try await createSample(s, chosen: chosen, byID: byID, members: members, double: double, user: user, procedure: p, control: form.control, municipality: m, on: req.db)
+        } catch let e as DatabaseError where e.isConstraintFailure {
+            // A second submit that lost the race against the first (the unique index decides).
+            throw AppError.conflict("Выборка для этой процедуры уже сформирована.")
+        }
+        Flash.set(req, "ok", "Выборка сформирована: \(chosen.count) работ.")
+        return back
+    }
+
+    static func createSample(_ s: RecheckSample, chosen: [(candidate: Recheck.Candidate, code: String, reason: String)], byID: [UUID: WorkRow], members: [User], double: Bool, user: User,
+                             procedure p: Procedure, control: Double, municipality m: Municipality, on db: Database) async throws {
+        let mid = s.municipalityID
+        try await db.transaction { db in
             try await s.create(on: db)
             for (n, c) in chosen.enumerated() {
                 let item = RecheckItem()
@@ -250,10 +264,8 @@ enum RecheckController {
             }
             try await Audit.record(on: db, actor: user.login, action: "create", entity: "recheck_sample", id: s.id?.uuidString,
                                    summary: "Выборка для перепроверки: \(ProcedureStore.title(p)), работ \(chosen.count)",
-                                   after: ["size": "\(chosen.count)", "control": "\(form.control)", "double": double ? "да" : "нет"], municipalityID: mid, regionID: m.$region.id)
+                                   after: ["size": "\(chosen.count)", "control": "\(control)", "double": double ? "да" : "нет"], municipalityID: mid, regionID: m.$region.id)
         }
-        Flash.set(req, "ok", "Выборка сформирована: \(chosen.count) работ.")
-        return back
     }
 
     // MARK: the commission member's view: blind codes only
@@ -326,12 +338,19 @@ enum RecheckController {
         }
         guard errors.isEmpty else { return render(req, s, spec, values: values, errors: errors, tasks: Array(tasks).sorted(), status: .unprocessableEntity) }
         let entered = scores
-        s.scores = Data(entered)
-        s.submittedAt = req.application.now
         let sample = s.item.sample
         let item = s.item
+        let sid = try s.requireID()
+        let now = req.application.now
         try await req.db.transaction { db in
-            try await s.save(on: db)
+            // Scores lock with the first submission: the update takes effect only where none was
+            // made yet, so of concurrent submissions exactly one is stored (and audited).
+            guard let sql = db as? SQLDatabase else { throw AppError.conflict("База данных не поддерживает SQL.") }
+            let updated = try await sql.update(RecheckScoring.schema)
+                .set("scores", to: SQLBind(Data(entered))).set("submitted_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(sid)).where("submitted_at", .is, SQLLiteral.null)
+                .returning("id").all()
+            guard !updated.isEmpty else { throw AppError.conflict("Баллы уже сданы.") }
             try await Audit.record(on: db, actor: user.login, action: "submit", entity: "recheck_scoring", id: s.id?.uuidString,
                                    summary: "Перепроверка: сданы баллы работы \(item.blindCode)", after: ["scores": entered.map(String.init).joined(separator: " ")],
                                    municipalityID: sample.municipalityID, regionID: sample.regionID)

@@ -5,7 +5,8 @@ import Vapor
 /// Uploading results files (all-or-nothing), the list of accepted versions, downloads.
 enum ResultsUploadController {
     static func register(_ app: Application) {
-        app.on(.POST, "procedures", ":procedureID", "results", body: .collect(maxSize: "60mb"), use: upload)
+        app.upload("procedures", ":procedureID", "results", roles: [.specialist, .head], maxBytes: 60 << 20, what: "Файл результатов",
+                   authorize: { req in _ = try await ProcedureController.find(req) }, use: upload)
         app.get("procedures", ":procedureID", "export", ":format", use: export)
         app.get("uploads", ":uploadID", use: downloadUpload)
     }
@@ -17,7 +18,7 @@ enum ResultsUploadController {
             : "<p>Муниципальная выгрузка ФИС ОКО со всеми школами или файл одной школы. Заменяются результаты только тех школ, что есть в файле.</p><label for=\"school\">Чей файл (необязательно)</label><input type=\"text\" id=\"school\" name=\"school\" placeholder=\"edu700101\" pattern=\"edu[0-9]{6}\"><div class=\"hint\">Укажите логин школы, если в файле нет столбца «ОО» и строки с названием школы.</div>"
         return """
         <section class="card no-print"><h2>Загрузить результаты</h2>\(scope)
-        <form method="post" action="/procedures/\(p.id!)/results" enctype="multipart/form-data" data-progress="1">\(csrfField(req))
+        <form method="post" action="\(uploadAction(req, "/procedures/\(p.id!)/results"))" enctype="multipart/form-data" data-progress="1">\(csrfField(req))
         <label for="file">Файл XLSX или CSV</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
         <div class="hint">Файл принимается целиком или не принимается совсем; при ошибках показывается полный список с номерами строк.</div>
         <progress class="upload-progress" max="100" value="0" hidden></progress>
@@ -43,9 +44,9 @@ enum ResultsUploadController {
             }
             school = s
         }
-        let request = ResultsStore.Request(data: Data(buffer: form.file.data), fileName: form.file.filename, procedure: p, actor: user.login,
+        let request = ResultsStore.Request(data: Data(buffer: form.file.data), fileName: UploadName.clean(form.file.filename), procedure: p, actor: user.login,
                                            school: school, municipalityID: try user.requireMunicipalityID())
-        let outcome = try await ResultsStore.importFile(request, on: req.db)
+        let outcome = try await ResultsStore.importFile(request, on: req.importDB)
         guard outcome.upload != nil else {
             return problemsPage(req, p, outcome.file.problems, warnings: outcome.file.warnings)
         }

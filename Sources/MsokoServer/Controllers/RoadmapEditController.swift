@@ -13,7 +13,7 @@ enum RoadmapEditController {
         app.get("measures", ":measureID", "delete", use: confirmDelete)
         app.post("measures", ":measureID", "delete", use: delete)
         app.get("roadmap", "load", use: loadForm)
-        app.on(.POST, "roadmap", "load", body: .collect(maxSize: "5mb"), use: load)
+        app.upload("roadmap", "load", roles: [.specialist], maxBytes: 5 << 20, what: "Файл дорожной карты", use: load)
     }
 
     struct Form: Content {
@@ -193,7 +193,7 @@ enum RoadmapEditController {
         <h1>Загрузить дорожную карту</h1>\(Flash.take(req))
         <section class="card">
         <p>Документ Word (DOCX) с таблицей дорожной карты, та же таблица в markdown или файл JSON в формате msoko (docs/roadmap-format.md). Если дорожная карта этого учебного года уже есть, мероприятия обновляются по номерам, отсутствующие в файле — удаляются вместе с отчётами.</p>
-        <form method="post" action="/roadmap/load" enctype="multipart/form-data">\(csrfField(req))
+        <form method="post" action="\(uploadAction(req, "/roadmap/load"))" enctype="multipart/form-data">\(csrfField(req))
         <label for="file">Файл</label><input type="file" id="file" name="file" accept=".docx,.json,.md,.txt" required>
         <label for="year">Учебный год (если его нет в файле)</label><input type="text" id="year" name="year" placeholder="2025-2026">
         <div class="actions"><button class="btn" type="submit">Загрузить</button></div>

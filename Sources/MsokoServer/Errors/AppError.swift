@@ -60,6 +60,10 @@ struct FriendlyErrorMiddleware: AsyncMiddleware {
             } else if error is DecodingError {
                 status = .badRequest
                 message = "Запрос не может быть обработан: проверьте заполнение формы."
+            } else if request.headers.contentType?.type == "multipart", String(reflecting: type(of: error)).hasPrefix("MultipartKit.") {
+                // MultipartKit's parser errors are internal types: a broken or cut-off upload.
+                status = .badRequest
+                message = "Форма с файлами повреждена или оборвалась при передаче. Выберите файл и отправьте форму снова."
             } else {
                 status = .internalServerError
                 message = "Внутренняя ошибка сервера. Попробуйте позже; запись об ошибке сохранена в журнале."

@@ -27,9 +27,17 @@ enum ResultsStore {
         var replacedSchools: [String] = []
     }
 
+    /// Imports queue behind each other (`ImportGate`); the file is read off the cooperative
+    /// threads; on SQLite `db` should be `Request.importDB`, the imports pool.
     static func importFile(_ r: Request, on db: Database) async throws -> Outcome {
+        try await ImportGate.shared.run { try await importNow(r, on: db) }
+    }
+
+    private static func importNow(_ r: Request, on db: Database) async throws -> Outcome {
         let spec = try ProcedureStore.spec(of: r.procedure)
-        var file = ResultsReader.read(data: r.data, file: r.fileName, spec: spec, school: r.school?.login, limits: r.limits)
+        let (data, fileName, school, limits) = (r.data, r.fileName, r.school?.login, r.limits)
+        var file = await offCooperativePool { ResultsReader.read(data: data, file: fileName, spec: spec, school: school, limits: limits) }
+        try await SQLiteTuning.prepare(db)
         guard file.isValid else { return Outcome(file: file) }
         let procedureID = try r.procedure.requireID()
 

@@ -1,0 +1,94 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import NIOConcurrencyHelpers
+import SQLiteKit
+import Vapor
+
+extension DatabaseID {
+    /// A second pool on the same SQLite file for the long write of a results import, so that the
+    /// one connection per event loop of the main pool stays free for everyone else's pages.
+    static let sqliteImports = DatabaseID(string: "sqlite-imports")
+}
+
+/// SQLite as a server needs it: write-ahead logging (readers never wait for the writer) and a
+/// busy timeout (a writer waits for the one before it instead of failing at once). WAL is a
+/// property of the file, set once; the busy timeout belongs to each connection, and Fluent's
+/// SQLite driver has no hook for new connections, so every connection is given it the first
+/// time a request uses it.
+enum SQLiteTuning {
+    static let busyTimeoutMilliseconds = 30_000
+
+    private final class Seen: @unchecked Sendable {
+        let lock = NIOLock()
+        var connections: [ObjectIdentifier: () -> AnyObject?] = [:]
+
+        /// Whether `conn` is new (and remember it); a dead connection's slot is reused.
+        func isNew(_ conn: SQLiteConnection) -> Bool {
+            lock.withLock {
+                let id = ObjectIdentifier(conn)
+                if let alive = connections[id], alive() === conn { return false }
+                connections[id] = { [weak conn] in conn }
+                return true
+            }
+        }
+    }
+
+    private static let seen = Seen()
+
+    static func enableWAL(on db: Database) async throws {
+        guard let sql = db as? SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+
+    /// Gives the connection behind `db` its busy timeout, once.
+    static func prepare(_ db: Database) async throws {
+        guard let sqlite = db as? any SQLiteDatabase else { return }
+        let isNew = try await sqlite.withConnection { conn in conn.eventLoop.makeSucceededFuture(seen.isNew(conn)) }.get()
+        guard isNew, let sql = db as? SQLDatabase else { return }
+        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeoutMilliseconds))").run()
+    }
+}
+
+/// Runs `SQLiteTuning.prepare` for the request's connection (SQLite only).
+struct SQLiteTuningMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        try await SQLiteTuning.prepare(request.db)
+        return try await next.respond(to: request)
+    }
+}
+
+/// One results import at a time in this process: reading a region's file takes a core for a
+/// second or two and its write holds SQLite's one write lock, so uploads queue behind each
+/// other instead of starving the pages of everyone else.
+actor ImportGate {
+    static let shared = ImportGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}
+
+extension Request {
+    /// Where a long write goes: the imports pool on SQLite files, else the usual database.
+    var importDB: Database {
+        application.databases.ids().contains(.sqliteImports) ? db(.sqliteImports) : db
+    }
+}
+
+/// CPU-heavy work off Swift's cooperative threads (two on two cores), which every request needs.
+func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: work()) }
+    }
+}
