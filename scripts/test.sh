@@ -4,7 +4,8 @@
 # fonts, poppler, Python packages), starts a private PostgreSQL on loopback, then runs
 #   1. swift test against SQLite (in memory),
 #   2. the server tests again against that PostgreSQL,
-#   3. pytest: the command line (SQLite and PostgreSQL; results files written by openpyxl and
+#   3. libFuzzer on every reader of user files, a few seconds each (scripts/fuzz.sh),
+#   4. pytest: the command line (SQLite and PostgreSQL; results files written by openpyxl and
 #      LibreOffice) and a real browser (headless Chromium)
 #      walking «school head reports → specialist sees it → specialist downloads the DOCX».
 set -euo pipefail
@@ -58,6 +59,9 @@ swift test --skip-build
 
 log "Server tests on PostgreSQL"
 MSOKO_TEST_DATABASE_URL="$PGURL" swift test --skip-build --filter MsokoServerTests
+
+log "Fuzzing every reader of user files (${MSOKO_FUZZ_SECONDS:-10} s each; scripts/fuzz.sh)"
+scripts/fuzz.sh "${MSOKO_FUZZ_SECONDS:-10}"
 
 log "Command line and real-browser tests"
 export MSOKO_BIN="$ROOT/.build/debug/msoko"

@@ -94,7 +94,7 @@ public struct FuzzWorker {
         var summary = Summary()
         let seeds: [Data]
         do { seeds = try target.seeds() } catch { log("seeds: \(error)"); return summary }
-        let attack = ((try? HostileFiles.all()) ?? []).filter { $0.target == target.name }.map(\.bytes)
+        let attack = ((try? HostileFiles.all(target: target.name)) ?? []).map(\.bytes)
         let pool = seeds + corpus + attack.filter { $0.count < 1 << 20 }
         let baseline = Memory.resident
         let canReset = Memory.resetPeak()

@@ -13,7 +13,7 @@ struct MsokoFuzz: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msoko-fuzz",
         abstract: "Мутационное тестирование всех читателей пользовательских файлов.",
-        subcommands: [Run.self, Worker.self, Attack.self],
+        subcommands: [Run.self, Worker.self, Replay.self, Attack.self, Seeds.self],
         defaultSubcommand: Run.self)
 }
 
@@ -104,6 +104,37 @@ struct Worker: ParsableCommand {
         if summary.finding != nil { throw ExitCode(4) }
         print(String(format: "%d inputs (%d from the corpus), slowest %.3f s, peak growth %d MiB", summary.executions, files.count,
                      summary.slowestSeconds, summary.peakGrowthBytes >> 20))
+    }
+}
+
+/// Runs one kept input through its target (a finding, to debug it).
+struct Replay: ParsableCommand {
+    @Option var target: String
+    @Argument var files: [String]
+    func run() throws {
+        guard let t = FuzzTargets.named(target) else { throw ValidationError("нет цели «\(target)»") }
+        for file in files {
+            let start = Date()
+            t.run(try Data(contentsOf: URL(fileURLWithPath: file)))
+            print(String(format: "%@: %.3f s, peak %d MiB", file, Date().timeIntervalSince(start), Memory.peak >> 20))
+        }
+    }
+}
+
+/// Writes every target's seeds and the attack's files into OUT/<target>/, a corpus for libFuzzer.
+struct Seeds: ParsableCommand {
+    @Option var out: String = "fuzz-corpus"
+    func run() throws {
+        for t in FuzzTargets.all {
+            let dir = "\(out)/\(t.name)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            for (i, seed) in try t.seeds().enumerated() { FileManager.default.createFile(atPath: "\(dir)/seed-\(i)", contents: seed) }
+            // The bombs are left out: libFuzzer's inputs are small, and they are run on their own.
+            for f in try HostileFiles.all(target: t.name) where f.bytes.count < 1 << 20 {
+                FileManager.default.createFile(atPath: "\(dir)/attack-\(f.name)", contents: f.bytes)
+            }
+        }
+        print(out)
     }
 }
 

@@ -19,7 +19,8 @@ public enum EnrolmentListReader {
             if h.contains("обучающ") || h.contains("численност") || h.hasPrefix("колво") || h.hasPrefix("количество") || h == "enrolled" { return 2 }
             return nil
         }
-        guard let headerIndex = rows.prefix(30).firstIndex(where: { $0.compactMap(kind).count == 3 }) else {
+        // All three kinds, each at least once («Кл Обучающихся» twice is not a «Класс» column).
+        guard let headerIndex = rows.prefix(30).firstIndex(where: { Set($0.compactMap(kind)).count == 3 }) else {
             return ([], [ImportProblem(file: file, row: nil, column: nil,
                                        message: "не найдена строка заголовка со столбцами «Логин», «Класс» и «Обучающихся».")])
         }

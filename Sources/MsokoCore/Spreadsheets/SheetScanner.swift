@@ -53,6 +53,10 @@ enum SheetScanner {
         var budget = ReadBudget.unlimited
         var cells = 0
         var textBytes = 0
+        /// Empty cells a gap before a cell fills in, against the cells the sheet really has: a
+        /// kilobyte of `<c r="XFD1"/>` must not become hundreds of megabytes of empty strings.
+        var padding = 0
+        var realCells = 0
 
         init() {}
         init(sheet: SheetLimits, budget: ReadBudget) {
@@ -71,6 +75,7 @@ enum SheetScanner {
         case row(Int)
         case column
         case cells
+        case padding
         case text
         case cell
         case timeOut
@@ -81,6 +86,7 @@ enum SheetScanner {
             case .row(let n): return .tooLarge(file: file, reason: "номер строки \(n) больше 1 048 576 (предел Excel)")
             case .column: return .tooLarge(file: file, reason: "ссылка на столбец дальше XFD (16 384-го, предела Excel)")
             case .cells: return .tooLarge(file: file, reason: "на листе больше 40 миллионов ячеек")
+            case .padding: return .tooLarge(file: file, reason: "на листе слишком много пустых ячеек перед заполненными (ссылки на далёкие столбцы)")
             case .text: return .tooLarge(file: file, reason: "текст ячеек вместе больше 512 МБ")
             case .cell: return .tooLarge(file: file, reason: "в ячейке больше 32 767 символов (предел Excel)")
             case .timeOut: return .timeOut(file: file)
@@ -114,6 +120,9 @@ enum SheetScanner {
             if column >= limits.maxColumns { throw Failure.column }
             let added = max(0, column + 1 - row.count)
             limits.cells += added
+            limits.realCells += 1
+            limits.padding += max(0, added - 1)
+            if limits.padding > 2_000_000 + 4 * limits.realCells { throw Failure.padding }
             limits.textBytes += value.utf8.count
             if limits.cells > limits.maxCells { throw Failure.cells }
             if limits.textBytes > limits.maxTextBytes { throw Failure.text }
