@@ -78,19 +78,19 @@ public enum HostileFiles {
 
     /// Rewrites an entry's uncompressed size (field 24 of the central record, 22 of the local header).
     public static func setUncompressedSize(_ size: UInt32, of path: String, in zip: Data) -> Data {
-        guard let h = headers(of: path, in: zip) else { return zip }
-        var out = zip
-        put32(size, at: h.central + 24, in: &out)
-        put32(size, at: h.local + 22, in: &out)
-        return out
+        rewrite(size, central: 24, local: 22, of: path, in: zip)
     }
 
     /// Rewrites an entry's compressed size: a smaller one truncates the deflate stream.
     public static func setCompressedSize(_ size: UInt32, of path: String, in zip: Data) -> Data {
+        rewrite(size, central: 20, local: 18, of: path, in: zip)
+    }
+
+    static func rewrite(_ value: UInt32, central: Int, local: Int, of path: String, in zip: Data) -> Data {
         guard let h = headers(of: path, in: zip) else { return zip }
         var out = zip
-        put32(size, at: h.central + 20, in: &out)
-        put32(size, at: h.local + 18, in: &out)
+        put32(value, at: h.central + central, in: &out)
+        put32(value, at: h.local + local, in: &out)
         return out
     }
 

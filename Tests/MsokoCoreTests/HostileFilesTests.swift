@@ -135,4 +135,11 @@ final class HostileFilesTests: XCTestCase {
         XCTAssertTrue(csv.contains(";'=cmd|' /C calc'!A0;"), csv)
         XCTAssertFalse(csv.contains(";=cmd"))
     }
+
+    /// Found by the fuzzer: a header naming «обучающихся» twice and no «Класс» read row[-1].
+    func testEnrolmentHeaderWithAKindTwiceIsNoHeader() {
+        let (records, problems) = EnrolmentListReader.read(rows: [["Логин", "КлОбучающихся", "Обучающихся"], ["edu700301", "4А", "25"]], file: "e.csv")
+        XCTAssertEqual(records, [])
+        XCTAssertTrue(problems.first?.message.contains("не найдена строка заголовка") == true, "\(problems)")
+    }
 }

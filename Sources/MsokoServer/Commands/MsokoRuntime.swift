@@ -25,7 +25,10 @@ public final class MsokoRuntime: @unchecked Sendable {
             if let today = ProcessInfo.processInfo.environment["MSOKO_TODAY"], !today.isEmpty {
                 guard let date = LocalDate(iso: today) else { throw ConfigError("MSOKO_TODAY должна быть датой вида 2026-01-20, а не «\(today)».") }
                 let fixed = Calendar(identifier: .gregorian).date(from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: date.year, month: date.month, day: date.day, hour: 6))!
-                app.storage[ClockKey.self] = { fixed }
+                // The pinned day, with time running from the start: session expiry and login
+                // back-off need a clock that moves.
+                let started = Date()
+                app.storage[ClockKey.self] = { fixed.addingTimeInterval(Date().timeIntervalSince(started)) }
             }
             try await configure(app, config: config)
             try await app.autoMigrate()

@@ -26,10 +26,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    // Outer error page: for a failure in the two below (the database, say).
     app.middleware.use(FriendlyErrorMiddleware(environment: app.environment))
-    app.middleware.use(SecurityHeadersMiddleware())
     if case .sqlite = config.database { app.middleware.use(SQLiteTuningMiddleware()) }
     app.middleware.use(SessionMiddleware())
+    // Inner error page: a handler's error becomes a page here, so that the session middleware
+    // still sets its cookies (a cleared session, an anonymous CSRF token) on it.
+    app.middleware.use(FriendlyErrorMiddleware(environment: app.environment))
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(CurrentUserMiddleware())
     app.middleware.use(CSRFMiddleware())
     try routes(app)

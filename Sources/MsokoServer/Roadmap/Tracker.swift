@@ -148,7 +148,7 @@ struct ClockKey: StorageKey { typealias Value = @Sendable () -> Date }
 
 extension Application {
     /// The current instant. Tests inject a fixed clock; `MSOKO_TODAY=YYYY-MM-DD` pins the date
-    /// (noon in the district) for demonstrations.
+    /// (06:00 UTC that day, then running) for demonstrations.
     var now: Date {
         if let clock = storage[ClockKey.self] { return clock() }
         return Date()
