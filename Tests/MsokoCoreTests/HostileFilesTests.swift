@@ -142,4 +142,18 @@ final class HostileFilesTests: XCTestCase {
         XCTAssertEqual(records, [])
         XCTAssertTrue(problems.first?.message.contains("не найдена строка заголовка") == true, "\(problems)")
     }
+
+    /// Found by the fuzzer: a megabyte pasted as a ФИС ОКО table took 20 s (a regular expression
+    /// compiled for every cell). Now a paste larger than any real table is refused at once, and a
+    /// cell that cannot be a task label skips the pattern.
+    func testAHugePasteIsRefusedQuickly() throws {
+        let start = Date()
+        let huge = String(repeating: "2\t3\t4\t5\nВся выборка\t1\t2\t3\t4\n", count: 30_000)
+        XCTAssertThrowsError(try ReferenceTable.parse(huge, spec: FuzzTargets.spec, level: .russia)) { error in
+            XCTAssertTrue("\(error)".contains("вставлено больше, чем бывает в таблице ФИС ОКО"), "\(error)")
+        }
+        let wide = (["Вся выборка"] + Array(repeating: "12,5", count: 499)).joined(separator: "\t")
+        _ = try? ReferenceTable.parse(String(repeating: "2\t3\t4\t5\n" + wide + "\n", count: 200), spec: FuzzTargets.spec, level: .russia)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+    }
 }

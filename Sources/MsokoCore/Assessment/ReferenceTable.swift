@@ -23,9 +23,17 @@ public enum ReferenceTable {
         public var description: String { problems.joined(separator: "\n") }
     }
 
+    /// What a pasted ФИС ОКО table can be: a few header and data rows, one column per task.
+    public static let maxBytes = 256 * 1024
+    public static let maxLines = 1000
+    public static let maxCells = 500
+
     public static func parse(_ text: String, spec: ProcedureSpec, level: Level) throws -> Parsed {
+        let tooLarge = "вставлено больше, чем бывает в таблице ФИС ОКО (до \(maxLines) строк и \(maxCells) столбцов, \(maxBytes / 1024) КБ): вставьте только таблицу «Статистика по отметкам» или «Выполнение заданий»."
+        guard text.utf8.count <= maxBytes else { throw Failure(problems: [tooLarge]) }
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             .split(separator: "\n", omittingEmptySubsequences: false).map { cells(String($0)) }
+        guard lines.count <= maxLines, lines.allSatisfy({ $0.count <= maxCells }) else { throw Failure(problems: [tooLarge]) }
         let taskNumbers = Set(spec.tasks.map(\.number))
         var marks: [String: Double]?
         var tasks: [String: Double]?

@@ -47,6 +47,11 @@ struct ResultsLayout {
 
     /// «1», «9.1», «1 (2б)», «1(2 б.)», «2К1 (1б)» → (number, max in the header).
     static func task(_ label: String) -> (String, Int?)? {
+        // Most cells are not task labels: a label starts with a digit and is short. Checked first,
+        // since the pattern is compiled anew on every call (a pasted table has thousands of cells).
+        guard label.utf8.count <= 48, label.unicodeScalars.first(where: { $0 != " " && $0 != "\t" }).map({ ("0"..."9").contains($0) }) == true else {
+            return nil
+        }
         let t = Lookalikes.cyrillic(label).trimmingCharacters(in: .whitespaces)
         let pattern = #"^([0-9]+(?:\.[0-9]+)?(?:\s*[КкK]\s*[0-9]+)?)\s*(?:\(\s*([0-9]+)\s*[бБ]\.?\s*\)|\.)?$"#
         guard let r = t.range(of: pattern, options: .regularExpression) else { return nil }
