@@ -205,6 +205,56 @@ final class HardeningTests: XCTestCase {
         }
     }
 
+    /// An observer's act submitted from two devices at once: one is stored, the rest are conflicts
+    /// (a new act: the unique index; a draft being submitted: the claim on the unsubmitted row).
+    func testConcurrentActSubmissionsStoreOne() async throws {
+        try await withApp { app in
+            let obs = Browser(app)
+            try await obs.login("observer")
+            let o = try await Observer.query(on: app.db).filter(\.$fullName == "Орлова Е.П.").with(\.$ties).first()!
+            // Two fresh assignments (the demo's own may already have acts).
+            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Русский язык").filter(\.$grade == 5).first()!
+            let schools = try await ObserverStore.schools(municipalityID: p.municipalityID!, on: app.db)
+            // Two participants the rules allow (not her child's school), on two days.
+            var made = 0
+            for target in try await ProcedureParticipant.query(on: app.db).filter(\.$procedure.$id == p.requireID()).all() where made < 2 {
+                let refused = try await ObserverStore.assign(o, procedure: p, school: schools[target.$school.id]!, className: target.className,
+                                                             date: "2026-05-1\(2 + made)", actor: "test", schools: schools, on: app.db)
+                if refused.isEmpty { made += 1 }
+            }
+            let open = try await ObserverAssignment.query(on: app.db).filter(\.$procedure.$id == p.requireID()).filter(\.$observer.$id == o.requireID())
+                .filter(\.$date ~~ ["2026-05-12", "2026-05-13"]).sort(\.$date).all()
+            XCTAssertEqual(open.count, 2)
+            let (cookie, csrf) = (cookieHeader(obs), obs.csrf!)
+            func submitAll(_ a: ObserverAssignment) async throws -> [HTTPStatus] {
+                let path = "/observer/assignments/\(a.id!)?_csrf=\(csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                let body = ["action": "submit", "stage0": "1", "noViolations": "1"].map { "--b\r\nContent-Disposition: form-data; name=\"\($0.key)\"\r\n\r\n\($0.value)\r\n" }.joined() + "--b--\r\n"
+                return try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for _ in 0..<4 {
+                        group.addTask {
+                            var h = HTTPHeaders()
+                            h.add(name: .cookie, value: cookie)
+                            h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=b")
+                            return try await app.testable().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body)).status
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            // A new act.
+            let first = try await submitAll(open[0])
+            XCTAssertEqual(first.filter { $0 == .seeOther }.count, 1, "\(first)")
+            XCTAssertEqual(first.filter { $0 == .conflict }.count, 3, "\(first)")
+            // A draft submitted from four devices.
+            try await obs.get("/observer/assignments/\(open[1].id!)")
+            assertStatus(try await obs.postMultipart("/observer/assignments/\(open[1].id!)", ["action": "draft", "stage1": "1"], files: []), .seeOther)
+            let second = try await submitAll(open[1])
+            XCTAssertEqual(second.filter { $0 == .seeOther }.count, 1, "\(second)")
+            XCTAssertEqual(second.filter { $0 == .conflict }.count, 3, "\(second)")
+            assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "observation_act").filter(\.$action == "submit").count(), 2)
+        }
+    }
+
     // 11. The same work for an unknown login as for a wrong password.
     func testUnknownLoginTakesAsLongAsAWrongPassword() async throws {
         try await withApp(trustProxy: true) { app in

@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import SQLKit
 import MsokoCore
 import Vapor
 
@@ -433,23 +434,36 @@ enum ObserversController {
         }
         if submit { act.submittedAt = req.application.now; act.submittedBy = user.login }
         let files = accepted
-        try await req.db.transaction { db in
-            act.$assignment.id = try a.requireID()
-            try await act.save(on: db)
-            for (name, type, data) in files {
-                let f = ActFile()
-                f.$act.id = try act.requireID()
-                f.fileName = name
-                f.contentType = type
-                f.size = data.count
-                f.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-                f.data = data
-                try await f.create(on: db)
+        let existingID = existing?.id
+        do {
+            try await req.db.transaction { db in
+                act.$assignment.id = try a.requireID()
+                // A submitted act is locked: the first statement claims the row only while it is not
+                // submitted (a concurrent submission waits for this transaction, then finds it locked);
+                // a new act is one per assignment by the unique index.
+                if let existingID, let sql = db as? SQLDatabase {
+                    let claimed = try await sql.update(ObservationAct.schema).set("submitted_at", to: SQLColumn("submitted_at"))
+                        .where("id", .equal, SQLBind(existingID)).where("submitted_at", .is, SQLLiteral.null).returning("id").all()
+                    guard !claimed.isEmpty else { throw AppError.conflict("Акт уже подан и не изменяется.") }
+                }
+                try await act.save(on: db)
+                for (name, type, data) in files {
+                    let f = ActFile()
+                    f.$act.id = try act.requireID()
+                    f.fileName = name
+                    f.contentType = type
+                    f.size = data.count
+                    f.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                    f.data = data
+                    try await f.create(on: db)
+                }
+                try await Audit.record(on: db, actor: user.login, action: submit ? "submit" : "update", entity: "observation_act", id: act.id?.uuidString,
+                                       summary: (submit ? "Подан акт наблюдения: " : "Черновик акта наблюдения: ") + "\(a.school.shortName) \(a.className), \(a.date)",
+                                       after: ["stages": act.stages, "violations": act.violations, "noViolations": none ? "да" : "нет", "notes": act.notes],
+                                       municipalityID: a.municipalityID, regionID: a.regionID, schoolID: a.$school.id)
             }
-            try await Audit.record(on: db, actor: user.login, action: submit ? "submit" : "update", entity: "observation_act", id: act.id?.uuidString,
-                                   summary: (submit ? "Подан акт наблюдения: " : "Черновик акта наблюдения: ") + "\(a.school.shortName) \(a.className), \(a.date)",
-                                   after: ["stages": act.stages, "violations": act.violations, "noViolations": none ? "да" : "нет", "notes": act.notes],
-                                   municipalityID: a.municipalityID, regionID: a.regionID, schoolID: a.$school.id)
+        } catch let e as DatabaseError where e.isConstraintFailure {
+            throw AppError.conflict("Акт по этому назначению уже сохранён с другого устройства. Обновите страницу.")
         }
         Flash.set(req, "ok", submit ? "Акт подан." : "Черновик сохранён.")
         return req.redirect(to: submit ? "/observer" : "/observer/assignments/\(a.id!.uuidString)")
