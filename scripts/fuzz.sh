@@ -41,7 +41,8 @@ for t in "${TARGETS[@]}"; do
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
     rss=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-    echo "$t: ok — $runs inputs in ${SECONDS_PER} s, coverage $cov, peak $rss MB"
+    slow=$(grep -o 'stat::slowest_unit_time_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    echo "$t: ok — $runs inputs in ${SECONDS_PER} s, coverage $cov, peak $rss MB, slowest input under $((slow + 1)) s"
   else
     failed=$((failed + 1))
     echo "$t: FAILED — see $log and the kept input in fuzz-findings/$t/"

@@ -18,7 +18,7 @@ def test_specialist_uploads_fixes_and_uploads_again(demo_server, browser, datadi
     login(browser, base, "specialist")
     browser.get(base + "/procedures")
     browser.find_element(By.ID, "spec").send_keys(spec)
-    browser.find_element(By.CSS_SELECTOR, "form[action='/procedures'] button").click()
+    browser.find_element(By.CSS_SELECTOR, "form[action^='/procedures?_csrf='] button").click()
     WebDriverWait(browser, 15).until(lambda d: "/procedures/" in d.current_url)
     assert "ВПР 2026 · Математика · 4 класс" in browser.find_element(By.TAG_NAME, "h1").text
 
