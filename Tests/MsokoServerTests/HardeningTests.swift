@@ -20,6 +20,14 @@ final class HardeningTests: XCTestCase {
         return try await app.testable().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body)).status
     }
 
+    /// `n` copies of `request` at once, their statuses.
+    static func concurrently(_ n: Int, _ request: @escaping @Sendable () async throws -> HTTPStatus) async throws -> [HTTPStatus] {
+        try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for _ in 0..<n { group.addTask(operation: request) }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
     func cookieHeader(_ b: Browser) -> String { b.cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
 
     // 5. Anonymous requests write no session; signed-in ones only when something changes.
@@ -69,11 +77,8 @@ final class HardeningTests: XCTestCase {
             try await anon.get("/login")
             let cookie = cookieHeader(anon)
             let csrf = try XCTUnwrap(anon.csrf)
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                for _ in 0..<40 {
-                    group.addTask { try await Self.post(app, "/login", cookie: cookie, form: ["_csrf": csrf, "login": "head-zyr", "password": "wrong"], forwardedFor: "203.0.113.7") }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            let statuses = try await Self.concurrently(40) {
+                try await Self.post(app, "/login", cookie: cookie, form: ["_csrf": csrf, "login": "head-zyr", "password": "wrong"], forwardedFor: "203.0.113.7")
             }
             XCTAssertEqual(statuses.filter { $0 == .unauthorized }.count, 5, "\(statuses)")
             XCTAssertEqual(statuses.filter { $0 == .tooManyRequests }.count, 35)
@@ -179,10 +184,7 @@ final class HardeningTests: XCTestCase {
             try await s.login("specialist")
             try await s.get(base)
             let (cookie, csrf) = (cookieHeader(s), s.csrf!)
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                for _ in 0..<6 { group.addTask { try await Self.post(app, base, cookie: cookie, form: ["_csrf": csrf, "size": "4", "control": "25"]) } }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            let statuses = try await Self.concurrently(6) { try await Self.post(app, base, cookie: cookie, form: ["_csrf": csrf, "size": "4", "control": "25"]) }
             XCTAssertEqual(statuses.filter { $0 == .seeOther }.count, 1, "\(statuses)")
             XCTAssertEqual(statuses.filter { $0 == .conflict }.count, 5, "\(statuses)")
             assertEq(try await RecheckSample.query(on: app.db).count(), 1)
@@ -195,10 +197,7 @@ final class HardeningTests: XCTestCase {
             var form = Dictionary(uniqueKeysWithValues: spec.tasks.indices.map { ("t\($0)", "0") })
             form["_csrf"] = member.csrf!
             let (mc, f) = (cookieHeader(member), form)
-            let submits = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                for _ in 0..<4 { group.addTask { try await Self.post(app, "/commission/scorings/\(scoring.id!)", cookie: mc, form: f) } }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            let submits = try await Self.concurrently(4) { try await Self.post(app, "/commission/scorings/\(scoring.id!)", cookie: mc, form: f) }
             XCTAssertEqual(submits.filter { $0 == .seeOther }.count, 1, "\(submits)")
             XCTAssertEqual(submits.filter { $0 == .conflict }.count, 3, "\(submits)")
             assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "recheck_scoring").count(), 1)
@@ -229,16 +228,11 @@ final class HardeningTests: XCTestCase {
             func submitAll(_ a: ObserverAssignment) async throws -> [HTTPStatus] {
                 let path = "/observer/assignments/\(a.id!)?_csrf=\(csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
                 let body = ["action": "submit", "stage0": "1", "noViolations": "1"].map { "--b\r\nContent-Disposition: form-data; name=\"\($0.key)\"\r\n\r\n\($0.value)\r\n" }.joined() + "--b--\r\n"
-                return try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                    for _ in 0..<4 {
-                        group.addTask {
-                            var h = HTTPHeaders()
-                            h.add(name: .cookie, value: cookie)
-                            h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=b")
-                            return try await app.testable().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body)).status
-                        }
-                    }
-                    return try await group.reduce(into: []) { $0.append($1) }
+                return try await Self.concurrently(4) {
+                    var h = HTTPHeaders()
+                    h.add(name: .cookie, value: cookie)
+                    h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=b")
+                    return try await app.testable().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body)).status
                 }
             }
             // A new act.
