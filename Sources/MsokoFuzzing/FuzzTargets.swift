@@ -3,7 +3,8 @@ import MsokoCore
 
 /// Every reader of user files, as a fuzz target: its name, a few valid seeds (made here, so a run
 /// needs no files) and the call a user's upload reaches. A target returns normally whatever the
-/// input; a trap, a hang or runaway memory is the finding.
+/// input — a reader's thrown error is a refused file, the expected outcome, hence the `try?`s;
+/// a trap, a hang or runaway memory is the finding.
 public struct FuzzTarget: Sendable {
     public enum Kind: Sendable { case zip, text }
     public var name: String
@@ -22,7 +23,8 @@ public enum FuzzTargets {
      "reference": {"region": {"marks": {"2": 0.1, "3": 0.4, "4": 0.35, "5": 0.15}, "tasks": {"1": 0.9}}}}
     """#
 
-    static var spec: ProcedureSpec { (try? ProcedureSpec.read(data: Data(specJSON.utf8), file: "spec.json"))! }
+    /// The specification above; it is valid, so reading it cannot fail (a failure is a bug here).
+    static let spec: ProcedureSpec = try! ProcedureSpec.read(data: Data(specJSON.utf8), file: "spec.json")
 
     static func resultRows() -> [ResultsExport.Row] {
         let plans = [

@@ -34,12 +34,12 @@ final class HostileFilesTests: XCTestCase {
     }
 
     func testColumnFarPastXFDIsRefusedWithoutAllocating() throws {
-        try assertRefused("column-ZZZZZZZ", "дальше XFD")
+        try assertRefused("column-ZZZZZZZ", "лист «Лист1», строка 2: ссылка на столбец дальше XFD")
         try assertRefused("column-overflow", "дальше XFD")
     }
 
     func testRowNumberPastExcelIsRefused() throws {
-        try assertRefused("row-4e9", "больше 1 048 576")
+        try assertRefused("row-4e9", "лист «Лист1»: номер строки 4000000000 больше 1 048 576")
         XCTAssertThrowsError(try ListFile.rows(data: try file("padded-cells"), file: "s.xlsx")) { error in
             XCTAssertTrue("\(error)".contains("слишком много пустых ячеек"), "\(error)")
         }

@@ -53,9 +53,10 @@ final class SheetScannerTests: XCTestCase {
         <row r="4"/><row r="5"><c t="inlineStr"><is><r><t>ра</t></r><r><rPr><b/></rPr><t xml:space="preserve">з два</t></r></is></c><c><f>A1</f><v>3</v></c></row>\
         </sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>
         """
-        let shared = SheetScanner.sharedStrings(Array(#"<sst><si><t>нуль</t></si><si><r><t>од</t></r><r><t>ин</t></r><rPh><t>ignored</t></rPh></si><si/></sst>"#.utf8))
+        let shared = try SheetScanner.sharedStrings(Data(#"<sst><si><t>нуль</t></si><si><r><t>од</t></r><r><t>ин</t></r><rPh><t>ignored</t></rPh></si><si/></sst>"#.utf8), limits: .init())
         XCTAssertEqual(shared, ["нуль", "один", ""])
-        let rows = try SheetScanner.rows(Array(sheet.utf8), shared: shared)
+        var limits = SheetScanner.Limits()
+        let rows = try SheetScanner.rows(Data(sheet.utf8), shared: shared, limits: &limits)
         XCTAssertEqual(rows.count, 5)
         XCTAssertEqual(rows[0], ["ВП&<1> \"x\"", "", "один"])
         XCTAssertEqual(rows[1], [])

@@ -175,6 +175,26 @@ final class HardeningTests: XCTestCase {
         }
     }
 
+    /// Every upload route refuses a role without rights (or outside its scope) before the body:
+    /// a teacher gets 403 on all seven, and nothing is stored.
+    func testEveryUploadRouteRefusesTheWrongRole() async throws {
+        try await withApp { app in
+            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).first()!
+            let cp = try await app.checkpoints("2.2")[1]
+            let zyr = try await app.school("edu700101").requireID()
+            let assignment = try await ObserverAssignment.query(on: app.db).first()!
+            let teacher = Browser(app)
+            try await teacher.login("teacher")
+            let file = [("file", "x.xlsx", [UInt8]("PK".utf8))]
+            for path in ["/procedures", "/roadmap/load", "/checkpoints/\(cp.id!)/report?party=\(zyr)", "/admin/schools/import",
+                         "/admin/schools/enrolment", "/procedures/\(p.id!)/results", "/observer/assignments/\(assignment.id!)"] {
+                assertStatus(try await teacher.postMultipart(path, [:], files: file), .forbidden, path)
+            }
+            assertEq(try await EvidenceFile.query(on: app.db).count(), 0)
+            assertEq(try await ResultUpload.query(on: app.db).filter(\.$uploadedBy == "teacher").count(), 0)
+        }
+    }
+
     // 10. Double submits: one sample, one scoring; the rest are conflicts.
     func testDoubleSubmitsAreRefusedAsConflicts() async throws {
         try await withApp { app in

@@ -106,3 +106,51 @@ def test_libreoffice_xlsx_with_shared_strings(district):
                     "--outdir", data, csv], check=True, capture_output=True, timeout=180)
     p = run(["import", "results", os.path.join(data, "school.xlsx"), "--procedure", procedure, "--school", "edu700101"], data, env_extra=env)
     assert "Загружено работ: 2; школы: edu700101." in p.stdout
+
+
+class _Unseekable:
+    """A write-only stream: Python's zipfile then writes data descriptors (flag bit 3), sizes after
+    the data, as streaming producers do."""
+    def __init__(self, f):
+        self.f = f
+
+    def write(self, b):
+        return self.f.write(b)
+
+    def flush(self):
+        self.f.flush()
+
+
+def test_archives_from_other_zip_writers_read_the_same(district):
+    """The bounded ZIP reader of issue 9 on archives msoko's writer never makes: an openpyxl
+    workbook re-packed by Python's zipfile streaming (data descriptors), with ZIP64 extra fields
+    on every entry, and stored (uncompressed) — each imports exactly like the original."""
+    import zipfile
+    data, env, procedure = district
+    original = os.path.join(data, "original.xlsx")
+    workbook(original, ROWS)
+    with zipfile.ZipFile(original) as z:
+        parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    variants = {}
+    path = os.path.join(data, "streamed.xlsx")
+    with open(path, "wb") as raw, zipfile.ZipFile(_Unseekable(raw), "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts:
+            with z.open(name, "w") as w:
+                w.write(body)
+    variants["streamed"] = path
+    path = os.path.join(data, "zip64.xlsx")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts:
+            with z.open(name, "w", force_zip64=True) as w:
+                w.write(body)
+    variants["zip64"] = path
+    path = os.path.join(data, "stored.xlsx")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, body in parts:
+            z.writestr(name, body)
+    variants["stored"] = path
+    with zipfile.ZipFile(variants["streamed"]) as z:
+        assert all(i.flag_bits & 0x08 for i in z.infolist()), "zipfile wrote data descriptors"
+    for kind, path in variants.items():
+        p = run(["import", "results", path, "--procedure", procedure], data, env_extra=env)
+        assert "Загружено работ: 3" in p.stdout, (kind, p.stdout, p.stderr)

@@ -43,13 +43,9 @@ enum SheetScanner {
                    attributesEnd: gt, end: gt + 1)
     }
 
-    /// What a scan may build (from `SheetLimits`), and the cells and text built so far.
+    /// What a scan may build (`sheet`), its deadline, and the cells and text built so far.
     struct Limits {
-        var maxRows = 1_048_576
-        var maxColumns = 16_384
-        var maxCells = 40_000_000
-        var maxTextBytes = 512 << 20
-        var maxCellBytes = 131_072
+        var sheet = SheetLimits()
         var budget = ReadBudget.unlimited
         var cells = 0
         var textBytes = 0
@@ -57,49 +53,37 @@ enum SheetScanner {
         /// kilobyte of `<c r="XFD1"/>` must not become hundreds of megabytes of empty strings.
         var padding = 0
         var realCells = 0
-
-        init() {}
-        init(sheet: SheetLimits, budget: ReadBudget) {
-            maxRows = sheet.maxRows
-            maxColumns = sheet.maxColumns
-            maxCells = sheet.maxCells
-            maxTextBytes = sheet.maxTextBytes
-            maxCellBytes = sheet.maxCellBytes
-            self.budget = budget
-        }
     }
 
     /// Why a scan stopped; the reader turns it into a `SpreadsheetError` naming the file and part.
     enum Failure: Error {
         case malformed
-        case row(Int)
-        case column
-        case cells
-        case padding
-        case text
-        case cell
+        /// The row number as the file writes it (it may not fit an integer).
+        case row(String)
+        case column(row: Int)
+        case cells(row: Int)
+        case padding(row: Int)
+        case text(row: Int)
+        case cell(row: Int?)
         case timeOut
 
-        func error(file: String, part: String) -> SpreadsheetError {
+        /// `place`: where, as the user knows it («лист «Результаты»», «общие строки книги»).
+        func error(file: String, part: String, place: String) -> SpreadsheetError {
+            func at(_ row: Int?) -> String { row.map { "\(place), строка \($0)" } ?? place }
             switch self {
             case .malformed: return .badXML(file: file, part: part)
-            case .row(let n): return .tooLarge(file: file, reason: "номер строки \(n) больше 1 048 576 (предел Excel)")
-            case .column: return .tooLarge(file: file, reason: "ссылка на столбец дальше XFD (16 384-го, предела Excel)")
-            case .cells: return .tooLarge(file: file, reason: "на листе больше 40 миллионов ячеек")
-            case .padding: return .tooLarge(file: file, reason: "на листе слишком много пустых ячеек перед заполненными (ссылки на далёкие столбцы)")
-            case .text: return .tooLarge(file: file, reason: "текст ячеек вместе больше 512 МБ")
-            case .cell: return .tooLarge(file: file, reason: "в ячейке больше 32 767 символов (предел Excel)")
+            case .row(let n): return .tooLarge(file: file, reason: "\(place): номер строки \(n.prefix(20)) больше 1 048 576 (предел Excel)")
+            case .column(let r): return .tooLarge(file: file, reason: "\(at(r)): ссылка на столбец дальше XFD (16 384-го, предела Excel)")
+            case .cells(let r): return .tooLarge(file: file, reason: "\(at(r)): на листе больше 40 миллионов ячеек")
+            case .padding(let r): return .tooLarge(file: file, reason: "\(at(r)): на листе слишком много пустых ячеек перед заполненными (ссылки на далёкие столбцы)")
+            case .text(let r): return .tooLarge(file: file, reason: "\(at(r)): текст ячеек вместе больше 512 МБ")
+            case .cell(let r): return .tooLarge(file: file, reason: "\(at(r)): в ячейке больше 32 767 символов (предел Excel)")
             case .timeOut: return .timeOut(file: file)
             }
         }
     }
 
     /// Rows of a worksheet, numbered as the spreadsheet shows them (missing rows become empty rows).
-    static func rows(_ bytes: [UInt8], shared: [String]) throws -> [[String]] {
-        var limits = Limits()
-        return try bytes.withUnsafeBufferPointer { xml in try rows(xml, shared: shared, limits: &limits) }
-    }
-
     static func rows(_ data: Data, shared: [String], limits: inout Limits) throws -> [[String]] {
         try data.withUnsafeBytes { raw in try rows(raw.bindMemory(to: UInt8.self), shared: shared, limits: &limits) }
     }
@@ -117,19 +101,19 @@ enum SheetScanner {
         var i = 0
         let n = xml.count
         func put(_ value: String) throws {
-            if column >= limits.maxColumns { throw Failure.column }
+            if column >= limits.sheet.maxColumns { throw Failure.column(row: rowNumber) }
             let added = max(0, column + 1 - row.count)
             limits.cells += added
             limits.realCells += 1
             limits.padding += max(0, added - 1)
-            if limits.padding > 2_000_000 + 4 * limits.realCells { throw Failure.padding }
+            if limits.padding > 2_000_000 + 4 * limits.realCells { throw Failure.padding(row: rowNumber) }
             limits.textBytes += value.utf8.count
-            if limits.cells > limits.maxCells { throw Failure.cells }
-            if limits.textBytes > limits.maxTextBytes { throw Failure.text }
+            if limits.cells > limits.sheet.maxCells { throw Failure.cells(row: rowNumber) }
+            if limits.textBytes > limits.sheet.maxTextBytes { throw Failure.text(row: rowNumber) }
             Self.put(&row, column, value)
         }
         func padRows() throws {
-            guard rowNumber <= limits.maxRows else { throw Failure.row(rowNumber) }
+            guard rowNumber <= limits.sheet.maxRows else { throw Failure.row(String(rowNumber)) }
             while rows.count < rowNumber - 1 { rows.append([]) }
         }
         while i < n {
@@ -159,8 +143,8 @@ enum SheetScanner {
             }
             if tag.named("c", in: xml) {
                 if let ref = attribute("r", in: xml, tag) {
-                    switch columnIndex(xml, ref, limit: limits.maxColumns) {
-                    case .some(let c) where c < 0: throw Failure.column
+                    switch columnIndex(xml, ref, limit: limits.sheet.maxColumns) {
+                    case .some(let c) where c < 0: throw Failure.column(row: rowNumber)
                     case .some(let c): column = c
                     case .none: break
                     }
@@ -178,15 +162,18 @@ enum SheetScanner {
             } else if (tag.named("v", in: xml) || tag.named("t", in: xml)) && inCell && !tag.selfClosing && !inPhonetic {
                 var end = i
                 while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
-                if end - i + value.utf8.count > limits.maxCellBytes * 2 { throw Failure.cell }
+                if end - i + value.utf8.count > limits.sheet.maxCellBytes * 2 { throw Failure.cell(row: rowNumber) }
                 value += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
-                if value.utf8.count > limits.maxCellBytes { throw Failure.cell }
+                if value.utf8.count > limits.sheet.maxCellBytes { throw Failure.cell(row: rowNumber) }
                 i = end
             } else if tag.named("row", in: xml) {
                 row = []
                 column = 0
-                rowNumber = attribute("r", in: xml, tag).flatMap { rowIndex(xml, $0) } ?? rowNumber + 1
-                if rowNumber > limits.maxRows { throw Failure.row(rowNumber) }
+                let r = attribute("r", in: xml, tag)
+                rowNumber = r.flatMap { rowIndex(xml, $0) } ?? rowNumber + 1
+                if rowNumber > limits.sheet.maxRows {
+                    throw Failure.row(r.map { String(decoding: UnsafeBufferPointer(rebasing: xml[$0]), as: UTF8.self) } ?? String(rowNumber))
+                }
                 if tag.selfClosing {
                     try padRows()
                     rows.append([])
@@ -211,10 +198,6 @@ enum SheetScanner {
     }
 
     /// The strings of xl/sharedStrings.xml, rich-text runs joined, phonetic runs skipped.
-    static func sharedStrings(_ bytes: [UInt8]) -> [String] {
-        (try? bytes.withUnsafeBufferPointer { xml in try sharedStrings(xml, limits: Limits()) }) ?? []
-    }
-
     static func sharedStrings(_ data: Data, limits: Limits) throws -> [String] {
         try data.withUnsafeBytes { raw in try sharedStrings(raw.bindMemory(to: UInt8.self), limits: limits) }
     }
@@ -244,7 +227,7 @@ enum SheetScanner {
                 var end = i
                 while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
                 current += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
-                if current.utf8.count > limits.maxCellBytes { throw Failure.cell }
+                if current.utf8.count > limits.sheet.maxCellBytes { throw Failure.cell(row: nil) }
                 i = end
             }
         }

@@ -108,7 +108,7 @@ public enum XLSXSheetReader {
         do {
             shared = try part("xl/sharedStrings.xml").map { try SheetScanner.sharedStrings($0, limits: scan) } ?? []
         } catch let e as SheetScanner.Failure {
-            throw e.error(file: file, part: "xl/sharedStrings.xml")
+            throw e.error(file: file, part: "xl/sharedStrings.xml", place: "общие строки книги")
         }
         var out: [(name: String, rows: [[String]])] = []
         for (name, path) in list.prefix(limit) {
@@ -116,7 +116,7 @@ public enum XLSXSheetReader {
             do {
                 out.append((name, try SheetScanner.rows(sheet, shared: shared, limits: &scan)))
             } catch let e as SheetScanner.Failure {
-                throw e.error(file: file, part: path)
+                throw e.error(file: file, part: path, place: "лист «\(name)»")
             } catch {
                 throw SpreadsheetError.badXML(file: file, part: path)
             }

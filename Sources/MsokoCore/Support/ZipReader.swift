@@ -65,7 +65,6 @@ public struct ZipReader {
     public struct Entry: Sendable {
         public var path: String
         var method: UInt16
-        var flags: UInt16
         var crc: UInt32
         var compressedSize: Int
         public var uncompressedSize: Int
@@ -140,57 +139,45 @@ public struct ZipReader {
     // MARK: inflating
 
     /// Raw deflate into exactly `expected` bytes: more output, a stream that ends early or input
-    /// that runs out before the end of the stream are all corruption.
+    /// that runs out before the end of the stream are all corruption. The buffer may grow to one
+    /// byte past `expected`, which is how a lying directory is caught without inflating further.
     static func inflate(_ input: UnsafeBufferPointer<UInt8>, expected: Int, name: String, budget: ReadBudget) throws -> Data {
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw ZipError.corrupt(name)
         }
         defer { inflateEnd(&stream) }
+        let ceiling = expected + 1
         // Grown as bytes arrive (not allocated at the declared size: the directory may lie).
-        var out = Data(count: min(expected, max(1 << 16, input.count * 4)))
+        var out = Data(count: min(ceiling, max(1 << 16, input.count * 4)))
         var produced = 0
         var consumed = 0
-        var scratch = [UInt8](repeating: 0, count: 1)
         let chunk = 1 << 20
-        var ended = false
-        while !ended {
+        while true {
             if budget.isExpired { throw ZipError.timeOut }
-            if produced == out.count, out.count < expected { out.count = min(expected, out.count * 2) }
+            if produced == out.count {
+                guard out.count < ceiling else { throw ZipError.tooLarge(name) }
+                out.count = min(ceiling, out.count * 2)
+            }
             let inCount = min(chunk, input.count - consumed)
             let status: Int32 = out.withUnsafeMutableBytes { outRaw in
-                scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                    let inBase = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + consumed })
-                    stream.next_in = inBase
-                    stream.avail_in = uInt(inCount)
-                    let room = outRaw.count - produced
-                    if room > 0, let base = outRaw.baseAddress {
-                        stream.next_out = base.assumingMemoryBound(to: UInt8.self) + produced
-                        stream.avail_out = uInt(min(room, chunk))
-                    } else {
-                        // The declared size is reached: one byte of scratch tells whether more follows.
-                        stream.next_out = scratchBuffer.baseAddress
-                        stream.avail_out = 1
-                    }
-                    let before = stream.avail_out
-                    let r = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    let wrote = Int(before - stream.avail_out)
-                    if room > 0 { produced += wrote } else if wrote > 0 { return Int32(-100) }
-                    consumed += inCount - Int(stream.avail_in)
-                    return r
-                }
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + consumed })
+                stream.avail_in = uInt(inCount)
+                let room = min(outRaw.count - produced, chunk)
+                stream.next_out = outRaw.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
+                stream.avail_out = uInt(room)
+                let r = CZlib.inflate(&stream, Z_NO_FLUSH)
+                produced += room - Int(stream.avail_out)
+                consumed += inCount - Int(stream.avail_in)
+                return r
             }
-            switch status {
-            case Z_STREAM_END: ended = true
-            case Z_OK: continue
-            case Z_BUF_ERROR:
-                // No progress was possible: the input ran out before the stream's end.
-                throw ZipError.corrupt(name)
-            case -100: throw ZipError.tooLarge(name)
-            default: throw ZipError.corrupt(name)
-            }
+            if status == Z_STREAM_END { break }
+            // Z_BUF_ERROR: no progress was possible, the input ran out before the stream's end.
+            guard status == Z_OK else { throw ZipError.corrupt(name) }
         }
+        guard produced <= expected else { throw ZipError.tooLarge(name) }
         guard produced == expected else { throw ZipError.corrupt(name) }
+        out.count = produced
         return out
     }
 
@@ -288,7 +275,7 @@ public struct ZipReader {
             let path = String(decoding: nameBytes, as: UTF8.self)
             guard flags & 1 == 0 else { throw ZipError.unsupported(path) }
             guard local <= n, compressed <= n else { throw ZipError.corrupt(path) }
-            entries.append(Entry(path: path, method: method, flags: flags, crc: crc, compressedSize: compressed,
+            entries.append(Entry(path: path, method: method, crc: crc, compressedSize: compressed,
                                  uncompressedSize: uncompressed, localHeaderOffset: local))
             p = next
         }

@@ -57,8 +57,12 @@ enum Tokens {
     static func random(bytes: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
         let raw = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(raw).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return base64URL(Data(raw))
+    }
+
+    /// Base64 with the URL- and cookie-safe alphabet, no padding.
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 }
@@ -76,7 +80,7 @@ enum Passwords {
 
     /// A hash of the same cost to check against when the login is unknown or disabled: the answer
     /// then takes as long as for a real account (no enumeration by timing).
-    static let dummyHash: String = (try? Bcrypt.hash(Tokens.random(bytes: 16), cost: cost)) ?? ""
+    static let dummyHash: String = try! Bcrypt.hash(Tokens.random(bytes: 16), cost: cost)  // a valid cost cannot fail
 
     /// A password people can type: 10 characters without look-alikes.
     static func generate() -> String {

@@ -29,7 +29,6 @@ final class SessionState: @unchecked Sendable {
     var cookies: [String: HTTPCookies.Value] = [:]
     var anonymousCSRF: String?
     var anonymousFlash: String?
-    var anonymousFlashTaken = false
 }
 
 struct SessionStateKey: StorageKey { typealias Value = SessionState }
@@ -68,7 +67,6 @@ struct SessionMiddleware: AsyncMiddleware {
             }
             if touch || state.flashChanged { try await record.save(on: request.db) }
         }
-        if state.anonymousFlashTaken { state.cookies[SessionCookies.flash] = state.cookies[SessionCookies.flash] ?? Self.expired(request) }
         for (name, value) in state.cookies { response.cookies[name] = value }
         return response
     }
@@ -83,9 +81,7 @@ struct SessionMiddleware: AsyncMiddleware {
                           isSecure: request.msokoConfig.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
-    static func encodeFlash(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    static func encodeFlash(_ text: String) -> String { Tokens.base64URL(Data(text.utf8)) }
 
     static func decodeFlash(_ value: String) -> String? {
         var s = value.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")

@@ -61,7 +61,6 @@ enum Flash {
             state.flashChanged = true
         } else {
             state.anonymousFlash = value
-            state.anonymousFlashTaken = false
             state.cookies[SessionCookies.flash] = SessionMiddleware.cookie(req, SessionMiddleware.encodeFlash(String(value.prefix(1000))), maxAge: 300)
         }
     }
@@ -79,8 +78,7 @@ enum Flash {
             raw = state.anonymousFlash
             if raw != nil {
                 state.anonymousFlash = nil
-                state.anonymousFlashTaken = true
-                state.cookies[SessionCookies.flash] = nil
+                state.cookies[SessionCookies.flash] = SessionMiddleware.expired(req)
             }
         }
         guard let raw else { return "" }
