@@ -23,9 +23,13 @@ fi
 B=.build-fuzz/release
 echo "==> Building the instrumented readers (.build-fuzz)"
 swift build -c release --target MsokoFuzzing -Xswiftc -sanitize=fuzzer --scratch-path .build-fuzz 2>&1 | grep -E "error|warning: unre|Compiling|Build" | tail -2
+# The objects of the modules' current sources, from SwiftPM's own maps (a glob would also take the
+# objects of files since removed).
+objects() { python3 -c 'import json,os,sys; print("\n".join(v["object"] for v in json.load(open(sys.argv[1])).values() if os.path.exists(v.get("object", ""))))' "$B/$1.build/output-file-map.json"; }
+mapfile -t OBJECTS < <(objects MsokoCore; objects MsokoFuzzing; objects ZIPFoundation)
 swiftc -O -sanitize=fuzzer -parse-as-library -module-name MsokoLibFuzzer Fuzz/LibFuzzerEntry.swift -I $B/Modules \
   -Xcc -fmodule-map-file=.build-fuzz/checkouts/ZIPFoundation/Sources/CZLib/module.modulemap \
-  $B/MsokoCore.build/*.o $B/MsokoFuzzing.build/*.o $B/ZIPFoundation.build/*.o -lz -o $B/msoko-libfuzzer
+  "${OBJECTS[@]}" -lz -o $B/msoko-libfuzzer
 SEEDS=$(mktemp -d /tmp/msoko-fuzz-seeds.XXXXXX)
 trap 'rm -rf "$SEEDS"' EXIT
 FUZZ_TOOL=${MSOKO_FUZZ_TOOL:-.build/debug/msoko-fuzz}
