@@ -4,6 +4,7 @@ import Vapor
 
 struct CurrentUserKey: StorageKey { typealias Value = User }
 struct AuthViaTokenKey: StorageKey { typealias Value = Bool }
+struct IsObserverKey: StorageKey { typealias Value = Bool }
 
 /// Finds the signed-in user: a personal API token (`Authorization: Bearer …`) or the session.
 /// A bad or revoked token is a 401 at once; it does not fall back to the session.
@@ -20,6 +21,10 @@ struct CurrentUserMiddleware: AsyncMiddleware {
         } else if let record = request.sessionState.record {
             if let user = try await User.find(record.$user.id, on: request.db), !user.isDisabled {
                 request.storage[CurrentUserKey.self] = user
+                // The menu shows the observer's own pages to a user registered as an observer.
+                if request.method == .GET, !request.isAPI {
+                    request.storage[IsObserverKey.self] = try await Observer.query(on: request.db).filter(\.$userID == user.id).count() > 0
+                }
             } else {
                 try await request.signOut()
             }
@@ -31,6 +36,8 @@ struct CurrentUserMiddleware: AsyncMiddleware {
 extension Request {
     var currentUser: User? { storage[CurrentUserKey.self] }
     var isTokenAuth: Bool { storage[AuthViaTokenKey.self] ?? false }
+    /// Whether the signed-in user is registered as an observer (known for page requests).
+    var isObserver: Bool { storage[IsObserverKey.self] ?? false }
     var isAPI: Bool { url.path.hasPrefix("/api/") }
 
     /// The signed-in user or 401 (pages turn 401 into a redirect to the login page).

@@ -1,19 +1,9 @@
 import Vapor
 
 func routes(_ app: Application) throws {
-    app.get("static", "msoko.css") { _ -> Response in
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")
-        return Response(status: .ok, headers: headers, body: .init(string: StaticFiles.css))
-    }
-    app.get("static", "upload.js") { _ -> Response in
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")
-        return Response(status: .ok, headers: headers, body: .init(string: StaticFiles.uploadJS))
-    }
-    app.get("healthz") { _ in "ok" }
+    app.on(Site.css) { _ in StaticFiles.response(StaticFiles.css, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])) }
+    app.on(Site.uploadJS) { _ in StaticFiles.response(StaticFiles.uploadJS, type: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])) }
+    app.on(Site.health) { _ in "ok" }
     AuthController.register(app)
     DashboardController.register(app)
     MeasureController.register(app)
@@ -42,6 +32,13 @@ enum StaticFiles {
     static let css = resource("msoko", "css")
     static let uploadJS = resource("upload", "js")
 
+    static func response(_ text: String, type: HTTPMediaType) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = type
+        headers.replaceOrAdd(name: .cacheControl, value: "max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+
     static func resource(_ name: String, _ ext: String) -> String {
         guard let url = Bundle.module.url(forResource: name, withExtension: ext),
               let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
@@ -65,7 +62,8 @@ enum Flash {
         }
     }
 
-    static func take(_ req: Request) -> String {
+    /// The message left for this request, if any (kind: `ok` or `error`), taken: shown once.
+    static func takeMessage(_ req: Request) -> (kind: String, text: String)? {
         let state = req.sessionState
         let raw: String?
         if let record = state.record {
@@ -81,9 +79,9 @@ enum Flash {
                 state.cookies[SessionCookies.flash] = SessionMiddleware.expired(req)
             }
         }
-        guard let raw else { return "" }
+        guard let raw else { return nil }
         let parts = raw.split(separator: "|", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return "" }
-        return #"<div class="flash \#(esc(parts[0]))" role="status">\#(escLines(parts[1]))</div>"#
+        guard parts.count == 2 else { return nil }
+        return (parts[0], parts[1])
     }
 }

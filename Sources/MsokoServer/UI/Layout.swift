@@ -1,63 +1,69 @@
+import MsokoCore
 import Vapor
+
+/// A breadcrumb: where it leads and what it says.
+struct Crumb: Sendable {
+    var url: SiteURL
+    var label: String
+
+    init(_ url: SiteURL, _ label: String) {
+        self.url = url
+        self.label = label
+    }
+}
+
+/// The navigation menu, read from the endpoint table: a user sees a link exactly when the
+/// endpoint's access lets their role open it (and, for the observer's own pages, when they are
+/// registered as an observer).
+enum Menu {
+    struct Link: Equatable {
+        var url: SiteURL
+        var label: String
+    }
+
+    static func links(role: Role, isObserver: Bool) -> [Link] {
+        Site.all.compactMap { e -> (Int, Link)? in
+            guard let menu = e.menu, e.method == .GET, e.arity == 0, e.access.allows(role),
+                  !menu.observersOnly || isObserver else { return nil }
+            return (menu.order, Link(url: SiteURL(path: "/" + e.pattern), label: menu.label))
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
 
 /// The page frame: header with the user's navigation, main content, footer.
 enum Layout {
-    static func page(_ req: Request, title: String, body: String, crumbs: [(String, String)] = []) -> Response {
+    static func page(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = []) -> Response {
         HTMLResponse.make(render(req, title: title, body: body, crumbs: crumbs))
     }
 
-    static func render(_ req: Request, title: String, body: String, crumbs: [(String, String)] = []) -> String {
-        let user = req.currentUser
-        var nav = ""
-        if let user {
-            var links: [(String, String)] = []
-            if user.role.readsRoadmap {
-                links.append(("/", "Дорожная карта"))
-            }
-            links.append(("/tasks", "Мои задачи"))
-            if [.specialist, .admin, .methodist, .head].contains(user.role) {
-                links.append(("/procedures", "Процедуры"))
-                links.append(("/calendar", "Календарь"))
-            }
-            if user.role == .specialist || user.role == .admin {
-                links.append(("/objectivity", "Объективность"))
-                links.append(("/observers", "Наблюдатели"))
-            }
-            if [.specialist, .methodist].contains(user.role) { links.append(("/seminars", "Семинары")) }
-            if user.role == .observer { links.append(("/observer", "Мои назначения")) }
-            if user.role == .commission { links.append(("/commission", "Перепроверка")) }
-            if user.role.seesDistrict { links.append(("/schools", "Школы")) }
-            if user.role == .head, let schoolID = user.$school.id { _ = schoolID; links.append(("/my-school", "Моя школа")) }
-            if user.role.seesDistrict { links.append(("/audit", "Журнал изменений")) }
-            if user.role == .admin { links.append(("/admin/users", "Пользователи")) }
-            if user.role.seesDistrict { links.append(("/settings", "Настройки")) }
+    static func render(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = []) -> HTML {
+        var nav = HTML()
+        if let user = req.currentUser {
             let current = req.url.path
-            nav = links.map { href, label in
-                let active = (href == "/" ? current == "/" : current.hasPrefix(href)) ? #" aria-current="page""# : ""
-                return #"<a href="\#(href)"\#(active)>\#(esc(label))</a>"#
-            }.joined()
+            let links: [HTML] = Menu.links(role: user.role, isObserver: req.isObserver).map { link in
+                let active = link.url.path == "/" ? current == "/" : current.hasPrefix(link.url.path)
+                return #"<a href="\#(link.url)"\#(active ? #" aria-current="page""# as HTML : "")>\#(link.label)</a>"#
+            }
             nav = """
-            <nav class="main-nav" aria-label="Основное меню">\(nav)</nav>
-            <div class="user-box"><a href="/account" title="Учётная запись">\(esc(user.name))</a> · \(esc(user.role.russian))
-            \(postButton(req, action: "/logout", label: "Выйти", style: "link"))</div>
+            <nav class="main-nav" aria-label="Основное меню">\(links)</nav>
+            <div class="user-box"><a href="\(Site.account.url)" title="Учётная запись">\(user.name)</a> · \(user.role.russian)
+            \(HTML.postButton(req, action: Site.logout.url, label: "Выйти", style: "link"))</div>
             """
         }
-        let crumbHTML = crumbs.isEmpty ? "" : "<nav class=\"crumbs\" aria-label=\"Навигация\">" + crumbs.map { href, label in
-            #"<a href="\#(esc(href))">\#(esc(label))</a>"#
-        }.joined(separator: " › ") + "</nav>"
+        let crumbHTML: HTML = crumbs.isEmpty ? "" : #"<nav class="crumbs" aria-label="Навигация">\#(HTML(crumbs.map { c in #"<a href="\#(c.url)">\#(c.label)</a>"# as HTML }, separator: " › "))</nav>"#
         return """
         <!DOCTYPE html>
         <html lang="ru">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(esc(title)) — МСОКО</title>
-        <link rel="stylesheet" href="/static/msoko.css">
+        <title>\(title) — МСОКО</title>
+        <link rel="stylesheet" href="\(Site.css.url)">
         </head>
         <body>
         <a class="skip" href="#main">Перейти к содержанию</a>
         <header class="top">
-        <a class="brand" href="/"><span class="logo" aria-hidden="true">М</span> МСОКО<small>муниципальная система оценки качества образования</small></a>
+        <a class="brand" href="\(Site.home.url)"><span class="logo" aria-hidden="true">М</span> МСОКО<small>муниципальная система оценки качества образования</small></a>
         \(nav)
         </header>
         <main id="main">
@@ -72,7 +78,7 @@ enum Layout {
 }
 
 enum ErrorPage {
-    static func render(request: Request, status: HTTPResponseStatus, message: String) -> String {
+    static func render(request: Request, status: HTTPResponseStatus, message: String) -> HTML {
         let heading: String
         switch status.code {
         case 403: heading = "Доступ запрещён"
@@ -80,11 +86,11 @@ enum ErrorPage {
         case 400..<500: heading = "Ошибка в запросе"
         default: heading = "Что-то пошло не так"
         }
-        let body = """
+        let body: HTML = """
         <section class="card narrow">
-        <h1>\(heading) <small class="muted">(\(status.code))</small></h1>
-        <p>\(esc(message))</p>
-        <p><a class="btn" href="/">На главную</a></p>
+        <h1>\(heading) <small class="muted">(\(Int(status.code)))</small></h1>
+        <p>\(message)</p>
+        <p><a class="btn" href="\(Site.home.url)">На главную</a></p>
         </section>
         """
         return Layout.render(request, title: heading, body: body)

@@ -5,10 +5,9 @@ import Vapor
 /// JSON API under /api/v1 with the same authorization as the pages (session or Bearer token).
 enum APIController {
     static func register(_ app: Application) {
-        let api = app.grouped("api", "v1")
-        api.get("roadmap", use: roadmap)
-        api.get("audit", use: audit)
-        api.get("me", use: me)
+        app.on(Site.apiRoadmap, use: roadmap)
+        app.on(Site.apiAudit, use: audit)
+        app.on(Site.apiMe, use: me)
     }
 
     struct RoadmapDTO: Content {

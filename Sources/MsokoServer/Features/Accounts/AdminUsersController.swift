@@ -6,14 +6,14 @@ import Vapor
 /// school head in one step, reset passwords, disable and enable accounts.
 enum AdminUsersController {
     static func register(_ app: Application) {
-        app.get("admin", "users", use: list)
-        app.post("admin", "users", use: create)
-        app.post("admin", "users", "heads", use: createHeads)
-        app.post("admin", "users", ":userID", "password", use: resetPassword)
-        app.post("admin", "users", ":userID", "disable", use: disable)
-        app.post("admin", "users", ":userID", "enable", use: enable)
-        app.get("admin", "users", ":userID", use: editForm)
-        app.post("admin", "users", ":userID", use: update)
+        app.on(Site.users, use: list)
+        app.on(Site.userCreate, use: create)
+        app.on(Site.userCreateHeads, use: createHeads)
+        app.on(Site.userPassword, use: resetPassword)
+        app.on(Site.userDisable, use: disable)
+        app.on(Site.userEnable, use: enable)
+        app.on(Site.user, use: editForm)
+        app.on(Site.userUpdate, use: update)
     }
 
     static func list(req: Request) async throws -> Response {

@@ -5,13 +5,13 @@ import Vapor
 /// Login, logout, password change and the first-run page that creates the first administrator.
 enum AuthController {
     static func register(_ app: Application) {
-        app.get("login", use: loginPage)
-        app.post("login", use: login)
-        app.post("logout", use: logout)
-        app.get("account", use: accountPage)
-        app.post("account", "password", use: changePassword)
-        app.get("setup", use: setupPage)
-        app.post("setup", use: setup)
+        app.on(Site.login, use: loginPage)
+        app.on(Site.loginSubmit, use: login)
+        app.on(Site.logout, use: logout)
+        app.on(Site.account, use: accountPage)
+        app.on(Site.accountPassword, use: changePassword)
+        app.on(Site.setup, use: setupPage)
+        app.on(Site.setupSubmit, use: setup)
     }
 
     struct LoginForm: Content {

@@ -8,14 +8,13 @@ import Vapor
 /// every page's tables as XLSX, the справки as DOCX.
 enum AnalysisController {
     static func register(_ app: Application) {
-        let r = app.grouped("procedures", ":procedureID", "analysis")
-        r.get(use: district)
-        r.get("report.docx", use: districtReport)
-        r.get("schools", ":login", use: school)
-        r.get("schools", ":login", "report.docx", use: schoolReport)
-        r.get("schools", ":login", "classes", ":className", use: schoolClass)
-        r.get("order.docx", use: order)
-        r.post("attach", use: attach)
+        app.on(Site.analysis, use: district)
+        app.on(Site.analysisReport, use: districtReport)
+        app.on(Site.analysisSchool, use: school)
+        app.on(Site.analysisSchoolReport, use: schoolReport)
+        app.on(Site.analysisClass, use: schoolClass)
+        app.on(Site.analysisOrder, use: order)
+        app.on(Site.analysisAttach, use: attach)
     }
 
     static let districtReaders: Set<Role> = [.specialist, .admin, .methodist]

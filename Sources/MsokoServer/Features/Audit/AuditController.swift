@@ -4,7 +4,7 @@ import Vapor
 /// The audit log for specialists and administrators (read only: nothing edits it).
 enum AuditController {
     static func register(_ app: Application) {
-        app.get("audit", use: page)
+        app.on(Site.audit, use: page)
     }
 
     static func entries(_ req: Request, limit: Int) async throws -> [AuditEntry] {

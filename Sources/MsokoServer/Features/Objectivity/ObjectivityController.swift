@@ -8,11 +8,11 @@ import Vapor
 /// classes); nothing here is public, and no teacher is named.
 enum ObjectivityController {
     static func register(_ app: Application) {
-        app.get("objectivity", use: across)
-        app.post("objectivity", "thresholds", use: saveThresholds)
-        app.get("procedures", ":procedureID", "objectivity", use: list)
-        app.get("procedures", ":procedureID", "objectivity", "schools", ":login", use: card)
-        app.get("procedures", ":procedureID", "objectivity", "report.docx", use: report)
+        app.on(Site.objectivityAcross, use: across)
+        app.on(Site.objectivityThresholds, use: saveThresholds)
+        app.on(Site.objectivity, use: list)
+        app.on(Site.objectivityCard, use: card)
+        app.on(Site.objectivityReport, use: report)
     }
 
     static let managers: Set<Role> = [.specialist, .admin]

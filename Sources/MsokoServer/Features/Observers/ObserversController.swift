@@ -8,22 +8,21 @@ import Vapor
 /// observer's own view with the «акт наблюдения» (made for a phone), and every act for specialists.
 enum ObserversController {
     static func register(_ app: Application) {
-        app.get("observers", use: registry)
-        app.post("observers", use: add)
-        app.get("observers", "acts", use: acts)
-        app.get("observers", "coverage", use: coverage)
-        app.get("procedures", ":procedureID", "observers", "order.docx", use: order)
-        app.get("observers", "acts", ":actID", use: actView)
-        app.get("observers", "acts", "files", ":fileID", use: actFile)
-        app.get("procedures", ":procedureID", "observers", use: assignments)
-        app.post("procedures", ":procedureID", "observers", "assign", use: assign)
-        app.post("procedures", ":procedureID", "observers", "suggest", use: suggest)
-        app.post("observers", "assignments", ":assignmentID", "delete", use: unassign)
-        app.get("observer", use: mine)
-        app.get("observer", "assignments", ":assignmentID", use: actForm)
+        app.on(Site.observers, use: registry)
+        app.on(Site.observerAdd, use: add)
+        app.on(Site.observerActs, use: acts)
+        app.on(Site.observerCoverage, use: coverage)
+        app.on(Site.observerOrder, use: order)
+        app.on(Site.observerAct, use: actView)
+        app.on(Site.observerActFile, use: actFile)
+        app.on(Site.observerAssignments, use: assignments)
+        app.on(Site.observerAssign, use: assign)
+        app.on(Site.observerSuggest, use: suggest)
+        app.on(Site.observerUnassign, use: unassign)
+        app.on(Site.myAssignments, use: mine)
+        app.on(Site.actForm, use: actForm)
         // Any account may be an observer's (a specialist, a parent): the observer record decides.
-        app.upload("observer", "assignments", ":assignmentID", roles: Set(Role.allCases), maxBytes: app.msokoConfig.maxUploadBytes, what: "Файлы акта вместе",
-                   authorize: { req in _ = try await assignmentOf(req, try await own(req).1) }, use: saveAct)
+        app.on(Site.actSubmit, authorize: { req in _ = try await assignmentOf(req, try await own(req).1) }, use: saveAct)
     }
 
     static let managers: Set<Role> = [.specialist, .admin]

@@ -6,9 +6,9 @@ import Vapor
 /// procedure's participants, with warnings that never block saving.
 enum CalendarController {
     static func register(_ app: Application) {
-        app.get("calendar", use: calendar)
-        app.post("procedures", ":procedureID", "participants", use: saveParticipant)
-        app.post("participants", ":participantID", "delete", use: deleteParticipant)
+        app.on(Site.calendar, use: calendar)
+        app.on(Site.participantSave, use: saveParticipant)
+        app.on(Site.participantDelete, use: deleteParticipant)
     }
 
     struct Item {

@@ -6,9 +6,9 @@ import Vapor
 /// and class, accepted files), creating one from a specification file.
 enum ProcedureController {
     static func register(_ app: Application) {
-        app.get("procedures", use: list)
-        app.upload("procedures", roles: [.specialist], maxBytes: 2 << 20, what: "Файл спецификации", use: create)
-        app.get("procedures", ":procedureID", use: show)
+        app.on(Site.procedures, use: list)
+        app.on(Site.procedureCreate, use: create)
+        app.on(Site.procedure, use: show)
     }
 
     static let readers: Set<Role> = [.specialist, .admin, .methodist, .head]

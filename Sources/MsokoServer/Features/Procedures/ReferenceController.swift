@@ -7,8 +7,8 @@ import Vapor
 /// procedure's specification (`reference`), as fractions; the form shows percentages.
 enum ReferenceController {
     static func register(_ app: Application) {
-        app.get("procedures", ":procedureID", "reference", use: page)
-        app.post("procedures", ":procedureID", "reference", use: post)
+        app.on(Site.reference, use: page)
+        app.on(Site.referenceSave, use: post)
     }
 
     /// A district specialist, for the district's own procedure.

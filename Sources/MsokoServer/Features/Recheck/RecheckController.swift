@@ -9,13 +9,13 @@ import Vapor
 /// scores, and enters task scores; the discrepancy analysis compares school and commission.
 enum RecheckController {
     static func register(_ app: Application) {
-        app.get("procedures", ":procedureID", "recheck", use: page)
-        app.post("procedures", ":procedureID", "recheck", use: create)
-        app.get("procedures", ":procedureID", "recheck", "report.docx", use: report)
-        app.get("procedures", ":procedureID", "recheck", "order.docx", use: order)
-        app.get("commission", use: mine)
-        app.get("commission", "scorings", ":scoringID", use: form)
-        app.post("commission", "scorings", ":scoringID", use: save)
+        app.on(Site.recheck, use: page)
+        app.on(Site.recheckCreate, use: create)
+        app.on(Site.recheckReport, use: report)
+        app.on(Site.recheckOrder, use: order)
+        app.on(Site.commission, use: mine)
+        app.on(Site.scoring, use: form)
+        app.on(Site.scoringSave, use: save)
     }
 
     static let managers: Set<Role> = [.specialist, .admin]

@@ -5,10 +5,9 @@ import Vapor
 /// Uploading results files (all-or-nothing), the list of accepted versions, downloads.
 enum ResultsUploadController {
     static func register(_ app: Application) {
-        app.upload("procedures", ":procedureID", "results", roles: [.specialist, .head], maxBytes: 60 << 20, what: "Файл результатов",
-                   authorize: { req in _ = try await ProcedureController.find(req) }, use: upload)
-        app.get("procedures", ":procedureID", "export", ":format", use: export)
-        app.get("uploads", ":uploadID", use: downloadUpload)
+        app.on(Site.resultsUpload, authorize: { req in _ = try await ProcedureController.find(req) }, use: upload)
+        app.on(Site.resultsExport, use: export)
+        app.on(Site.uploadedFile, use: downloadUpload)
     }
 
     static func uploadForm(_ req: Request, procedure p: Procedure, user: User) -> String {

@@ -6,12 +6,11 @@ import Vapor
 /// Reporting on a checkpoint (status, text, evidence files) and evidence downloads.
 enum CheckpointController {
     static func register(_ app: Application) {
-        app.get("checkpoints", ":checkpointID", "report", use: form)
-        app.upload("checkpoints", ":checkpointID", "report", roles: [.specialist, .head, .methodist], maxBytes: app.msokoConfig.maxUploadBytes,
-                   what: "Файлы вместе", authorize: { req in _ = try await target(req) }, use: save)
-        app.get("evidence", ":fileID", use: download)
-        app.get("evidence", ":fileID", "delete", use: confirmDelete)
-        app.post("evidence", ":fileID", "delete", use: delete)
+        app.on(Site.checkpointReport, use: form)
+        app.on(Site.checkpointReportSubmit, authorize: { req in _ = try await target(req) }, use: save)
+        app.on(Site.evidence, use: download)
+        app.on(Site.evidenceDeleteConfirm, use: confirmDelete)
+        app.on(Site.evidenceDelete, use: delete)
     }
 
     struct Target {

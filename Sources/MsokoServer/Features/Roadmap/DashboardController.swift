@@ -6,8 +6,8 @@ import Vapor
 /// in the next 30 days.
 enum DashboardController {
     static func register(_ app: Application) {
-        app.get(use: dashboard)
-        app.get("my-school", use: mySchool)
+        app.on(Site.home, use: dashboard)
+        app.on(Site.mySchool, use: mySchool)
     }
 
     static func mySchool(req: Request) async throws -> Response {

@@ -5,7 +5,7 @@ import Vapor
 /// A measure's page: its texts, checkpoints and every report the user may see.
 enum MeasureController {
     static func register(_ app: Application) {
-        app.get("measures", ":measureID", use: show)
+        app.on(Site.measure, use: show)
     }
 
     /// The measure, checked against the user's municipality.

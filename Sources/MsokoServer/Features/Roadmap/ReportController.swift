@@ -5,10 +5,10 @@ import Vapor
 /// «Отчёт о реализации дорожной карты» as DOCX, for the district and per school.
 enum ReportController {
     static func register(_ app: Application) {
-        app.get("reports", "roadmap.docx", use: district)
-        app.get("reports", "roadmap.xlsx", use: district)
-        app.get("schools", ":schoolID", "report.docx", use: school)
-        app.get("schools", ":schoolID", "report.xlsx", use: school)
+        app.on(Site.roadmapReportDocx, use: district)
+        app.on(Site.roadmapReportXlsx, use: district)
+        app.on(Site.schoolReportDocx, use: school)
+        app.on(Site.schoolReportXlsx, use: school)
     }
 
     /// The same report as DOCX or XLSX, by the path's extension.

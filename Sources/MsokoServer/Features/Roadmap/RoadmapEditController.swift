@@ -6,14 +6,14 @@ import Vapor
 /// Every change is audited; timing edits regenerate checkpoints and keep reports by order.
 enum RoadmapEditController {
     static func register(_ app: Application) {
-        app.get("measures", "new", use: newForm)
-        app.post("measures", use: create)
-        app.get("measures", ":measureID", "edit", use: editForm)
-        app.post("measures", ":measureID", use: update)
-        app.get("measures", ":measureID", "delete", use: confirmDelete)
-        app.post("measures", ":measureID", "delete", use: delete)
-        app.get("roadmap", "load", use: loadForm)
-        app.upload("roadmap", "load", roles: [.specialist], maxBytes: 5 << 20, what: "Файл дорожной карты", use: load)
+        app.on(Site.measureNew, use: newForm)
+        app.on(Site.measureCreate, use: create)
+        app.on(Site.measureEdit, use: editForm)
+        app.on(Site.measureUpdate, use: update)
+        app.on(Site.measureDeleteConfirm, use: confirmDelete)
+        app.on(Site.measureDelete, use: delete)
+        app.on(Site.roadmapLoad, use: loadForm)
+        app.on(Site.roadmapLoadSubmit, use: load)
     }
 
     struct Form: Content {

@@ -5,13 +5,13 @@ import Vapor
 /// Adding schools one by one or from a CSV list; classes of a school.
 enum AdminSchoolsController {
     static func register(_ app: Application) {
-        app.get("admin", "schools", use: page)
-        app.post("admin", "schools", use: add)
-        app.upload("admin", "schools", "import", roles: [.admin, .specialist], maxBytes: 10 << 20, what: "Список школ", use: importList)
-        app.upload("admin", "schools", "enrolment", roles: [.admin, .specialist], maxBytes: 10 << 20, what: "Список классов", use: importEnrolment)
-        app.post("schools", ":schoolID", "classes", use: saveClass)
-        app.get("admin", "schools", ":schoolID", use: editForm)
-        app.post("admin", "schools", ":schoolID", use: update)
+        app.on(Site.schoolsAdmin, use: page)
+        app.on(Site.schoolAdd, use: add)
+        app.on(Site.schoolsImport, use: importList)
+        app.on(Site.enrolmentImport, use: importEnrolment)
+        app.on(Site.schoolClassSave, use: saveClass)
+        app.on(Site.schoolEdit, use: editForm)
+        app.on(Site.schoolUpdate, use: update)
     }
 
     static func editable(_ req: Request) async throws -> (User, School) {

@@ -5,8 +5,8 @@ import Vapor
 /// The schools list (district roles) and a school's page: what it owes and its classes.
 enum SchoolController {
     static func register(_ app: Application) {
-        app.get("schools", use: list)
-        app.get("schools", ":schoolID", use: show)
+        app.on(Site.schools, use: list)
+        app.on(Site.school, use: show)
     }
 
     static func list(req: Request) async throws -> Response {

@@ -6,9 +6,9 @@ import Vapor
 /// record of seminars held.
 enum SeminarsController {
     static func register(_ app: Application) {
-        app.get("seminars", use: list)
-        app.post("seminars", use: add)
-        app.get("procedures", ":procedureID", "recheck", "errors.docx", use: handout)
+        app.on(Site.seminars, use: list)
+        app.on(Site.seminarAdd, use: add)
+        app.on(Site.gradingErrors, use: handout)
     }
 
     static let editors: Set<Role> = [.specialist, .methodist]

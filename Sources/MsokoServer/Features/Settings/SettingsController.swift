@@ -5,8 +5,8 @@ import Vapor
 /// The district's settings: report letterhead and signature block, time zone.
 enum SettingsController {
     static func register(_ app: Application) {
-        app.get("settings", use: page)
-        app.post("settings", use: save)
+        app.on(Site.settings, use: page)
+        app.on(Site.settingsSave, use: save)
     }
 
     static func municipality(_ req: Request) async throws -> (User, Municipality) {

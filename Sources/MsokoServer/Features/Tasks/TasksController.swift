@@ -5,7 +5,7 @@ import Vapor
 /// «Мои задачи»: what the signed-in user must report, overdue first.
 enum TasksController {
     static func register(_ app: Application) {
-        app.get("tasks", use: tasks)
+        app.on(Site.tasks, use: tasks)
     }
 
     static func tasks(req: Request) async throws -> Response {

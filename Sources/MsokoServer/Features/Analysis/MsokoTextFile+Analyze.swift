@@ -1,0 +1,66 @@
+import Fluent
+import Foundation
+import MsokoCore
+import Vapor
+
+extension MsokoTextFile {
+    public enum AnalysisFormat: String, CaseIterable, Sendable { case json, xlsx, docx }
+
+    public struct AnalysisOutput: Sendable {
+        public var problems: [String] = []
+        public var warnings: [String] = []
+        /// Set by the `Data` form of `analyze`.
+        public var data: Data?
+    }
+
+    /// `msoko analyze`: reads every file against the specification (the same checks as import; no
+    /// size limit — a regional centre's file is large), analyses all their works together and
+    /// writes the figures to `sink` (JSON in chunks as it is written). Nothing is stored; nothing is
+    /// written when a file has problems.
+    public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false,
+                               to sink: (UnsafeRawBufferPointer) -> Void) throws -> AnalysisOutput {
+        let spec: ProcedureSpec
+        do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
+        var out = AnalysisOutput()
+        var works = WorkTable(taskCount: spec.tasks.count)
+        var enrolment: [String: [String: Int]] = [:]
+        let limits = ResultsReader.Limits(maxFileBytes: Int.max, maxUnzippedBytes: Int64.max)
+        // MSOKO_TIMING=1: the time of each phase on stderr (docs/benchmarks.md).
+        let timing = ProcessInfo.processInfo.environment["MSOKO_TIMING"] != nil
+        var mark = Date()
+        func phase(_ name: String) {
+            guard timing else { return }
+            FileHandle.standardError.write(Data(String(format: "%@: %.2f s\n", name, Date().timeIntervalSince(mark)).utf8))
+            mark = Date()
+        }
+        for file in files {
+            let r = ResultsReader.read(data: file.data, file: file.name, spec: spec, limits: limits)
+            out.problems += r.problems.map(\.description)
+            out.warnings += r.warnings.map(\.description)
+            if r.isValid { works.isEmpty ? (works = r.works) : works.append(contentsOf: r.works) }
+            for (school, classes) in r.enrolment { enrolment[school, default: [:]].merge(classes) { a, _ in a } }
+        }
+        guard out.problems.isEmpty else { return out }
+        phase("чтение и проверка")
+        let analysis = ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
+        phase("анализ")
+        let objectivity = format == .json ? ObjectivityAnalysis.evaluate(works, analysis: analysis, inputs: .init(enrolment: enrolment)) : []
+        phase("признаки необъективности")
+        works = WorkTable(taskCount: 0)
+        switch format {
+        case .json: AnalysisJSON.write(analysis, objectivity: objectivity, details: details, to: sink)
+        case .xlsx: try AnalysisTables.workbook(analysis).withUnsafeBytes { sink($0) }
+        case .docx: try AnalyticalReport.district(analysis, context: AnalyticalReport.Context()).data().withUnsafeBytes { sink($0) }
+        }
+        phase("запись")
+        return out
+    }
+
+    /// The same, with the output as `data`.
+    public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false) throws -> AnalysisOutput {
+        var data = Data()
+        var out = try analyze(files: files, specData: specData, specFile: specFile, format: format, details: details) { data.append(contentsOf: $0) }
+        if out.problems.isEmpty { out.data = data }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+import Fluent
+import Foundation
+import MsokoCore
+import Vapor
+
+extension MsokoTextFile {
+    /// A national-scale procedure for the analysis benchmark: 15 tasks, ВПР-like levels and criteria.
+    public static func nationalSpec() -> ProcedureSpec {
+        let layout: [(String, Int, TaskLevel)] = [("1", 1, .basic), ("2", 1, .basic), ("3", 1, .basic), ("4", 2, .basic), ("5", 1, .basic),
+                                                  ("6.1", 1, .basic), ("6.2", 1, .advanced), ("7", 2, .basic), ("8", 2, .advanced), ("9", 2, .advanced),
+                                                  ("10", 1, .basic), ("11", 2, .advanced), ("12", 2, .advanced), ("13", 2, .high), ("14", 2, .high)]
+        let tasks = layout.enumerated().map { i, t in
+            TaskSpec(number: t.0, max: t.1, level: t.2, requirements: [Requirement(code: "\(i / 2 + 1).\(i % 2 + 1)", text: "Требование \(i / 2 + 1).\(i % 2 + 1)")])
+        }
+        return ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 6, form: "paper", tasks: tasks, scale: MarkScale(three: 6, four: 11, five: 16))
+    }
+
+    /// Writes `works` generated works of `schools` schools (two classes each) as CSV to `path`, a
+    /// line at a time, and the specification beside it; returns the file's size.
+    public static func writeNationalBenchmark(directory: String, works: Int, schools: Int, seed: UInt64) throws -> Int {
+        let spec = nationalSpec()
+        try Data(try Audit.json(spec).utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("spec.json"))
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("national.csv").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw ConfigError("не удалось записать \(path).")
+        }
+        defer { try? handle.close() }
+        var buffer = Data([0xEF, 0xBB, 0xBF])
+        buffer += Data((ResultsExport.head(spec: spec, count: works).map(ResultsExport.csvLine).joined(separator: "\r\n") + "\r\n").utf8)
+        let perSchool = works / max(1, schools), extra = works % max(1, schools)
+        let plans = (0..<schools).map { i in
+            let n = perSchool + (i < extra ? 1 : 0)
+            return ResultsGenerator.SchoolPlan(login: String(format: "edu%06d", 100_000 + i), name: "Школа № \(i + 1)", municipality: "Район \(i / 40 + 1)",
+                                               ability: Double((i * 7919) % 101 - 50) / 100, classes: [("6А", (n + 1) / 2), ("6Б", n / 2)])
+        }
+        var total = 0
+        ResultsGenerator(spec: spec, seed: seed).forEachRow(for: plans) { row in
+            buffer += Data((ResultsExport.csvLine(ResultsExport.line(row)) + "\r\n").utf8)
+            if buffer.count > 1 << 22 { handle.write(buffer); total += buffer.count; buffer.removeAll(keepingCapacity: true) }
+        }
+        handle.write(buffer)
+        return total + buffer.count
+    }
+}
+
+extension MsokoTextFile {
+    /// `msoko bench objectivity`: detection quality on synthetic districts, as a Markdown table.
+    public static func objectivityBenchmark(schools: Int, seeds: Int) -> String {
+        let report = DetectionBenchmark.run(spec: nationalSpec(), schools: schools, seeds: (1...UInt64(max(1, seeds))).map { $0 * 7919 })
+        return DetectionBenchmark.markdown(report)
+    }
+}

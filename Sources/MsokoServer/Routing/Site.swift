@@ -1,0 +1,174 @@
+import Foundation
+import Vapor
+
+/// Every endpoint of msoko and who may use it: the one table that builds the route registration
+/// (`app.on(Site.x, use:)`), every link, form action and redirect (`Site.x.url(…)`), and the menu.
+/// A line here is the whole answer to «who may open this page»; object scope (a head's own school,
+/// an observer's own assignments, a member's own blind works) is checked by the feature's loader.
+/// `EndpointTests` check that every registered route has a line and that every role gets what the
+/// line says.
+enum Site {
+    private static let district: Access = .only(.specialist, .admin)
+    private static let readers: Access = .only(.specialist, .admin, .methodist, .head)
+    private static let districtReaders: Access = .only(.specialist, .admin, .methodist)
+    private static let reporters: Access = .only(.specialist, .head, .methodist)
+    private static let roadmapReaders: Access = .only(.specialist, .admin, .methodist, .head, .teacher)
+
+    // Shared: static files, health check.
+    static let css = Endpoint<Void>(.GET, "static/msoko.css", .anyone)
+    static let uploadJS = Endpoint<Void>(.GET, "static/upload.js", .anyone)
+    static let health = Endpoint<Void>(.GET, "healthz", .anyone)
+
+    // Accounts
+    static let login = Endpoint<Void>(.GET, "login", .anyone)
+    static let loginSubmit = Endpoint<Void>(.POST, "login", .anyone)
+    static let logout = Endpoint<Void>(.POST, "logout", .anyone)
+    static let setup = Endpoint<Void>(.GET, "setup", .anyone)
+    static let setupSubmit = Endpoint<Void>(.POST, "setup", .anyone)
+    static let account = Endpoint<Void>(.GET, "account", .signedIn)
+    static let accountPassword = Endpoint<Void>(.POST, "account/password", .signedIn)
+    static let users = Endpoint<Void>(.GET, "admin/users", .only(.admin), menu: MenuEntry(label: "Пользователи", order: 130))
+    static let userCreate = Endpoint<Void>(.POST, "admin/users", .only(.admin))
+    static let userCreateHeads = Endpoint<Void>(.POST, "admin/users/heads", .only(.admin))
+    static let user = Endpoint<UUID>(.GET, "admin/users/:userID", .only(.admin))
+    static let userUpdate = Endpoint<UUID>(.POST, "admin/users/:userID", .only(.admin))
+    static let userPassword = Endpoint<UUID>(.POST, "admin/users/:userID/password", .only(.admin))
+    static let userDisable = Endpoint<UUID>(.POST, "admin/users/:userID/disable", .only(.admin))
+    static let userEnable = Endpoint<UUID>(.POST, "admin/users/:userID/enable", .only(.admin))
+
+    // Roadmap (1.1 … 4.1 as measures, checkpoints, reports)
+    static let home = Endpoint<Void>(.GET, "", .only(.specialist, .admin, .methodist, .teacher), redirecting: [.head, .observer, .commission],
+                                     menu: MenuEntry(label: "Дорожная карта", order: 10))
+    static let mySchool = Endpoint<Void>(.GET, "my-school", .only(.head, .teacher), menu: MenuEntry(label: "Моя школа", order: 100))
+    static let measure = Endpoint<UUID>(.GET, "measures/:measureID", roadmapReaders)
+    static let measureNew = Endpoint<Void>(.GET, "measures/new", .only(.specialist))
+    static let measureCreate = Endpoint<Void>(.POST, "measures", .only(.specialist))
+    static let measureEdit = Endpoint<UUID>(.GET, "measures/:measureID/edit", .only(.specialist))
+    static let measureUpdate = Endpoint<UUID>(.POST, "measures/:measureID", .only(.specialist))
+    static let measureDeleteConfirm = Endpoint<UUID>(.GET, "measures/:measureID/delete", .only(.specialist))
+    static let measureDelete = Endpoint<UUID>(.POST, "measures/:measureID/delete", .only(.specialist))
+    static let roadmapLoad = Endpoint<Void>(.GET, "roadmap/load", .only(.specialist))
+    static let roadmapLoadSubmit = Endpoint<Void>(.POST, "roadmap/load", .only(.specialist),
+                                                  upload: UploadLimit(maxBytes: 5 << 20, what: "Файл дорожной карты"))
+    static let checkpointReport = Endpoint<UUID>(.GET, "checkpoints/:checkpointID/report", reporters)
+    static let checkpointReportSubmit = Endpoint<UUID>(.POST, "checkpoints/:checkpointID/report", reporters,
+                                                       upload: UploadLimit(maxBytes: nil, what: "Файлы вместе"))
+    static let evidence = Endpoint<UUID>(.GET, "evidence/:fileID", .signedIn)
+    static let evidenceDeleteConfirm = Endpoint<UUID>(.GET, "evidence/:fileID/delete", reporters)
+    static let evidenceDelete = Endpoint<UUID>(.POST, "evidence/:fileID/delete", reporters)
+    static let roadmapReportDocx = Endpoint<Void>(.GET, "reports/roadmap.docx", districtReaders)
+    static let roadmapReportXlsx = Endpoint<Void>(.GET, "reports/roadmap.xlsx", districtReaders)
+    static let schoolReportDocx = Endpoint<UUID>(.GET, "schools/:schoolID/report.docx", readers)
+    static let schoolReportXlsx = Endpoint<UUID>(.GET, "schools/:schoolID/report.xlsx", readers)
+
+    // Tasks
+    static let tasks = Endpoint<Void>(.GET, "tasks", .signedIn, menu: MenuEntry(label: "Мои задачи", order: 20))
+
+    // Schools
+    static let schools = Endpoint<Void>(.GET, "schools", districtReaders, menu: MenuEntry(label: "Школы", order: 90))
+    static let school = Endpoint<UUID>(.GET, "schools/:schoolID", .signedIn)
+    static let schoolClassSave = Endpoint<UUID>(.POST, "schools/:schoolID/classes", .only(.specialist, .admin, .head))
+    static let schoolsAdmin = Endpoint<Void>(.GET, "admin/schools", district)
+    static let schoolAdd = Endpoint<Void>(.POST, "admin/schools", district)
+    static let schoolsImport = Endpoint<Void>(.POST, "admin/schools/import", district, upload: UploadLimit(maxBytes: 10 << 20, what: "Список школ"))
+    static let enrolmentImport = Endpoint<Void>(.POST, "admin/schools/enrolment", district, upload: UploadLimit(maxBytes: 10 << 20, what: "Список классов"))
+    static let schoolEdit = Endpoint<UUID>(.GET, "admin/schools/:schoolID", district)
+    static let schoolUpdate = Endpoint<UUID>(.POST, "admin/schools/:schoolID", district)
+
+    // Audit and settings
+    static let audit = Endpoint<Void>(.GET, "audit", district, menu: MenuEntry(label: "Журнал изменений", order: 120))
+    static let settings = Endpoint<Void>(.GET, "settings", district, menu: MenuEntry(label: "Настройки", order: 140))
+    static let settingsSave = Endpoint<Void>(.POST, "settings", district)
+
+    // API
+    static let apiRoadmap = Endpoint<Void>(.GET, "api/v1/roadmap", roadmapReaders)
+    static let apiAudit = Endpoint<Void>(.GET, "api/v1/audit", district)
+    static let apiMe = Endpoint<Void>(.GET, "api/v1/me", .signedIn)
+
+    // Procedures, calendar, reference figures
+    static let procedures = Endpoint<Void>(.GET, "procedures", readers, menu: MenuEntry(label: "Процедуры", order: 30))
+    static let procedureCreate = Endpoint<Void>(.POST, "procedures", .only(.specialist), upload: UploadLimit(maxBytes: 2 << 20, what: "Файл спецификации"))
+    static let procedure = Endpoint<UUID>(.GET, "procedures/:procedureID", readers)
+    static let calendar = Endpoint<Void>(.GET, "calendar", readers, menu: MenuEntry(label: "Календарь", order: 40))
+    static let participantSave = Endpoint<UUID>(.POST, "procedures/:procedureID/participants", .only(.specialist, .head))
+    static let participantDelete = Endpoint<UUID>(.POST, "participants/:participantID/delete", .only(.specialist, .head))
+    static let reference = Endpoint<UUID>(.GET, "procedures/:procedureID/reference", .only(.specialist))
+    static let referenceSave = Endpoint<UUID>(.POST, "procedures/:procedureID/reference", .only(.specialist))
+
+    // Results
+    static let resultsUpload = Endpoint<UUID>(.POST, "procedures/:procedureID/results", .only(.specialist, .head),
+                                              upload: UploadLimit(maxBytes: 60 << 20, what: "Файл результатов"))
+    static let resultsExport = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/export/:format", .only(.specialist, .admin, .head))
+    static let uploadedFile = Endpoint<UUID>(.GET, "uploads/:uploadID", .only(.specialist, .admin, .head))
+
+    // Analysis
+    static let analysis = Endpoint<UUID>(.GET, "procedures/:procedureID/analysis", districtReaders, redirecting: [.head])
+    static let analysisReport = Endpoint<UUID>(.GET, "procedures/:procedureID/analysis/report.docx", districtReaders)
+    static let analysisSchool = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/analysis/schools/:login", readers)
+    static let analysisSchoolReport = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/analysis/schools/:login/report.docx", readers)
+    static let analysisClass = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/analysis/schools/:login/classes/:className", readers)
+    static let analysisOrder = Endpoint<UUID>(.GET, "procedures/:procedureID/analysis/order.docx", district)
+    static let analysisAttach = Endpoint<UUID>(.POST, "procedures/:procedureID/analysis/attach", reporters)
+
+    // Objectivity
+    static let objectivityAcross = Endpoint<Void>(.GET, "objectivity", district, menu: MenuEntry(label: "Объективность", order: 50))
+    static let objectivityThresholds = Endpoint<Void>(.POST, "objectivity/thresholds", .only(.specialist))
+    static let objectivity = Endpoint<UUID>(.GET, "procedures/:procedureID/objectivity", district, redirecting: [.head])
+    static let objectivityCard = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/objectivity/schools/:login", .only(.specialist, .admin, .head))
+    static let objectivityReport = Endpoint<UUID>(.GET, "procedures/:procedureID/objectivity/report.docx", district)
+
+    // Observers
+    static let observers = Endpoint<Void>(.GET, "observers", district, menu: MenuEntry(label: "Наблюдатели", order: 60))
+    static let observerAdd = Endpoint<Void>(.POST, "observers", .only(.specialist))
+    static let observerActs = Endpoint<Void>(.GET, "observers/acts", district)
+    static let observerCoverage = Endpoint<Void>(.GET, "observers/coverage", district)
+    static let observerAct = Endpoint<UUID>(.GET, "observers/acts/:actID", district)
+    static let observerActFile = Endpoint<UUID>(.GET, "observers/acts/files/:fileID", district)
+    static let observerOrder = Endpoint<UUID>(.GET, "procedures/:procedureID/observers/order.docx", district)
+    static let observerAssignments = Endpoint<UUID>(.GET, "procedures/:procedureID/observers", district)
+    static let observerAssign = Endpoint<UUID>(.POST, "procedures/:procedureID/observers/assign", .only(.specialist))
+    static let observerSuggest = Endpoint<UUID>(.POST, "procedures/:procedureID/observers/suggest", .only(.specialist))
+    static let observerUnassign = Endpoint<UUID>(.POST, "observers/assignments/:assignmentID/delete", .only(.specialist))
+    /// An observer's own pages: any signed-in user who is registered as an observer (a parent,
+    /// a teacher, a specialist); the loader refuses a user who is not (403).
+    static let myAssignments = Endpoint<Void>(.GET, "observer", .signedIn, menu: MenuEntry(label: "Мои назначения", order: 70, observersOnly: true))
+    static let actForm = Endpoint<UUID>(.GET, "observer/assignments/:assignmentID", .signedIn)
+    static let actSubmit = Endpoint<UUID>(.POST, "observer/assignments/:assignmentID", .signedIn,
+                                          upload: UploadLimit(maxBytes: nil, what: "Файлы акта вместе"))
+
+    // Re-check commission
+    static let recheck = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck", district)
+    static let recheckCreate = Endpoint<UUID>(.POST, "procedures/:procedureID/recheck", .only(.specialist))
+    static let recheckReport = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/report.docx", district)
+    static let recheckOrder = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/order.docx", district)
+    static let commission = Endpoint<Void>(.GET, "commission", .only(.commission), menu: MenuEntry(label: "Перепроверка", order: 80))
+    static let scoring = Endpoint<UUID>(.GET, "commission/scorings/:scoringID", .only(.commission))
+    static let scoringSave = Endpoint<UUID>(.POST, "commission/scorings/:scoringID", .only(.commission))
+
+    // Seminars
+    static let seminars = Endpoint<Void>(.GET, "seminars", districtReaders, menu: MenuEntry(label: "Семинары", order: 75))
+    static let seminarAdd = Endpoint<Void>(.POST, "seminars", .only(.specialist, .methodist))
+    static let gradingErrors = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/errors.docx", districtReaders)
+
+    /// The table, for registration checks, the menu and the tests.
+    static let all: [any EndpointEntry] = [
+        css, uploadJS, health,
+        login, loginSubmit, logout, setup, setupSubmit, account, accountPassword,
+        users, userCreate, userCreateHeads, user, userUpdate, userPassword, userDisable, userEnable,
+        home, mySchool, measure, measureNew, measureCreate, measureEdit, measureUpdate, measureDeleteConfirm, measureDelete,
+        roadmapLoad, roadmapLoadSubmit, checkpointReport, checkpointReportSubmit, evidence, evidenceDeleteConfirm, evidenceDelete,
+        roadmapReportDocx, roadmapReportXlsx, schoolReportDocx, schoolReportXlsx,
+        tasks,
+        schools, school, schoolClassSave, schoolsAdmin, schoolAdd, schoolsImport, enrolmentImport, schoolEdit, schoolUpdate,
+        audit, settings, settingsSave,
+        apiRoadmap, apiAudit, apiMe,
+        procedures, procedureCreate, procedure, calendar, participantSave, participantDelete, reference, referenceSave,
+        resultsUpload, resultsExport, uploadedFile,
+        analysis, analysisReport, analysisSchool, analysisSchoolReport, analysisClass, analysisOrder, analysisAttach,
+        objectivityAcross, objectivityThresholds, objectivity, objectivityCard, objectivityReport,
+        observers, observerAdd, observerActs, observerCoverage, observerAct, observerActFile, observerOrder,
+        observerAssignments, observerAssign, observerSuggest, observerUnassign, myAssignments, actForm, actSubmit,
+        recheck, recheckCreate, recheckReport, recheckOrder, commission, scoring, scoringSave,
+        seminars, seminarAdd, gradingErrors,
+    ]
+}

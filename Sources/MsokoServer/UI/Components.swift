@@ -1,0 +1,67 @@
+import MsokoCore
+import Vapor
+
+/// The pieces every page is made of.
+extension HTML {
+    /// The hidden CSRF field every form carries.
+    static func csrfField(_ req: Request) -> HTML {
+        #"<input type="hidden" name="_csrf" value="\#(req.csrfToken)">"#
+    }
+
+    /// A POST button in its own small form (sign out, disable, delete…).
+    static func postButton(_ req: Request, action: SiteURL, label: String, style: String = "secondary") -> HTML {
+        #"<form method="post" action="\#(action)" class="inline">\#(csrfField(req))<button type="submit" class="btn \#(style)">\#(label)</button></form>"#
+    }
+
+    /// A checkpoint's status as a coloured badge.
+    static func badge(_ status: CheckpointStatus) -> HTML {
+        #"<span class="badge st-\#(status.rawValue)">\#(status.russian)</span>"#
+    }
+
+    /// The card shown where a list has nothing in it yet.
+    static func emptyState(_ text: String) -> HTML {
+        #"<section class="card"><p>\#(text)</p></section>"#
+    }
+
+    /// A table that scrolls sideways on a phone: the header cells and the rows.
+    static func table(head: HTML, rows: [HTML], caption: String? = nil) -> HTML {
+        let cap: HTML = caption.map { "<caption>\($0)</caption>" } ?? ""
+        return #"<div class="table-wrap"><table>\#(cap)<thead><tr>\#(head)</tr></thead><tbody>\#(rows)</tbody></table></div>"#
+    }
+
+    /// The one-shot message left by the previous request, if any.
+    static func flash(_ req: Request) -> HTML {
+        guard let (kind, text) = Flash.takeMessage(req) else { return "" }
+        return #"<div class="flash \#(kind)" role="status">\#(HTML.lines(text))</div>"#
+    }
+
+    /// A list of problems under a heading, as a form shows them after a refused submit.
+    static func errors(_ title: String, _ items: [String]) -> HTML {
+        guard !items.isEmpty else { return "" }
+        return #"<div class="flash error" role="alert"><p>\#(title)</p><ul class="errors">\#(items.map { "<li>\($0)</li>" as HTML })</ul></div>"#
+    }
+
+    /// `<option>`s: value and label each, the selected one marked.
+    static func options(_ items: [(value: String, label: String)], selected: String? = nil) -> HTML {
+        HTML(items.map { item in
+            #"<option value="\#(item.value)"\#(item.value == selected ? " selected" as HTML : "")>\#(item.label)</option>"#
+        })
+    }
+
+    /// A labelled school `<select>`: the schools by login order, with an optional first «none» entry.
+    static func schoolSelect(id: String, name: String, label: String, schools: [School], selected: UUID? = nil, none: String? = nil,
+                             value: (School) -> String = { $0.id?.uuidString ?? "" }) -> HTML {
+        var items: [(value: String, label: String)] = none.map { [("", $0)] } ?? []
+        items += schools.map { (value($0), $0.shortName) }
+        let chosen = schools.first { $0.id == selected }.map(value)
+        return #"<label for="\#(id)">\#(label)</label><select id="\#(id)" name="\#(name)">\#(options(items, selected: chosen))</select>"#
+    }
+}
+
+extension SiteURL {
+    /// The action of an upload form: the CSRF token travels in the query string, since it is
+    /// checked before the multipart body is read.
+    static func upload(_ req: Request, _ url: SiteURL) -> SiteURL {
+        url.query(["_csrf": req.csrfToken])
+    }
+}

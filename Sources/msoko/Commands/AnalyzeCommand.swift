@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import MsokoServer
+
+struct AnalyzeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "analyze",
+                                                    abstract: "Анализ результатов без базы данных: район, школы, классы (JSON, XLSX или DOCX-справка).")
+    @Option(help: "Файл спецификации (JSON).") var spec: String
+    @Option(help: "json | xlsx | docx") var format: String = "json"
+    @Option(help: "Куда записать; без него — в stdout.") var out: String?
+    @Flag(help: "Добавить в JSON выполнение заданий по группам отметок и достижение планируемых результатов.") var details = false
+    @Argument(help: "Файлы результатов (XLSX или CSV).") var results: [String]
+
+    func run() async throws {
+        guard let format = MsokoTextFile.AnalysisFormat(rawValue: format.lowercased()) else { fail("--format: ожидается json, xlsx или docx.") }
+        guard !results.isEmpty else { fail("укажите хотя бы один файл результатов.") }
+        guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
+        var files: [(name: String, data: Data)] = []
+        for path in results {
+            // Mapped, not copied: a country's file is read once, in place.
+            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { fail("файл \(path) не найден или не читается.") }
+            files.append(((path as NSString).lastPathComponent, bytes))
+        }
+        // The output file is created only once the input has passed every check.
+        var handle: FileHandle?
+        let output = try MsokoTextFile.analyze(files: files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details) { chunk in
+            if handle == nil {
+                if let out {
+                    guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else { fail("не удалось записать \(out).") }
+                    handle = h
+                } else {
+                    handle = FileHandle.standardOutput
+                }
+            }
+            handle?.write(Data(chunk))
+        }
+        for w in output.warnings { FileHandle.standardError.write(Data("Предупреждение: \(w)\n".utf8)) }
+        guard output.problems.isEmpty else {
+            for p in output.problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
+            FileHandle.standardError.write(Data("Анализ не выполнен: в файлах ошибки (\(output.problems.count)).\n".utf8))
+            throw ExitCode(1)
+        }
+        if out != nil { try handle?.close() }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import MsokoServer
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Данные для замеров скорости (docs/benchmarks.md).",
+                                                    subcommands: [Generate.self, Objectivity.self])
+
+    struct Objectivity: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Качество обнаружения признаков необъективности на синтетических районах с подложенными манипуляциями.")
+        @Option(help: "Школ в районе.") var schools = 150
+        @Option(help: "Сколько районов (зёрен).") var seeds = 5
+        func run() async throws {
+            print(MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds), terminator: "")
+        }
+    }
+
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Сгенерировать файл результатов (XLSX и CSV) и спецификацию для замеров.")
+        @Option(help: "Число работ.") var rows = 200_000
+        @Option(help: "Папка для файлов.") var out: String
+        @Option var seed: UInt64 = 42
+        @Option(help: "Только CSV национального масштаба (для замера анализа): число школ, по два класса в каждой.") var nationalSchools: Int?
+        func run() async throws {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            if let nationalSchools {
+                let size = try MsokoTextFile.writeNationalBenchmark(directory: out, works: rows, schools: nationalSchools, seed: seed)
+                say("\(out)/national.csv: \(size) байт; \(out)/spec.json")
+                return
+            }
+            let files = try MsokoTextFile.benchmarkFiles(rows: rows, seed: seed)
+            for (name, data) in files {
+                let path = (out as NSString).appendingPathComponent(name)
+                guard FileManager.default.createFile(atPath: path, contents: data) else { fail("не удалось записать \(path).") }
+                say("\(path): \(data.count) байт")
+            }
+        }
+    }
+}

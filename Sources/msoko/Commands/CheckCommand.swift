@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import MsokoServer
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Проверка файлов без базы данных.", subcommands: [Results.self])
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Прочитать и проверить файл результатов по спецификации, ничего не сохраняя.")
+        @Argument var file: String
+        @Option(help: "Файл спецификации (JSON).") var spec: String
+        @Option(help: "Чей это файл (логин школы).") var school: String?
+        func run() async throws {
+            guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
+            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            let report = try MsokoTextFile.checkResults(data: bytes, file: (file as NSString).lastPathComponent, specData: specData,
+                                                        specFile: (spec as NSString).lastPathComponent, school: school)
+            guard printReport(report, accepted: "Файл в порядке: работ \(report.works), школ \(report.schools.count).", refused: "Файл с ошибками.") else {
+                throw ExitCode(2)
+            }
+        }
+    }
+}
