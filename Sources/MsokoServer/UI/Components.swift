@@ -5,12 +5,12 @@ import Vapor
 extension HTML {
     /// The hidden CSRF field every form carries.
     static func csrfField(_ req: Request) -> HTML {
-        #"<input type="hidden" name="_csrf" value="\#(req.csrfToken)">"#
+        PageContext(csrfToken: req.csrfToken, flash: "").csrfField
     }
 
     /// A POST button in its own small form (sign out, disable, delete…).
-    static func postButton(_ req: Request, action: SiteURL, label: String, style: String = "secondary") -> HTML {
-        #"<form method="post" action="\#(action)" class="inline">\#(csrfField(req))<button type="submit" class="btn \#(style)">\#(label)</button></form>"#
+    static func postButton(_ ctx: PageContext, action: SiteURL, label: String, style: String = "secondary") -> HTML {
+        #"<form method="post" action="\#(action)" class="inline">\#(ctx.csrfField)<button type="submit" class="btn \#(style)">\#(label)</button></form>"#
     }
 
     /// A checkpoint's status as a coloured badge.
@@ -58,10 +58,20 @@ extension HTML {
     }
 }
 
-extension SiteURL {
+
+/// What a view needs of the request besides its model: the form token and the one-shot message
+/// (taken when the context is made, so it shows once).
+struct PageContext: Sendable {
+    var csrfToken: String
+    var flash: HTML
+
+    var csrfField: HTML { #"<input type="hidden" name="_csrf" value="\#(csrfToken)">"# }
+
     /// The action of an upload form: the CSRF token travels in the query string, since it is
     /// checked before the multipart body is read.
-    static func upload(_ req: Request, _ url: SiteURL) -> SiteURL {
-        url.query(["_csrf": req.csrfToken])
-    }
+    func upload(_ url: SiteURL) -> SiteURL { url.query(["_csrf": csrfToken]) }
+}
+
+extension Request {
+    func pageContext() -> PageContext { PageContext(csrfToken: csrfToken, flash: HTML.flash(self)) }
 }

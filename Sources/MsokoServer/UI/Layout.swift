@@ -47,7 +47,7 @@ enum Layout {
             nav = """
             <nav class="main-nav" aria-label="Основное меню">\(links)</nav>
             <div class="user-box"><a href="\(Site.account.url)" title="Учётная запись">\(user.name)</a> · \(user.role.russian)
-            \(HTML.postButton(req, action: Site.logout.url, label: "Выйти", style: "link"))</div>
+            \(HTML.postButton(PageContext(csrfToken: req.csrfToken, flash: ""), action: Site.logout.url, label: "Выйти", style: "link"))</div>
             """
         }
         let crumbHTML: HTML = crumbs.isEmpty ? "" : #"<nav class="crumbs" aria-label="Навигация">\#(HTML(crumbs.map { c in #"<a href="\#(c.url)">\#(c.label)</a>"# as HTML }, separator: " › "))</nav>"#

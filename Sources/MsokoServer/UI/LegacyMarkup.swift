@@ -10,7 +10,7 @@ func csrfField(_ req: Request) -> String { HTML.csrfField(req).markup }
 func statusBadge(_ status: CheckpointStatus) -> String { HTML.badge(status).markup }
 
 func postButton(_ req: Request, action: String, label: String, style: String = "secondary") -> String {
-    HTML.postButton(req, action: SiteURL(path: action), label: label, style: style).markup
+    HTML.postButton(PageContext(csrfToken: req.csrfToken, flash: ""), action: SiteURL(path: action), label: label, style: style).markup
 }
 
 extension Layout {

@@ -7,9 +7,9 @@ enum AuditController {
         app.on(Site.audit, use: page)
     }
 
+    /// The newest entries of the user's municipality (the page and `/api/v1/audit`).
     static func entries(_ req: Request, limit: Int) async throws -> [AuditEntry] {
-        let user = try req.require([.specialist, .admin])
-        return try await AuditEntry.query(on: req.db).filter(\.$municipalityID == user.municipalityID)
+        try await AuditEntry.query(on: req.db).filter(\.$municipalityID == req.user.municipalityID)
             .sort(\.$at, .descending).limit(limit).all()
     }
 
@@ -46,15 +46,33 @@ enum AuditController {
 
     static func page(req: Request) async throws -> Response {
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 200, 1), 5000)
-        let list = try await entries(req, limit: limit)
         let zone = try await req.tracker()?.municipality.zone ?? TimeZone(identifier: "Europe/Moscow")!
-        var html = "<h1>Журнал изменений</h1><p class=\"muted\">Каждое изменение: кто, когда, что, значения до и после. Записи не редактируются и не удаляются. Показаны последние \(list.count).</p>"
-        html += "<div class=\"table-wrap\"><table><thead><tr><th>Когда</th><th>Кто</th><th>Действие</th><th>Что</th><th class=\"hide-sm\">До / после</th></tr></thead><tbody>"
-        for e in list {
-            let diff = changes(before: e.before, after: e.after)
-            html += "<tr><td>\(Format.dateTime(e.at, zone))</td><td>\(esc(e.userLogin ?? "система"))</td><td>\(esc(actionNames[e.action] ?? e.action))</td><td>\(esc(e.summary ?? e.entity))</td><td class=\"hide-sm\"><small>\(escLines(String(diff.prefix(800))))</small></td></tr>"
-        }
-        html += "</tbody></table></div>"
-        return Layout.page(req, title: "Журнал изменений", body: html)
+        let model = AuditLog(entries: try await entries(req, limit: limit).map { e in
+            AuditLog.Row(at: Format.dateTime(e.at, zone), who: e.userLogin ?? "система", action: actionNames[e.action] ?? e.action,
+                         what: e.summary ?? e.entity, changes: String(changes(before: e.before, after: e.after).prefix(800)))
+        })
+        return Layout.page(req, title: "Журнал изменений", body: model.view)
+    }
+}
+
+/// The audit log page: the newest entries, each with what changed.
+struct AuditLog {
+    struct Row {
+        var at: String
+        var who: String
+        var action: String
+        var what: String
+        var changes: String
+    }
+
+    var entries: [Row]
+
+    var view: HTML {
+        """
+        <h1>Журнал изменений</h1><p class="muted">Каждое изменение: кто, когда, что, значения до и после. Записи не редактируются и не удаляются. Показаны последние \(entries.count).</p>
+        \(HTML.table(head: #"<th>Когда</th><th>Кто</th><th>Действие</th><th>Что</th><th class="hide-sm">До / после</th>"#, rows: entries.map { e in
+            #"<tr><td>\#(e.at)</td><td>\#(e.who)</td><td>\#(e.action)</td><td>\#(e.what)</td><td class="hide-sm"><small>\#(HTML.lines(e.changes))</small></td></tr>"#
+        }))
+        """
     }
 }

@@ -11,10 +11,8 @@ enum SeminarsController {
         app.on(Site.gradingErrors, use: handout)
     }
 
-    static let editors: Set<Role> = [.specialist, .methodist]
-
     static func handout(req: Request) async throws -> Response {
-        let user = try req.require([.specialist, .admin, .methodist])
+        let user = try req.user
         let p = try await ProcedureController.find(req)
         let mid = try user.requireMunicipalityID()
         guard let sample = try await RecheckController.sample(p, municipalityID: mid, on: req.db) else { throw AppError.notFound }
@@ -35,37 +33,8 @@ enum SeminarsController {
     }
 
     static func list(req: Request) async throws -> Response {
-        let user = try req.require([.specialist, .admin, .methodist])
-        let mid = try user.requireMunicipalityID()
-        let seminars = try await Seminar.query(on: req.db).filter(\.$municipalityID == mid).with(\.$procedure).sort(\.$date, .descending).all()
-        let procedures = try await ProcedureController.visible(req)
-        var html = "<h1>Семинары по типичным ошибкам оценивания</h1>\(Flash.take(req))"
-        html += "<p class=\"hint\">Материал к семинару — «Типичные ошибки оценивания» на странице перепроверки процедуры (мероприятие 3.2).</p>"
-        if seminars.isEmpty { html += "<section class=\"card\"><p>Семинаров пока не записано.</p></section>" }
-        else {
-            html += "<div class=\"table-wrap\"><table><thead><tr><th>Дата</th><th>Тема</th><th>Процедура</th><th>Участники</th><th class=\"num\">Явка</th></tr></thead><tbody>"
-            for s in seminars {
-                let share = s.invited > 0 ? " (\(ReferenceTable.format((Double(s.attended) * 1000 / Double(s.invited)).rounded() / 10)) %)" : ""
-                html += "<tr><td>\(esc(LocalDate(iso: s.date)?.russian ?? s.date))</td><td>\(esc(s.topic))</td><td>\(esc(s.procedure.map(ProcedureStore.title) ?? "—"))</td><td>\(esc(s.participants).replacingOccurrences(of: "\n", with: "<br>"))</td><td class=\"num\">\(s.attended) из \(s.invited)\(share)</td></tr>"
-            }
-            html += "</tbody></table></div>"
-        }
-        if editors.contains(user.role) {
-            let options = procedures.map { "<option value=\"\($0.id!.uuidString)\">\(esc(ProcedureStore.title($0)))</option>" }.joined()
-            html += """
-            <section class="card no-print"><h2>Записать семинар</h2>
-            <form method="post" action="/seminars">\(csrfField(req))
-            <label for="date">Дата</label><input type="text" id="date" name="date" placeholder="ДД.ММ.ГГГГ" required>
-            <label for="topic">Тема</label><input type="text" id="topic" name="topic" required maxlength="300">
-            <label for="procedure">По результатам процедуры</label><select id="procedure" name="procedure"><option value="">—</option>\(options)</select>
-            <label for="participants">Участники (школы или учителя), по строке</label><textarea id="participants" name="participants"></textarea>
-            <label for="invited">Приглашено</label><input type="number" id="invited" name="invited" min="0" required>
-            <label for="attended">Присутствовало</label><input type="number" id="attended" name="attended" min="0" required>
-            <div class="actions"><button class="btn" type="submit">Записать</button></div>
-            </form></section>
-            """
-        }
-        return Layout.page(req, title: "Семинары", body: html)
+        let model = try await SeminarList.query(user: req.user, procedures: ProcedureController.visible(req), on: req.db)
+        return Layout.page(req, title: "Семинары", body: model.view(req.pageContext()))
     }
 
     struct Form: Content {
@@ -78,7 +47,7 @@ enum SeminarsController {
     }
 
     static func add(req: Request) async throws -> Response {
-        let user = try req.require(editors)
+        let user = try req.user
         let mid = try user.requireMunicipalityID()
         let form = try req.content.decode(Form.self)
         var errors: [String] = []
@@ -97,7 +66,7 @@ enum SeminarsController {
         }
         guard errors.isEmpty, let date else {
             Flash.set(req, "error", "Семинар не записан.\n" + errors.joined(separator: "\n"))
-            return req.redirect(to: "/seminars")
+            return req.redirect(to: Site.seminars.url)
         }
         guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         let s = Seminar()
@@ -116,6 +85,6 @@ enum SeminarsController {
                                    after: ["topic": topic, "date": date.iso, "attended": "\(form.attended) из \(form.invited)"], municipalityID: mid, regionID: m.$region.id)
         }
         Flash.set(req, "ok", "Семинар «\(topic)» записан.")
-        return req.redirect(to: "/seminars")
+        return req.redirect(to: Site.seminars.url)
     }
 }

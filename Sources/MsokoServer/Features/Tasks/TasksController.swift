@@ -9,8 +9,7 @@ enum TasksController {
     }
 
     static func tasks(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        var html = "<h1>Мои задачи</h1>\(Flash.take(req))"
+        let user = try req.user
         var rows: [(Measure, Checkpoint, Party, CheckpointStatus)] = []
         var tracker: Tracker?
         if [.head, .specialist, .methodist].contains(user.role) {
@@ -33,29 +32,54 @@ enum TasksController {
                 }
             }
         }
-        if rows.isEmpty {
-            let explanation: String
-            switch user.role {
+        let order: [CheckpointStatus: Int] = [.overdue: 0, .inProgress: 1, .notStarted: 2, .done: 3]
+        rows.sort { (order[$0.3]!, $0.1.due, $0.0.position) < (order[$1.3]!, $1.1.due, $1.0.position) }
+        let model = TaskList(role: user.role, rows: rows.map { m, cp, party, status in
+            TaskList.Row(due: tracker!.due(cp).russian, measureID: m.id!, measureNumber: m.number, measureTitle: m.title, checkpoint: cp.label,
+                         party: tracker!.partyName(party), status: status,
+                         report: Site.checkpointReport.url(cp.id!).query(["party": party.schoolID?.uuidString ?? "district"]))
+        })
+        return Layout.page(req, title: "Мои задачи", body: model.view(req.pageContext()))
+    }
+}
+
+/// «Мои задачи»: the open checkpoints the user reports on, overdue first.
+struct TaskList {
+    struct Row {
+        var due: String
+        var measureID: UUID
+        var measureNumber: String
+        var measureTitle: String
+        var checkpoint: String
+        var party: String
+        var status: CheckpointStatus
+        var report: SiteURL
+    }
+
+    var role: Role
+    var rows: [Row]
+
+    func view(_ ctx: PageContext) -> HTML {
+        guard !rows.isEmpty else {
+            let explanation: HTML
+            switch role {
             case .observer: explanation = "Здесь появятся назначения наблюдателем на оценочные процедуры и формы актов наблюдения."
             case .commission: explanation = "Здесь появятся работы, назначенные вам для перепроверки в муниципальной комиссии."
             case .teacher: explanation = "Здесь появятся результаты ваших классов, дефициты и планы ликвидации пробелов."
-            case .admin: explanation = "Администратор управляет <a href=\"/admin/users\">пользователями</a>, <a href=\"/admin/schools\">школами</a> и <a href=\"/settings\">настройками</a>."
+            case .admin: explanation = #"Администратор управляет <a href="\#(Site.users.url)">пользователями</a>, <a href="\#(Site.schoolsAdmin.url)">школами</a> и <a href="\#(Site.settings.url)">настройками</a>."#
             default: explanation = "Все контрольные точки, за которые вы отвечаете, выполнены."
             }
-            html += "<section class=\"card\"><p>Открытых задач нет.</p><p class=\"muted\">\(explanation)</p></section>"
-            return Layout.page(req, title: "Мои задачи", body: html)
+            return #"<h1>Мои задачи</h1>\#(ctx.flash)<section class="card"><p>Открытых задач нет.</p><p class="muted">\#(explanation)</p></section>"#
         }
-        let order: [CheckpointStatus: Int] = [.overdue: 0, .inProgress: 1, .notStarted: 2, .done: 3]
-        rows.sort { (order[$0.3]!, $0.1.due, $0.0.position) < (order[$1.3]!, $1.1.due, $1.0.position) }
-        html += "<p class=\"muted\">Открытых контрольных точек: \(rows.count), из них просрочено: \(rows.filter { $0.3 == .overdue }.count).</p>"
         // A head reports for their own school only, so the «for whom» column is shown to district roles.
-        let showParty = user.role != .head
-        html += "<div class=\"table-wrap\"><table><thead><tr><th>Срок</th><th>Мероприятие</th><th>Контрольная точка</th>\(showParty ? "<th>За кого</th>" : "")<th>Статус</th><th class=\"no-print\"></th></tr></thead><tbody>"
-        for (m, cp, party, status) in rows {
-            let who = showParty ? "<td>\(esc(tracker!.partyName(party)))</td>" : ""
-            html += "<tr><td>\(esc(tracker!.due(cp).russian))</td><td><a href=\"/measures/\(m.id!)\">\(esc(m.number))</a> \(esc(String(m.title.prefix(100))))\(m.title.count > 100 ? "…" : "")</td><td>\(esc(cp.label))</td>\(who)<td>\(statusBadge(status))</td><td class=\"no-print\"><a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(party.schoolID?.uuidString ?? "district")\">Отчитаться</a></td></tr>"
-        }
-        html += "</tbody></table></div>"
-        return Layout.page(req, title: "Мои задачи", body: html)
+        let showParty = role != .head
+        return """
+        <h1>Мои задачи</h1>\(ctx.flash)
+        <p class="muted">Открытых контрольных точек: \(rows.count), из них просрочено: \(rows.filter { $0.status == .overdue }.count).</p>
+        \(HTML.table(head: "<th>Срок</th><th>Мероприятие</th><th>Контрольная точка</th>\(showParty ? "<th>За кого</th>" as HTML : "")<th>Статус</th><th class=\"no-print\"></th>", rows: rows.map { r in
+            let title = String(r.measureTitle.prefix(100)) + (r.measureTitle.count > 100 ? "…" : "")
+            return #"<tr><td>\#(r.due)</td><td><a href="\#(Site.measure.url(r.measureID))">\#(r.measureNumber)</a> \#(title)</td><td>\#(r.checkpoint)</td>\#(showParty ? "<td>\(r.party)</td>" as HTML : "")<td>\#(HTML.badge(r.status))</td><td class="no-print"><a class="btn secondary" href="\#(r.report)">Отчитаться</a></td></tr>"#
+        }))
+        """
     }
 }
