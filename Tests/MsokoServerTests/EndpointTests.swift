@@ -77,6 +77,21 @@ final class EndpointTests: XCTestCase {
         "head-zyr GET /uploads/:uploadID": "403",
     ]
 
+    /// A page whose markup shows as text (a fragment built as `String` and escaped into `HTML`),
+    /// or text escaped twice: the surrounding characters, or nil.
+    static func escapedTwice(_ res: XCTHTTPResponse) -> String? {
+        guard res.headers.contentType == .html else { return nil }
+        let body = res.body.string
+        // Any tag shown as text (the hostile texts' own `<img …>` aside), or an entity escaped again.
+        let pattern = #"&lt;/?(?!img )[a-z][a-z0-9]*(\s|&gt;|/)|&amp;(lt|gt|quot|amp|#39);"#
+        if let r = body.range(of: pattern, options: .regularExpression) {
+            let from = body.index(r.lowerBound, offsetBy: -60, limitedBy: body.startIndex) ?? body.startIndex
+            let to = body.index(r.upperBound, offsetBy: 60, limitedBy: body.endIndex) ?? body.endIndex
+            return String(body[from..<to])
+        }
+        return nil
+    }
+
     func testEveryEndpointAnswersEveryRoleAsTheTableSays() async throws {
         try await withApp { app in
             let fixtures = try await fixtures(app)
@@ -105,6 +120,7 @@ final class EndpointTests: XCTestCase {
                         expected = ["200", "R", "404"]
                     }
                     if !expected.contains(got) { failures.append("\(key): expected \(expected.sorted()), got \(got)") }
+                    if let markup = Self.escapedTwice(res) { failures.append("\(key): markup escaped as text: …\(markup)…") }
                 }
             }
             XCTAssertEqual(failures, [], failures.joined(separator: "\n"))

@@ -75,3 +75,27 @@ struct PageContext: Sendable {
 extension Request {
     func pageContext() -> PageContext { PageContext(csrfToken: csrfToken, flash: HTML.flash(self)) }
 }
+
+extension HTML {
+    /// A figure tile: a number and what it counts.
+    static func stat(_ value: Int, _ label: String, _ style: String = "") -> HTML {
+        #"<div class="stat \#(style)"><div class="num">\#(value)</div><div class="lbl">\#(label)</div></div>"#
+    }
+
+    /// Checkpoint statuses as a bar of done / in progress / overdue shares.
+    static func progressBar(_ statuses: [CheckpointStatus]) -> HTML {
+        guard !statuses.isEmpty else { return #"<span class="muted">—</span>"# }
+        let total = Double(statuses.count)
+        var parts = HTML()
+        var title: [String] = []
+        for s in [CheckpointStatus.done, .inProgress, .overdue] {
+            let n = statuses.filter { $0 == s }.count
+            if n > 0 {
+                parts += #"<span class="p-\#(s.rawValue)" style="width:\#(String(format: "%.1f", Double(n) * 100 / total))%"></span>"#
+                title.append("\(s.russian): \(n)")
+            }
+        }
+        let label = title.joined(separator: ", ")
+        return #"<div class="progress" role="img" aria-label="\#(label)" title="\#(label)">\#(parts)</div>"#
+    }
+}

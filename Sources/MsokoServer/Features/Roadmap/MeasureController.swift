@@ -10,39 +10,36 @@ enum MeasureController {
 
     /// The measure, checked against the user's municipality.
     static func find(_ req: Request) async throws -> Measure {
-        let user = try req.requireUser()
         guard let id = req.parameters.get("measureID", as: UUID.self),
-              let measure = try await Measure.find(id, on: req.db) else { throw AppError.notFound }
-        guard measure.municipalityID == user.municipalityID else { throw AppError.notFound }
+              let measure = try await Measure.find(id, on: req.db), measure.municipalityID == (try req.user.municipalityID) else { throw AppError.notFound }
         return measure
     }
 
     static func show(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        guard user.role.readsRoadmap else { throw AppError.forbidden }
+        let user = try req.user
         let measure = try await find(req)
         guard let tracker = try await Tracker.load(municipalityID: measure.municipalityID, year: nil, on: req.db, now: req.now),
               let m = tracker.measures.first(where: { $0.id == measure.id }) else { throw AppError.notFound }
         let executors = ExecutorParser.executors(from: m.responsible).map(\.russian).joined(separator: "; ")
-        var html = """
-        <h1>\(esc(m.number)). \(esc(m.title))</h1>
-        \(Flash.take(req))
+        var html: HTML = """
+        <h1>\(m.number). \(m.title)</h1>
+        \(HTML.flash(req))
         <section class="card">
-        <p><strong>Раздел:</strong> \(esc(m.sectionNumber)). \(esc(m.sectionTitle))</p>
-        <p><strong>Срок реализации:</strong> \(esc(m.timing))</p>
-        <p><strong>Ответственные исполнители:</strong> \(esc(m.responsible)) <span class="hint">(отчитываются: \(esc(executors))\(ExecutorParser.schoolsReport(m.responsible) ? ", каждая школа отдельно" : ""))</span></p>
-        <p><strong>Ожидаемые результаты:</strong> \(esc(m.expectedResult))</p>
+        <p><strong>Раздел:</strong> \(m.sectionNumber). \(m.sectionTitle)</p>
+        <p><strong>Срок реализации:</strong> \(m.timing)</p>
+        <p><strong>Ответственные исполнители:</strong> \(m.responsible) <span class="hint">(отчитываются: \(executors)\(ExecutorParser.schoolsReport(m.responsible) ? ", каждая школа отдельно" : ""))</span></p>
+        <p><strong>Ожидаемые результаты:</strong> \(m.expectedResult)</p>
         </section>
         """
         if user.role == .specialist {
             html += """
-            <div class="actions no-print"><a class="btn secondary" href="/measures/\(m.id!)/edit">Изменить</a>
-            <a class="btn secondary" href="/measures/\(m.id!)/delete">Удалить</a></div>
+            <div class="actions no-print"><a class="btn secondary" href="\(Site.measureEdit.url(m.id!))">Изменить</a>
+            <a class="btn secondary" href="\(Site.measureDeleteConfirm.url(m.id!))">Удалить</a></div>
             """
         }
         for cp in tracker.checkpoints(of: m) {
             let window = cp.windowStart.flatMap(LocalDate.init(iso:)).map { "с \($0.russian) " } ?? ""
-            html += "<h2>\(esc(cp.label)) <small class=\"muted\">\(window)до \(esc(tracker.due(cp).russian))</small> \(statusBadge(tracker.status(cp, measure: m)))</h2>"
+            html += #"<h2>\#(cp.label) <small class="muted">\#(window)до \#(tracker.due(cp).russian)</small> \#(HTML.badge(tracker.status(cp, measure: m)))</h2>"#
             let visible = tracker.parties(for: m).filter { party in
                 switch party {
                 case .district: return true
@@ -50,35 +47,32 @@ enum MeasureController {
                 }
             }
             if visible.isEmpty {
-                html += "<p class=\"muted\">Отчёты школ видны специалистам Управления образования и руководителям школ.</p>"
+                html += #"<p class="muted">Отчёты школ видны специалистам Управления образования и руководителям школ.</p>"#
                 continue
             }
-            html += "<div class=\"table-wrap\"><table><thead><tr><th>Кто отчитывается</th><th>Статус</th><th>Отчёт</th><th>Подтверждения</th><th class=\"no-print\"></th></tr></thead><tbody>"
-            for party in visible {
+            html += HTML.table(head: #"<th>Кто отчитывается</th><th>Статус</th><th>Отчёт</th><th>Подтверждения</th><th class="no-print"></th>"#, rows: visible.map { party in
                 let report = tracker.report(cp, party)
-                let files = tracker.files(report).map { f in
-                    "<a href=\"/evidence/\(f.id)\">\(esc(f.fileName))</a>"
-                }.joined(separator: "<br>")
+                let files = HTML(tracker.files(report).map { f in #"<a href="\#(Site.evidence.url(f.id))">\#(f.fileName)</a>"# as HTML }, separator: "<br>")
                 let canWrite: Bool = {
                     switch party {
                     case .district: return user.canReportDistrict(for: m)
                     case .school(let id): return tracker.schoolsByID[id].map(user.canReport(forSchool:)) ?? false
                     }
                 }()
-                let updated = report.map { r in "<div class=\"hint\">\(esc(r.updatedBy ?? "")) \(r.updatedAt.map { Format.dateTime($0, tracker.municipality.zone) } ?? "")</div>" } ?? ""
-                let action = canWrite ? "<a class=\"btn secondary\" href=\"/checkpoints/\(cp.id!)/report?party=\(party.schoolID?.uuidString ?? "district")\">\(report == nil ? "Отчитаться" : "Изменить отчёт")</a>" : ""
-                html += "<tr><td>\(DashboardController.partyLink(party, tracker: tracker))</td><td>\(statusBadge(tracker.status(cp, party)))</td><td>\(escLines(report?.text ?? ""))\(updated)</td><td>\(files)</td><td class=\"no-print\">\(action)</td></tr>"
-            }
-            html += "</tbody></table></div>"
+                let updated: HTML = report.map { r in #"<div class="hint">\#(r.updatedBy ?? "") \#(r.updatedAt.map { Format.dateTime($0, tracker.municipality.zone) } ?? "")</div>"# } ?? ""
+                let reportURL = Site.checkpointReport.url(cp.id!).query(["party": party.schoolID?.uuidString ?? "district"])
+                let action: HTML = canWrite ? #"<a class="btn secondary" href="\#(reportURL)">\#(report == nil ? "Отчитаться" : "Изменить отчёт")</a>"# : ""
+                return #"<tr><td>\#(DashboardController.partyLink(party, tracker: tracker))</td><td>\#(HTML.badge(tracker.status(cp, party)))</td><td>\#(HTML.lines(report?.text ?? ""))\#(updated)</td><td>\#(files)</td><td class="no-print">\#(action)</td></tr>"#
+            })
         }
         html += try await history(req, measure: m, tracker: tracker, user: user)
-        return Layout.page(req, title: "Мероприятие \(m.number)", body: html, crumbs: [("/", "Дорожная карта")])
+        return Layout.page(req, title: "Мероприятие \(m.number)", body: html, crumbs: [Crumb(Site.home.url, "Дорожная карта")])
     }
 }
 
 extension MeasureController {
     /// The measure's history from the audit log: edits of the measure and the reports the user may see.
-    static func history(_ req: Request, measure m: Measure, tracker: Tracker, user: User) async throws -> String {
+    static func history(_ req: Request, measure m: Measure, tracker: Tracker, user: User) async throws -> HTML {
         var ids = [m.id!.uuidString]
         for cp in tracker.checkpoints(of: m) {
             for party in tracker.parties(for: m) {
@@ -89,11 +83,10 @@ extension MeasureController {
         let entries = try await AuditEntry.query(on: req.db).filter(\.$municipalityID == m.municipalityID)
             .filter(\.$entityID ~~ ids).sort(\.$at, .descending).limit(50).all()
         guard !entries.isEmpty else { return "" }
-        var html = "<h2>История</h2><div class=\"table-wrap\"><table><thead><tr><th>Когда</th><th>Кто</th><th>Что</th></tr></thead><tbody>"
-        for e in entries {
-            html += "<tr><td>\(Format.dateTime(e.at, tracker.municipality.zone))</td><td>\(esc(e.userLogin ?? "система"))</td><td>\(esc(e.summary ?? e.action))</td></tr>"
+        let rows: [HTML] = entries.map { e in
+            "<tr><td>\(Format.dateTime(e.at, tracker.municipality.zone))</td><td>\(e.userLogin ?? "система")</td><td>\(e.summary ?? e.action)</td></tr>"
         }
-        return html + "</tbody></table></div>"
+        return "<h2>История</h2>\(HTML.table(head: "<th>Когда</th><th>Кто</th><th>Что</th>", rows: rows))"
     }
 }
 

@@ -10,7 +10,7 @@ enum SettingsController {
     }
 
     static func municipality(_ req: Request) async throws -> (User, Municipality) {
-        let user = try req.require([.specialist, .admin])
+        let user = try req.user
         guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         return (user, m)
     }
@@ -22,27 +22,9 @@ enum SettingsController {
         let schoolSignature = try await Settings.schoolSignature(m, on: req.db)
         let types = try await Settings.procedureTypes(municipalityID: m.id, on: req.db)
         let order = try await Settings.orderTemplate(municipalityID: m.id, on: req.db)
-        let keys = OrderTemplate.keys.map { "<code>{\(esc($0.key))}</code> — \(esc($0.meaning))" }.joined(separator: "; ")
-        let html = """
-        <h1>Настройки района</h1>\(Flash.take(req))
-        <section class="card">
-        <form method="post" action="/settings">\(csrfField(req))
-        <label for="departmentName">Орган управления образованием</label><input type="text" id="departmentName" name="departmentName" value="\(esc(m.departmentName))" required>
-        <label for="timeZone">Часовой пояс района</label><input type="text" id="timeZone" name="timeZone" value="\(esc(m.timeZone))" required>
-        <div class="hint">Определяет, когда контрольная точка становится просроченной (например Asia/Tomsk).</div>
-        <label for="letterhead">Шапка отчётов (бланк), по строке</label><textarea id="letterhead" name="letterhead">\(esc(letterhead))</textarea>
-        <label for="signature">Блок подписи отчёта района, по строке</label><textarea id="signature" name="signature">\(esc(signature))</textarea>
-        <label for="schoolSignature">Блок подписи отчёта школы, по строке</label><textarea id="schoolSignature" name="schoolSignature">\(esc(schoolSignature))</textarea>
-        <div class="hint">\(esc(Settings.schoolPlaceholder)) заменяется кратким наименованием школы.</div>
-        <label for="procedureTypes">Виды оценочных процедур, по строке</label><textarea id="procedureTypes" name="procedureTypes" rows="8">\(esc(types.joined(separator: "\n")))</textarea>
-        <div class="hint">Вид в спецификации новой процедуры («type») должен быть в этом списке. Уже созданные процедуры сохраняют свой вид.</div>
-        <label for="orderTemplate">Шаблон приказа «Об итогах …»</label><textarea id="orderTemplate" name="orderTemplate" rows="16">\(esc(order))</textarea>
-        <div class="hint">Строка «# …» — по центру полужирным, «- …» — пункт списка, каждая строка — отдельный абзац. Подстановки: \(keys).</div>
-        <div class="check"><input type="checkbox" id="resetOrderTemplate" name="resetOrderTemplate" value="1"> <label for="resetOrderTemplate">Вернуть шаблон приказа, поставляемый с msoko</label></div>
-        <div class="actions"><button class="btn" type="submit">Сохранить</button></div>
-        </form></section>
-        """
-        return Layout.page(req, title: "Настройки", body: html)
+        let model = SettingsPage(departmentName: m.departmentName, timeZone: m.timeZone, letterhead: letterhead, signature: signature,
+                                 schoolSignature: schoolSignature, procedureTypes: types, orderTemplate: order)
+        return Layout.page(req, title: "Настройки", body: model.view(req.pageContext()))
     }
 
     struct Form: Content {
@@ -61,17 +43,17 @@ enum SettingsController {
         let form = try req.content.decode(Form.self)
         guard TimeZone(identifier: form.timeZone) != nil else {
             Flash.set(req, "error", "Часовой пояс «\(form.timeZone)» неизвестен; укажите, например, Asia/Tomsk.")
-            return req.redirect(to: "/settings")
+            return req.redirect(to: Site.settings.url)
         }
         guard !form.departmentName.trimmingCharacters(in: .whitespaces).isEmpty else {
             Flash.set(req, "error", "Укажите наименование органа управления образованием.")
-            return req.redirect(to: "/settings")
+            return req.redirect(to: Site.settings.url)
         }
         let oldTypes = try await Settings.procedureTypes(municipalityID: m.id, on: req.db).joined(separator: "\n")
         let types = form.procedureTypes.map { ProcedureTypes.parse($0).joined(separator: "\n") } ?? oldTypes
         guard !types.isEmpty else {
             Flash.set(req, "error", "Список видов оценочных процедур не может быть пустым.")
-            return req.redirect(to: "/settings")
+            return req.redirect(to: Site.settings.url)
         }
         let oldOrder = try await Settings.orderTemplate(municipalityID: m.id, on: req.db)
         let order = form.resetOrderTemplate == "1" ? Settings.defaultOrderTemplate
@@ -79,7 +61,7 @@ enum SettingsController {
         let unknown = OrderTemplate.unknownKeys(in: order)
         guard unknown.isEmpty else {
             Flash.set(req, "error", "Шаблон приказа не сохранён: неизвестные подстановки \(unknown.map { "{\($0)}" }.joined(separator: ", ")). Допустимы: \(OrderTemplate.keys.map { "{\($0.key)}" }.joined(separator: ", ")).")
-            return req.redirect(to: "/settings")
+            return req.redirect(to: Site.settings.url)
         }
         let before = ["departmentName": m.departmentName, "timeZone": m.timeZone,
                       "letterhead": try await Settings.letterhead(m, on: req.db), "signature": try await Settings.signature(m, on: req.db),
@@ -100,6 +82,40 @@ enum SettingsController {
                                    summary: "Изменены настройки района", before: before, after: after, municipalityID: m.id, regionID: m.$region.id)
         }
         Flash.set(req, "ok", "Настройки сохранены.")
-        return req.redirect(to: "/settings")
+        return req.redirect(to: Site.settings.url)
+    }
+}
+
+/// The district's settings form.
+struct SettingsPage {
+    var departmentName: String
+    var timeZone: String
+    var letterhead: String
+    var signature: String
+    var schoolSignature: String
+    var procedureTypes: [String]
+    var orderTemplate: String
+
+    func view(_ ctx: PageContext) -> HTML {
+        let keys = HTML(OrderTemplate.keys.map { "<code>{\($0.key)}</code> — \($0.meaning)" as HTML }, separator: "; ")
+        return """
+        <h1>Настройки района</h1>\(ctx.flash)
+        <section class="card">
+        <form method="post" action="\(Site.settingsSave.url)">\(ctx.csrfField)
+        <label for="departmentName">Орган управления образованием</label><input type="text" id="departmentName" name="departmentName" value="\(departmentName)" required>
+        <label for="timeZone">Часовой пояс района</label><input type="text" id="timeZone" name="timeZone" value="\(timeZone)" required>
+        <div class="hint">Определяет, когда контрольная точка становится просроченной (например Asia/Tomsk).</div>
+        <label for="letterhead">Шапка отчётов (бланк), по строке</label><textarea id="letterhead" name="letterhead">\(letterhead)</textarea>
+        <label for="signature">Блок подписи отчёта района, по строке</label><textarea id="signature" name="signature">\(signature)</textarea>
+        <label for="schoolSignature">Блок подписи отчёта школы, по строке</label><textarea id="schoolSignature" name="schoolSignature">\(schoolSignature)</textarea>
+        <div class="hint">\(Settings.schoolPlaceholder) заменяется кратким наименованием школы.</div>
+        <label for="procedureTypes">Виды оценочных процедур, по строке</label><textarea id="procedureTypes" name="procedureTypes" rows="8">\(procedureTypes.joined(separator: "\n"))</textarea>
+        <div class="hint">Вид в спецификации новой процедуры («type») должен быть в этом списке. Уже созданные процедуры сохраняют свой вид.</div>
+        <label for="orderTemplate">Шаблон приказа «Об итогах …»</label><textarea id="orderTemplate" name="orderTemplate" rows="16">\(orderTemplate)</textarea>
+        <div class="hint">Строка «# …» — по центру полужирным, «- …» — пункт списка, каждая строка — отдельный абзац. Подстановки: \(keys).</div>
+        <div class="check"><input type="checkbox" id="resetOrderTemplate" name="resetOrderTemplate" value="1"> <label for="resetOrderTemplate">Вернуть шаблон приказа, поставляемый с msoko</label></div>
+        <div class="actions"><button class="btn" type="submit">Сохранить</button></div>
+        </form></section>
+        """
     }
 }
