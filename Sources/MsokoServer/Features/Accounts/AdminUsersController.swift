@@ -17,28 +17,26 @@ enum AdminUsersController {
     }
 
     static func list(req: Request) async throws -> Response {
-        let admin = try req.require([.admin])
+        let admin = try req.user
+        let ctx = req.pageContext()
         let users = try await User.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).with(\.$school).sort(\.$role).sort(\.$login).all()
         let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).sort(\.$login).all()
-        let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\">\(esc($0.russian))</option>" }.joined()
-        let schoolOptions = schools.map { "<option value=\"\($0.login)\">\(esc($0.login)) — \(esc($0.shortName))</option>" }.joined()
-        var html = """
-        <h1>Пользователи</h1>\(Flash.take(req))
-        <div class="table-wrap"><table><thead><tr><th>Логин</th><th>ФИО</th><th>Роль</th><th>Школа</th><th>Состояние</th><th class="no-print">Действия</th></tr></thead><tbody>
-        """
-        for u in users {
-            let actions = [
-                postButton(req, action: "/admin/users/\(u.id!)/password", label: "Сбросить пароль", style: "secondary small"),
-                u.id == admin.id ? "" : postButton(req, action: "/admin/users/\(u.id!)/\(u.isDisabled ? "enable" : "disable")", label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary small" : "danger-outline small"),
-            ].joined(separator: " ")
-            html += "<tr><td><a href=\"/admin/users/\(u.id!)\"><code>\(esc(u.login))</code></a></td><td>\(esc(u.name))</td><td>\(esc(u.role.russian))</td><td>\(esc(u.school?.shortName ?? ""))</td><td>\(u.isDisabled ? "<span class=\"badge st-overdue\">отключена</span>" : "<span class=\"badge st-done\">активна</span>")</td><td class=\"no-print\" style=\"white-space:nowrap\">\(actions)</td></tr>"
+        let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) })
+        let schoolOptions = HTML.options(schools.map { ($0.login, "\($0.login) — \($0.shortName)") })
+        let rows: [HTML] = users.map { u in
+            let reset = HTML.postButton(ctx, action: Site.userPassword.url(u.id!), label: "Сбросить пароль", style: "secondary small")
+            let toggle: HTML = u.id == admin.id ? "" : HTML.postButton(ctx, action: u.isDisabled ? Site.userEnable.url(u.id!) : Site.userDisable.url(u.id!),
+                                                                        label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary small" : "danger-outline small")
+            let state: HTML = u.isDisabled ? #"<span class="badge st-overdue">отключена</span>"# : #"<span class="badge st-done">активна</span>"#
+            return #"<tr><td><a href="\#(Site.user.url(u.id!))"><code>\#(u.login)</code></a></td><td>\#(u.name)</td><td>\#(u.role.russian)</td><td>\#(u.school?.shortName ?? "")</td><td>\#(state)</td><td class="no-print" style="white-space:nowrap">\#(reset) \#(toggle)</td></tr>"#
         }
-        html += """
-        </tbody></table></div>
+        let html: HTML = """
+        <h1>Пользователи</h1>\(ctx.flash)
+        \(HTML.table(head: #"<th>Логин</th><th>ФИО</th><th>Роль</th><th>Школа</th><th>Состояние</th><th class="no-print">Действия</th>"#, rows: rows))
         <section class="card"><h2>Новый пользователь</h2>
-        <form method="post" action="/admin/users">\(csrfField(req))
+        <form method="post" action="\(Site.userCreate.url)">\(ctx.csrfField)
         <label for="login">Логин</label><input type="text" id="login" name="login" required pattern="[A-Za-z0-9._\\-]{2,40}">
-        <div class="hint">\(esc(UserValidation.loginRule))</div>
+        <div class="hint">\(UserValidation.loginRule)</div>
         <label for="name">ФИО</label><input type="text" id="name" name="name" required>
         <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
         <label for="school">Школа (для руководителя и учителя)</label><select id="school" name="school"><option value="">—</option>\(schoolOptions)</select>
@@ -47,7 +45,7 @@ enum AdminUsersController {
         </form></section>
         <section class="card"><h2>Руководители всех школ</h2>
         <p>Создать учётную запись руководителя для каждой школы, у которой её ещё нет (логин <code>head-eduNNNNNN</code>). Пароли будут показаны один раз — раздайте их руководителям.</p>
-        <form method="post" action="/admin/users/heads">\(csrfField(req))<button class="btn" type="submit">Создать учётные записи руководителей</button></form>
+        <form method="post" action="\(Site.userCreateHeads.url)">\(ctx.csrfField)<button class="btn" type="submit">Создать учётные записи руководителей</button></form>
         </section>
         """
         return Layout.page(req, title: "Пользователи", body: html)
@@ -56,7 +54,7 @@ enum AdminUsersController {
     struct CreateForm: Content { var login: String; var name: String; var role: String; var school: String? }
 
     static func create(req: Request) async throws -> Response {
-        let admin = try req.require([.admin])
+        let admin = try req.user
         let form = try req.content.decode(CreateForm.self)
         do {
             let (user, password) = try await UserService.create(login: form.login, name: form.name, roleText: form.role,
@@ -66,11 +64,11 @@ enum AdminUsersController {
         } catch let error as UserService.Failure {
             Flash.set(req, "error", error.description)
         }
-        return req.redirect(to: "/admin/users")
+        return req.redirect(to: Site.users.url)
     }
 
     static func createHeads(req: Request) async throws -> Response {
-        let admin = try req.require([.admin])
+        let admin = try req.user
         let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).filter(\.$isActive == true).sort(\.$login).all()
         let lines = try await req.db.transaction { db -> [(String, String, String)] in
             var lines: [(String, String, String)] = []
@@ -86,7 +84,7 @@ enum AdminUsersController {
         }
         guard !lines.isEmpty else {
             Flash.set(req, "info", "У всех школ уже есть руководители.")
-            return req.redirect(to: "/admin/users")
+            return req.redirect(to: Site.users.url)
         }
         return secretPage(req, title: "Учётные записи руководителей", intro: "Созданы учётные записи руководителей школ: \(lines.count).", rows: lines)
     }
@@ -94,12 +92,12 @@ enum AdminUsersController {
     /// Generated passwords, shown on the page that made them and nowhere else: never kept for a
     /// next page (a session row would hold them in the database), not cached by the browser.
     static func secretPage(_ req: Request, title: String, intro: String, rows: [(login: String, who: String, password: String)]) -> Response {
-        let body = rows.map { "<tr><td><code>\(esc($0.login))</code></td><td>\(esc($0.who))</td><td><code class=\"secret\">\(esc($0.password))</code></td></tr>" }.joined()
-        let html = """
-        <h1>\(esc(title))</h1>
-        <div class="flash ok" role="status">\(esc(intro)) Пароли показаны один раз: запишите или распечатайте их сейчас и передайте лично. msoko их не хранит — при потере пароль можно только сбросить.</div>
+        let body: [HTML] = rows.map { #"<tr><td><code>\#($0.login)</code></td><td>\#($0.who)</td><td><code class="secret">\#($0.password)</code></td></tr>"# }
+        let html: HTML = """
+        <h1>\(title)</h1>
+        <div class="flash ok" role="status">\(intro) Пароли показаны один раз: запишите или распечатайте их сейчас и передайте лично. msoko их не хранит — при потере пароль можно только сбросить.</div>
         <div class="table-wrap"><table><thead><tr><th>Логин</th><th>Кто</th><th>Пароль</th></tr></thead><tbody>\(body)</tbody></table></div>
-        <div class="actions no-print"><a class="btn" href="/admin/users">К пользователям</a></div>
+        <div class="actions no-print"><a class="btn" href="\(Site.users.url)">К пользователям</a></div>
         """
         let response = Layout.page(req, title: title, body: html)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -107,7 +105,7 @@ enum AdminUsersController {
     }
 
     static func target(_ req: Request) async throws -> (User, User) {
-        let admin = try req.require([.admin])
+        let admin = try req.user
         guard let id = req.parameters.get("userID", as: UUID.self), let user = try await User.find(id, on: req.db),
               user.municipalityID == admin.municipalityID else { throw AppError.notFound }
         return (admin, user)
@@ -116,19 +114,19 @@ enum AdminUsersController {
     static func editForm(req: Request) async throws -> Response {
         let (admin, user) = try await target(req)
         let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).sort(\.$login).all()
-        let roleOptions = Role.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == user.role ? " selected" : "")>\(esc($0.russian))</option>" }.joined()
-        let schoolOptions = schools.map { "<option value=\"\($0.login)\"\($0.id == user.$school.id ? " selected" : "")>\(esc($0.login)) — \(esc($0.shortName))</option>" }.joined()
-        let html = """
-        <h1>Пользователь \(esc(user.login))</h1>\(Flash.take(req))
-        <section class="card"><form method="post" action="/admin/users/\(user.id!)">\(csrfField(req))
-        <label for="name">ФИО</label><input type="text" id="name" name="name" value="\(esc(user.name))" required>
+        let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) }, selected: user.role.rawValue)
+        let schoolOptions = HTML.options(schools.map { ($0.login, "\($0.login) — \($0.shortName)") }, selected: schools.first { $0.id == user.$school.id }?.login)
+        let html: HTML = """
+        <h1>Пользователь \(user.login)</h1>\(HTML.flash(req))
+        <section class="card"><form method="post" action="\(Site.userUpdate.url(user.id!))">\(HTML.csrfField(req))
+        <label for="name">ФИО</label><input type="text" id="name" name="name" value="\(user.name)" required>
         <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
         <label for="school">Школа (для руководителя и учителя)</label><select id="school" name="school"><option value="">—</option>\(schoolOptions)</select>
-        <label for="subject">Предмет (для руководителя РМО)</label><input type="text" id="subject" name="subject" value="\(esc(user.subject ?? ""))">
-        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="/admin/users">Отмена</a></div>
+        <label for="subject">Предмет (для руководителя РМО)</label><input type="text" id="subject" name="subject" value="\(user.subject ?? "")">
+        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="\(Site.users.url)">Отмена</a></div>
         </form></section>
         """
-        return Layout.page(req, title: "Пользователь \(user.login)", body: html, crumbs: [("/admin/users", "Пользователи")])
+        return Layout.page(req, title: "Пользователь \(user.login)", body: html, crumbs: [Crumb(Site.users.url, "Пользователи")])
     }
 
     struct EditForm: Content { var name: String; var role: String; var school: String?; var subject: String? }
@@ -136,7 +134,7 @@ enum AdminUsersController {
     static func update(req: Request) async throws -> Response {
         let (admin, user) = try await target(req)
         let form = try req.content.decode(EditForm.self)
-        let back = "/admin/users/\(user.id!)"
+        let back = Site.user.url(user.id!)
         guard let role = Role(rawValue: form.role) else { throw AppError.badInput("Поле «Роль»: недопустимое значение.") }
         let name = form.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { Flash.set(req, "error", "Поле «ФИО» не заполнено."); return req.redirect(to: back) }
@@ -168,7 +166,7 @@ enum AdminUsersController {
                                    municipalityID: user.municipalityID, regionID: user.regionID, schoolID: schoolID)
         }
         Flash.set(req, "ok", "Пользователь \(user.login) сохранён.")
-        return req.redirect(to: "/admin/users")
+        return req.redirect(to: Site.users.url)
     }
 
     static func resetPassword(req: Request) async throws -> Response {
@@ -201,7 +199,7 @@ enum AdminUsersController {
                                before: ["isDisabled": !disabled], after: ["isDisabled": disabled],
                                municipalityID: user.municipalityID, regionID: user.regionID)
         Flash.set(req, "ok", "Учётная запись \(user.login) \(disabled ? "отключена" : "включена").")
-        return req.redirect(to: "/admin/users")
+        return req.redirect(to: Site.users.url)
     }
 }
 

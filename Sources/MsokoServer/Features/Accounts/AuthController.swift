@@ -21,18 +21,18 @@ enum AuthController {
     }
 
     static func loginPage(req: Request) async throws -> Response {
-        if try await User.query(on: req.db).count() == 0 { return req.redirect(to: "/setup") }
-        if req.currentUser != nil { return req.redirect(to: "/") }
+        if try await User.query(on: req.db).count() == 0 { return req.redirect(to: Site.setup.url) }
+        if req.currentUser != nil { return req.redirect(to: Site.home.url) }
         return try await renderLogin(req, error: nil, login: "", next: req.query[String.self, at: "next"])
     }
 
     static func renderLogin(_ req: Request, error: String?, login: String, next: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let demo = try await Settings.isDemo(on: req.db)
-        var demoBlock = ""
+        var demoBlock = HTML()
         if demo {
-            let rows = DemoDistrict.accounts.map { a in
-                "<tr><td><code>\(esc(a.login))</code></td><td>\(esc(a.description))</td></tr>"
-            }.joined()
+            let rows: [HTML] = DemoDistrict.accounts.map { a in
+                "<tr><td><code>\(a.login)</code></td><td>\(a.description)</td></tr>"
+            }
             demoBlock = """
             <section class="card narrow">
             <h2>Демонстрационный район</h2>
@@ -41,16 +41,16 @@ enum AuthController {
             </section>
             """
         }
-        let errorHTML = error.map { #"<div class="flash error" role="alert">\#(esc($0))</div>"# } ?? ""
-        let body = """
+        let errorHTML: HTML = error.map { #"<div class="flash error" role="alert">\#($0)</div>"# } ?? ""
+        let body: HTML = """
         <section class="card narrow">
         <h1>Вход в МСОКО</h1>
-        \(Flash.take(req))\(errorHTML)
-        <form method="post" action="/login">
-        \(csrfField(req))
-        <input type="hidden" name="next" value="\(esc(next ?? ""))">
+        \(HTML.flash(req))\(errorHTML)
+        <form method="post" action="\(Site.loginSubmit.url)">
+        \(HTML.csrfField(req))
+        <input type="hidden" name="next" value="\(next ?? "")">
         <label for="login">Логин</label>
-        <input type="text" id="login" name="login" value="\(esc(login))" autocomplete="username" required autofocus>
+        <input type="text" id="login" name="login" value="\(login)" autocomplete="username" required autofocus>
         <label for="password">Пароль</label>
         <input type="password" id="password" name="password" autocomplete="current-password" required>
         <div class="actions"><button class="btn" type="submit">Войти</button></div>
@@ -83,29 +83,29 @@ enum AuthController {
         // A fresh session on login (no session fixation): the old one, if any, ends.
         try await req.signIn(user)
         var target = SafeRedirect.path(form.next)
-        if user.role == .observer || user.role == .commission, target == "/" { target = "/tasks" }
+        if user.role == .observer || user.role == .commission, target == Site.home.url.path { target = Site.tasks.url.path }
         return req.redirect(to: target)
     }
 
     static func logout(req: Request) async throws -> Response {
         try await req.signOut()
-        return req.redirect(to: "/login")
+        return req.redirect(to: Site.login.url)
     }
 
     static func accountPage(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        var school = ""
-        if let sid = user.$school.id, let s = try await School.find(sid, on: req.db) { school = "<p>Школа: \(esc(s.fullName))</p>" }
-        let body = """
+        let user = try req.user
+        var school = HTML()
+        if let sid = user.$school.id, let s = try await School.find(sid, on: req.db) { school = "<p>Школа: \(s.fullName)</p>" }
+        let body: HTML = """
         <h1>Учётная запись</h1>
-        \(Flash.take(req))
+        \(HTML.flash(req))
         <section class="card">
-        <p><strong>\(esc(user.name))</strong> — <code>\(esc(user.login))</code>, \(esc(user.role.russian))</p>\(school)
+        <p><strong>\(user.name)</strong> — <code>\(user.login)</code>, \(user.role.russian)</p>\(school)
         </section>
         <section class="card">
         <h2>Смена пароля</h2>
-        <form method="post" action="/account/password">
-        \(csrfField(req))
+        <form method="post" action="\(Site.accountPassword.url)">
+        \(HTML.csrfField(req))
         <label for="current">Текущий пароль</label><input type="password" id="current" name="current" autocomplete="current-password" required>
         <label for="new">Новый пароль</label><input type="password" id="new" name="new" autocomplete="new-password" minlength="8" required>
         <div class="hint">Не короче 8 символов, не из списка самых распространённых паролей и без логина. Надёжнее всего — три-четыре несвязанных слова.</div>
@@ -120,19 +120,19 @@ enum AuthController {
     struct PasswordForm: Content { var current: String; var new: String; var `repeat`: String }
 
     static func changePassword(req: Request) async throws -> Response {
-        let user = try req.requireUser()
+        let user = try req.user
         let form = try req.content.decode(PasswordForm.self)
         guard Passwords.verify(form.current, hash: user.passwordHash) else {
             Flash.set(req, "error", "Текущий пароль указан неверно.")
-            return req.redirect(to: "/account")
+            return req.redirect(to: Site.account.url)
         }
         if let weak = Passwords.weakness(form.new, login: user.login) {
             Flash.set(req, "error", weak)
-            return req.redirect(to: "/account")
+            return req.redirect(to: Site.account.url)
         }
         guard form.new == form.`repeat` else {
             Flash.set(req, "error", "Новый пароль и повтор не совпадают.")
-            return req.redirect(to: "/account")
+            return req.redirect(to: Site.account.url)
         }
         user.passwordHash = try Passwords.hash(form.new)
         try await user.save(on: req.db)
@@ -141,20 +141,20 @@ enum AuthController {
         try await Audit.record(on: req.db, actor: user.login, action: "password", entity: "user", id: user.id?.uuidString,
                                summary: "Пользователь \(user.login) сменил пароль", municipalityID: user.municipalityID, regionID: user.regionID)
         Flash.set(req, "ok", "Пароль изменён. Сеансы на других устройствах завершены.")
-        return req.redirect(to: "/account")
+        return req.redirect(to: Site.account.url)
     }
 
     // MARK: first run
 
     static func setupPage(req: Request) async throws -> Response {
-        guard try await User.query(on: req.db).count() == 0 else { return req.redirect(to: "/login") }
-        let body = """
+        guard try await User.query(on: req.db).count() == 0 else { return req.redirect(to: Site.login.url) }
+        let body: HTML = """
         <section class="card narrow">
         <h1>Первый запуск</h1>
         <p>В системе ещё нет пользователей. Создайте учётную запись администратора и укажите свой район.</p>
-        \(Flash.take(req))
-        <form method="post" action="/setup">
-        \(csrfField(req))
+        \(HTML.flash(req))
+        <form method="post" action="\(Site.setupSubmit.url)">
+        \(HTML.csrfField(req))
         <label for="region">Регион</label><input type="text" id="region" name="region" placeholder="Томская область" required>
         <label for="municipality">Муниципалитет</label><input type="text" id="municipality" name="municipality" placeholder="Зырянский район" required>
         <label for="department">Орган управления образованием</label><input type="text" id="department" name="department" placeholder="Управление образования Администрации Зырянского района" required>
@@ -188,7 +188,7 @@ enum AuthController {
         }()
         if let problem {
             Flash.set(req, "error", problem)
-            return req.redirect(to: "/setup")
+            return req.redirect(to: Site.setup.url)
         }
         let admin = try await req.db.transaction { db -> User in
             let municipality = try await Organisations.ensureMunicipality(region: form.region, name: form.municipality,
@@ -202,7 +202,7 @@ enum AuthController {
         }
         try await req.signIn(admin)
         Flash.set(req, "ok", "Администратор создан. Добавьте школы и пользователей, загрузите дорожную карту.")
-        return req.redirect(to: "/admin/schools")
+        return req.redirect(to: Site.schoolsAdmin.url)
     }
 }
 
@@ -219,7 +219,7 @@ enum SafeRedirect {
     static func path(_ next: String?) -> String {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2000,
               !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || $0.properties.generalCategory == .format }),
-              URLComponents(string: next)?.host == nil else { return "/" }
+              URLComponents(string: next)?.host == nil else { return Site.home.url.path }
         return next
     }
 }
