@@ -36,7 +36,7 @@ final class EndpointTests: XCTestCase {
 
     /// Object ids for every path parameter, from the demo district; nil where the demo has none
     /// (then an admitted role gets 404 and a refused one still 403: the table is checked first).
-    func fixtures(_ app: Application) async throws -> [String: String] {
+    static func fixtures(_ app: Application) async throws -> [String: String] {
         let zyr = try await app.school("edu700101").requireID()
         let vpr = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!.requireID()
         let work = try await WorkRow.query(on: app.db).filter(\.$procedure.$id == vpr).filter(\.$school.$id == zyr).first()
@@ -54,7 +54,7 @@ final class EndpointTests: XCTestCase {
         ]
     }
 
-    func path(_ e: any EndpointEntry, _ fixtures: [String: String]) -> String {
+    static func path(_ e: any EndpointEntry, _ fixtures: [String: String]) -> String {
         var path = "/" + e.pattern.split(separator: "/").map { $0.hasPrefix(":") ? SiteURL.encodeSegment(fixtures[String($0.dropFirst())]!) : String($0) }.joined(separator: "/")
         if e.pattern == Site.checkpointReport.pattern { path += "?party=" + fixtures["schoolID"]! }
         return path
@@ -94,14 +94,14 @@ final class EndpointTests: XCTestCase {
 
     func testEveryEndpointAnswersEveryRoleAsTheTableSays() async throws {
         try await withApp { app in
-            let fixtures = try await fixtures(app)
+            let fixtures = try await Self.fixtures(app)
             var failures: [String] = []
             for login in Self.logins {
                 let b = Browser(app)
                 let role = login == "-" ? nil : try await User.query(on: app.db).filter(\.$login == login).first()!.role
                 if login != "-" { assertEq(try await b.login(login).status, .seeOther, login) }
                 for e in Site.all where e.method == .GET && e.access != .anyone {
-                    let res = try await b.get(path(e, fixtures))
+                    let res = try await b.get(Self.path(e, fixtures))
                     let location = res.headers.first(name: .location) ?? ""
                     let got = res.status == .seeOther ? (location.hasPrefix("/login") ? "L" : "R") : "\(res.status.code)"
                     let key = "\(login) GET /\(e.pattern)"
@@ -152,7 +152,7 @@ final class EndpointTests: XCTestCase {
 
     func testEveryWriteRefusedOutsideItsRolesChangesNothing() async throws {
         try await withApp { app in
-            let fixtures = try await fixtures(app)
+            let fixtures = try await Self.fixtures(app)
             var browsers: [(String, Role?, Browser)] = []
             for login in Self.logins {
                 let b = Browser(app)
@@ -167,8 +167,8 @@ final class EndpointTests: XCTestCase {
                 for (login, role, b) in browsers where !e.admits(role) {
                     let form = ["name": "X", "status": "done", "text": "x", "date": "01.02.2026", "topic": "t", "invited": "1", "attended": "1"]
                     let res = e.upload != nil
-                        ? try await b.postMultipart(path(e, fixtures), form, files: [("file", "x.csv", Array("a;b\n".utf8))])
-                        : try await b.post(path(e, fixtures), form)
+                        ? try await b.postMultipart(Self.path(e, fixtures), form, files: [("file", "x.csv", Array("a;b\n".utf8))])
+                        : try await b.post(Self.path(e, fixtures), form)
                     let location = res.headers.first(name: .location) ?? ""
                     let ok = role == nil ? (res.status == .seeOther && location.hasPrefix("/login")) || res.status == .unauthorized : res.status == .forbidden
                     if !ok { failures.append("\(login) POST /\(e.pattern): \(res.status.code) \(location)") }
