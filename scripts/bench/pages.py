@@ -23,17 +23,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Tests", 
 from conftest import free_port  # noqa: E402
 from test_hardening import Client  # noqa: E402
 
-
-def wait_up(base, proc):
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            return
-        except Exception:
-            if proc.poll() is not None:
-                raise SystemExit("msoko serve exited")
-            time.sleep(0.3)
-    raise SystemExit("msoko serve did not start")
+sys.path.insert(0, os.path.dirname(__file__))
+from load_uploads import wait_up  # noqa: E402
 
 
 def to_ms(text):
