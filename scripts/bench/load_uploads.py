@@ -37,6 +37,19 @@ def wait_up(base, proc):
     raise SystemExit("msoko serve did not start")
 
 
+def start_demo(binary, prefix):
+    """`msoko serve --demo` on SQLite in a new data folder and a free loopback port, once it answers:
+    (base URL, process, data folder)."""
+    data = tempfile.mkdtemp(prefix=prefix)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    proc = subprocess.Popen([binary, "serve", "--demo", "--data", data, "--port", str(port)], env=env,
+                            stdout=open(os.path.join(data, "server.log"), "w"), stderr=subprocess.STDOUT)
+    wait_up(base, proc)
+    return base, proc, data
+
+
 def big_file(client, procedure, rows):
     """The procedure's own export, its works repeated under new participant codes."""
     with client.opener.open(client.base + f"/procedures/{procedure}/export/csv", timeout=60) as r:
@@ -61,14 +74,8 @@ def main():
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--uploads", type=int, default=8)
     args = ap.parse_args()
-    data = tempfile.mkdtemp(prefix="msoko-load-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    proc = subprocess.Popen([args.bin, "serve", "--demo", "--data", data, "--port", str(port)], env=env,
-                            stdout=open(os.path.join(data, "server.log"), "w"), stderr=subprocess.STDOUT)
+    base, proc, _ = start_demo(args.bin, "msoko-load-")
     try:
-        wait_up(base, proc)
         specialist = Client(base)
         specialist.login("specialist")
         page = specialist.get("/procedures")

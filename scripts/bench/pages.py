@@ -15,16 +15,14 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "e2e"))
-from conftest import free_port  # noqa: E402
 from test_hardening import Client  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
-from load_uploads import wait_up  # noqa: E402
+from load_uploads import start_demo  # noqa: E402
 
 
 def to_ms(text):
@@ -55,14 +53,8 @@ def main():
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    data = tempfile.mkdtemp(prefix="msoko-pages-")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    proc = subprocess.Popen([args.bin, "serve", "--demo", "--data", data, "--port", str(port)], env=env,
-                            stdout=open(os.path.join(data, "server.log"), "w"), stderr=subprocess.STDOUT)
+    base, proc, data = start_demo(args.bin, "msoko-pages-")
     try:
-        wait_up(base, proc)
         client = Client(base)
         client.login("specialist")
         listing = client.get("/procedures")

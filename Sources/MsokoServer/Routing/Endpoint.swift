@@ -54,9 +54,6 @@ struct SiteURL: Sendable, Equatable, CustomStringConvertible {
         return SiteURL(path: path + (path.contains("?") ? "&" : "?") + pairs.joined(separator: "&"))
     }
 
-    /// A fragment (`#id`) on the page.
-    func fragment(_ id: String) -> SiteURL { SiteURL(path: path + "#" + SiteURL.encodeQuery(id)) }
-
     static let segmentCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#;"))
     static let queryCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
@@ -128,7 +125,7 @@ struct Endpoint<Parameters>: EndpointEntry, @unchecked Sendable {
         switch Parameters.self {
         case is Void.Type: return 0
         case is UUID.Type, is String.Type: return 1
-        case is (UUID, String).Type, is (UUID, UUID).Type: return 2
+        case is (UUID, String).Type: return 2
         case is (UUID, String, String).Type: return 3
         default: return -1
         }
@@ -157,10 +154,6 @@ extension Endpoint where Parameters == String {
 
 extension Endpoint where Parameters == (UUID, String) {
     func url(_ id: UUID, _ value: String) -> SiteURL { fill([id.uuidString, SiteURL.encodeSegment(value)]) }
-}
-
-extension Endpoint where Parameters == (UUID, UUID) {
-    func url(_ a: UUID, _ b: UUID) -> SiteURL { fill([a.uuidString, b.uuidString]) }
 }
 
 extension Endpoint where Parameters == (UUID, String, String) {

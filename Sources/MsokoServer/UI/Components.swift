@@ -24,21 +24,14 @@ extension HTML {
     }
 
     /// A table that scrolls sideways on a phone: the header cells and the rows.
-    static func table(head: HTML, rows: [HTML], caption: String? = nil) -> HTML {
-        let cap: HTML = caption.map { "<caption>\($0)</caption>" } ?? ""
-        return #"<div class="table-wrap"><table>\#(cap)<thead><tr>\#(head)</tr></thead><tbody>\#(rows)</tbody></table></div>"#
+    static func table(head: HTML, rows: [HTML]) -> HTML {
+        #"<div class="table-wrap"><table><thead><tr>\#(head)</tr></thead><tbody>\#(rows)</tbody></table></div>"#
     }
 
     /// The one-shot message left by the previous request, if any.
     static func flash(_ req: Request) -> HTML {
         guard let (kind, text) = Flash.takeMessage(req) else { return "" }
         return #"<div class="flash \#(kind)" role="status">\#(HTML.lines(text))</div>"#
-    }
-
-    /// A list of problems under a heading, as a form shows them after a refused submit.
-    static func errors(_ title: String, _ items: [String]) -> HTML {
-        guard !items.isEmpty else { return "" }
-        return #"<div class="flash error" role="alert"><p>\#(title)</p><ul class="errors">\#(items.map { "<li>\($0)</li>" as HTML })</ul></div>"#
     }
 
     /// `<option>`s: value and label each, the selected one marked.
@@ -48,14 +41,6 @@ extension HTML {
         })
     }
 
-    /// A labelled school `<select>`: the schools by login order, with an optional first «none» entry.
-    static func schoolSelect(id: String, name: String, label: String, schools: [School], selected: UUID? = nil, none: String? = nil,
-                             value: (School) -> String = { $0.id?.uuidString ?? "" }) -> HTML {
-        var items: [(value: String, label: String)] = none.map { [("", $0)] } ?? []
-        items += schools.map { (value($0), $0.shortName) }
-        let chosen = schools.first { $0.id == selected }.map(value)
-        return #"<label for="\#(id)">\#(label)</label><select id="\#(id)" name="\#(name)">\#(options(items, selected: chosen))</select>"#
-    }
 }
 
 
@@ -66,10 +51,6 @@ struct PageContext: Sendable {
     var flash: HTML
 
     var csrfField: HTML { #"<input type="hidden" name="_csrf" value="\#(csrfToken)">"# }
-
-    /// The action of an upload form: the CSRF token travels in the query string, since it is
-    /// checked before the multipart body is read.
-    func upload(_ url: SiteURL) -> SiteURL { url.query(["_csrf": csrfToken]) }
 }
 
 extension Request {
