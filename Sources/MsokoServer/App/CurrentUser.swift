@@ -57,7 +57,7 @@ extension Request {
 
 enum Tokens {
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Checksum.sha256(Data(token.utf8))
     }
 
     /// A random URL-safe secret of `bytes` bytes.

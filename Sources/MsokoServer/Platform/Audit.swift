@@ -8,19 +8,10 @@ enum Audit {
         on db: Database, actor: String?, action: String, entity: String, id: String?, summary: String,
         before: B?, after: A?, municipalityID: UUID?, regionID: UUID?, schoolID: UUID? = nil
     ) async throws {
-        let entry = AuditEntry()
-        entry.at = Date()
-        entry.userLogin = actor
-        entry.action = action
-        entry.entity = entity
-        entry.entityID = id
-        entry.summary = summary
-        if let before { entry.before = try json(before) }
-        if let after { entry.after = try json(after) }
-        entry.municipalityID = municipalityID
-        entry.regionID = regionID
-        entry.schoolID = schoolID
-        try await entry.create(on: db)
+        var note = try AuditNote(action: action, entity: entity, id: nil, summary: summary, before: before, after: after,
+                                 municipalityID: municipalityID, regionID: regionID, schoolID: schoolID)
+        note.id = id
+        try await write(note, actor: actor, on: db)
     }
 
     static func record<A: Encodable>(
@@ -52,5 +43,62 @@ enum Audit {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// What a change writes to the audit log: the entry is made inside the change's transaction, so
+/// the change and its record land together or not at all (`Request.audited`).
+struct AuditNote: Sendable {
+    var action: String
+    var entity: String
+    var id: String?
+    var summary: String
+    var before: String?
+    var after: String?
+    var municipalityID: UUID?
+    var regionID: UUID?
+    var schoolID: UUID? = nil
+
+    /// `before` and `after` are stored as JSON (sorted keys).
+    init(action: String, entity: String, id: UUID?, summary: String, before: (any Encodable)? = nil, after: (any Encodable)? = nil,
+         municipalityID: UUID?, regionID: UUID?, schoolID: UUID? = nil) throws {
+        self.action = action
+        self.entity = entity
+        self.id = id?.uuidString
+        self.summary = summary
+        self.before = try before.map { try Audit.json($0) }
+        self.after = try after.map { try Audit.json($0) }
+        self.municipalityID = municipalityID
+        self.regionID = regionID
+        self.schoolID = schoolID
+    }
+}
+
+extension Audit {
+    static func write(_ note: AuditNote, actor: String?, on db: Database) async throws {
+        let entry = AuditEntry()
+        entry.at = Date()
+        entry.userLogin = actor
+        entry.action = note.action
+        entry.entity = note.entity
+        entry.entityID = note.id
+        entry.summary = note.summary
+        entry.before = note.before
+        entry.after = note.after
+        entry.municipalityID = note.municipalityID
+        entry.regionID = note.regionID
+        entry.schoolID = note.schoolID
+        try await entry.create(on: db)
+    }
+}
+
+extension Request {
+    /// Runs `change` in a transaction and records the note it returns, as the signed-in user, in
+    /// the same transaction.
+    func audited(_ change: @escaping @Sendable (Database) async throws -> AuditNote) async throws {
+        let actor = currentUser?.login
+        try await db.transaction { db in
+            try await Audit.write(try await change(db), actor: actor, on: db)
+        }
     }
 }

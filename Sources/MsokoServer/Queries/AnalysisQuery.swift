@@ -48,8 +48,8 @@ enum AnalysisQuery {
         }
         // The commission's re-scoring, where done: (school − commission) primary score per work.
         var recheck: [String: [Double]] = [:]
-        if let sample = try await RecheckController.sample(p, municipalityID: municipalityID, on: db) {
-            for pair in try await RecheckController.pairs(sample, on: db) {
+        if let sample = try await RecheckSample.latest(of: p, municipalityID: municipalityID, on: db) {
+            for pair in try await sample.pairs(spec: loaded.analysis.spec, on: db) {
                 let primary = { (s: [UInt8]) in s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) } }
                 recheck[pair.school, default: []].append(Double(primary(pair.schoolScores) - primary(pair.commissionScores)))
             }

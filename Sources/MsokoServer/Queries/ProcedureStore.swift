@@ -39,4 +39,13 @@ enum ProcedureStore {
     static func title(_ p: Procedure) -> String {
         "\(p.type) \(p.year) · \(p.subject) · \(p.grade) класс"
     }
+
+    /// The form of the procedure in words: «на бумаге», «компьютерная», or «—».
+    static func formName(_ form: String?) -> String {
+        switch form {
+        case "paper": return "на бумаге"
+        case "computer": return "компьютерная"
+        default: return "—"
+        }
+    }
 }

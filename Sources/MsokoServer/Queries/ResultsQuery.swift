@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import MsokoCore
 import Vapor
 
@@ -28,6 +29,20 @@ enum ResultsQuery {
         let works = try await WorkRow.query(on: db).filter(\.$procedure.$id == procedureID).field(\.$school.$id).field(\.$className).all()
         var out: [UUID: [String: Int]] = [:]
         for w in works { out[w.$school.id, default: [:]][w.className, default: 0] += 1 }
+        return out
+    }
+
+    /// Works per procedure in one district (or one school of it): one grouped count for the whole
+    /// procedures list.
+    static func worksPerProcedure(municipalityID: UUID, schoolID: UUID?, on db: Database) async throws -> [UUID: Int] {
+        guard let sql = db as? SQLDatabase else { return [:] }
+        var q = sql.select().column("procedure_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(WorkRow.schema).where("municipality_id", .equal, SQLBind(municipalityID))
+        if let schoolID { q = q.where("school_id", .equal, SQLBind(schoolID)) }
+        var out: [UUID: Int] = [:]
+        for row in try await q.groupBy("procedure_id").all() {
+            out[try row.decode(column: "procedure_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
+        }
         return out
     }
 }

@@ -86,10 +86,7 @@ enum ResultsStore {
             }
             let u = ResultUpload()
             u.$procedure.id = procedureID
-            u.fileName = r.fileName
-            u.size = r.data.count
-            u.sha256 = SHA256.hash(data: r.data).map { String(format: "%02x", $0) }.joined()
-            u.data = r.data
+            u.keep(r.data, name: r.fileName)
             u.uploadedBy = r.actor
             u.worksCount = file.works.count
             u.schools = Set(schools.values.map(\.login)).sorted().joined(separator: ",")

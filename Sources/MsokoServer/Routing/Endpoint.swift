@@ -69,6 +69,16 @@ extension HTML.StringInterpolation {
 extension Request {
     /// A 303 to one of msoko's own pages.
     func redirect(to url: SiteURL) -> Response { redirect(to: url.path) }
+
+    /// A 303 to `url` that shows `text` there once: the answer to a form (done, refused, done with warnings).
+    func redirect(to url: SiteURL, ok text: String) -> Response { flashRedirect(url, "ok", text) }
+    func redirect(to url: SiteURL, error text: String) -> Response { flashRedirect(url, "error", text) }
+    func redirect(to url: SiteURL, info text: String) -> Response { flashRedirect(url, "info", text) }
+
+    private func flashRedirect(_ url: SiteURL, _ kind: String, _ text: String) -> Response {
+        Flash.set(self, kind, text)
+        return redirect(to: url)
+    }
 }
 
 /// What the routing table, the menu and the tests read of any endpoint, whatever its parameters.

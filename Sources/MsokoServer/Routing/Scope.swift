@@ -29,6 +29,16 @@ extension User {
         return false
     }
 
+    /// Results files a user may download: a specialist or administrator all of their district's
+    /// (and the region's); a head only their school's own files.
+    func mayDownload(_ u: ResultUpload, schoolLogin: String?) -> Bool {
+        switch role {
+        case .specialist, .admin: return u.municipalityID == nil || u.municipalityID == municipalityID
+        case .head: return (u.schoolID != nil && u.schoolID == $school.id) || (schoolLogin != nil && u.schools == schoolLogin)
+        default: return false
+        }
+    }
+
     var municipalityID: UUID? { $municipality.id }
 
     /// The user's municipality, or 403 for an account that has none.

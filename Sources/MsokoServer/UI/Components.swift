@@ -34,6 +34,14 @@ extension HTML {
         return #"<div class="flash \#(kind)" role="status">\#(HTML.lines(text))</div>"#
     }
 
+    /// A labelled choice of one of the district's schools (the value is what the form sends: the
+    /// school's login or id); `blank` is the label of an empty first choice, if any.
+    static func schoolSelect(id: String, name: String, label: String, schools: [(value: String, label: String)],
+                             selected: String? = nil, blank: String? = nil) -> HTML {
+        let first: HTML = blank.map { #"<option value="">\#($0)</option>"# } ?? ""
+        return #"<label for="\#(id)">\#(label)</label><select id="\#(id)" name="\#(name)">\#(first)\#(options(schools, selected: selected))</select>"#
+    }
+
     /// `<option>`s: value and label each, the selected one marked.
     static func options(_ items: [(value: String, label: String)], selected: String? = nil) -> HTML {
         HTML(items.map { item in
@@ -51,6 +59,10 @@ struct PageContext: Sendable {
     var flash: HTML
 
     var csrfField: HTML { #"<input type="hidden" name="_csrf" value="\#(csrfToken)">"# }
+
+    /// The action of an upload form: the URL with the CSRF token in the query string, since the
+    /// token is checked before the multipart body is read.
+    func uploadAction(_ url: SiteURL) -> SiteURL { url.query(["_csrf": csrfToken]) }
 }
 
 extension Request {

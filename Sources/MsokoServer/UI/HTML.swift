@@ -87,6 +87,7 @@ extension HTML: ExpressibleByStringInterpolation {
 
         /// Numbers and identifiers cannot carry markup.
         mutating func appendInterpolation<N: BinaryInteger>(_ number: N) { markup += String(number) }
+        mutating func appendInterpolation(_ number: Double) { markup += String(number) }
         mutating func appendInterpolation(_ id: UUID) { markup += id.uuidString }
     }
 }

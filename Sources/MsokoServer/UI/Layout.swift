@@ -32,8 +32,8 @@ enum Menu {
 
 /// The page frame: header with the user's navigation, main content, footer.
 enum Layout {
-    static func page(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = []) -> Response {
-        HTMLResponse.make(render(req, title: title, body: body, crumbs: crumbs))
+    static func page(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = [], status: HTTPResponseStatus = .ok) -> Response {
+        HTMLResponse.make(render(req, title: title, body: body, crumbs: crumbs), status: status)
     }
 
     static func render(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = []) -> HTML {

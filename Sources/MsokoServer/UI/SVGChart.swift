@@ -1,6 +1,6 @@
 import Foundation
 
-/// Charts for the analysis pages as inline SVG (no script): grouped columns, optional line series
+/// Charts for the analysis pages as inline SVG (no script; names and labels escaped as any text): grouped columns, optional line series
 /// drawn over them, optional dashed markers between categories (mark thresholds).
 enum SVGChart {
     struct Series {
@@ -11,7 +11,7 @@ enum SVGChart {
 
     static let colors = ["#2f5597", "#ed7d31", "#7f7f7f", "#70ad47", "#ffc000", "#5b9bd5"]
 
-    static func columns(title: String, categories: [String], series: [Series], unit: String = "%", markers: [(before: Int, label: String)] = []) -> String {
+    static func columns(title: String, categories: [String], series: [Series], unit: String = "%", markers: [(before: Int, label: String)] = []) -> HTML {
         let width = 760.0, height = 280.0, left = 44.0, right = 12.0, top = 28.0, bottom = 58.0
         let plotW = width - left - right, plotH = height - top - bottom
         let maxValue = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0
@@ -21,8 +21,8 @@ enum SVGChart {
         let slot = plotW / Double(max(categories.count, 1))
         let bars = series.filter { !$0.line }
         let barW = min(28, slot * 0.8 / Double(max(bars.count, 1)))
-        var svg = #"<figure class="chart"><svg viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(esc(title))" xmlns="http://www.w3.org/2000/svg">"#
-        svg += #"<text x="\#(Int(width / 2))" y="16" text-anchor="middle" class="chart-title">\#(esc(title))</text>"#
+        var svg: HTML = #"<figure class="chart"><svg viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(title)" xmlns="http://www.w3.org/2000/svg">"#
+        svg += #"<text x="\#(Int(width / 2))" y="16" text-anchor="middle" class="chart-title">\#(title)</text>"#
         var v = 0.0
         while v <= yMax + 1e-9 {
             svg += #"<line x1="\#(left)" x2="\#(width - right)" y1="\#(y(v))" y2="\#(y(v))" class="grid"/><text x="\#(left - 6)" y="\#(y(v) + 4)" text-anchor="end" class="tick">\#(format(v))</text>"#
@@ -30,14 +30,14 @@ enum SVGChart {
         }
         for (i, c) in categories.enumerated() {
             let x = left + slot * (Double(i) + 0.5)
-            svg += #"<text x="\#(x)" y="\#(top + plotH + 16)" text-anchor="middle" class="tick">\#(esc(c))</text>"#
+            svg += #"<text x="\#(x)" y="\#(top + plotH + 16)" text-anchor="middle" class="tick">\#(c)</text>"#
         }
         for (k, s) in series.enumerated() where !s.line {
             let b = bars.firstIndex { $0.name == s.name } ?? 0
             for (i, value) in s.values.enumerated() {
                 guard let value else { continue }
                 let x = left + slot * Double(i) + (slot - barW * Double(bars.count)) / 2 + barW * Double(b)
-                svg += #"<rect x="\#(x)" y="\#(y(value))" width="\#(barW - 1)" height="\#(max(0, top + plotH - y(value)))" fill="\#(colors[k % colors.count])"><title>\#(esc(s.name)): \#(esc(categories[i])) — \#(format(value))\#(unit.isEmpty ? "" : " " + unit)</title></rect>"#
+                svg += #"<rect x="\#(x)" y="\#(y(value))" width="\#(barW - 1)" height="\#(max(0, top + plotH - y(value)))" fill="\#(colors[k % colors.count])"><title>\#(s.name): \#(categories[i]) — \#(format(value))\#(unit.isEmpty ? "" : " " + unit)</title></rect>"#
             }
         }
         for (k, s) in series.enumerated() where s.line {
@@ -47,7 +47,7 @@ enum SVGChart {
         }
         for m in markers {
             let x = left + slot * Double(m.before)
-            svg += #"<line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(top + plotH)" class="marker"/><text x="\#(x + 3)" y="\#(top + 10)" class="tick">\#(esc(m.label))</text>"#
+            svg += #"<line x1="\#(x)" x2="\#(x)" y1="\#(top)" y2="\#(top + plotH)" class="marker"/><text x="\#(x + 3)" y="\#(top + 10)" class="tick">\#(m.label)</text>"#
         }
         // Legend.
         var lx = left
@@ -55,10 +55,11 @@ enum SVGChart {
             let ly = height - 14
             svg += s.line ? #"<line x1="\#(lx)" x2="\#(lx + 14)" y1="\#(ly - 4)" y2="\#(ly - 4)" stroke="\#(colors[k % colors.count])" stroke-width="2"/>"#
                 : #"<rect x="\#(lx)" y="\#(ly - 10)" width="12" height="10" fill="\#(colors[k % colors.count])"/>"#
-            svg += #"<text x="\#(lx + 18)" y="\#(ly)" class="tick">\#(esc(s.name))</text>"#
+            svg += #"<text x="\#(lx + 18)" y="\#(ly)" class="tick">\#(s.name)</text>"#
             lx += 30 + Double(s.name.count) * 6.5
         }
-        return svg + "</svg></figure>"
+        svg += "</svg></figure>"
+        return svg
     }
 
     static func niceStep(_ raw: Double) -> Double {

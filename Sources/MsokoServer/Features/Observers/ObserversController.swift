@@ -1,11 +1,11 @@
-import Crypto
 import Fluent
 import SQLKit
 import MsokoCore
 import Vapor
 
-/// Observers (issue 5 §1): the registry, assignments per procedure with the conflict rules, the
-/// observer's own view with the «акт наблюдения» (made for a phone), and every act for specialists.
+/// Observers (measures 1.1–1.3): the registry, assignments per procedure with the conflict rules,
+/// the observer's own view with the «акт наблюдения» (made for a phone), and every act for
+/// specialists.
 enum ObserversController {
     static func register(_ app: Application) {
         app.on(Site.observers, use: registry)
@@ -22,50 +22,14 @@ enum ObserversController {
         app.on(Site.myAssignments, use: mine)
         app.on(Site.actForm, use: actForm)
         // Any account may be an observer's (a specialist, a parent): the observer record decides.
-        app.on(Site.actSubmit, authorize: { req in _ = try await assignmentOf(req, try await own(req).1) }, use: saveAct)
+        app.on(Site.actSubmit, authorize: { req in _ = try await assignmentOf(req, try await own(req)) }, use: saveAct)
     }
-
-    static let managers: Set<Role> = [.specialist, .admin]
 
     // MARK: registry
 
     static func registry(req: Request) async throws -> Response {
-        let user = try req.require(managers)
-        let mid = try user.requireMunicipalityID()
-        let observers = try await ObserverStore.observers(municipalityID: mid, on: req.db)
-        let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
-        let accounts = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$municipality.$id == mid).all().map { ($0.id!, $0.login) })
-        var html = "<h1>Наблюдатели</h1>\(Flash.take(req))<div class=\"actions no-print\"><a class=\"btn secondary\" href=\"/observers/acts\">Акты наблюдения</a> <a class=\"btn secondary\" href=\"/observers/coverage\">Охват наблюдением</a></div>"
-        if observers.isEmpty {
-            html += "<section class=\"card\"><p>Наблюдателей пока нет.</p></section>"
-        } else {
-            html += "<div class=\"table-wrap\"><table><thead><tr><th>ФИО</th><th>Кто</th><th>Место работы</th><th>Связи</th><th>Учётная запись</th></tr></thead><tbody>"
-            for o in observers {
-                let ties: String = o.ties.map { t in
-                    let s = schools[t.$school.id]?.shortName ?? "?"
-                    return t.kind == "child" ? "ребёнок: \(esc(s)), \(esc(t.className))" : "связан(а) со школой: \(esc(s))"
-                }.joined(separator: "<br>")
-                html += "<tr><td>\(esc(o.fullName))</td><td>\(esc((ConflictRules.Kind(rawValue: o.kind) ?? .publicObserver).title))</td>"
-                    + "<td>\(esc(o.workSchoolID.flatMap { schools[$0]?.shortName } ?? o.workplace))</td><td>\(ties.isEmpty ? "—" : ties)</td>"
-                    + "<td>\(esc(o.userID.flatMap { accounts[$0] } ?? "—"))</td></tr>"
-            }
-            html += "</tbody></table></div>"
-        }
-        let schoolOptions = schools.values.sorted { $0.login < $1.login }.map { "<option value=\"\($0.login)\">\(esc($0.shortName))</option>" }.joined()
-        html += """
-        <section class="card no-print"><h2>Добавить наблюдателя</h2>
-        <form method="post" action="/observers">\(csrfField(req))
-        <label for="fullName">ФИО</label><input type="text" id="fullName" name="fullName" required maxlength="200">
-        <label for="kind">Кто</label><select id="kind" name="kind"><option value="public">общественный наблюдатель (родитель, законный представитель)</option><option value="specialist">специалист Управления образования</option></select>
-        <label for="workSchool">Работает в школе района</label><select id="workSchool" name="workSchool"><option value="">— нет —</option>\(schoolOptions)</select>
-        <label for="workplace">Место работы (если не школа района)</label><input type="text" id="workplace" name="workplace" maxlength="200">
-        <label for="children">Дети: по строке «логин школы класс», например «edu700101 4А»</label><textarea id="children" name="children" rows="3"></textarea>
-        <label for="tied">Школы, с которыми специалист связан (курирует, работал): логины через пробел</label><input type="text" id="tied" name="tied">
-        <label for="login">Учётная запись в msoko (логин), если есть</label><input type="text" id="login" name="login" maxlength="100">
-        <div class="actions"><button class="btn" type="submit">Добавить</button></div>
-        </form></section>
-        """
-        return Layout.page(req, title: "Наблюдатели", body: html)
+        let model = try await ObserverRegistry.query(user: req.user, on: req.db)
+        return Layout.page(req, title: "Наблюдатели", body: model.view(req.pageContext()))
     }
 
     struct AddForm: Content {
@@ -79,8 +43,7 @@ enum ObserversController {
     }
 
     static func add(req: Request) async throws -> Response {
-        let user = try req.require([.specialist])
-        let mid = try user.requireMunicipalityID()
+        let mid = try req.user.requireMunicipalityID()
         let form = try req.content.decode(AddForm.self)
         let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
         let byLogin = Dictionary(uniqueKeysWithValues: schools.values.map { ($0.login, $0) })
@@ -109,8 +72,7 @@ enum ObserversController {
             if account == nil { errors.append("Поле «Учётная запись»: пользователя \(login) в районе нет.") }
         }
         guard errors.isEmpty else {
-            Flash.set(req, "error", "Наблюдатель не добавлен.\n" + errors.joined(separator: "\n"))
-            return req.redirect(to: "/observers")
+            return req.redirect(to: Site.observers.url, error: "Наблюдатель не добавлен.\n" + errors.joined(separator: "\n"))
         }
         guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         let o = Observer()
@@ -122,83 +84,50 @@ enum ObserversController {
         o.isActive = true
         o.regionID = m.$region.id
         o.municipalityID = mid
-        let (kids, schoolsTied) = (children, tied)
-        try await req.db.transaction { db in
+        let ties = children.map { ($0.0, $0.1, "child") } + tied.map { ($0, "", "school") }
+        try await req.audited { db in
             try await o.create(on: db)
-            for (s, c) in kids {
+            for (s, c, kind) in ties {
                 let t = ObserverTie()
                 t.$observer.id = try o.requireID()
                 t.$school.id = try s.requireID()
                 t.className = c
-                t.kind = "child"
+                t.kind = kind
                 try await t.create(on: db)
             }
-            for s in schoolsTied {
-                let t = ObserverTie()
-                t.$observer.id = try o.requireID()
-                t.$school.id = try s.requireID()
-                t.className = ""
-                t.kind = "school"
-                try await t.create(on: db)
-            }
-            try await Audit.record(on: db, actor: user.login, action: "create", entity: "observer", id: o.id?.uuidString, summary: "Добавлен наблюдатель \(name)",
-                                   after: ["name": name, "kind": kind.rawValue], municipalityID: mid, regionID: m.$region.id)
+            return try AuditNote(action: "create", entity: "observer", id: o.id, summary: "Добавлен наблюдатель \(name)",
+                                 after: ["name": name, "kind": kind.rawValue], municipalityID: mid, regionID: m.$region.id)
         }
-        Flash.set(req, "ok", "Наблюдатель «\(name)» добавлен.")
-        return req.redirect(to: "/observers")
+        return req.redirect(to: Site.observers.url, ok: "Наблюдатель «\(name)» добавлен.")
     }
 
     // MARK: assignments
 
     static func assignments(req: Request) async throws -> Response {
-        let user = try req.require(managers)
-        let p = try await ProcedureController.find(req)
-        let mid = try user.requireMunicipalityID()
-        let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
-        let observers = try await ObserverStore.observers(municipalityID: mid, on: req.db).filter(\.isActive)
-        let names = Dictionary(uniqueKeysWithValues: observers.map { ($0.id!, $0.fullName) })
-        let participants = try await ProcedureParticipant.query(on: req.db).filter(\.$procedure.$id == p.requireID()).all()
-            .filter { schools[$0.$school.id] != nil }
-            .sorted { ($0.date ?? "", schools[$0.$school.id]!.login, $0.className) < ($1.date ?? "", schools[$1.$school.id]!.login, $1.className) }
-        let assigned = try await ObserverAssignment.query(on: req.db).filter(\.$procedure.$id == p.requireID()).all()
-        let base = "/procedures/\(p.id!.uuidString)/observers"
-        var html = "<h1>Наблюдатели: \(esc(ProcedureStore.title(p)))</h1>\(Flash.take(req))"
-        let covered = participants.filter { pp in assigned.contains { $0.$school.id == pp.$school.id && ($0.className == pp.className || $0.className.isEmpty) } }.count
-        html += "<p>Охвачено наблюдением: \(covered) из \(participants.count) мест проведения.</p>"
-        html += "<div class=\"actions no-print\">\(postButton(req, action: "\(base)/suggest", label: "Предложить назначения на свободные места", style: "")) <a class=\"btn secondary\" href=\"\(base)/order.docx\">Приказ о назначении (DOCX)</a></div>"
-        html += "<div class=\"table-wrap\"><table><thead><tr><th>Дата</th><th>Школа</th><th>Класс</th><th>Наблюдатели</th><th class=\"no-print\">Назначить</th></tr></thead><tbody>"
-        let options = observers.map { "<option value=\"\($0.id!.uuidString)\">\(esc($0.fullName))</option>" }.joined()
-        for pp in participants {
-            let s = schools[pp.$school.id]!
-            let here = assigned.filter { $0.$school.id == pp.$school.id && $0.className == pp.className }
-            let who = here.map { a in "\(esc(names[a.$observer.id] ?? "?")) " + postButton(req, action: "/observers/assignments/\(a.id!.uuidString)/delete", label: "снять", style: "link") }.joined(separator: "<br>")
-            html += "<tr><td>\(esc(LocalDate(iso: pp.date ?? "")?.russian ?? "—"))</td><td>\(esc(s.shortName))</td><td>\(esc(pp.className))</td><td>\(who.isEmpty ? "—" : who)</td>"
-                + "<td class=\"no-print\"><form method=\"post\" action=\"\(base)/assign\" class=\"inline\">\(csrfField(req))<input type=\"hidden\" name=\"participant\" value=\"\(pp.id!.uuidString)\">"
-                + "<select name=\"observer\" aria-label=\"Наблюдатель для \(esc(s.shortName)) \(esc(pp.className))\">\(options)</select> <button class=\"btn secondary small\" type=\"submit\">Назначить</button></form></td></tr>"
-        }
-        html += "</tbody></table></div>"
-        html += "<p class=\"hint\">Правила: родитель не наблюдает в классе своего ребёнка; работник школы — в своей школе; специалист — в связанной с ним школе; в один день — одно место. Нарушающее правило назначение не сохраняется, причина показывается.</p>"
-        return Layout.page(req, title: "Наблюдатели", body: html, crumbs: [("/procedures", "Оценочные процедуры"), ("/procedures/\(p.id!.uuidString)", ProcedureStore.title(p))])
+        let p = try await Procedures.find(req)
+        let model = try await ProcedureObservers.query(procedure: p, user: req.user, on: req.db)
+        return Layout.page(req, title: "Наблюдатели", body: model.view(req.pageContext()), crumbs: Crumb.procedure(p))
     }
 
     struct AssignForm: Content { var participant: UUID; var observer: UUID }
 
     static func assign(req: Request) async throws -> Response {
-        let user = try req.require([.specialist])
-        let p = try await ProcedureController.find(req)
+        let user = try req.user
+        let p = try await Procedures.find(req)
         let form = try req.content.decode(AssignForm.self)
         let mid = try user.requireMunicipalityID()
         let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
         guard let pp = try await ProcedureParticipant.find(form.participant, on: req.db), pp.$procedure.id == p.id, let school = schools[pp.$school.id],
               let o = try await Observer.query(on: req.db).filter(\.$id == form.observer).filter(\.$municipalityID == mid).with(\.$ties).first() else { throw AppError.notFound }
         let problems = try await ObserverStore.assign(o, procedure: p, school: school, className: pp.className, date: pp.date ?? "", actor: user.login, schools: schools, on: req.db)
-        Flash.set(req, problems.isEmpty ? "ok" : "error", problems.isEmpty ? "\(o.fullName) назначен(а): \(school.shortName), \(pp.className)." : "Назначение не сохранено.\n" + problems.joined(separator: "\n"))
-        return req.redirect(to: "/procedures/\(p.id!.uuidString)/observers")
+        let back = Site.observerAssignments.url(try p.requireID())
+        return problems.isEmpty ? req.redirect(to: back, ok: "\(o.fullName) назначен(а): \(school.shortName), \(pp.className).")
+                                : req.redirect(to: back, error: "Назначение не сохранено.\n" + problems.joined(separator: "\n"))
     }
 
     static func suggest(req: Request) async throws -> Response {
-        let user = try req.require([.specialist])
-        let p = try await ProcedureController.find(req)
+        let user = try req.user
+        let p = try await Procedures.find(req)
         let mid = try user.requireMunicipalityID()
         let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
         let observers = try await ObserverStore.observers(municipalityID: mid, on: req.db).filter(\.isActive)
@@ -218,8 +147,9 @@ enum ObserversController {
             if problems.isEmpty { made.append("\(observers[o].fullName) → \(schools[pp.$school.id]!.shortName) \(pp.className)") }
         }
         let left = slots.count - made.count
-        Flash.set(req, "ok", made.isEmpty ? "Свободных мест, куда можно назначить без нарушения правил, нет." : "Назначено: " + made.joined(separator: "; ") + "." + (left > 0 ? " Без наблюдателя осталось мест: \(left)." : ""))
-        return req.redirect(to: "/procedures/\(p.id!.uuidString)/observers")
+        return req.redirect(to: Site.observerAssignments.url(try p.requireID()),
+                            ok: made.isEmpty ? "Свободных мест, куда можно назначить без нарушения правил, нет."
+                                             : "Назначено: " + made.joined(separator: "; ") + "." + (left > 0 ? " Без наблюдателя осталось мест: \(left)." : ""))
     }
 
     /// Schools to observe first: those named in measure 1.2 of the roadmap, then those with signs of
@@ -242,157 +172,71 @@ enum ObserversController {
     }
 
     static func unassign(req: Request) async throws -> Response {
-        let user = try req.require([.specialist])
-        guard let id = req.parameters.get("assignmentID", as: UUID.self), let a = try await ObserverAssignment.find(id, on: req.db),
-              a.municipalityID == user.municipalityID else { throw AppError.notFound }
-        if try await ObservationAct.query(on: req.db).filter(\.$assignment.$id == id).first()?.submittedAt != nil {
-            Flash.set(req, "error", "Назначение не снято: наблюдатель уже подал акт.")
-            return req.redirect(to: "/procedures/\(a.$procedure.id.uuidString)/observers")
+        let user = try req.user
+        let a = try await req.find(ObserverAssignment.self, "assignmentID")
+        guard a.municipalityID == user.municipalityID else { throw AppError.notFound }
+        let back = Site.observerAssignments.url(a.$procedure.id)
+        if try await ObservationAct.query(on: req.db).filter(\.$assignment.$id == a.requireID()).first()?.submittedAt != nil {
+            return req.redirect(to: back, error: "Назначение не снято: наблюдатель уже подал акт.")
         }
-        try await req.db.transaction { db in
+        try await req.audited { db in
             try await a.delete(on: db)
-            try await Audit.record(on: db, actor: user.login, action: "unassign", entity: "observer", id: id.uuidString, summary: "Снято назначение наблюдателя",
-                                   before: ["class": a.className, "date": a.date], after: nil as [String: String]?, municipalityID: a.municipalityID, regionID: a.regionID)
+            return try AuditNote(action: "unassign", entity: "observer", id: a.id, summary: "Снято назначение наблюдателя",
+                                 before: ["class": a.className, "date": a.date], municipalityID: a.municipalityID, regionID: a.regionID)
         }
-        Flash.set(req, "ok", "Назначение снято.")
-        return req.redirect(to: "/procedures/\(a.$procedure.id.uuidString)/observers")
+        return req.redirect(to: back, ok: "Назначение снято.")
     }
 
     // MARK: coverage and the order
 
-    /// Share of places (school × class of a procedure) and of works observed, per school and per
-    /// procedure type, over the district's procedures of the current school year and earlier.
     static func coverage(req: Request) async throws -> Response {
-        let user = try req.require(managers)
-        let mid = try user.requireMunicipalityID()
-        let schools = try await ObserverStore.schools(municipalityID: mid, on: req.db)
-        let procedures = try await ProcedureController.visible(req)
-        struct Tally { var places = 0, observedPlaces = 0, works = 0, observedWorks = 0 }
-        var bySchool: [String: Tally] = [:], byType: [String: Tally] = [:]
-        for p in procedures {
-            let pid = try p.requireID()
-            let counts = try await ResultsQuery.counts(procedureID: pid, on: req.db)
-            let assigned = try await ObserverAssignment.query(on: req.db).filter(\.$procedure.$id == pid).all()
-            for pp in try await ProcedureParticipant.query(on: req.db).filter(\.$procedure.$id == pid).all() {
-                guard let s = schools[pp.$school.id] else { continue }
-                let seen = assigned.contains { $0.$school.id == pp.$school.id && ($0.className == pp.className || $0.className.isEmpty) }
-                let works = pp.className.isEmpty ? (counts[pp.$school.id] ?? [:]).values.reduce(0, +) : counts[pp.$school.id]?[pp.className] ?? 0
-                for key in [s.shortName] { bySchool[key, default: Tally()].places += 1; if seen { bySchool[key]!.observedPlaces += 1; bySchool[key]!.observedWorks += works }; bySchool[key]!.works += works }
-                byType[p.type, default: Tally()].places += 1
-                byType[p.type]!.works += works
-                if seen { byType[p.type]!.observedPlaces += 1; byType[p.type]!.observedWorks += works }
-            }
-        }
-        func share(_ a: Int, _ b: Int) -> String { b == 0 ? "—" : ReferenceTable.format((Double(a) * 1000 / Double(b)).rounded() / 10) + " %" }
-        func table(_ title: String, _ rows: [String: Tally]) -> String {
-            "<h2>\(title)</h2><div class=\"table-wrap\"><table><thead><tr><th></th><th class=\"num\">Мест проведения</th><th class=\"num\">С наблюдателем</th><th class=\"num\">Доля мест</th><th class=\"num\">Доля работ</th></tr></thead><tbody>"
-                + rows.sorted { $0.key < $1.key }.map { k, t in
-                    "<tr><td>\(esc(k))</td><td class=\"num\">\(t.places)</td><td class=\"num\">\(t.observedPlaces)</td><td class=\"num\">\(share(t.observedPlaces, t.places))</td><td class=\"num\">\(share(t.observedWorks, t.works))</td></tr>"
-                }.joined() + "</tbody></table></div>"
-        }
-        let html = "<h1>Охват наблюдением</h1><p class=\"hint\">Место проведения — школа и класс в процедуре; доля работ — работы классов, где был наблюдатель, от всех загруженных.</p>"
-            + (bySchool.isEmpty ? "<section class=\"card\"><p>Процедур с участниками пока нет.</p></section>" : table("По видам процедур", byType) + table("По школам", bySchool))
-        return Layout.page(req, title: "Охват наблюдением", body: html, crumbs: [("/observers", "Наблюдатели")])
+        let model = try await ObserverCoverage.query(user: req.user, on: req.db)
+        return Layout.page(req, title: "Охват наблюдением", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели")])
     }
 
     /// «О назначении наблюдателей» for a procedure, with the assignments in an appendix table.
     static func order(req: Request) async throws -> Response {
-        let user = try req.require(managers)
-        let p = try await ProcedureController.find(req)
-        let mid = try user.requireMunicipalityID()
+        let p = try await Procedures.find(req)
+        let mid = try req.user.requireMunicipalityID()
         guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         let assigned = try await ObserverAssignment.query(on: req.db).filter(\.$procedure.$id == p.requireID()).filter(\.$municipalityID == mid)
             .with(\.$school).with(\.$observer).sort(\.$date).all()
-        var doc = DocxDocument.order(title: "Приказ о назначении наблюдателей", letterhead: try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n"),
-                                     subject: "О назначении наблюдателей при проведении \(p.type) \(p.year) по предмету «\(p.subject)» в \(p.grade) классах",
-                                     preamble: "В целях обеспечения объективности проведения оценочной процедуры (мероприятия 1.1–1.3 дорожной карты по повышению качества образования на \(p.schoolYear) учебный год)")
-        doc.paragraph("1. Назначить наблюдателей при проведении \(p.type) \(p.year) по предмету «\(p.subject)» в общеобразовательных организациях согласно приложению.", alignment: .both)
-        doc.paragraph("2. Наблюдателям присутствовать на указанных этапах процедуры и в день проведения подать акт наблюдения в МСОКО.", alignment: .both)
-        doc.paragraph("3. Руководителям общеобразовательных организаций обеспечить допуск наблюдателей.", alignment: .both)
-        doc.paragraph("4. Контроль исполнения приказа оставляю за собой.", alignment: .both)
-        for line in try await Settings.signature(m, on: req.db).components(separatedBy: "\n") where !line.isEmpty { doc.paragraph(line) }
-        doc.add(DocxDocument.Paragraph("Приложение. Наблюдатели", style: .heading2))
-        doc.add(DocxDocument.Table(widths: [2, 4, 1, 3, 3], header: ["Дата", "Школа", "Класс", "Наблюдатель", "Кто"], rows: assigned.map { a in
-            [DocxDocument.Cell(LocalDate(iso: a.date)?.russian ?? a.date), DocxDocument.Cell(a.school.shortName), DocxDocument.Cell(a.className),
-             DocxDocument.Cell(a.observer.fullName), DocxDocument.Cell((ConflictRules.Kind(rawValue: a.observer.kind) ?? .publicObserver).title)]
-        }))
-        return try AnalysisController.docx(doc, name: "Приказ о назначении наблюдателей \(ProcedureStore.title(p))")
+        let doc = ObserverOrder.document(procedure: p, assigned: assigned, letterhead: try await Settings.letterhead(m, on: req.db), signature: try await Settings.signature(m, on: req.db))
+        return try Download.docx(doc, name: "Приказ о назначении наблюдателей \(ProcedureStore.title(p))")
     }
 
     // MARK: the observer's own view
 
-    static func own(_ req: Request) async throws -> (User, Observer) {
-        let user = try req.requireUser()
-        guard let o = try await Observer.query(on: req.db).filter(\.$userID == user.id).first() else { throw AppError.forbidden }
-        return (user, o)
+    /// The signed-in user's observer record: 403 for a user who is not an observer.
+    static func own(_ req: Request) async throws -> Observer {
+        guard let o = try await Observer.query(on: req.db).filter(\.$userID == req.user.id).first() else { throw AppError.forbidden }
+        return o
     }
 
     static func mine(req: Request) async throws -> Response {
-        let (_, o) = try await own(req)
-        let list = try await ObserverAssignment.query(on: req.db).filter(\.$observer.$id == o.requireID()).with(\.$procedure).with(\.$school).sort(\.$date).all()
-        var html = "<h1>Мои назначения</h1>\(Flash.take(req))"
-        if list.isEmpty { html += "<section class=\"card\"><p>Назначений пока нет.</p></section>" }
-        for a in list {
-            let act = try await ObservationAct.query(on: req.db).filter(\.$assignment.$id == a.requireID()).first()
-            let state = act?.submittedAt != nil ? "акт подан" : act != nil ? "черновик акта" : "акт не заполнен"
-            html += "<section class=\"card\"><h2>\(esc(LocalDate(iso: a.date)?.russian ?? a.date)) · \(esc(a.school.shortName))\(a.className.isEmpty ? "" : ", \(esc(a.className))")</h2>"
-                + "<p>\(esc(ProcedureStore.title(a.procedure)))</p><p class=\"muted\">\(state)</p>"
-                + "<p><a class=\"btn\" href=\"/observer/assignments/\(a.id!.uuidString)\">\(act?.submittedAt != nil ? "Открыть акт" : "Заполнить акт")</a></p></section>"
-        }
-        return Layout.page(req, title: "Мои назначения", body: html)
+        let model = try await MyAssignments.query(observer: own(req), on: req.db)
+        return Layout.page(req, title: "Мои назначения", body: model.view(req.pageContext()))
     }
 
+    /// The observer's own assignment of the path; another's is 404.
     static func assignmentOf(_ req: Request, _ o: Observer) async throws -> ObserverAssignment {
-        guard let id = req.parameters.get("assignmentID", as: UUID.self),
-              let a = try await ObserverAssignment.query(on: req.db).filter(\.$id == id).with(\.$procedure).with(\.$school).first(),
+        guard let a = try await ObserverAssignment.query(on: req.db).filter(\.$id == req.pathID("assignmentID")).with(\.$procedure).with(\.$school).first(),
               a.$observer.id == o.id else { throw AppError.notFound }
         return a
     }
 
     static func actForm(req: Request) async throws -> Response {
-        let (_, o) = try await own(req)
-        let a = try await assignmentOf(req, o)
+        let a = try await assignmentOf(req, own(req))
         let act = try await ObservationAct.query(on: req.db).filter(\.$assignment.$id == a.requireID()).first()
         return try await renderAct(req, a, act: act, errors: [])
     }
 
     static func renderAct(_ req: Request, _ a: ObserverAssignment, act: ObservationAct?, errors: [String], status: HTTPStatus = .ok) async throws -> Response {
-        let locked = act?.submittedAt != nil
-        let stages = Set((act?.stages ?? "").split(separator: "\n").map(String.init))
-        let violations = Set((act?.violations ?? "").split(separator: "\n").map(String.init))
-        var html = "<h1>Акт наблюдения</h1><p>\(esc(ProcedureStore.title(a.procedure)))<br>\(esc(a.school.shortName))\(a.className.isEmpty ? "" : ", \(esc(a.className))") · \(esc(LocalDate(iso: a.date)?.russian ?? a.date))</p>\(Flash.take(req))"
-        if !errors.isEmpty {
-            html += "<div class=\"flash error\" role=\"alert\"><p>Акт не подан:</p><ul>" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>"
-        }
-        if locked {
-            html += "<div class=\"flash ok\">Акт подан \(esc(act?.submittedAt.map { DateFormatter.localizedString(from: $0, dateStyle: .short, timeStyle: .short) } ?? "")) и больше не изменяется.</div>"
-        }
-        let disabled = locked ? " disabled" : ""
-        html += "<form method=\"post\" action=\"\(uploadAction(req, "/observer/assignments/\(a.id!.uuidString)"))\" enctype=\"multipart/form-data\" class=\"act\">\(csrfField(req))"
-        html += "<fieldset><legend>Этапы, на которых присутствовал(а)</legend>" + ObservationChecklist.stages.enumerated().map { i, s in
-            "<div class=\"check\"><input type=\"checkbox\" id=\"stage\(i)\" name=\"stage\(i)\" value=\"1\"\(stages.contains(s) ? " checked" : "")\(disabled)> <label for=\"stage\(i)\">\(esc(s))</label></div>"
-        }.joined() + "</fieldset>"
-        html += "<fieldset><legend>Нарушения</legend>" + ObservationChecklist.violations.enumerated().map { i, s in
-            "<div class=\"check\"><input type=\"checkbox\" id=\"violation\(i)\" name=\"violation\(i)\" value=\"1\"\(violations.contains(s) ? " checked" : "")\(disabled)> <label for=\"violation\(i)\">\(esc(s))</label></div>"
-        }.joined()
-        html += "<div class=\"check\"><input type=\"checkbox\" id=\"noViolations\" name=\"noViolations\" value=\"1\"\((act?.noViolations ?? false) ? " checked" : "")\(disabled)> <label for=\"noViolations\"><strong>Нарушений не выявлено</strong></label></div></fieldset>"
-        html += "<label for=\"notes\">Замечания</label><textarea id=\"notes\" name=\"notes\" maxlength=\"10000\"\(disabled)>\(esc(act?.notes ?? ""))</textarea>"
-        if let act, let id = act.id {
-            let files = try await ActFile.query(on: req.db).filter(\.$act.$id == id).field(\.$id).field(\.$fileName).field(\.$act.$id).all()
-            if !files.isEmpty { html += "<p>Файлы: " + files.map { esc($0.fileName) }.joined(separator: ", ") + "</p>" }
-        }
-        if !locked {
-            html += "<label for=\"files\">Фото или файлы</label><input type=\"file\" id=\"files\" name=\"files[]\" multiple accept=\".jpg,.jpeg,.png,.pdf\">"
-            html += "<div class=\"actions\"><button class=\"btn secondary\" type=\"submit\" name=\"action\" value=\"draft\">Сохранить черновик</button> <button class=\"btn\" type=\"submit\" name=\"action\" value=\"submit\">Подать акт</button></div>"
-            html += "<p class=\"hint\">После подачи акт не изменяется. Отметьте нарушения или «Нарушений не выявлено».</p>"
-        }
-        html += "</form>"
-        let r = Layout.page(req, title: "Акт наблюдения", body: html, crumbs: [("/observer", "Мои назначения")])
-        r.status = status
-        return r
+        let model = try await ActForm.query(assignment: a, act: act, errors: errors, on: req.db)
+        return Layout.page(req, title: "Акт наблюдения", body: model.view(req.pageContext()), crumbs: [Crumb(Site.myAssignments.url, "Мои назначения")], status: status)
     }
 
-    struct ActForm: Content {
+    struct ActFields: Content {
         var action: String?
         var notes: String?
         var noViolations: String?
@@ -400,11 +244,11 @@ enum ObserversController {
     }
 
     static func saveAct(req: Request) async throws -> Response {
-        let (user, o) = try await own(req)
-        let a = try await assignmentOf(req, o)
+        let user = try req.user
+        let a = try await assignmentOf(req, own(req))
         let existing = try await ObservationAct.query(on: req.db).filter(\.$assignment.$id == a.requireID()).first()
         if existing?.submittedAt != nil { throw AppError.conflict("Акт уже подан и не изменяется.") }
-        let form = try req.content.decode(ActForm.self)
+        let form = try req.content.decode(ActFields.self)
         // Checkbox by checkbox: the form also carries files, so it is not a flat dictionary of strings.
         let checked = { (name: String) in (try? req.content.get(String.self, at: name)) == "1" }
         let stages = ObservationChecklist.stages.enumerated().filter { checked("stage\($0.offset)") }.map(\.element)
@@ -435,7 +279,7 @@ enum ObserversController {
         let files = accepted
         let existingID = existing?.id
         do {
-            try await req.db.transaction { db in
+            try await req.audited { db in
                 act.$assignment.id = try a.requireID()
                 // A submitted act is locked: the first statement claims the row only while it is not
                 // submitted (a concurrent submission waits for this transaction, then finds it locked);
@@ -449,75 +293,46 @@ enum ObserversController {
                 for (name, type, data) in files {
                     let f = ActFile()
                     f.$act.id = try act.requireID()
-                    f.fileName = name
+                    f.keep(data, name: name)
                     f.contentType = type
-                    f.size = data.count
-                    f.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-                    f.data = data
                     try await f.create(on: db)
                 }
-                try await Audit.record(on: db, actor: user.login, action: submit ? "submit" : "update", entity: "observation_act", id: act.id?.uuidString,
-                                       summary: (submit ? "Подан акт наблюдения: " : "Черновик акта наблюдения: ") + "\(a.school.shortName) \(a.className), \(a.date)",
-                                       after: ["stages": act.stages, "violations": act.violations, "noViolations": none ? "да" : "нет", "notes": act.notes],
-                                       municipalityID: a.municipalityID, regionID: a.regionID, schoolID: a.$school.id)
+                return try AuditNote(action: submit ? "submit" : "update", entity: "observation_act", id: act.id,
+                                     summary: (submit ? "Подан акт наблюдения: " : "Черновик акта наблюдения: ") + "\(a.school.shortName) \(a.className), \(a.date)",
+                                     after: ["stages": act.stages, "violations": act.violations, "noViolations": none ? "да" : "нет", "notes": act.notes],
+                                     municipalityID: a.municipalityID, regionID: a.regionID, schoolID: a.$school.id)
             }
         } catch let e as DatabaseError where e.isConstraintFailure {
             throw AppError.conflict("Акт по этому назначению уже сохранён с другого устройства. Обновите страницу.")
         }
-        Flash.set(req, "ok", submit ? "Акт подан." : "Черновик сохранён.")
-        return req.redirect(to: submit ? "/observer" : "/observer/assignments/\(a.id!.uuidString)")
+        return submit ? req.redirect(to: Site.myAssignments.url, ok: "Акт подан.") : req.redirect(to: Site.actForm.url(try a.requireID()), ok: "Черновик сохранён.")
     }
 
     // MARK: acts for specialists
 
     static func acts(req: Request) async throws -> Response {
-        let user = try req.require(managers)
-        let mid = try user.requireMunicipalityID()
-        let assignments = try await ObserverAssignment.query(on: req.db).filter(\.$municipalityID == mid).with(\.$procedure).with(\.$school).with(\.$observer).sort(\.$date).all()
-        let acts = try await ObservationAct.query(on: req.db).filter(\.$assignment.$id ~~ assignments.compactMap(\.id)).all()
-        let byAssignment = Dictionary(uniqueKeysWithValues: acts.map { ($0.$assignment.id, $0) })
-        var html = "<h1>Акты наблюдения</h1>"
-        if assignments.isEmpty { html += "<section class=\"card\"><p>Назначений наблюдателей пока нет.</p></section>" }
-        else {
-            html += "<div class=\"table-wrap\"><table><thead><tr><th>Дата</th><th>Процедура</th><th>Школа, класс</th><th>Наблюдатель</th><th>Акт</th></tr></thead><tbody>"
-            for a in assignments {
-                let act = byAssignment[a.id!]
-                let state: String
-                if let act, act.submittedAt != nil {
-                    let v = act.violations.split(separator: "\n").count
-                    state = "<a href=\"/observers/acts/\(act.id!.uuidString)\">\(act.noViolations ? "нарушений не выявлено" : "нарушений: \(v)")</a>"
-                } else {
-                    state = act == nil ? "не заполнен" : "черновик"
-                }
-                html += "<tr><td>\(esc(LocalDate(iso: a.date)?.russian ?? a.date))</td><td>\(esc(ProcedureStore.title(a.procedure)))</td><td>\(esc(a.school.shortName)) \(esc(a.className))</td><td>\(esc(a.observer.fullName))</td><td>\(state)</td></tr>"
-            }
-            html += "</tbody></table></div>"
-        }
-        return Layout.page(req, title: "Акты наблюдения", body: html, crumbs: [("/observers", "Наблюдатели")])
+        let model = try await ObservationActs.query(user: req.user, on: req.db)
+        return Layout.page(req, title: "Акты наблюдения", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели")])
+    }
+
+    /// An act of the user's district (404 otherwise) with its assignment.
+    static func districtAct(_ req: Request, id: UUID) async throws -> (ObservationAct, ObserverAssignment) {
+        guard let act = try await ObservationAct.find(id, on: req.db),
+              let a = try await ObserverAssignment.query(on: req.db).filter(\.$id == act.$assignment.id).with(\.$procedure).with(\.$school).with(\.$observer).first(),
+              a.municipalityID == (try req.user.municipalityID) else { throw AppError.notFound }
+        return (act, a)
     }
 
     static func actView(req: Request) async throws -> Response {
-        let user = try req.require(managers)
-        guard let id = req.parameters.get("actID", as: UUID.self), let act = try await ObservationAct.find(id, on: req.db),
-              let a = try await ObserverAssignment.query(on: req.db).filter(\.$id == act.$assignment.id).with(\.$procedure).with(\.$school).with(\.$observer).first(),
-              a.municipalityID == user.municipalityID else { throw AppError.notFound }
-        let files = try await ActFile.query(on: req.db).filter(\.$act.$id == id).field(\.$id).field(\.$fileName).field(\.$size).field(\.$act.$id).all()
-        var html = "<h1>Акт наблюдения</h1><p>\(esc(ProcedureStore.title(a.procedure)))<br>\(esc(a.school.shortName)) \(esc(a.className)) · \(esc(LocalDate(iso: a.date)?.russian ?? a.date)) · наблюдатель \(esc(a.observer.fullName))</p>"
-        html += "<h2>Этапы</h2><p>\(esc(act.stages.replacingOccurrences(of: "\n", with: "; ")))</p>"
-        html += "<h2>Нарушения</h2>" + (act.noViolations ? "<p>Нарушений не выявлено.</p>" : "<ul>" + act.violations.split(separator: "\n").map { "<li>\(esc(String($0)))</li>" }.joined() + "</ul>")
-        if !act.notes.isEmpty { html += "<h2>Замечания</h2><p>\(esc(act.notes))</p>" }
-        if !files.isEmpty { html += "<h2>Файлы</h2><ul>" + files.map { "<li><a href=\"/observers/acts/files/\($0.id!.uuidString)\">\(esc($0.fileName))</a></li>" }.joined() + "</ul>" }
-        return Layout.page(req, title: "Акт наблюдения", body: html, crumbs: [("/observers", "Наблюдатели"), ("/observers/acts", "Акты наблюдения")])
+        let (act, a) = try await districtAct(req, id: req.pathID("actID"))
+        let files = try await ActFile.query(on: req.db).filter(\.$act.$id == act.requireID()).field(\.$id).field(\.$fileName).field(\.$size).field(\.$act.$id).all()
+        let model = ObservationActView(act: act, assignment: a, files: files.map { ($0.id!, $0.fileName) })
+        return Layout.page(req, title: "Акт наблюдения", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели"), Crumb(Site.observerActs.url, "Акты наблюдения")])
     }
 
     static func actFile(req: Request) async throws -> Response {
-        let user = try req.require(managers)
-        guard let id = req.parameters.get("fileID", as: UUID.self), let f = try await ActFile.find(id, on: req.db),
-              let act = try await ObservationAct.find(f.$act.id, on: req.db), let a = try await ObserverAssignment.find(act.$assignment.id, on: req.db),
-              a.municipalityID == user.municipalityID else { throw AppError.notFound }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: f.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: ContentDisposition.attachment(f.fileName))
-        return Response(status: .ok, headers: headers, body: .init(data: f.data))
+        let f = try await req.find(ActFile.self, "fileID")
+        _ = try await districtAct(req, id: f.$act.id)
+        return Download.stored(f, type: f.contentType)
     }
 }

@@ -13,8 +13,8 @@ enum ReferenceController {
 
     /// A district specialist, for the district's own procedure.
     static func procedure(_ req: Request) async throws -> (User, Procedure, ProcedureSpec) {
-        let user = try req.require([.specialist])
-        let p = try await ProcedureController.find(req)
+        let user = try req.user
+        let p = try await Procedures.find(req)
         guard p.municipalityID != nil, p.municipalityID == user.municipalityID else { throw AppError.forbidden }
         return (user, p, try ProcedureStore.spec(of: p))
     }
@@ -37,55 +37,15 @@ enum ReferenceController {
     static func page(req: Request) async throws -> Response {
         let (_, p, spec) = try await procedure(req)
         let level = level(req.query[String.self, at: "level"])
-        return render(req, p, spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec))
+        return render(req, ReferenceForm(procedure: p, spec: spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec)))
     }
 
-    static func render(_ req: Request, _ p: Procedure, _ spec: ProcedureSpec, level: ReferenceTable.Level, values: [String: String],
-                       paste: String = "", notice: String = "", errors: [String] = [], errorTitle: String = "Показатели не сохранены:",
-                       status: HTTPStatus = .ok) -> Response {
-        let pid = p.id!.uuidString
-        var html = "<h1>Эталонные показатели</h1><p class=\"muted\">\(esc(ProcedureStore.title(p)))</p>\(Flash.take(req))"
-        html += "<p class=\"tabs\">" + ReferenceTable.Level.allCases.map { l in
-            l == level ? "<strong>\(l.title)</strong>" : "<a href=\"/procedures/\(pid)/reference?level=\(l.rawValue)\">\(l.title)</a>"
-        }.joined(separator: " · ") + "</p>"
-        if !errors.isEmpty {
-            html += "<div class=\"flash error\" role=\"alert\"><p>\(esc(errorTitle))</p><ul>" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>"
-        }
-        if !notice.isEmpty { html += "<div class=\"flash ok\">\(esc(notice))</div>" }
-        let action = "/procedures/\(pid)/reference"
-        html += """
-        <section class="card no-print"><h2>Вставить из отчёта ФИС ОКО</h2>
-        <p>Скопируйте таблицу «Статистика по отметкам» и (или) «Выполнение заданий» вместе с заголовком — со страницы отчёта или из его файла Excel — и вставьте сюда. Для уровня «Россия» берётся строка «Вся выборка», для уровня «Регион» — первая строка после неё. Поля ниже заполнятся; проверьте их и сохраните.</p>
-        <form method="post" action="\(action)">\(csrfField(req))<input type="hidden" name="level" value="\(level.rawValue)">
-        <label for="paste">Таблица из отчёта</label><textarea id="paste" name="paste" rows="8">\(esc(paste))</textarea>
-        <div class="actions"><button class="btn" type="submit" name="action" value="parse">Заполнить поля из таблицы</button></div>
-        </form></section>
-        <section class="card"><h2>\(level.title): доли отметок и выполнение заданий, %</h2>
-        <form method="post" action="\(action)">\(csrfField(req))<input type="hidden" name="level" value="\(level.rawValue)">
-        <div class="table-wrap"><table><thead><tr><th>Отметка</th>\((2...5).map { "<th class=\"num\">«\($0)»</th>" }.joined())</tr></thead><tbody><tr><td>Доля участников, %</td>
-        """
-        for m in 2...5 {
-            html += "<td class=\"num\"><input class=\"figure\" type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"m\(m)\" aria-label=\"Отметка «\(m)», %\" value=\"\(esc(values["m\(m)"] ?? ""))\"></td>"
-        }
-        html += "</tr></tbody></table></div>"
-        html += "<div class=\"table-wrap\"><table><thead><tr><th>Задание</th><th>Уровень</th><th class=\"num\">Макс. балл</th><th class=\"num\">Выполнение, %</th></tr></thead><tbody>"
-        for (i, t) in spec.tasks.enumerated() {
-            html += "<tr><td>\(esc(t.number))</td><td>\(esc(t.level.rawValue))</td><td class=\"num\">\(t.max)</td><td class=\"num\"><input class=\"figure\" type=\"text\" inputmode=\"decimal\" size=\"6\" name=\"t\(i)\" aria-label=\"Задание \(esc(t.number)), %\" value=\"\(esc(values["t\(i)"] ?? ""))\"></td></tr>"
-        }
-        html += """
-        </tbody></table></div>
-        <div class="hint">Проценты от 0 до 100, дробная часть через запятую. Доли отметок вводятся все четыре (в сумме 100 %) или ни одной. Чтобы удалить показатели уровня, очистите поля и сохраните — прежние значения останутся в журнале изменений.</div>
-        <div class="actions"><button class="btn" type="submit" name="action" value="save">Сохранить</button> <a class="btn secondary" href="/procedures/\(pid)">К процедуре</a></div>
-        </form></section>
-        """
-        let response = Layout.page(req, title: "Эталонные показатели", body: html,
-                                   crumbs: [("/procedures", "Оценочные процедуры"), ("/procedures/\(pid)", ProcedureStore.title(p))])
-        response.status = status
-        return response
+    static func render(_ req: Request, _ model: ReferenceForm, status: HTTPStatus = .ok) -> Response {
+        Layout.page(req, title: "Эталонные показатели", body: model.view(req.pageContext()), crumbs: Crumb.procedure(model.procedure), status: status)
     }
 
     static func post(req: Request) async throws -> Response {
-        let (user, p, spec) = try await procedure(req)
+        let (_, p, spec) = try await procedure(req)
         let form = try req.content.decode([String: String].self)
         let level = level(form["level"])
         if form["action"] == "parse" {
@@ -96,11 +56,11 @@ enum ReferenceController {
                 var values = fields(spec.reference?[level.rawValue], spec: spec)
                 for (k, v) in fields(parsed.figures, spec: spec) where !v.isEmpty { values[k] = v }
                 let rows = Set(parsed.rows).sorted().map { "«\($0)»" }.joined(separator: ", ")
-                return render(req, p, spec, level: level, values: values, paste: paste,
-                              notice: "Поля заполнены из таблицы (строка \(rows)). Проверьте значения и нажмите «Сохранить».")
+                return render(req, ReferenceForm(procedure: p, spec: spec, level: level, values: values, paste: paste,
+                                                 notice: "Поля заполнены из таблицы (строка \(rows)). Проверьте значения и нажмите «Сохранить»."))
             } catch let e as ReferenceTable.Failure {
-                return render(req, p, spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec), paste: paste,
-                              errors: e.problems, errorTitle: "Таблицу не удалось разобрать, поля не изменены:", status: .unprocessableEntity)
+                return render(req, ReferenceForm(procedure: p, spec: spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec), paste: paste,
+                                                 errors: e.problems, errorTitle: "Таблицу не удалось разобрать, поля не изменены:"), status: .unprocessableEntity)
             }
         }
         // Save: every field checked, nothing stored unless all are right.
@@ -124,7 +84,7 @@ enum ReferenceController {
         guard errors.isEmpty else {
             var values = fields(nil, spec: spec)
             for k in values.keys { values[k] = form[k] ?? "" }
-            return render(req, p, spec, level: level, values: values, errors: errors, status: .unprocessableEntity)
+            return render(req, ReferenceForm(procedure: p, spec: spec, level: level, values: values, errors: errors), status: .unprocessableEntity)
         }
         var updated = spec
         var reference = spec.reference ?? [:]
@@ -134,14 +94,61 @@ enum ReferenceController {
         let before = try Audit.json(spec.reference?[level.rawValue])
         let after = try Audit.json(reference[level.rawValue])
         p.spec = try Audit.json(updated)
-        try await req.db.transaction { db in
+        try await req.audited { db in
             try await p.save(on: db)
-            try await Audit.record(on: db, actor: user.login, action: "update", entity: "procedure", id: p.id?.uuidString,
-                                   summary: "Эталонные показатели (\(level.title)) процедуры \(ProcedureStore.title(p))",
-                                   before: ["reference.\(level.rawValue)": before], after: ["reference.\(level.rawValue)": after],
-                                   municipalityID: p.municipalityID, regionID: p.regionID)
+            return try AuditNote(action: "update", entity: "procedure", id: p.id, summary: "Эталонные показатели (\(level.title)) процедуры \(ProcedureStore.title(p))",
+                                 before: ["reference.\(level.rawValue)": before], after: ["reference.\(level.rawValue)": after],
+                                 municipalityID: p.municipalityID, regionID: p.regionID)
         }
-        Flash.set(req, "ok", reference[level.rawValue] == nil ? "Показатели уровня «\(level.title)» удалены." : "Показатели уровня «\(level.title)» сохранены.")
-        return req.redirect(to: "/procedures/\(p.id!.uuidString)")
+        return req.redirect(to: Site.procedure.url(try p.requireID()),
+                            ok: reference[level.rawValue] == nil ? "Показатели уровня «\(level.title)» удалены." : "Показатели уровня «\(level.title)» сохранены.")
+    }
+}
+
+/// The reference figures form of one level: paste from a ФИС ОКО report, or type; percentages.
+struct ReferenceForm {
+    var procedure: Procedure
+    var spec: ProcedureSpec
+    var level: ReferenceTable.Level
+    /// `m2` … `m5`, `t0` … as typed or stored.
+    var values: [String: String]
+    var paste = ""
+    var notice = ""
+    var errors: [String] = []
+    var errorTitle = "Показатели не сохранены:"
+
+    func view(_ ctx: PageContext) -> HTML {
+        let pid = procedure.id!
+        let tabs = ReferenceTable.Level.allCases.map { l -> HTML in
+            l == level ? "<strong>\(l.title)</strong>" : #"<a href="\#(Site.reference.url(pid).query(["level": l.rawValue]))">\#(l.title)</a>"#
+        }
+        var html: HTML = #"<h1>Эталонные показатели</h1><p class="muted">\#(ProcedureStore.title(procedure))</p>\#(ctx.flash)<p class="tabs">\#(HTML(tabs, separator: " · "))</p>"#
+        if !errors.isEmpty {
+            html += #"<div class="flash error" role="alert"><p>\#(errorTitle)</p><ul>\#(errors.map { "<li>\($0)</li>" as HTML })</ul></div>"#
+        }
+        if !notice.isEmpty { html += #"<div class="flash ok">\#(notice)</div>"# }
+        let action = Site.referenceSave.url(pid)
+        let marks = HTML((2...5).map { m in
+            #"<td class="num"><input class="figure" type="text" inputmode="decimal" size="6" name="m\#(m)" aria-label="Отметка «\#(m)», %" value="\#(values["m\(m)"] ?? "")"></td>"# as HTML
+        })
+        let tasks = spec.tasks.enumerated().map { i, t -> HTML in
+            #"<tr><td>\#(t.number)</td><td>\#(t.level.rawValue)</td><td class="num">\#(t.max)</td><td class="num"><input class="figure" type="text" inputmode="decimal" size="6" name="t\#(i)" aria-label="Задание \#(t.number), %" value="\#(values["t\(i)"] ?? "")"></td></tr>"#
+        }
+        html += """
+        <section class="card no-print"><h2>Вставить из отчёта ФИС ОКО</h2>
+        <p>Скопируйте таблицу «Статистика по отметкам» и (или) «Выполнение заданий» вместе с заголовком — со страницы отчёта или из его файла Excel — и вставьте сюда. Для уровня «Россия» берётся строка «Вся выборка», для уровня «Регион» — первая строка после неё. Поля ниже заполнятся; проверьте их и сохраните.</p>
+        <form method="post" action="\(action)">\(ctx.csrfField)<input type="hidden" name="level" value="\(level.rawValue)">
+        <label for="paste">Таблица из отчёта</label><textarea id="paste" name="paste" rows="8">\(paste)</textarea>
+        <div class="actions"><button class="btn" type="submit" name="action" value="parse">Заполнить поля из таблицы</button></div>
+        </form></section>
+        <section class="card"><h2>\(level.title): доли отметок и выполнение заданий, %</h2>
+        <form method="post" action="\(action)">\(ctx.csrfField)<input type="hidden" name="level" value="\(level.rawValue)">
+        \(HTML.table(head: "<th>Отметка</th>\((2...5).map { #"<th class="num">«\#($0)»</th>"# as HTML })", rows: ["<tr><td>Доля участников, %</td>\(marks)</tr>"]))
+        \(HTML.table(head: #"<th>Задание</th><th>Уровень</th><th class="num">Макс. балл</th><th class="num">Выполнение, %</th>"#, rows: tasks))
+        <div class="hint">Проценты от 0 до 100, дробная часть через запятую. Доли отметок вводятся все четыре (в сумме 100 %) или ни одной. Чтобы удалить показатели уровня, очистите поля и сохраните — прежние значения останутся в журнале изменений.</div>
+        <div class="actions"><button class="btn" type="submit" name="action" value="save">Сохранить</button> <a class="btn secondary" href="\(Site.procedure.url(pid))">К процедуре</a></div>
+        </form></section>
+        """
+        return html
     }
 }

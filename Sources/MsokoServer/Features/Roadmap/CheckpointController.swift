@@ -288,12 +288,3 @@ enum EvidenceRules {
 extension Result where Failure == EvidenceRules.Message {
     var failureText: String? { if case .failure(let m) = self { return m.description } else { return nil } }
 }
-
-enum ContentDisposition {
-    /// RFC 6266 with an ASCII fallback and the UTF-8 name.
-    static func attachment(_ name: String) -> String {
-        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? ascii
-        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
-    }
-}

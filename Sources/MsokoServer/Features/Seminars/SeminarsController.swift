@@ -2,38 +2,16 @@ import Fluent
 import MsokoCore
 import Vapor
 
-/// Typical grading errors (measure 3.2): the seminar handout from the commission's re-check, and the
-/// record of seminars held.
+/// Seminars on typical grading errors (measure 3.2): the record of seminars held. The handout for
+/// them is made from the commission's re-scoring (`Recheck/`).
 enum SeminarsController {
     static func register(_ app: Application) {
         app.on(Site.seminars, use: list)
         app.on(Site.seminarAdd, use: add)
-        app.on(Site.gradingErrors, use: handout)
-    }
-
-    static func handout(req: Request) async throws -> Response {
-        let user = try req.user
-        let p = try await ProcedureController.find(req)
-        let mid = try user.requireMunicipalityID()
-        guard let sample = try await RecheckController.sample(p, municipalityID: mid, on: req.db) else { throw AppError.notFound }
-        let items = try await RecheckItem.query(on: req.db).filter(\.$sample.$id == sample.requireID()).with(\.$work).all()
-        let scored = try await RecheckScoring.query(on: req.db).filter(\.$item.$id ~~ items.compactMap(\.id)).all().filter { $0.submittedAt != nil }
-        let spec = try ProcedureStore.spec(of: p)
-        let chosen = Set(RecheckController.selected(sample, spec))
-        let rescored: [(code: String, school: [UInt8], commission: [UInt8])] = items.compactMap { item in
-            let done = scored.filter { $0.$item.id == item.id }.compactMap { $0.scores.map { [UInt8]($0) } }
-            guard let first = done.first else { return nil }
-            let school = [UInt8](item.work.scores)
-            return (item.blindCode, school, first.indices.map { chosen.contains($0) ? first[$0] : school[$0] })
-        }.sorted { $0.code < $1.code }
-        let l = AnalysisController.Loaded(user: user, procedure: p, analysis: try await AnalysisQuery.analysis(procedure: p, municipalityID: mid, on: req.db))
-        let doc = GradingErrors.handout(procedure: ProcedureStore.title(p).replacingOccurrences(of: " · ", with: " "),
-                                        errors: GradingErrors.tasks(rescored, spec: spec), works: rescored.count, context: try await AnalysisController.context(req, l))
-        return try AnalysisController.docx(doc, name: "Типичные ошибки оценивания \(ProcedureStore.title(p))")
     }
 
     static func list(req: Request) async throws -> Response {
-        let model = try await SeminarList.query(user: req.user, procedures: ProcedureController.visible(req), on: req.db)
+        let model = try await SeminarList.query(user: req.user, procedures: Procedures.visible(to: req.user, on: req.db), on: req.db)
         return Layout.page(req, title: "Семинары", body: model.view(req.pageContext()))
     }
 
@@ -61,7 +39,7 @@ enum SeminarsController {
         if form.invited < 0 || form.attended < 0 || form.attended > form.invited { errors.append("«Присутствовало» — от 0 до числа приглашённых.") }
         var procedure: Procedure?
         if let id = form.procedure.flatMap(UUID.init(uuidString:)) {
-            procedure = try await ProcedureController.visible(req).first { $0.id == id }
+            procedure = try await Procedures.visible(to: req.user, on: req.db).first { $0.id == id }
             if procedure == nil { errors.append("Поле «Процедура»: процедура не найдена.") }
         }
         guard errors.isEmpty, let date else {

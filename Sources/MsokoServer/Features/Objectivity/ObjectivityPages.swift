@@ -1,0 +1,127 @@
+import Foundation
+import MsokoCore
+
+func riskText(_ r: Double) -> String { ReferenceTable.format((r * 100).rounded() / 100) }
+
+/// A procedure's schools with signs of non-objective results (or all), by risk; filters by sign.
+struct ObjectivityList {
+    var procedure: Procedure
+    var hasResults: Bool
+    var risks: [GroupRisk]
+    var settings: ObjectivitySettings
+    var showAll: Bool
+    var indicator: ObjectivitySignal.Indicator?
+
+    /// The highest risk of a school's classes.
+    static func classRisk(_ risks: [GroupRisk], _ school: String) -> Double {
+        risks.filter { $0.school == school && $0.className != nil }.map(\.risk).max() ?? 0
+    }
+
+    var view: HTML {
+        let pid = procedure.id!
+        let base = Site.objectivity.url(pid)
+        var html: HTML = #"<h1>Признаки необъективности</h1><p class="muted">\#(ProcedureStore.title(procedure))</p>"#
+        html += #"<p class="hint">Для специалистов, управляющих качеством: не публикуется и не используется для оценки учителей. Признак — повод проверить (наблюдение, перепроверка работ, беседа с руководителем), а не вывод о нарушении.</p>"#
+        guard hasResults else {
+            html += .emptyState("Результатов пока нет.")
+            return html
+        }
+        let flagged = Set(risks.filter { $0.hasSigns(settings) }.map(\.school))
+        html += #"<div class="actions no-print"><a class="btn" href="\#(Site.objectivityReport.url(pid))">Справка об объективности (DOCX)</a> <a class="btn secondary" href="\#(Site.observerAssignments.url(pid))">Наблюдатели</a> <a class="btn secondary" href="\#(Site.recheck.url(pid))">Перепроверка работ</a></div>"#
+        html += showAll ? #"<p class="no-print"><a href="\#(base)">Только школы с признаками</a> · <strong>Все школы</strong></p>"#
+                        : #"<p class="no-print"><strong>Только школы с признаками</strong> · <a href="\#(base.query(["all": "1"]))">Все школы</a></p>"#
+        // Filter by sign: schools where that sign fired (in the school or a class).
+        let present = ObjectivitySignal.Indicator.allCases.filter { i in risks.contains { $0.signals.contains { $0.indicator == i } } }
+        if !present.isEmpty {
+            let all: HTML = indicator == nil ? "<strong>любой</strong>" : #"<a href="\#(base.query(["all": showAll ? "1" : nil]))">любой</a>"#
+            let each = present.map { i -> HTML in
+                i == indicator ? "<strong>\(i.title)</strong>" : #"<a href="\#(base.query(["indicator": i.rawValue, "all": showAll ? "1" : nil]))">\#(i.title)</a>"#
+            }
+            html += #"<p class="no-print">Признак: \#(HTML([all] + each, separator: " · "))</p>"#
+        }
+        let withIndicator = { (school: String) in indicator.map { i in risks.contains { $0.school == school && $0.signals.contains { $0.indicator == i } } } ?? true }
+        let shown = risks.filter { $0.className == nil && (showAll || flagged.contains($0.school)) && withIndicator($0.school) }
+            .sorted { max($0.risk, Self.classRisk(risks, $0.school)) > max($1.risk, Self.classRisk(risks, $1.school)) }
+        if shown.isEmpty {
+            html += .emptyState("Школ с признаками необъективности (риск от \(riskText(settings.riskThreshold))) нет.")
+        } else {
+            html += HTML.table(head: #"<th>Школа</th><th class="num">Работ</th><th class="num">Риск школы</th><th>Признаки</th><th>Классы с признаками</th>"#, rows: shown.map { s in
+                let classes = risks.filter { $0.school == s.school && $0.className != nil && $0.hasSigns(settings) }
+                    .map { "\($0.className ?? "") (\(riskText($0.risk)))" }.joined(separator: ", ")
+                let signs = s.note ?? s.signals.map(\.indicator.title).joined(separator: ", ")
+                let risk: HTML = s.hasSigns(settings) ? "<strong>\(riskText(s.risk))</strong>" : "\(riskText(s.risk))"
+                return #"<tr><td><a href="\#(Site.objectivityCard.url(pid, s.school))">\#(s.schoolName ?? s.school)</a></td><td class="num">\#(s.participants)</td><td class="num">\#(risk)</td><td>\#(signs.isEmpty ? "—" : signs)</td><td>\#(classes.isEmpty ? "—" : classes)</td></tr>"#
+            })
+        }
+        html += #"<p class="hint">Риск от 0 до 1 объединяет сработавшие признаки; «есть признаки» — от \#(riskText(settings.riskThreshold)) (порог в <a href="\#(Site.objectivityAcross.url)">настройках признаков</a>). Сравнение — с остальными школами района. Группы меньше \#(settings.minimumGroup) работ не оцениваются.</p>"#
+        return html
+    }
+}
+
+/// A school's card: its risk and signs, and each class's.
+struct ObjectivityCard {
+    var procedure: Procedure
+    var school: GroupRisk
+    var classes: [GroupRisk]
+    var settings: ObjectivitySettings
+
+    func signals(_ r: GroupRisk) -> HTML {
+        if let note = r.note { return #"<p class="muted">\#(note).</p>"# }
+        guard !r.signals.isEmpty else { return "<p>Признаков не выявлено.</p>" }
+        let items = r.signals.map { x -> HTML in
+            // An observer's record of violations is a fact, not a statistic: no z beside it.
+            let z: HTML = x.indicator == .observerEffect && x.reference == 0 ? "" : #" <span class="muted">(z = \#(ReferenceTable.format((x.z * 10).rounded() / 10)))</span>"#
+            return "<li><strong>\(x.indicator.title)</strong>: \(x.explanation)\(z)</li>"
+        }
+        return "<ul>\(items)</ul>"
+    }
+
+    func section(_ heading: String, _ r: GroupRisk) -> HTML {
+        #"<section class="card"><h2>\#(heading): риск \#(riskText(r.risk))\#(r.hasSigns(settings) ? " — есть признаки" : "")</h2>\#(signals(r))</section>"#
+    }
+
+    var view: HTML {
+        var html: HTML = #"<h1>Объективность: \#(school.schoolName ?? school.school)</h1><p class="muted">\#(ProcedureStore.title(procedure))</p>"#
+        html += section("Школа", school)
+        for c in classes { html += section("Класс \(c.className ?? "")", c) }
+        html += #"<p class="hint">Сравнение — с остальными школами района. Признак — повод для проверки, а не вывод о нарушении; результаты не используются для оценки учителей.</p>"#
+        return html
+    }
+}
+
+/// Schools with signs in any procedure of the district, «повторно» where in two or more; the thresholds.
+struct ObjectivityAcross {
+    struct Row {
+        var login: String
+        var name: String
+        var hits: [(procedure: UUID, title: String, risk: Double, signs: [String])]
+    }
+
+    var rows: [Row]
+    var settings: ObjectivitySettings
+    var canEdit: Bool
+
+    func view(_ ctx: PageContext) -> HTML {
+        var html: HTML = "<h1>Признаки необъективности по всем процедурам</h1>\(ctx.flash)"
+        html += #"<p class="hint">Школы, где хотя бы в одной процедуре риск школы или её класса от \#(riskText(settings.riskThreshold)). «Повторно» — признаки в двух процедурах и более (в том числе в разные годы).</p>"#
+        html += rows.isEmpty ? .emptyState("Школ с признаками нет.") : .table(head: "<th>Школа</th><th>Процедуры с признаками</th><th></th>", rows: rows.map { row in
+            let items = row.hits.map { h -> HTML in
+                #"<a href="\#(Site.objectivityCard.url(h.procedure, row.login))">\#(h.title)</a> — \#(riskText(h.risk)) (\#(h.signs.joined(separator: ", ")))"#
+            }
+            return "<tr><td>\(row.name)</td><td>\(HTML(items, separator: "<br>"))</td><td>\(row.hits.count > 1 ? "<strong>повторно</strong>" as HTML : "")</td></tr>"
+        })
+        html += thresholds(ctx)
+        return html
+    }
+
+    func thresholds(_ ctx: PageContext) -> HTML {
+        let fields = ObjectivitySettings.editable.map { f -> HTML in
+            #"<label for="\#(f.name)">\#(f.title)</label><input type="text" inputmode="decimal" id="\#(f.name)" name="\#(f.name)" value="\#(ReferenceTable.format((settings.value(f.name) * 1000).rounded() / 1000))">"#
+        }
+        return """
+        <section class="card no-print"><h2>Пороги признаков</h2><form method="post" action="\(Site.objectivityThresholds.url)">\(ctx.csrfField)\(fields)
+        <div class="actions"><button class="btn" type="submit">Сохранить пороги</button></div>
+        <div class="hint">Значения по умолчанию подобраны на синтетических районах с подложенными манипуляциями (docs/objectivity.md).</div></form></section>
+        """
+    }
+}

@@ -1,0 +1,97 @@
+import Crypto
+import Fluent
+import MsokoCore
+import Vapor
+
+/// SHA-256 of bytes as 64 lowercase hex digits: the checksum kept with every stored file (and
+/// the hash a session token is stored as).
+enum Checksum {
+    static func sha256(_ data: some DataProtocol) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A file kept whole in the database (bytes with name, size and checksum), so that one backup
+/// holds everything and several app nodes can serve it: evidence, an act's photos, a results file.
+protocol StoredFile: AnyObject {
+    var fileName: String { get set }
+    var size: Int { get set }
+    var sha256: String { get set }
+    var data: Data { get set }
+}
+
+extension StoredFile {
+    /// Fills the record from the bytes: name, size, checksum, bytes.
+    func keep(_ data: Data, name: String) {
+        fileName = name
+        size = data.count
+        sha256 = Checksum.sha256(data)
+        self.data = data
+    }
+}
+
+extension EvidenceFile: StoredFile {
+    /// An evidence file of `report`, uploaded by `user`, in the report's scope.
+    static func make(report: CheckpointReport, name: String, type: String, data: Data, by login: String,
+                     regionID: UUID, municipalityID: UUID, schoolID: UUID?) throws -> EvidenceFile {
+        let e = EvidenceFile()
+        e.$report.id = try report.requireID()
+        e.keep(data, name: name)
+        e.contentType = type
+        e.uploadedBy = login
+        e.regionID = regionID
+        e.municipalityID = municipalityID
+        e.schoolID = schoolID
+        return e
+    }
+}
+
+extension ActFile: StoredFile {}
+extension ResultUpload: StoredFile {}
+
+/// Responses that hand a file to the browser to save.
+enum Download {
+    static let docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    static let csvType = "text/csv; charset=utf-8"
+
+    /// Bytes as an attachment named `name` (RFC 6266, with the UTF-8 name).
+    static func file(_ data: Data, type: String, name: String, sha256: String? = nil) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: type)
+        headers.replaceOrAdd(name: .contentDisposition, value: ContentDisposition.attachment(name))
+        if let sha256 { headers.replaceOrAdd(name: "X-Content-SHA256", value: sha256) }
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    /// A kept file as it was uploaded.
+    static func stored(_ file: some StoredFile, type: String) -> Response {
+        Self.file(file.data, type: type, name: file.fileName, sha256: file.sha256)
+    }
+
+    /// A Word document; « · » of a procedure's title becomes a space in the file name.
+    static func docx(_ doc: DocxDocument, name: String) throws -> Response {
+        file(try doc.data(), type: docxType, name: name.replacingOccurrences(of: " · ", with: " ") + ".docx")
+    }
+
+    /// Analysis tables as a workbook, a sheet a table (a repeated sheet name gets « (2)»).
+    static func xlsx(_ tables: [AnalysisTable], name: String) throws -> Response {
+        var seen: [String: Int] = [:]
+        let sheets = tables.map { t -> XLSXWriter.Sheet in
+            var sheet = t.sheet
+            seen[sheet.name, default: 0] += 1
+            if seen[sheet.name]! > 1 { sheet.name += " (\(seen[sheet.name]!))" }
+            return sheet
+        }
+        return file(try XLSXWriter(sheets: sheets).data(), type: xlsxType, name: name.replacingOccurrences(of: " · ", with: " ") + ".xlsx")
+    }
+}
+
+enum ContentDisposition {
+    /// RFC 6266 with an ASCII fallback and the UTF-8 name.
+    static func attachment(_ name: String) -> String {
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? ascii
+        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+}
