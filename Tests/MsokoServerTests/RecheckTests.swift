@@ -114,8 +114,8 @@ final class RecheckServerTests: XCTestCase {
             let spec = try ProcedureStore.spec(of: p)
             let t1 = spec.tasks.firstIndex { $0.number == "1К1" }!, t5 = spec.tasks.firstIndex { $0.number == "5" }!
             assertStatus(try await member.post("/commission/scorings/\(scoring.id!)", ["t\(t1)": "0", "t\(t5)": "0"]), .seeOther)
-            let sample = try await RecheckController.sample(p, municipalityID: p.municipalityID!, on: app.db)!
-            let pair = try await RecheckController.pairs(sample, on: app.db)[0]
+            let sample = try await RecheckSample.latest(of: p, municipalityID: p.municipalityID!, on: app.db)!
+            let pair = try await sample.pairs(spec: spec, on: app.db)[0]
             for t in spec.tasks.indices where t != t1 && t != t5 { XCTAssertEqual(pair.commissionScores[t], pair.schoolScores[t], "task \(spec.tasks[t].number) not re-scored") }
             XCTAssertEqual(pair.commissionScores[t1], 0)
         }

@@ -75,6 +75,12 @@ struct AuditNote: Sendable {
 }
 
 extension Audit {
+    /// The newest entries of the user's municipality (the log page and `/api/v1/audit`).
+    static func entries(_ req: Request, limit: Int) async throws -> [AuditEntry] {
+        try await AuditEntry.query(on: req.db).filter(\.$municipalityID == req.user.municipalityID)
+            .sort(\.$at, .descending).limit(limit).all()
+    }
+
     static func write(_ note: AuditNote, actor: String?, on db: Database) async throws {
         let entry = AuditEntry()
         entry.at = Date()

@@ -95,3 +95,51 @@ enum ContentDisposition {
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 }
+
+/// Which evidence files are accepted: by extension and by their first bytes, so that a
+/// renamed executable is not stored as «report.pdf».
+enum EvidenceRules {
+    static let types: [String: String] = [
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odt": "application/vnd.oasis.opendocument.text",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        "doc": "application/msword",
+        "xls": "application/vnd.ms-excel",
+        "png": "image/png",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+    ]
+
+    static func check(fileName: String, data: ByteBuffer, maxBytes: Int) -> Result<String, Message> {
+        let ext = (fileName as NSString).pathExtension.lowercased()
+        guard let type = types[ext] else {
+            return .failure(Message("Файл «\(fileName)»: тип .\(ext) не принимается; допустимы PDF, DOCX, XLSX, ODT, ODS, DOC, XLS, PNG, JPEG."))
+        }
+        guard data.readableBytes > 0 else { return .failure(Message("Файл «\(fileName)»: файл пустой.")) }
+        guard data.readableBytes <= maxBytes else {
+            return .failure(Message("Файл «\(fileName)»: \(ByteSize.exceeding(data.readableBytes, limit: maxBytes))."))
+        }
+        let head = Array(data.getBytes(at: data.readerIndex, length: min(8, data.readableBytes)) ?? [])
+        let ok: Bool
+        switch ext {
+        case "pdf": ok = head.starts(with: Array("%PDF".utf8))
+        case "docx", "xlsx", "odt", "ods": ok = head.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        case "doc", "xls": ok = head.starts(with: [0xD0, 0xCF, 0x11, 0xE0])
+        case "png": ok = head.starts(with: [0x89, 0x50, 0x4E, 0x47])
+        default: ok = head.starts(with: [0xFF, 0xD8])
+        }
+        guard ok else { return .failure(Message("Файл «\(fileName)»: содержимое не похоже на файл .\(ext) (файл повреждён или переименован).")) }
+        return .success(type)
+    }
+
+    struct Message: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+}
+
+extension Result where Failure == EvidenceRules.Message {
+    var failureText: String? { if case .failure(let m) = self { return m.description } else { return nil } }
+}

@@ -21,6 +21,14 @@ extension Request {
     }
 }
 
+extension Request {
+    /// The time zone of the signed-in user's municipality (Moscow where unknown).
+    func municipalityZone() async throws -> TimeZone {
+        guard let mid = currentUser?.municipalityID, let m = try await Municipality.find(mid, on: db) else { return TimeZone(identifier: "Europe/Moscow")! }
+        return m.zone
+    }
+}
+
 enum Procedures {
     /// The procedures the user's district sees: its own and its region's (a regional centre's).
     static func visible(to user: User, on db: Database) async throws -> [Procedure] {

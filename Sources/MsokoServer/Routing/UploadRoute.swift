@@ -1,12 +1,5 @@
 import Vapor
 
-/// The action of an upload form: the path with the CSRF token in the query string, since the
-/// token is checked before the multipart body is read.
-func uploadAction(_ req: Request, _ path: String) -> String {
-    let token = req.csrfToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-    return esc(path + (path.contains("?") ? "&" : "?") + "_csrf=" + token)
-}
-
 /// A file name as sent, made safe to keep and show: control characters (NUL among them) and
 /// path separators dropped, at most 200 characters; never empty.
 enum UploadName {

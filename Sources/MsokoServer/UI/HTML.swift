@@ -100,14 +100,3 @@ enum HTMLResponse {
         return Response(status: status, headers: headers, body: .init(string: html.markup))
     }
 }
-
-/// Escapes text for the views still built as `String` (until each is an `HTML` view): the same
-/// five characters as `HTML`.
-func esc(_ text: String) -> String {
-    HTML.escape(text)
-}
-
-/// Multi-line user text as paragraphs-with-breaks.
-func escLines(_ text: String) -> String {
-    HTML.lines(text).markup
-}

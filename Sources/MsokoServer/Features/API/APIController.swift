@@ -36,7 +36,7 @@ enum APIController {
     struct SchoolStatusDTO: Content { var school: String; var status: String }
 
     static func roadmap(req: Request) async throws -> RoadmapDTO {
-        let user = try req.requireUser()
+        let user = try req.user
         guard user.role.readsRoadmap else { throw AppError.forbidden }
         guard let tracker = try await req.tracker(year: req.query[String.self, at: "year"]) else { throw AppError.notFound }
         let measures = tracker.measures.map { m in
@@ -72,7 +72,7 @@ enum APIController {
 
     static func audit(req: Request) async throws -> [String: [AuditDTO]] {
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 500, 1), 10000)
-        let entries = try await AuditController.entries(req, limit: limit)
+        let entries = try await Audit.entries(req, limit: limit)
         return ["entries": entries.map {
             AuditDTO(at: $0.at, user: $0.userLogin, action: $0.action, entity: $0.entity, entityID: $0.entityID,
                      summary: $0.summary, before: $0.before, after: $0.after)
@@ -82,7 +82,7 @@ enum APIController {
     struct MeDTO: Content { var login: String; var name: String; var role: String; var school: String? }
 
     static func me(req: Request) async throws -> MeDTO {
-        let user = try req.requireUser()
+        let user = try req.user
         let school = try await user.$school.get(on: req.db)
         return MeDTO(login: user.login, name: user.name, role: user.role.rawValue, school: school?.login)
     }

@@ -7,12 +7,6 @@ enum AuditController {
         app.on(Site.audit, use: page)
     }
 
-    /// The newest entries of the user's municipality (the page and `/api/v1/audit`).
-    static func entries(_ req: Request, limit: Int) async throws -> [AuditEntry] {
-        try await AuditEntry.query(on: req.db).filter(\.$municipalityID == req.user.municipalityID)
-            .sort(\.$at, .descending).limit(limit).all()
-    }
-
     static let actionNames = [
         "create": "создание", "update": "изменение", "delete": "удаление", "load": "загрузка", "demo": "демо",
         "password": "смена пароля", "password-reset": "сброс пароля", "disable": "отключение", "enable": "включение", "revoke": "отзыв",
@@ -46,8 +40,8 @@ enum AuditController {
 
     static func page(req: Request) async throws -> Response {
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 200, 1), 5000)
-        let zone = try await req.tracker()?.municipality.zone ?? TimeZone(identifier: "Europe/Moscow")!
-        let model = AuditLog(entries: try await entries(req, limit: limit).map { e in
+        let zone = try await req.municipalityZone()
+        let model = AuditLog(entries: try await Audit.entries(req, limit: limit).map { e in
             AuditLog.Row(at: Format.dateTime(e.at, zone), who: e.userLogin ?? "система", action: actionNames[e.action] ?? e.action,
                          what: e.summary ?? e.entity, changes: String(changes(before: e.before, after: e.after).prefix(800)))
         })

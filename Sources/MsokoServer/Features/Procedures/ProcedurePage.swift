@@ -32,7 +32,7 @@ struct ProcedurePage {
     var participants: ParticipantsSection
     var canEditReference: Bool
 
-    static func query(procedure p: Procedure, user: User, zone: TimeZone?, on db: Database) async throws -> ProcedurePage {
+    static func query(procedure p: Procedure, user: User, zone: TimeZone, on db: Database) async throws -> ProcedurePage {
         let spec = try ProcedureStore.spec(of: p)
         let pid = try p.requireID()
         // What arrived, per school and class, against enrolment where known.
@@ -56,7 +56,7 @@ struct ProcedurePage {
             .field(\.$schoolID).field(\.$warnings).field(\.$createdAt).field(\.$regionID).field(\.$municipalityID).field(\.$procedure.$id)
             .sort(\.$createdAt, .descending).all()
         let login = try await Schools.own(of: user, on: db)?.login
-        let shownZone = zone ?? TimeZone(identifier: "Europe/Moscow")!
+        let shownZone = zone
         return ProcedurePage(
             procedure: p, spec: spec, role: user.role, arrived: arrived,
             uploads: uploads.filter { user.mayDownload($0, schoolLogin: login) }.map { u in

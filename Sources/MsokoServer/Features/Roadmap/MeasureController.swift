@@ -10,8 +10,8 @@ enum MeasureController {
 
     /// The measure, checked against the user's municipality.
     static func find(_ req: Request) async throws -> Measure {
-        guard let id = req.parameters.get("measureID", as: UUID.self),
-              let measure = try await Measure.find(id, on: req.db), measure.municipalityID == (try req.user.municipalityID) else { throw AppError.notFound }
+        let measure = try await req.find(Measure.self, "measureID")
+        guard measure.municipalityID == (try req.user.municipalityID) else { throw AppError.notFound }
         return measure
     }
 

@@ -26,31 +26,15 @@ enum RoadmapEditController {
         var expectedResult: String
     }
 
-    static func formHTML(_ req: Request, action: String, values: Form, errors: [String], submit: String) -> String {
-        let errorHTML = errors.isEmpty ? "" : "<div class=\"flash error\" role=\"alert\"><ul class=\"errors\">" + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>"
-        func field(_ name: String, _ label: String, _ value: String, hint: String = "", area: Bool = false) -> String {
-            let input = area
-                ? "<textarea id=\"\(name)\" name=\"\(name)\" required>\(esc(value))</textarea>"
-                : "<input type=\"text\" id=\"\(name)\" name=\"\(name)\" value=\"\(esc(value))\" required>"
-            return "<label for=\"\(name)\">\(label)</label>\(input)" + (hint.isEmpty ? "" : "<div class=\"hint\">\(hint)</div>")
-        }
-        return """
-        \(errorHTML)
-        <section class="card"><form method="post" action="\(action)">\(csrfField(req))
-        \(field("sectionNumber", "Номер раздела", values.sectionNumber))
-        \(field("sectionTitle", "Название раздела", values.sectionTitle))
-        \(field("number", "Номер мероприятия", values.number, hint: "Например 1.7"))
-        \(field("title", "Наименование мероприятия", values.title, area: true))
-        \(field("timing", "Срок реализации", values.timing, hint: "Как в дорожной карте: «Январь, май», «Май-август», «Январь (региональный мониторинг), май (ВГР)», «Постоянно», «В течение учебного года»."))
-        \(field("responsible", "Ответственные исполнители", values.responsible, hint: "«Руководители образовательных организаций» — отчитывается каждая школа; «специалисты Управления образования», ФИО или «руководители методических объединений» — отчёт района."))
-        \(field("expectedResult", "Ожидаемые результаты", values.expectedResult, area: true))
-        <div class="actions"><button class="btn" type="submit">\(submit)</button><a class="btn secondary" href="/">Отмена</a></div>
-        </form></section>
-        """
+    /// The measure form page (new or edit), with the problems of a refused submission.
+    static func formPage(_ req: Request, _ model: MeasureForm, status: HTTPResponseStatus = .ok) -> Response {
+        var crumbs = [Crumb(Site.home.url, "Дорожная карта")]
+        if let id = model.measureID { crumbs.append(Crumb(Site.measure.url(id), "Мероприятие \(model.values.number)")) }
+        return Layout.page(req, title: model.measureID == nil ? "Новое мероприятие" : "Изменить мероприятие", body: model.view(req.pageContext()), crumbs: crumbs, status: status)
     }
 
     static func roadmap(_ req: Request) async throws -> (User, Roadmap) {
-        let user = try req.require([.specialist])
+        let user = try req.user
         guard let roadmap = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == user.municipalityID ?? UUID())
             .sort(\.$schoolYear, .descending).first() else { throw AppError.notFound }
         return (user, roadmap)
@@ -79,22 +63,18 @@ enum RoadmapEditController {
     static func newForm(req: Request) async throws -> Response {
         _ = try await roadmap(req)
         let empty = Form(sectionNumber: "", sectionTitle: "", number: "", title: "", timing: "", responsible: "", expectedResult: "")
-        return Layout.page(req, title: "Новое мероприятие", body: "<h1>Новое мероприятие</h1>" + formHTML(req, action: "/measures", values: empty, errors: [], submit: "Добавить"),
-                           crumbs: [("/", "Дорожная карта")])
+        return formPage(req, MeasureForm(measureID: nil, values: empty, errors: []))
     }
 
     static func create(req: Request) async throws -> Response {
-        let (user, roadmap) = try await roadmap(req)
+        let (_, roadmap) = try await roadmap(req)
         let form = try req.content.decode(Form.self)
         let errors = try await validate(form, roadmap: roadmap, excluding: nil, on: req.db)
-        if !errors.isEmpty {
-            let r = Layout.page(req, title: "Новое мероприятие", body: "<h1>Новое мероприятие</h1>" + formHTML(req, action: "/measures", values: form, errors: errors, submit: "Добавить"))
-            r.status = .unprocessableEntity
-            return r
-        }
-        let measure = try await req.db.transaction { db -> Measure in
+        if !errors.isEmpty { return formPage(req, MeasureForm(measureID: nil, values: form, errors: errors), status: .unprocessableEntity) }
+        let measure = Measure()
+        try await req.audited { db in
             let all = try await Measure.query(on: db).filter(\.$roadmap.$id == roadmap.requireID()).sort(\.$position).all()
-            let m = Measure()
+            let m = measure
             apply(form, to: m)
             m.$roadmap.id = try roadmap.requireID()
             m.regionID = roadmap.regionID
@@ -108,13 +88,10 @@ enum RoadmapEditController {
             m.position = after + 1
             try await m.save(on: db)
             try await RoadmapStore.syncCheckpoints(m, startYear: RoadmapDocument.startYear(of: roadmap.schoolYear), on: db)
-            try await Audit.record(on: db, actor: user.login, action: "create", entity: "measure", id: m.id?.uuidString,
-                                   summary: "Добавлено мероприятие \(m.number)", after: RoadmapStore.snapshot(m),
-                                   municipalityID: m.municipalityID, regionID: m.regionID)
-            return m
+            return try AuditNote(action: "create", entity: "measure", id: m.id, summary: "Добавлено мероприятие \(m.number)", after: RoadmapStore.snapshot(m),
+                                 municipalityID: m.municipalityID, regionID: m.regionID)
         }
-        Flash.set(req, "ok", "Мероприятие \(measure.number) добавлено.")
-        return req.redirect(to: "/measures/\(measure.id!)")
+        return req.redirect(to: Site.measure.url(try measure.requireID()), ok: "Мероприятие \(measure.number) добавлено.")
     }
 
     static func apply(_ form: Form, to m: Measure) {
@@ -132,31 +109,24 @@ enum RoadmapEditController {
         let m = try await MeasureController.find(req)
         let values = Form(sectionNumber: m.sectionNumber, sectionTitle: m.sectionTitle, number: m.number, title: m.title,
                           timing: m.timing, responsible: m.responsible, expectedResult: m.expectedResult)
-        return Layout.page(req, title: "Изменить мероприятие", body: "<h1>Мероприятие \(esc(m.number)): изменить</h1><p class=\"hint\">Если изменить срок, контрольные точки будут пересчитаны; отчёты сохраняются по порядку точек, лишние точки удаляются вместе с отчётами.</p>" + formHTML(req, action: "/measures/\(m.id!)", values: values, errors: [], submit: "Сохранить"),
-                           crumbs: [("/", "Дорожная карта"), ("/measures/\(m.id!)", "Мероприятие \(m.number)")])
+        return formPage(req, MeasureForm(measureID: try m.requireID(), values: values, errors: []))
     }
 
     static func update(req: Request) async throws -> Response {
-        let (user, roadmap) = try await roadmap(req)
+        let (_, roadmap) = try await roadmap(req)
         let m = try await MeasureController.find(req)
         let form = try req.content.decode(Form.self)
         let errors = try await validate(form, roadmap: roadmap, excluding: m.id, on: req.db)
-        if !errors.isEmpty {
-            let r = Layout.page(req, title: "Изменить мероприятие", body: "<h1>Мероприятие \(esc(m.number)): изменить</h1>" + formHTML(req, action: "/measures/\(m.id!)", values: form, errors: errors, submit: "Сохранить"))
-            r.status = .unprocessableEntity
-            return r
-        }
+        if !errors.isEmpty { return formPage(req, MeasureForm(measureID: try m.requireID(), values: form, errors: errors), status: .unprocessableEntity) }
         let before = RoadmapStore.snapshot(m)
-        try await req.db.transaction { db in
+        try await req.audited { db in
             apply(form, to: m)
             try await m.save(on: db)
             try await RoadmapStore.syncCheckpoints(m, startYear: RoadmapDocument.startYear(of: roadmap.schoolYear), on: db)
-            try await Audit.record(on: db, actor: user.login, action: "update", entity: "measure", id: m.id?.uuidString,
-                                   summary: "Изменено мероприятие \(m.number)", before: before, after: RoadmapStore.snapshot(m),
-                                   municipalityID: m.municipalityID, regionID: m.regionID)
+            return try AuditNote(action: "update", entity: "measure", id: m.id, summary: "Изменено мероприятие \(m.number)", before: before, after: RoadmapStore.snapshot(m),
+                                 municipalityID: m.municipalityID, regionID: m.regionID)
         }
-        Flash.set(req, "ok", "Мероприятие \(m.number) сохранено.")
-        return req.redirect(to: "/measures/\(m.id!)")
+        return req.redirect(to: Site.measure.url(try m.requireID()), ok: "Мероприятие \(m.number) сохранено.")
     }
 
     static func confirmDelete(req: Request) async throws -> Response {
@@ -164,36 +134,36 @@ enum RoadmapEditController {
         let m = try await MeasureController.find(req)
         let reports = try await CheckpointReport.query(on: req.db).join(Checkpoint.self, on: \CheckpointReport.$checkpoint.$id == \Checkpoint.$id)
             .filter(Checkpoint.self, \.$measure.$id == m.requireID()).count()
-        let html = """
-        <section class="card narrow"><h1>Удалить мероприятие \(esc(m.number))?</h1>
-        <p>«\(esc(m.title))»</p>
+        let id = try m.requireID()
+        let html: HTML = """
+        <section class="card narrow"><h1>Удалить мероприятие \(m.number)?</h1>
+        <p>«\(m.title)»</p>
         <p>Будут удалены его контрольные точки и отчёты (сейчас отчётов: \(reports)) с подтверждающими файлами. Запись с прежним содержанием мероприятия останется в журнале изменений.</p>
-        <div class="actions">\(postButton(req, action: "/measures/\(m.id!)/delete", label: "Удалить мероприятие", style: "danger"))<a class="btn secondary" href="/measures/\(m.id!)">Отмена</a></div>
+        <div class="actions">\(HTML.postButton(req.pageContext(), action: Site.measureDelete.url(id), label: "Удалить мероприятие", style: "danger"))<a class="btn secondary" href="\(Site.measure.url(id))">Отмена</a></div>
         </section>
         """
         return Layout.page(req, title: "Удаление мероприятия", body: html)
     }
 
     static func delete(req: Request) async throws -> Response {
-        let (user, _) = try await roadmap(req)
+        _ = try await roadmap(req)
         let m = try await MeasureController.find(req)
-        try await req.db.transaction { db in
-            try await Audit.record(on: db, actor: user.login, action: "delete", entity: "measure", id: m.id?.uuidString,
-                                   summary: "Удалено мероприятие \(m.number)", before: RoadmapStore.snapshot(m),
-                                   municipalityID: m.municipalityID, regionID: m.regionID)
+        let note = try AuditNote(action: "delete", entity: "measure", id: m.id, summary: "Удалено мероприятие \(m.number)", before: RoadmapStore.snapshot(m),
+                                 municipalityID: m.municipalityID, regionID: m.regionID)
+        try await req.audited { db in
             try await RoadmapStore.deleteMeasure(m, on: db)
+            return note
         }
-        Flash.set(req, "ok", "Мероприятие \(m.number) удалено.")
-        return req.redirect(to: "/")
+        return req.redirect(to: Site.home.url, ok: "Мероприятие \(m.number) удалено.")
     }
 
     static func loadForm(req: Request) async throws -> Response {
-        try req.require([.specialist])
-        let html = """
-        <h1>Загрузить дорожную карту</h1>\(Flash.take(req))
+        let ctx = req.pageContext()
+        let html: HTML = """
+        <h1>Загрузить дорожную карту</h1>\(ctx.flash)
         <section class="card">
         <p>Документ Word (DOCX) с таблицей дорожной карты, та же таблица в markdown или файл JSON в формате msoko (docs/roadmap-format.md). Если дорожная карта этого учебного года уже есть, мероприятия обновляются по номерам, отсутствующие в файле — удаляются вместе с отчётами.</p>
-        <form method="post" action="\(uploadAction(req, "/roadmap/load"))" enctype="multipart/form-data">\(csrfField(req))
+        <form method="post" action="\(ctx.uploadAction(Site.roadmapLoadSubmit.url))" enctype="multipart/form-data">\(ctx.csrfField)
         <label for="file">Файл</label><input type="file" id="file" name="file" accept=".docx,.json,.md,.txt" required>
         <label for="year">Учебный год (если его нет в файле)</label><input type="text" id="year" name="year" placeholder="2025-2026">
         <div class="actions"><button class="btn" type="submit">Загрузить</button></div>
@@ -205,18 +175,58 @@ enum RoadmapEditController {
     struct LoadForm: Content { var file: File; var year: String? }
 
     static func load(req: Request) async throws -> Response {
-        let user = try req.require([.specialist])
+        let user = try req.user
         let form = try req.content.decode(LoadForm.self)
         guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         do {
             let year = form.year.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             let doc = try RoadmapFileReader.read(data: Data(buffer: form.file.data), fileName: form.file.filename, year: year)
             try await RoadmapStore.load(doc, municipality: m, actor: user.login, on: req.db)
-            Flash.set(req, "ok", "Дорожная карта \(doc.year) загружена: разделов \(doc.sections.count), мероприятий \(doc.measures.count).")
-            return req.redirect(to: "/")
+            return req.redirect(to: Site.home.url, ok: "Дорожная карта \(doc.year) загружена: разделов \(doc.sections.count), мероприятий \(doc.measures.count).")
         } catch let error as RoadmapFileError {
-            Flash.set(req, "error", "Ничего не загружено. " + error.description)
-            return req.redirect(to: "/roadmap/load")
+            return req.redirect(to: Site.roadmapLoad.url, error: "Ничего не загружено. " + error.description)
         }
+    }
+}
+
+/// The form of a measure: new (`measureID` nil) or an edit, with the problems of a refused submission.
+struct MeasureForm {
+    var measureID: UUID?
+    var values: RoadmapEditController.Form
+    var errors: [String]
+
+    func field(_ name: String, _ label: String, _ value: String, hint: String = "", area: Bool = false) -> HTML {
+        let input: HTML = area
+            ? #"<textarea id="\#(name)" name="\#(name)" required>\#(value)</textarea>"#
+            : #"<input type="text" id="\#(name)" name="\#(name)" value="\#(value)" required>"#
+        let note: HTML = hint.isEmpty ? "" : #"<div class="hint">\#(hint)</div>"#
+        return #"<label for="\#(name)">\#(label)</label>\#(input)\#(note)"#
+    }
+
+    func view(_ ctx: PageContext) -> HTML {
+        var html: HTML
+        let action: SiteURL
+        if let measureID {
+            html = "<h1>Мероприятие \(values.number): изменить</h1>"
+            if errors.isEmpty { html += #"<p class="hint">Если изменить срок, контрольные точки будут пересчитаны; отчёты сохраняются по порядку точек, лишние точки удаляются вместе с отчётами.</p>"# }
+            action = Site.measureUpdate.url(measureID)
+        } else {
+            html = "<h1>Новое мероприятие</h1>"
+            action = Site.measureCreate.url
+        }
+        if !errors.isEmpty { html += #"<div class="flash error" role="alert"><ul class="errors">\#(errors.map { "<li>\($0)</li>" as HTML })</ul></div>"# }
+        html += """
+        <section class="card"><form method="post" action="\(action)">\(ctx.csrfField)
+        \(field("sectionNumber", "Номер раздела", values.sectionNumber))
+        \(field("sectionTitle", "Название раздела", values.sectionTitle))
+        \(field("number", "Номер мероприятия", values.number, hint: "Например 1.7"))
+        \(field("title", "Наименование мероприятия", values.title, area: true))
+        \(field("timing", "Срок реализации", values.timing, hint: "Как в дорожной карте: «Январь, май», «Май-август», «Январь (региональный мониторинг), май (ВГР)», «Постоянно», «В течение учебного года»."))
+        \(field("responsible", "Ответственные исполнители", values.responsible, hint: "«Руководители образовательных организаций» — отчитывается каждая школа; «специалисты Управления образования», ФИО или «руководители методических объединений» — отчёт района."))
+        \(field("expectedResult", "Ожидаемые результаты", values.expectedResult, area: true))
+        <div class="actions"><button class="btn" type="submit">\(measureID == nil ? "Добавить" : "Сохранить")</button><a class="btn secondary" href="\(Site.home.url)">Отмена</a></div>
+        </form></section>
+        """
+        return html
     }
 }

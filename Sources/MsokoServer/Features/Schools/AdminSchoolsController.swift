@@ -14,94 +14,50 @@ enum AdminSchoolsController {
         app.on(Site.schoolUpdate, use: update)
     }
 
-    static func editable(_ req: Request) async throws -> (User, School) {
-        let user = try req.require([.admin, .specialist])
-        guard let id = req.parameters.get("schoolID", as: UUID.self), let school = try await School.find(id, on: req.db),
-              school.$municipality.id == user.municipalityID else { throw AppError.notFound }
-        return (user, school)
+    /// A school of the user's district, for its administrator or specialist.
+    static func editable(_ req: Request) async throws -> School {
+        let school = try await req.find(School.self, "schoolID")
+        guard school.$municipality.id == (try req.user.municipalityID) else { throw AppError.notFound }
+        return school
     }
 
     static func editForm(req: Request) async throws -> Response {
-        let (_, school) = try await editable(req)
-        let types = SchoolType.allCases.map { "<option\($0.rawValue == school.type ? " selected" : "")>\(esc($0.rawValue))</option>" }.joined()
-        let html = """
-        <h1>\(esc(school.shortName)): изменить</h1>\(Flash.take(req))
-        <section class="card"><form method="post" action="/admin/schools/\(school.id!)">\(csrfField(req))
-        <p>Логин ФИС ОКО: <code>\(esc(school.login))</code> (не меняется: по нему сопоставляются результаты).</p>
-        <label for="fullName">Полное наименование</label><input type="text" id="fullName" name="fullName" value="\(esc(school.fullName))" required>
-        <label for="shortName">Краткое наименование</label><input type="text" id="shortName" name="shortName" value="\(esc(school.shortName))" required>
-        <label for="type">Тип</label><select id="type" name="type">\(types)</select>
-        <label for="isActive">Состояние</label><select id="isActive" name="isActive">
-        <option value="1"\(school.isActive ? " selected" : "")>действующая</option><option value="0"\(school.isActive ? "" : " selected")>не действует (закрыта, реорганизована)</option></select>
-        <div class="hint">Недействующая школа не отчитывается по дорожной карте; её прежние отчёты сохраняются.</div>
-        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="/schools">Отмена</a></div>
-        </form></section>
-        """
-        return Layout.page(req, title: school.shortName, body: html, crumbs: [("/schools", "Школы")])
+        let school = try await editable(req)
+        return Layout.page(req, title: school.shortName, body: SchoolEditForm(school: school).view(req.pageContext()), crumbs: [Crumb(Site.schools.url, "Школы")])
     }
 
     struct EditForm: Content { var fullName: String; var shortName: String; var type: String; var isActive: String }
 
     static func update(req: Request) async throws -> Response {
-        let (user, school) = try await editable(req)
+        let school = try await editable(req)
         let form = try req.content.decode(EditForm.self)
         let fullName = form.fullName.trimmingCharacters(in: .whitespaces)
         let shortName = form.shortName.trimmingCharacters(in: .whitespaces)
         guard !fullName.isEmpty, !shortName.isEmpty, let type = SchoolType(text: form.type) else {
-            Flash.set(req, "error", "Заполните полное и краткое наименование и выберите тип.")
-            return req.redirect(to: "/admin/schools/\(school.id!)")
+            return req.redirect(to: Site.schoolEdit.url(try school.requireID()), error: "Заполните полное и краткое наименование и выберите тип.")
         }
         let before = SchoolDTO(school)
         school.fullName = fullName
         school.shortName = shortName
         school.type = type.rawValue
         school.isActive = form.isActive == "1"
-        try await req.db.transaction { db in
+        try await req.audited { db in
             try await school.save(on: db)
-            try await Audit.record(on: db, actor: user.login, action: "update", entity: "school", id: school.id?.uuidString,
-                                   summary: "Изменена школа \(school.login)", before: before, after: SchoolDTO(school),
-                                   municipalityID: school.$municipality.id, regionID: school.regionID, schoolID: school.id)
+            return try AuditNote(action: "update", entity: "school", id: school.id, summary: "Изменена школа \(school.login)", before: before, after: SchoolDTO(school),
+                                 municipalityID: school.$municipality.id, regionID: school.regionID, schoolID: school.id)
         }
-        Flash.set(req, "ok", "Школа \(school.login) сохранена.")
-        return req.redirect(to: "/schools")
+        return req.redirect(to: Site.schools.url, ok: "Школа \(school.login) сохранена.")
     }
 
     static func page(req: Request) async throws -> Response {
-        let user = try req.require([.admin, .specialist])
-        let count = try await School.query(on: req.db).filter(\.$municipality.$id == user.requireMunicipalityID()).count()
-        let types = SchoolType.allCases.map { "<option>\(esc($0.rawValue))</option>" }.joined()
-        let html = """
-        <h1>Школы района</h1>\(Flash.take(req))
-        <p>Сейчас школ: \(count). <a href="/schools">Список школ</a></p>
-        <section class="card"><h2>Добавить школу</h2>
-        <form method="post" action="/admin/schools">\(csrfField(req))
-        <label for="login">Логин ФИС ОКО</label><input type="text" id="login" name="login" placeholder="edu700111" pattern="edu[0-9]{6}" required>
-        <label for="fullName">Полное наименование</label><input type="text" id="fullName" name="fullName" required>
-        <label for="shortName">Краткое наименование</label><input type="text" id="shortName" name="shortName" placeholder="МБОУ «… СОШ»">
-        <label for="type">Тип</label><select id="type" name="type">\(types)</select>
-        <div class="actions"><button class="btn" type="submit">Добавить</button></div>
-        </form></section>
-        <section class="card"><h2>Импорт списка школ</h2>
-        <p>XLSX (первый лист) или CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) со строкой заголовка: <code>Логин;Полное наименование;Краткое наименование;Тип</code>. Существующие школы (по логину) обновляются. Файл принимается целиком или не принимается совсем.</p>
-        <form method="post" action="\(uploadAction(req, "/admin/schools/import"))" enctype="multipart/form-data">\(csrfField(req))
-        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
-        <div class="actions"><button class="btn" type="submit">Импортировать</button></div>
-        </form></section>
-        <section class="card"><h2>Численность классов</h2>
-        <p>XLSX или CSV со столбцами <code>Логин;Класс;Обучающихся</code> — для доли участников процедур. Существующие классы обновляются; файл принимается целиком или не принимается совсем.</p>
-        <form method="post" action="\(uploadAction(req, "/admin/schools/enrolment"))" enctype="multipart/form-data">\(csrfField(req))
-        <label for="efile">Файл</label><input type="file" id="efile" name="file" accept=".xlsx,.csv,.txt" required>
-        <label for="eyear">Учебный год</label><input type="text" id="eyear" name="schoolYear" value="2025-2026" pattern="20[0-9]{2}-20[0-9]{2}" required>
-        <div class="actions"><button class="btn" type="submit">Загрузить численность</button></div>
-        </form></section>
-        """
-        return Layout.page(req, title: "Школы района", body: html)
+        let count = try await School.query(on: req.db).filter(\.$municipality.$id == req.user.requireMunicipalityID()).count()
+        return Layout.page(req, title: "Школы района", body: SchoolsAdminPage(count: count).view(req.pageContext()))
     }
 
     struct AddForm: Content { var login: String; var fullName: String; var shortName: String?; var type: String }
 
     static func add(req: Request) async throws -> Response {
-        let user = try req.require([.admin, .specialist])
+        let user = try req.user
         let form = try req.content.decode(AddForm.self)
         let rows = [["Логин", "Полное наименование", "Краткое наименование", "Тип"],
                     [form.login, form.fullName, form.shortName ?? "", form.type]]
@@ -111,47 +67,42 @@ enum AdminSchoolsController {
     struct ImportForm: Content { var file: File }
 
     static func importList(req: Request) async throws -> Response {
-        let user = try req.require([.admin, .specialist])
+        let user = try req.user
         let form = try req.content.decode(ImportForm.self)
         do {
             let rows = try ListFile.rows(data: Data(buffer: form.file.data), file: form.file.filename)
             return try await store(req, user: user, rows: rows, file: form.file.filename)
         } catch let error as SpreadsheetError {
-            Flash.set(req, "error", "Ничего не сохранено. " + error.description)
-            return req.redirect(to: "/admin/schools")
+            return req.redirect(to: Site.schoolsAdmin.url, error: "Ничего не сохранено. " + error.description)
         }
     }
 
     static func store(_ req: Request, user: User, rows: [[String]], file: String) async throws -> Response {
         let (records, problems) = SchoolListReader.read(rows: rows, file: file)
         guard problems.isEmpty else {
-            Flash.set(req, "error", "Ничего не сохранено. Исправьте и повторите:\n" + problems.map(\.description).joined(separator: "\n"))
-            return req.redirect(to: "/admin/schools")
+            return req.redirect(to: Site.schoolsAdmin.url, error: "Ничего не сохранено. Исправьте и повторите:\n" + problems.map(\.description).joined(separator: "\n"))
         }
         guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         do {
             let (created, updated) = try await Organisations.upsert(records, municipality: m, actor: user.login, on: req.db)
-            Flash.set(req, "ok", "Добавлено школ: \(created), обновлено: \(updated).")
+            return req.redirect(to: Site.schoolsAdmin.url, ok: "Добавлено школ: \(created), обновлено: \(updated).")
         } catch let error as AppError {
-            Flash.set(req, "error", "Ничего не сохранено: \(error.reason)")
+            return req.redirect(to: Site.schoolsAdmin.url, error: "Ничего не сохранено: \(error.reason)")
         }
-        return req.redirect(to: "/admin/schools")
     }
 
     struct EnrolmentForm: Content { var file: File; var schoolYear: String }
 
     static func importEnrolment(req: Request) async throws -> Response {
-        let user = try req.require([.admin, .specialist])
+        let user = try req.user
         let form = try req.content.decode(EnrolmentForm.self)
-        let back = "/admin/schools"
+        let back = Site.schoolsAdmin.url
         guard (try? RoadmapDocument.startYear(of: form.schoolYear)) != nil else {
-            Flash.set(req, "error", "Учебный год «\(form.schoolYear)»: ожидается вид 2025-2026.")
-            return req.redirect(to: back)
+            return req.redirect(to: back, error: "Учебный год «\(form.schoolYear)»: ожидается вид 2025-2026.")
         }
         let rows: [[String]]
         do { rows = try ListFile.rows(data: Data(buffer: form.file.data), file: form.file.filename) } catch let e as SpreadsheetError {
-            Flash.set(req, "error", "Ничего не сохранено. " + e.description)
-            return req.redirect(to: back)
+            return req.redirect(to: back, error: "Ничего не сохранено. " + e.description)
         }
         var (records, problems) = EnrolmentListReader.read(rows: rows, file: form.file.filename)
         let schools = try await School.query(on: req.db).filter(\.$municipality.$id == user.requireMunicipalityID()).all()
@@ -160,8 +111,7 @@ enum AdminSchoolsController {
             problems.append(ImportProblem(file: form.file.filename, row: r.row, column: "Логин", message: "школа \(r.school) не найдена в районе."))
         }
         guard problems.isEmpty else {
-            Flash.set(req, "error", "Ничего не сохранено. Исправьте и повторите:\n" + problems.map(\.description).joined(separator: "\n"))
-            return req.redirect(to: back)
+            return req.redirect(to: back, error: "Ничего не сохранено. Исправьте и повторите:\n" + problems.map(\.description).joined(separator: "\n"))
         }
         records.sort { ($0.school, $0.className) < ($1.school, $1.className) }
         let year = form.schoolYear
@@ -184,29 +134,26 @@ enum AdminSchoolsController {
                                    municipalityID: user.municipalityID, regionID: user.regionID)
             return (created, updated)
         }
-        Flash.set(req, "ok", "Численность классов сохранена: добавлено \(created), обновлено \(updated).")
-        return req.redirect(to: back)
+        return req.redirect(to: back, ok: "Численность классов сохранена: добавлено \(created), обновлено \(updated).")
     }
 
     struct ClassForm: Content { var schoolYear: String; var name: String; var enrolment: Int; var teacherID: String? }
 
     static func saveClass(req: Request) async throws -> Response {
-        let user = try req.require([.admin, .specialist, .head])
-        let school = try await SchoolController.find(req)
+        let user = try req.user
+        let school = try await Schools.find(req)
         if user.role == .head { guard user.$school.id == school.id else { throw AppError.forbidden } }
         let form = try req.content.decode(ClassForm.self)
+        let back = Site.school.url(try school.requireID())
         let name = form.name.trimmingCharacters(in: .whitespaces).uppercased()
         guard let grade = Int(name.prefix { $0.isNumber }), (1...11).contains(grade) else {
-            Flash.set(req, "error", "Класс «\(form.name)»: ожидается номер параллели 1–11 и буква, например 4А.")
-            return req.redirect(to: "/schools/\(school.id!)")
+            return req.redirect(to: back, error: "Класс «\(form.name)»: ожидается номер параллели 1–11 и буква, например 4А.")
         }
         guard (try? RoadmapDocument.startYear(of: form.schoolYear)) != nil else {
-            Flash.set(req, "error", "Учебный год «\(form.schoolYear)»: ожидается вид 2025-2026.")
-            return req.redirect(to: "/schools/\(school.id!)")
+            return req.redirect(to: back, error: "Учебный год «\(form.schoolYear)»: ожидается вид 2025-2026.")
         }
         guard (0...60).contains(form.enrolment) else {
-            Flash.set(req, "error", "Число обучающихся должно быть от 0 до 60.")
-            return req.redirect(to: "/schools/\(school.id!)")
+            return req.redirect(to: back, error: "Число обучающихся должно быть от 0 до 60.")
         }
         var found: User?
         if let tid = form.teacherID.flatMap(UUID.init(uuidString:)) {
@@ -214,7 +161,7 @@ enum AdminSchoolsController {
             guard found?.$school.id == school.id, found?.role == .teacher else { throw AppError.badInput("Учитель не из этой школы.") }
         }
         let teacher = found
-        try await req.db.transaction { db in
+        try await req.audited { db in
             let existing = try await SchoolClass.query(on: db).filter(\.$school.$id == school.requireID())
                 .filter(\.$schoolYear == form.schoolYear).filter(\.$name == name).first()
             let c = try existing ?? SchoolClass(school: school, schoolYear: form.schoolYear, name: name, grade: grade, enrolment: form.enrolment)
@@ -224,11 +171,65 @@ enum AdminSchoolsController {
             if let teacher, !(try await c.$teachers.isAttached(to: teacher, on: db)) {
                 try await c.$teachers.attach(teacher, on: db)
             }
-            try await Audit.record(on: db, actor: user.login, action: existing == nil ? "create" : "update", entity: "class", id: c.id?.uuidString,
-                                   summary: "Класс \(name) (\(form.schoolYear)) школы \(school.login)", before: before,
-                                   after: ["enrolment": form.enrolment], municipalityID: school.$municipality.id, regionID: school.regionID, schoolID: school.id)
+            return try AuditNote(action: existing == nil ? "create" : "update", entity: "class", id: c.id, summary: "Класс \(name) (\(form.schoolYear)) школы \(school.login)",
+                                 before: before, after: ["enrolment": form.enrolment], municipalityID: school.$municipality.id, regionID: school.regionID, schoolID: school.id)
         }
-        Flash.set(req, "ok", "Класс \(name) сохранён.")
-        return req.redirect(to: "/schools/\(school.id!)")
+        return req.redirect(to: back, ok: "Класс \(name) сохранён.")
+    }
+}
+
+/// The form to change a school's names, type and state (the login stays: results match by it).
+struct SchoolEditForm {
+    var school: School
+
+    func view(_ ctx: PageContext) -> HTML {
+        let types = HTML.options(SchoolType.allCases.map { ($0.rawValue, $0.rawValue) }, selected: school.type)
+        let states = HTML.options([("1", "действующая"), ("0", "не действует (закрыта, реорганизована)")], selected: school.isActive ? "1" : "0")
+        return """
+        <h1>\(school.shortName): изменить</h1>\(ctx.flash)
+        <section class="card"><form method="post" action="\(Site.schoolUpdate.url(school.id!))">\(ctx.csrfField)
+        <p>Логин ФИС ОКО: <code>\(school.login)</code> (не меняется: по нему сопоставляются результаты).</p>
+        <label for="fullName">Полное наименование</label><input type="text" id="fullName" name="fullName" value="\(school.fullName)" required>
+        <label for="shortName">Краткое наименование</label><input type="text" id="shortName" name="shortName" value="\(school.shortName)" required>
+        <label for="type">Тип</label><select id="type" name="type">\(types)</select>
+        <label for="isActive">Состояние</label><select id="isActive" name="isActive">\(states)</select>
+        <div class="hint">Недействующая школа не отчитывается по дорожной карте; её прежние отчёты сохраняются.</div>
+        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="\(Site.schools.url)">Отмена</a></div>
+        </form></section>
+        """
+    }
+}
+
+/// Adding a school, importing the list, loading class enrolment.
+struct SchoolsAdminPage {
+    var count: Int
+
+    func view(_ ctx: PageContext) -> HTML {
+        let types = HTML.options(SchoolType.allCases.map { ($0.rawValue, $0.rawValue) })
+        return """
+        <h1>Школы района</h1>\(ctx.flash)
+        <p>Сейчас школ: \(count). <a href="\(Site.schools.url)">Список школ</a></p>
+        <section class="card"><h2>Добавить школу</h2>
+        <form method="post" action="\(Site.schoolAdd.url)">\(ctx.csrfField)
+        <label for="login">Логин ФИС ОКО</label><input type="text" id="login" name="login" placeholder="edu700111" pattern="edu[0-9]{6}" required>
+        <label for="fullName">Полное наименование</label><input type="text" id="fullName" name="fullName" required>
+        <label for="shortName">Краткое наименование</label><input type="text" id="shortName" name="shortName" placeholder="МБОУ «… СОШ»">
+        <label for="type">Тип</label><select id="type" name="type">\(types)</select>
+        <div class="actions"><button class="btn" type="submit">Добавить</button></div>
+        </form></section>
+        <section class="card"><h2>Импорт списка школ</h2>
+        <p>XLSX (первый лист) или CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) со строкой заголовка: <code>Логин;Полное наименование;Краткое наименование;Тип</code>. Существующие школы (по логину) обновляются. Файл принимается целиком или не принимается совсем.</p>
+        <form method="post" action="\(ctx.uploadAction(Site.schoolsImport.url))" enctype="multipart/form-data">\(ctx.csrfField)
+        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
+        <div class="actions"><button class="btn" type="submit">Импортировать</button></div>
+        </form></section>
+        <section class="card"><h2>Численность классов</h2>
+        <p>XLSX или CSV со столбцами <code>Логин;Класс;Обучающихся</code> — для доли участников процедур. Существующие классы обновляются; файл принимается целиком или не принимается совсем.</p>
+        <form method="post" action="\(ctx.uploadAction(Site.enrolmentImport.url))" enctype="multipart/form-data">\(ctx.csrfField)
+        <label for="efile">Файл</label><input type="file" id="efile" name="file" accept=".xlsx,.csv,.txt" required>
+        <label for="eyear">Учебный год</label><input type="text" id="eyear" name="schoolYear" value="2025-2026" pattern="20[0-9]{2}-20[0-9]{2}" required>
+        <div class="actions"><button class="btn" type="submit">Загрузить численность</button></div>
+        </form></section>
+        """
     }
 }

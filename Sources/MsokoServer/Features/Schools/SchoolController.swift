@@ -36,19 +36,9 @@ enum SchoolController {
         return Layout.page(req, title: "Школы", body: html)
     }
 
-    /// The school of the path: 404 outside the user's municipality, 403 outside their scope (a
-    /// head or teacher sees only their own school).
-    static func find(_ req: Request) async throws -> School {
-        let user = try req.user
-        guard let id = req.parameters.get("schoolID", as: UUID.self), let school = try await School.find(id, on: req.db),
-              school.$municipality.id == user.municipalityID else { throw AppError.notFound }
-        guard user.canSee(school: school) || (user.role == .teacher && user.$school.id == school.id) else { throw AppError.forbidden }
-        return school
-    }
-
     static func show(req: Request) async throws -> Response {
         let user = try req.user
-        let school = try await find(req)
+        let school = try await Schools.find(req)
         let sid = try school.requireID()
         var html: HTML = #"<h1>\#(school.shortName)</h1><p class="muted">\#(school.fullName) · логин ФИС ОКО <code>\#(school.login)</code> · \#(school.type)</p>\#(HTML.flash(req))"#
         if user.role != .teacher, let tracker = try await req.tracker() {
