@@ -19,13 +19,19 @@ extension HTML {
     }
 
     /// The card shown where a list has nothing in it yet.
-    static func emptyState(_ text: String) -> HTML {
-        #"<section class="card"><p>\#(text)</p></section>"#
+    static func emptyState(_ text: String, more: HTML = HTML()) -> HTML {
+        emptyState(markup: "\(text)", more: more)
+    }
+
+    /// The same card where its sentence carries markup (a link).
+    static func emptyState(markup: HTML, more: HTML = HTML()) -> HTML {
+        #"<section class="card"><p>\#(markup)</p>\#(more)</section>"#
     }
 
     /// A table that scrolls sideways on a phone: the header cells and the rows.
-    static func table(head: HTML, rows: [HTML]) -> HTML {
-        #"<div class="table-wrap"><table><thead><tr>\#(head)</tr></thead><tbody>\#(rows)</tbody></table></div>"#
+    static func table(head: HTML, rows: [HTML], class name: String? = nil) -> HTML {
+        let attribute: HTML = name.map { #" class="\#($0)""# } ?? ""
+        return #"<div class="table-wrap"><table\#(attribute)><thead><tr>\#(head)</tr></thead><tbody>\#(rows)</tbody></table></div>"#
     }
 
     /// The one-shot message left by the previous request, if any.

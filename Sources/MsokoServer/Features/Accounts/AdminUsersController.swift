@@ -62,9 +62,8 @@ enum AdminUsersController {
                                                                  municipalityID: admin.municipalityID, on: req.db)
             return secretPage(req, title: "Пользователь создан", intro: "Создан пользователь \(user.login).", rows: [(user.login, user.name, password)])
         } catch let error as UserService.Failure {
-            Flash.set(req, "error", error.description)
+            return req.redirect(to: Site.users.url, error: error.description)
         }
-        return req.redirect(to: Site.users.url)
     }
 
     static func createHeads(req: Request) async throws -> Response {
@@ -83,8 +82,7 @@ enum AdminUsersController {
             return lines
         }
         guard !lines.isEmpty else {
-            Flash.set(req, "info", "У всех школ уже есть руководители.")
-            return req.redirect(to: Site.users.url)
+            return req.redirect(to: Site.users.url, info: "У всех школ уже есть руководители.")
         }
         return secretPage(req, title: "Учётные записи руководителей", intro: "Созданы учётные записи руководителей школ: \(lines.count).", rows: lines)
     }
@@ -96,7 +94,7 @@ enum AdminUsersController {
         let html: HTML = """
         <h1>\(title)</h1>
         <div class="flash ok" role="status">\(intro) Пароли показаны один раз: запишите или распечатайте их сейчас и передайте лично. msoko их не хранит — при потере пароль можно только сбросить.</div>
-        <div class="table-wrap"><table><thead><tr><th>Логин</th><th>Кто</th><th>Пароль</th></tr></thead><tbody>\(body)</tbody></table></div>
+        \(HTML.table(head: "<th>Логин</th><th>Кто</th><th>Пароль</th>", rows: body))
         <div class="actions no-print"><a class="btn" href="\(Site.users.url)">К пользователям</a></div>
         """
         let response = Layout.page(req, title: title, body: html)
@@ -106,8 +104,8 @@ enum AdminUsersController {
 
     static func target(_ req: Request) async throws -> (User, User) {
         let admin = try req.user
-        guard let id = req.parameters.get("userID", as: UUID.self), let user = try await User.find(id, on: req.db),
-              user.municipalityID == admin.municipalityID else { throw AppError.notFound }
+        let user = try await req.find(User.self, "userID")
+        guard user.municipalityID == admin.municipalityID else { throw AppError.notFound }
         return (admin, user)
     }
 
@@ -137,19 +135,17 @@ enum AdminUsersController {
         let back = Site.user.url(user.id!)
         guard let role = Role(rawValue: form.role) else { throw AppError.badInput("Поле «Роль»: недопустимое значение.") }
         let name = form.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { Flash.set(req, "error", "Поле «ФИО» не заполнено."); return req.redirect(to: back) }
+        guard !name.isEmpty else { return req.redirect(to: back, error: "Поле «ФИО» не заполнено.") }
         var school: School?
         if role.needsSchool {
             guard let login = form.school, !login.isEmpty,
                   let s = try await School.query(on: req.db).filter(\.$login == login).filter(\.$municipality.$id == admin.requireMunicipalityID()).first() else {
-                Flash.set(req, "error", "Для роли «\(role.russian)» укажите школу.")
-                return req.redirect(to: back)
+                return req.redirect(to: back, error: "Для роли «\(role.russian)» укажите школу.")
             }
             school = s
         }
         if user.id == admin.id && role != .admin {
-            Flash.set(req, "error", "Нельзя снять роль администратора с собственной учётной записи.")
-            return req.redirect(to: back)
+            return req.redirect(to: back, error: "Нельзя снять роль администратора с собственной учётной записи.")
         }
         let before = ["name": user.name, "role": user.role.rawValue, "school": user.$school.id?.uuidString ?? "", "subject": user.subject ?? ""]
         user.name = name
@@ -158,15 +154,13 @@ enum AdminUsersController {
         let schoolID = school?.id
         let subject = (form.subject ?? "").trimmingCharacters(in: .whitespaces)
         user.subject = subject.isEmpty ? nil : subject
-        try await req.db.transaction { db in
+        try await req.audited { db in
             try await user.save(on: db)
-            try await Audit.record(on: db, actor: admin.login, action: "update", entity: "user", id: user.id?.uuidString,
-                                   summary: "Изменён пользователь \(user.login)", before: before,
-                                   after: ["name": name, "role": role.rawValue, "school": schoolID?.uuidString ?? "", "subject": user.subject ?? ""],
-                                   municipalityID: user.municipalityID, regionID: user.regionID, schoolID: schoolID)
+            return try AuditNote(action: "update", entity: "user", id: user.id, summary: "Изменён пользователь \(user.login)", before: before,
+                                 after: ["name": name, "role": role.rawValue, "school": schoolID?.uuidString ?? "", "subject": user.subject ?? ""],
+                                 municipalityID: user.municipalityID, regionID: user.regionID, schoolID: schoolID)
         }
-        Flash.set(req, "ok", "Пользователь \(user.login) сохранён.")
-        return req.redirect(to: Site.users.url)
+        return req.redirect(to: Site.users.url, ok: "Пользователь \(user.login) сохранён.")
     }
 
     static func resetPassword(req: Request) async throws -> Response {
@@ -198,8 +192,7 @@ enum AdminUsersController {
                                summary: "\(disabled ? "Отключена" : "Включена") учётная запись \(user.login)",
                                before: ["isDisabled": !disabled], after: ["isDisabled": disabled],
                                municipalityID: user.municipalityID, regionID: user.regionID)
-        Flash.set(req, "ok", "Учётная запись \(user.login) \(disabled ? "отключена" : "включена").")
-        return req.redirect(to: Site.users.url)
+        return req.redirect(to: Site.users.url, ok: "Учётная запись \(user.login) \(disabled ? "отключена" : "включена").")
     }
 }
 

@@ -123,16 +123,13 @@ enum AuthController {
         let user = try req.user
         let form = try req.content.decode(PasswordForm.self)
         guard Passwords.verify(form.current, hash: user.passwordHash) else {
-            Flash.set(req, "error", "Текущий пароль указан неверно.")
-            return req.redirect(to: Site.account.url)
+            return req.redirect(to: Site.account.url, error: "Текущий пароль указан неверно.")
         }
         if let weak = Passwords.weakness(form.new, login: user.login) {
-            Flash.set(req, "error", weak)
-            return req.redirect(to: Site.account.url)
+            return req.redirect(to: Site.account.url, error: weak)
         }
         guard form.new == form.`repeat` else {
-            Flash.set(req, "error", "Новый пароль и повтор не совпадают.")
-            return req.redirect(to: Site.account.url)
+            return req.redirect(to: Site.account.url, error: "Новый пароль и повтор не совпадают.")
         }
         user.passwordHash = try Passwords.hash(form.new)
         try await user.save(on: req.db)
@@ -140,8 +137,7 @@ enum AuthController {
         try await SessionRevocation.endAll(of: user.requireID(), except: req.sessionState.record?.id, on: req.db)
         try await Audit.record(on: req.db, actor: user.login, action: "password", entity: "user", id: user.id?.uuidString,
                                summary: "Пользователь \(user.login) сменил пароль", municipalityID: user.municipalityID, regionID: user.regionID)
-        Flash.set(req, "ok", "Пароль изменён. Сеансы на других устройствах завершены.")
-        return req.redirect(to: Site.account.url)
+        return req.redirect(to: Site.account.url, ok: "Пароль изменён. Сеансы на других устройствах завершены.")
     }
 
     // MARK: first run
@@ -187,8 +183,7 @@ enum AuthController {
             return Passwords.weakness(form.password, login: form.login)
         }()
         if let problem {
-            Flash.set(req, "error", problem)
-            return req.redirect(to: Site.setup.url)
+            return req.redirect(to: Site.setup.url, error: problem)
         }
         let admin = try await req.db.transaction { db -> User in
             let municipality = try await Organisations.ensureMunicipality(region: form.region, name: form.municipality,
@@ -201,8 +196,7 @@ enum AuthController {
             return user
         }
         try await req.signIn(admin)
-        Flash.set(req, "ok", "Администратор создан. Добавьте школы и пользователей, загрузите дорожную карту.")
-        return req.redirect(to: Site.schoolsAdmin.url)
+        return req.redirect(to: Site.schoolsAdmin.url, ok: "Администратор создан. Добавьте школы и пользователей, загрузите дорожную карту.")
     }
 }
 

@@ -46,7 +46,7 @@ extension AnalysisPage {
         if let attachURL { links.append(.postButton(ctx, action: attachURL, label: "Приложить справку к мероприятию 2.1", style: "secondary")) }
         var html: HTML = #"<h1>\#(title)</h1><p class="muted">\#(ProcedureStore.title(procedure))</p><div class="no-print actions">\#(HTML(links, separator: " "))</div>"#
         guard groups[0].participants > 0 else {
-            html += #"<section class="card"><p>Результатов пока нет: загрузите их на <a href="\#(Site.procedure.url(procedure.id!))">странице процедуры</a>.</p></section>"#
+            html += .emptyState(markup: #"Результатов пока нет: загрузите их на <a href="\#(Site.procedure.url(procedure.id!))">странице процедуры</a>."#)
             return html
         }
         if let note { html += #"<p class="muted">\#(note)</p>"# }

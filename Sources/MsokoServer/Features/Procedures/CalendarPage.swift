@@ -119,18 +119,18 @@ extension CalendarPage {
         }
         if warningCount > 0 { html += #"<div class="flash info">Предупреждений: \#(warningCount) — см. отмеченные ⚠ записи.</div>"# }
         if mode == .month {
-            html += #"<div class="table-wrap"><table class="calendar"><thead><tr>\#(Self.weekdays.map { "<th>\($0)</th>" as HTML })</tr></thead><tbody><tr>"#
-            html += HTML(Array(repeating: #"<td class="empty"></td>"# as HTML, count: Self.weekday(from)))
+            // Weeks from Monday; the days before the first and after the last are empty cells.
+            var cells: [HTML] = Array(repeating: #"<td class="empty"></td>"#, count: Self.weekday(from))
             var day = from
             while day <= to {
                 let list = entries[day] ?? []
                 let items: HTML = list.isEmpty ? "" : #"<ul class="cp-list">\#(list.map(entry))</ul>"#
-                html += #"<td\#(day == today ? #" class="today""# as HTML : "")><div class="day">\#(day.day)</div>\#(items)</td>"#
-                if Self.weekday(day) == 6 && day < to { html += "</tr><tr>" }
+                cells.append(#"<td\#(day == today ? #" class="today""# as HTML : "")><div class="day">\#(day.day)</div>\#(items)</td>"#)
                 day = day.adding(days: 1)
             }
-            html += HTML(Array(repeating: #"<td class="empty"></td>"# as HTML, count: 6 - Self.weekday(to)))
-            html += "</tr></tbody></table></div>"
+            cells += Array(repeating: #"<td class="empty"></td>"#, count: 6 - Self.weekday(to))
+            let weeks = stride(from: 0, to: cells.count, by: 7).map { "<tr>\(Array(cells[$0..<min($0 + 7, cells.count)]))</tr>" as HTML }
+            html += HTML.table(head: HTML(Self.weekdays.map { "<th>\($0)</th>" as HTML }), rows: weeks, class: "calendar")
         } else {
             var day = from
             while day <= to {

@@ -122,7 +122,7 @@ enum DashboardController {
         let load: HTML = user.role == .specialist || user.role == .admin
             ? #"<p><a class="btn" href="\#(Site.roadmapLoad.url)">Загрузить дорожную карту</a></p><p class="hint">Формат файла описан в docs/roadmap-format.md; подходит и таблица дорожной карты в markdown.</p>"#
             : ""
-        return #"<h1>Дорожная карта</h1><section class="card"><p>Дорожная карта на учебный год ещё не загружена.</p>\#(load)</section>"#
+        return "<h1>Дорожная карта</h1>\(HTML.emptyState("Дорожная карта на учебный год ещё не загружена.", more: load))"
     }
 
     /// « · до 31.01.2026» unless the label already names the date.

@@ -43,8 +43,7 @@ enum SeminarsController {
             if procedure == nil { errors.append("Поле «Процедура»: процедура не найдена.") }
         }
         guard errors.isEmpty, let date else {
-            Flash.set(req, "error", "Семинар не записан.\n" + errors.joined(separator: "\n"))
-            return req.redirect(to: Site.seminars.url)
+            return req.redirect(to: Site.seminars.url, error: "Семинар не записан.\n" + errors.joined(separator: "\n"))
         }
         guard let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
         let s = Seminar()
@@ -57,12 +56,11 @@ enum SeminarsController {
         s.createdBy = user.login
         s.regionID = m.$region.id
         s.municipalityID = mid
-        try await req.db.transaction { db in
+        try await req.audited { db in
             try await s.create(on: db)
-            try await Audit.record(on: db, actor: user.login, action: "create", entity: "seminar", id: s.id?.uuidString, summary: "Записан семинар «\(topic)» \(date.russian)",
-                                   after: ["topic": topic, "date": date.iso, "attended": "\(form.attended) из \(form.invited)"], municipalityID: mid, regionID: m.$region.id)
+            return try AuditNote(action: "create", entity: "seminar", id: s.id, summary: "Записан семинар «\(topic)» \(date.russian)",
+                                 after: ["topic": topic, "date": date.iso, "attended": "\(form.attended) из \(form.invited)"], municipalityID: mid, regionID: m.$region.id)
         }
-        Flash.set(req, "ok", "Семинар «\(topic)» записан.")
-        return req.redirect(to: Site.seminars.url)
+        return req.redirect(to: Site.seminars.url, ok: "Семинар «\(topic)» записан.")
     }
 }

@@ -39,29 +39,25 @@ enum SettingsController {
     }
 
     static func save(req: Request) async throws -> Response {
-        let (user, m) = try await municipality(req)
+        let (_, m) = try await municipality(req)
         let form = try req.content.decode(Form.self)
         guard TimeZone(identifier: form.timeZone) != nil else {
-            Flash.set(req, "error", "Часовой пояс «\(form.timeZone)» неизвестен; укажите, например, Asia/Tomsk.")
-            return req.redirect(to: Site.settings.url)
+            return req.redirect(to: Site.settings.url, error: "Часовой пояс «\(form.timeZone)» неизвестен; укажите, например, Asia/Tomsk.")
         }
         guard !form.departmentName.trimmingCharacters(in: .whitespaces).isEmpty else {
-            Flash.set(req, "error", "Укажите наименование органа управления образованием.")
-            return req.redirect(to: Site.settings.url)
+            return req.redirect(to: Site.settings.url, error: "Укажите наименование органа управления образованием.")
         }
         let oldTypes = try await Settings.procedureTypes(municipalityID: m.id, on: req.db).joined(separator: "\n")
         let types = form.procedureTypes.map { ProcedureTypes.parse($0).joined(separator: "\n") } ?? oldTypes
         guard !types.isEmpty else {
-            Flash.set(req, "error", "Список видов оценочных процедур не может быть пустым.")
-            return req.redirect(to: Site.settings.url)
+            return req.redirect(to: Site.settings.url, error: "Список видов оценочных процедур не может быть пустым.")
         }
         let oldOrder = try await Settings.orderTemplate(municipalityID: m.id, on: req.db)
         let order = form.resetOrderTemplate == "1" ? Settings.defaultOrderTemplate
             : (form.orderTemplate ?? oldOrder).replacingOccurrences(of: "\r\n", with: "\n")
         let unknown = OrderTemplate.unknownKeys(in: order)
         guard unknown.isEmpty else {
-            Flash.set(req, "error", "Шаблон приказа не сохранён: неизвестные подстановки \(unknown.map { "{\($0)}" }.joined(separator: ", ")). Допустимы: \(OrderTemplate.keys.map { "{\($0.key)}" }.joined(separator: ", ")).")
-            return req.redirect(to: Site.settings.url)
+            return req.redirect(to: Site.settings.url, error: "Шаблон приказа не сохранён: неизвестные подстановки \(unknown.map { "{\($0)}" }.joined(separator: ", ")). Допустимы: \(OrderTemplate.keys.map { "{\($0.key)}" }.joined(separator: ", ")).")
         }
         let before = ["departmentName": m.departmentName, "timeZone": m.timeZone,
                       "letterhead": try await Settings.letterhead(m, on: req.db), "signature": try await Settings.signature(m, on: req.db),
@@ -69,7 +65,7 @@ enum SettingsController {
         let schoolSignature = form.schoolSignature ?? before["schoolSignature"]!
         let after = ["departmentName": form.departmentName, "timeZone": form.timeZone, "letterhead": form.letterhead, "signature": form.signature,
                      "schoolSignature": schoolSignature, "procedureTypes": types, "orderTemplate": order]
-        try await req.db.transaction { db in
+        try await req.audited { db in
             m.departmentName = form.departmentName
             m.timeZone = form.timeZone
             try await m.save(on: db)
@@ -78,11 +74,10 @@ enum SettingsController {
             try await Settings.set(Settings.schoolSignatureKey, schoolSignature.replacingOccurrences(of: "\r\n", with: "\n"), municipalityID: m.id, on: db)
             if types != oldTypes { try await Settings.set(Settings.procedureTypesKey, types, municipalityID: m.id, on: db) }
             if order != oldOrder { try await Settings.set(Settings.orderTemplateKey, order, municipalityID: m.id, on: db) }
-            try await Audit.record(on: db, actor: user.login, action: "update", entity: "settings", id: m.id?.uuidString,
-                                   summary: "Изменены настройки района", before: before, after: after, municipalityID: m.id, regionID: m.$region.id)
+            return try AuditNote(action: "update", entity: "settings", id: m.id, summary: "Изменены настройки района", before: before, after: after,
+                                 municipalityID: m.id, regionID: m.$region.id)
         }
-        Flash.set(req, "ok", "Настройки сохранены.")
-        return req.redirect(to: Site.settings.url)
+        return req.redirect(to: Site.settings.url, ok: "Настройки сохранены.")
     }
 }
 

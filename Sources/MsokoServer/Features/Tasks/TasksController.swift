@@ -69,7 +69,7 @@ struct TaskList {
             case .admin: explanation = #"Администратор управляет <a href="\#(Site.users.url)">пользователями</a>, <a href="\#(Site.schoolsAdmin.url)">школами</a> и <a href="\#(Site.settings.url)">настройками</a>."#
             default: explanation = "Все контрольные точки, за которые вы отвечаете, выполнены."
             }
-            return #"<h1>Мои задачи</h1>\#(ctx.flash)<section class="card"><p>Открытых задач нет.</p><p class="muted">\#(explanation)</p></section>"#
+            return "<h1>Мои задачи</h1>\(ctx.flash)\(HTML.emptyState("Открытых задач нет.", more: #"<p class="muted">\#(explanation)</p>"#))"
         }
         // A head reports for their own school only, so the «for whom» column is shown to district roles.
         let showParty = role != .head
