@@ -116,6 +116,23 @@ final class AdministrationTests: XCTestCase {
         }
     }
 
+    /// A school login names a school of the administrator's own district: another district's
+    /// school is «not found», and no user is made there.
+    func testAdministratorCannotPlaceAUserInAnotherDistrictsSchool() async throws {
+        try await withApp { app in
+            let other = try await Organisations.ensureMunicipality(region: "Другая область", name: "Другой район", department: "Отдел образования",
+                                                                   timeZone: "Europe/Moscow", on: app.db)
+            try await School(regionID: other.$region.id, municipalityID: other.requireID(), login: "edu999901", fullName: "Чужая школа",
+                             shortName: "Чужая", type: SchoolType.allCases[0].rawValue).create(on: app.db)
+            let admin = Browser(app)
+            try await admin.login("admin")
+            try await admin.post("/admin/users", ["login": "intruder", "name": "X", "role": "head", "school": "edu999901"])
+            assertContains(try await admin.get("/admin/users"), "Школа с логином edu999901 не найдена")
+            let made = try await User.query(on: app.db).filter(\.$login == "intruder").count()
+            XCTAssertEqual(made, 0)
+        }
+    }
+
     func testClassesAreKeptPerSchoolYear() async throws {
         try await withApp { app in
             let zyr = try await app.school("edu700101")

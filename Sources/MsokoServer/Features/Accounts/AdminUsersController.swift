@@ -20,9 +20,10 @@ enum AdminUsersController {
         let admin = try req.user
         let ctx = req.pageContext()
         let users = try await User.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).with(\.$school).sort(\.$role).sort(\.$login).all()
-        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).sort(\.$login).all()
+        let schools = try await Schools.all(of: admin, on: req.db)
         let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) })
-        let schoolOptions = HTML.options(schools.map { ($0.login, "\($0.login) — \($0.shortName)") })
+        let schoolChoice = HTML.schoolSelect(id: "school", name: "school", label: "Школа (для руководителя и учителя)",
+                                             schools: schools.map { ($0.login, "\($0.login) — \($0.shortName)") }, blank: "—")
         let rows: [HTML] = users.map { u in
             let reset = HTML.postButton(ctx, action: Site.userPassword.url(u.id!), label: "Сбросить пароль", style: "secondary small")
             let toggle: HTML = u.id == admin.id ? "" : HTML.postButton(ctx, action: u.isDisabled ? Site.userEnable.url(u.id!) : Site.userDisable.url(u.id!),
@@ -39,7 +40,7 @@ enum AdminUsersController {
         <div class="hint">\(UserValidation.loginRule)</div>
         <label for="name">ФИО</label><input type="text" id="name" name="name" required>
         <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
-        <label for="school">Школа (для руководителя и учителя)</label><select id="school" name="school"><option value="">—</option>\(schoolOptions)</select>
+        \(schoolChoice)
         <div class="hint">Пароль будет создан автоматически и показан один раз.</div>
         <div class="actions"><button class="btn" type="submit">Создать</button></div>
         </form></section>
@@ -68,7 +69,7 @@ enum AdminUsersController {
 
     static func createHeads(req: Request) async throws -> Response {
         let admin = try req.user
-        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).filter(\.$isActive == true).sort(\.$login).all()
+        let schools = try await Schools.all(of: admin, activeOnly: true, on: req.db)
         let lines = try await req.db.transaction { db -> [(String, String, String)] in
             var lines: [(String, String, String)] = []
             for school in schools {
@@ -111,15 +112,17 @@ enum AdminUsersController {
 
     static func editForm(req: Request) async throws -> Response {
         let (admin, user) = try await target(req)
-        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).sort(\.$login).all()
+        let schools = try await Schools.all(of: admin, on: req.db)
         let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) }, selected: user.role.rawValue)
-        let schoolOptions = HTML.options(schools.map { ($0.login, "\($0.login) — \($0.shortName)") }, selected: schools.first { $0.id == user.$school.id }?.login)
+        let schoolChoice = HTML.schoolSelect(id: "school", name: "school", label: "Школа (для руководителя и учителя)",
+                                             schools: schools.map { ($0.login, "\($0.login) — \($0.shortName)") },
+                                             selected: schools.first { $0.id == user.$school.id }?.login, blank: "—")
         let html: HTML = """
         <h1>Пользователь \(user.login)</h1>\(HTML.flash(req))
         <section class="card"><form method="post" action="\(Site.userUpdate.url(user.id!))">\(HTML.csrfField(req))
         <label for="name">ФИО</label><input type="text" id="name" name="name" value="\(user.name)" required>
         <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
-        <label for="school">Школа (для руководителя и учителя)</label><select id="school" name="school"><option value="">—</option>\(schoolOptions)</select>
+        \(schoolChoice)
         <label for="subject">Предмет (для руководителя РМО)</label><input type="text" id="subject" name="subject" value="\(user.subject ?? "")">
         <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="\(Site.users.url)">Отмена</a></div>
         </form></section>
@@ -212,7 +215,10 @@ enum UserService {
         }
         var school: School?
         if let schoolLogin, !schoolLogin.isEmpty {
-            guard let s = try await School.query(on: db).filter(\.$login == schoolLogin.lowercased()).first() else {
+            // An administrator names a school of their own district only (the command line, without a district, any).
+            let q = School.query(on: db).filter(\.$login == schoolLogin.lowercased())
+            if let municipalityID { q.filter(\.$municipality.$id == municipalityID) }
+            guard let s = try await q.first() else {
                 throw Failure(description: "Школа с логином \(schoolLogin) не найдена.")
             }
             school = s
