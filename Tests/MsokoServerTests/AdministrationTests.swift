@@ -123,7 +123,7 @@ final class AdministrationTests: XCTestCase {
             let other = try await Organisations.ensureMunicipality(region: "Другая область", name: "Другой район", department: "Отдел образования",
                                                                    timeZone: "Europe/Moscow", on: app.db)
             try await School(regionID: other.$region.id, municipalityID: other.requireID(), login: "edu999901", fullName: "Чужая школа",
-                             shortName: "Чужая", type: SchoolType.allCases[0].rawValue).create(on: app.db)
+                             shortName: "Чужая", type: "СОШ").create(on: app.db)
             let admin = Browser(app)
             try await admin.login("admin")
             try await admin.post("/admin/users", ["login": "intruder", "name": "X", "role": "head", "school": "edu999901"])
