@@ -1,0 +1,85 @@
+"""Screenshots of msoko's main pages as each role sees them, at desktop and phone widths, from
+`msoko serve --demo` (a new SQLite data folder). For looking at a change by eye (before/after).
+
+    python3 scripts/look/screenshots.py --bin .build/debug/msoko --out /tmp/shots
+"""
+import argparse
+import os
+import re
+import sys
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
+from load_uploads import start_demo  # noqa: E402
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+# (role login, [(name, path)]); `{p}` is the first procedure, `{school}` the first school's login.
+PAGES = [
+    ("specialist", [("dashboard", "/"), ("procedures", "/procedures"), ("procedure", "/procedures/{p}"),
+                    ("analysis", "/procedures/{p}/analysis"), ("objectivity", "/procedures/{p}/objectivity"),
+                    ("objectivity-all", "/objectivity"), ("observers", "/observers"), ("assignments", "/procedures/{p}/observers"),
+                    ("acts", "/observers/acts"), ("coverage", "/observers/coverage"), ("recheck", "/procedures/{p}/recheck"),
+                    ("calendar", "/calendar"), ("reference", "/procedures/{p}/reference"), ("seminars", "/seminars"),
+                    ("tasks", "/tasks"), ("schools", "/schools"), ("audit", "/audit")]),
+    ("head-zyr", [("my-school", "/my-school"), ("head-analysis", "/procedures/{p}/analysis/schools/edu700101"),
+                  ("head-procedure", "/procedures/{p}")]),
+    ("admin", [("users", "/admin/users"), ("schools-admin", "/admin/schools"), ("settings", "/settings")]),
+    ("observer", [("my-assignments", "/observer")]),
+    ("commission", [("commission", "/commission")]),
+]
+
+
+def driver(width):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},900"):
+        opts.add_argument(a)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+def login(d, base, user):
+    d.delete_all_cookies()
+    d.get(base + "/login")
+    d.find_element(By.NAME, "login").send_keys(user)
+    d.find_element(By.NAME, "password").send_keys("demo")
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+
+
+def shoot(d, path, width):
+    d.set_window_size(width, 900)
+    height = d.execute_script("return Math.min(document.documentElement.scrollHeight, 6000)")
+    d.set_window_size(width, max(height, 400))
+    d.save_screenshot(path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--widths", default="1280,390")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    base, proc, _ = start_demo(args.bin, "msoko-look-")
+    try:
+        d = driver(1280)
+        login(d, base, "specialist")
+        d.get(base + "/procedures")
+        p = re.search(r'href="/procedures/([0-9A-F-]{36})"', d.page_source).group(1)
+        for user, pages in PAGES:
+            login(d, base, user)
+            for name, path in pages:
+                d.get(base + path.format(p=p))
+                for w in args.widths.split(","):
+                    shoot(d, os.path.join(args.out, f"{name}-{w}.png"), int(w))
+        d.quit()
+    finally:
+        proc.terminate()
+        proc.wait()
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()
