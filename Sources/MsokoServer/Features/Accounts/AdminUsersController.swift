@@ -18,38 +18,9 @@ enum AdminUsersController {
 
     static func list(req: Request) async throws -> Response {
         let admin = try req.user
-        let ctx = req.pageContext()
         let users = try await User.query(on: req.db).filter(\.$municipality.$id == admin.requireMunicipalityID()).with(\.$school).sort(\.$role).sort(\.$login).all()
-        let schools = try await Schools.all(of: admin, on: req.db)
-        let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) })
-        let schoolChoice = HTML.schoolSelect(id: "school", name: "school", label: "Школа (для руководителя и учителя)",
-                                             schools: schools.map { ($0.login, "\($0.login) — \($0.shortName)") }, blank: "—")
-        let rows: [HTML] = users.map { u in
-            let reset = HTML.postButton(ctx, action: Site.userPassword.url(u.id!), label: "Сбросить пароль", style: "secondary small")
-            let toggle: HTML = u.id == admin.id ? "" : HTML.postButton(ctx, action: u.isDisabled ? Site.userEnable.url(u.id!) : Site.userDisable.url(u.id!),
-                                                                        label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary small" : "danger-outline small")
-            let state: HTML = u.isDisabled ? #"<span class="badge st-overdue">отключена</span>"# : #"<span class="badge st-done">активна</span>"#
-            return #"<tr><td><a href="\#(Site.user.url(u.id!))"><code>\#(u.login)</code></a></td><td>\#(u.name)</td><td>\#(u.role.russian)</td><td>\#(u.school?.shortName ?? "")</td><td>\#(state)</td><td class="no-print" style="white-space:nowrap">\#(reset) \#(toggle)</td></tr>"#
-        }
-        let html: HTML = """
-        <h1>Пользователи</h1>\(ctx.flash)
-        \(HTML.table(head: #"<th>Логин</th><th>ФИО</th><th>Роль</th><th>Школа</th><th>Состояние</th><th class="no-print">Действия</th>"#, rows: rows))
-        <section class="card"><h2>Новый пользователь</h2>
-        <form method="post" action="\(Site.userCreate.url)">\(ctx.csrfField)
-        <label for="login">Логин</label><input type="text" id="login" name="login" required pattern="[A-Za-z0-9._\\-]{2,40}">
-        <div class="hint">\(UserValidation.loginRule)</div>
-        <label for="name">ФИО</label><input type="text" id="name" name="name" required>
-        <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
-        \(schoolChoice)
-        <div class="hint">Пароль будет создан автоматически и показан один раз.</div>
-        <div class="actions"><button class="btn" type="submit">Создать</button></div>
-        </form></section>
-        <section class="card"><h2>Руководители всех школ</h2>
-        <p>Создать учётную запись руководителя для каждой школы, у которой её ещё нет (логин <code>head-eduNNNNNN</code>). Пароли будут показаны один раз — раздайте их руководителям.</p>
-        <form method="post" action="\(Site.userCreateHeads.url)">\(ctx.csrfField)<button class="btn" type="submit">Создать учётные записи руководителей</button></form>
-        </section>
-        """
-        return Layout.page(req, title: "Пользователи", body: html)
+        let model = UserList(users: users, me: admin.id, schools: try await Schools.all(of: admin, on: req.db).map { ($0.login, "\($0.login) — \($0.shortName)") })
+        return Layout.page(req, title: "Пользователи", body: model.view(req.pageContext()))
     }
 
     struct CreateForm: Content { var login: String; var name: String; var role: String; var school: String? }
@@ -113,21 +84,9 @@ enum AdminUsersController {
     static func editForm(req: Request) async throws -> Response {
         let (admin, user) = try await target(req)
         let schools = try await Schools.all(of: admin, on: req.db)
-        let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) }, selected: user.role.rawValue)
-        let schoolChoice = HTML.schoolSelect(id: "school", name: "school", label: "Школа (для руководителя и учителя)",
-                                             schools: schools.map { ($0.login, "\($0.login) — \($0.shortName)") },
-                                             selected: schools.first { $0.id == user.$school.id }?.login, blank: "—")
-        let html: HTML = """
-        <h1>Пользователь \(user.login)</h1>\(HTML.flash(req))
-        <section class="card"><form method="post" action="\(Site.userUpdate.url(user.id!))">\(HTML.csrfField(req))
-        <label for="name">ФИО</label><input type="text" id="name" name="name" value="\(user.name)" required>
-        <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
-        \(schoolChoice)
-        <label for="subject">Предмет (для руководителя РМО)</label><input type="text" id="subject" name="subject" value="\(user.subject ?? "")">
-        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="\(Site.users.url)">Отмена</a></div>
-        </form></section>
-        """
-        return Layout.page(req, title: "Пользователь \(user.login)", body: html, crumbs: [Crumb(Site.users.url, "Пользователи")])
+        let model = UserEditForm(user: user, schools: schools.map { ($0.login, "\($0.login) — \($0.shortName)") },
+                                 school: schools.first { $0.id == user.$school.id }?.login)
+        return Layout.page(req, title: "Пользователь \(user.login)", body: model.view(req.pageContext()), crumbs: [Crumb(Site.users.url, "Пользователи")])
     }
 
     struct EditForm: Content { var name: String; var role: String; var school: String?; var subject: String? }
@@ -239,5 +198,69 @@ enum UserService {
                                after: ["login": login, "name": user.name, "role": role.rawValue, "school": school?.login ?? ""],
                                municipalityID: mid, regionID: municipality?.$region.id, schoolID: school?.id)
         return (user, pass)
+    }
+}
+
+/// The district's users with their actions, and the forms to add one or every school's head.
+struct UserList {
+    var users: [User]
+    /// The administrator viewing (who cannot disable themselves).
+    var me: UUID?
+    var schools: [(value: String, label: String)]
+
+    func view(_ ctx: PageContext) -> HTML {
+        let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) })
+        let schoolChoice = HTML.schoolSelect(id: "school", name: "school", label: "Школа (для руководителя и учителя)",
+                                             schools: schools, blank: "—")
+        let rows: [HTML] = users.map { u in
+            let reset = HTML.postButton(ctx, action: Site.userPassword.url(u.id!), label: "Сбросить пароль", style: "secondary small")
+            let toggle: HTML = u.id == me ? "" : HTML.postButton(ctx, action: u.isDisabled ? Site.userEnable.url(u.id!) : Site.userDisable.url(u.id!),
+                                                                        label: u.isDisabled ? "Включить" : "Отключить", style: u.isDisabled ? "secondary small" : "danger-outline small")
+            let state: HTML = u.isDisabled ? #"<span class="badge st-overdue">отключена</span>"# : #"<span class="badge st-done">активна</span>"#
+            return #"<tr><td><a href="\#(Site.user.url(u.id!))"><code>\#(u.login)</code></a></td><td>\#(u.name)</td><td>\#(u.role.russian)</td><td>\#(u.school?.shortName ?? "")</td><td>\#(state)</td><td class="no-print" style="white-space:nowrap">\#(reset) \#(toggle)</td></tr>"#
+        }
+        let html: HTML = """
+        <h1>Пользователи</h1>\(ctx.flash)
+        \(HTML.table(head: #"<th>Логин</th><th>ФИО</th><th>Роль</th><th>Школа</th><th>Состояние</th><th class="no-print">Действия</th>"#, rows: rows))
+        <section class="card"><h2>Новый пользователь</h2>
+        <form method="post" action="\(Site.userCreate.url)">\(ctx.csrfField)
+        <label for="login">Логин</label><input type="text" id="login" name="login" required pattern="[A-Za-z0-9._\\-]{2,40}">
+        <div class="hint">\(UserValidation.loginRule)</div>
+        <label for="name">ФИО</label><input type="text" id="name" name="name" required>
+        <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
+        \(schoolChoice)
+        <div class="hint">Пароль будет создан автоматически и показан один раз.</div>
+        <div class="actions"><button class="btn" type="submit">Создать</button></div>
+        </form></section>
+        <section class="card"><h2>Руководители всех школ</h2>
+        <p>Создать учётную запись руководителя для каждой школы, у которой её ещё нет (логин <code>head-eduNNNNNN</code>). Пароли будут показаны один раз — раздайте их руководителям.</p>
+        <form method="post" action="\(Site.userCreateHeads.url)">\(ctx.csrfField)<button class="btn" type="submit">Создать учётные записи руководителей</button></form>
+        </section>
+        """
+        return html
+    }
+}
+
+/// One user's name, role, school and subject.
+struct UserEditForm {
+    var user: User
+    var schools: [(value: String, label: String)]
+    var school: String?
+
+    func view(_ ctx: PageContext) -> HTML {
+        let roleOptions = HTML.options(Role.allCases.map { ($0.rawValue, $0.russian) }, selected: user.role.rawValue)
+        let schoolChoice = HTML.schoolSelect(id: "school", name: "school", label: "Школа (для руководителя и учителя)",
+                                             schools: schools, selected: school, blank: "—")
+        let html: HTML = """
+        <h1>Пользователь \(user.login)</h1>\(ctx.flash)
+        <section class="card"><form method="post" action="\(Site.userUpdate.url(user.id!))">\(ctx.csrfField)
+        <label for="name">ФИО</label><input type="text" id="name" name="name" value="\(user.name)" required>
+        <label for="role">Роль</label><select id="role" name="role">\(roleOptions)</select>
+        \(schoolChoice)
+        <label for="subject">Предмет (для руководителя РМО)</label><input type="text" id="subject" name="subject" value="\(user.subject ?? "")">
+        <div class="actions"><button class="btn" type="submit">Сохранить</button><a class="btn secondary" href="\(Site.users.url)">Отмена</a></div>
+        </form></section>
+        """
+        return html
     }
 }

@@ -27,40 +27,8 @@ enum AuthController {
     }
 
     static func renderLogin(_ req: Request, error: String?, login: String, next: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let demo = try await Settings.isDemo(on: req.db)
-        var demoBlock = HTML()
-        if demo {
-            let rows: [HTML] = DemoDistrict.accounts.map { a in
-                "<tr><td><code>\(a.login)</code></td><td>\(a.description)</td></tr>"
-            }
-            demoBlock = """
-            <section class="card narrow">
-            <h2>Демонстрационный район</h2>
-            <p>Это демонстрационная база (Зырянский район). Пароль всех учётных записей — <code>demo</code>.</p>
-            <table class="demo-accounts"><thead><tr><th>Логин</th><th>Кто это</th></tr></thead><tbody>\(rows)</tbody></table>
-            </section>
-            """
-        }
-        let errorHTML: HTML = error.map { #"<div class="flash error" role="alert">\#($0)</div>"# } ?? ""
-        let body: HTML = """
-        <section class="card narrow">
-        <h1>Вход в МСОКО</h1>
-        \(HTML.flash(req))\(errorHTML)
-        <form method="post" action="\(Site.loginSubmit.url)">
-        \(HTML.csrfField(req))
-        <input type="hidden" name="next" value="\(next ?? "")">
-        <label for="login">Логин</label>
-        <input type="text" id="login" name="login" value="\(login)" autocomplete="username" required autofocus>
-        <label for="password">Пароль</label>
-        <input type="password" id="password" name="password" autocomplete="current-password" required>
-        <div class="actions"><button class="btn" type="submit">Войти</button></div>
-        </form>
-        </section>
-        \(demoBlock)
-        """
-        let response = Layout.page(req, title: "Вход", body: body)
-        response.status = status
-        return response
+        let model = LoginPage(error: error, login: login, next: next, demo: try await Settings.isDemo(on: req.db))
+        return Layout.page(req, title: "Вход", body: model.view(req.pageContext()), status: status)
     }
 
     static func login(req: Request) async throws -> Response {
@@ -94,27 +62,8 @@ enum AuthController {
 
     static func accountPage(req: Request) async throws -> Response {
         let user = try req.user
-        var school = HTML()
-        if let sid = user.$school.id, let s = try await School.find(sid, on: req.db) { school = "<p>Школа: \(s.fullName)</p>" }
-        let body: HTML = """
-        <h1>Учётная запись</h1>
-        \(HTML.flash(req))
-        <section class="card">
-        <p><strong>\(user.name)</strong> — <code>\(user.login)</code>, \(user.role.russian)</p>\(school)
-        </section>
-        <section class="card">
-        <h2>Смена пароля</h2>
-        <form method="post" action="\(Site.accountPassword.url)">
-        \(HTML.csrfField(req))
-        <label for="current">Текущий пароль</label><input type="password" id="current" name="current" autocomplete="current-password" required>
-        <label for="new">Новый пароль</label><input type="password" id="new" name="new" autocomplete="new-password" minlength="8" required>
-        <div class="hint">Не короче 8 символов, не из списка самых распространённых паролей и без логина. Надёжнее всего — три-четыре несвязанных слова.</div>
-        <label for="repeat">Новый пароль ещё раз</label><input type="password" id="repeat" name="repeat" autocomplete="new-password" required>
-        <div class="actions"><button class="btn" type="submit">Сменить пароль</button></div>
-        </form>
-        </section>
-        """
-        return Layout.page(req, title: "Учётная запись", body: body)
+        let model = AccountPage(user: user, schoolName: try await Schools.own(of: user, on: req.db)?.fullName)
+        return Layout.page(req, title: "Учётная запись", body: model.view(req.pageContext()))
     }
 
     struct PasswordForm: Content { var current: String; var new: String; var `repeat`: String }
@@ -144,26 +93,7 @@ enum AuthController {
 
     static func setupPage(req: Request) async throws -> Response {
         guard try await User.query(on: req.db).count() == 0 else { return req.redirect(to: Site.login.url) }
-        let body: HTML = """
-        <section class="card narrow">
-        <h1>Первый запуск</h1>
-        <p>В системе ещё нет пользователей. Создайте учётную запись администратора и укажите свой район.</p>
-        \(HTML.flash(req))
-        <form method="post" action="\(Site.setupSubmit.url)">
-        \(HTML.csrfField(req))
-        <label for="region">Регион</label><input type="text" id="region" name="region" placeholder="Томская область" required>
-        <label for="municipality">Муниципалитет</label><input type="text" id="municipality" name="municipality" placeholder="Зырянский район" required>
-        <label for="department">Орган управления образованием</label><input type="text" id="department" name="department" placeholder="Управление образования Администрации Зырянского района" required>
-        <label for="timeZone">Часовой пояс</label><input type="text" id="timeZone" name="timeZone" value="Europe/Moscow" required>
-        <div class="hint">Например Asia/Tomsk, Asia/Novosibirsk, Europe/Moscow — определяет, когда срок считается пропущенным.</div>
-        <label for="login">Логин администратора</label><input type="text" id="login" name="login" value="admin" required>
-        <label for="name">ФИО</label><input type="text" id="name" name="name" required>
-        <label for="password">Пароль</label><input type="password" id="password" name="password" minlength="8" autocomplete="new-password" required>
-        <div class="actions"><button class="btn" type="submit">Создать</button></div>
-        </form>
-        </section>
-        """
-        return Layout.page(req, title: "Первый запуск", body: body)
+        return Layout.page(req, title: "Первый запуск", body: SetupPage().view(req.pageContext()))
     }
 
     struct SetupForm: Content {
@@ -215,5 +145,102 @@ enum SafeRedirect {
               !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || $0.properties.generalCategory == .format }),
               URLComponents(string: next)?.host == nil else { return Site.home.url.path }
         return next
+    }
+}
+
+/// The sign-in form; on the demo district, its accounts.
+struct LoginPage {
+    var error: String?
+    var login: String
+    var next: String?
+    var demo: Bool
+
+    func view(_ ctx: PageContext) -> HTML {
+        var demoBlock = HTML()
+        if demo {
+            let rows: [HTML] = DemoDistrict.accounts.map { a in
+                "<tr><td><code>\(a.login)</code></td><td>\(a.description)</td></tr>"
+            }
+            demoBlock = """
+            <section class="card narrow">
+            <h2>Демонстрационный район</h2>
+            <p>Это демонстрационная база (Зырянский район). Пароль всех учётных записей — <code>demo</code>.</p>
+            <table class="demo-accounts"><thead><tr><th>Логин</th><th>Кто это</th></tr></thead><tbody>\(rows)</tbody></table>
+            </section>
+            """
+        }
+        let errorHTML: HTML = error.map { #"<div class="flash error" role="alert">\#($0)</div>"# } ?? ""
+        let html: HTML = """
+        <section class="card narrow">
+        <h1>Вход в МСОКО</h1>
+        \(ctx.flash)\(errorHTML)
+        <form method="post" action="\(Site.loginSubmit.url)">
+        \(ctx.csrfField)
+        <input type="hidden" name="next" value="\(next ?? "")">
+        <label for="login">Логин</label>
+        <input type="text" id="login" name="login" value="\(login)" autocomplete="username" required autofocus>
+        <label for="password">Пароль</label>
+        <input type="password" id="password" name="password" autocomplete="current-password" required>
+        <div class="actions"><button class="btn" type="submit">Войти</button></div>
+        </form>
+        </section>
+        \(demoBlock)
+        """
+        return html
+    }
+}
+
+/// The user's own account: who they are, the password change.
+struct AccountPage {
+    var user: User
+    var schoolName: String?
+
+    func view(_ ctx: PageContext) -> HTML {
+        let school: HTML = schoolName.map { "<p>Школа: \($0)</p>" } ?? ""
+        let html: HTML = """
+        <h1>Учётная запись</h1>
+        \(ctx.flash)
+        <section class="card">
+        <p><strong>\(user.name)</strong> — <code>\(user.login)</code>, \(user.role.russian)</p>\(school)
+        </section>
+        <section class="card">
+        <h2>Смена пароля</h2>
+        <form method="post" action="\(Site.accountPassword.url)">
+        \(ctx.csrfField)
+        <label for="current">Текущий пароль</label><input type="password" id="current" name="current" autocomplete="current-password" required>
+        <label for="new">Новый пароль</label><input type="password" id="new" name="new" autocomplete="new-password" minlength="8" required>
+        <div class="hint">Не короче 8 символов, не из списка самых распространённых паролей и без логина. Надёжнее всего — три-четыре несвязанных слова.</div>
+        <label for="repeat">Новый пароль ещё раз</label><input type="password" id="repeat" name="repeat" autocomplete="new-password" required>
+        <div class="actions"><button class="btn" type="submit">Сменить пароль</button></div>
+        </form>
+        </section>
+        """
+        return html
+    }
+}
+
+/// The first run: the administrator and the district.
+struct SetupPage {
+    func view(_ ctx: PageContext) -> HTML {
+        let html: HTML = """
+        <section class="card narrow">
+        <h1>Первый запуск</h1>
+        <p>В системе ещё нет пользователей. Создайте учётную запись администратора и укажите свой район.</p>
+        \(ctx.flash)
+        <form method="post" action="\(Site.setupSubmit.url)">
+        \(ctx.csrfField)
+        <label for="region">Регион</label><input type="text" id="region" name="region" placeholder="Томская область" required>
+        <label for="municipality">Муниципалитет</label><input type="text" id="municipality" name="municipality" placeholder="Зырянский район" required>
+        <label for="department">Орган управления образованием</label><input type="text" id="department" name="department" placeholder="Управление образования Администрации Зырянского района" required>
+        <label for="timeZone">Часовой пояс</label><input type="text" id="timeZone" name="timeZone" value="Europe/Moscow" required>
+        <div class="hint">Например Asia/Tomsk, Asia/Novosibirsk, Europe/Moscow — определяет, когда срок считается пропущенным.</div>
+        <label for="login">Логин администратора</label><input type="text" id="login" name="login" value="admin" required>
+        <label for="name">ФИО</label><input type="text" id="name" name="name" required>
+        <label for="password">Пароль</label><input type="password" id="password" name="password" minlength="8" autocomplete="new-password" required>
+        <div class="actions"><button class="btn" type="submit">Создать</button></div>
+        </form>
+        </section>
+        """
+        return html
     }
 }

@@ -22,88 +22,12 @@ enum DashboardController {
         guard let tracker = try await req.tracker() else {
             return Layout.page(req, title: "Дорожная карта", body: emptyState(user))
         }
-        let showSchools = user.role.seesDistrict || user.role == .methodist
-        var items: [(measure: Measure, cp: Checkpoint, party: Party, status: CheckpointStatus)] = []
-        for m in tracker.measures {
-            for cp in tracker.checkpoints(of: m) {
-                for p in tracker.parties(for: m) { items.append((m, cp, p, tracker.status(cp, p))) }
-            }
-        }
-        let cpStatuses = tracker.measures.flatMap { m in tracker.checkpoints(of: m).map { tracker.status($0, measure: m) } }
-        let counts = Tracker.counts(cpStatuses)
-        let soon = items.filter { item in
-            let days = tracker.today.days(until: tracker.due(item.cp))
-            return days >= 0 && days <= 30 && item.status != .done
-        }
-        let overdue = items.filter { $0.status == .overdue }
-        let year = tracker.roadmap.schoolYear
-
-        var html: HTML = """
-        <h1>\(tracker.roadmap.title.isEmpty ? "Дорожная карта" : "Дорожная карта \(year)")</h1>
-        <p class="muted">\(tracker.roadmap.title) · \(tracker.municipality.name) · сегодня \(tracker.today.russian)</p>
-        \(HTML.flash(req))\(yearNote(tracker))\(try await yearLinks(req, current: year))
-        <div class="actions no-print">
-        <a class="btn" href="\(Site.roadmapReportDocx.url.query(["year": year]))">Отчёт о реализации (DOCX)</a>
-        <a class="btn secondary" href="\(Site.roadmapReportDocx.url.query(["year": year, "details": "1"]))">С приложением отчётов школ (DOCX)</a>
-        <a class="btn secondary" href="\(Site.roadmapReportXlsx.url.query(["year": year, "details": "1"]))">Таблица исполнения (XLSX)</a>
-        \(user.role == .specialist ? #"<a class="btn secondary" href="\#(Site.measureNew.url)">Добавить мероприятие</a><a class="btn secondary" href="\#(Site.roadmapLoad.url)">Загрузить дорожную карту</a>"# as HTML : "")
-        </div>
-        <div class="grid" style="margin-top:16px">
-        \(HTML.stat(cpStatuses.count, "контрольных точек"))
-        \(HTML.stat(counts[.done] ?? 0, "выполнено", "ok"))
-        \(HTML.stat(counts[.inProgress] ?? 0, "в работе"))
-        \(HTML.stat(counts[.overdue] ?? 0, "просрочено", (counts[.overdue] ?? 0) > 0 ? "bad" : ""))
-        </div>
-        <h2>Ход выполнения по разделам</h2>
-        """
-        html += HTML.table(head: #"<th>Раздел</th><th>Выполнение отчётов</th><th class="num">Выполнено</th><th class="num">Просрочено</th>"#, rows: tracker.sections.map { section in
-            let s = items.filter { $0.measure.sectionNumber == section.number }.map(\.status)
-            return #"<tr><td>\#(section.number). \#(section.title)</td><td>\#(HTML.progressBar(s))</td><td class="num">\#(s.filter { $0 == .done }.count) из \#(s.count)</td><td class="num">\#(s.filter { $0 == .overdue }.count)</td></tr>"#
-        })
-        html += "<h2>Ближайшие 30 дней</h2>"
-        html += soon.isEmpty ? #"<p class="muted">В ближайшие 30 дней сроков нет.</p>"# : itemTable(soon.prefix(50).map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: showSchools)
-        html += "<h2>Просрочено</h2>"
-        if overdue.isEmpty {
-            html += #"<p class="muted">Просроченных контрольных точек нет.</p>"#
-        } else if showSchools {
-            // Who is behind: one line per party, the full list folded below it.
-            var byParty: [(Party, Int)] = []
-            for item in overdue {
-                if let i = byParty.firstIndex(where: { $0.0 == item.party }) { byParty[i].1 += 1 } else { byParty.append((item.party, 1)) }
-            }
-            html += HTML.table(head: #"<th>Кто отчитывается</th><th class="num">Просрочено контрольных точек</th>"#, rows: byParty.sorted(by: { $0.1 > $1.1 }).map { party, n in
-                #"<tr><td>\#(partyLink(party, tracker: tracker))</td><td class="num">\#(n)</td></tr>"#
-            })
-            html += """
-            <details class="no-print"><summary>Весь список просроченного (\(overdue.count))</summary>
-            \(itemTable(overdue.map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: true))
-            </details>
-            """
-        } else {
-            html += "<p>Просрочено контрольных точек: \(overdue.count).</p>"
-        }
-
-        html += "<h2>Мероприятия</h2>"
-        for section in tracker.sections {
-            html += #"<h3 class="section-title">\#(section.number). \#(section.title)</h3>"#
-            html += HTML.table(head: #"<th>№</th><th>Мероприятие</th><th class="hide-sm">Срок</th><th class="hide-sm">Ответственные</th><th>Контрольные точки</th><th>Отчёты</th>"#, rows: section.measures.map { m in
-                let cps = tracker.checkpoints(of: m).map { cp in
-                    "<li>\(HTML.badge(tracker.status(cp, measure: m))) \(cp.label)\(dueSuffix(cp, tracker))</li>" as HTML
-                }
-                let s = items.filter { $0.measure.id == m.id }.map(\.status)
-                return """
-                <tr><td class="measure-no">\(m.number)</td><td><a href="\(Site.measure.url(m.id!))">\(m.title)</a></td>
-                <td class="hide-sm">\(m.timing)</td><td class="hide-sm">\(m.responsible)</td>
-                <td><ul class="cp-list">\(cps)</ul></td><td>\(HTML.progressBar(s))<div class="hint">\(s.filter { $0 == .done }.count) из \(s.count) выполнено</div></td></tr>
-                """
-            })
-        }
-        return Layout.page(req, title: "Дорожная карта", body: html)
+        let model = DashboardPage(tracker: tracker, years: try await req.roadmapYears(), role: user.role)
+        return Layout.page(req, title: "Дорожная карта", body: model.view(req.pageContext()))
     }
 
     /// Links to the district's other roadmaps, when it has more than one.
-    static func yearLinks(_ req: Request, current: String) async throws -> HTML {
-        let years = try await req.roadmapYears()
+    static func yearLinks(_ years: [String], current: String) -> HTML {
         guard years.count > 1 else { return "" }
         let links = HTML(years.map { y in
             y == current ? "<strong>\(y)</strong>" : #"<a href="\#(Site.home.url.query(["year": y]))">\#(y)</a>"#
@@ -144,5 +68,93 @@ enum DashboardController {
         case .district: return "\(tracker.partyName(party))"
         case .school(let id): return #"<a href="\#(Site.school.url(id))">\#(tracker.partyName(party))</a>"#
         }
+    }
+}
+
+/// The district dashboard: the loaded roadmap tracker (statuses computed in memory), the school
+/// years the district has roadmaps for, and the reader's role.
+struct DashboardPage {
+    var tracker: Tracker
+    var years: [String]
+    var role: Role
+
+    func view(_ ctx: PageContext) -> HTML {
+        let showSchools = role.seesDistrict || role == .methodist
+        var items: [(measure: Measure, cp: Checkpoint, party: Party, status: CheckpointStatus)] = []
+        for m in tracker.measures {
+            for cp in tracker.checkpoints(of: m) {
+                for p in tracker.parties(for: m) { items.append((m, cp, p, tracker.status(cp, p))) }
+            }
+        }
+        let cpStatuses = tracker.measures.flatMap { m in tracker.checkpoints(of: m).map { tracker.status($0, measure: m) } }
+        let counts = Tracker.counts(cpStatuses)
+        let soon = items.filter { item in
+            let days = tracker.today.days(until: tracker.due(item.cp))
+            return days >= 0 && days <= 30 && item.status != .done
+        }
+        let overdue = items.filter { $0.status == .overdue }
+        let year = tracker.roadmap.schoolYear
+
+        var html: HTML = """
+        <h1>\(tracker.roadmap.title.isEmpty ? "Дорожная карта" : "Дорожная карта \(year)")</h1>
+        <p class="muted">\(tracker.roadmap.title) · \(tracker.municipality.name) · сегодня \(tracker.today.russian)</p>
+        \(ctx.flash)\(DashboardController.yearNote(tracker))\(DashboardController.yearLinks(years, current: year))
+        <div class="actions no-print">
+        <a class="btn" href="\(Site.roadmapReportDocx.url.query(["year": year]))">Отчёт о реализации (DOCX)</a>
+        <a class="btn secondary" href="\(Site.roadmapReportDocx.url.query(["year": year, "details": "1"]))">С приложением отчётов школ (DOCX)</a>
+        <a class="btn secondary" href="\(Site.roadmapReportXlsx.url.query(["year": year, "details": "1"]))">Таблица исполнения (XLSX)</a>
+        \(role == .specialist ? #"<a class="btn secondary" href="\#(Site.measureNew.url)">Добавить мероприятие</a><a class="btn secondary" href="\#(Site.roadmapLoad.url)">Загрузить дорожную карту</a>"# as HTML : "")
+        </div>
+        <div class="grid" style="margin-top:16px">
+        \(HTML.stat(cpStatuses.count, "контрольных точек"))
+        \(HTML.stat(counts[.done] ?? 0, "выполнено", "ok"))
+        \(HTML.stat(counts[.inProgress] ?? 0, "в работе"))
+        \(HTML.stat(counts[.overdue] ?? 0, "просрочено", (counts[.overdue] ?? 0) > 0 ? "bad" : ""))
+        </div>
+        <h2>Ход выполнения по разделам</h2>
+        """
+        html += HTML.table(head: #"<th>Раздел</th><th>Выполнение отчётов</th><th class="num">Выполнено</th><th class="num">Просрочено</th>"#, rows: tracker.sections.map { section in
+            let s = items.filter { $0.measure.sectionNumber == section.number }.map(\.status)
+            return #"<tr><td>\#(section.number). \#(section.title)</td><td>\#(HTML.progressBar(s))</td><td class="num">\#(s.filter { $0 == .done }.count) из \#(s.count)</td><td class="num">\#(s.filter { $0 == .overdue }.count)</td></tr>"#
+        })
+        html += "<h2>Ближайшие 30 дней</h2>"
+        html += soon.isEmpty ? #"<p class="muted">В ближайшие 30 дней сроков нет.</p>"# : DashboardController.itemTable(soon.prefix(50).map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: showSchools)
+        html += "<h2>Просрочено</h2>"
+        if overdue.isEmpty {
+            html += #"<p class="muted">Просроченных контрольных точек нет.</p>"#
+        } else if showSchools {
+            // Who is behind: one line per party, the full list folded below it.
+            var byParty: [(Party, Int)] = []
+            for item in overdue {
+                if let i = byParty.firstIndex(where: { $0.0 == item.party }) { byParty[i].1 += 1 } else { byParty.append((item.party, 1)) }
+            }
+            html += HTML.table(head: #"<th>Кто отчитывается</th><th class="num">Просрочено контрольных точек</th>"#, rows: byParty.sorted(by: { $0.1 > $1.1 }).map { party, n in
+                #"<tr><td>\#(DashboardController.partyLink(party, tracker: tracker))</td><td class="num">\#(n)</td></tr>"#
+            })
+            html += """
+            <details class="no-print"><summary>Весь список просроченного (\(overdue.count))</summary>
+            \(DashboardController.itemTable(overdue.map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: true))
+            </details>
+            """
+        } else {
+            html += "<p>Просрочено контрольных точек: \(overdue.count).</p>"
+        }
+
+        html += "<h2>Мероприятия</h2>"
+        for section in tracker.sections {
+            html += #"<h3 class="section-title">\#(section.number). \#(section.title)</h3>"#
+            html += HTML.table(head: #"<th>№</th><th>Мероприятие</th><th class="hide-sm">Срок</th><th class="hide-sm">Ответственные</th><th>Контрольные точки</th><th>Отчёты</th>"#, rows: section.measures.map { m in
+                let cps = tracker.checkpoints(of: m).map { cp in
+                    "<li>\(HTML.badge(tracker.status(cp, measure: m))) \(cp.label)\(DashboardController.dueSuffix(cp, tracker))</li>" as HTML
+                }
+                let s = items.filter { $0.measure.id == m.id }.map(\.status)
+                return """
+                <tr><td class="measure-no">\(m.number)</td><td><a href="\(Site.measure.url(m.id!))">\(m.title)</a></td>
+                <td class="hide-sm">\(m.timing)</td><td class="hide-sm">\(m.responsible)</td>
+                <td><ul class="cp-list">\(cps)</ul></td><td>\(HTML.progressBar(s))<div class="hint">\(s.filter { $0 == .done }.count) из \(s.count) выполнено</div></td></tr>
+                """
+            })
+        }
+        return html
     }
 }

@@ -20,10 +20,52 @@ enum MeasureController {
         let measure = try await find(req)
         guard let tracker = try await Tracker.load(municipalityID: measure.municipalityID, year: nil, on: req.db, now: req.now),
               let m = tracker.measures.first(where: { $0.id == measure.id }) else { throw AppError.notFound }
+        let model = MeasurePage(measure: m, tracker: tracker, user: user, history: try await history(req, measure: m, tracker: tracker, user: user))
+        return Layout.page(req, title: "Мероприятие \(m.number)", body: model.view(req.pageContext()), crumbs: [Crumb(Site.home.url, "Дорожная карта")])
+    }
+}
+
+extension MeasureController {
+    /// The measure's history from the audit log: edits of the measure and the reports the user may see.
+    static func history(_ req: Request, measure m: Measure, tracker: Tracker, user: User) async throws -> [AuditEntry] {
+        var ids = [m.id!.uuidString]
+        for cp in tracker.checkpoints(of: m) {
+            for party in tracker.parties(for: m) {
+                if let sid = party.schoolID, !(tracker.schoolsByID[sid].map(user.canSee(school:)) ?? false) { continue }
+                if let r = tracker.report(cp, party), let id = r.id { ids.append(id.uuidString) }
+            }
+        }
+        return try await AuditEntry.query(on: req.db).filter(\.$municipalityID == m.municipalityID)
+            .filter(\.$entityID ~~ ids).sort(\.$at, .descending).limit(50).all()
+    }
+}
+
+enum Format {
+    static func dateTime(_ date: Date, _ zone: TimeZone) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "ru_RU")
+        f.timeZone = zone
+        f.dateFormat = "dd.MM.yyyy HH:mm"
+        return f.string(from: date)
+    }
+
+    static func size(_ bytes: Int) -> String { ByteSize.format(bytes) }
+}
+
+/// A measure: what it is, each checkpoint's reports the reader may see, its history. The tracker is
+/// loaded and the history read before the view.
+struct MeasurePage {
+    var measure: Measure
+    var tracker: Tracker
+    var user: User
+    var history: [AuditEntry]
+
+    func view(_ ctx: PageContext) -> HTML {
+        let m = measure
         let executors = ExecutorParser.executors(from: m.responsible).map(\.russian).joined(separator: "; ")
         var html: HTML = """
         <h1>\(m.number). \(m.title)</h1>
-        \(HTML.flash(req))
+        \(ctx.flash)
         <section class="card">
         <p><strong>Раздел:</strong> \(m.sectionNumber). \(m.sectionTitle)</p>
         <p><strong>Срок реализации:</strong> \(m.timing)</p>
@@ -65,39 +107,12 @@ enum MeasureController {
                 return #"<tr><td>\#(DashboardController.partyLink(party, tracker: tracker))</td><td>\#(HTML.badge(tracker.status(cp, party)))</td><td>\#(HTML.lines(report?.text ?? ""))\#(updated)</td><td>\#(files)</td><td class="no-print">\#(action)</td></tr>"#
             })
         }
-        html += try await history(req, measure: m, tracker: tracker, user: user)
-        return Layout.page(req, title: "Мероприятие \(m.number)", body: html, crumbs: [Crumb(Site.home.url, "Дорожная карта")])
-    }
-}
-
-extension MeasureController {
-    /// The measure's history from the audit log: edits of the measure and the reports the user may see.
-    static func history(_ req: Request, measure m: Measure, tracker: Tracker, user: User) async throws -> HTML {
-        var ids = [m.id!.uuidString]
-        for cp in tracker.checkpoints(of: m) {
-            for party in tracker.parties(for: m) {
-                if let sid = party.schoolID, !(tracker.schoolsByID[sid].map(user.canSee(school:)) ?? false) { continue }
-                if let r = tracker.report(cp, party), let id = r.id { ids.append(id.uuidString) }
+        if !history.isEmpty {
+            let rows: [HTML] = history.map { e in
+                "<tr><td>\(Format.dateTime(e.at, tracker.municipality.zone))</td><td>\(e.userLogin ?? "система")</td><td>\(e.summary ?? e.action)</td></tr>"
             }
+            html += "<h2>История</h2>\(HTML.table(head: "<th>Когда</th><th>Кто</th><th>Что</th>", rows: rows))"
         }
-        let entries = try await AuditEntry.query(on: req.db).filter(\.$municipalityID == m.municipalityID)
-            .filter(\.$entityID ~~ ids).sort(\.$at, .descending).limit(50).all()
-        guard !entries.isEmpty else { return "" }
-        let rows: [HTML] = entries.map { e in
-            "<tr><td>\(Format.dateTime(e.at, tracker.municipality.zone))</td><td>\(e.userLogin ?? "система")</td><td>\(e.summary ?? e.action)</td></tr>"
-        }
-        return "<h2>История</h2>\(HTML.table(head: "<th>Когда</th><th>Кто</th><th>Что</th>", rows: rows))"
+        return html
     }
-}
-
-enum Format {
-    static func dateTime(_ date: Date, _ zone: TimeZone) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "ru_RU")
-        f.timeZone = zone
-        f.dateFormat = "dd.MM.yyyy HH:mm"
-        return f.string(from: date)
-    }
-
-    static func size(_ bytes: Int) -> String { ByteSize.format(bytes) }
 }

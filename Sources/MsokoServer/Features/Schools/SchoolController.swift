@@ -11,15 +11,40 @@ enum SchoolController {
 
     static func list(req: Request) async throws -> Response {
         let user = try req.user
-        let tracker = try await req.tracker()
-        let schools = try await School.query(on: req.db).filter(\.$municipality.$id == user.municipalityID ?? UUID())
-            .sort(\.$login).all()
-        let edits = user.role == .admin || user.role == .specialist
-        var html: HTML = "<h1>Школы</h1>\(HTML.flash(req))"
+        let model = SchoolList(schools: try await Schools.all(of: user, on: req.db), tracker: try await req.tracker(),
+                               edits: user.role == .admin || user.role == .specialist)
+        return Layout.page(req, title: "Школы", body: model.view(req.pageContext()))
+    }
+
+    static func show(req: Request) async throws -> Response {
+        let user = try req.user
+        let school = try await Schools.find(req)
+        let sid = try school.requireID()
+        let classes = try await SchoolClass.query(on: req.db).filter(\.$school.$id == sid)
+            .with(\.$teachers).sort(\.$schoolYear, .descending).sort(\.$grade).sort(\.$name).all()
+        let editsClasses = user.role == .specialist || user.role == .admin || (user.role == .head && user.$school.id == school.id)
+        let teachers = editsClasses ? try await User.query(on: req.db).filter(\.$school.$id == sid).filter(\.$role == .teacher).sort(\.$name).all() : []
+        let model = SchoolPage(school: school, user: user, tracker: user.role == .teacher ? nil : try await req.tracker(), classes: classes,
+                               editsClasses: editsClasses, teachers: teachers.map { ($0.id!.uuidString, $0.name) })
+        return Layout.page(req, title: school.shortName, body: model.view(req.pageContext()), crumbs: user.role.seesDistrict ? [Crumb(Site.schools.url, "Школы")] : [])
+    }
+}
+
+/// The schools of the district with their roadmap reports (a working table, not a ranking).
+struct SchoolList {
+    var schools: [School]
+    var tracker: Tracker?
+    var edits: Bool
+
+    func view(_ ctx: PageContext) -> HTML {
+        var html: HTML = "<h1>Школы</h1>\(ctx.flash)"
         if edits {
             html += #"<div class="actions no-print"><a class="btn secondary" href="\#(Site.schoolsAdmin.url)">Добавить или импортировать школы</a></div>"#
         }
-        if schools.isEmpty { return Layout.page(req, title: "Школы", body: #"\#(html)<p class="muted">Школ пока нет.</p>"#) }
+        if schools.isEmpty {
+            html += #"<p class="muted">Школ пока нет.</p>"#
+            return html
+        }
         html += #"<p class="muted">Сведения о выполнении дорожной карты — для управления качеством, а не для рейтинга школ.</p>"#
         html += HTML.table(head: #"<th>Логин ФИС ОКО</th><th>Школа</th><th>Тип</th><th>Отчёты по дорожной карте</th><th class="num">Выполнено</th><th class="num">Просрочено</th>"#, rows: schools.map { s in
             var statuses: [CheckpointStatus] = []
@@ -33,15 +58,23 @@ enum SchoolController {
             let edit: HTML = edits ? #" <a class="no-print hint" href="\#(Site.schoolEdit.url(s.id!))">изменить</a>"# : ""
             return #"<tr><td><code>\#(s.login)</code></td><td><a href="\#(Site.school.url(s.id!))">\#(s.shortName)</a>\#(demo)\#(closed)\#(edit)</td><td>\#(s.type)</td><td>\#(HTML.progressBar(statuses))</td><td class="num">\#(statuses.filter { $0 == .done }.count) из \#(statuses.count)</td><td class="num">\#(statuses.filter { $0 == .overdue }.count)</td></tr>"#
         })
-        return Layout.page(req, title: "Школы", body: html)
+        return html
     }
+}
 
-    static func show(req: Request) async throws -> Response {
-        let user = try req.user
-        let school = try await Schools.find(req)
-        let sid = try school.requireID()
-        var html: HTML = #"<h1>\#(school.shortName)</h1><p class="muted">\#(school.fullName) · логин ФИС ОКО <code>\#(school.login)</code> · \#(school.type)</p>\#(HTML.flash(req))"#
-        if user.role != .teacher, let tracker = try await req.tracker() {
+/// A school's page: what it owes by the roadmap (for those who report or check), its classes.
+struct SchoolPage {
+    var school: School
+    var user: User
+    var tracker: Tracker?
+    var classes: [SchoolClass]
+    var editsClasses: Bool
+    var teachers: [(value: String, label: String)]
+
+    func view(_ ctx: PageContext) -> HTML {
+        let sid = school.id!
+        var html: HTML = #"<h1>\#(school.shortName)</h1><p class="muted">\#(school.fullName) · логин ФИС ОКО <code>\#(school.login)</code> · \#(school.type)</p>\#(ctx.flash)"#
+        if let tracker {
             var rows: [(Measure, Checkpoint, CheckpointStatus)] = []
             for m in tracker.measures where ExecutorParser.schoolsReport(m.responsible) {
                 for cp in tracker.checkpoints(of: m) { rows.append((m, cp, tracker.status(cp, .school(sid)))) }
@@ -70,13 +103,11 @@ enum SchoolController {
             }))
             """
         }
-        html += try await classesSection(req, school: school, user: user)
-        return Layout.page(req, title: school.shortName, body: html, crumbs: user.role.seesDistrict ? [Crumb(Site.schools.url, "Школы")] : [])
+        html += classesSection(ctx)
+        return html
     }
 
-    static func classesSection(_ req: Request, school: School, user: User) async throws -> HTML {
-        let classes = try await SchoolClass.query(on: req.db).filter(\.$school.$id == school.requireID())
-            .with(\.$teachers).sort(\.$schoolYear, .descending).sort(\.$grade).sort(\.$name).all()
+    func classesSection(_ ctx: PageContext) -> HTML {
         var html: HTML = "<h2>Классы</h2>"
         if classes.isEmpty {
             html += #"<p class="muted">Классы не внесены.</p>"#
@@ -85,15 +116,14 @@ enum SchoolController {
                 #"<tr><td>\#(c.schoolYear)</td><td>\#(c.name)</td><td class="num">\#(c.enrolment)</td><td>\#(c.teachers.map(\.name).joined(separator: ", "))</td></tr>"#
             })
         }
-        if user.role == .specialist || user.role == .admin || (user.role == .head && user.$school.id == school.id) {
-            let teachers = try await User.query(on: req.db).filter(\.$school.$id == school.requireID()).filter(\.$role == .teacher).sort(\.$name).all()
+        if editsClasses {
             html += """
             <section class="card no-print"><h3>Добавить или изменить класс</h3>
-            <form method="post" action="\(Site.schoolClassSave.url(school.id!))">\(HTML.csrfField(req))
+            <form method="post" action="\(Site.schoolClassSave.url(school.id!))">\(ctx.csrfField)
             <label for="schoolYear">Учебный год</label><input type="text" id="schoolYear" name="schoolYear" value="2025-2026" pattern="20[0-9]{2}-20[0-9]{2}" required>
             <label for="name">Класс</label><input type="text" id="name" name="name" placeholder="4А" required>
             <label for="enrolment">Обучающихся</label><input type="number" id="enrolment" name="enrolment" min="0" max="60" required>
-            <label for="teacherID">Учитель</label><select id="teacherID" name="teacherID"><option value="">— не указан —</option>\(HTML.options(teachers.map { ($0.id!.uuidString, $0.name) }))</select>
+            <label for="teacherID">Учитель</label><select id="teacherID" name="teacherID"><option value="">— не указан —</option>\(HTML.options(teachers))</select>
             <div class="actions"><button class="btn" type="submit">Сохранить класс</button></div>
             </form></section>
             """
