@@ -15,6 +15,7 @@ from load_uploads import start_demo  # noqa: E402
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 # (role login, [(name, path)]); `{p}` is the first procedure, `{school}` the first school's login.
 PAGES = [
@@ -46,6 +47,8 @@ def login(d, base, user):
     d.find_element(By.NAME, "login").send_keys(user)
     d.find_element(By.NAME, "password").send_keys("demo")
     d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # Signed in once the answer has left the login page (a slow machine takes a while).
+    WebDriverWait(d, 60).until(lambda drv: "/login" not in drv.current_url)
 
 
 def shoot(d, path, width):
