@@ -30,23 +30,24 @@ extension Request {
 }
 
 enum Procedures {
-    /// The procedures the user's district sees: its own and its region's (a regional centre's).
-    static func visible(to user: User, on db: Database) async throws -> [Procedure] {
+    /// Procedures the user's district sees: its own and its region's (a regional centre's); nil for
+    /// a district that no longer exists.
+    private static func scoped(to user: User, on db: Database) async throws -> QueryBuilder<Procedure>? {
         let mid = try user.requireMunicipalityID()
-        guard let m = try await Municipality.find(mid, on: db) else { return [] }
-        return try await Procedure.query(on: db).filter(\.$regionID == m.$region.id)
+        guard let m = try await Municipality.find(mid, on: db) else { return nil }
+        return Procedure.query(on: db).filter(\.$regionID == m.$region.id)
             .group(.or) { $0.filter(\.$municipalityID == mid).filter(\.$municipalityID == nil) }
-            .sort(\.$year, .descending).sort(\.$subject).sort(\.$grade).all()
+    }
+
+    /// The procedures the user's district sees, newest first.
+    static func visible(to user: User, on db: Database) async throws -> [Procedure] {
+        try await scoped(to: user, on: db)?.sort(\.$year, .descending).sort(\.$subject).sort(\.$grade).all() ?? []
     }
 
     /// The procedure of the path (`:procedureID`), if the user's district sees it; else 404.
     static func find(_ req: Request) async throws -> Procedure {
         let id = try req.pathID("procedureID")
-        let user = try req.user
-        let mid = try user.requireMunicipalityID()
-        guard let m = try await Municipality.find(mid, on: req.db),
-              let p = try await Procedure.query(on: req.db).filter(\.$id == id).filter(\.$regionID == m.$region.id)
-                .group(.or, { $0.filter(\.$municipalityID == mid).filter(\.$municipalityID == nil) }).first() else { throw AppError.notFound }
+        guard let p = try await scoped(to: req.user, on: req.db)?.filter(\.$id == id).first() else { throw AppError.notFound }
         return p
     }
 }

@@ -3,11 +3,6 @@ import Vapor
 
 /// The pieces every page is made of.
 extension HTML {
-    /// The hidden CSRF field every form carries.
-    static func csrfField(_ req: Request) -> HTML {
-        PageContext(csrfToken: req.csrfToken, flash: "").csrfField
-    }
-
     /// A POST button in its own small form (sign out, disable, delete…).
     static func postButton(_ ctx: PageContext, action: SiteURL, label: String, style: String = "secondary") -> HTML {
         #"<form method="post" action="\#(action)" class="inline">\#(ctx.csrfField)<button type="submit" class="btn \#(style)">\#(label)</button></form>"#

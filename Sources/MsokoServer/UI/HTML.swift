@@ -4,17 +4,14 @@ import Vapor
 /// Markup for a page. Text cannot become markup by accident: an `HTML` value is built from string
 /// literals written in msoko's source (trusted: a programmer wrote them), from interpolated
 /// values, which are escaped (`String`, `Substring`, numbers, `UUID`), and from other `HTML`
-/// values, inserted as they are. A `String` variable does not convert to `HTML`; the one door for
-/// markup made at run time is `HTML(trusted:)`, for markup msoko itself built (an SVG chart).
+/// values, inserted as they are. A `String` variable does not convert to `HTML`, and there is no
+/// door for markup made at run time: even the SVG charts are built as `HTML`.
 /// Escaping covers all five of `& < > " '`, so the same value is safe in text and in attribute
 /// values (msoko writes attributes in double quotes, but a single-quoted one would be safe too).
 /// Hand-written rather than a package: Plot 0.14 writes attribute values unescaped (see
 /// docs/architecture.md), and this is a page of code.
 struct HTML: Sendable, Equatable, CustomStringConvertible {
     private(set) var markup: String
-
-    /// Markup msoko built itself (never user text): an SVG chart, a shipped fragment.
-    init(trusted markup: String) { self.markup = markup }
 
     init() { markup = "" }
 

@@ -177,18 +177,7 @@ enum AnalysisController {
         let name = "Аналитическая справка \(p.type) \(p.year) \(p.subject) \(p.grade) кл\(school.map { " \($0.login)" } ?? "").docx"
         let login = l.user.login
         try await req.audited { db in
-            let q = CheckpointReport.query(on: db).filter(\.$checkpoint.$id == (try checkpoint.requireID()))
-            if let sid = school?.id { q.filter(\.$schoolID == sid) } else { q.filter(\.$schoolID == nil) }
-            let report = try await q.first() ?? {
-                let r = CheckpointReport()
-                r.$checkpoint.id = try checkpoint.requireID()
-                r.regionID = measure.regionID
-                r.municipalityID = measure.municipalityID
-                r.schoolID = school?.id
-                r.status = CheckpointStatus.inProgress.rawValue
-                r.text = ""
-                return r
-            }()
+            let report = try await CheckpointReport.forWriting(checkpoint, of: measure, schoolID: school?.id, status: .inProgress, on: db)
             report.updatedBy = login
             try await report.save(on: db)
             let e = try EvidenceFile.make(report: report, name: name, type: Download.docxType, data: data, by: login,

@@ -1,6 +1,7 @@
 import Foundation
 import MsokoCore
 
+/// A risk from 0 to 1 to two decimals, as on every objectivity page.
 func riskText(_ r: Double) -> String { ReferenceTable.format((r * 100).rounded() / 100) }
 
 /// A procedure's schools with signs of non-objective results (or all), by risk; filters by sign.

@@ -12,11 +12,10 @@ enum ReferenceController {
     }
 
     /// A district specialist, for the district's own procedure.
-    static func procedure(_ req: Request) async throws -> (User, Procedure, ProcedureSpec) {
-        let user = try req.user
+    static func procedure(_ req: Request) async throws -> (Procedure, ProcedureSpec) {
         let p = try await Procedures.find(req)
-        guard p.municipalityID != nil, p.municipalityID == user.municipalityID else { throw AppError.forbidden }
-        return (user, p, try ProcedureStore.spec(of: p))
+        guard p.municipalityID != nil, p.municipalityID == (try req.user.municipalityID) else { throw AppError.forbidden }
+        return (p, try ProcedureStore.spec(of: p))
     }
 
     static func level(_ text: String?) -> ReferenceTable.Level { ReferenceTable.Level(rawValue: text ?? "") ?? .region }
@@ -35,7 +34,7 @@ enum ReferenceController {
     }
 
     static func page(req: Request) async throws -> Response {
-        let (_, p, spec) = try await procedure(req)
+        let (p, spec) = try await procedure(req)
         let level = level(req.query[String.self, at: "level"])
         return render(req, ReferenceForm(procedure: p, spec: spec, level: level, values: fields(spec.reference?[level.rawValue], spec: spec)))
     }
@@ -45,7 +44,7 @@ enum ReferenceController {
     }
 
     static func post(req: Request) async throws -> Response {
-        let (_, p, spec) = try await procedure(req)
+        let (p, spec) = try await procedure(req)
         let form = try req.content.decode([String: String].self)
         let level = level(form["level"])
         if form["action"] == "parse" {

@@ -3,7 +3,8 @@ import MsokoCore
 /// The re-check's documents: the справка on discrepancies and the order creating the commission.
 enum RecheckDocuments {
     /// A figure to two decimals, «—» where there is none.
-    static func number(_ v: Double?) -> String { v.map { ReferenceTable.format(($0 * 100).rounded() / 100) } ?? "—" }
+    /// (`+ 0` turns a rounded −0 into 0: «-0» is not a figure anyone writes.)
+    static func number(_ v: Double?) -> String { v.map { ReferenceTable.format(($0 * 100).rounded() / 100 + 0) } ?? "—" }
 
     /// A share as «12,5 %», «—» where there is none.
     static func share(_ v: Double?) -> String { v.map { ReferenceTable.format(($0 * 1000).rounded() / 10) + " %" } ?? "—" }

@@ -37,19 +37,13 @@ enum CheckpointController {
         return Target(checkpoint: cp, measure: measure, party: .school(sid), school: school)
     }
 
-    static func existingReport(_ t: Target, on db: Database) async throws -> CheckpointReport? {
-        let q = CheckpointReport.query(on: db).filter(\.$checkpoint.$id == (try t.checkpoint.requireID()))
-        if let sid = t.party.schoolID { q.filter(\.$schoolID == sid) } else { q.filter(\.$schoolID == nil) }
-        return try await q.first()
-    }
-
     static func form(req: Request) async throws -> Response {
         let t = try await target(req)
         return try await renderForm(req, t, errors: [], text: nil, status: nil)
     }
 
     static func renderForm(_ req: Request, _ t: Target, errors: [String], text: String?, status: String?, httpStatus: HTTPResponseStatus = .ok) async throws -> Response {
-        let report = try await existingReport(t, on: req.db)
+        let report = try await CheckpointReport.existing(t.checkpoint, schoolID: t.party.schoolID, on: req.db)
         var files: [EvidenceFile] = []
         if let report {
             files = try await EvidenceFile.query(on: req.db).filter(\.$report.$id == report.requireID())
@@ -94,16 +88,7 @@ enum CheckpointController {
         let accepted = acceptedFiles
         do {
             try await req.audited { db in
-                let report = try await existingReport(t, on: db) ?? {
-                    let r = CheckpointReport()
-                    r.$checkpoint.id = try t.checkpoint.requireID()
-                    r.regionID = t.measure.regionID
-                    r.municipalityID = municipalityID
-                    r.schoolID = t.party.schoolID
-                    r.status = CheckpointStatus.notStarted.rawValue
-                    r.text = ""
-                    return r
-                }()
+                let report = try await CheckpointReport.forWriting(t.checkpoint, of: t.measure, schoolID: t.party.schoolID, status: .notStarted, on: db)
                 let before = report.id == nil ? nil : ReportDTO(status: report.status, text: report.text, files: [])
                 report.status = status.rawValue
                 report.text = text
