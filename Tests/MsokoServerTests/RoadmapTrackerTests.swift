@@ -226,7 +226,7 @@ final class RoadmapTrackerTests: XCTestCase {
             assertNotContains(specialistTasks, "МБОУ «Зырянская СОШ»")
             let observer = Browser(app)
             try await observer.login("observer")
-            assertContains(try await observer.get("/tasks"), "назначения наблюдателем")
+            assertContains(try await observer.get("/tasks"), "Акты наблюдения к заполнению")
         }
     }
 }

@@ -26,7 +26,7 @@ public enum AnalysisTables {
 
     /// A percentage to one decimal place, or «—» where the group is too small or there is no figure.
     public static func percent(_ fraction: Double?, _ g: GroupFigures?) -> Cell {
-        guard let fraction, g?.smallGroup != .suppressed else { return .text("—") }
+        guard let fraction, g?.sharesHidden != true else { return .text("—") }
         return .decimal((fraction * 1000).rounded() / 10)
     }
 
@@ -42,13 +42,19 @@ public enum AnalysisTables {
 
     static func note(_ g: GroupFigures) -> String {
         switch g.smallGroup {
-        case .suppressed: return "менее 10 участников: доли не показываются"
+        case .suppressed: return g.shownInFull ? "менее 10 участников: доли — с осторожностью" : "менее 10 участников: доли не показываются"
         case .limited: return "менее 20 участников: выводы ограничены"
         case nil: return ""
         }
     }
 
-    static let smallNote = "Группы менее 20 участников — выводы ограничены; менее 10 — доли не показываются."
+    static let smallNote = "Группы менее 20 участников — выводы ограничены; менее 10 — доли показываются только самой школе, в сравнениях школ и публикациях — нет."
+
+    /// The caution over a group under 10 works shown to itself: what one work weighs.
+    public static func smallOwnCaution(_ g: GroupFigures) -> String {
+        let one = g.participants == 0 ? "" : " (1 из \(g.participants) — \(ReferenceTable.format((1000 / Double(g.participants)).rounded() / 10)) %)"
+        return "Работ меньше 10: каждая работа заметно меняет доли\(one). Доли показаны для самой школы; выводы делайте осторожно, по каждому обучающемуся. В сравнениях школ и в публикациях доли групп меньше 10 работ не показываются."
+    }
 
     /// Participants and marks, one row a group, then the reference rows (region, Russia).
     public static func marks(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
@@ -74,7 +80,7 @@ public enum AnalysisTables {
 
     /// «48 (8 %)»: a count with its share, or the count alone in a group too small for shares.
     static func countShare(_ n: Int, _ share: Double?, _ g: GroupFigures?) -> Cell {
-        guard let share, g?.smallGroup != .suppressed else { return .text(String(n)) }
+        guard let share, g?.sharesHidden != true else { return .text(String(n)) }
         return .text("\(n) (\(ReferenceTable.format((share * 1000).rounded() / 10)) %)")
     }
 
@@ -113,7 +119,7 @@ public enum AnalysisTables {
             var row: [Cell] = [.text(task.number), .text(task.level.rawValue), .number(task.max)]
             row += groups.map { percent($0.taskCompletion(t, max: task.max), $0) }
             row += refs.map { percent(a.spec.reference?[$0.rawValue]?.tasks?[task.number], nil) }
-            if let g = groups.first, g.smallGroup != .suppressed, let c = g.taskCompletion(t, max: task.max) {
+            if let g = groups.first, !g.sharesHidden, let c = g.taskCompletion(t, max: task.max) {
                 row.append(.text(Mastery(completion: c, level: task.level).title))
             } else {
                 row.append(.text("—"))
@@ -142,7 +148,7 @@ public enum AnalysisTables {
         let rows: [[Cell]] = first.enumerated().map { k, r in
             var row: [Cell] = [.text(r.code), .text(r.text)]
             row += zip(groups, per).map { percent($1[k].completion, $0) }
-            if groups[0].smallGroup != .suppressed, let c = r.completion {
+            if !groups[0].sharesHidden, let c = r.completion {
                 row.append(.text(Mastery(completion: c, level: levels[r.code] ?? .basic).title))
             } else {
                 row.append(.text("—"))
@@ -171,6 +177,19 @@ public enum AnalysisTables {
         }
         return AnalysisTable(title: "Задания по группам отметок", header: ["Задание", "Уровень"] + (2...5).map { "Получившие «\($0)» (\(g.marks[$0 - 2])), %" },
                              rows: rows, notes: ["Группа с отметкой, где меньше 10 участников, не показывается."])
+    }
+
+    /// One row per participant of a class, as ФИС ОКО's class report: the participant's code (never
+    /// a name), the variant, each task's score («X» — not done), the primary score, the mark and the
+    /// journal mark. For the class's own teacher, head and the district; never published.
+    public static func pupils(_ works: [WorkRecord], _ spec: ProcedureSpec) -> AnalysisTable {
+        let rows: [[Cell]] = works.sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending }.map { w in
+            var row: [Cell] = [.text(w.code), .text(w.variant ?? "")]
+            row += spec.tasks.indices.map { t in t < w.scores.count ? (w.scores[t] == WorkRecord.notDone ? .text("X") : .number(Int(w.scores[t]))) : .empty }
+            return row + [.number(w.primaryScore), w.mark.map { .number($0) } ?? .text("—"), w.journalMark.map { .number($0) } ?? .text("—")]
+        }
+        return AnalysisTable(title: "Результаты участников", header: ["Код участника", "Вариант"] + spec.tasks.map(\.number) + ["Первичный балл", "Отметка", "Отметка по журналу"],
+                             rows: rows, notes: ["Баллы по заданиям (макс.: \(spec.tasks.map { "\($0.number) — \($0.max)" }.joined(separator: ", "))); X — задание не выполнялось. Участники — по кодам; имена остаются в школе."])
     }
 
     /// ВПР marks against journal marks.

@@ -30,6 +30,11 @@ public struct GroupFigures: Sendable, Equatable {
     public var journalGapTwoOrMore = 0
     /// Students in the class (or the school's classes of the grade) where known.
     public var enrolled: Int?
+    /// Set where a group is shown as itself — a school's or a class's own page and справка, seen
+    /// by that school and by the district that supports it — rather than compared with others or
+    /// published. Then a group under 10 works keeps its percentages, with a caution, instead of «—»:
+    /// a rural school of seven works must see its own results (ФИС ОКО shows them too).
+    public var shownInFull = false
 
     public init(level: Level, school: String?, schoolName: String?, className: String?, taskCount: Int, maxScore: Int) {
         self.level = level
@@ -42,6 +47,14 @@ public struct GroupFigures: Sendable, Equatable {
     }
 
     public var smallGroup: SmallGroup? { participants < 10 ? .suppressed : participants < 20 ? .limited : nil }
+    /// Whether the group's shares are withheld («—»): under 10 works, and compared or published.
+    public var sharesHidden: Bool { smallGroup == .suppressed && !shownInFull }
+    /// The group as shown to itself (see `shownInFull`).
+    public var inFull: GroupFigures {
+        var g = self
+        g.shownInFull = true
+        return g
+    }
     var marked: Int { marks.reduce(0, +) }
 
     public var meanPrimaryScore: Double? { participants == 0 ? nil : Double(primarySum) / Double(participants) }

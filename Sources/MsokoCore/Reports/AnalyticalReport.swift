@@ -29,8 +29,9 @@ public enum AnalyticalReport {
     }
 
     public static func school(_ a: ResultsAnalysis, school key: String, context: Context) -> DocxDocument? {
+        // The school's own справка: its figures and its classes' in full, however few the works.
         guard let s = a.school(key) else { return nil }
-        return build(a, focus: s, comparison: a.district, parts: a.classes(of: key), context: context)
+        return build(a, focus: s.inFull, comparison: a.district, parts: a.classes(of: key).map(\.inFull), context: context)
     }
 
     public static func pct(_ v: Double?) -> String {
@@ -72,7 +73,7 @@ public enum AnalyticalReport {
 
         let comparisons = [g] + (comparison.map { [$0] } ?? [])
         let refs = ReferenceTable.Level.allCases.filter { spec.reference?[$0.rawValue] != nil }
-        let suppressed = g.smallGroup == .suppressed
+        let suppressed = g.sharesHidden
 
         // 1. Passport.
         doc.paragraph("1. Паспорт процедуры", style: .heading1)
@@ -83,13 +84,15 @@ public enum AnalyticalReport {
         if !context.form.isEmpty { passport.append(("Форма", context.form)) }
         passport.append(("Заданий; максимальный первичный балл", "\(spec.tasks.count); \(spec.maxScore)"))
         if let s = spec.scale { passport.append(("Шкала перевода в отметки", "«2» — 0–\(s.three - 1), «3» — \(s.three)–\(s.four - 1), «4» — \(s.four)–\(s.five - 1), «5» — \(s.five)–\(spec.maxScore)")) }
-        var who = "\(g.participants) работ"
-        if let e = g.enrolled { who += " при \(e) обучающихся (\(pct(g.participation)))" }
+        var who = Plural.works(g.participants)
+        if let e = g.enrolled { who += " при \(Plural.studentsPrepositional(e)) (\(pct(g.participation)))" }
         if !isSchool { who += "; школ: \(a.schools.count)" } else { who += "; классов: \(parts.count)" }
         passport.append(("Участники", who))
         doc.add(DocxDocument.Table(widths: [2, 3], header: [], rows: passport.map { [DocxDocument.Cell($0.0, bold: true), DocxDocument.Cell($0.1)] }))
         if suppressed {
             doc.paragraph("Работ меньше 10: по правилам анализа малых групп доли и выводы по группе не приводятся; ниже — только количества.", bold: true)
+        } else if g.smallGroup == .suppressed {
+            doc.paragraph(AnalysisTables.smallOwnCaution(g), bold: true)
         } else if g.smallGroup == .limited {
             doc.paragraph("Работ меньше 20: выводы ограничены — одна-две работы заметно меняют доли.")
         }
@@ -98,7 +101,7 @@ public enum AnalyticalReport {
         doc.paragraph("2. Отметки", style: .heading1)
         doc.add(docTable(AnalysisTables.marksCompact(comparisons, a)))
         if spec.scale != nil && !suppressed {
-            var series = comparisons.map { c in DocxChart.Series(AnalysisTables.label(c), (2...5).map { c.smallGroup == .suppressed ? nil : c.markShare($0).map { $0 * 100 } }) }
+            var series = comparisons.map { c in DocxChart.Series(AnalysisTables.label(c), (2...5).map { c.sharesHidden ? nil : c.markShare($0).map { $0 * 100 } }) }
             for r in refs { if let m = spec.reference?[r.rawValue]?.marks { series.append(DocxChart.Series(r.title, (2...5).map { m[String($0)].map { $0 * 100 } })) } }
             doc.add(DocxChart(title: "Распределение отметок, %", categories: ["«2»", "«3»", "«4»", "«5»"], series: series, valueAxisTitle: "% участников"))
             doc.paragraph(marksText(g, comparison: comparison, a))
@@ -123,7 +126,7 @@ public enum AnalyticalReport {
         doc.paragraph("5. Выполнение заданий", style: .heading1)
         let tasksTable = AnalysisTables.tasks(comparisons, a)
         doc.add(docTable(tasksTable, firstWide: 1))
-        var profile = comparisons.map { c in DocxChart.Series(AnalysisTables.label(c), spec.tasks.enumerated().map { t, task in c.smallGroup == .suppressed ? nil : c.taskCompletion(t, max: task.max).map { $0 * 100 } }, kind: c.level == g.level ? .column : .line) }
+        var profile = comparisons.map { c in DocxChart.Series(AnalysisTables.label(c), spec.tasks.enumerated().map { t, task in c.sharesHidden ? nil : c.taskCompletion(t, max: task.max).map { $0 * 100 } }, kind: c.level == g.level ? .column : .line) }
         for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(DocxChart.Series(r.title, spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, kind: .line)) } }
         if !suppressed {
             doc.add(DocxChart(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile, valueAxisTitle: "%", height: 7.5))
@@ -177,7 +180,7 @@ public enum AnalyticalReport {
 
     static func marksText(_ g: GroupFigures, comparison: GroupFigures?, _ a: ResultsAnalysis) -> String {
         var text = "Успеваемость составила \(pct(g.passRate)), качество знаний — \(pct(g.qualityRate)); средний первичный балл — \(num(g.meanPrimaryScore)) из \(a.spec.maxScore), средняя отметка — \(num(g.meanMark))."
-        if let c = comparison, c.smallGroup != .suppressed, let gp = g.passRate, let cp = c.passRate, let gq = g.qualityRate, let cq = c.qualityRate {
+        if let c = comparison, !c.sharesHidden, let gp = g.passRate, let cp = c.passRate, let gq = g.qualityRate, let cq = c.qualityRate {
             text += " По сравнению с районом успеваемость \(compare(gp - cp)), качество знаний \(compare(gq - cq))."
         }
         if let m = a.spec.reference?["region"]?.marks, m.count == 4, let gq = g.qualityRate, let gp = g.passRate {
@@ -194,7 +197,7 @@ public enum AnalyticalReport {
     static func journalText(_ g: GroupFigures) -> String {
         let n = g.journalCompared
         guard n > 0 else { return "Отметок по журналу в файле нет — сравнение не проводилось." }
-        guard g.smallGroup != .suppressed else { return "Сравнено работ: \(n); доли для группы менее 10 участников не приводятся." }
+        guard !g.sharesHidden else { return "Сравнено работ: \(n); доли для группы менее 10 участников не приводятся." }
         let share = { (k: Int) in pct(Double(k) / Double(n)) }
         var text = "Подтвердили отметку по журналу \(share(g.journalSame)) участников, понизили — \(share(g.journalLower)), повысили — \(share(g.journalHigher))."
         if g.journalGapTwoOrMore > 0 { text += " Расхождение на две отметки и более — у \(g.journalGapTwoOrMore) участников." }
@@ -236,7 +239,7 @@ public enum AnalyticalReport {
     }
 
     static func deficitList(_ g: GroupFigures, _ a: ResultsAnalysis) -> [(code: String, text: String, completion: Double)] {
-        guard g.smallGroup != .suppressed else { return [] }
+        guard !g.sharesHidden else { return [] }
         let levels = AnalysisTables.requirementLevels(a.spec)
         return a.requirements(g).compactMap { r in
             guard let c = r.completion, Mastery(completion: c, level: levels[r.code] ?? .basic) != .mastered else { return nil }
@@ -245,13 +248,13 @@ public enum AnalyticalReport {
     }
 
     static func conclusions(_ g: GroupFigures, comparison: GroupFigures?, _ a: ResultsAnalysis, deficits: [(code: String, text: String, completion: Double)]) -> [String] {
-        guard g.smallGroup != .suppressed else { return ["Работ меньше 10: выводы по группе не делаются; результаты рассматриваются индивидуально."] }
+        guard !g.sharesHidden else { return ["Работ меньше 10: выводы по группе не делаются; результаты рассматриваются индивидуально."] }
         var out: [String] = []
         if let two = g.markShare(2) {
             out.append(two >= 0.15 ? "Доля неудовлетворительных отметок высока (\(pct(two))): нужна адресная работа с обучающимися группы риска."
                        : "Доля неудовлетворительных отметок — \(pct(two)).")
         }
-        if let c = comparison, let gq = g.qualityRate, let cq = c.qualityRate, c.smallGroup != .suppressed {
+        if let c = comparison, let gq = g.qualityRate, let cq = c.qualityRate, !c.sharesHidden {
             out.append("Качество знаний \(compare(gq - cq)) районного показателя (\(pct(cq))).")
         }
         var mastered = 0, total = 0
@@ -272,6 +275,7 @@ public enum AnalyticalReport {
                        : "Результаты работы в целом подтверждают текущие отметки.")
         }
         if g.smallGroup == .limited { out.append("Группа меньше 20 участников: выводы предварительные.") }
+        if g.smallGroup == .suppressed { out.append("Группа меньше 10 участников: выводы предварительные, результаты каждого обучающегося рассматриваются индивидуально.") }
         return out
     }
 

@@ -106,7 +106,8 @@ enum Site {
     static let analysisReport = Endpoint<UUID>(.GET, "procedures/:procedureID/analysis/report.docx", districtReaders)
     static let analysisSchool = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/analysis/schools/:login", readers)
     static let analysisSchoolReport = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/analysis/schools/:login/report.docx", readers)
-    static let analysisClass = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/analysis/schools/:login/classes/:className", readers)
+    /// A class's page is also its own teacher's (the loader admits only their classes).
+    static let analysisClass = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/analysis/schools/:login/classes/:className", .only(.specialist, .admin, .methodist, .head, .teacher))
     static let analysisOrder = Endpoint<UUID>(.GET, "procedures/:procedureID/analysis/order.docx", district)
     static let analysisAttach = Endpoint<UUID>(.POST, "procedures/:procedureID/analysis/attach", reporters)
 

@@ -51,7 +51,9 @@ enum AuthController {
         // A fresh session on login (no session fixation): the old one, if any, ends.
         try await req.signIn(user)
         var target = SafeRedirect.path(form.next)
-        if user.role == .observer || user.role == .commission, target == Site.home.url.path { target = Site.tasks.url.path }
+        // Those whose work is a list of their own (acts, works to re-score, their classes' results)
+        // land on it; the others on the roadmap or, a head, their school.
+        if [.observer, .commission, .teacher].contains(user.role), target == Site.home.url.path { target = Site.tasks.url.path }
         return req.redirect(to: target)
     }
 

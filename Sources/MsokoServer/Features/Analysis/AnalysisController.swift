@@ -20,20 +20,28 @@ enum AnalysisController {
         var user: User
         var procedure: Procedure
         var analysis: ResultsAnalysis
+        /// The district's works the analysis was made from (codes only).
+        var works: WorkTable
     }
 
     static func load(_ req: Request) async throws -> Loaded {
         let user = try req.user
         let p = try await Procedures.find(req)
-        let a = try await AnalysisQuery.analysis(procedure: p, municipalityID: user.requireMunicipalityID(), on: req.db)
-        return Loaded(user: user, procedure: p, analysis: a)
+        let loaded = try await AnalysisQuery.load(procedure: p, municipalityID: user.requireMunicipalityID(), on: req.db)
+        return Loaded(user: user, procedure: p, analysis: loaded.analysis, works: loaded.works)
     }
 
-    /// The school of the path, checked against the user's scope: a head only their own.
+    /// The school of the path, checked against the user's scope: a head only their own; a teacher
+    /// only the class of the path, and only one of their own classes (`TeacherClasses`).
     static func schoolKey(_ req: Request, _ l: Loaded) async throws -> String {
         guard let login = req.parameters.get("login") else { throw AppError.notFound }
-        if l.user.role == .head {
+        switch l.user.role {
+        case .head:
             guard let own = try await Schools.own(of: l.user, on: req.db), own.login == login else { throw AppError.forbidden }
+        case .teacher:
+            guard let name = req.parameters.get("className"),
+                  try await TeacherClasses.admits(l.user, procedure: l.procedure, schoolLogin: login, className: name, on: req.db) else { throw AppError.forbidden }
+        default: break
         }
         return login
     }
@@ -67,12 +75,14 @@ enum AnalysisController {
         let l = try await load(req)
         let key = try await schoolKey(req, l)
         let a = l.analysis
-        guard let s = a.school(key) else { throw AppError.notFound }
+        // A school's page shows its own figures in full, however few the works (the district's
+        // list of schools, which compares them, does not).
+        guard let s = a.school(key)?.inFull else { throw AppError.notFound }
+        let classes = a.classes(of: key).map(\.inFull)
         if wantsXLSX(req) {
-            return try Download.xlsx(AnalysisTables.all([s, a.district], a) + [AnalysisTables.marks(a.classes(of: key), a)], name: "Анализ \(key) \(ProcedureStore.title(l.procedure))")
+            return try Download.xlsx(AnalysisTables.all([s, a.district], a) + [AnalysisTables.marks(classes, a)], name: "Анализ \(key) \(ProcedureStore.title(l.procedure))")
         }
         let pid = try l.procedure.requireID()
-        let classes = a.classes(of: key)
         var model = AnalysisPage(l, title: "Анализ результатов: \(s.schoolName ?? key)", groups: [s, a.district], docx: Site.analysisSchoolReport.url(pid, key),
                                  xlsx: Site.analysisSchool.url(pid, key).query(["format": "xlsx"]), attach: l.user.role == .head)
         model.list = AnalysisPage.List(heading: "Классы", hint: nil, table: AnalysisTables.marksCompact(classes, a),
@@ -85,21 +95,25 @@ enum AnalysisController {
         let l = try await load(req)
         let key = try await schoolKey(req, l)
         let a = l.analysis
-        guard let name = req.parameters.get("className"), let c = a.group(school: key, className: name), let s = a.school(key) else { throw AppError.notFound }
+        guard let name = req.parameters.get("className"), let c = a.group(school: key, className: name)?.inFull, let s = a.school(key)?.inFull else { throw AppError.notFound }
+        let works = l.works.filter { $0.schoolLogin == key && $0.className == c.className }
         if wantsXLSX(req) {
-            return try Download.xlsx(AnalysisTables.all([c, s, a.district], a), name: "Анализ \(key) \(name) \(ProcedureStore.title(l.procedure))")
+            return try Download.xlsx(AnalysisTables.all([c, s, a.district], a) + [AnalysisTables.pupils(works, a.spec)], name: "Анализ \(key) \(name) \(ProcedureStore.title(l.procedure))")
         }
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: \(s.schoolName ?? key), \(name)", groups: [c, s, a.district], docx: nil,
                                  xlsx: Site.analysisClass.url(pid, key, name).query(["format": "xlsx"]))
         model.note = "Результаты класса не используются для оценки работы учителя: они показывают, какие умения требуют внимания."
-        return Layout.page(req, title: "Анализ: \(name)", body: model.view(req.pageContext()),
-                           crumbs: crumbs(l) + [Crumb(Site.analysisSchool.url(pid, key), s.schoolName ?? key)])
+        model.pupils = AnalysisTables.pupils(works, a.spec)
+        let schoolCrumb: [Crumb] = Site.analysisSchool.admits(l.user.role) ? [Crumb(Site.analysisSchool.url(pid, key), s.schoolName ?? key)] : []
+        return Layout.page(req, title: "Анализ: \(name)", body: model.view(req.pageContext()), crumbs: crumbs(l) + schoolCrumb)
     }
 
-    /// Procedures, the procedure, and the district's analysis for those who may open it.
+    /// The way back, through the pages the user may open: procedures, the procedure and the
+    /// district's analysis; a teacher's is «Мои задачи», where their classes' results are listed.
     static func crumbs(_ l: Loaded) -> [Crumb] {
-        Crumb.procedure(l.procedure) + (l.user.role == .head ? [] : [Crumb(Site.analysis.url(l.procedure.id!), "Анализ: район")])
+        guard Site.procedure.admits(l.user.role) else { return [Crumb(Site.tasks.url, "Мои задачи")] }
+        return Crumb.procedure(l.procedure) + (l.user.role == .head ? [] : [Crumb(Site.analysis.url(l.procedure.id!), "Анализ: район")])
     }
 
     /// The same procedure in earlier years, with this year last; nil when there is no earlier one.

@@ -22,6 +22,8 @@ struct AnalysisPage {
     var note: String?
     var list: List?
     var dynamics: AnalysisTable?
+    /// A class's participants, one row each (codes only).
+    var pupils: AnalysisTable?
 
     init(_ l: AnalysisController.Loaded, title: String, groups: [GroupFigures], docx: SiteURL?, xlsx: SiteURL, withOrder: Bool = false, attach: Bool = false) {
         procedure = l.procedure
@@ -56,6 +58,7 @@ extension AnalysisPage {
             if let hint = list.hint { html += #"<p class="muted">\#(hint)</p>"# }
             html += Self.table(list.table, links: list.links)
         }
+        if let pupils { html += "<h2>Результаты участников</h2>\(Self.table(pupils))" }
         if let dynamics { html += "<h2>Динамика по годам</h2>\(Self.table(dynamics))" }
         return html
     }
@@ -94,21 +97,23 @@ extension AnalysisPage {
         let spec = a.spec
         let refs = ReferenceTable.Level.allCases.filter { spec.reference?[$0.rawValue] != nil }
         var html = HTML()
-        if g.smallGroup == .suppressed {
+        if g.sharesHidden {
             html += #"<div class="flash error">Работ меньше 10: доли не показываются, выводы по группе не делаются.</div>"#
+        } else if g.smallGroup == .suppressed {
+            html += #"<div class="flash">\#(AnalysisTables.smallOwnCaution(g))</div>"#
         } else if g.smallGroup == .limited {
             html += #"<div class="flash">Работ меньше 20: выводы ограничены.</div>"#
         }
         html += "<h2>Отметки</h2>\(Self.table(AnalysisTables.marksCompact(groups, a)))"
-        if spec.scale != nil && g.smallGroup != .suppressed {
-            var series = groups.filter { $0.smallGroup != .suppressed }.map { c in SVGChart.Series(name: AnalysisTables.label(c), values: (2...5).map { c.markShare($0).map { $0 * 100 } }) }
+        if spec.scale != nil && !g.sharesHidden {
+            var series = groups.filter { !$0.sharesHidden }.map { c in SVGChart.Series(name: AnalysisTables.label(c), values: (2...5).map { c.markShare($0).map { $0 * 100 } }) }
             for r in refs { if let m = spec.reference?[r.rawValue]?.marks { series.append(SVGChart.Series(name: r.title, values: (2...5).map { m[String($0)].map { $0 * 100 } })) } }
             html += SVGChart.columns(title: "Отметки, % участников", categories: ["«2»", "«3»", "«4»", "«5»"], series: series)
         }
 
         html += "<h2>Выполнение заданий</h2>"
-        if g.smallGroup != .suppressed {
-            var profile = groups.enumerated().filter { $0.element.smallGroup != .suppressed }.map { i, c in
+        if !g.sharesHidden {
+            var profile = groups.enumerated().filter { !$0.element.sharesHidden }.map { i, c in
                 SVGChart.Series(name: AnalysisTables.label(c), values: spec.tasks.enumerated().map { t, task in c.taskCompletion(t, max: task.max).map { $0 * 100 } }, line: i > 0)
             }
             for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(SVGChart.Series(name: r.title, values: spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, line: true)) } }
@@ -129,8 +134,8 @@ extension AnalysisPage {
             html += "<h2>Задания по группам отметок</h2>\(Self.table(AnalysisTables.byMark(g, a)))"
         }
         html += "<h2>Сравнение с отметками по журналу</h2>\(Self.table(AnalysisTables.journalCompact(groups)))"
-        if g.journalCompared > 0 && g.smallGroup != .suppressed {
-            let series = groups.filter { $0.journalCompared > 0 && $0.smallGroup != .suppressed }.map { c in
+        if g.journalCompared > 0 && !g.sharesHidden {
+            let series = groups.filter { $0.journalCompared > 0 && !$0.sharesHidden }.map { c in
                 SVGChart.Series(name: AnalysisTables.label(c), values: [c.journalLower, c.journalSame, c.journalHigher].map { Double($0) * 100 / Double(c.journalCompared) })
             }
             html += SVGChart.columns(title: "Отметка за работу против журнальной, % сравненных работ", categories: ["понизили", "подтвердили", "повысили"], series: series)

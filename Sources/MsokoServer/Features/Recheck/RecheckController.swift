@@ -146,11 +146,7 @@ enum RecheckController {
     // MARK: the commission member's view: blind codes only
 
     static func mine(req: Request) async throws -> Response {
-        let scorings = try await RecheckScoring.query(on: req.db).filter(\.$user.$id == req.user.requireID())
-            .with(\.$item) { $0.with(\.$sample) { $0.with(\.$procedure) } }.all()
-        let model = CommissionWorks(rows: scorings.sorted { $0.item.blindCode < $1.item.blindCode }.map {
-            CommissionWorks.Row(id: $0.id!, code: $0.item.blindCode, procedure: ProcedureStore.title($0.item.sample.procedure), submitted: $0.submittedAt != nil)
-        })
+        let model = try await CommissionWorks.query(member: req.user, on: req.db)
         return Layout.page(req, title: "Перепроверка", body: model.view(req.pageContext()))
     }
 

@@ -113,6 +113,15 @@ struct CommissionWorks {
 
     var rows: [Row]
 
+    /// The member's own works, by blind code (never the school or its scores).
+    static func query(member: User, on db: Database) async throws -> CommissionWorks {
+        let scorings = try await RecheckScoring.query(on: db).filter(\.$user.$id == member.requireID())
+            .with(\.$item) { $0.with(\.$sample) { $0.with(\.$procedure) } }.all()
+        return CommissionWorks(rows: scorings.sorted { $0.item.blindCode < $1.item.blindCode }.map {
+            Row(id: $0.id!, code: $0.item.blindCode, procedure: ProcedureStore.title($0.item.sample.procedure), submitted: $0.submittedAt != nil)
+        })
+    }
+
     func view(_ ctx: PageContext) -> HTML {
         let list: HTML = rows.isEmpty ? .emptyState("Работ на перепроверку пока нет.") : .table(head: "<th>Слепой код</th><th>Процедура</th><th>Состояние</th>", rows: rows.map { r in
             #"<tr><td><a href="\#(Site.scoring.url(r.id))">\#(r.code)</a></td><td>\#(r.procedure)</td><td>\#(r.submitted ? "сдано" : "не проверено")</td></tr>"#

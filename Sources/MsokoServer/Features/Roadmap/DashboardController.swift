@@ -78,6 +78,21 @@ struct DashboardPage {
     var years: [String]
     var role: Role
 
+    /// The reports and the editing the reader's role may use (a teacher reads the roadmap only).
+    func actions(_ year: String) -> HTML {
+        var links: [HTML] = []
+        if Site.roadmapReportDocx.admits(role) {
+            links.append(#"<a class="btn" href="\#(Site.roadmapReportDocx.url.query(["year": year]))">Отчёт о реализации (DOCX)</a>"#)
+            links.append(#"<a class="btn secondary" href="\#(Site.roadmapReportDocx.url.query(["year": year, "details": "1"]))">С приложением отчётов школ (DOCX)</a>"#)
+        }
+        if Site.roadmapReportXlsx.admits(role) {
+            links.append(#"<a class="btn secondary" href="\#(Site.roadmapReportXlsx.url.query(["year": year, "details": "1"]))">Таблица исполнения (XLSX)</a>"#)
+        }
+        if Site.measureNew.admits(role) { links.append(#"<a class="btn secondary" href="\#(Site.measureNew.url)">Добавить мероприятие</a>"#) }
+        if Site.roadmapLoad.admits(role) { links.append(#"<a class="btn secondary" href="\#(Site.roadmapLoad.url)">Загрузить дорожную карту</a>"#) }
+        return links.isEmpty ? "" : #"<div class="actions no-print">\#(HTML(links, separator: " "))</div>"#
+    }
+
     func view(_ ctx: PageContext) -> HTML {
         let showSchools = role.seesDistrict || role == .methodist
         var items: [(measure: Measure, cp: Checkpoint, party: Party, status: CheckpointStatus)] = []
@@ -99,12 +114,7 @@ struct DashboardPage {
         <h1>\(tracker.roadmap.title.isEmpty ? "Дорожная карта" : "Дорожная карта \(year)")</h1>
         <p class="muted">\(tracker.roadmap.title) · \(tracker.municipality.name) · сегодня \(tracker.today.russian)</p>
         \(ctx.flash)\(DashboardController.yearNote(tracker))\(DashboardController.yearLinks(years, current: year))
-        <div class="actions no-print">
-        <a class="btn" href="\(Site.roadmapReportDocx.url.query(["year": year]))">Отчёт о реализации (DOCX)</a>
-        <a class="btn secondary" href="\(Site.roadmapReportDocx.url.query(["year": year, "details": "1"]))">С приложением отчётов школ (DOCX)</a>
-        <a class="btn secondary" href="\(Site.roadmapReportXlsx.url.query(["year": year, "details": "1"]))">Таблица исполнения (XLSX)</a>
-        \(role == .specialist ? #"<a class="btn secondary" href="\#(Site.measureNew.url)">Добавить мероприятие</a><a class="btn secondary" href="\#(Site.roadmapLoad.url)">Загрузить дорожную карту</a>"# as HTML : "")
-        </div>
+        \(actions(year))
         <div class="grid" style="margin-top:16px">
         \(HTML.stat(cpStatuses.count, "контрольных точек"))
         \(HTML.stat(counts[.done] ?? 0, "выполнено", "ok"))

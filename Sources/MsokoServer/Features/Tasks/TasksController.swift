@@ -34,11 +34,24 @@ enum TasksController {
         }
         let order: [CheckpointStatus: Int] = [.overdue: 0, .inProgress: 1, .notStarted: 2, .done: 3]
         rows.sort { (order[$0.3]!, $0.1.due, $0.0.position) < (order[$1.3]!, $1.1.due, $1.0.position) }
-        let model = TaskList(role: user.role, rows: rows.map { m, cp, party, status in
+        var model = TaskList(role: user.role, rows: rows.map { m, cp, party, status in
             TaskList.Row(due: tracker!.due(cp).russian, measureID: m.id!, measureNumber: m.number, measureTitle: m.title, checkpoint: cp.label,
                          party: tracker!.partyName(party), status: status,
                          report: Site.checkpointReport.url(cp.id!).query(["party": party.schoolID?.uuidString ?? "district"]))
         })
+        // Whoever is registered as an observer (a parent, a teacher, a specialist) has acts to file.
+        if let observer = try await Observer.query(on: req.db).filter(\.$userID == user.requireID()).first() {
+            model.acts = try await MyAssignments.query(observer: observer, on: req.db).rows.filter { !$0.submitted }
+        }
+        if user.role == .commission {
+            model.scorings = try await CommissionWorks.query(member: user, on: req.db).rows.filter { !$0.submitted }
+        }
+        if user.role == .teacher {
+            model.classes = try await TeacherClasses.results(of: user, on: req.db).map { r in
+                TaskList.ClassResult(procedure: ProcedureStore.title(r.procedure), className: r.className, nowCalled: r.nowCalled, works: r.works,
+                                     url: Site.analysisClass.url(r.procedure.id!, r.schoolLogin, r.className))
+            }
+        }
         return Layout.page(req, title: "Мои задачи", body: model.view(req.pageContext()))
     }
 }
@@ -56,11 +69,53 @@ struct TaskList {
         var report: SiteURL
     }
 
+    /// A teacher's class in one procedure.
+    struct ClassResult {
+        var procedure: String
+        var className: String
+        var nowCalled: String?
+        var works: Int
+        var url: SiteURL
+    }
+
     var role: Role
     var rows: [Row]
+    /// Observation acts not yet submitted (for a user registered as an observer).
+    var acts: [MyAssignments.Row] = []
+    /// Works waiting for this commission member's blind scores.
+    var scorings: [CommissionWorks.Row] = []
+    /// The results of a teacher's classes.
+    var classes: [ClassResult] = []
 
     func view(_ ctx: PageContext) -> HTML {
+        var own = HTML()
+        if !acts.isEmpty {
+            own += "<h2>Акты наблюдения к заполнению</h2>"
+            own += .table(head: #"<th>Дата, место</th><th>Процедура</th><th>Состояние</th><th class="no-print"></th>"#, rows: acts.map { a in
+                #"<tr><td>\#(a.heading)</td><td>\#(a.procedure)</td><td>\#(a.state)</td><td class="no-print"><a class="btn" href="\#(Site.actForm.url(a.id))">Заполнить акт</a></td></tr>"#
+            })
+        }
+        if !scorings.isEmpty {
+            own += "<h2>Работы на перепроверку</h2>"
+            own += #"<p>Ждут ваших баллов: \#(Plural.works(scorings.count)). Проверка слепая: школа и баллы школы не показываются.</p>"#
+            own += .table(head: #"<th>Слепой код</th><th>Процедура</th><th class="no-print"></th>"#, rows: scorings.map { w in
+                #"<tr><td>\#(w.code)</td><td>\#(w.procedure)</td><td class="no-print"><a class="btn secondary" href="\#(Site.scoring.url(w.id))">Проверить</a></td></tr>"#
+            })
+        }
+        if role == .teacher {
+            own += "<h2>Результаты моих классов</h2>"
+            if classes.isEmpty {
+                own += .emptyState("Результатов ваших классов пока нет.", more: #"<p class="muted">Здесь появятся результаты классов, к которым вас привязал руководитель школы (на странице школы, раздел «Классы»), — после загрузки результатов процедуры.</p>"#)
+            } else {
+                own += .table(head: #"<th>Процедура</th><th>Класс</th><th class="num">Работ</th><th class="no-print"></th>"#, rows: classes.map { c in
+                    let now: HTML = c.nowCalled.map { #" <span class="hint">(сейчас \#($0))</span>"# } ?? ""
+                    return #"<tr><td>\#(c.procedure)</td><td>\#(c.className)\#(now)</td><td class="num">\#(c.works)</td><td class="no-print"><a class="btn secondary" href="\#(c.url)">Открыть</a></td></tr>"#
+                })
+                own += #"<p class="hint">Результаты класса показывают, какие умения требуют внимания; они не используются для оценки работы учителя.</p>"#
+            }
+        }
         guard !rows.isEmpty else {
+            if !own.isEmpty { return "<h1>Мои задачи</h1>\(ctx.flash)\(own)" }
             let explanation: HTML
             switch role {
             case .observer: explanation = "Здесь появятся назначения наблюдателем на оценочные процедуры и формы актов наблюдения."
@@ -74,7 +129,8 @@ struct TaskList {
         // A head reports for their own school only, so the «for whom» column is shown to district roles.
         let showParty = role != .head
         return """
-        <h1>Мои задачи</h1>\(ctx.flash)
+        <h1>Мои задачи</h1>\(ctx.flash)\(own)
+        \(own.isEmpty ? "" : "<h2>Контрольные точки дорожной карты</h2>" as HTML)
         <p class="muted">Открытых контрольных точек: \(rows.count), из них просрочено: \(rows.filter { $0.status == .overdue }.count).</p>
         \(HTML.table(head: "<th>Срок</th><th>Мероприятие</th><th>Контрольная точка</th>\(showParty ? "<th>За кого</th>" as HTML : "")<th>Статус</th><th class=\"no-print\"></th>", rows: rows.map { r in
             let title = String(r.measureTitle.prefix(100)) + (r.measureTitle.count > 100 ? "…" : "")
