@@ -10,6 +10,8 @@ public struct AnalysisTable: Sendable {
     public var rows: [[Cell]]
     /// Footnotes (small groups, what the verdicts mean).
     public var notes: [String] = []
+    /// Rows to highlight: the weakest tasks or planned results (`Verdicts.weakest`).
+    public var highlighted: Set<Int> = []
 
     public init(title: String, header: [String], rows: [[Cell]], notes: [String] = []) {
         self.title = title
@@ -112,22 +114,42 @@ public enum AnalysisTables {
                              rows: rows, notes: ["Понизили — отметка за работу ниже отметки по журналу; повысили — выше."])
     }
 
-    /// Task completion, a column per group, then region and Russia, then the verdict for the first group.
+    /// Task completion, a column per group, then region and Russia, then the verdicts for the first
+    /// group: mastery against the absolute threshold and how far below its references it falls.
     public static func tasks(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
         let refs = ReferenceTable.Level.allCases.filter { a.spec.reference?[$0.rawValue]?.tasks?.isEmpty == false }
+        let verdicts = Verdicts.tasks(groups, a)
+        let compared = !Verdicts.references(groups, a).groups.isEmpty || !Verdicts.references(groups, a).levels.isEmpty
         let rows: [[Cell]] = a.spec.tasks.enumerated().map { t, task in
             var row: [Cell] = [.text(task.number), .text(task.level.rawValue), .number(task.max)]
             row += groups.map { percent($0.taskCompletion(t, max: task.max), $0) }
             row += refs.map { percent(a.spec.reference?[$0.rawValue]?.tasks?[task.number], nil) }
-            if let g = groups.first, !g.sharesHidden, let c = g.taskCompletion(t, max: task.max) {
-                row.append(.text(Mastery(completion: c, level: task.level).title))
-            } else {
-                row.append(.text("—"))
-            }
+            row.append(.text(verdicts[t].mastery?.title ?? "—"))
+            if compared { row.append(.text(verdicts[t].comparisonText)) }
             return row
         }
-        return AnalysisTable(title: "Задания", header: ["Задание", "Уровень", "Макс. балл"] + groups.map { "\(label($0)), %" } + refs.map { "\($0.title), %" } + ["Оценка (\(groups.first.map(label) ?? ""))"],
-                             rows: rows, notes: ["Выполнение — доля набранных баллов от максимальных. Освоено: базовый уровень (Б) от 60 %, повышенный и высокий (П, В) от 30 %; на границе: 57–60 % и 28,5–30 %.", smallNote])
+        let (weakest, weak) = Verdicts.weakest(verdicts)
+        var notes = ["Выполнение — доля набранных баллов от максимальных. Освоено: базовый уровень (Б) от 60 %, повышенный и высокий (П, В) от 30 %; на границе: 57–60 % и 28,5–30 %."]
+        if compared { notes.append("Сравнение: задание отмечено, если выполнено на 10 п. п. и более ниже, чем в \(comparedWith(groups, a)).") }
+        if !weakest.isEmpty { notes.append(weak ? "Выделены слабые задания: не освоенные или отстающие на 10 п. п. и более." : "Все задания освоены; выделены три с наименьшим запасом над порогом.") }
+        notes.append(smallNote)
+        var table = AnalysisTable(title: "Задания", header: ["Задание", "Уровень", "Макс. балл"] + groups.map { "\(label($0)), %" } + refs.map { "\($0.title), %" }
+                                  + ["Оценка (\(groups.first.map(label) ?? ""))"] + (compared ? ["Сравнение"] : []), rows: rows, notes: notes)
+        table.highlighted = Set(weakest)
+        return table
+    }
+
+    /// «школе, районе» — the references a group is compared with, in the prepositional case.
+    static func comparedWith(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> String {
+        let refs = Verdicts.references(groups, a)
+        let names = refs.groups.map { g -> String in
+            switch g.level {
+            case .class: return "классе"
+            case .school: return "школе"
+            case .district: return "районе"
+            }
+        } + refs.levels.map { $0 == .region ? "регионе" : "России" }
+        return names.joined(separator: ", ")
     }
 
     /// Primary-score distribution, a column per group; the mark each score gives.
@@ -140,23 +162,24 @@ public enum AnalysisTables {
         return AnalysisTable(title: "Распределение баллов", header: ["Первичный балл", "Отметка"] + groups.map(label), rows: rows, notes: notes)
     }
 
-    /// Planned results: achievement per requirement, a column per group, the verdict for the first.
+    /// Planned results: achievement per requirement, a column per group, the verdicts for the first.
     public static func requirements(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
-        let levels = requirementLevels(a.spec)
         let per = groups.map { a.requirements($0) }
         guard let first = per.first else { return AnalysisTable(title: "Планируемые результаты", header: [], rows: []) }
+        let verdicts = Verdicts.requirements(groups, a)
+        let compared = !Verdicts.references(groups, a).groups.isEmpty || !Verdicts.references(groups, a).levels.isEmpty
         let rows: [[Cell]] = first.enumerated().map { k, r in
             var row: [Cell] = [.text(r.code), .text(r.text)]
             row += zip(groups, per).map { percent($1[k].completion, $0) }
-            if !groups[0].sharesHidden, let c = r.completion {
-                row.append(.text(Mastery(completion: c, level: levels[r.code] ?? .basic).title))
-            } else {
-                row.append(.text("—"))
-            }
+            row.append(.text(verdicts[k].mastery?.title ?? "—"))
+            if compared { row.append(.text(verdicts[k].comparisonText)) }
             return row
         }
-        return AnalysisTable(title: "Планируемые результаты", header: ["Код", "Проверяемое требование"] + groups.map { "\(label($0)), %" } + ["Оценка"],
-                             rows: rows, notes: ["Достижение — доля баллов, набранных за задания, проверяющие требование, от максимальных; порог — по самому простому из этих заданий."])
+        var table = AnalysisTable(title: "Планируемые результаты", header: ["Код", "Проверяемое требование"] + groups.map { "\(label($0)), %" } + ["Оценка"] + (compared ? ["Сравнение"] : []),
+                                  rows: rows, notes: ["Достижение — доля баллов, набранных за задания, проверяющие требование, от максимальных; порог — по самому простому из этих заданий."]
+                                    + (compared ? ["Сравнение: требование отмечено, если достигнуто на 10 п. п. и более ниже, чем в \(comparedWith(groups, a))."] : []))
+        table.highlighted = Set(Verdicts.weakest(verdicts).rows)
+        return table
     }
 
     /// The level a requirement is judged by: the easiest of the tasks that check it.

@@ -165,6 +165,11 @@ public enum ReferenceTable {
         return v
     }
 
+    /// A figure with exactly one decimal and a comma, as Russian tables print shares: «41,0», «7,8».
+    public static func oneDecimal(_ v: Double) -> String {
+        String(format: "%.1f", (v * 10).rounded() / 10).replacingOccurrences(of: ".", with: ",")
+    }
+
     public static func format(_ v: Double) -> String {
         var text = String(format: "%.2f", v)
         while text.hasSuffix("0") { text.removeLast() }

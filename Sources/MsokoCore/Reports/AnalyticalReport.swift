@@ -36,14 +36,13 @@ public enum AnalyticalReport {
 
     public static func pct(_ v: Double?) -> String {
         guard let v else { return "—" }
-        return ReferenceTable.format((v * 1000).rounded() / 10) + " %"
+        return ReferenceTable.oneDecimal(v * 100) + "\u{00A0}%"
     }
 
     static func num(_ v: Double?) -> String { v.map { ReferenceTable.format(($0 * 100).rounded() / 100) } ?? "—" }
 
     static func points(_ d: Double) -> String {
-        let v = (abs(d) * 1000).rounded() / 10
-        return ReferenceTable.format(v) + " п. п."
+        Verdicts.points(d)
     }
 
     static func cellText(_ c: XLSXWriter.Cell) -> String {
@@ -57,7 +56,9 @@ public enum AnalyticalReport {
 
     static func docTable(_ t: AnalysisTable, firstWide: Int = 3) -> DocxDocument.Table {
         let widths = t.header.indices.map { $0 == 0 ? firstWide : 1 }
-        return DocxDocument.Table(widths: widths, header: t.header, rows: t.rows.map { $0.map { DocxDocument.Cell(cellText($0)) } })
+        return DocxDocument.Table(widths: widths, header: t.header, rows: t.rows.enumerated().map { r, row in
+            row.map { DocxDocument.Cell(cellText($0), bold: t.highlighted.contains(r)) }
+        })
     }
 
     static func build(_ a: ResultsAnalysis, focus g: GroupFigures, comparison: GroupFigures?, parts: [GroupFigures], context: Context) -> DocxDocument {
@@ -130,18 +131,19 @@ public enum AnalyticalReport {
         for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(DocxChart.Series(r.title, spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, kind: .line)) } }
         if !suppressed {
             doc.add(DocxChart(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile, valueAxisTitle: "%", height: 7.5))
-            doc.paragraph(tasksText(g, a))
+            doc.paragraph(tasksText(comparisons, a))
         }
 
         // 6. Planned results and deficits.
         let requirements = a.requirements(g)
-        let deficits = deficitList(g, a)
+        let deficits = deficitList(comparisons, a)
         if !requirements.isEmpty {
             doc.paragraph("6. Достижение планируемых результатов", style: .heading1)
             doc.add(docTable(AnalysisTables.requirements(comparisons, a), firstWide: 1))
-            if !suppressed {
-                doc.paragraph(deficits.isEmpty ? "Все проверяемые требования освоены на уровне не ниже порогового."
-                              : "Дефициты (требования, не освоенные группой): " + deficits.map { "\($0.code) «\($0.text)» — \(pct($0.completion))" }.joined(separator: "; ") + ".")
+            if !suppressed && !deficits.items.isEmpty {
+                doc.paragraph(deficits.areDeficits
+                              ? "Дефициты (требования, не освоенные группой или отстающие от сравнения на 10 п. п. и более): " + deficits.items.map(\.described).joined(separator: "; ") + "."
+                              : "Все проверяемые требования освоены на уровне не ниже порогового; наименьший запас — у требований: " + deficits.items.map(\.described).joined(separator: "; ") + ".")
             }
         }
 
@@ -162,7 +164,7 @@ public enum AnalyticalReport {
 
         // 9. Conclusions, recommendations, plan.
         doc.paragraph("9. Выводы", style: .heading1)
-        for line in conclusions(g, comparison: comparison, a, deficits: deficits) { doc.paragraph("— " + line) }
+        for line in conclusions(g, comparison: comparison, a, deficits: deficits, tasks: Verdicts.tasks(comparisons, a)) { doc.paragraph("— " + line) }
         doc.paragraph("10. Рекомендации", style: .heading1)
         for (role, lines) in recommendations(g, a, deficits: deficits, isSchool: isSchool) {
             doc.paragraph(role, bold: true)
@@ -181,14 +183,17 @@ public enum AnalyticalReport {
     static func marksText(_ g: GroupFigures, comparison: GroupFigures?, _ a: ResultsAnalysis) -> String {
         var text = "Успеваемость составила \(pct(g.passRate)), качество знаний — \(pct(g.qualityRate)); средний первичный балл — \(num(g.meanPrimaryScore)) из \(a.spec.maxScore), средняя отметка — \(num(g.meanMark))."
         if let c = comparison, !c.sharesHidden, let gp = g.passRate, let cp = c.passRate, let gq = g.qualityRate, let cq = c.qualityRate {
-            text += " По сравнению с районом успеваемость \(compare(gp - cp)), качество знаний \(compare(gq - cq))."
+            text += sentence(" По сравнению с районом успеваемость \(compare(gp - cp)), качество знаний \(compare(gq - cq))")
         }
         if let m = a.spec.reference?["region"]?.marks, m.count == 4, let gq = g.qualityRate, let gp = g.passRate {
             let rq = (m["4"] ?? 0) + (m["5"] ?? 0), rp = 1 - (m["2"] ?? 0)
-            text += " Относительно региона успеваемость \(compare(gp - rp)), качество знаний \(compare(gq - rq))."
+            text += sentence(" Относительно региона успеваемость \(compare(gp - rp)), качество знаний \(compare(gq - rq))")
         }
         return text
     }
+
+    /// A sentence's end: a full stop, unless the text already ends with one («п. п.»).
+    static func sentence(_ text: String) -> String { text.hasSuffix(".") ? text : text + "." }
 
     static func compare(_ d: Double) -> String {
         abs(d) < 0.02 ? "на том же уровне" : d > 0 ? "выше на \(points(d))" : "ниже на \(points(d))"
@@ -223,49 +228,87 @@ public enum AnalyticalReport {
         return cues.isEmpty ? "Скоплений работ сразу на границах отметок не видно." : "Скопление работ " + cues.joined(separator: ", ") + " — признак, который стоит проверить при перепроверке работ."
     }
 
-    static func tasksText(_ g: GroupFigures, _ a: ResultsAnalysis) -> String {
-        var not: [String] = [], border: [String] = []
-        for (t, task) in a.spec.tasks.enumerated() {
-            guard let c = g.taskCompletion(t, max: task.max) else { continue }
-            switch Mastery(completion: c, level: task.level) {
-            case .notMastered: not.append("\(task.number) (\(task.level.rawValue), \(pct(c)))")
-            case .borderline: border.append("\(task.number) (\(task.level.rawValue), \(pct(c)))")
-            case .mastered: break
-            }
+    /// «3 (Б, 28,6 %; ниже района на 49,4 п. п.)»
+    static func taskItem(_ task: TaskSpec, _ v: Verdict) -> String {
+        "\(task.number) (\(task.level.rawValue), \(pct(v.completion))\(v.below.isEmpty ? "" : "; " + v.comparisonText))"
+    }
+
+    /// What the tasks say, from their verdicts: not mastered, borderline, behind a reference; and
+    /// where every task is mastered, the three with the least margin — never an empty «всё освоено».
+    static func tasksText(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> String {
+        let verdicts = Verdicts.tasks(groups, a)
+        let tasks = a.spec.tasks
+        let not = tasks.indices.filter { verdicts[$0].mastery == .notMastered }
+        let border = tasks.indices.filter { verdicts[$0].mastery == .borderline }
+        let behind = tasks.indices.filter { verdicts[$0].mastery != .notMastered && !verdicts[$0].below.isEmpty }
+        var parts: [String] = []
+        if !not.isEmpty { parts.append("Не освоены задания: \(not.map { taskItem(tasks[$0], verdicts[$0]) }.joined(separator: ", ")).") }
+        if !border.isEmpty { parts.append("На границе освоения: \(border.map { taskItem(tasks[$0], verdicts[$0]) }.joined(separator: ", ")).") }
+        if !behind.isEmpty { parts.append("Освоены, но отстают на 10 п. п. и более: \(behind.map { taskItem(tasks[$0], verdicts[$0]) }.joined(separator: ", ")).") }
+        if parts.isEmpty {
+            let (least, _) = Verdicts.weakest(verdicts)
+            parts.append("Все задания выполнены на уровне не ниже порогового и не отстают от сравнения на 10 п. п."
+                         + (least.isEmpty ? "" : " Наименьший запас над порогом — у заданий \(least.map { taskItem(tasks[$0], verdicts[$0]) }.joined(separator: ", ")): им стоит уделить внимание в первую очередь."))
         }
-        var text = not.isEmpty ? "Все задания выполнены на уровне не ниже порогового." : "Не освоены задания: \(not.joined(separator: ", "))."
-        if !border.isEmpty { text += " На границе освоения: \(border.joined(separator: ", "))." }
-        return text
+        return parts.joined(separator: " ")
     }
 
-    static func deficitList(_ g: GroupFigures, _ a: ResultsAnalysis) -> [(code: String, text: String, completion: Double)] {
-        guard !g.sharesHidden else { return [] }
-        let levels = AnalysisTables.requirementLevels(a.spec)
-        return a.requirements(g).compactMap { r in
-            guard let c = r.completion, Mastery(completion: c, level: levels[r.code] ?? .basic) != .mastered else { return nil }
-            return (r.code, r.text, c)
-        }.sorted { $0.completion < $1.completion }
+    /// A planned result the text and the plan are written about.
+    public struct Topic: Sendable {
+        public var code: String
+        public var text: String
+        public var completion: Double
+        public var verdict: Verdict
+        /// «4.3 «Решать текстовые задачи» — 28,6 % (не освоено; ниже района на 49,4 п. п.)»
+        public var described: String {
+            let why = [verdict.mastery?.title ?? "", verdict.comparisonText].filter { !$0.isEmpty }.joined(separator: "; ")
+            return "\(code) «\(text)» — \(pct(completion))" + (why.isEmpty ? "" : " (\(why))")
+        }
     }
 
-    static func conclusions(_ g: GroupFigures, comparison: GroupFigures?, _ a: ResultsAnalysis, deficits: [(code: String, text: String, completion: Double)]) -> [String] {
+    /// The planned results that are weak for `groups[0]` (not mastered, or 10 p. p. and more below a
+    /// reference), weakest first; where none is, the three with the least margin, marked as such
+    /// (`areDeficits` false), so that the conclusions, recommendations, plan and order always name
+    /// what is actually weakest instead of falling back to generic words.
+    public static func deficitList(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> (items: [Topic], areDeficits: Bool) {
+        guard let g = groups.first, !g.sharesHidden else { return ([], false) }
+        let list = a.requirements(g)
+        let verdicts = Verdicts.requirements(groups, a)
+        let (rows, weak) = Verdicts.weakest(verdicts)
+        return (rows.compactMap { k in verdicts[k].completion.map { Topic(code: list[k].code, text: list[k].text, completion: $0, verdict: verdicts[k]) } }, weak)
+    }
+
+    /// Schools that need targeted support: a quarter of their works or more got «2», and at least
+    /// three works did — however small the school (the rule uses counts, so a school of seven
+    /// works with four «2» is named, and a school with one «2» of two works is not).
+    public static func supportSchools(_ a: ResultsAnalysis) -> [GroupFigures] {
+        a.schools.filter { $0.marks[0] >= 3 && Double($0.marks[0]) >= 0.25 * Double($0.marked) }
+    }
+
+    static func conclusions(_ g: GroupFigures, comparison: GroupFigures?, _ a: ResultsAnalysis, deficits: (items: [Topic], areDeficits: Bool), tasks: [Verdict]) -> [String] {
         guard !g.sharesHidden else { return ["Работ меньше 10: выводы по группе не делаются; результаты рассматриваются индивидуально."] }
         var out: [String] = []
         if let two = g.markShare(2) {
-            out.append(two >= 0.15 ? "Доля неудовлетворительных отметок высока (\(pct(two))): нужна адресная работа с обучающимися группы риска."
+            out.append(two >= 0.15 ? "Доля неудовлетворительных отметок высока (\(pct(two)), \(Plural.works(g.marks[0])) из \(g.marked)): нужна адресная работа с обучающимися группы риска."
                        : "Доля неудовлетворительных отметок — \(pct(two)).")
         }
         if let c = comparison, let gq = g.qualityRate, let cq = c.qualityRate, !c.sharesHidden {
             out.append("Качество знаний \(compare(gq - cq)) районного показателя (\(pct(cq))).")
         }
-        var mastered = 0, total = 0
-        for (t, task) in a.spec.tasks.enumerated() {
-            guard let c = g.taskCompletion(t, max: task.max) else { continue }
-            total += 1
-            if Mastery(completion: c, level: task.level) == .mastered { mastered += 1 }
+        let judged = tasks.filter { $0.mastery != nil }
+        let mastered = judged.filter { $0.mastery == .mastered }.count
+        let behind = judged.filter { !$0.below.isEmpty }.count
+        out.append("Освоено \(mastered) из \(Plural.tasks(judged.count))" + (behind > 0 ? "; отстают от сравнения на 10 п. п. и более — \(behind)." : "."))
+        if !deficits.items.isEmpty {
+            out.append((deficits.areDeficits ? "Наибольшие дефициты: " : "Дефицитов нет; слабее других освоены: ")
+                       + deficits.items.prefix(5).map { "«\($0.text)» (\(pct($0.completion)))" }.joined(separator: "; ") + ".")
         }
-        out.append("Освоено \(mastered) из \(total) заданий.")
-        if !deficits.isEmpty {
-            out.append("Наибольшие дефициты: " + deficits.prefix(5).map { "«\($0.text)» (\(pct($0.completion)))" }.joined(separator: "; ") + ".")
+        if g.level == .district {
+            let support = supportSchools(a)
+            if !support.isEmpty {
+                out.append("Адресная поддержка нужна школам, где «2» получили не меньше четверти работ (и не меньше трёх работ): "
+                           + support.map { "\($0.schoolName ?? $0.school ?? "") — \($0.marks[0]) из \($0.marked)" }.joined(separator: "; ") + ".")
+            }
         }
         if g.journalCompared > 0 {
             let lower = Double(g.journalLower) / Double(g.journalCompared)
@@ -279,8 +322,8 @@ public enum AnalyticalReport {
         return out
     }
 
-    static func recommendations(_ g: GroupFigures, _ a: ResultsAnalysis, deficits: [(code: String, text: String, completion: Double)], isSchool: Bool) -> [(String, [String])] {
-        let topics = deficits.prefix(5).map { "«\($0.text)»" }.joined(separator: ", ")
+    static func recommendations(_ g: GroupFigures, _ a: ResultsAnalysis, deficits: (items: [Topic], areDeficits: Bool), isSchool: Bool) -> [(String, [String])] {
+        let topics = deficits.items.prefix(5).map { "«\($0.text)»" }.joined(separator: ", ")
         let focus = topics.isEmpty ? "задания с наименьшим выполнением" : topics
         return [
             (isSchool ? "Руководителю школы" : "Руководителям школ", [
@@ -289,7 +332,7 @@ public enum AnalyticalReport {
                 "включить предмет «\(a.spec.subject)» в план внутришкольного контроля на следующую четверть.",
             ]),
             ("Методическому объединению", [
-                "разобрать на заседании задания и требования с дефицитами: \(focus);",
+                "разобрать на заседании задания и требования \(deficits.areDeficits || topics.isEmpty ? "с дефицитами" : "(дефицитов нет, но эти освоены слабее других)"): \(focus);",
                 "подготовить банк заданий по дефицитным темам и согласовать единые критерии проверки;",
                 "провести взаимопосещение уроков с фокусом на дефицитные умения.",
             ]),
@@ -305,13 +348,13 @@ public enum AnalyticalReport {
         ]
     }
 
-    static func plan(deficits: [(code: String, text: String, completion: Double)], isSchool: Bool, _ a: ResultsAnalysis) -> [(String, String, String)] {
+    static func plan(deficits: (items: [Topic], areDeficits: Bool), isSchool: Bool, _ a: ResultsAnalysis) -> [(String, String, String)] {
         let who = isSchool ? "заместитель директора" : "специалист Управления образования"
         var rows: [(String, String, String)] = [
             ("Обсуждение результатов \(a.spec.type) на \(isSchool ? "педагогическом совете" : "совещании руководителей")", "до 1 июня \(a.spec.year)", who),
             ("Заседание методического объединения: разбор заданий с низким выполнением", "до 1 июня \(a.spec.year)", "руководитель МО"),
         ]
-        for d in deficits.prefix(3) {
+        for d in deficits.items.prefix(3) {
             rows.append(("Включение в рабочие программы повторения: «\(d.text)» (\(d.code))", "сентябрь–октябрь \(a.spec.year)", "учителя-предметники"))
         }
         rows.append(("Индивидуальные планы для обучающихся с отметкой «2»", "до 15 сентября \(a.spec.year)", "учителя-предметники"))

@@ -11,7 +11,7 @@ public enum OrderTemplate {
         ("класс", "класс (параллель)"), ("учебный_год", "учебный год процедуры"), ("сроки", "даты проведения"),
         ("участников", "число работ"), ("школ", "число школ"), ("успеваемость", "успеваемость района"),
         ("качество", "качество знаний района"), ("доля_2", "доля отметок «2»"), ("средний_балл", "средний первичный балл и максимум"),
-        ("дефициты", "требования, не освоенные в районе"), ("школы_поддержки", "школы с долей «2» от 15 %"),
+        ("дефициты", "требования, не освоенные в районе"), ("школы_поддержки", "школы, где «2» получили не меньше четверти работ (и не меньше трёх)"),
         ("срок_педсовета", "через месяц после процедуры"), ("ответственный", "кто контролирует исполнение"), ("подпись", "блок подписи района"),
     ]
 
@@ -35,15 +35,17 @@ public enum OrderTemplate {
     public static func values(_ a: ResultsAnalysis, context: AnalyticalReport.Context, department: String, responsible: String, schoolYear: String) -> [String: String] {
         let d = a.district
         let spec = a.spec
-        let deficits = AnalyticalReport.deficitList(d, a).prefix(5).map { "«\($0.text)»" }
-        let support = a.schools.filter { $0.smallGroup != .suppressed && ($0.markShare(2) ?? 0) >= 0.15 }.map { $0.schoolName ?? $0.school ?? "" }
+        let weak = AnalyticalReport.deficitList([d], a)
+        let deficits = weak.items.prefix(5).map { "«\($0.text)»" }
+        let support = AnalyticalReport.supportSchools(a).map { $0.schoolName ?? $0.school ?? "" }
         return [
             "орган": department, "район": context.territory, "дата": context.today, "процедура": "\(spec.type) \(spec.year)",
             "предмет": spec.subject, "класс": String(spec.grade), "учебный_год": schoolYear,
             "сроки": context.dates.isEmpty ? "сроки по графику" : context.dates, "участников": String(d.participants), "школ": String(a.schools.count),
             "успеваемость": AnalyticalReport.pct(d.passRate), "качество": AnalyticalReport.pct(d.qualityRate), "доля_2": AnalyticalReport.pct(d.markShare(2)),
             "средний_балл": "\(AnalyticalReport.num(d.meanPrimaryScore)) из \(spec.maxScore)",
-            "дефициты": deficits.isEmpty ? "дефицитов на уровне района не выявлено" : deficits.joined(separator: ", "),
+            "дефициты": deficits.isEmpty ? "заданий с низким выполнением на уровне района не выявлено"
+                : deficits.joined(separator: ", ") + (weak.areDeficits ? "" : " (освоены слабее других требований)"),
             "школы_поддержки": support.isEmpty ? "по результатам анализа в школах" : support.joined(separator: ", "),
             "срок_педсовета": "1 июня \(spec.year)", "ответственный": responsible, "подпись": context.signature.joined(separator: "\n"),
         ]

@@ -11,7 +11,9 @@ enum SVGChart {
 
     static let colors = ["#2f5597", "#ed7d31", "#7f7f7f", "#70ad47", "#ffc000", "#5b9bd5"]
 
-    static func columns(title: String, categories: [String], series: [Series], unit: String = "%", markers: [(before: Int, label: String)] = []) -> HTML {
+    /// `highlight`: categories to stand out (the weakest tasks): a tinted band behind them and a bold label.
+    static func columns(title: String, categories: [String], series: [Series], unit: String = "%", markers: [(before: Int, label: String)] = [],
+                        highlight: Set<Int> = []) -> HTML {
         let width = 760.0, height = 280.0, left = 44.0, right = 12.0, top = 28.0, bottom = 58.0
         let plotW = width - left - right, plotH = height - top - bottom
         let maxValue = series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0
@@ -28,9 +30,12 @@ enum SVGChart {
             svg += #"<line x1="\#(left)" x2="\#(width - right)" y1="\#(y(v))" y2="\#(y(v))" class="grid"/><text x="\#(left - 6)" y="\#(y(v) + 4)" text-anchor="end" class="tick">\#(format(v))</text>"#
             v += step
         }
+        for i in highlight.sorted() where i < categories.count {
+            svg += #"<rect x="\#(left + slot * Double(i))" y="\#(top)" width="\#(slot)" height="\#(plotH + 22)" class="weak-band"/>"#
+        }
         for (i, c) in categories.enumerated() {
             let x = left + slot * (Double(i) + 0.5)
-            svg += #"<text x="\#(x)" y="\#(top + plotH + 16)" text-anchor="middle" class="tick">\#(c)</text>"#
+            svg += #"<text x="\#(x)" y="\#(top + plotH + 16)" text-anchor="middle" class="\#(highlight.contains(i) ? "tick weak" : "tick")">\#(c)</text>"#
         }
         for (k, s) in series.enumerated() where !s.line {
             let b = bars.firstIndex { $0.name == s.name } ?? 0

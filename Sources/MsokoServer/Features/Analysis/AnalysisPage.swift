@@ -83,7 +83,7 @@ extension AnalysisPage {
                 if case .text = c, i > 0, Double(text.replacingOccurrences(of: ",", with: ".")) == nil, !text.hasPrefix("—"), !text.contains("(") { return "<td>\(text)</td>" }
                 return "<td\(i == 0 ? "" : #" class="num""# as HTML)>\(text)</td>"
             }
-            return "<tr>\(cells)</tr>"
+            return t.highlighted.contains(r) ? #"<tr class="weak">\#(cells)</tr>"# : "<tr>\(cells)</tr>"
         }
         var html = HTML.table(head: head, rows: rows)
         if !t.notes.isEmpty { html += #"<p class="hint">\#(t.notes.joined(separator: " "))</p>"# }
@@ -117,7 +117,8 @@ extension AnalysisPage {
                 SVGChart.Series(name: AnalysisTables.label(c), values: spec.tasks.enumerated().map { t, task in c.taskCompletion(t, max: task.max).map { $0 * 100 } }, line: i > 0)
             }
             for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(SVGChart.Series(name: r.title, values: spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, line: true)) } }
-            html += SVGChart.columns(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile)
+            html += SVGChart.columns(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile,
+                                     highlight: AnalysisTables.tasks(groups, a).highlighted)
         }
         html += Self.table(AnalysisTables.tasks(groups, a))
 
