@@ -32,11 +32,15 @@ enum Menu {
 
 /// The page frame: header with the user's navigation, main content, footer.
 enum Layout {
-    static func page(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = [], status: HTTPResponseStatus = .ok) -> Response {
-        HTMLResponse.make(render(req, title: title, body: body, crumbs: crumbs), status: status)
+    /// How a page goes on A4: portrait, or landscape for the wide tables of the analysis,
+    /// objectivity and re-check pages a specialist takes to a meeting.
+    enum Paper { case portrait, landscape }
+
+    static func page(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = [], status: HTTPResponseStatus = .ok, paper: Paper = .portrait) -> Response {
+        HTMLResponse.make(render(req, title: title, body: body, crumbs: crumbs, paper: paper), status: status)
     }
 
-    static func render(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = []) -> HTML {
+    static func render(_ req: Request, title: String, body: HTML, crumbs: [Crumb] = [], paper: Paper = .portrait) -> HTML {
         var nav = HTML()
         if let user = req.currentUser {
             let current = req.url.path
@@ -59,6 +63,7 @@ enum Layout {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title) — МСОКО</title>
         <link rel="stylesheet" href="\(Site.css.url)">
+        \(paper == .landscape ? "<style>@page { size: A4 landscape; }</style>" as HTML : "")
         </head>
         <body>
         <a class="skip" href="#main">Перейти к содержанию</a>

@@ -68,7 +68,7 @@ enum AnalysisController {
         model.list = AnalysisPage.List(heading: "Школы", hint: "В порядке логинов ФИС ОКО. Таблица служит управлению качеством и не публикуется как рейтинг.",
                                        table: AnalysisTables.marksCompact(a.schools, a), links: a.schools.map { Site.analysisSchool.url(pid, $0.school ?? "") })
         model.dynamics = try await dynamics(req, l)
-        return Layout.page(req, title: "Анализ результатов", body: model.view(req.pageContext()), crumbs: Crumb.procedure(l.procedure))
+        return Layout.page(req, title: "Анализ результатов", body: model.view(req.pageContext()), crumbs: Crumb.procedure(l.procedure), paper: .landscape)
     }
 
     static func school(req: Request) async throws -> Response {
@@ -88,7 +88,7 @@ enum AnalysisController {
         model.list = AnalysisPage.List(heading: "Классы", hint: nil, table: AnalysisTables.marksCompact(classes, a),
                                        links: classes.map { Site.analysisClass.url(pid, key, $0.className ?? "") })
         model.dynamics = try await dynamics(req, l, school: key)
-        return Layout.page(req, title: "Анализ: \(s.schoolName ?? key)", body: model.view(req.pageContext()), crumbs: crumbs(l))
+        return Layout.page(req, title: "Анализ: \(s.schoolName ?? key)", body: model.view(req.pageContext()), crumbs: crumbs(l), paper: .landscape)
     }
 
     static func schoolClass(req: Request) async throws -> Response {
@@ -106,7 +106,7 @@ enum AnalysisController {
         model.note = "Результаты класса не используются для оценки работы учителя: они показывают, какие умения требуют внимания."
         model.pupils = AnalysisTables.pupils(works, a.spec)
         let schoolCrumb: [Crumb] = Site.analysisSchool.admits(l.user.role) ? [Crumb(Site.analysisSchool.url(pid, key), s.schoolName ?? key)] : []
-        return Layout.page(req, title: "Анализ: \(name)", body: model.view(req.pageContext()), crumbs: crumbs(l) + schoolCrumb)
+        return Layout.page(req, title: "Анализ: \(name)", body: model.view(req.pageContext()), crumbs: crumbs(l) + schoolCrumb, paper: .landscape)
     }
 
     /// The way back, through the pages the user may open: procedures, the procedure and the

@@ -26,7 +26,7 @@ enum ObjectivityController {
         let model = ObjectivityList(procedure: p, hasResults: loaded.analysis.district.participants > 0, risks: risks, settings: settings,
                                     showAll: req.query[String.self, at: "all"] == "1",
                                     indicator: req.query[String.self, at: "indicator"].flatMap(ObjectivitySignal.Indicator.init(rawValue:)))
-        return Layout.page(req, title: "Признаки необъективности", body: model.view, crumbs: Crumb.procedure(p))
+        return Layout.page(req, title: "Признаки необъективности", body: model.view, crumbs: Crumb.procedure(p), paper: .landscape)
     }
 
     static func report(req: Request) async throws -> Response {
@@ -62,7 +62,7 @@ enum ObjectivityController {
         let model = ObjectivityCard(procedure: p, school: school, classes: risks.filter { $0.school == login && $0.className != nil }, settings: settings)
         var crumbs = Crumb.procedure(p)
         if Site.objectivity.access.allows(user.role) { crumbs.append(Crumb(Site.objectivity.url(try p.requireID()), "Признаки необъективности")) }
-        return Layout.page(req, title: "Объективность: \(school.schoolName ?? login)", body: model.view, crumbs: crumbs)
+        return Layout.page(req, title: "Объективность: \(school.schoolName ?? login)", body: model.view, crumbs: crumbs, paper: .landscape)
     }
 
     /// Every procedure of the district: schools with signs, and those with signs more than once.
@@ -83,7 +83,7 @@ enum ObjectivityController {
         }
         let model = ObjectivityAcross(rows: bySchool.values.sorted { (a: ObjectivityAcross.Row, b: ObjectivityAcross.Row) in (a.hits.count, b.login) > (b.hits.count, a.login) }, settings: settings,
                                       canEdit: Site.objectivityThresholds.access.allows(user.role))
-        return Layout.page(req, title: "Признаки необъективности", body: model.view(req.pageContext()))
+        return Layout.page(req, title: "Признаки необъективности", body: model.view(req.pageContext()), paper: .landscape)
     }
 
     static func saveThresholds(req: Request) async throws -> Response {

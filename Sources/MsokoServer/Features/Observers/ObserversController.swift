@@ -191,7 +191,7 @@ enum ObserversController {
 
     static func coverage(req: Request) async throws -> Response {
         let model = try await ObserverCoverage.query(user: req.user, on: req.db)
-        return Layout.page(req, title: "Охват наблюдением", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели")])
+        return Layout.page(req, title: "Охват наблюдением", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели")], paper: .landscape)
     }
 
     /// «О назначении наблюдателей» for a procedure, with the assignments in an appendix table.
@@ -312,7 +312,7 @@ enum ObserversController {
 
     static func acts(req: Request) async throws -> Response {
         let model = try await ObservationActs.query(user: req.user, on: req.db)
-        return Layout.page(req, title: "Акты наблюдения", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели")])
+        return Layout.page(req, title: "Акты наблюдения", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели")], paper: .landscape)
     }
 
     /// An act of the user's district (404 otherwise) with its assignment.

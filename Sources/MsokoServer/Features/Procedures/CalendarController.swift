@@ -16,7 +16,7 @@ enum CalendarController {
         let today = LocalDate(req.now, in: try await req.municipalityZone())
         let model = try await CalendarPage.query(user: user, view: req.query[String.self, at: "view"], date: req.query[String.self, at: "date"],
                                                  school: req.query[String.self, at: "school"].flatMap(UUID.init(uuidString:)), today: today, on: req.db)
-        return Layout.page(req, title: "Календарь", body: model.view)
+        return Layout.page(req, title: "Календарь", body: model.view, paper: .landscape)
     }
 
     struct ParticipantForm: Content { var school: String?; var className: String?; var date: String }

@@ -23,7 +23,7 @@ enum RecheckController {
     static func page(req: Request) async throws -> Response {
         let p = try await Procedures.find(req)
         let model = try await RecheckPage.query(procedure: p, user: req.user, on: req.db)
-        return Layout.page(req, title: "Перепроверка работ", body: model.view(req.pageContext()), crumbs: Crumb.procedure(p))
+        return Layout.page(req, title: "Перепроверка работ", body: model.view(req.pageContext()), crumbs: Crumb.procedure(p), paper: .landscape)
     }
 
     /// The procedure, the district's sample (404 without one) and what the documents need.
