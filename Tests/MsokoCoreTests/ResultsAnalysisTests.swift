@@ -131,10 +131,10 @@ final class ResultsAnalysisTests: XCTestCase {
         let a = ResultsAnalysis.analyze(r.works, spec: Self.spec)
         XCTAssertNil(a.district.smallGroup)
         let tasks = AnalysisTables.tasks([a.district], a)
-        XCTAssertEqual(tasks.rows[0][3], .decimal(100))
+        XCTAssertEqual(tasks.rows[0][3], .percent(1))
         XCTAssertEqual(tasks.rows[0].last, .text("освоено"))
         // Task 3: ten works with 1 point of 2 → 25 %, below 28.5 % for П.
-        XCTAssertEqual(tasks.rows[2][3], .decimal(25))
+        XCTAssertEqual(tasks.rows[2][3], .percent(0.25))
         XCTAssertEqual(tasks.rows[2].last, .text("не освоено"))
     }
 

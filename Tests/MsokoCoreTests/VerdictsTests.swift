@@ -112,3 +112,39 @@ final class VerdictsTests: XCTestCase {
         XCTAssertEqual(Plural.works(139), "139\(nbsp)работ")
     }
 }
+
+/// DOCX tables set as a person sets them in Word.
+final class DocxTableLayoutTests: XCTestCase {
+    func testNoColumnIsNarrowerThanItsLongestWordAndWideTablesGetASmallerFont() {
+        let header = ["Группа", "Работ", "«2»", "«3»", "«4»", "«5»", "Успеваемость, %", "Качество, %", "Средний балл", "Средняя отметка"]
+        let row = ["МБОУ «Зырянская СОШ» *", "7", "4 (57,1 %)", "1 (14,3 %)", "1 (14,3 %)", "1 (14,3 %)", "42,9", "28,6", "6,29", "2,86"]
+        let t = DocxDocument.Table(widths: [3] + Array(repeating: 1, count: 9), header: header, rows: [row.map { DocxDocument.Cell($0) }])
+        let available = 11906 - 2268 - 567
+        let layout = TableLayout(t, available: available)
+        XCTAssertLessThanOrEqual(layout.widths.reduce(0, +), available)
+        let em = Double(layout.fontSize ?? 20) * 10
+        for (c, texts) in zip(0..., zip(header, row)) {
+            for (text, bold) in [(texts.0, true), (texts.1, false)] {
+                let word = TableLayout.longestWord(text)
+                let need = word.reduce(0.0) { $0 + TableLayout.width($1, bold: bold) } * em + 160
+                XCTAssertGreaterThanOrEqual(Double(layout.widths[c]), need, "«\(word)» must fit its column \(c) whole")
+            }
+        }
+        XCTAssertNotNil(layout.fontSize, "ten figure columns on portrait A4 are set below 10 pt")
+        XCTAssertNil(TableLayout(DocxDocument.Table(widths: [2, 3], header: ["Процедура", "ВПР"], rows: []), available: available).fontSize)
+    }
+
+    func testNumbersStayWithTheirUnits() {
+        XCTAssertEqual(Typography.bind("13 (7,8 %)"), "13 (7,8\u{00A0}%)", "a count may wrap before its share, never a share before its sign")
+        XCTAssertEqual(Typography.bind("ниже района на 12,3 п. п."), "ниже района на 12,3 п.\u{00A0}п.")
+        XCTAssertEqual(Typography.bind("7 работ при 8 обучающихся, приказ № 15"), "7\u{00A0}работ при 8\u{00A0}обучающихся, приказ №\u{00A0}15")
+    }
+
+    func testRowsAreKeptWholeAndTheHeaderRepeats() throws {
+        var doc = DocxDocument(title: "Т")
+        doc.add(DocxDocument.Table(widths: [1, 1], header: ["А", "Б"], rows: [[DocxDocument.Cell("1"), DocxDocument.Cell("2")]]))
+        let xml = doc.documentXML()
+        XCTAssertTrue(xml.contains("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"))
+        XCTAssertTrue(xml.contains("<w:tr><w:trPr><w:cantSplit/></w:trPr>"))
+    }
+}

@@ -80,6 +80,9 @@ final class EveryRoleTests: XCTestCase {
             assertContains(own, "<td class=\"num\">\(passRate)</td>")
             assertContains(own, "освоено")
             let docx = try await head.get("\(base)/schools/edu700101/report.docx")
+            let disposition = docx.headers.first(name: .contentDisposition) ?? ""
+            XCTAssertTrue(disposition.contains("Зырянская".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!), "named by the school's short name: \(disposition)")
+            XCTAssertFalse(disposition.contains("edu700101"), disposition)
             let xml = try documentXML(Data(docx.body.readableBytesView))
             XCTAssertTrue(xml.contains(passRate), "the school's справка shows its own figures")
             XCTAssertFalse(xml.contains("доли и выводы по группе не приводятся"))

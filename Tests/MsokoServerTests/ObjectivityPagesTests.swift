@@ -40,7 +40,7 @@ final class ObjectivityPagesTests: XCTestCase {
 
             // The справка: the school, its reasons, the observer's act, the likely causes.
             let report = try documentXML(Data(try await s.get("/procedures/\(p.id!)/objectivity/report.docx").body.readableBytesView))
-            for needle in ["об объективности результатов ВПР 2026 Математика 5 класс", "МБОУ «Высоковская СОШ»", "подсказки организаторов или учителей",
+            for needle in ["об объективности результатов ВПР 2026 Математика 5\u{00A0}класс", "МБОУ «Высоковская СОШ»", "подсказки организаторов или учителей",
                            "помощь обучающимся во время выполнения работы", "включить работы школ с признаками в выборку муниципальной комиссии"] {
                 XCTAssertTrue(report.contains(needle), needle)
             }

@@ -59,7 +59,7 @@ final class ObserversTests: XCTestCase {
 
             // The order with the assignments, and the coverage dashboard.
             let order = try documentXML(Data(try await s.get("\(base)/order.docx").body.readableBytesView))
-            XCTAssertTrue(order.contains("О назначении наблюдателей при проведении ВПР 2026 по предмету «Математика» в 4 классах"))
+            XCTAssertTrue(order.contains("О назначении наблюдателей при проведении ВПР 2026 по предмету «Математика» в 4\u{00A0}классах"))
             XCTAssertTrue(order.contains("Ковалёва И.С.") && order.contains("МБОУ «Чердатская СОШ»"))
             let coverage = try await s.get("/observers/coverage")
             let places = try await ProcedureParticipant.query(on: app.db).count()

@@ -19,7 +19,7 @@ final class RecheckServerTests: XCTestCase {
             assertContains(try await s.get(base), "работ — от 1 до 1000")
             assertStatus(try await s.post(base, ["size": "8", "control": "25"]), .seeOther)
             let page = try await s.get(base)
-            assertContains(page, "Выборка: 8 работ (из них контрольных 2)")
+            assertContains(page, "Выборка: 8\u{00A0}работ (из них контрольных 2)")
             // The risky school (planted help on hard tasks) is in the risk part.
             let items = try await RecheckItem.query(on: app.db).with(\.$school).with(\.$work).all()
             XCTAssertTrue(items.contains { $0.reason == "risk" && $0.school.login == "edu700105" }, items.map { "\($0.school.login) \($0.reason)" }.description)

@@ -82,4 +82,7 @@ def test_spravka_opens_and_converts_and_tables_open(datadir):
     run(["analyze", "--spec", spec, "--format", "xlsx", "--out", xlsx, csv])
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["Отметки", "Задания", "Баллы", "Журнал"]
-    assert wb["Отметки"].cell(2, 1).value == "все" and wb["Отметки"].cell(2, 4).value == 1000
+    # A title and what was analysed, an empty row, the header (row 4), the district first (row 5).
+    assert wb["Отметки"].cell(4, 1).value == "ОО" and wb["Отметки"].cell(4, 1).font.bold
+    assert wb["Отметки"].cell(5, 1).value == "все" and wb["Отметки"].cell(5, 4).value == 1000
+    assert wb["Отметки"].freeze_panes == "A5"

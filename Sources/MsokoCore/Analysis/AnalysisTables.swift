@@ -20,7 +20,17 @@ public struct AnalysisTable: Sendable {
         self.notes = notes
     }
 
-    public var sheet: XLSXWriter.Sheet { XLSXWriter.Sheet(name: title, rows: [header.map { .text($0) }] + rows) }
+    /// The same table under another title (a second marks table in one workbook: «Отметки по школам»).
+    public func titled(_ t: String) -> AnalysisTable {
+        var copy = self
+        copy.title = t
+        return copy
+    }
+
+    /// The table as a sheet: its title, then `heading` (what was analysed), the header, the rows, the notes.
+    public func sheet(heading: [String] = []) -> XLSXWriter.Sheet {
+        XLSXWriter.Sheet(name: title, rows: [header.map { .text($0) }] + rows, title: [title] + heading, headerRows: 1, notes: notes)
+    }
 }
 
 public enum AnalysisTables {
@@ -29,10 +39,10 @@ public enum AnalysisTables {
     /// A percentage to one decimal place, or «—» where the group is too small or there is no figure.
     public static func percent(_ fraction: Double?, _ g: GroupFigures?) -> Cell {
         guard let fraction, g?.sharesHidden != true else { return .text("—") }
-        return .decimal((fraction * 1000).rounded() / 10)
+        return .percent(fraction)
     }
 
-    public static func mean(_ v: Double?) -> Cell { v.map { .decimal(($0 * 100).rounded() / 100) } ?? .text("—") }
+    public static func mean(_ v: Double?) -> Cell { v.map { .mean($0) } ?? .text("—") }
 
     public static func label(_ g: GroupFigures) -> String {
         switch g.level {
@@ -252,6 +262,10 @@ public enum AnalysisTables {
         let journalTable = journal(groups)
         let journalSheet = XLSXWriter.Sheet(name: "Журнал", rows: [(["ОО", "Название ОО", "Класс"] + journalTable.header.dropFirst()).map { .text($0) }]
                                             + zip(groups, journalTable.rows).map { key($0) + $1.dropFirst() })
-        return try XLSXWriter(sheets: [marksSheet, tasksSheet, scoresSheet, journalSheet]).data()
+        let heading = "\(a.spec.type) \(a.spec.year), \(a.spec.subject), \(a.spec.grade) класс"
+        let sheets = [marksSheet, tasksSheet, scoresSheet, journalSheet].map { s -> XLSXWriter.Sheet in
+            XLSXWriter.Sheet(name: s.name, rows: s.rows, title: [s.name, heading], headerRows: 1, notes: s.name == "Отметки" ? [smallNote] : [])
+        }
+        return try XLSXWriter(sheets: sheets).data()
     }
 }

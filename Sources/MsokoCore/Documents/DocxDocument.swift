@@ -48,7 +48,8 @@ public struct DocxDocument: Sendable {
     }
 
     public struct Table: Sendable {
-        /// Relative column widths.
+        /// Relative column widths: a hint for how spare room is shared. The widths themselves come
+        /// from the content (`TableLayout`): no column is narrower than its longest word.
         public var widths: [Int]
         public var header: [String]
         public var rows: [[Cell]]
@@ -131,7 +132,7 @@ public struct DocxDocument: Sendable {
             + body + "</w:body></w:document>"
     }
 
-    func paragraphXML(_ p: Paragraph) -> String {
+    func paragraphXML(_ p: Paragraph, size: Int? = nil) -> String {
         var props = #"<w:pStyle w:val="\#(p.style.rawValue)"/>"#
         if let a = p.alignment { props += #"<w:jc w:val="\#(a.rawValue)"/>"# }
         var xml = "<w:p><w:pPr>\(props)</w:pPr>"
@@ -139,43 +140,45 @@ public struct DocxDocument: Sendable {
             var rPr = ""
             if run.bold { rPr += "<w:b/>" }
             if run.italic { rPr += "<w:i/>" }
+            if let size { rPr += #"<w:sz w:val="\#(size)"/><w:szCs w:val="\#(size)"/>"# }
             xml += "<w:r>" + (rPr.isEmpty ? "" : "<w:rPr>\(rPr)</w:rPr>")
-            xml += #"<w:t xml:space="preserve">\#(XMLText.escape(run.text))</w:t></w:r>"#
+            xml += #"<w:t xml:space="preserve">\#(XMLText.escape(Typography.bind(run.text)))</w:t></w:r>"#
         }
         return xml + "</w:p>"
     }
 
     func tableXML(_ t: Table) -> String {
-        let available = textWidth - 567
-        let total = max(1, t.widths.reduce(0, +))
-        let widths = t.widths.map { $0 * available / total }
+        let layout = TableLayout(t, available: textWidth - 567)
+        let widths = layout.widths
         var xml = #"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="\#(widths.reduce(0, +))" w:type="dxa"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>"#
         for w in widths { xml += #"<w:gridCol w:w="\#(w)"/>"# }
         xml += "</w:tblGrid>"
         if !t.header.isEmpty {
+            // The header repeats on every page the table runs onto.
             xml += "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
             for (i, h) in t.header.enumerated() {
-                xml += cellXML(Cell(h, bold: true, shade: "D9E2F3"), width: widths[min(i, widths.count - 1)])
+                xml += cellXML(Cell(h, bold: true, shade: "D9E2F3"), width: widths[min(i, widths.count - 1)], size: layout.fontSize)
             }
             xml += "</w:tr>"
         }
         for row in t.rows {
-            // Body rows may split across pages: a tall row kept whole leaves half-empty pages.
-            xml += "<w:tr>"
+            // A row is kept on one page: a figure parted from its label misleads.
+            xml += "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             for (i, cell) in row.enumerated() {
-                xml += cellXML(cell, width: widths[min(i, widths.count - 1)])
+                xml += cellXML(cell, width: widths[min(i, widths.count - 1)], size: layout.fontSize)
             }
             xml += "</w:tr>"
         }
         return xml + "</w:tbl>"
     }
 
-    func cellXML(_ cell: Cell, width: Int) -> String {
+    /// `size`: the font size in half-points when the table's text is set smaller than the style's.
+    func cellXML(_ cell: Cell, width: Int, size: Int? = nil) -> String {
         var xml = #"<w:tc><w:tcPr><w:tcW w:w="\#(width)" w:type="dxa"/>"#
         if let shade = cell.shade { xml += #"<w:shd w:val="clear" w:color="auto" w:fill="\#(shade)"/>"# }
         xml += "</w:tcPr>"
         let paragraphs = cell.paragraphs.isEmpty ? [Paragraph("", style: .small)] : cell.paragraphs
-        for p in paragraphs { xml += paragraphXML(p) }
+        for p in paragraphs { xml += paragraphXML(p, size: size) }
         return xml + "</w:tc>"
     }
 }

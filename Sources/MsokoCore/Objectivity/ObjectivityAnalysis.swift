@@ -322,7 +322,7 @@ public enum ObjectivityAnalysis {
         let z = (observed - expected) / variance.squareRoot()
         guard z >= s.heapingZ else { return nil }
         return ObjectivitySignal(indicator: .thresholdHeaping, value: observed, threshold: expected + s.heapingZ * variance.squareRoot(), reference: expected, z: z,
-                                 explanation: "Ровно на границах отметок («3» — \(scale.three), «4» — \(scale.four), «5» — \(scale.five) баллов) \(Int(observed)) работ при ожидаемых \(Int(expected.rounded())) по соседним баллам; на один-два балла ниже границ работ меньше ожидаемого.")
+                                 explanation: "Ровно на границах отметок («3» — \(scale.three), «4» — \(scale.four), «5» — \(Plural.points(scale.five))) \(Plural.works(Int(observed))) при ожидаемых \(Int(expected.rounded())) по соседним баллам; на один-два балла ниже границ работ меньше ожидаемого.")
     }
 
     /// Works whose ВПР mark is above the journal mark, against what the rest of the district shows
@@ -374,7 +374,7 @@ public enum ObjectivityAnalysis {
         let z = (expected - share) / (expected * (1 - expected) / Double(enrolled)).squareRoot()
         guard share < s.participationMinimum, z >= s.signalZ else { return nil }
         return ObjectivitySignal(indicator: .participation, value: share, threshold: s.participationMinimum, reference: expected, z: z,
-                                 explanation: "Работу писали \(g.participants) из \(enrolled) обучающихся (\(pp(share)) %): возможно, к работе не допущены слабые обучающиеся.")
+                                 explanation: "Работу писали \(g.participants) из \(Plural.count(enrolled, "обучающегося", "обучающихся", "обучающихся")) (\(pp(share)) %): возможно, к работе не допущены слабые обучающиеся.")
     }
 
     /// An observer's act with violations in this school (or class); or, where some classes were

@@ -45,19 +45,26 @@ public enum AnalyticalReport {
         Verdicts.points(d)
     }
 
-    static func cellText(_ c: XLSXWriter.Cell) -> String {
+    static func cellText(_ c: XLSXWriter.Cell) -> String { c.display }
+
+    /// A number, a share or «—»: a cell to align right.
+    static func isFigure(_ c: XLSXWriter.Cell) -> Bool {
         switch c {
-        case .text(let t): return t
-        case .number(let n): return String(n)
-        case .decimal(let d): return ReferenceTable.format(d)
-        case .empty: return ""
+        case .number, .decimal, .percent, .mean: return true
+        case .text(let t): return t == "—" || t.first?.isNumber == true && !t.contains(where: { $0.isLetter })
+        case .empty: return false
         }
     }
 
     static func docTable(_ t: AnalysisTable, firstWide: Int = 3) -> DocxDocument.Table {
         let widths = t.header.indices.map { $0 == 0 ? firstWide : 1 }
+        // Figures right-aligned, as in a table a person sets; words left.
         return DocxDocument.Table(widths: widths, header: t.header, rows: t.rows.enumerated().map { r, row in
-            row.map { DocxDocument.Cell(cellText($0), bold: t.highlighted.contains(r)) }
+            row.enumerated().map { i, c in
+                var cell = DocxDocument.Cell(cellText(c), bold: t.highlighted.contains(r))
+                if i > 0, isFigure(c) { cell.paragraphs = cell.paragraphs.map { var p = $0; p.alignment = .right; return p } }
+                return cell
+            }
         })
     }
 
@@ -205,7 +212,7 @@ public enum AnalyticalReport {
         guard !g.sharesHidden else { return "Сравнено работ: \(n); доли для группы менее 10 участников не приводятся." }
         let share = { (k: Int) in pct(Double(k) / Double(n)) }
         var text = "Подтвердили отметку по журналу \(share(g.journalSame)) участников, понизили — \(share(g.journalLower)), повысили — \(share(g.journalHigher))."
-        if g.journalGapTwoOrMore > 0 { text += " Расхождение на две отметки и более — у \(g.journalGapTwoOrMore) участников." }
+        if g.journalGapTwoOrMore > 0 { text += " Расхождение на две отметки и более — у \(Plural.count(g.journalGapTwoOrMore, "участника", "участников", "участников"))." }
         let lower = Double(g.journalLower) / Double(n)
         if lower >= 0.3 {
             text += " Большая доля понизивших отметку указывает на завышение текущих отметок: требуется анализ системы оценивания в школе."
@@ -223,7 +230,7 @@ public enum AnalyticalReport {
         var cues: [String] = []
         for (threshold, mark) in [(s.three, 3), (s.four, 4), (s.five, 5)] where threshold >= 1 && threshold < g.histogram.count {
             let at = g.histogram[threshold], below = g.histogram[threshold - 1]
-            if at >= 3 && Double(at) >= 2.5 * Double(max(below, 1)) { cues.append("на границе «\(mark)» (\(threshold) баллов: \(at) работ, \(threshold - 1) баллов: \(below))") }
+            if at >= 3 && Double(at) >= 2.5 * Double(max(below, 1)) { cues.append("на границе «\(mark)» (\(Plural.points(threshold)): \(Plural.works(at)), \(Plural.points(threshold - 1)): \(below))") }
         }
         return cues.isEmpty ? "Скоплений работ сразу на границах отметок не видно." : "Скопление работ " + cues.joined(separator: ", ") + " — признак, который стоит проверить при перепроверке работ."
     }

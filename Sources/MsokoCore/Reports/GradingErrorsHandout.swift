@@ -46,7 +46,7 @@ public enum GradingErrors {
         for line in context.letterhead where !line.isEmpty { doc.paragraph(line, alignment: .center) }
         doc.paragraph("Типичные ошибки оценивания", style: .title, alignment: .center)
         doc.paragraph("Материал семинара для учителей по результатам перепроверки работ: \(procedure)", alignment: .center, bold: true)
-        doc.paragraph("Муниципальная комиссия перепроверила \(works) работ по слепым кодам. Ниже — задания, за которые баллы школ систематически расходятся с баллами комиссии. Примеры обезличены: приводятся только коды работ.", alignment: .both)
+        doc.paragraph("Муниципальная комиссия перепроверила \(Plural.count(works, "работу", "работы", "работ")) по слепым кодам. Ниже — задания, за которые баллы школ систематически расходятся с баллами комиссии. Примеры обезличены: приводятся только коды работ.", alignment: .both)
         if errors.isEmpty {
             doc.paragraph("Систематических расхождений не выявлено.")
             return doc

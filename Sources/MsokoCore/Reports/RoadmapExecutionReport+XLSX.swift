@@ -20,11 +20,12 @@ extension RoadmapExecutionReport {
                 }
             }
         }
-        var sheets = [XLSXWriter.Sheet(name: "Исполнение", rows: [[.text(title)], [.text(subject)], [.text("Учебный год \(schoolYear), по состоянию на \(asOf.russian)")], []] + rows)]
+        let heading = [title, subject, "Учебный год \(schoolYear), по состоянию на \(asOf.russian)"]
+        var sheets = [XLSXWriter.Sheet(name: "Исполнение", rows: rows, title: heading, headerRows: 1)]
         if let appendix, !appendix.isEmpty {
             sheets.append(XLSXWriter.Sheet(name: "Приложение", rows: [["Школа", "Мероприятие", "Контрольная точка", "Статус", "Что сделано", "Файлы"].map { .text($0) }]
                 + appendix.map { r in [.text(r.school), .text(r.measure), .text(r.checkpoint), .text(r.entry.status.russian), .text(r.entry.text),
-                                       .text(r.entry.evidence.joined(separator: "; "))] }))
+                                       .text(r.entry.evidence.joined(separator: "; "))] }, title: ["Приложение. Отчёты образовательных организаций"] + heading.dropFirst(), headerRows: 1))
         }
         return try XLSXWriter(sheets: sheets).data()
     }

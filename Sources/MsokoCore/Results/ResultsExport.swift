@@ -44,7 +44,11 @@ public enum ResultsExport {
     }
 
     public static func xlsx(spec: ProcedureSpec, rows: [Row]) throws -> Data {
-        try XLSXWriter(sheets: [.init(name: "Индивидуальные результаты", rows: table(spec: spec, rows: rows))]).data()
+        // The three title lines and the empty row as the sheet's title; the levels and the header
+        // as its two header rows (bold, frozen) — cell for cell the layout of `table`.
+        let all = table(spec: spec, rows: rows)
+        let title = all.prefix(3).compactMap { if case .text(let t) = $0.first { return t } else { return nil } }
+        return try XLSXWriter(sheets: [.init(name: "Индивидуальные результаты", rows: Array(all.dropFirst(4)), title: title, headerRows: 2)]).data()
     }
 
     /// CSV in UTF-8 with a BOM and `;`, as Excel in Russian opens it.
@@ -60,7 +64,7 @@ public enum ResultsExport {
                 let t = neutralized(raw)
                 return t.contains(";") || t.contains("\"") || t.contains("\n") || t.contains("\r") ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
             case .number(let n): return String(n)
-            case .decimal(let d): return String(d).replacingOccurrences(of: ".", with: ",")
+            case .decimal(let d), .percent(let d), .mean(let d): return String(d).replacingOccurrences(of: ".", with: ",")
             case .empty: return ""
             }
         }.joined(separator: ";")

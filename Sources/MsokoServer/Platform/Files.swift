@@ -75,14 +75,10 @@ enum Download {
     }
 
     /// Analysis tables as a workbook, a sheet a table (a repeated sheet name gets « (2)»).
+    /// Analysis tables as a workbook: a sheet each, titled with what was analysed (`name`); the
+    /// writer keeps the sheet names distinct.
     static func xlsx(_ tables: [AnalysisTable], name: String) throws -> Response {
-        var seen: [String: Int] = [:]
-        let sheets = tables.map { t -> XLSXWriter.Sheet in
-            var sheet = t.sheet
-            seen[sheet.name, default: 0] += 1
-            if seen[sheet.name]! > 1 { sheet.name += " (\(seen[sheet.name]!))" }
-            return sheet
-        }
+        let sheets = tables.map { $0.sheet(heading: [name]) }
         return file(try XLSXWriter(sheets: sheets).data(), type: xlsxType, name: name.replacingOccurrences(of: " · ", with: " ") + ".xlsx")
     }
 }

@@ -99,7 +99,7 @@ enum ResultsStore {
             try await WorkRow.query(on: db).filter(\.$procedure.$id == procedureID).filter(\.$school.$id ~~ schoolIDs).delete()
             try await insertWorks(file.works, schools: schools, procedureID: procedureID, uploadID: u.requireID(), on: db)
             try await Audit.record(on: db, actor: r.actor, action: "import", entity: "results", id: u.id?.uuidString,
-                                   summary: "Загружены результаты \(ProcedureStore.title(r.procedure)): \(file.works.count) работ, школы \(u.schools)",
+                                   summary: "Загружены результаты \(ProcedureStore.title(r.procedure)): \(Plural.works(file.works.count)), школы \(u.schools)",
                                    after: ["file": r.fileName, "sha256": u.sha256, "works": "\(file.works.count)"],
                                    municipalityID: r.municipalityID, regionID: r.procedure.regionID, schoolID: r.school?.id)
             return u

@@ -60,7 +60,7 @@ enum AnalysisController {
         let l = try await load(req)
         let a = l.analysis
         if wantsXLSX(req) {
-            return try Download.xlsx(AnalysisTables.all([a.district], a) + [AnalysisTables.marks(a.schools, a)], name: "Анализ \(ProcedureStore.title(l.procedure))")
+            return try Download.xlsx(AnalysisTables.all([a.district], a) + [AnalysisTables.marks(a.schools, a).titled("Отметки по школам")], name: "Анализ \(ProcedureStore.title(l.procedure))")
         }
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: район", groups: [a.district], docx: Site.analysisReport.url(pid), xlsx: Site.analysis.url(pid).query(["format": "xlsx"]),
@@ -80,7 +80,7 @@ enum AnalysisController {
         guard let s = a.school(key)?.inFull else { throw AppError.notFound }
         let classes = a.classes(of: key).map(\.inFull)
         if wantsXLSX(req) {
-            return try Download.xlsx(AnalysisTables.all([s, a.district], a) + [AnalysisTables.marks(classes, a)], name: "Анализ \(key) \(ProcedureStore.title(l.procedure))")
+            return try Download.xlsx(AnalysisTables.all([s, a.district], a) + [AnalysisTables.marks(classes, a).titled("Отметки по классам")], name: "Анализ \(s.schoolName ?? key) \(ProcedureStore.title(l.procedure))")
         }
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: \(s.schoolName ?? key)", groups: [s, a.district], docx: Site.analysisSchoolReport.url(pid, key),
@@ -98,7 +98,7 @@ enum AnalysisController {
         guard let name = req.parameters.get("className"), let c = a.group(school: key, className: name)?.inFull, let s = a.school(key)?.inFull else { throw AppError.notFound }
         let works = l.works.filter { $0.schoolLogin == key && $0.className == c.className }
         if wantsXLSX(req) {
-            return try Download.xlsx(AnalysisTables.all([c, s, a.district], a) + [AnalysisTables.pupils(works, a.spec)], name: "Анализ \(key) \(name) \(ProcedureStore.title(l.procedure))")
+            return try Download.xlsx(AnalysisTables.all([c, s, a.district], a) + [AnalysisTables.pupils(works, a.spec)], name: "Анализ \(s.schoolName ?? key) \(name) \(ProcedureStore.title(l.procedure))")
         }
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: \(s.schoolName ?? key), \(name)", groups: [c, s, a.district], docx: nil,
@@ -142,7 +142,7 @@ enum AnalysisController {
         var ctx = try await DocumentContext.make(req, user: l.user, procedure: l.procedure)
         if l.user.role == .head { ctx.signature = [] }
         guard let doc = AnalyticalReport.school(l.analysis, school: key, context: ctx) else { throw AppError.notFound }
-        return try Download.docx(doc, name: "Аналитическая справка \(key) \(ProcedureStore.title(l.procedure))")
+        return try Download.docx(doc, name: "Аналитическая справка \(l.analysis.school(key)?.schoolName ?? key) \(ProcedureStore.title(l.procedure))")
     }
 
     /// The draft order «Об итогах …» from the district's template.
@@ -188,7 +188,7 @@ enum AnalysisController {
             return req.redirect(to: back, error: "У мероприятия 2.1 нет контрольных точек.")
         }
         let data = try doc.data()
-        let name = "Аналитическая справка \(p.type) \(p.year) \(p.subject) \(p.grade) кл\(school.map { " \($0.login)" } ?? "").docx"
+        let name = "Аналитическая справка \(p.type) \(p.year) \(p.subject) \(p.grade) кл\(school.map { " \($0.shortName)" } ?? "").docx"
         let login = l.user.login
         try await req.audited { db in
             let report = try await CheckpointReport.forWriting(checkpoint, of: measure, schoolID: school?.id, status: .inProgress, on: db)

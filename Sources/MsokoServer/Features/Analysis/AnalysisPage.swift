@@ -63,14 +63,7 @@ extension AnalysisPage {
         return html
     }
 
-    static func cell(_ c: XLSXWriter.Cell) -> String {
-        switch c {
-        case .text(let t): return t
-        case .number(let n): return String(n)
-        case .decimal(let d): return ReferenceTable.format(d)
-        case .empty: return ""
-        }
-    }
+    static func cell(_ c: XLSXWriter.Cell) -> String { c.display }
 
     /// An analysis table as on paper: the first column names the group (a link where given),
     /// figures right-aligned, words left.

@@ -140,7 +140,7 @@ enum RecheckController {
             // A second submit that lost the race against the first (the unique index decides).
             throw AppError.conflict("Выборка для этой процедуры уже сформирована.")
         }
-        return req.redirect(to: back, ok: "Выборка сформирована: \(chosen.count) работ.")
+        return req.redirect(to: back, ok: "Выборка сформирована: \(Plural.works(chosen.count)).")
     }
 
     // MARK: the commission member's view: blind codes only

@@ -81,7 +81,7 @@ extension RecheckPage {
         }
         html += """
         <div class="actions no-print"><a class="btn" href="\(Site.recheckReport.url(pid))">Справка о перепроверке (DOCX)</a> <a class="btn secondary" href="\(Site.recheckOrder.url(pid))">Приказ о комиссии (DOCX)</a> <a class="btn secondary" href="\(Site.gradingErrors.url(pid))">Типичные ошибки оценивания (DOCX)</a> <a class="btn secondary" href="\(Site.seminars.url)">Семинары</a></div>
-        <p>Выборка: \(sample.items.count) работ (из них контрольных \(sample.items.filter { !$0.byRisk }.count)); перепроверяются задания: \(sample.tasks); проверок сдано \(sample.submitted) из \(sample.scorings).</p>
+        <p>Выборка: \(Plural.works(sample.items.count)) (из них контрольных \(sample.items.filter { !$0.byRisk }.count)); перепроверяются задания: \(sample.tasks); проверок сдано \(sample.submitted) из \(sample.scorings).</p>
         """
         if let all = sample.figures.first?.figures {
             html += "<h2>Расхождения</h2>"

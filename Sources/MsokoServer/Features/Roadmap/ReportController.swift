@@ -28,7 +28,7 @@ enum ReportController {
         guard user.canSee(school: school) else { throw AppError.forbidden }
         guard let tracker = try await req.tracker() else { throw AppError.notFound }
         let report = try await build(tracker, school: school, details: false, on: req.db)
-        let name = "Отчёт \(school.login) по дорожной карте \(tracker.roadmap.schoolYear)"
+        let name = "Отчёт \(school.shortName) по дорожной карте \(tracker.roadmap.schoolYear)"
         return wantsXLSX(req) ? try xlsx(report, name: name + ".xlsx") : try docx(report, name: name + ".docx")
     }
 
