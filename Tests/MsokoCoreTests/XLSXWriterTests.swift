@@ -41,5 +41,8 @@ final class XLSXWriterTests: XCTestCase {
         XCTAssertEqual(XLSXWriter.Cell.percent(0.41).display, "41,0")
         XCTAssertEqual(XLSXWriter.Cell.percent(0.078313).display, "7,8")
         XCTAssertEqual(XLSXWriter.Cell.mean(3.8313).display, "3,83")
+        var g = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 1, maxScore: 1)
+        g.participants = 166
+        XCTAssertEqual(AnalysisTables.countShare(68, 68.0 / 166, g), .text("68 (41,0 %)"), "a share in a count's cell has one decimal too")
     }
 }

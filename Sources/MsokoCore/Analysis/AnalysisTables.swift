@@ -93,7 +93,7 @@ public enum AnalysisTables {
     /// «48 (8 %)»: a count with its share, or the count alone in a group too small for shares.
     static func countShare(_ n: Int, _ share: Double?, _ g: GroupFigures?) -> Cell {
         guard let share, g?.sharesHidden != true else { return .text(String(n)) }
-        return .text("\(n) (\(ReferenceTable.format((share * 1000).rounded() / 10)) %)")
+        return .text("\(n) (\(ReferenceTable.oneDecimal(share * 100)) %)")
     }
 
     /// Marks as pages and справки show them: a count and its share in one cell.
@@ -129,7 +129,7 @@ public enum AnalysisTables {
     public static func tasks(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
         let refs = ReferenceTable.Level.allCases.filter { a.spec.reference?[$0.rawValue]?.tasks?.isEmpty == false }
         let verdicts = Verdicts.tasks(groups, a)
-        let compared = !Verdicts.references(groups, a).groups.isEmpty || !Verdicts.references(groups, a).levels.isEmpty
+        let compared = Verdicts.compares(groups, a)
         let rows: [[Cell]] = a.spec.tasks.enumerated().map { t, task in
             var row: [Cell] = [.text(task.number), .text(task.level.rawValue), .number(task.max)]
             row += groups.map { percent($0.taskCompletion(t, max: task.max), $0) }
@@ -177,7 +177,7 @@ public enum AnalysisTables {
         let per = groups.map { a.requirements($0) }
         guard let first = per.first else { return AnalysisTable(title: "Планируемые результаты", header: [], rows: []) }
         let verdicts = Verdicts.requirements(groups, a)
-        let compared = !Verdicts.references(groups, a).groups.isEmpty || !Verdicts.references(groups, a).levels.isEmpty
+        let compared = Verdicts.compares(groups, a)
         let rows: [[Cell]] = first.enumerated().map { k, r in
             var row: [Cell] = [.text(r.code), .text(r.text)]
             row += zip(groups, per).map { percent($1[k].completion, $0) }

@@ -60,6 +60,12 @@ public enum Verdicts {
         return (Array(wider), levels)
     }
 
+    /// Whether `groups[0]` has any reference to be compared with (a «Сравнение» column).
+    public static func compares(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> Bool {
+        let refs = references(groups, a)
+        return !refs.groups.isEmpty || !refs.levels.isEmpty
+    }
+
     /// One verdict per task of the specification, for `groups[0]`.
     public static func tasks(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> [Verdict] {
         guard let g = groups.first else { return [] }

@@ -45,8 +45,6 @@ public enum AnalyticalReport {
         Verdicts.points(d)
     }
 
-    static func cellText(_ c: XLSXWriter.Cell) -> String { c.display }
-
     /// A number, a share or «—»: a cell to align right.
     static func isFigure(_ c: XLSXWriter.Cell) -> Bool {
         switch c {
@@ -61,7 +59,7 @@ public enum AnalyticalReport {
         // Figures right-aligned, as in a table a person sets; words left.
         return DocxDocument.Table(widths: widths, header: t.header, rows: t.rows.enumerated().map { r, row in
             row.enumerated().map { i, c in
-                var cell = DocxDocument.Cell(cellText(c), bold: t.highlighted.contains(r))
+                var cell = DocxDocument.Cell(c.display, bold: t.highlighted.contains(r))
                 if i > 0, isFigure(c) { cell.paragraphs = cell.paragraphs.map { var p = $0; p.alignment = .right; return p } }
                 return cell
             }

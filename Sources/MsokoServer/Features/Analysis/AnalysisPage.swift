@@ -63,15 +63,13 @@ extension AnalysisPage {
         return html
     }
 
-    static func cell(_ c: XLSXWriter.Cell) -> String { c.display }
-
     /// An analysis table as on paper: the first column names the group (a link where given),
     /// figures right-aligned, words left.
     static func table(_ t: AnalysisTable, links: [SiteURL] = []) -> HTML {
         let head = HTML(t.header.enumerated().map { i, h in "<th\(i == 0 ? "" : #" class="num""# as HTML)>\(h)</th>" as HTML })
         let rows = t.rows.enumerated().map { r, row -> HTML in
             let cells = row.enumerated().map { i, c -> HTML in
-                let text = cell(c)
+                let text = c.display
                 if i == 0, r < links.count { return #"<td><a href="\#(links[r])">\#(text)</a></td>"# }
                 if case .text = c, i > 0, Double(text.replacingOccurrences(of: ",", with: ".")) == nil, !text.hasPrefix("—"), !text.contains("(") { return "<td>\(text)</td>" }
                 return "<td\(i == 0 ? "" : #" class="num""# as HTML)>\(text)</td>"
@@ -104,6 +102,7 @@ extension AnalysisPage {
             html += SVGChart.columns(title: "Отметки, % участников", categories: ["«2»", "«3»", "«4»", "«5»"], series: series)
         }
 
+        let tasksTable = AnalysisTables.tasks(groups, a)
         html += "<h2>Выполнение заданий</h2>"
         if !g.sharesHidden {
             var profile = groups.enumerated().filter { !$0.element.sharesHidden }.map { i, c in
@@ -111,9 +110,9 @@ extension AnalysisPage {
             }
             for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(SVGChart.Series(name: r.title, values: spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, line: true)) } }
             html += SVGChart.columns(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile,
-                                     highlight: AnalysisTables.tasks(groups, a).highlighted)
+                                     highlight: tasksTable.highlighted)
         }
-        html += Self.table(AnalysisTables.tasks(groups, a))
+        html += Self.table(tasksTable)
 
         html += "<h2>Распределение первичных баллов</h2>"
         let markers = spec.scale.map { s in [(s.three, "«3»"), (s.four, "«4»"), (s.five, "«5»")].map { (before: $0.0, label: $0.1) } } ?? []
