@@ -24,7 +24,7 @@ final class ConflictRulesTests: XCTestCase {
         var elsewhere = slot
         elsewhere.school = "edu700103"
         elsewhere.schoolName = "МБОУ «Семёновская ООШ»"
-        XCTAssertTrue(ConflictRules.conflicts(free, slot, busy: [elsewhere])[0].contains("в этот день (2026-04-22) уже назначен(а) в МБОУ «Семёновская ООШ»"))
+        XCTAssertTrue(ConflictRules.conflicts(free, slot, busy: [elsewhere])[0].contains("в этот день (22.04.2026) уже назначен(а) в МБОУ «Семёновская ООШ»"))
     }
 
     func testSuggestionsAvoidConflictsAndServePriorityFirst() {

@@ -133,6 +133,51 @@ final class ResultsReaderTests: XCTestCase {
         XCTAssertTrue(subject.problems.contains { $0.message.contains("5 класс, а процедура — для 4 класса") })
     }
 
+    /// Issue 11: a missing column does not hide the row errors; the same problem on many rows is one
+    /// entry with its rows counted; another school's rows in a school's file are one line.
+    func testOnePassListsEverythingAndSummarisesRepeats() {
+        let rows = ["edu700101;;;1;4А;1;М;1;3;0;0;2;3;4", "edu700101;;;2;4А;1;М;1;1;0;0;2;3;4"]
+        let noColumn = read(csv(rows).replacingHeader("3.2 (2б)", with: "Примечание"))
+        XCTAssertTrue(noColumn.problems.contains { $0.message.contains("нет столбца задания 3.2") })
+        XCTAssertTrue(noColumn.problems.contains { $0.row == 7 && $0.message.contains("балл 3 за задание 2 больше максимального (2)") },
+                      noColumn.problems.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(noColumn.works.isEmpty)
+        // A file of another subject stops at the title: its rows would only repeat that.
+        let subject = read(csv(rows, title: "ВПР 2026 Русский язык 4 класс"))
+        XCTAssertFalse(subject.problems.contains { $0.row == 7 })
+
+        // The district's file uploaded by one school: 5 rows of another school, one problem.
+        let district = (0..<5).map { "edu700102;;;\($0);4А;1;М;1;1;0;0;2;3;4" } + ["edu700101;;;9;4А;1;М;1;1;0;0;2;3;4"]
+        let own = read(csv(district), school: "edu700101")
+        let foreign = own.problems.filter { $0.message.contains("не относящихся к вашей ОО") }
+        XCTAssertEqual(foreign.count, 1)
+        XCTAssertEqual(foreign.first?.count, 5)
+        XCTAssertTrue(foreign.first!.description.hasPrefix("results.csv, строки 7–11 (5\u{00A0}строк), столбец «ОО»"), foreign.first!.description)
+        XCTAssertEqual(own.problems.count, 1, "the other school's cells are not checked")
+
+        // Repeats on rows that are not consecutive: the rows listed.
+        let gaps = read(csv(["edu700101;;;1;4А;1;М;1;;0;0;2;3;4", "edu700101;;;2;4А;1;М;1;1;0;0;2;3;4", "edu700101;;;3;4А;1;М;1;;0;0;2;3;4"]))
+        XCTAssertEqual(gaps.problems.count, 1)
+        XCTAssertTrue(gaps.problems[0].description.contains("строки 7, 9 (2\u{00A0}строки)"), gaps.problems[0].description)
+    }
+
+    /// Logins of other forms (`sch` + six digits) are accepted by default; the forms are a setting.
+    func testLoginForms() {
+        let sch = read(csv(["sch701000;;;1;4А;1;М;1;1;0;0;2;3;4"]))
+        XCTAssertEqual(sch.problems, [])
+        XCTAssertEqual(sch.works.first?.schoolLogin, "sch701000")
+        let odd = read(csv(["school-7;;;1;4А;1;М;1;1;0;0;2;3;4"]))
+        XCTAssertTrue(odd.problems.contains { $0.message.contains("«school-7» не похоже на логин школы в ФИС ОКО (ожидается вид edu000000 или sch000000 или spo000000") })
+        guard case .success(let custom) = LoginPattern.parse("mou0000, edu000000") else { return XCTFail() }
+        XCTAssertTrue(custom.accepts("MOU1234"))
+        XCTAssertFalse(custom.accepts("sch701000"))
+        let r = ResultsReader.read(data: csv(["mou1234;;;1;4А;1;М;1;1;0;0;2;3;4"]), file: "r.csv", spec: spec, logins: custom)
+        XCTAssertEqual(r.problems, [])
+        guard case .failure(let e) = LoginPattern.parse("edu"), case .failure = LoginPattern.parse(""), case .failure = LoginPattern.parse("эду000000") else { return XCTFail() }
+        XCTAssertTrue(e.description.contains("«edu»"))
+        XCTAssertEqual(LoginPattern(setting: nil), .standard)
+    }
+
     func testFilesThatAreNotResults() {
         XCTAssertEqual(read(Data()).problems.first?.message, "файл пустой.")
         XCTAssertTrue(read(Data("%PDF-1.7 binary".utf8)).problems[0].message.contains("это не таблица"))
@@ -157,7 +202,7 @@ final class ResultsReaderTests: XCTestCase {
         XCTAssertTrue(r.warnings.contains { $0.message.contains("столбец с именами не читается") })
         // Uploaded as another school's file: every row is refused.
         let other = read(Data(text.utf8), school: "edu700102")
-        XCTAssertTrue(other.problems.contains { $0.message.contains("строка школы edu700101, а файл загружается за школу edu700102") })
+        XCTAssertTrue(other.problems.contains { $0.message.contains("строки школ, не относящихся к вашей ОО: файл загружается за школу edu700102") })
         // No school at all: refused unless the upload names it.
         let anonymous = text.replacingOccurrences(of: "МБОУ «Зырянская СОШ» (edu700101) | ", with: "")
         XCTAssertTrue(read(Data(anonymous.utf8)).problems.contains { $0.message.contains("не указана школа") })

@@ -1,4 +1,5 @@
 import Fluent
+import MsokoCore
 import Foundation
 import XCTest
 import XCTVapor
@@ -230,15 +231,84 @@ final class AdministrationTests: XCTestCase {
             assertContains(try await s.get("/settings"), "Часовой пояс «Mars/Olympus» неизвестен")
         }
     }
+
+    /// The time zone is picked from a list of Russia's zones; the forms of school logins are a
+    /// district setting that the results import and the school list then accept.
+    func testTimeZoneFromAListAndLoginForms() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            let page = try await s.get("/settings")
+            assertContains(page, #"<option value="Asia/Tomsk" selected>Томск (МСК+4, UTC+7)</option>"#)
+            assertContains(page, #"<option value="Europe/Kaliningrad">Калининград (МСК-1, UTC+2)</option>"#)
+            assertContains(page, "edu000000, sch000000, spo000000")
+            let form = ["departmentName": "Управление образования", "timeZone": "Asia/Krasnoyarsk", "letterhead": "", "signature": ""]
+            try await s.post("/settings", form.merging(["loginPattern": "edu"]) { $1 })
+            assertContains(try await s.get("/settings"), "Виды логинов школ не сохранены: «edu» — в виде логина нет ни одной цифры 0")
+            try await s.post("/settings", form.merging(["loginPattern": "edu000000, mou0000"]) { $1 })
+            let saved = try await s.get("/settings")
+            assertContains(saved, #"<option value="Asia/Krasnoyarsk" selected>"#)
+            assertContains(saved, #"value="edu000000, mou0000""#)
+            let m = try await Municipality.query(on: app.db).first()!
+            let pattern = try await Settings.loginPattern(municipalityID: m.id, on: app.db)
+            XCTAssertTrue(pattern.accepts("mou1234"))
+            try await s.get("/admin/schools")
+            let added = try await s.post("/admin/schools", ["login": "mou1234", "fullName": "МОУ «Школа 1234»", "shortName": "Школа 1234", "type": "СОШ"])
+            assertStatus(added, .seeOther)
+            assertEq(try await app.school("mou1234").fullName, "МОУ «Школа 1234»")
+        }
+    }
 }
 
 final class AuditFormatTests: XCTestCase {
-    func testChangesShowOnlyWhatChanged() {
+    func testChangesShowOnlyWhatChangedInRussian() {
         let text = AuditController.changes(before: #"{"timing":"Май","title":"A"}"#, after: #"{"timing":"Июнь","title":"A"}"#)
-        XCTAssertEqual(text, "timing: Май → Июнь")
-        XCTAssertEqual(AuditController.changes(before: nil, after: #"{"login":"x","school":""}"#), "login: x\nschool: «»")
-        XCTAssertEqual(AuditController.changes(before: #"{"file":"a.pdf"}"#, after: nil), "было:\nfile: a.pdf")
+        XCTAssertEqual(text, "Сроки: Май → Июнь")
+        XCTAssertEqual(AuditController.changes(before: nil, after: #"{"login":"x","school":"","isActive":true}"#), "Действует: да\nЛогин: x\nШкола: «»")
+        XCTAssertEqual(AuditController.changes(before: #"{"file":"a.pdf"}"#, after: nil), "Файл: было a.pdf")
+        XCTAssertEqual(AuditController.changes(before: nil, after: #"{"date":"2026-04-15"}"#), "Дата: 15.04.2026")
         XCTAssertEqual(AuditController.changes(before: nil, after: nil), "")
+        XCTAssertEqual(AuditController.named("Изменена школа edu700101", schools: ["edu700101": "Зырянская СОШ"]), "Изменена школа Зырянская СОШ (edu700101)")
+    }
+
+    /// The log page: names instead of logins, Russian actions and objects, filters and pages.
+    func testTheLogFiltersAndPages() async throws {
+        try await withApp { app in
+            let m = try await Municipality.query(on: app.db).first()!
+            // 60 changes by the specialist a day ago, one by the head today.
+            let now = app.now
+            for i in 0..<60 {
+                let e = AuditEntry()
+                e.at = now.addingTimeInterval(-86_400 - Double(i) * 60)
+                e.userLogin = "specialist"; e.action = "update"; e.entity = "measure"; e.summary = "Изменено мероприятие \(i)"
+                e.before = #"{"timing":"Май"}"#; e.after = #"{"timing":"Июнь"}"#; e.municipalityID = m.id
+                try await e.create(on: app.db)
+            }
+            let h = AuditEntry()
+            h.at = now; h.userLogin = "head-zyr"; h.action = "import"; h.entity = "results"; h.summary = "Загружены результаты школы edu700101"
+            h.municipalityID = m.id
+            try await h.create(on: app.db)
+            let s = Browser(app)
+            try await s.login("specialist")
+            let first = try await s.get("/audit")
+            assertContains(first, "Страница 1 из ")
+            assertContains(first, "Старее →")
+            assertNotContains(first, "<td>specialist</td>")
+            let specialist = try await User.query(on: app.db).filter(\.$login == "specialist").first()!
+            assertContains(first, "<td>\(specialist.name)</td>")
+            let head = try await s.get("/audit?user=head-zyr")
+            assertContains(head, "записи 1–1 из 1")
+            assertNotContains(head, "Изменено мероприятие")
+            assertContains(head, "загрузка файла")
+            assertContains(head, "МБОУ «Зырянская СОШ» (edu700101)")
+            let measures = try await s.get("/audit?entity=measure&action=update&page=2")
+            assertContains(measures, "Страница 2 из 2")
+            assertContains(measures, "записи 51–")
+            assertContains(measures, "Сроки:</span> <del>Май</del> → <ins>Июнь</ins>")
+            let today = LocalDate(now, in: m.zone).iso
+            let todays = try await s.get("/audit?from=\(today)&to=\(today)&entity=measure")
+            assertContains(todays, "Записей с такими условиями нет")
+        }
     }
 }
 

@@ -113,7 +113,12 @@ final class ObserversTests: XCTestCase {
             XCTAssertNotNil(act.submittedAt)
             XCTAssertEqual(act.violations, ObservationChecklist.violations[2])
             // Locked: the form shows the act read-only and a further post is refused.
-            assertContains(try await obs.get(form), "и больше не изменяется")
+            // The time it was submitted, in Russian and in the district's zone (not the server's, not «8:32 PM»).
+            let zone = try await Municipality.query(on: app.db).first()!.zone
+            let f = DateFormatter()
+            f.timeZone = zone
+            f.dateFormat = "dd.MM.yyyy HH:mm"
+            assertContains(try await obs.get(form), "Акт подан \(f.string(from: act.submittedAt!)) и больше не изменяется")
             assertStatus(try await obs.postMultipart(form, ["action": "submit", "stage1": "1", "noViolations": "1"], files: []), .conflict)
             assertEq(try await ObservationAct.find(act.id, on: app.db)!.noViolations, false)
 

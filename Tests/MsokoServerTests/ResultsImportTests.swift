@@ -15,7 +15,9 @@ final class ResultsImportTests: XCTestCase {
             .joined(separator: "\n").utf8)
     }
 
-    func makeProcedure(_ app: Application) async throws -> Procedure {
+    func makeProcedure(_ app: Application) async throws -> Procedure { try await Self.makeProcedure(app) }
+
+    static func makeProcedure(_ app: Application) async throws -> Procedure {
         try await clearDemoProcedures(app)
         let m = try await Municipality.query(on: app.db).first()!
         return try await ProcedureStore.create(Self.spec, regionID: m.$region.id, municipalityID: m.id, actor: "test", on: app.db)
@@ -88,6 +90,12 @@ final class ResultsImportTests: XCTestCase {
             let mine = try await ResultsStore.importFile(request(p, Self.csv(["edu700102;;1;4А;1;1;1;3;3;3"]), school: zyr), on: app.db)
             XCTAssertTrue(mine.file.problems.first?.message.contains("файл загружается за школу edu700101") ?? false)
 
+            // One pass: a row error and an unknown school together.
+            let both = try await ResultsStore.importFile(request(p, Self.csv(["edu700101;;1;4А;1;5;1;3;3;3", "edu799998;;1;4А;1;1;1;3;3;3"])), on: app.db)
+            XCTAssertTrue(both.file.problems.contains { $0.row == 3 && $0.message.contains("больше максимального") })
+            XCTAssertTrue(both.file.problems.contains { $0.row == 4 && $0.message.contains("школа edu799998 не найдена") })
+            XCTAssertEqual(both.missingSchools, ["edu799998"])
+
             // --create-schools adds what the file names.
             let created = try await ResultsStore.importFile(request(p, Self.csv(["edu700199;МБОУ «Новая СОШ»;1;4А;1;1;1;3;3;3"]), create: true), on: app.db)
             XCTAssertEqual(created.file.problems, [])
@@ -97,6 +105,37 @@ final class ResultsImportTests: XCTestCase {
 }
 
 final class ResultsPagesTests: XCTestCase {
+    /// A specialist whose file names a school msoko does not know is offered to create it — a
+    /// button and the file chosen again, not a command-line flag; a head is not.
+    func testUnknownSchoolsAreOfferedToASpecialist() async throws {
+        try await withApp { app in
+            let p = try await ResultsImportTests.makeProcedure(app)
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/procedures/\(p.id!)")
+            let file = Array(ResultsImportTests.csv(["edu700101;;1;4А;1;1;1;3;3;3", "edu700177;МБОУ «Новая СОШ»;1;4А;1;1;1;3;3;3"]))
+            let refused = try await s.postMultipart("/procedures/\(p.id!)/results", ["school": ""], files: [("file", "район.csv", file)])
+            assertStatus(refused, .unprocessableEntity)
+            assertContains(refused, "школа edu700177 не найдена в msoko.")
+            assertContains(refused, "Создать недостающие школы и загрузить файл")
+            assertNotContains(refused, "--create-schools")
+            assertStatus(try await s.postMultipart("/procedures/\(p.id!)/results", ["school": "", "createSchools": "1"], files: [("file", "район.csv", file)]), .seeOther)
+            assertEq(try await app.school("edu700177").fullName, "МБОУ «Новая СОШ»")
+            assertEq(try await WorkRow.query(on: app.db).count(), 2)
+
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            try await head.get("/procedures/\(p.id!)")
+            let foreign = try await head.postMultipart("/procedures/\(p.id!)/results", ["createSchools": "1"],
+                                                       files: [("file", "район.csv", Array(ResultsImportTests.csv(["edu700188;;1;4А;1;1;1;3;3;3", "edu700188;;2;4А;1;1;1;3;3;3"])))])
+            assertStatus(foreign, .unprocessableEntity)
+            assertContains(foreign, "строки 3–4 (2")
+            assertContains(foreign, "не относящихся к вашей ОО")
+            assertNotContains(foreign, "Создать недостающие школы")
+            assertEq(try await School.query(on: app.db).filter(\.$login == "edu700188").count(), 0)
+        }
+    }
+
     func specFile() throws -> [UInt8] {
         let encoder = JSONEncoder()
         return Array(try encoder.encode(ResultsImportTests.spec))

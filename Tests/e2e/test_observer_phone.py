@@ -31,5 +31,9 @@ def test_observer_files_an_act_from_a_phone(demo_server, browser):  # noqa: F811
     assert "Акт подан." in browser.page_source
     browser.get(form_url)
     assert "больше не изменяется" in browser.page_source
+    # Russian date and time in the district's zone, not «12/1/26, 8:32 PM».
+    import re
+    flash = browser.find_element(By.CSS_SELECTOR, ".flash.ok").text
+    assert re.search(r"Акт подан \d\d\.\d\d\.\d{4} \d\d:\d\d и больше не изменяется", flash), flash
     assert not browser.find_elements(By.CSS_SELECTOR, "button[value=submit]")
     assert browser.find_element(By.ID, "noViolations").get_attribute("disabled")

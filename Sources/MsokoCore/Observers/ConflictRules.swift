@@ -54,7 +54,7 @@ public enum ConflictRules {
             out.append("\(o.name) связан(а) с \(slot.schoolName) (курирует школу или работал(а) в ней): назначение специалиста в связанную школу запрещено.")
         }
         if let other = busy.first(where: { $0.date == slot.date && !$0.date.isEmpty && $0 != slot }) {
-            out.append("\(o.name) в этот день (\(other.date)) уже назначен(а) в \(other.schoolName)\(other.className.isEmpty ? "" : ", \(other.className)").")
+            out.append("\(o.name) в этот день (\(LocalDate.russian(other.date))) уже назначен(а) в \(other.schoolName)\(other.className.isEmpty ? "" : ", \(other.className)").")
         }
         return out
     }

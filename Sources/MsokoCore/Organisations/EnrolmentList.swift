@@ -11,7 +11,7 @@ public struct EnrolmentRecord: Equatable, Sendable {
 /// Reads class enrolment lists: a header with «Логин» (or «ОО»), «Класс» and «Обучающихся»
 /// («Численность», «Кол-во»); one class a row.
 public enum EnrolmentListReader {
-    public static func read(rows: [[String]], file: String) -> (records: [EnrolmentRecord], problems: [ImportProblem]) {
+    public static func read(rows: [[String]], file: String, logins: LoginPattern = .standard) -> (records: [EnrolmentRecord], problems: [ImportProblem]) {
         func kind(_ header: String) -> Int? {
             let h = ResultsLayout.key(header)
             if h.contains("логин") || h == "оо" || h == "login" { return 0 }
@@ -35,8 +35,8 @@ public enum EnrolmentListReader {
             if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
             let login = cell(0).lowercased()
             let cls = WorkRecord.normalizeClass(cell(1))
-            guard SchoolRecord.isValidLogin(login) else {
-                problems.append(ImportProblem(file: file, row: rowNumber, column: "Логин", message: "«\(login)» не похоже на логин ФИС ОКО (edu и шесть цифр)."))
+            guard SchoolRecord.isValidLogin(login, logins) else {
+                problems.append(ImportProblem(file: file, row: rowNumber, column: "Логин", message: "«\(login)» не похоже на логин школы в ФИС ОКО (\(logins.explanation))."))
                 continue
             }
             guard let grade = Int(cls.prefix { $0.isNumber }), (1...11).contains(grade) else {

@@ -35,26 +35,56 @@ public struct SchoolRecord: Equatable, Sendable {
         self.type = type
     }
 
-    /// ФИС ОКО logins look like `edu700101`.
-    public static func isValidLogin(_ login: String) -> Bool {
-        login.range(of: #"^edu[0-9]{6}$"#, options: .regularExpression) != nil
+    /// ФИС ОКО logins look like `edu700101` (or another form the district accepts).
+    public static func isValidLogin(_ login: String, _ logins: LoginPattern = .standard) -> Bool {
+        logins.accepts(login)
     }
 }
 
+/// One problem of an imported file. The same problem on many rows is one entry (`count` rows, the
+/// first of them in `rows`), so a file of another school reads «строки 5–143 (139 строк): …», not
+/// 139 identical lines.
 public struct ImportProblem: Equatable, Sendable, CustomStringConvertible {
     public var file: String
     public var row: Int?
     public var column: String?
     public var message: String
+    /// Rows with this same problem (the first `sampleLimit` kept), and how many in all.
+    public private(set) var rows: [Int] = []
+    public private(set) var count = 1
+    private var lastRow: Int?
+    static let sampleLimit = 8
+
     public init(file: String, row: Int?, column: String?, message: String) {
         self.file = file
         self.row = row
         self.column = column
         self.message = message
+        if let row { rows = [row]; lastRow = row }
     }
+
+    /// The same problem on one more row.
+    public mutating func repeatOn(row: Int?) {
+        count += 1
+        guard let row else { return }
+        if rows.count < Self.sampleLimit { rows.append(row) }
+        lastRow = row
+    }
+
     public var description: String {
         var place = file
-        if let row { place += ", строка \(row)" }
+        if count > 1, let first = rows.first, let last = lastRow {
+            // Consecutive rows as a range; otherwise the first few and the last.
+            if last - first + 1 == count {
+                place += ", строки \(first)–\(last)"
+            } else {
+                let shown = rows.map(String.init).joined(separator: ", ")
+                place += count > rows.count ? ", строки \(shown), … \(last)" : ", строки \(shown)"
+            }
+            place += " (\(Plural.rows(count)))"
+        } else if let row {
+            place += ", строка \(row)"
+        }
         // «Логин», or for a spreadsheet the letter with the header: H («1 (1б)»).
         if let column { place += column.contains("«") ? ", столбец \(column)" : ", столбец «\(column)»" }
         return "\(place): \(message)"
@@ -64,7 +94,7 @@ public struct ImportProblem: Equatable, Sendable, CustomStringConvertible {
 /// Reads a list of schools: a header row with «Логин» (or «ФИС ОКО», «login»),
 /// «Полное наименование», «Краткое наименование», «Тип»; one school a row.
 public enum SchoolListReader {
-    public static func read(rows: [[String]], file: String) -> (schools: [SchoolRecord], problems: [ImportProblem]) {
+    public static func read(rows: [[String]], file: String, logins: LoginPattern = .standard) -> (schools: [SchoolRecord], problems: [ImportProblem]) {
         var problems: [ImportProblem] = []
         guard let headerIndex = rows.firstIndex(where: { row in row.contains { column(for: $0) == .login } }) else {
             return ([], [ImportProblem(file: file, row: nil, column: nil,
@@ -88,9 +118,9 @@ public enum SchoolListReader {
             let fullName = value(.fullName)
             var shortName = value(.shortName)
             let typeText = value(.type)
-            if !SchoolRecord.isValidLogin(login) {
+            if !SchoolRecord.isValidLogin(login, logins) {
                 problems.append(ImportProblem(file: file, row: rowNumber, column: Column.login.russian,
-                                              message: "логин «\(login)» не похож на логин ФИС ОКО (edu и шесть цифр)."))
+                                              message: "«\(login)» не похоже на логин школы в ФИС ОКО (\(logins.explanation))."))
                 continue
             }
             if !seen.insert(login).inserted {

@@ -9,7 +9,13 @@ struct Checker {
     let rows: [[String]]
     let limits: ResultsReader.Limits
     var problemCount = 0
+    /// Where each distinct problem (column and message) already is in `result.problems`.
+    var seen: [String: Int] = [:]
     var expectedSchool: String?
+    /// The forms a school's login may take (a district setting).
+    var logins = LoginPattern.standard
+    /// The title above the header names another subject or grade.
+    var wrongTitle = false
     /// Streams every row with its index (a CSV); nil: the rows are `rows` (an XLSX sheet).
     var dataRows: ((_ body: (_ row: CellRow, _ index: Int) -> Void) -> Void)?
     /// An upper bound on the works, to size the tables once.
@@ -35,10 +41,18 @@ struct Checker {
         return label.isEmpty ? letters : "\(letters) («\(label)»)"
     }
 
+    /// Records a problem; the same message in the same column on another row joins its entry.
     mutating func problem(_ result: inout ResultsFile, row: Int?, column: Int?, _ message: String) {
+        let name = column.map(columnName)
+        let key = (name ?? "") + "\u{1}" + message
+        if let i = seen[key] {
+            result.problems[i].repeatOn(row: row)
+            return
+        }
         problemCount += 1
         if problemCount <= limits.maxProblems {
-            result.problems.append(ImportProblem(file: place, row: row, column: column.map(columnName), message: message))
+            seen[key] = result.problems.count
+            result.problems.append(ImportProblem(file: place, row: row, column: name, message: message))
         }
     }
 
@@ -71,8 +85,11 @@ struct Checker {
             result.warnings.append(ImportProblem(file: place, row: layout.headerRow + 1, column: columnName(col),
                                                  message: "столбец с именами не читается: в msoko хранятся только коды участников."))
         }
-        guard result.problems.isEmpty else { return }
-        readWorks(into: &result, taskColumns: taskColumns)
+        // The rows are checked even when columns are missing or wrong, so that one pass lists every
+        // problem — except for a file of another procedure (its title names another subject or
+        // grade, or none of its task columns is known), whose rows would only repeat that.
+        let anotherProcedure = wrongTitle || (!spec.tasks.isEmpty && !spec.tasks.contains { taskColumns[$0.number] != nil })
+        if !anotherProcedure { readWorks(into: &result, taskColumns: taskColumns) }
         if result.works.isEmpty && result.problems.isEmpty {
             problem(&result, row: nil, column: nil, "в файле нет ни одной работы (под строкой заголовка нет данных).")
         }
@@ -81,7 +98,8 @@ struct Checker {
                                                  message: "в заголовке указано участников: \(declared), а строк с работами — \(result.works.count)."))
         }
         if problemCount > limits.maxProblems {
-            result.problems.append(ImportProblem(file: place, row: nil, column: nil, message: "и ещё \(problemCount - limits.maxProblems) ошибок того же рода."))
+            let more = Plural.count(problemCount - limits.maxProblems, "ошибка", "ошибки", "ошибок")
+            result.problems.append(ImportProblem(file: place, row: nil, column: nil, message: "и ещё \(more) другого рода: исправьте показанные и загрузите файл снова."))
         }
     }
 
@@ -94,17 +112,20 @@ struct Checker {
             if result.title == nil, let title = Self.title(line) {
                 result.title = line.trimmingCharacters(in: .whitespaces)
                 if ResultsLayout.key(title.subject) != ResultsLayout.key(spec.subject) {
+                    wrongTitle = true
                     problem(&result, row: i + 1, column: nil, "в заголовке файла предмет «\(title.subject)», а процедура — «\(spec.subject)».")
                 }
                 if title.grade != spec.grade {
+                    wrongTitle = true
                     problem(&result, row: i + 1, column: nil, "в заголовке файла \(title.grade) класс, а процедура — для \(spec.grade) класса.")
                 }
             }
             if let r = line.range(of: #"(?i)кол-?во\s+участников\s*:?\s*([0-9]+)"#, options: .regularExpression) {
                 result.declaredParticipants = Int(line[r].filter(\.isNumber))
             }
-            if let r = line.range(of: #"\(\s*edu[0-9]{6}\s*\)"#, options: .regularExpression) {
-                result.fileSchoolLogin = line[r].filter { $0.isLetter || $0.isNumber }.lowercased()
+            if let r = line.range(of: #"\(\s*[A-Za-z_]{2,8}[0-9]{3,9}\s*\)"#, options: .regularExpression),
+               logins.accepts(line[r].filter { $0.isLetter || $0.isNumber || $0 == "_" }) {
+                result.fileSchoolLogin = line[r].filter { $0.isLetter || $0.isNumber || $0 == "_" }.lowercased()
                 result.fileSchoolName = String(line[..<r.lowerBound]).trimmingCharacters(in: .whitespaces)
             }
             if key.hasPrefix("максимальныйпервичныйбалл"), let value = Int(key.dropFirst("максимальныйпервичныйбалл".count)), value != spec.maxScore {
@@ -130,8 +151,11 @@ struct Checker {
 
     mutating func readWorks(into result: inout ResultsFile, taskColumns: [String: (index: Int, headerMax: Int?)]) {
         let firstData = max(layout.headerRow, layout.levelRow ?? -1) + 1
-        let order = spec.tasks.map { taskColumns[$0.number]!.index }
-        let c = (code: layout.index(of: .code)!, cls: layout.index(of: .className)!, login: layout.index(of: .schoolLogin),
+        // A task without its column (already reported) has index -1: its cells are not checked and
+        // no row is taken as a work.
+        let order = spec.tasks.map { taskColumns[$0.number]?.index ?? -1 }
+        let complete = !order.contains(-1)
+        let c = (code: layout.index(of: .code) ?? -1, cls: layout.index(of: .className) ?? -1, login: layout.index(of: .schoolLogin),
                  name: layout.index(of: .schoolName), municipality: layout.index(of: .municipality),
                  variant: layout.index(of: .variant), gender: layout.index(of: .gender),
                  primary: layout.index(of: .primaryScore), mark: layout.index(of: .mark), journal: layout.index(of: .journalMark),
@@ -146,6 +170,7 @@ struct Checker {
         var classCache = TextCache(), variantCache = TextCache(), genderCache = TextCache()
         var classNames: [String: UInt32] = [:]
         var loginOK: [String: Bool] = [:]
+        var foreignSchools = Set<UInt32>()
         let fileSchool = WorkTable.School(login: result.fileSchoolLogin, name: result.fileSchoolName, municipality: nil)
         let source = dataRows ?? { [rows] body in for (i, row) in rows.enumerated() { CellRow.with(row) { body($0, i) } } }
         source { row, i in
@@ -156,30 +181,39 @@ struct Checker {
                 let text = WorkRecord.normalizeClass(String(decoding: raw, as: UTF8.self))
                 return classNames[text] ?? { let k = works.textIndex(text); classNames[text] = k; return k }()
             }
-            if code.isEmpty { problem(&result, row: rowNumber, column: c.code, "не указан код участника.") }
-            if cls == 0 { problem(&result, row: rowNumber, column: c.cls, "не указан класс.") }
             // The school: its index, and what is wrong with it (repeated on each of its rows).
             let (school, schoolProblem) = schoolCache.lookup(row.cell(c.login ?? -1), row.cell(c.name ?? -1), row.cell(c.municipality ?? -1)) { l, n, m in
                 var login = c.login.map { _ in Self.lowerASCII(String(decoding: l, as: UTF8.self)) }.flatMap { $0.isEmpty ? nil : $0 } ?? fileSchool.login
                 let name = n.isEmpty ? fileSchool.name : String(decoding: n, as: UTF8.self)
                 var message: String?
-                if c.login != nil, let login, !(loginOK[login] ?? { let ok = SchoolRecord.isValidLogin(login); loginOK[login] = ok; return ok }()) {
-                    message = "«\(login)» не похоже на логин ФИС ОКО (edu и шесть цифр)."
+                if c.login != nil, let login, !(loginOK[login] ?? { let ok = logins.accepts(login); loginOK[login] = ok; return ok }()) {
+                    message = "«\(login)» не похоже на логин школы в ФИС ОКО (\(logins.explanation))."
                 }
+                var foreign = false
                 if let expected = expectedSchool {
-                    if let login, login != expected { message = "строка школы \(login), а файл загружается за школу \(expected)." }
+                    if let login, login != expected { foreign = true }
                     login = login ?? expected
                 }
                 let municipality = m.isEmpty ? nil : String(decoding: m, as: UTF8.self)
-                return (works.schoolIndex(WorkTable.School(login: login, name: name, municipality: municipality)), message)
+                let index = works.schoolIndex(WorkTable.School(login: login, name: name, municipality: municipality), row: rowNumber)
+                if foreign { foreignSchools.insert(index) }
+                return (index, message)
             }
+            // A row of another school in a school's own file: one summarised problem, its cells not checked.
+            if expectedSchool != nil, foreignSchools.contains(school) {
+                problem(&result, row: rowNumber, column: c.login,
+                        "строки школ, не относящихся к вашей ОО: файл загружается за школу \(expectedSchool ?? ""), в нём должны быть только её строки.")
+                return
+            }
+            if code.isEmpty && c.code >= 0 { problem(&result, row: rowNumber, column: c.code, "не указан код участника.") }
+            if cls == 0 && c.cls >= 0 { problem(&result, row: rowNumber, column: c.cls, "не указан класс.") }
             if let schoolProblem { problem(&result, row: rowNumber, column: c.login, schoolProblem) }
             if !code.isEmpty && !codes.insert(school: school, code: code) {
                 problem(&result, row: rowNumber, column: c.code, "код участника \(String(decoding: code, as: UTF8.self)) уже встречался в этой школе.")
             }
             var sum = 0
-            var rowOK = true
-            for (t, index) in order.enumerated() {
+            var rowOK = complete
+            for (t, index) in order.enumerated() where index >= 0 {
                 let task = spec.tasks[t]
                 let text = row.cell(index)
                 if text.isEmpty {

@@ -19,7 +19,9 @@ public enum ResultsReader {
 
     /// `school`: whose file it is (a school's own upload, `--school`): rows without a school are
     /// that school's, rows of any other school are an error.
-    public static func read(data: Data, file: String, spec: ProcedureSpec, school: String? = nil, limits: Limits = Limits()) -> ResultsFile {
+    /// `logins`: the forms a school login may take (the district's setting).
+    public static func read(data: Data, file: String, spec: ProcedureSpec, school: String? = nil, logins: LoginPattern = .standard,
+                            limits: Limits = Limits()) -> ResultsFile {
         var result = ResultsFile()
         func refuse(_ message: String) -> ResultsFile {
             result.problems = [ImportProblem(file: file, row: nil, column: nil, message: message)]
@@ -50,6 +52,7 @@ public enum ResultsReader {
             result.sheet = sheetName
             var checker = Checker(file: file, sheet: sheetName, spec: spec, layout: layout, rows: rows, limits: limits)
             checker.expectedSchool = school?.lowercased()
+            checker.logins = logins
             checker.expectedRows = rows.count
             checker.run(into: &result)
             return result
@@ -71,6 +74,7 @@ public enum ResultsReader {
             guard let layout = ResultsLayout.find(in: head) else { return refuse(noHeader) }
             var checker = Checker(file: file, sheet: nil, spec: spec, layout: layout, rows: head, limits: limits)
             checker.expectedSchool = school?.lowercased()
+            checker.logins = logins
             checker.expectedRows = CSVTable.lineCount(bytes)
             checker.dataRows = { body in
                 var index = 0

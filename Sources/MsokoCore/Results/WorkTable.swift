@@ -20,6 +20,8 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
 
     public let taskCount: Int
     public private(set) var schoolTable: [School] = []
+    /// The row where each school of `schoolTable` first appears (0: unknown).
+    public private(set) var schoolFirstRows: [Int] = []
     private var schoolIndexes: [School: UInt32] = [:]
     /// Classes, variants and genders: the few distinct texts a file repeats on every row.
     private(set) var texts: [String] = [""]
@@ -59,10 +61,11 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
     }
 
     /// The index of a school in `schoolTable`, adding it when new.
-    public mutating func schoolIndex(_ s: School) -> UInt32 {
+    public mutating func schoolIndex(_ s: School, row: Int = 0) -> UInt32 {
         if let i = schoolIndexes[s] { return i }
         let i = UInt32(schoolTable.count)
         schoolTable.append(s)
+        schoolFirstRows.append(row)
         schoolIndexes[s] = i
         return i
     }

@@ -45,6 +45,8 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     /// «31.01.2026», the way Russian documents write dates.
     public var russian: String { String(format: "%02d.%02d.%04d", day, month, year) }
     public var description: String { iso }
+    /// A stored «2026-04-15» as «15.04.2026»; text that is not such a date is returned as it is.
+    public static func russian(_ iso: String) -> String { LocalDate(iso: iso)?.russian ?? iso }
 
     public var ordinal: Int { year * 10_000 + month * 100 + day }
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.ordinal < rhs.ordinal }
@@ -56,6 +58,13 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         let a = calendar.date(from: DateComponents(year: year, month: month, day: day))!
         let b = calendar.date(from: DateComponents(year: other.year, month: other.month, day: other.day))!
         return calendar.dateComponents([.day], from: a, to: b).day!
+    }
+
+    /// The first instant of this day in `timeZone`.
+    public func start(in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))!
     }
 
     public func adding(days: Int) -> LocalDate {

@@ -80,6 +80,7 @@ enum Settings {
     static let procedureTypesKey = "procedure.types"
     static let orderTemplateKey = "template.order"
     static let objectivityKey = "objectivity.thresholds"
+    static let loginPatternKey = "school.loginPattern"
     /// «{школа}» in the school signature template becomes the school's short name.
     static let schoolPlaceholder = "{школа}"
 
@@ -137,6 +138,12 @@ enum Settings {
         guard let text = try await get(objectivityKey, municipalityID: municipalityID, on: db),
               let s = try? JSONDecoder().decode(ObjectivitySettings.self, from: Data(text.utf8)) else { return ObjectivitySettings() }
         return s
+    }
+
+    /// The forms a school login may take in the district's files (the standard ones until edited).
+    static func loginPattern(municipalityID: UUID?, on db: Database) async throws -> LoginPattern {
+        guard let municipalityID else { return .standard }
+        return LoginPattern(setting: try await get(loginPatternKey, municipalityID: municipalityID, on: db))
     }
 
     static func signature(_ m: Municipality, on db: Database) async throws -> String {

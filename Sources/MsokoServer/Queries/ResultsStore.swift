@@ -25,6 +25,8 @@ enum ResultsStore {
         var file: ResultsFile
         var upload: ResultUpload?
         var replacedSchools: [String] = []
+        /// Logins the file names that msoko does not know (they could be created from the file).
+        var missingSchools: [String] = []
     }
 
     /// Imports queue behind each other (`ImportGate`); the file is read off the cooperative
@@ -35,31 +37,41 @@ enum ResultsStore {
 
     private static func importNow(_ r: Request, on db: Database) async throws -> Outcome {
         let spec = try ProcedureStore.spec(of: r.procedure)
+        let logins = try await Settings.loginPattern(municipalityID: r.municipalityID, on: db)
         let (data, fileName, school, limits) = (r.data, r.fileName, r.school?.login, r.limits)
-        var file = await offCooperativePool { ResultsReader.read(data: data, file: fileName, spec: spec, school: school, limits: limits) }
+        var file = await offCooperativePool { ResultsReader.read(data: data, file: fileName, spec: spec, school: school, logins: logins, limits: limits) }
         try await SQLiteTuning.prepare(db)
-        guard file.isValid else { return Outcome(file: file) }
+        // A file that could not be read as a table (no header, not a spreadsheet) has nothing to
+        // check further; otherwise schools and classes are checked too, so that one pass lists all.
+        guard file.isValid || !file.works.schoolTable.isEmpty else { return Outcome(file: file) }
         let procedureID = try r.procedure.requireID()
 
-        // Schools: by login, or by name where the file has no login.
+        // Schools: by login, or by name where the file has no login. Every school the file names
+        // is looked up, including those whose rows have errors.
         var schools: [String: School] = [:]
         let all = try await schoolsInScope(r, on: db)
         let byLogin = Dictionary(all.map { ($0.login, $0) }, uniquingKeysWith: { a, _ in a })
         let byName = Dictionary(all.flatMap { s in [(nameKey(s.fullName), s), (nameKey(s.shortName), s)] }, uniquingKeysWith: { a, _ in a })
-        var toCreate: [String: WorkRecord] = [:]
-        for w in file.works {
-            let key = w.schoolLogin ?? w.schoolName ?? ""
-            if schools[key] != nil || toCreate[key] != nil { continue }
-            if let login = w.schoolLogin, let s = byLogin[login] {
-                schools[key] = s
-            } else if w.schoolLogin == nil, let name = w.schoolName, let s = byName[nameKey(name)] {
-                schools[key] = s
-            } else if r.createSchools, w.schoolLogin != nil {
-                toCreate[key] = w
+        var toCreate: [String: WorkTable.School] = [:]
+        var missing: [String] = []
+        for (s, firstRow) in zip(file.works.schoolTable, file.works.schoolFirstRows) {
+            let key = s.login ?? s.name ?? ""
+            if key.isEmpty || schools[key] != nil || toCreate[key] != nil { continue }
+            // Rows of another school in a school's own file, and logins of a wrong form, are reported already.
+            if let own = r.school?.login, let login = s.login, login != own { continue }
+            if let login = s.login, !logins.accepts(login) { continue }
+            if let login = s.login, let found = byLogin[login] {
+                schools[key] = found
+            } else if s.login == nil, let name = s.name, let found = byName[nameKey(name)] {
+                schools[key] = found
+            } else if r.createSchools, s.login != nil {
+                toCreate[key] = s
             } else {
-                let what = w.schoolLogin.map { "школа \($0)" } ?? "школа «\(w.schoolName ?? "")»"
-                file.problems.append(ImportProblem(file: r.fileName, row: w.row, column: w.schoolLogin == nil ? "Название ОО" : "ОО",
-                                                   message: "\(what) не найдена в msoko\(r.createSchools ? "" : " (добавьте её или загрузите с --create-schools)")."))
+                let what = s.login.map { "школа \($0)" } ?? "школа «\(s.name ?? "")»"
+                let remedy = s.login == nil ? " (в файле нет логина школы: проверьте название или укажите, чей это файл)" : ""
+                if let login = s.login { missing.append(login) }
+                file.problems.append(ImportProblem(file: r.fileName, row: firstRow > 0 ? firstRow : nil, column: s.login == nil ? "Название ОО" : "ОО",
+                                                   message: "\(what) не найдена в msoko\(remedy)."))
             }
         }
         // Classes: when the procedure lists classes for a school, only those.
@@ -74,15 +86,15 @@ enum ResultsStore {
                                                    message: "класс \(w.className) не участвует в процедуре в школе \(s.login) (участвуют: \(allowed.sorted().joined(separator: ", ")))."))
             }
         }
-        guard file.isValid else { return Outcome(file: file) }
+        guard file.isValid else { return Outcome(file: file, missingSchools: missing) }
 
         let warnings = file.warnings.map(\.description).joined(separator: "\n")
         let (known, creating, accepted) = (schools, toCreate, file)
         let upload = try await db.transaction { db -> ResultUpload in
             var schools = known
             let file = accepted
-            for (key, w) in creating {
-                schools[key] = try await createSchool(from: w, request: r, on: db)
+            for (key, s) in creating {
+                schools[key] = try await createSchool(from: s, request: r, on: db)
             }
             let u = ResultUpload()
             u.$procedure.id = procedureID
@@ -117,8 +129,8 @@ enum ResultsStore {
         return try await q.all()
     }
 
-    /// `--create-schools`: a school found in a regional file, with its municipality.
-    static func createSchool(from w: WorkRecord, request r: Request, on db: Database) async throws -> School {
+    /// «Создать недостающие школы» (`--create-schools`): a school found in a file, with its municipality.
+    static func createSchool(from w: WorkTable.School, request r: Request, on db: Database) async throws -> School {
         let municipalityID: UUID
         if let mid = r.municipalityID {
             municipalityID = mid
@@ -129,9 +141,9 @@ enum ResultsStore {
                                                                timeZone: "Europe/Moscow", on: db)
             municipalityID = try m.requireID()
         }
-        let name = w.schoolName ?? w.schoolLogin ?? ""
+        let name = w.name ?? w.login ?? ""
         let type = SchoolType.allCases.first { name.contains($0.rawValue) } ?? .other
-        let s = School(regionID: r.procedure.regionID, municipalityID: municipalityID, login: w.schoolLogin ?? "",
+        let s = School(regionID: r.procedure.regionID, municipalityID: municipalityID, login: w.login ?? "",
                        fullName: name, shortName: name, type: type.rawValue)
         try await s.create(on: db)
         try await Audit.record(on: db, actor: r.actor, action: "create", entity: "school", id: s.id?.uuidString,

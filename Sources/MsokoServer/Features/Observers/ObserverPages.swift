@@ -283,13 +283,16 @@ struct ActForm {
     var act: ObservationAct?
     var files: [String]
     var errors: [String]
+    var zone: TimeZone
 
     static func query(assignment a: ObserverAssignment, act: ObservationAct?, errors: [String], on db: Database) async throws -> ActForm {
         var files: [String] = []
         if let id = act?.id {
             files = try await ActFile.query(on: db).filter(\.$act.$id == id).field(\.$id).field(\.$fileName).field(\.$act.$id).all().map(\.fileName)
         }
-        return ActForm(assignment: a, act: act, files: files, errors: errors)
+        // Times are shown in the district's zone (the school's municipality), not the server's.
+        let zone = try await Municipality.find(a.school.$municipality.id, on: db)?.zone ?? TimeZone(identifier: "Europe/Moscow")!
+        return ActForm(assignment: a, act: act, files: files, errors: errors, zone: zone)
     }
 
     func view(_ ctx: PageContext) -> HTML {
@@ -306,7 +309,7 @@ struct ActForm {
             html += #"<div class="flash error" role="alert"><p>Акт не подан:</p><ul>\#(errors.map { "<li>\($0)</li>" as HTML })</ul></div>"#
         }
         if locked {
-            html += #"<div class="flash ok">Акт подан \#(act?.submittedAt.map { DateFormatter.localizedString(from: $0, dateStyle: .short, timeStyle: .short) } ?? "") и больше не изменяется.</div>"#
+            html += #"<div class="flash ok">Акт подан \#(act?.submittedAt.map { Format.dateTime($0, zone) } ?? "") и больше не изменяется.</div>"#
         }
         html += #"<form method="post" action="\#(ctx.uploadAction(Site.actSubmit.url(a.id!)))" enctype="multipart/form-data" class="act">\#(ctx.csrfField)"#
         html += "<fieldset><legend>Этапы, на которых присутствовал(а)</legend>\(ObservationChecklist.stages.enumerated().map { i, s in box("stage\(i)", s, checked: stages.contains(s)) })</fieldset>"

@@ -54,7 +54,7 @@ enum ObserverStore {
         try await db.transaction { db in
             try await a.create(on: db)
             try await Audit.record(on: db, actor: actor, action: "assign", entity: "observer", id: a.id?.uuidString,
-                                   summary: "\(o.fullName) назначен(а) наблюдателем: \(ProcedureStore.title(p)), \(school.shortName)\(className.isEmpty ? "" : " \(className)"), \(date)",
+                                   summary: "\(o.fullName) назначен(а) наблюдателем: \(ProcedureStore.title(p)), \(school.shortName)\(className.isEmpty ? "" : " \(className)"), \(LocalDate.russian(date))",
                                    after: ["observer": o.fullName, "school": school.login, "class": className, "date": date],
                                    municipalityID: school.$municipality.id, regionID: school.regionID, schoolID: school.id)
         }

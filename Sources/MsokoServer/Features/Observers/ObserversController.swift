@@ -298,7 +298,7 @@ enum ObserversController {
                     try await f.create(on: db)
                 }
                 return try AuditNote(action: submit ? "submit" : "update", entity: "observation_act", id: act.id,
-                                     summary: (submit ? "Подан акт наблюдения: " : "Черновик акта наблюдения: ") + "\(a.school.shortName) \(a.className), \(a.date)",
+                                     summary: (submit ? "Подан акт наблюдения: " : "Черновик акта наблюдения: ") + "\(a.school.shortName) \(a.className), \(LocalDate.russian(a.date))",
                                      after: ["stages": act.stages, "violations": act.violations, "noViolations": none ? "да" : "нет", "notes": act.notes],
                                      municipalityID: a.municipalityID, regionID: a.regionID, schoolID: a.$school.id)
             }

@@ -57,10 +57,11 @@ struct ProcedurePage {
             .sort(\.$createdAt, .descending).all()
         let login = try await Schools.own(of: user, on: db)?.login
         let shownZone = zone
+        let names = try await People.names(municipalityID: p.municipalityID ?? user.municipalityID, on: db)
         return ProcedurePage(
             procedure: p, spec: spec, role: user.role, arrived: arrived,
             uploads: uploads.filter { user.mayDownload($0, schoolLogin: login) }.map { u in
-                Upload(id: u.id!, at: u.createdAt.map { Format.dateTime($0, shownZone) } ?? "", by: u.uploadedBy, fileName: u.fileName, size: u.size,
+                Upload(id: u.id!, at: u.createdAt.map { Format.dateTime($0, shownZone) } ?? "", by: People.name(u.uploadedBy, in: names), fileName: u.fileName, size: u.size,
                        sha256: u.sha256, hasWarnings: !u.warnings.isEmpty, works: u.worksCount, schools: u.schools.replacingOccurrences(of: ",", with: ", "))
             },
             participants: try await ParticipantsSection.query(procedure: p, user: user, on: db),
@@ -96,7 +97,7 @@ extension ProcedurePage {
     func uploadForm(_ ctx: PageContext) -> HTML {
         let scope: HTML = role == .head
             ? "<p>Файл вашей школы: строки других школ будут ошибкой. Новая загрузка заменяет прежние результаты школы.</p>"
-            : #"<p>Муниципальная выгрузка ФИС ОКО со всеми школами или файл одной школы. Заменяются результаты только тех школ, что есть в файле.</p><label for="school">Чей файл (необязательно)</label><input type="text" id="school" name="school" placeholder="edu700101" pattern="edu[0-9]{6}"><div class="hint">Укажите логин школы, если в файле нет столбца «ОО» и строки с названием школы.</div>"#
+            : #"<p>Муниципальная выгрузка ФИС ОКО со всеми школами или файл одной школы. Заменяются результаты только тех школ, что есть в файле.</p><label for="school">Чей файл (необязательно)</label><input type="text" id="school" name="school" placeholder="edu700101"><div class="hint">Укажите логин школы, если в файле нет столбца «ОО» и строки с названием школы.</div><div class="check"><input type="checkbox" id="createSchools" name="createSchools" value="1"> <label for="createSchools">Создать недостающие школы из файла</label></div><div class="hint">Школы, которых нет в msoko, будут добавлены по логину и названию из файла. Без отметки такой файл не принимается, а школы перечисляются в списке ошибок.</div>"#
         return """
         <section class="card no-print"><h2>Загрузить результаты</h2>\(scope)
         <form method="post" action="\(ctx.uploadAction(Site.resultsUpload.url(procedure.id!)))" enctype="multipart/form-data" data-progress="1">\(ctx.csrfField)

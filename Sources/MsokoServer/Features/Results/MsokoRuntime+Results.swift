@@ -20,6 +20,8 @@ extension MsokoRuntime {
         public var warnings: [String]
         public var works: Int
         public var schools: [String]
+        /// Logins the file names that msoko does not know.
+        public var missingSchools: [String] = []
     }
 
     public func importResults(data: Data, file: String, procedureID: UUID, school: String?, createSchools: Bool) async throws -> ImportReport {
@@ -35,7 +37,8 @@ extension MsokoRuntime {
                                            municipalityID: procedure.municipalityID, createSchools: createSchools)
         let outcome = try await ResultsStore.importFile(request, on: db)
         return ImportReport(problems: outcome.file.problems.map(\.description), warnings: outcome.file.warnings.map(\.description),
-                            works: outcome.upload == nil ? 0 : outcome.file.works.count, schools: outcome.replacedSchools)
+                            works: outcome.upload == nil ? 0 : outcome.file.works.count, schools: outcome.replacedSchools,
+                            missingSchools: outcome.missingSchools)
     }
 
     /// The stored results of a procedure as XLSX or CSV (by the file's extension).

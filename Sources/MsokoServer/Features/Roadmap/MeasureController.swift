@@ -20,7 +20,8 @@ enum MeasureController {
         let measure = try await find(req)
         guard let tracker = try await Tracker.load(municipalityID: measure.municipalityID, year: nil, on: req.db, now: req.now),
               let m = tracker.measures.first(where: { $0.id == measure.id }) else { throw AppError.notFound }
-        let model = MeasurePage(measure: m, tracker: tracker, user: user, history: try await history(req, measure: m, tracker: tracker, user: user))
+        let model = MeasurePage(measure: m, tracker: tracker, user: user, history: try await history(req, measure: m, tracker: tracker, user: user),
+                                names: try await People.names(municipalityID: user.municipalityID, on: req.db))
         return Layout.page(req, title: "Мероприятие \(m.number)", body: model.view(req.pageContext()), crumbs: [Crumb(Site.home.url, "Дорожная карта")])
     }
 }
@@ -59,6 +60,7 @@ struct MeasurePage {
     var tracker: Tracker
     var user: User
     var history: [AuditEntry]
+    var names: [String: String]
 
     func view(_ ctx: PageContext) -> HTML {
         let m = measure
@@ -101,7 +103,7 @@ struct MeasurePage {
                     case .school(let id): return tracker.schoolsByID[id].map(user.canReport(forSchool:)) ?? false
                     }
                 }()
-                let updated: HTML = report.map { r in #"<div class="hint">\#(r.updatedBy ?? "") \#(r.updatedAt.map { Format.dateTime($0, tracker.municipality.zone) } ?? "")</div>"# } ?? ""
+                let updated: HTML = report.map { r in #"<div class="hint">\#(r.updatedBy.map { People.name($0, in: names) } ?? "") \#(r.updatedAt.map { Format.dateTime($0, tracker.municipality.zone) } ?? "")</div>"# } ?? ""
                 let reportURL = Site.checkpointReport.url(cp.id!).query(["party": party.schoolID?.uuidString ?? "district"])
                 let action: HTML = canWrite ? #"<a class="btn secondary" href="\#(reportURL)">\#(report == nil ? "Отчитаться" : "Изменить отчёт")</a>"# : ""
                 return #"<tr><td>\#(DashboardController.partyLink(party, tracker: tracker))</td><td>\#(HTML.badge(tracker.status(cp, party)))</td><td>\#(HTML.lines(report?.text ?? ""))\#(updated)</td><td>\#(files)</td><td class="no-print">\#(action)</td></tr>"#
@@ -109,7 +111,7 @@ struct MeasurePage {
         }
         if !history.isEmpty {
             let rows: [HTML] = history.map { e in
-                "<tr><td>\(Format.dateTime(e.at, tracker.municipality.zone))</td><td>\(e.userLogin ?? "система")</td><td>\(e.summary ?? e.action)</td></tr>"
+                "<tr><td>\(Format.dateTime(e.at, tracker.municipality.zone))</td><td>\(People.name(e.userLogin, in: names))</td><td>\(e.summary ?? e.action)</td></tr>"
             }
             html += "<h2>История</h2>\(HTML.table(head: "<th>Когда</th><th>Кто</th><th>Что</th>", rows: rows))"
         }

@@ -78,7 +78,8 @@ enum AdminSchoolsController {
     }
 
     static func store(_ req: Request, user: User, rows: [[String]], file: String) async throws -> Response {
-        let (records, problems) = SchoolListReader.read(rows: rows, file: file)
+        let logins = try await Settings.loginPattern(municipalityID: user.municipalityID, on: req.db)
+        let (records, problems) = SchoolListReader.read(rows: rows, file: file, logins: logins)
         guard problems.isEmpty else {
             return req.redirect(to: Site.schoolsAdmin.url, error: "Ничего не сохранено. Исправьте и повторите:\n" + problems.map(\.description).joined(separator: "\n"))
         }
@@ -104,7 +105,8 @@ enum AdminSchoolsController {
         do { rows = try ListFile.rows(data: Data(buffer: form.file.data), file: form.file.filename) } catch let e as SpreadsheetError {
             return req.redirect(to: back, error: "Ничего не сохранено. " + e.description)
         }
-        var (records, problems) = EnrolmentListReader.read(rows: rows, file: form.file.filename)
+        let logins = try await Settings.loginPattern(municipalityID: user.municipalityID, on: req.db)
+        var (records, problems) = EnrolmentListReader.read(rows: rows, file: form.file.filename, logins: logins)
         let schools = try await School.query(on: req.db).filter(\.$municipality.$id == user.requireMunicipalityID()).all()
         let byLogin = Dictionary(uniqueKeysWithValues: schools.map { ($0.login, $0) })
         for r in records where byLogin[r.school] == nil {
@@ -211,7 +213,7 @@ struct SchoolsAdminPage {
         <p>Сейчас школ: \(count). <a href="\(Site.schools.url)">Список школ</a></p>
         <section class="card"><h2>Добавить школу</h2>
         <form method="post" action="\(Site.schoolAdd.url)">\(ctx.csrfField)
-        <label for="login">Логин ФИС ОКО</label><input type="text" id="login" name="login" placeholder="edu700111" pattern="edu[0-9]{6}" required>
+        <label for="login">Логин ФИС ОКО</label><input type="text" id="login" name="login" placeholder="edu700111" required>
         <label for="fullName">Полное наименование</label><input type="text" id="fullName" name="fullName" required>
         <label for="shortName">Краткое наименование</label><input type="text" id="shortName" name="shortName" placeholder="МБОУ «… СОШ»">
         <label for="type">Тип</label><select id="type" name="type">\(types)</select>

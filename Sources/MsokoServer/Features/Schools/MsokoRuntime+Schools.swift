@@ -6,9 +6,10 @@ import Vapor
 /// Schools and the municipality from the command line (`msoko school`).
 extension MsokoRuntime {
     public func addSchools(rows: [[String]], file: String, municipality name: String?) async throws -> (created: Int, updated: Int) {
-        let (records, problems) = SchoolListReader.read(rows: rows, file: file)
-        guard problems.isEmpty else { throw ConfigError(problems.map(\.description).joined(separator: "\n")) }
         let m = try await municipality(named: name)
+        let logins = try await Settings.loginPattern(municipalityID: m.id, on: db)
+        let (records, problems) = SchoolListReader.read(rows: rows, file: file, logins: logins)
+        guard problems.isEmpty else { throw ConfigError(problems.map(\.description).joined(separator: "\n")) }
         do {
             return try await Organisations.upsert(records, municipality: m, actor: "cli", on: db)
         } catch let e as AppError {
