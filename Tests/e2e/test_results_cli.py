@@ -81,10 +81,9 @@ def test_broken_file_names_every_row_and_stores_nothing(district):
     assert "Файл не принят, ничего не сохранено" in lines[0]
     assert any("строка 7, столбец I («2 (2б)»): балл 3 за задание 2 больше максимального (2)" in l for l in lines), lines
     assert any("строка 8, столбец H («1 (1б)»): пустая ячейка задания 1" in l for l in lines), lines
-    # The unknown school is checked once the rows themselves are right.
-    workbook(src, [ROWS[0], bad[2]])
-    p = run(["import", "results", src, "--procedure", procedure], data, env_extra=env, check=False)
-    assert p.returncode != 0 and "строка 8" in p.stderr and "школа edu799999 не найдена" in p.stderr
+    # The unknown school in the same pass, with the way to add it.
+    assert any("строка 9" in l and "школа edu799999 не найдена" in l for l in lines), lines
+    assert "повторите загрузку с --create-schools" in lines[-1]
     out = os.path.join(data, "empty.csv")
     run(["export", "results", "--procedure", procedure, "--out", out], data, env_extra=env)
     assert open(out, encoding="utf-8-sig").read().count("\n") == 6, "nothing was stored"

@@ -19,11 +19,11 @@ struct ImportCommand: AsyncParsableCommand {
             try await withRuntime(data) { rt in
                 let report = try await rt.importResults(data: bytes, file: (file as NSString).lastPathComponent, procedureID: id,
                                                         school: school, createSchools: createSchools)
-                if !report.missingSchools.isEmpty {
-                    FileHandle.standardError.write(Data("Школ нет в msoko: \(report.missingSchools.joined(separator: ", ")). Добавьте их (msoko schools import) или повторите загрузку с --create-schools.\n".utf8))
-                }
                 failed = !printReport(report, accepted: "Загружено работ: \(report.works); школы: \(report.schools.joined(separator: ", ")).",
                                       refused: "Файл не принят, ничего не сохранено.")
+                if !report.missingSchools.isEmpty {
+                    FileHandle.standardError.write(Data("Школ нет в msoko: \(report.missingSchools.joined(separator: ", ")). Добавьте их (msoko school import) или повторите загрузку с --create-schools.\n".utf8))
+                }
             }
             if failed { throw ExitCode(2) }
         }
