@@ -321,3 +321,72 @@ final class CalendarRulesTests: XCTestCase {
         XCTAssertEqual(CalendarRules.warnings(for: all[4], among: all).count, 3, "a whole-school date clashes with every class that day")
     }
 }
+
+/// Issue 11: a procedure's specification from a form, and from the header of a ФИС ОКО export.
+final class SpecFormTests: XCTestCase {
+    func filled() -> SpecForm {
+        var f = SpecForm()
+        (f.type, f.year, f.subject, f.grade, f.form) = ("ВПР", "2026", "Математика", "4", "paper")
+        f.tasks = [
+            .init(number: "1", max: "1", level: "Б", requirements: "1.1 Счёт в пределах 100\nУмение читать таблицы"),
+            .init(number: "2k1", max: "2", level: "п"),
+            .init(),
+        ]
+        (f.three, f.four, f.five) = ("1", "2", "3")
+        return f
+    }
+
+    func testAFilledFormMakesTheSpecification() throws {
+        let spec = try filled().spec().get()
+        XCTAssertEqual(spec.tasks.map(\.number), ["1", "2К1"])
+        XCTAssertEqual(spec.tasks.map(\.level), [.basic, .advanced])
+        XCTAssertEqual(spec.tasks[0].requirements, [Requirement(code: "1.1", text: "Счёт в пределах 100"), Requirement(code: "", text: "Умение читать таблицы")])
+        XCTAssertEqual(spec.scale, MarkScale(three: 1, four: 2, five: 3))
+        XCTAssertEqual(spec.form, "paper")
+        // And back: the form shows what was stored.
+        XCTAssertEqual(SpecForm(spec: spec).tasks[0].requirements, "1.1 Счёт в пределах 100\nУмение читать таблицы")
+        var noScale = filled()
+        (noScale.three, noScale.four, noScale.five) = ("", "", "")
+        XCTAssertNil(try noScale.spec().get().scale)
+    }
+
+    func testEveryProblemNamedByItsField() {
+        var f = filled()
+        f.year = "двадцать"
+        f.grade = "12"
+        f.subject = " "
+        f.tasks = [.init(number: "1", max: "0", level: "Б"), .init(number: "1", max: "2", level: "Х"), .init(number: "а", max: "1")]
+        f.four = ""
+        guard case .failure(let e) = f.spec() else { return XCTFail("accepted") }
+        let text = e.problems.joined(separator: "\n")
+        for needle in ["«Год проведения»: «двадцать»", "«Класс»: «12»", "«Предмет»: не указан", "Задание в строке 1 (1): максимальный балл «0»",
+                       "Задание в строке 2: задание 1 уже есть выше", "Задание в строке 2: уровень «Х»", "Задание в строке 3: номер «а»",
+                       "«Шкала перевода»: укажите целые минимальные баллы"] {
+            XCTAssertTrue(text.contains(needle), "\(needle)\n\(text)")
+        }
+        var empty = SpecForm()
+        (empty.type, empty.year, empty.subject, empty.grade) = ("ВПР", "2026", "Математика", "4")
+        guard case .failure(let none) = empty.spec() else { return XCTFail() }
+        XCTAssertTrue(none.problems.contains("«Задания»: нет ни одного задания."))
+        var high = filled()
+        high.five = "9"
+        guard case .failure(let scale) = high.spec() else { return XCTFail() }
+        XCTAssertTrue(scale.problems[0].contains("балл на «5» (9) больше максимального первичного балла 3"))
+    }
+
+    func testStartedFromTheHeaderOfAnExport() throws {
+        let rows: [[String]] = [
+            ["ВПР 2026 Русский язык 5 класс"], ["МБОУ «Зырянская СОШ» (edu700101)"], [],
+            ["", "", "", "Б", "Б", "П", "В", ""],
+            ["Код участника", "Класс", "Вариант", "1К1 (3б)", "1К2 (2б)", "2 (1б)", "3", "Отметка"],
+            ["10001", "5А", "1", "3", "2", "1", "2", "5"],
+        ]
+        let (f, notes) = try XCTUnwrap(SpecForm.fromResultsHeader(rows: rows))
+        XCTAssertEqual([f.type, f.year, f.subject, f.grade], ["ВПР", "2026", "Русский язык", "5"])
+        XCTAssertEqual(f.tasks.map(\.number), ["1К1", "1К2", "2", "3"])
+        XCTAssertEqual(f.tasks.map(\.max), ["3", "2", "1", ""])
+        XCTAssertEqual(f.tasks.map(\.level), ["Б", "Б", "П", "В"])
+        XCTAssertTrue(notes.contains { $0.contains("у заданий 3 в заголовке нет максимального балла") })
+        XCTAssertNil(SpecForm.fromResultsHeader(rows: [["просто"], ["таблица"]]))
+    }
+}

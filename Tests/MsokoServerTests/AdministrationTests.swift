@@ -305,7 +305,7 @@ final class AuditFormatTests: XCTestCase {
             assertContains(measures, "Страница 2 из 2")
             assertContains(measures, "записи 51–")
             assertContains(measures, "Сроки:</span> <del>Май</del> → <ins>Июнь</ins>")
-            let today = LocalDate(now, in: m.zone).iso
+            let today = LocalDate(now, in: m.zone).russian
             let todays = try await s.get("/audit?from=\(today)&to=\(today)&entity=measure")
             assertContains(todays, "Записей с такими условиями нет")
         }

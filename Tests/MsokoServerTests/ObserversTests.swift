@@ -45,9 +45,18 @@ final class ObserversTests: XCTestCase {
             assertEq(try await ObserverAssignment.query(on: app.db).count(), before + 1)
             assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "observer").filter(\.$action == "assign").filter(\.$userLogin == "specialist").count(), 1)
 
-            // Suggestions fill open places without breaking a rule.
-            try await s.post("\(base)/suggest", [:])
+            // Suggestions are shown first, nothing saved; the ticked ones are assigned without breaking a rule.
+            let counted = try await ObserverAssignment.query(on: app.db).count()
+            let preview = try await s.post("\(base)/suggest", [:])
+            assertStatus(preview, .ok)
+            assertContains(preview, "Пока вы не подтвердите, ничего не сохранено")
+            assertEq(try await ObserverAssignment.query(on: app.db).count(), counted)
+            let body = String(buffer: preview.body)
+            let picks = body.components(separatedBy: #"name="pick[]" value=""#).dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            XCTAssertGreaterThan(picks.count, 1)
+            try await s.postForm("\(base)/suggest", ["confirm": "1"], lists: ["pick[]": Array(picks.dropFirst())])
             assertContains(try await s.get(base), "Назначено: ")
+            assertEq(try await ObserverAssignment.query(on: app.db).count(), counted + picks.count - 1, "the unticked one is not assigned")
             let all = try await ObserverAssignment.query(on: app.db).with(\.$observer).with(\.$school).all()
             let schools = try await ObserverStore.schools(municipalityID: p.municipalityID!, on: app.db)
             for a in all {

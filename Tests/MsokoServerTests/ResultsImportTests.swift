@@ -255,3 +255,85 @@ final class CalendarTests: XCTestCase {
         }
     }
 }
+
+/// Issue 11: a procedure set up without a programmer — the form, the header of an export, editing,
+/// and what loaded results fix.
+final class ProcedureFormTests: XCTestCase {
+    func testCreateFromTheFormEditAndDownloadTheJSON() async throws {
+        try await withApp { app in
+            try await clearDemoProcedures(app)
+            let s = Browser(app)
+            try await s.login("specialist")
+            let list = try await s.get("/procedures")
+            assertContains(list, "/procedures/new")
+            let blank = try await s.get("/procedures/new")
+            assertContains(blank, "Заполнить задания из файла")
+            assertContains(blank, #"name="number[]""#)
+            // Refused: every problem at once, what was typed kept.
+            var form: [String: String] = ["type": "ВПР", "year": "2026", "subject": "Окружающий мир", "grade": "4", "form": "paper",
+                                          "three": "3", "four": "2", "five": "5"]
+            let refusedBody = try await s.postForm("/procedures/new", form, lists: ["number[]": ["1", "2", ""], "max[]": ["1", "x", ""],
+                                                                                 "level[]": ["Б", "П", "Б"], "requirements[]": ["1.1 Природа", "", ""]])
+            assertStatus(refusedBody, .unprocessableEntity)
+            assertContains(refusedBody, "Задание в строке 2 (2): максимальный балл «x»")
+            assertContains(refusedBody, "минимальные баллы должны возрастать")
+            assertContains(refusedBody, #"value="Окружающий мир""#)
+            assertEq(try await Procedure.query(on: app.db).count(), 0)
+            // Accepted.
+            form["four"] = "4"
+            form["three"] = "2"
+            let created = try await s.postForm("/procedures/new", form, lists: ["number[]": ["1", "2", ""], "max[]": ["1", "5", ""],
+                                                                             "level[]": ["Б", "П", "Б"], "requirements[]": ["1.1 Природа", "", ""]])
+            assertStatus(created, .seeOther)
+            let p = try await Procedure.query(on: app.db).first()!
+            XCTAssertEqual(p.subject, "Окружающий мир")
+            let spec = try ProcedureStore.spec(of: p)
+            XCTAssertEqual(spec.tasks.map(\.max), [1, 5])
+            XCTAssertEqual(spec.tasks[0].requirements, [Requirement(code: "1.1", text: "Природа")])
+            let page = try await s.get("/procedures/\(p.id!)")
+            assertContains(page, "Изменить спецификацию")
+            let json = try await s.get("/procedures/\(p.id!)/spec.json")
+            XCTAssertEqual(try ProcedureSpec.read(data: Data(json.body.readableBytesView), file: "spec.json"), spec, "the JSON export reads back")
+
+            // Edited before results: tasks may change.
+            try await s.get("/procedures/\(p.id!)/edit")
+            form["five"] = "6"
+            assertStatus(try await s.postForm("/procedures/\(p.id!)/edit", form, lists: ["number[]": ["1", "2", "3"], "max[]": ["1", "5", "2"],
+                                                                                       "level[]": ["Б", "П", "В"], "requirements[]": ["", "", ""]]), .seeOther)
+            assertEq(try ProcedureStore.spec(of: try await Procedure.find(p.id, on: app.db)!).tasks.count, 3)
+            assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "procedure").filter(\.$action == "update").count(), 1)
+
+            // With results loaded, the tasks are fixed; requirements may still be corrected.
+            let csv = Data("ВПР 2026 Окружающий мир 4 класс\nОО;Код участника;Класс;1 (1б);2 (5б);3 (2б)\nedu700101;1;4А;1;3;1\n".utf8)
+            let imported = try await ResultsStore.importFile(ResultsStore.Request(data: csv, fileName: "r.csv", procedure: try await Procedure.find(p.id, on: app.db)!,
+                                                                                  actor: "test", school: nil, municipalityID: p.municipalityID), on: app.db)
+            XCTAssertEqual(imported.file.problems, [])
+            assertContains(try await s.get("/procedures/\(p.id!)/edit"), "Результаты уже загружены")
+            let fixed = try await s.postForm("/procedures/\(p.id!)/edit", form, lists: ["number[]": ["1", "2", "3"], "max[]": ["1", "4", "2"],
+                                                                                      "level[]": ["Б", "П", "В"], "requirements[]": ["", "", ""]])
+            assertStatus(fixed, .unprocessableEntity)
+            assertContains(fixed, "номера заданий и максимальные баллы не меняются")
+            assertStatus(try await s.postForm("/procedures/\(p.id!)/edit", form, lists: ["number[]": ["1", "2", "3"], "max[]": ["1", "5", "2"],
+                                                                                       "level[]": ["Б", "П", "В"], "requirements[]": ["", "2.1 Опыты", ""]]), .seeOther)
+            assertEq(try ProcedureStore.spec(of: try await Procedure.find(p.id, on: app.db)!).tasks[1].requirements.first?.code, "2.1")
+        }
+    }
+
+    func testStartFromTheHeaderOfAResultsExport() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/procedures/new")
+            let file = Array("ВПР 2026 История 6 класс\n;;Б;П\nКод участника;Класс;1 (2б);2 (3б)\n1;6А;1;2\n".utf8)
+            let filled = try await s.postMultipart("/procedures/new/header", [:], files: [("file", "history.csv", file)])
+            assertStatus(filled, .ok)
+            assertContains(filled, "Задания прочитаны из заголовка файла «history.csv»")
+            assertContains(filled, #"value="История""#)
+            assertContains(filled, #"name="number[]" value="2""#)
+            assertContains(filled, #"name="max[]" value="3""#)
+            let notResults = try await s.postMultipart("/procedures/new/header", [:], files: [("file", "list.csv", Array("Логин;Школа\n".utf8))])
+            assertStatus(notResults, .unprocessableEntity)
+            assertContains(notResults, "это не выгрузка результатов ФИС ОКО")
+        }
+    }
+}

@@ -86,6 +86,22 @@ final class Browser {
         return res
     }
 
+    /// A form with repeated fields (`number[]` …), in the order given, as a browser sends a table of inputs.
+    @discardableResult
+    func postForm(_ path: String, _ form: [String: String], lists: [String: [String]]) async throws -> XCTHTTPResponse {
+        var pairs = form.map { ($0.key, $0.value) }
+        if let csrf { pairs.append(("_csrf", csrf)) }
+        for (key, values) in lists.sorted(by: { $0.key < $1.key }) { pairs += values.map { (key, $0) } }
+        var h = headers
+        h.contentType = .urlEncodedForm
+        let body = pairs.map { key, value in
+            "\(key.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        }.joined(separator: "&")
+        let res = try await app.testable().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body))
+        remember(res)
+        return res
+    }
+
     /// A multipart form with files: (field, file name, bytes).
     @discardableResult
     func postMultipart(_ path: String, _ form: [String: String], files: [(String, String, [UInt8])]) async throws -> XCTHTTPResponse {

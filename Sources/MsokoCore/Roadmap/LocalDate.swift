@@ -21,6 +21,17 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         self.init(year: parts[0], month: parts[1], day: parts[2])
     }
 
+    /// A date as a person types it: «15.04.2026», «5.4.2026» or «2026-04-15».
+    public init?(typed: String) {
+        let t = typed.trimmingCharacters(in: .whitespaces)
+        let parts = t.split(separator: ".").map(String.init)
+        if parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]), parts[2].count == 4 {
+            self.init(iso: String(format: "%04d-%02d-%02d", y, m, d))
+        } else {
+            self.init(iso: t)
+        }
+    }
+
     /// The date it is now in `timeZone`.
     public init(_ instant: Date, in timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)

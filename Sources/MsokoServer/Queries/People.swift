@@ -13,6 +13,7 @@ enum People {
     static func name(_ login: String?, in names: [String: String]) -> String {
         guard let login else { return "система" }
         if login == "cli" { return "командная строка" }
+        if login == "demo" { return "демонстрационные данные" }
         return names[login] ?? login
     }
 }

@@ -32,6 +32,65 @@ enum ProcedureStore {
         return p
     }
 
+    /// Replaces a procedure's specification (the form or a corrected JSON); audited with the
+    /// fields before and after.
+    static func update(_ p: Procedure, to spec: ProcedureSpec, actor: String?, on db: Database) async throws {
+        let types = try await Settings.procedureTypes(municipalityID: p.municipalityID, on: db)
+        guard let type = ProcedureTypes.match(spec.type, in: types) ?? (spec.type == p.type ? p.type : nil) else {
+            throw SpecError(file: "форма", problems: ["«Вид процедуры»: «\(spec.type)» нет в списке района (\(types.joined(separator: ", ")))"])
+        }
+        var stored = spec
+        stored.type = type
+        let before = try JSONDecoder().decode(ProcedureSpec.self, from: Data(p.spec.utf8))
+        p.type = type
+        p.year = stored.year
+        p.schoolYear = "\(stored.year - 1)-\(stored.year)"
+        p.subject = stored.subject
+        p.grade = stored.grade
+        p.form = stored.form
+        p.spec = try Audit.json(stored)
+        let (was, now) = (SpecSummary(before), SpecSummary(stored))
+        try await db.transaction { db in
+            try await p.save(on: db)
+            try await Audit.record(on: db, actor: actor, action: "update", entity: "procedure", id: p.id?.uuidString,
+                                   summary: "Изменена спецификация \(title(p))", before: was, after: now,
+                                   municipalityID: p.municipalityID, regionID: p.regionID)
+        }
+    }
+
+    /// Why a new specification cannot replace the old one once results are loaded (the works were
+    /// checked against the tasks, maxima and scale); nil when only what may change has changed.
+    static func fixedByResults(old: ProcedureSpec, new: ProcedureSpec) -> String? {
+        if old.tasks.map(\.number) != new.tasks.map(\.number) || old.tasks.map(\.max) != new.tasks.map(\.max) {
+            return "Результаты уже загружены: номера заданий и максимальные баллы не меняются (работы проверены по ним). Чтобы изменить задания, создайте новую процедуру."
+        }
+        if old.scale != new.scale { return "Результаты уже загружены: шкала перевода не меняется (отметки работ выставлены по ней)." }
+        if old.type != new.type || old.year != new.year || old.subject != new.subject || old.grade != new.grade {
+            return "Результаты уже загружены: вид, год, предмет и класс процедуры не меняются."
+        }
+        return nil
+    }
+
+    /// A specification as the audit log shows it: readable fields, not the JSON.
+    struct SpecSummary: Encodable {
+        var type: String
+        var year: Int
+        var subject: String
+        var grade: Int
+        var form: String
+        var tasks: String
+        var scale: String
+        init(_ s: ProcedureSpec) {
+            type = s.type
+            year = s.year
+            subject = s.subject
+            grade = s.grade
+            form = ProcedureStore.formName(s.form)
+            tasks = s.tasks.map { "\($0.number) (\($0.max) б., \($0.level.rawValue)\($0.requirements.isEmpty ? "" : ", требований: \($0.requirements.count)"))" }.joined(separator: "; ")
+            scale = s.scale.map { "3 — от \($0.three), 4 — от \($0.four), 5 — от \($0.five)" } ?? "—"
+        }
+    }
+
     static func spec(of p: Procedure) throws -> ProcedureSpec {
         try JSONDecoder().decode(ProcedureSpec.self, from: Data(p.spec.utf8))
     }

@@ -29,6 +29,14 @@ struct MenuEntry: Sendable, Equatable {
     /// Shown only to a user registered as an observer, whatever their role (the observer's own
     /// pages are scoped by that record, not by a role).
     var observersOnly = false
+    /// The menu group the link sits in (a drop-down), nil: on the bar itself.
+    var group: MenuGroup? = nil
+}
+
+/// Groups that keep the menu on one row at 1366 px: links used less often sit in a drop-down.
+enum MenuGroup: String, Sendable, CaseIterable {
+    case events = "Мероприятия"
+    case district = "Район"
 }
 
 /// An upload route: the body streams in, and role, object scope and declared size are checked

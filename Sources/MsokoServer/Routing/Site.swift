@@ -27,7 +27,7 @@ enum Site {
     static let setupSubmit = Endpoint<Void>(.POST, "setup", .anyone)
     static let account = Endpoint<Void>(.GET, "account", .signedIn)
     static let accountPassword = Endpoint<Void>(.POST, "account/password", .signedIn)
-    static let users = Endpoint<Void>(.GET, "admin/users", .only(.admin), menu: MenuEntry(label: "Пользователи", order: 130))
+    static let users = Endpoint<Void>(.GET, "admin/users", .only(.admin), menu: MenuEntry(label: "Пользователи", order: 130, group: .district))
     static let userCreate = Endpoint<Void>(.POST, "admin/users", .only(.admin))
     static let userCreateHeads = Endpoint<Void>(.POST, "admin/users/heads", .only(.admin))
     static let user = Endpoint<UUID>(.GET, "admin/users/:userID", .only(.admin))
@@ -65,7 +65,7 @@ enum Site {
     static let tasks = Endpoint<Void>(.GET, "tasks", .signedIn, menu: MenuEntry(label: "Мои задачи", order: 20))
 
     // Schools
-    static let schools = Endpoint<Void>(.GET, "schools", districtReaders, menu: MenuEntry(label: "Школы", order: 90))
+    static let schools = Endpoint<Void>(.GET, "schools", districtReaders, menu: MenuEntry(label: "Школы", order: 90, group: .district))
     static let school = Endpoint<UUID>(.GET, "schools/:schoolID", .signedIn)
     static let schoolClassSave = Endpoint<UUID>(.POST, "schools/:schoolID/classes", .only(.specialist, .admin, .head))
     static let schoolsAdmin = Endpoint<Void>(.GET, "admin/schools", district)
@@ -76,8 +76,8 @@ enum Site {
     static let schoolUpdate = Endpoint<UUID>(.POST, "admin/schools/:schoolID", district)
 
     // Audit and settings
-    static let audit = Endpoint<Void>(.GET, "audit", district, menu: MenuEntry(label: "Журнал изменений", order: 120))
-    static let settings = Endpoint<Void>(.GET, "settings", district, menu: MenuEntry(label: "Настройки", order: 140))
+    static let audit = Endpoint<Void>(.GET, "audit", district, menu: MenuEntry(label: "Журнал изменений", order: 120, group: .district))
+    static let settings = Endpoint<Void>(.GET, "settings", district, menu: MenuEntry(label: "Настройки", order: 140, group: .district))
     static let settingsSave = Endpoint<Void>(.POST, "settings", district)
 
     // API
@@ -89,6 +89,13 @@ enum Site {
     static let procedures = Endpoint<Void>(.GET, "procedures", readers, menu: MenuEntry(label: "Процедуры", order: 30))
     static let procedureCreate = Endpoint<Void>(.POST, "procedures", .only(.specialist), upload: UploadLimit(maxBytes: 2 << 20, what: "Файл спецификации"))
     static let procedure = Endpoint<UUID>(.GET, "procedures/:procedureID", readers)
+    static let procedureNew = Endpoint<Void>(.GET, "procedures/new", .only(.specialist))
+    static let procedureNewSubmit = Endpoint<Void>(.POST, "procedures/new", .only(.specialist))
+    static let procedureFromHeader = Endpoint<Void>(.POST, "procedures/new/header", .only(.specialist),
+                                                    upload: UploadLimit(maxBytes: 60 << 20, what: "Файл результатов"))
+    static let procedureEdit = Endpoint<UUID>(.GET, "procedures/:procedureID/edit", .only(.specialist))
+    static let procedureUpdate = Endpoint<UUID>(.POST, "procedures/:procedureID/edit", .only(.specialist))
+    static let procedureSpecJSON = Endpoint<UUID>(.GET, "procedures/:procedureID/spec.json", districtReaders)
     static let calendar = Endpoint<Void>(.GET, "calendar", readers, menu: MenuEntry(label: "Календарь", order: 40))
     static let participantSave = Endpoint<UUID>(.POST, "procedures/:procedureID/participants", .only(.specialist, .head))
     static let participantDelete = Endpoint<UUID>(.POST, "participants/:participantID/delete", .only(.specialist, .head))
@@ -119,7 +126,7 @@ enum Site {
     static let objectivityReport = Endpoint<UUID>(.GET, "procedures/:procedureID/objectivity/report.docx", district)
 
     // Observers
-    static let observers = Endpoint<Void>(.GET, "observers", district, menu: MenuEntry(label: "Наблюдатели", order: 60))
+    static let observers = Endpoint<Void>(.GET, "observers", district, menu: MenuEntry(label: "Наблюдатели", order: 60, group: .events))
     static let observerAdd = Endpoint<Void>(.POST, "observers", .only(.specialist))
     static let observerActs = Endpoint<Void>(.GET, "observers/acts", district)
     static let observerCoverage = Endpoint<Void>(.GET, "observers/coverage", district)
@@ -132,7 +139,7 @@ enum Site {
     static let observerUnassign = Endpoint<UUID>(.POST, "observers/assignments/:assignmentID/delete", .only(.specialist))
     /// An observer's own pages: any signed-in user who is registered as an observer (a parent,
     /// a teacher, a specialist); the loader refuses a user who is not (403).
-    static let myAssignments = Endpoint<Void>(.GET, "observer", .signedIn, menu: MenuEntry(label: "Мои назначения", order: 70, observersOnly: true))
+    static let myAssignments = Endpoint<Void>(.GET, "observer", .signedIn, menu: MenuEntry(label: "Мои назначения", order: 70, observersOnly: true, group: .events))
     static let actForm = Endpoint<UUID>(.GET, "observer/assignments/:assignmentID", .signedIn)
     static let actSubmit = Endpoint<UUID>(.POST, "observer/assignments/:assignmentID", .signedIn,
                                           upload: UploadLimit(maxBytes: nil, what: "Файлы акта вместе"))
@@ -142,12 +149,12 @@ enum Site {
     static let recheckCreate = Endpoint<UUID>(.POST, "procedures/:procedureID/recheck", .only(.specialist))
     static let recheckReport = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/report.docx", district)
     static let recheckOrder = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/order.docx", district)
-    static let commission = Endpoint<Void>(.GET, "commission", .only(.commission), menu: MenuEntry(label: "Перепроверка", order: 80))
+    static let commission = Endpoint<Void>(.GET, "commission", .only(.commission), menu: MenuEntry(label: "Перепроверка", order: 80, group: .events))
     static let scoring = Endpoint<UUID>(.GET, "commission/scorings/:scoringID", .only(.commission))
     static let scoringSave = Endpoint<UUID>(.POST, "commission/scorings/:scoringID", .only(.commission))
 
     // Seminars
-    static let seminars = Endpoint<Void>(.GET, "seminars", districtReaders, menu: MenuEntry(label: "Семинары", order: 75))
+    static let seminars = Endpoint<Void>(.GET, "seminars", districtReaders, menu: MenuEntry(label: "Семинары", order: 75, group: .events))
     static let seminarAdd = Endpoint<Void>(.POST, "seminars", .only(.specialist, .methodist))
     static let gradingErrors = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/errors.docx", districtReaders)
 
@@ -163,7 +170,8 @@ enum Site {
         schools, school, schoolClassSave, schoolsAdmin, schoolAdd, schoolsImport, enrolmentImport, schoolEdit, schoolUpdate,
         audit, settings, settingsSave,
         apiRoadmap, apiAudit, apiMe,
-        procedures, procedureCreate, procedure, calendar, participantSave, participantDelete, reference, referenceSave,
+        procedures, procedureCreate, procedure, procedureNew, procedureNewSubmit, procedureFromHeader, procedureEdit, procedureUpdate,
+        procedureSpecJSON, calendar, participantSave, participantDelete, reference, referenceSave,
         resultsUpload, resultsExport, uploadedFile,
         analysis, analysisReport, analysisSchool, analysisSchoolReport, analysisClass, analysisOrder, analysisAttach,
         objectivityAcross, objectivityThresholds, objectivity, objectivityCard, objectivityReport,

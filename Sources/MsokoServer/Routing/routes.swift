@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     RoadmapEditController.register(app)
     APIController.register(app)
     ProcedureController.register(app)
+    ProcedureFormController.register(app)
     ResultsUploadController.register(app)
     CalendarController.register(app)
     ReferenceController.register(app)

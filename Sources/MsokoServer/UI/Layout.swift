@@ -19,14 +19,36 @@ enum Menu {
     struct Link: Equatable {
         var url: SiteURL
         var label: String
+        var group: MenuGroup? = nil
     }
 
     static func links(role: Role, isObserver: Bool) -> [Link] {
         Site.all.compactMap { e -> (Int, Link)? in
             guard let menu = e.menu, e.method == .GET, e.arity == 0, e.access.allows(role),
                   !menu.observersOnly || isObserver else { return nil }
-            return (menu.order, Link(url: SiteURL(path: "/" + e.pattern), label: menu.label))
+            return (menu.order, Link(url: SiteURL(path: "/" + e.pattern), label: menu.label, group: menu.group))
         }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The bar: links in order, a group's links in one drop-down at the place of its first link; a
+    /// group with a single link for this role shows that link on the bar.
+    static func bar(_ links: [Link], current: String) -> HTML {
+        func isCurrent(_ l: Link) -> Bool { l.url.path == "/" ? current == "/" : current.hasPrefix(l.url.path) }
+        func anchor(_ l: Link) -> HTML {
+            #"<a href="\#(l.url)"\#(isCurrent(l) ? #" aria-current="page""# as HTML : "")>\#(l.label)</a>"#
+        }
+        var out: [HTML] = []
+        var done = Set<MenuGroup>()
+        for l in links {
+            guard let g = l.group else { out.append(anchor(l)); continue }
+            if done.contains(g) { continue }
+            done.insert(g)
+            let members = links.filter { $0.group == g }
+            if members.count == 1 { out.append(anchor(l)); continue }
+            let active = members.contains(where: isCurrent)
+            out.append(#"<details class="menu-group"><summary\#(active ? #" class="current""# as HTML : "")>\#(g.rawValue)</summary><div class="menu-items">\#(HTML(members.map(anchor), separator: ""))</div></details>"#)
+        }
+        return HTML(out, separator: "")
     }
 }
 
@@ -44,13 +66,10 @@ enum Layout {
         var nav = HTML()
         if let user = req.currentUser {
             let current = req.url.path
-            let links: [HTML] = Menu.links(role: user.role, isObserver: req.isObserver).map { link in
-                let active = link.url.path == "/" ? current == "/" : current.hasPrefix(link.url.path)
-                return #"<a href="\#(link.url)"\#(active ? #" aria-current="page""# as HTML : "")>\#(link.label)</a>"#
-            }
+            let links = Menu.bar(Menu.links(role: user.role, isObserver: req.isObserver), current: current)
             nav = """
             <nav class="main-nav" aria-label="Основное меню">\(links)</nav>
-            <div class="user-box"><a href="\(Site.account.url)" title="Учётная запись">\(user.name)</a> · \(user.role.russian)
+            <div class="user-box"><a href="\(Site.account.url)" title="Учётная запись: \(user.role.russian)">\(user.name)</a><span class="role"> · \(user.role.russian)</span>
             \(HTML.postButton(PageContext(csrfToken: req.csrfToken, flash: ""), action: Site.logout.url, label: "Выйти", style: "link"))</div>
             """
         }

@@ -39,6 +39,7 @@ enum AuditController {
         "timeZone": "Часовой пояс", "letterhead": "Шапка отчётов", "signature": "Подпись отчёта района", "schoolSignature": "Подпись отчёта школы",
         "procedureTypes": "Виды процедур", "orderTemplate": "Шаблон приказа", "loginPattern": "Виды логинов школ", "year": "Учебный год",
         "measures": "Мероприятий", "checkpoints": "Контрольные точки", "grade": "Класс (параллель)", "due": "Срок", "label": "Контрольная точка",
+        "tasks": "Задания", "scale": "Шкала перевода", "form": "Форма проведения",
     ]
 
     /// One changed field: its label, the value before and after (nil: the entry has no such side).
@@ -111,13 +112,13 @@ enum AuditController {
             user = text("user")
             action = text("action")
             entity = text("entity")
-            from = text("from").flatMap(LocalDate.init(iso:))
-            to = text("to").flatMap(LocalDate.init(iso:))
+            from = text("from").flatMap(LocalDate.init(typed:))
+            to = text("to").flatMap(LocalDate.init(typed:))
             page = max(1, req.query[Int.self, at: "page"] ?? 1)
         }
 
         func url(page: Int) -> SiteURL {
-            Site.audit.url.query(["user": user, "action": action, "entity": entity, "from": from?.iso, "to": to?.iso, "page": String(page)])
+            Site.audit.url.query(["user": user, "action": action, "entity": entity, "from": from?.russian, "to": to?.russian, "page": String(page)])
         }
     }
 
@@ -203,8 +204,8 @@ struct AuditLog {
         \(select("user", "Кто", users.map { ($0.login, $0.name) }, filter.user))
         \(select("action", "Действие", actions, filter.action))
         \(select("entity", "Объект", entities, filter.entity))
-        <div><label for="from">С</label><input type="date" id="from" name="from" value="\(filter.from?.iso ?? "")"></div>
-        <div><label for="to">По</label><input type="date" id="to" name="to" value="\(filter.to?.iso ?? "")"></div>
+        <div><label for="from">С (ДД.ММ.ГГГГ)</label><input type="text" id="from" name="from" value="\(filter.from?.russian ?? "")" placeholder="01.09.2026" inputmode="numeric"></div>
+        <div><label for="to">По (ДД.ММ.ГГГГ)</label><input type="text" id="to" name="to" value="\(filter.to?.russian ?? "")" placeholder="31.12.2026" inputmode="numeric"></div>
         </div>
         <div class="actions"><button class="btn" type="submit">Показать</button><a class="btn secondary" href="\(Site.audit.url)">Сбросить</a></div>
         </form>

@@ -326,3 +326,38 @@ struct ActForm {
         return html
     }
 }
+
+/// Proposed observer assignments, shown before anything is saved: each with a tick (on by
+/// default), the specialist confirms the ones to keep.
+struct SuggestionPreview {
+    struct Row {
+        var participant: UUID
+        var observer: UUID
+        var observerName: String
+        var place: String
+        var date: String
+        var priority: Bool
+    }
+
+    var procedure: Procedure
+    var rows: [Row]
+    var unfilled: Int
+
+    func view(_ ctx: PageContext) -> HTML {
+        let pid = procedure.id!
+        var html: HTML = "<h1>Предложенные назначения</h1><p class=\"muted\">\(ProcedureStore.title(procedure))</p>"
+        guard !rows.isEmpty else {
+            html += #"<p>Свободных мест, куда можно назначить наблюдателя без нарушения правил (родитель, работник школы, связанная школа, занятость в этот день), нет.</p><div class="actions"><a class="btn" href="\#(Site.observerAssignments.url(pid))">К наблюдателям</a></div>"#
+            return html
+        }
+        html += "<p>msoko подобрал наблюдателей с учётом правил; сначала — школы с признаками необъективности и школы из мероприятия 1.2. Снимите отметку с назначений, которые не подходят, и нажмите «Назначить отмеченных». Пока вы не подтвердите, ничего не сохранено.</p>"
+        if unfilled > 0 { html += "<p class=\"hint\">Без наблюдателя останется мест: \(unfilled) — свободных наблюдателей без конфликтов для них нет.</p>" }
+        html += #"<form method="post" action="\#(Site.observerSuggest.url(pid))">\#(ctx.csrfField)<input type="hidden" name="confirm" value="1">"#
+        html += HTML.table(head: #"<th>Назначить</th><th>Наблюдатель</th><th>Школа, класс</th><th>Дата</th>"#, rows: rows.enumerated().map { i, r in
+            let mark: HTML = r.priority ? #" <span class="badge overdue">приоритет</span>"# : ""
+            return #"<tr><td><input type="checkbox" id="pick\#(i)" name="pick[]" value="\#(r.participant.uuidString):\#(r.observer.uuidString)" checked></td><td><label for="pick\#(i)">\#(r.observerName)</label></td><td>\#(r.place)\#(mark)</td><td>\#(r.date)</td></tr>"#
+        })
+        html += #"<div class="actions"><button class="btn" type="submit">Назначить отмеченных</button><a class="btn secondary" href="\#(Site.observerAssignments.url(pid))">Отмена</a></div></form>"#
+        return html
+    }
+}

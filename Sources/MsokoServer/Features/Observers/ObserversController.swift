@@ -137,19 +137,39 @@ enum ObserversController {
         let slots = open.map { ConflictRules.Slot(school: schools[$0.$school.id]!.login, schoolName: schools[$0.$school.id]!.shortName, className: $0.className, date: $0.date ?? "") }
         let busy = try await ObserverStore.busy(municipalityID: mid, schools: schools, on: req.db)
         let priority = try await prioritySchools(municipalityID: mid, schools: schools, on: req.db)
-        let plan = ConflictRules.suggest(slots: slots, observers: observers.map { ObserverStore.profile($0, schools: schools) },
-                                         busy: observers.map { busy[$0.id!] ?? [] }, priority: priority)
-        var made: [String] = []
-        for (s, o) in plan {
-            let pp = open[s]
-            let problems = try await ObserverStore.assign(observers[o], procedure: p, school: schools[pp.$school.id]!, className: pp.className, date: pp.date ?? "",
-                                                          actor: user.login, schools: schools, on: req.db)
-            if problems.isEmpty { made.append("\(observers[o].fullName) → \(schools[pp.$school.id]!.shortName) \(pp.className)") }
+        let back = Site.observerAssignments.url(try p.requireID())
+        let form = try? req.content.decode(SuggestForm.self)
+        guard form?.confirm == "1" else {
+            // First the proposal, shown for the specialist to check; nothing is saved yet.
+            let plan = ConflictRules.suggest(slots: slots, observers: observers.map { ObserverStore.profile($0, schools: schools) },
+                                             busy: observers.map { busy[$0.id!] ?? [] }, priority: priority)
+            let rows = plan.map { s, o in
+                SuggestionPreview.Row(participant: open[s].id!, observer: observers[o].id!, observerName: observers[o].fullName,
+                                      place: "\(schools[open[s].$school.id]!.shortName)\(open[s].className.isEmpty ? "" : ", \(open[s].className)")",
+                                      date: LocalDate.russian(open[s].date ?? ""), priority: priority.contains(schools[open[s].$school.id]!.login))
+            }
+            let model = SuggestionPreview(procedure: p, rows: rows, unfilled: slots.count - plan.count)
+            return Layout.page(req, title: "Предложенные назначения", body: model.view(req.pageContext()), crumbs: Crumb.procedure(p))
         }
-        let left = slots.count - made.count
-        return req.redirect(to: Site.observerAssignments.url(try p.requireID()),
-                            ok: made.isEmpty ? "Свободных мест, куда можно назначить без нарушения правил, нет."
-                                             : "Назначено: " + made.joined(separator: "; ") + "." + (left > 0 ? " Без наблюдателя осталось мест: \(left)." : ""))
+        // Confirmed: the ticked pairs, each checked again by the rules as it is saved.
+        var made: [String] = [], refused: [String] = []
+        for pick in form?.pick ?? [] {
+            let ids = pick.split(separator: ":").compactMap { UUID(uuidString: String($0)) }
+            guard ids.count == 2, let pp = open.first(where: { $0.id == ids[0] }), let o = observers.first(where: { $0.id == ids[1] }),
+                  let school = schools[pp.$school.id] else { continue }
+            let problems = try await ObserverStore.assign(o, procedure: p, school: school, className: pp.className, date: pp.date ?? "",
+                                                          actor: user.login, schools: schools, on: req.db)
+            if problems.isEmpty { made.append("\(o.fullName) → \(school.shortName) \(pp.className)") } else { refused += problems }
+        }
+        if made.isEmpty && refused.isEmpty { return req.redirect(to: back, info: "Ничего не назначено: не отмечено ни одного предложения.") }
+        let text = (made.isEmpty ? "" : "Назначено: " + made.joined(separator: "; ") + ".") + (refused.isEmpty ? "" : "\nНе назначено:\n" + refused.joined(separator: "\n"))
+        return refused.isEmpty ? req.redirect(to: back, ok: text) : req.redirect(to: back, error: text)
+    }
+
+    struct SuggestForm: Content {
+        var confirm: String?
+        /// «participantID:observerID» for each ticked proposal.
+        var pick: [String]?
     }
 
     /// Schools to observe first: those named in measure 1.2 of the roadmap, then those with signs of

@@ -72,11 +72,14 @@ struct ProcedureList {
         if canCreate {
             html += """
             <section class="card no-print"><h2>Новая процедура</h2>
-            <p>Загрузите спецификацию (JSON): задания, максимальные баллы, уровни, проверяемые требования и шкалу перевода — формат в docs/specification-format.md.</p>
+            <p>Заполните спецификацию в форме: вид, предмет, класс, задания с максимальными баллами, уровнями и проверяемыми требованиями, шкалу перевода. Задания можно прочитать из заголовка выгрузки результатов ФИС ОКО.</p>
+            <div class="actions"><a class="btn" href="\(Site.procedureNew.url)">Создать процедуру</a></div>
+            <details><summary>Загрузить готовую спецификацию (JSON)</summary>
+            <p class="hint">Формат — в docs/specification-format.md; файл JSON любой процедуры можно скачать на её странице.</p>
             <form method="post" action="\(ctx.uploadAction(Site.procedureCreate.url))" enctype="multipart/form-data">\(ctx.csrfField)
             <label for="spec">Спецификация</label><input type="file" id="spec" name="spec" accept=".json" required>
-            <div class="actions"><button class="btn" type="submit">Создать процедуру</button></div>
-            </form></section>
+            <div class="actions"><button class="btn secondary" type="submit">Создать из файла</button></div>
+            </form></details></section>
             """
         }
         return html

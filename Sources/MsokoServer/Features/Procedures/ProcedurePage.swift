@@ -157,6 +157,11 @@ extension ProcedurePage {
         }
         var html: HTML = "<h2>Задания</h2>"
         html += HTML.table(head: head, rows: rows)
+        // The specification: edited in a form by the district's specialist, downloadable as JSON.
+        var links: [HTML] = []
+        if canEditReference { links.append(#"<a class="btn secondary" href="\#(Site.procedureEdit.url(procedure.id!))">Изменить спецификацию</a>"#) }
+        if Site.procedureSpecJSON.admits(role) { links.append(#"<a class="btn secondary" href="\#(Site.procedureSpecJSON.url(procedure.id!))">Спецификация (JSON)</a>"#) }
+        if !links.isEmpty { html += #"<div class="actions no-print">\#(HTML(links, separator: ""))</div>"# }
         return html
     }
 }
