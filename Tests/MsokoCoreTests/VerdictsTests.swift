@@ -65,6 +65,12 @@ final class VerdictsTests: XCTestCase {
         XCTAssertEqual(items.map(\.code), ["R4"])
         let values = OrderTemplate.values(a, context: .init(), department: "УО", responsible: "зам.", schoolYear: "2025-2026")
         XCTAssertEqual(values["дефициты"], "«Рассуждения»")
+        // The reference column is named as ФИС ОКО names the row.
+        XCTAssertTrue(AnalysisTables.tasks([district], a).header.contains("Регион, %"))
+        let named = analysis([district], reference: ["region": ReferenceFigures(tasks: ["1": 0.78], label: "Томская обл."),
+                                                     "russia": ReferenceFigures(marks: ["2": 0.05, "3": 0.3, "4": 0.4, "5": 0.25])])
+        XCTAssertTrue(AnalysisTables.tasks([district], named).header.contains("Томская обл., %"))
+        XCTAssertEqual(AnalysisTables.marksCompact([district], named).rows.last?.first, .text("Вся выборка"))
     }
 
     func testWhereEverythingIsMasteredTheLeastMarginIsNamedNotAGenericPhrase() {

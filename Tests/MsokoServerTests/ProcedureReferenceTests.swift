@@ -39,6 +39,7 @@ final class ProcedureReferenceTests: XCTestCase {
             assertContains(filled, "Поля заполнены из таблицы (строка «Томская обл.»)")
             assertContains(filled, "name=\"m2\" aria-label=\"Отметка «2», %\" value=\"4,12\"")
             assertContains(filled, "name=\"t2\" aria-label=\"Задание 3, %\" value=\"78,25\"")
+            assertContains(filled, #"name="label" value="Томская обл.""#)
             assertEq(try await reference(app, id), nil)
 
             // A wrong field refuses the whole form and names the field.
@@ -49,7 +50,7 @@ final class ProcedureReferenceTests: XCTestCase {
             assertContains(sum, "доли отметок в сумме 79 %, ожидается 100 %.")
             assertEq(try await reference(app, id), nil)
 
-            let saved = try await s.post("/procedures/\(id)/reference", ["level": "region", "action": "save",
+            let saved = try await s.post("/procedures/\(id)/reference", ["level": "region", "action": "save", "label": "Томская обл.",
                                                                          "m2": "4,12", "m3": "27,1", "m4": "45,08", "m5": "23,7", "t0": "90", "t2": "78,25"])
             assertLocation(saved, "/procedures/\(id)")
             let region = try await reference(app, id)?["region"]
@@ -57,13 +58,18 @@ final class ProcedureReferenceTests: XCTestCase {
             XCTAssertEqual(region?.tasks, ["1": 0.9, "3": 0.7825])
             let page = try await s.get("/procedures/\(id)")
             assertContains(page, "Показатели уровня «Регион» сохранены.")
-            assertContains(page, "<td>Регион</td><td class=\"num\">4,12</td>")
-            assertContains(page, "<th class=\"num\">Регион, %</th>")
+            // Named as ФИС ОКО names the row, not «Регион».
+            assertContains(page, "<td>Томская обл.</td><td class=\"num\">4,12</td>")
+            assertContains(page, "<th class=\"num\">Томская обл., %</th>")
             assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "procedure").filter(\.$action == "update").count(), 1)
 
             // Russia from the same paste; then the region cleared by saving empty fields.
             let russia = try await s.post("/procedures/\(id)/reference", ["level": "russia", "action": "parse", "paste": Self.paste])
             assertContains(russia, "value=\"3,41\"")
+            try await s.post("/procedures/\(id)/reference", ["level": "russia", "action": "save", "m2": "3,41", "m3": "23,56", "m4": "46,7", "m5": "26,33"])
+            let russiaRow = try await reference(app, id)?["russia"]
+            XCTAssertEqual(russiaRow?.label, "Вся выборка", "the default name of the Russia row")
+            try await s.post("/procedures/\(id)/reference", ["level": "russia", "action": "save"])
             try await s.post("/procedures/\(id)/reference", ["level": "region", "action": "save"])
             assertEq(try await reference(app, id), nil)
 

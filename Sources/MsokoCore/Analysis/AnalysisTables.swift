@@ -78,7 +78,7 @@ public enum AnalysisTables {
         }
         for level in ReferenceTable.Level.allCases {
             guard let m = a.spec.reference?[level.rawValue]?.marks else { continue }
-            var row: [Cell] = [.text(level.title), .empty, .empty, .empty]
+            var row: [Cell] = [.text(a.spec.referenceName(level)), .empty, .empty, .empty]
             for k in 2...5 { row += [.empty, percent(m[String(k)], nil)] }
             let pass = m.count == 4 ? (m["3"] ?? 0) + (m["4"] ?? 0) + (m["5"] ?? 0) : nil
             let quality = m.count == 4 ? (m["4"] ?? 0) + (m["5"] ?? 0) : nil
@@ -105,7 +105,7 @@ public enum AnalysisTables {
         }
         for level in ReferenceTable.Level.allCases {
             guard let m = a.spec.reference?[level.rawValue]?.marks, m.count == 4 else { continue }
-            rows.append([.text(level.title), .text("")] + (2...5).map { percent(m[String($0)], nil) }
+            rows.append([.text(a.spec.referenceName(level)), .text("")] + (2...5).map { percent(m[String($0)], nil) }
                         + [percent(1 - (m["2"] ?? 0), nil), percent((m["4"] ?? 0) + (m["5"] ?? 0), nil), .text(""), .text("")])
         }
         return AnalysisTable(title: "Отметки", header: ["Группа", "Работ", "«2»", "«3»", "«4»", "«5»", "Успеваемость, %", "Качество, %", "Средний балл", "Средняя отметка"],
@@ -143,7 +143,7 @@ public enum AnalysisTables {
         if compared { notes.append("Сравнение: задание отмечено, если выполнено на 10 п. п. и более ниже, чем в \(comparedWith(groups, a)).") }
         if !weakest.isEmpty { notes.append(weak ? "Выделены слабые задания: не освоенные или отстающие на 10 п. п. и более." : "Все задания освоены; выделены три с наименьшим запасом над порогом.") }
         notes.append(smallNote)
-        var table = AnalysisTable(title: "Задания", header: ["Задание", "Уровень", "Макс. балл"] + groups.map { "\(label($0)), %" } + refs.map { "\($0.title), %" }
+        var table = AnalysisTable(title: "Задания", header: ["Задание", "Уровень", "Макс. балл"] + groups.map { "\(label($0)), %" } + refs.map { "\(a.spec.referenceName($0)), %" }
                                   + ["Оценка (\(groups.first.map(label) ?? ""))"] + (compared ? ["Сравнение"] : []), rows: rows, notes: notes)
         table.highlighted = Set(weakest)
         return table

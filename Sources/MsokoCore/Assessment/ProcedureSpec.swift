@@ -88,9 +88,12 @@ public struct ReferenceFigures: Codable, Equatable, Sendable {
     public var marks: [String: Double]?
     /// Completion of each task (fraction of its max score), keys are task numbers.
     public var tasks: [String: Double]?
-    public init(marks: [String: Double]? = nil, tasks: [String: Double]? = nil) {
+    /// The row's name as ФИС ОКО prints it («Томская обл.», «Вся выборка»); nil: the level's default.
+    public var label: String?
+    public init(marks: [String: Double]? = nil, tasks: [String: Double]? = nil, label: String? = nil) {
         self.marks = marks
         self.tasks = tasks
+        self.label = label
     }
 }
 
@@ -119,6 +122,13 @@ public struct ProcedureSpec: Codable, Equatable, Sendable {
     }
 
     public var maxScore: Int { tasks.reduce(0) { $0 + $1.max } }
+
+    /// A reference row's name as ФИС ОКО prints it: the label stored with the figures, else
+    /// «Вся выборка» for Russia and «Регион» for the region.
+    public func referenceName(_ level: ReferenceTable.Level) -> String {
+        if let l = reference?[level.rawValue]?.label?.trimmingCharacters(in: .whitespaces), !l.isEmpty { return l }
+        return level.defaultName
+    }
 
     /// Reads and checks a specification file; every problem names the field.
     public static func read(data: Data, file: String) throws -> ProcedureSpec {

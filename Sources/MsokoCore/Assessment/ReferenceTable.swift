@@ -10,6 +10,8 @@ public enum ReferenceTable {
     public enum Level: String, Sendable, CaseIterable {
         case region, russia
         public var title: String { self == .region ? "Регион" : "Россия" }
+        /// The row's name in ФИС ОКО reports when none was entered.
+        public var defaultName: String { self == .region ? "Регион" : "Вся выборка" }
     }
 
     public struct Parsed: Equatable, Sendable {

@@ -108,7 +108,7 @@ public enum AnalyticalReport {
         doc.add(docTable(AnalysisTables.marksCompact(comparisons, a)))
         if spec.scale != nil && !suppressed {
             var series = comparisons.map { c in DocxChart.Series(AnalysisTables.label(c), (2...5).map { c.sharesHidden ? nil : c.markShare($0).map { $0 * 100 } }) }
-            for r in refs { if let m = spec.reference?[r.rawValue]?.marks { series.append(DocxChart.Series(r.title, (2...5).map { m[String($0)].map { $0 * 100 } })) } }
+            for r in refs { if let m = spec.reference?[r.rawValue]?.marks { series.append(DocxChart.Series(spec.referenceName(r), (2...5).map { m[String($0)].map { $0 * 100 } })) } }
             doc.add(DocxChart(title: "Распределение отметок, %", categories: ["«2»", "«3»", "«4»", "«5»"], series: series, valueAxisTitle: "% участников"))
             doc.paragraph(marksText(g, comparison: comparison, a))
         }
@@ -133,7 +133,7 @@ public enum AnalyticalReport {
         let tasksTable = AnalysisTables.tasks(comparisons, a)
         doc.add(docTable(tasksTable, firstWide: 1))
         var profile = comparisons.map { c in DocxChart.Series(AnalysisTables.label(c), spec.tasks.enumerated().map { t, task in c.sharesHidden ? nil : c.taskCompletion(t, max: task.max).map { $0 * 100 } }, kind: c.level == g.level ? .column : .line) }
-        for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(DocxChart.Series(r.title, spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, kind: .line)) } }
+        for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(DocxChart.Series(spec.referenceName(r), spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, kind: .line)) } }
         if !suppressed {
             doc.add(DocxChart(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile, valueAxisTitle: "%", height: 7.5))
             doc.paragraph(tasksText(comparisons, a))

@@ -98,7 +98,7 @@ extension AnalysisPage {
         html += "<h2>Отметки</h2>\(Self.table(AnalysisTables.marksCompact(groups, a)))"
         if spec.scale != nil && !g.sharesHidden {
             var series = groups.filter { !$0.sharesHidden }.map { c in SVGChart.Series(name: AnalysisTables.label(c), values: (2...5).map { c.markShare($0).map { $0 * 100 } }) }
-            for r in refs { if let m = spec.reference?[r.rawValue]?.marks { series.append(SVGChart.Series(name: r.title, values: (2...5).map { m[String($0)].map { $0 * 100 } })) } }
+            for r in refs { if let m = spec.reference?[r.rawValue]?.marks { series.append(SVGChart.Series(name: spec.referenceName(r), values: (2...5).map { m[String($0)].map { $0 * 100 } })) } }
             html += SVGChart.columns(title: "Отметки, % участников", categories: ["«2»", "«3»", "«4»", "«5»"], series: series)
         }
 
@@ -108,7 +108,7 @@ extension AnalysisPage {
             var profile = groups.enumerated().filter { !$0.element.sharesHidden }.map { i, c in
                 SVGChart.Series(name: AnalysisTables.label(c), values: spec.tasks.enumerated().map { t, task in c.taskCompletion(t, max: task.max).map { $0 * 100 } }, line: i > 0)
             }
-            for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(SVGChart.Series(name: r.title, values: spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, line: true)) } }
+            for r in refs { if let tasks = spec.reference?[r.rawValue]?.tasks { profile.append(SVGChart.Series(name: spec.referenceName(r), values: spec.tasks.map { tasks[$0.number].map { $0 * 100 } }, line: true)) } }
             html += SVGChart.columns(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile,
                                      highlight: tasksTable.highlighted)
         }

@@ -137,7 +137,7 @@ extension ProcedurePage {
         } else if !withMarks.isEmpty {
             html += HTML.table(head: "<th>Уровень</th>\((2...5).map { #"<th class="num">«\#($0)», %</th>"# as HTML })", rows: withMarks.map { l in
                 let marks = spec.reference?[l.rawValue]?.marks ?? [:]
-                return "<tr><td>\(l.title)</td>\((2...5).map { #"<td class="num">\#(marks[String($0)].map { ReferenceController.percent($0) } ?? "—")</td>"# as HTML })</tr>"
+                return "<tr><td>\(spec.referenceName(l))</td>\((2...5).map { #"<td class="num">\#(marks[String($0)].map { ReferenceController.percent($0) } ?? "—")</td>"# as HTML })</tr>"
             })
         }
         if canEditReference {
@@ -149,7 +149,7 @@ extension ProcedurePage {
     /// The tasks, with the region's and Russia's completion, where entered, beside each.
     var tasks: HTML {
         let levels = ReferenceTable.Level.allCases.filter { spec.reference?[$0.rawValue]?.tasks?.isEmpty == false }
-        let head: HTML = #"<th>№</th><th>Уровень</th><th class="num">Макс. балл</th>\#(levels.map { #"<th class="num">\#($0.title), %</th>"# as HTML })<th>Проверяемые требования</th>"#
+        let head: HTML = #"<th>№</th><th>Уровень</th><th class="num">Макс. балл</th>\#(levels.map { #"<th class="num">\#(spec.referenceName($0)), %</th>"# as HTML })<th>Проверяемые требования</th>"#
         let rows = spec.tasks.map { t -> HTML in
             let reqs = HTML(t.requirements.map { "\($0.code) \($0.text)" as HTML }, separator: "<br>")
             let refs = levels.map { l -> HTML in #"<td class="num">\#(spec.reference?[l.rawValue]?.tasks?[t.number].map { ReferenceController.percent($0) } ?? "—")</td>"# }

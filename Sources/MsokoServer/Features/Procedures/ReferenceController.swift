@@ -25,6 +25,7 @@ enum ReferenceController {
         var out: [String: String] = [:]
         for m in 2...5 { out["m\(m)"] = figures?.marks?[String(m)].map { percent($0) } ?? "" }
         for (i, t) in spec.tasks.enumerated() { out["t\(i)"] = figures?.tasks?[t.number].map { percent($0) } ?? "" }
+        out["label"] = figures?.label ?? ""
         return out
     }
 
@@ -54,6 +55,8 @@ enum ReferenceController {
                 // What the paste lacks keeps the values already in the form.
                 var values = fields(spec.reference?[level.rawValue], spec: spec)
                 for (k, v) in fields(parsed.figures, spec: spec) where !v.isEmpty { values[k] = v }
+                // The row's name as the report prints it («Томская обл.», «Вся выборка»).
+                if let name = parsed.rows.first { values["label"] = name }
                 let rows = Set(parsed.rows).sorted().map { "«\($0)»" }.joined(separator: ", ")
                 return render(req, ReferenceForm(procedure: p, spec: spec, level: level, values: values, paste: paste,
                                                  notice: "Поля заполнены из таблицы (строка \(rows)). Проверьте значения и нажмите «Сохранить»."))
@@ -87,7 +90,12 @@ enum ReferenceController {
         }
         var updated = spec
         var reference = spec.reference ?? [:]
-        let figures = ReferenceFigures(marks: marks.isEmpty ? nil : marks, tasks: tasks.isEmpty ? nil : tasks)
+        // The row's name: as typed or pasted; else the region's own name, or ФИС ОКО's «Вся выборка».
+        var label = (form["label"] ?? "").trimmingCharacters(in: .whitespaces)
+        if label.isEmpty {
+            label = level == .russia ? level.defaultName : (try await Region.find(p.regionID, on: req.db)?.name ?? level.defaultName)
+        }
+        let figures = ReferenceFigures(marks: marks.isEmpty ? nil : marks, tasks: tasks.isEmpty ? nil : tasks, label: String(label.prefix(80)))
         reference[level.rawValue] = figures.marks == nil && figures.tasks == nil ? nil : figures
         updated.reference = reference.isEmpty ? nil : reference
         let before = try Audit.json(spec.reference?[level.rawValue])
@@ -142,6 +150,8 @@ struct ReferenceForm {
         </form></section>
         <section class="card"><h2>\(level.title): доли отметок и выполнение заданий, %</h2>
         <form method="post" action="\(action)">\(ctx.csrfField)<input type="hidden" name="level" value="\(level.rawValue)">
+        <label for="label">Название строки, как в отчёте ФИС ОКО</label><input type="text" id="label" name="label" value="\(values["label"] ?? "")" placeholder="\(level == .russia ? "Вся выборка" : "Томская обл.")" maxlength="80">
+        <div class="hint">Так строка будет подписана в таблицах анализа, справках и диаграммах. Пусто — \(level == .russia ? "«Вся выборка»" : "название региона").</div>
         \(HTML.table(head: "<th>Отметка</th>\((2...5).map { #"<th class="num">«\#($0)»</th>"# as HTML })", rows: ["<tr><td>Доля участников, %</td>\(marks)</tr>"]))
         \(HTML.table(head: #"<th>Задание</th><th>Уровень</th><th class="num">Макс. балл</th><th class="num">Выполнение, %</th>"#, rows: tasks))
         <div class="hint">Проценты от 0 до 100, дробная часть через запятую. Доли отметок вводятся все четыре (в сумме 100 %) или ни одной. Чтобы удалить показатели уровня, очистите поля и сохраните — прежние значения останутся в журнале изменений.</div>
