@@ -139,6 +139,11 @@ final class ObserversTests: XCTestCase {
             let view = try await s.get("/observers/acts/\(act.id!)")
             assertContains(view, "подсказки организаторов или учителей")
             assertContains(view, "фото.jpg")
+            // Printable as the paper act: every stage and violation marked, lines for signatures.
+            assertContains(view, "Акт общественного наблюдения")
+            assertContains(view, "<tr><td>подсказки организаторов или учителей</td><td class=\"num\">✔</td></tr>")
+            assertContains(view, "<tr><td>посторонние лица в аудитории</td><td class=\"num\">—</td></tr>")
+            assertContains(view, "Общественный наблюдатель ____________________ / \(o.fullName) /")
             let other = try await ObserverAssignment.query(on: app.db).filter(\.$observer.$id != o.requireID()).first()!
             assertStatus(try await obs.get("/observer/assignments/\(other.id!)"), .notFound)
             assertStatus(try await obs.get("/observers/acts"), .forbidden)

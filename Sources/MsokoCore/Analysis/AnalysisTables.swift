@@ -149,6 +149,23 @@ public enum AnalysisTables {
         return table
     }
 
+    /// ФИС ОКО's «Выполнение заданий»: a row per group (the schools of the district, the classes of a
+    /// school), then the wider groups and the reference rows, a column per task (% of the maximum).
+    /// In the order given (logins, class names), never sorted by result: it is not a ranking; a group
+    /// too small for shares shows its count only.
+    public static func tasksByGroup(_ rows: [GroupFigures], wider: [GroupFigures], _ a: ResultsAnalysis) -> AnalysisTable {
+        let refs = ReferenceTable.Level.allCases.filter { a.spec.reference?[$0.rawValue]?.tasks?.isEmpty == false }
+        var out: [[Cell]] = (rows + wider).map { g in
+            [.text(label(g) + (g.smallGroup == nil ? "" : " *")), .number(g.participants)]
+                + a.spec.tasks.enumerated().map { t, task in percent(g.taskCompletion(t, max: task.max), g) }
+        }
+        for level in refs {
+            out.append([.text(a.spec.referenceName(level)), .text("")] + a.spec.tasks.map { percent(a.spec.reference?[level.rawValue]?.tasks?[$0.number], nil) })
+        }
+        return AnalysisTable(title: "Выполнение заданий", header: ["Группа", "Работ"] + a.spec.tasks.map { "\($0.number) (\($0.level.rawValue))" },
+                             rows: out, notes: ["Выполнение — доля набранных баллов от максимальных, %.", "* " + smallNote])
+    }
+
     /// «школе, районе» — the references a group is compared with, in the prepositional case.
     static func comparedWith(_ groups: [GroupFigures], _ a: ResultsAnalysis) -> String {
         let refs = Verdicts.references(groups, a)

@@ -60,13 +60,18 @@ enum AnalysisController {
         let l = try await load(req)
         let a = l.analysis
         if wantsXLSX(req) {
-            return try Download.xlsx(AnalysisTables.all([a.district], a) + [AnalysisTables.marks(a.schools, a).titled("Отметки по школам")], name: "Анализ \(ProcedureStore.title(l.procedure))")
+            return try Download.xlsx(AnalysisTables.all([a.district], a) + [AnalysisTables.marks(a.schools, a).titled("Отметки по школам"),
+                                                                            AnalysisTables.tasksByGroup(a.schools, wider: [a.district], a).titled("Задания по школам")],
+                                     name: "Анализ \(ProcedureStore.title(l.procedure))")
         }
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: район", groups: [a.district], docx: Site.analysisReport.url(pid), xlsx: Site.analysis.url(pid).query(["format": "xlsx"]),
                                  withOrder: true, attach: true)
         model.list = AnalysisPage.List(heading: "Школы", hint: "В порядке логинов ФИС ОКО. Таблица служит управлению качеством и не публикуется как рейтинг.",
                                        table: AnalysisTables.marksCompact(a.schools, a), links: a.schools.map { Site.analysisSchool.url(pid, $0.school ?? "") })
+        model.taskList = AnalysisPage.List(heading: "Выполнение заданий по школам", hint: "Как в ФИС ОКО: строка — школа, столбец — задание. В порядке логинов, не рейтинг.",
+                                           table: AnalysisTables.tasksByGroup(a.schools, wider: [a.district], a),
+                                           links: a.schools.map { Site.analysisSchool.url(pid, $0.school ?? "") })
         model.dynamics = try await dynamics(req, l)
         return Layout.page(req, title: "Анализ результатов", body: model.view(req.pageContext()), crumbs: Crumb.procedure(l.procedure), paper: .landscape)
     }
@@ -80,13 +85,17 @@ enum AnalysisController {
         guard let s = a.school(key)?.inFull else { throw AppError.notFound }
         let classes = a.classes(of: key).map(\.inFull)
         if wantsXLSX(req) {
-            return try Download.xlsx(AnalysisTables.all([s, a.district], a) + [AnalysisTables.marks(classes, a).titled("Отметки по классам")], name: "Анализ \(s.schoolName ?? key) \(ProcedureStore.title(l.procedure))")
+            return try Download.xlsx(AnalysisTables.all([s, a.district], a) + [AnalysisTables.marks(classes, a).titled("Отметки по классам"),
+                                                                               AnalysisTables.tasksByGroup(classes, wider: [s, a.district], a).titled("Задания по классам")], name: "Анализ \(s.schoolName ?? key) \(ProcedureStore.title(l.procedure))")
         }
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: \(s.schoolName ?? key)", groups: [s, a.district], docx: Site.analysisSchoolReport.url(pid, key),
                                  xlsx: Site.analysisSchool.url(pid, key).query(["format": "xlsx"]), attach: l.user.role == .head)
         model.list = AnalysisPage.List(heading: "Классы", hint: nil, table: AnalysisTables.marksCompact(classes, a),
                                        links: classes.map { Site.analysisClass.url(pid, key, $0.className ?? "") })
+        model.taskList = AnalysisPage.List(heading: "Выполнение заданий по классам", hint: nil,
+                                           table: AnalysisTables.tasksByGroup(classes, wider: [s, a.district], a),
+                                           links: classes.map { Site.analysisClass.url(pid, key, $0.className ?? "") })
         model.dynamics = try await dynamics(req, l, school: key)
         return Layout.page(req, title: "Анализ: \(s.schoolName ?? key)", body: model.view(req.pageContext()), crumbs: crumbs(l), paper: .landscape)
     }

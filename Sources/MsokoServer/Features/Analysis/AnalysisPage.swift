@@ -21,6 +21,8 @@ struct AnalysisPage {
     var attachURL: SiteURL?
     var note: String?
     var list: List?
+    /// «Выполнение заданий» with a row per school or class, as in ФИС ОКО.
+    var taskList: List?
     var dynamics: AnalysisTable?
     /// A class's participants, one row each (codes only).
     var pupils: AnalysisTable?
@@ -57,6 +59,11 @@ extension AnalysisPage {
             html += "<h2>\(list.heading)</h2>"
             if let hint = list.hint { html += #"<p class="muted">\#(hint)</p>"# }
             html += Self.table(list.table, links: list.links)
+        }
+        if let taskList {
+            html += "<h2>\(taskList.heading)</h2>"
+            if let hint = taskList.hint { html += #"<p class="muted">\#(hint)</p>"# }
+            html += Self.table(taskList.table, links: taskList.links)
         }
         if let pupils { html += "<h2>Результаты участников</h2>\(Self.table(pupils))" }
         if let dynamics { html += "<h2>Динамика по годам</h2>\(Self.table(dynamics))" }

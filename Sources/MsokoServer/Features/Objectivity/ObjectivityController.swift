@@ -57,9 +57,10 @@ enum ObjectivityController {
         if user.role == .head {
             guard let own = try await Schools.own(of: user, on: req.db), own.login == login else { throw AppError.forbidden }
         }
-        let (_, risks, settings) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: user.requireMunicipalityID(), on: req.db)
+        let (loaded, risks, settings) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: user.requireMunicipalityID(), on: req.db)
         guard let school = risks.first(where: { $0.school == login && $0.className == nil }) else { throw AppError.notFound }
-        let model = ObjectivityCard(procedure: p, school: school, classes: risks.filter { $0.school == login && $0.className != nil }, settings: settings)
+        var model = ObjectivityCard(procedure: p, school: school, classes: risks.filter { $0.school == login && $0.className != nil }, settings: settings)
+        model.works = SuspiciousWorks.find(in: loaded.works, school: login, spec: loaded.analysis.spec, quantile: settings.personFitQuantile)
         var crumbs = Crumb.procedure(p)
         if Site.objectivity.access.allows(user.role) { crumbs.append(Crumb(Site.objectivity.url(try p.requireID()), "Признаки необъективности")) }
         return Layout.page(req, title: "Объективность: \(school.schoolName ?? login)", body: model.view, crumbs: crumbs, paper: .landscape)

@@ -65,6 +65,8 @@ struct ObjectivityCard {
     var school: GroupRisk
     var classes: [GroupRisk]
     var settings: ObjectivitySettings
+    /// The works to look at, by participant code.
+    var works: SuspiciousWorks.Found?
 
     func signals(_ r: GroupRisk) -> HTML {
         if let note = r.note { return #"<p class="muted">\#(note).</p>"# }
@@ -85,7 +87,38 @@ struct ObjectivityCard {
         var html: HTML = #"<h1>Объективность: \#(school.schoolName ?? school.school)</h1><p class="muted">\#(ProcedureStore.title(procedure))</p>"#
         html += section("Школа", school)
         for c in classes { html += section("Класс \(c.className ?? "")", c) }
+        if let works { html += Self.worksSection(works) }
         html += #"<p class="hint">Сравнение — с остальными школами района. Признак — повод для проверки, а не вывод о нарушении; результаты не используются для оценки учителей.</p>"#
+        return html
+    }
+}
+
+extension ObjectivityCard {
+    /// The works behind the signs, by participant code: what a specialist pulls from the archive.
+    static func worksSection(_ f: SuspiciousWorks.Found) -> HTML {
+        var html: HTML = "<section class=\"card\"><h2>Работы для проверки (по кодам участников)</h2>"
+        guard !f.isEmpty else {
+            html += "<p>Совпадающих работ, работ с нетипичным профилем и отметок выше журнальной на 2 и более нет.</p></section>"
+            return html
+        }
+        func mark(_ v: Int?) -> String { v.map(String.init) ?? "—" }
+        func rows(_ list: [SuspiciousWorks.Work]) -> [HTML] {
+            list.map { w in #"<tr><td><code>\#(w.code)</code></td><td>\#(w.className)</td><td class="num">\#(w.primaryScore)</td><td class="num">\#(mark(w.mark))</td><td class="num">\#(mark(w.journalMark))</td><td><code>\#(w.pattern)</code></td></tr>"# }
+        }
+        let head: HTML = #"<th>Код</th><th>Класс</th><th class="num">Первичный балл</th><th class="num">Отметка</th><th class="num">По журналу</th><th>Баллы по заданиям</th>"#
+        if !f.identical.isEmpty {
+            html += "<h3>Совпадающие работы: одинаковые баллы по всем заданиям</h3>"
+            html += HTML(f.identical.map { HTML.table(head: head, rows: rows($0)) }, separator: "")
+        }
+        if !f.misfits.isEmpty {
+            html += "<h3>Нетипичный профиль: трудные задания выполнены, лёгкие — нет</h3>"
+            html += HTML.table(head: head, rows: rows(f.misfits))
+        }
+        if !f.aboveJournal.isEmpty {
+            html += "<h3>Отметка за работу выше журнальной на 2 и более</h3>"
+            html += HTML.table(head: head, rows: rows(f.aboveJournal))
+        }
+        html += #"<p class="hint">Совпадения с нулём или с максимумом по всем заданиям не показываются: они объяснимы уровнем подготовки. Нетипичный профиль — согласованность баллов хуже, чем у большинства работ района с тем же первичным баллом (порог — в настройках признаков). Работа в списке — повод посмотреть бланк, а не вывод о нарушении.</p></section>"#
         return html
     }
 }

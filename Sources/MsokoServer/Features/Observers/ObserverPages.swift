@@ -225,20 +225,57 @@ struct ObservationActs {
     }
 }
 
-/// A submitted act as the district reads it.
+/// A submitted act as the district reads and files it: laid out as the paper act a department
+/// keeps — the procedure, place and observer, every stage and every kind of violation with a mark,
+/// the notes, and lines for signatures — so that it prints on one A4 page.
 struct ObservationActView {
     var act: ObservationAct
     var assignment: ObserverAssignment
     var files: [(id: UUID, name: String)]
+    var zone: TimeZone
+    var department: String
 
     var view: HTML {
         let a = assignment
-        var html: HTML = "<h1>Акт наблюдения</h1><p>\(ProcedureStore.title(a.procedure))<br>\(a.school.shortName) \(a.className) · \(LocalDate(iso: a.date)?.russian ?? a.date) · наблюдатель \(a.observer.fullName)</p>"
-        html += "<h2>Этапы</h2><p>\(act.stages.replacingOccurrences(of: "\n", with: "; "))</p>"
-        html += "<h2>Нарушения</h2>"
-        html += act.noViolations ? "<p>Нарушений не выявлено.</p>" : "<ul>\(act.violations.split(separator: "\n").map { "<li>\($0)</li>" as HTML })</ul>"
-        if !act.notes.isEmpty { html += "<h2>Замечания</h2><p>\(act.notes)</p>" }
-        if !files.isEmpty { html += "<h2>Файлы</h2><ul>\(files.map { #"<li><a href="\#(Site.observerActFile.url($0.id))">\#($0.name)</a></li>"# as HTML })</ul>" }
+        let stages = Set(act.stages.split(separator: "\n").map(String.init))
+        let violations = Set(act.violations.split(separator: "\n").map(String.init))
+        func mark(_ on: Bool) -> HTML { on ? "✔" : "—" }
+        let date = LocalDate(iso: a.date)?.russian ?? a.date
+        var html: HTML = """
+        <div class="act-doc">
+        <p class="act-dept">\(department)</p>
+        <h1>Акт общественного наблюдения</h1>
+        <p class="act-sub">при проведении \(ProcedureStore.title(a.procedure))</p>
+        \(HTML.table(head: "<th>Сведения</th><th></th>", rows: [
+            "<tr><td>Дата проведения</td><td>\(date)</td></tr>",
+            "<tr><td>Образовательная организация</td><td>\(a.school.fullName) (\(a.school.login))</td></tr>",
+            "<tr><td>Класс</td><td>\(a.className.isEmpty ? "вся школа" : a.className)</td></tr>",
+            "<tr><td>Общественный наблюдатель</td><td>\(a.observer.fullName)</td></tr>",
+            "<tr><td>Акт подан</td><td>\(act.submittedAt.map { Format.dateTime($0, zone) } ?? "черновик, не подан")</td></tr>",
+        ]))
+        <h2>Этапы, на которых присутствовал(а) наблюдатель</h2>
+        \(HTML.table(head: #"<th>Этап</th><th class="num">Присутствие</th>"#, rows: ObservationChecklist.stages.map { s in #"<tr><td>\#(s)</td><td class="num">\#(mark(stages.contains(s)))</td></tr>"# }))
+        <h2>Выявленные нарушения</h2>
+        """
+        if act.noViolations {
+            html += "<p><strong>Нарушений не выявлено.</strong></p>"
+        } else {
+            html += HTML.table(head: #"<th>Нарушение</th><th class="num">Отмечено</th>"#, rows: ObservationChecklist.violations.map { v in #"<tr><td>\#(v)</td><td class="num">\#(mark(violations.contains(v)))</td></tr>"# })
+        }
+        html += "<h2>Замечания и предложения</h2><p>\(act.notes.isEmpty ? "Нет." : act.notes)</p>"
+        if !files.isEmpty {
+            html += #"<h2 class="no-print">Файлы</h2><ul class="no-print">\#(files.map { #"<li><a href="\#(Site.observerActFile.url($0.id))">\#($0.name)</a></li>"# as HTML })</ul>"#
+            html += #"<p class="print-only">Приложения: \#(files.map(\.name).joined(separator: ", ")).</p>"#
+        }
+        html += """
+        <div class="signatures">
+        <p>Общественный наблюдатель ____________________ / \(a.observer.fullName) /</p>
+        <p>С актом ознакомлен(а): руководитель ОО ____________________ / ____________________ /</p>
+        <p>«____» ______________ 20___ г.</p>
+        </div>
+        <p class="hint no-print">Для печати — Ctrl+P: акт помещается на лист A4.</p>
+        </div>
+        """
         return html
     }
 }

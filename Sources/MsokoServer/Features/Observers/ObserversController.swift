@@ -346,7 +346,9 @@ enum ObserversController {
     static func actView(req: Request) async throws -> Response {
         let (act, a) = try await districtAct(req, id: req.pathID("actID"))
         let files = try await ActFile.query(on: req.db).filter(\.$act.$id == act.requireID()).field(\.$id).field(\.$fileName).field(\.$size).field(\.$act.$id).all()
-        let model = ObservationActView(act: act, assignment: a, files: files.map { ($0.id!, $0.fileName) })
+        let m = try await Municipality.find(a.school.$municipality.id, on: req.db)
+        let model = ObservationActView(act: act, assignment: a, files: files.map { ($0.id!, $0.fileName) },
+                                       zone: m?.zone ?? TimeZone(identifier: "Europe/Moscow")!, department: m?.departmentName ?? "")
         return Layout.page(req, title: "Акт наблюдения", body: model.view, crumbs: [Crumb(Site.observers.url, "Наблюдатели"), Crumb(Site.observerActs.url, "Акты наблюдения")])
     }
 

@@ -24,8 +24,9 @@ enum SchoolController {
             .with(\.$teachers).sort(\.$schoolYear, .descending).sort(\.$grade).sort(\.$name).all()
         let editsClasses = user.role == .specialist || user.role == .admin || (user.role == .head && user.$school.id == school.id)
         let teachers = editsClasses ? try await User.query(on: req.db).filter(\.$school.$id == sid).filter(\.$role == .teacher).sort(\.$name).all() : []
-        let model = SchoolPage(school: school, user: user, tracker: user.role == .teacher ? nil : try await req.tracker(), classes: classes,
+        var model = SchoolPage(school: school, user: user, tracker: user.role == .teacher ? nil : try await req.tracker(), classes: classes,
                                editsClasses: editsClasses, teachers: teachers.map { ($0.id!.uuidString, $0.name) })
+        if Site.analysisSchool.admits(user.role) { model.results = try await SchoolResults.query(school: school, user: user, on: req.db) }
         return Layout.page(req, title: school.shortName, body: model.view(req.pageContext()), crumbs: user.role.seesDistrict ? [Crumb(Site.schools.url, "Школы")] : [])
     }
 }
@@ -70,6 +71,8 @@ struct SchoolPage {
     var classes: [SchoolClass]
     var editsClasses: Bool
     var teachers: [(value: String, label: String)]
+    /// All of the school's procedures on one page (nil: the role does not see results).
+    var results: SchoolResults?
 
     func view(_ ctx: PageContext) -> HTML {
         let sid = school.id!
@@ -103,6 +106,7 @@ struct SchoolPage {
             }))
             """
         }
+        if let results { html += results.view }
         html += classesSection(ctx)
         return html
     }
@@ -127,6 +131,55 @@ struct SchoolPage {
             <div class="actions"><button class="btn" type="submit">Сохранить класс</button></div>
             </form></section>
             """
+        }
+        return html
+    }
+}
+
+/// All of one school's procedures on one page, across subjects and years, as a school sees its
+/// own results in ФИС ОКО: its figures in full whatever the size (with a caution for small
+/// numbers), each linking to the procedure's analysis for the school.
+struct SchoolResults {
+    struct Row {
+        var procedure: Procedure
+        var figures: GroupFigures
+    }
+
+    var school: School
+    var rows: [Row]
+
+    static func query(school: School, user: User, on db: Database) async throws -> SchoolResults {
+        var rows: [Row] = []
+        for p in try await Procedures.visible(to: user, on: db) {
+            let works = try await ResultsQuery.exportRows(procedure: p, schoolID: school.id, municipalityID: school.$municipality.id, on: db)
+            guard !works.isEmpty else { continue }
+            let spec = try ProcedureStore.spec(of: p)
+            var table = WorkTable(taskCount: spec.tasks.count)
+            for w in works { table.append(w.work) }
+            // Only this school's works: the analysis's top group is the school.
+            var g = ResultsAnalysis.analyze(table, spec: spec, enrolment: [:]).district
+            g.shownInFull = true
+            rows.append(Row(procedure: p, figures: g))
+        }
+        return SchoolResults(school: school, rows: rows)
+    }
+
+    var view: HTML {
+        var html: HTML = "<h2>Результаты оценочных процедур</h2>"
+        guard !rows.isEmpty else {
+            html += #"<p class="muted">Результатов школы пока нет.</p>"#
+            return html
+        }
+        func pct(_ v: Double?) -> HTML { "\(v.map { ReferenceTable.oneDecimal($0 * 100) } ?? "—")" }
+        html += HTML.table(head: #"<th>Процедура</th><th>Учебный год</th><th class="num">Работ</th><th class="num">«2», %</th><th class="num">«3», %</th><th class="num">«4», %</th><th class="num">«5», %</th><th class="num">Успеваемость, %</th><th class="num">Качество, %</th><th class="num">Средний балл</th>"#,
+                           rows: rows.map { r in
+            let g = r.figures
+            let small: HTML = g.smallGroup == nil ? "" : " *"
+            let marks = HTML((2...5).map { #"<td class="num">\#(pct(g.markShare($0)))</td>"# as HTML })
+            return #"<tr><td><a href="\#(Site.analysisSchool.url(r.procedure.id!, school.login))">\#(ProcedureStore.title(r.procedure))</a></td><td>\#(r.procedure.schoolYear)</td><td class="num">\#(g.participants)\#(small)</td>\#(marks)<td class="num">\#(pct(g.passRate))</td><td class="num">\#(pct(g.qualityRate))</td><td class="num">\#(g.meanPrimaryScore.map { ReferenceTable.oneDecimal($0) } ?? "—")</td></tr>"#
+        })
+        if rows.contains(where: { $0.figures.smallGroup != nil }) {
+            html += #"<p class="hint">* Меньше 20 работ: доли считаются по малому числу работ, одна работа меняет их на несколько процентов; выводы — с осторожностью.</p>"#
         }
         return html
     }
