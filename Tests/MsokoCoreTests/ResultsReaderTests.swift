@@ -161,6 +161,20 @@ final class ResultsReaderTests: XCTestCase {
         XCTAssertTrue(gaps.problems[0].description.contains("строки 7, 9 (2\u{00A0}строки)"), gaps.problems[0].description)
     }
 
+    /// A header over two rows (merged cells): the task numbers come from the second row; a data row
+    /// under a one-row header is never taken for a second header row.
+    func testHeaderOverTwoRows() {
+        let text = "ОО;Код участника;Класс;Задания;;;\n;;;1 (1б);2 (2б);3.1 (1б);3.2 (2б)\nedu700101;1;4А;1;2;0;1\nedu700101;2;4А;0;1;1;2\n"
+        let r = read(Data(text.utf8))
+        XCTAssertEqual(r.problems, [])
+        XCTAssertEqual(r.works.map(\.scores), [[1, 2, 0, 1], [0, 1, 1, 2]])
+        XCTAssertEqual(r.works.first?.row, 3)
+        let one = "ОО;Код участника;Класс;1;2;3.1;3.2;Примечание\nedu700101;1;4А;1;2;0;1;2\n"
+        let single = read(Data(one.utf8))
+        XCTAssertEqual(single.problems, [])
+        XCTAssertEqual(single.works.count, 1)
+    }
+
     /// Logins of other forms (`sch` + six digits) are accepted by default; the forms are a setting.
     func testLoginForms() {
         let sch = read(csv(["sch701000;;;1;4А;1;М;1;1;0;0;2;3;4"]))

@@ -53,7 +53,7 @@ final class AnalysisPagesTests: XCTestCase {
             // Every table as XLSX; the справки as DOCX.
             let xlsx = try await s.get("\(base)?format=xlsx")
             let sheets = try XLSXSheetReader.sheets(data: Data(xlsx.body.readableBytesView), file: "a.xlsx")
-            XCTAssertEqual(sheets.map(\.name), ["Отметки", "Задания", "Распределение баллов", "Планируемые результаты", "Задания по группам отметок", "Сравнение с журналом", "Отметки по школам"])
+            XCTAssertEqual(sheets.map(\.name), ["Отметки", "Задания", "Распределение баллов", "Планируемые результаты", "Задания по группам отметок", "Сравнение с журналом", "Отметки по школам", "Задания по школам"])
             XCTAssertEqual(sheets[0].rows.first, ["Отметки"], "a title over the table")
             XCTAssertEqual(sheets[0].rows.first { $0.first == "Все школы" }?.prefix(2), ["Все школы", String(n)])
             let docx = try await s.get("\(base)/report.docx")

@@ -73,8 +73,35 @@ struct ResultsLayout {
                 return .ignored
             }
             var layout = ResultsLayout(headerRow: i, columns: columns, labels: row, levelRow: nil)
+            // A header spread over two rows by merged cells: «Код участника», «Класс» merged down,
+            // «Задания» merged across with the task numbers in the row below. The row below is a
+            // second header row (not data) when its cell under «Код участника» is empty.
+            let code = columns.firstIndex(of: .code)!
+            if i + 1 < rows.count, (code >= rows[i + 1].count || rows[i + 1][code].trimmingCharacters(in: .whitespaces).isEmpty) {
+                let below = rows[i + 1]
+                var merged = false
+                for c in 0..<below.count {
+                    let cell = below[c]
+                    guard !cell.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                    let label = c < layout.labels.count ? layout.labels[c] : ""
+                    let isTask = ResultsLayout.task(cell)
+                    let named = names[key(cell)]
+                    guard c >= layout.columns.count || layout.columns[c] == .ignored else { continue }
+                    while layout.columns.count <= c { layout.columns.append(.ignored); layout.labels.append("") }
+                    if let (n, m) = isTask {
+                        layout.columns[c] = .task(number: n, headerMax: m)
+                    } else if let named {
+                        layout.columns[c] = named
+                    } else {
+                        continue
+                    }
+                    layout.labels[c] = label.isEmpty ? cell : "\(label) \(cell)"
+                    merged = true
+                }
+                if merged { layout.headerRow = i + 1 }
+            }
             // A row of levels (Б / П / В) just above or below the header.
-            for candidate in [i - 1, i + 1] where candidate >= 0 && candidate < rows.count {
+            for candidate in [i - 1, layout.headerRow + 1] where candidate >= 0 && candidate < rows.count {
                 let cells = layout.taskColumns.values.map { $0.index < rows[candidate].count ? rows[candidate][$0.index] : "" }
                 if !cells.isEmpty, cells.allSatisfy({ TaskLevel(text: $0) != nil }) { layout.levelRow = candidate }
             }

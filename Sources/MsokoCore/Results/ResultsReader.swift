@@ -46,15 +46,41 @@ public enum ResultsReader {
             } catch {
                 return refuse("не является таблицей Excel (XLSX) — возможно, файл повреждён.")
             }
-            guard let (sheetName, rows, layout) = sheets.lazy.compactMap({ s in ResultsLayout.find(in: s.rows).map { (s.name, s.rows, $0) } }).first else {
-                return refuse(noHeader)
+            // Every sheet with a results header: one sheet, or one per class (or per school).
+            let found = sheets.compactMap { s in ResultsLayout.find(in: s.rows).map { (s.name, s.rows, $0) } }
+            guard !found.isEmpty else { return refuse(noHeader) }
+            var seenCodes: [String: String] = [:]
+            for (index, (sheetName, rows, layout)) in found.enumerated() {
+                var part = ResultsFile()
+                var checker = Checker(file: file, sheet: sheetName, spec: spec, layout: layout, rows: rows, limits: limits)
+                checker.expectedSchool = school?.lowercased()
+                checker.logins = logins
+                checker.expectedRows = rows.count
+                checker.run(into: &part)
+                guard found.count > 1 else { part.sheet = sheetName; return part }
+                // A participant code appears once in a school across all the sheets.
+                for w in part.works {
+                    let key = (w.schoolLogin ?? w.schoolName ?? "") + "\u{1}" + w.code
+                    if let other = seenCodes[key] {
+                        part.problems.append(ImportProblem(file: "\(file), лист «\(sheetName ?? "")»", row: w.row, column: "Код участника",
+                                                           message: "код участника \(w.code) уже встречался в этой школе (лист «\(other)»)."))
+                    } else {
+                        seenCodes[key] = sheetName
+                    }
+                }
+                if index == 0 {
+                    result = part
+                    result.works = WorkTable(taskCount: spec.tasks.count)
+                    result.works.append(contentsOf: part.works)
+                    result.sheet = found.compactMap(\.0).joined(separator: ", ")
+                } else {
+                    result.works.append(contentsOf: part.works)
+                    result.problems += part.problems
+                    result.warnings += part.warnings
+                    for (s, classes) in part.enrolment { result.enrolment[s, default: [:]].merge(classes) { a, _ in a } }
+                    if let d = part.declaredParticipants { result.declaredParticipants = (result.declaredParticipants ?? 0) + d }
+                }
             }
-            result.sheet = sheetName
-            var checker = Checker(file: file, sheet: sheetName, spec: spec, layout: layout, rows: rows, limits: limits)
-            checker.expectedSchool = school?.lowercased()
-            checker.logins = logins
-            checker.expectedRows = rows.count
-            checker.run(into: &result)
             return result
         }
         if data.starts(with: Array("%PDF".utf8)) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) || data.prefix(4096).contains(0) {

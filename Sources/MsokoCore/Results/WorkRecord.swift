@@ -64,6 +64,8 @@ public struct ResultsFile: Sendable {
 
     public var isValid: Bool { problems.isEmpty }
 
+    public init() {}
+
     /// Schools present in the file, by login (or name where no login is given), in file order.
     public var schools: [String] {
         var seen = Set<String>()

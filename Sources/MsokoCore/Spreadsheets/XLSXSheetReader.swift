@@ -7,6 +7,8 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible, Sendabl
     /// Past a limit (rows, columns, cells, text, inflated size): `reason` says which, in Russian.
     case tooLarge(file: String, reason: String)
     case timeOut(file: String)
+    /// A file that could not be made readable (an .xls or .ods without LibreOffice): `reason` says how to fix it.
+    case unreadable(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum SpreadsheetError: Error, Equatable, CustomStringConvertible, Sendabl
         case .noSheet(let f): return "Файл \(f): в книге нет ни одного листа."
         case .badXML(let f, let part): return "Файл \(f): повреждена часть книги \(part)."
         case .tooLarge(let f, let reason): return "Файл \(f): \(reason) — файл не принят."
+        case .unreadable(let f, let reason): return "Файл \(f): \(reason)"
         case .timeOut(let f): return "Файл \(f): чтение заняло слишком много времени — файл, вероятно, повреждён или составлен так, чтобы помешать работе; не принят."
         }
     }
@@ -74,7 +77,7 @@ public enum XLSXSheetReader {
         return first.rows
     }
 
-    /// Every worksheet (or the first `limit`), in workbook order, with its name.
+    /// Every visible worksheet (or the first `limit`), in workbook order, with its name.
     public static func sheets(data: Data, file: String, limit: Int = .max, limits: SheetLimits = SheetLimits()) throws -> [(name: String, rows: [[String]])] {
         guard data.starts(with: [0x50, 0x4B]) else { throw SpreadsheetError.notSpreadsheet(file: file) }
         let budget = ReadBudget(seconds: limits.zip.seconds)
@@ -97,12 +100,14 @@ public enum XLSXSheetReader {
                 if let id = r["Id"], let t = r["Target"] { targets[id] = t }
             }
         }
-        var list: [(String, String)] = sheetTags.compactMap { attributes in
+        var list: [(String, String, Bool)] = sheetTags.compactMap { attributes in
             guard let id = attributes.first(where: { $0.key.hasSuffix(":id") })?.value, var target = targets[id] else { return nil }
             if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
-            return (attributes["name"] ?? "", target)
+            return (attributes["name"] ?? "", target, attributes["state"] == "hidden" || attributes["state"] == "veryHidden")
         }
-        if list.isEmpty { list = [("Лист1", "xl/worksheets/sheet1.xml")] }
+        // Hidden sheets (templates, lookups) are not what a person sent, unless every sheet is hidden.
+        if list.contains(where: { !$0.2 }) { list = list.filter { !$0.2 } }
+        if list.isEmpty { list = [("Лист1", "xl/worksheets/sheet1.xml", false)] }
         var scan = SheetScanner.Limits(sheet: limits, budget: budget)
         let shared: [String]
         do {
@@ -111,7 +116,7 @@ public enum XLSXSheetReader {
             throw e.error(file: file, part: "xl/sharedStrings.xml", place: "общие строки книги")
         }
         var out: [(name: String, rows: [[String]])] = []
-        for (name, path) in list.prefix(limit) {
+        for (name, path, _) in list.prefix(limit) {
             guard let sheet = try part(path) else { continue }
             do {
                 out.append((name, try SheetScanner.rows(sheet, shared: shared, limits: &scan)))

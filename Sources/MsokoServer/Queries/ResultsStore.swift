@@ -39,7 +39,17 @@ enum ResultsStore {
         let spec = try ProcedureStore.spec(of: r.procedure)
         let logins = try await Settings.loginPattern(municipalityID: r.municipalityID, on: db)
         let (data, fileName, school, limits) = (r.data, r.fileName, r.school?.login, r.limits)
-        var file = await offCooperativePool { ResultsReader.read(data: data, file: fileName, spec: spec, school: school, logins: logins, limits: limits) }
+        // .xls and .ods through LibreOffice; the file kept is the one uploaded.
+        var file = await offCooperativePool { () -> ResultsFile in
+            switch OfficeConversion.readable(data, file: fileName) {
+            case .success(let readable):
+                return ResultsReader.read(data: readable, file: fileName, spec: spec, school: school, logins: logins, limits: limits)
+            case .failure(let e):
+                var refused = ResultsFile()
+                refused.problems = [ImportProblem(file: fileName, row: nil, column: nil, message: e.description.replacingOccurrences(of: "\(fileName): ", with: ""))]
+                return refused
+            }
+        }
         try await SQLiteTuning.prepare(db)
         // A file that could not be read as a table (no header, not a spreadsheet) has nothing to
         // check further; otherwise schools and classes are checked too, so that one pass lists all.

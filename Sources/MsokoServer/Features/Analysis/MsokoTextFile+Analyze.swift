@@ -34,7 +34,12 @@ extension MsokoTextFile {
             mark = Date()
         }
         for file in files {
-            let r = ResultsReader.read(data: file.data, file: file.name, spec: spec, limits: limits)
+            let readable: Data
+            switch OfficeConversion.readable(file.data, file: file.name) {
+            case .success(let d): readable = d
+            case .failure(let e): out.problems.append(e.description); continue
+            }
+            let r = ResultsReader.read(data: readable, file: file.name, spec: spec, limits: limits)
             out.problems += r.problems.map(\.description)
             out.warnings += r.warnings.map(\.description)
             if r.isValid { works.isEmpty ? (works = r.works) : works.append(contentsOf: r.works) }

@@ -110,7 +110,7 @@ enum ProcedureFormController {
         blank.year = String(LocalDate(req.now, in: try await req.municipalityZone()).year)
         let rows: [[String]]
         do {
-            rows = try ListFile.rows(data: Data(buffer: upload.file.data), file: name)
+            rows = try await OfficeConversion.listRows(Data(buffer: upload.file.data), file: name)
         } catch let e as SpreadsheetError {
             return try await render(req, SpecFormPage(form: blank, types: types, procedure: nil, locked: false, errors: [e.description]), status: .unprocessableEntity)
         }
@@ -238,7 +238,7 @@ struct SpecFormPage {
             <section class="card no-print"><h2>Начать с файла ФИС ОКО</h2>
             <p>Выберите выгрузку результатов этой процедуры (XLSX или CSV): номера заданий и максимальные баллы прочитаются из заголовка таблицы, вид, год, предмет и класс — из строки над ней. Файл не сохраняется.</p>
             <form method="post" action="\(ctx.uploadAction(Site.procedureFromHeader.url))" enctype="multipart/form-data">\(ctx.csrfField)
-            <label for="headerFile">Файл результатов</label><input type="file" id="headerFile" name="file" accept=".xlsx,.csv,.txt" required>
+            <label for="headerFile">Файл результатов</label><input type="file" id="headerFile" name="file" accept=".xlsx,.xls,.ods,.csv,.txt" required>
             <div class="actions"><button class="btn secondary" type="submit">Заполнить задания из файла</button></div>
             </form></section>
             """

@@ -101,7 +101,7 @@ extension ProcedurePage {
         return """
         <section class="card no-print"><h2>Загрузить результаты</h2>\(scope)
         <form method="post" action="\(ctx.uploadAction(Site.resultsUpload.url(procedure.id!)))" enctype="multipart/form-data" data-progress="1">\(ctx.csrfField)
-        <label for="file">Файл XLSX или CSV</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
+        <label for="file">Файл XLSX, XLS, ODS или CSV</label><input type="file" id="file" name="file" accept=".xlsx,.xls,.ods,.csv,.txt" required>
         <div class="hint">Файл принимается целиком или не принимается совсем; при ошибках показывается полный список с номерами строк.</div>
         <progress class="upload-progress" max="100" value="0" hidden></progress>
         <div class="actions"><button class="btn" type="submit">Загрузить</button></div>

@@ -9,7 +9,12 @@ public enum MsokoTextFile {
     public static func checkResults(data: Data, file: String, specData: Data, specFile: String, school: String?) throws -> MsokoRuntime.ImportReport {
         let spec: ProcedureSpec
         do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
-        let r = ResultsReader.read(data: data, file: file, spec: spec, school: school)
+        let readable: Data
+        switch OfficeConversion.readable(data, file: file) {
+        case .success(let d): readable = d
+        case .failure(let e): return MsokoRuntime.ImportReport(problems: [e.description], warnings: [], works: 0, schools: [])
+        }
+        let r = ResultsReader.read(data: readable, file: file, spec: spec, school: school)
         return MsokoRuntime.ImportReport(problems: r.problems.map(\.description), warnings: r.warnings.map(\.description),
                                          works: r.works.count, schools: r.schools)
     }

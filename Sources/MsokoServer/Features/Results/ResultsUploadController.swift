@@ -55,7 +55,14 @@ enum ResultsUploadController {
         let user = try req.user
         let u = try await req.find(ResultUpload.self, "uploadID")
         guard user.mayDownload(u, schoolLogin: try await Schools.own(of: user, on: req.db)?.login) else { throw AppError.forbidden }
-        return Download.stored(u, type: u.data.starts(with: [0x50, 0x4B]) ? Download.xlsxType : Download.csvType)
+        // The file as uploaded: XLSX, CSV, or an .xls/.ods read through LibreOffice.
+        let type: String
+        switch OfficeConversion.kind(of: u.data) {
+        case .xls: type = "application/vnd.ms-excel"
+        case .ods: type = "application/vnd.oasis.opendocument.spreadsheet"
+        case nil: type = u.data.starts(with: [0x50, 0x4B]) ? Download.xlsxType : Download.csvType
+        }
+        return Download.stored(u, type: type)
     }
 
     static func export(req: Request) async throws -> Response {

@@ -70,7 +70,7 @@ enum AdminSchoolsController {
         let user = try req.user
         let form = try req.content.decode(ImportForm.self)
         do {
-            let rows = try ListFile.rows(data: Data(buffer: form.file.data), file: form.file.filename)
+            let rows = try await OfficeConversion.listRows(Data(buffer: form.file.data), file: form.file.filename)
             return try await store(req, user: user, rows: rows, file: form.file.filename)
         } catch let error as SpreadsheetError {
             return req.redirect(to: Site.schoolsAdmin.url, error: "Ничего не сохранено. " + error.description)
@@ -102,7 +102,7 @@ enum AdminSchoolsController {
             return req.redirect(to: back, error: "Учебный год «\(form.schoolYear)»: ожидается вид 2025-2026.")
         }
         let rows: [[String]]
-        do { rows = try ListFile.rows(data: Data(buffer: form.file.data), file: form.file.filename) } catch let e as SpreadsheetError {
+        do { rows = try await OfficeConversion.listRows(Data(buffer: form.file.data), file: form.file.filename) } catch let e as SpreadsheetError {
             return req.redirect(to: back, error: "Ничего не сохранено. " + e.description)
         }
         let logins = try await Settings.loginPattern(municipalityID: user.municipalityID, on: req.db)
@@ -222,13 +222,13 @@ struct SchoolsAdminPage {
         <section class="card"><h2>Импорт списка школ</h2>
         <p>XLSX (первый лист) или CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция) со строкой заголовка: <code>Логин;Полное наименование;Краткое наименование;Тип</code>. Существующие школы (по логину) обновляются. Файл принимается целиком или не принимается совсем.</p>
         <form method="post" action="\(ctx.uploadAction(Site.schoolsImport.url))" enctype="multipart/form-data">\(ctx.csrfField)
-        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".xlsx,.csv,.txt" required>
+        <label for="file">Файл</label><input type="file" id="file" name="file" accept=".xlsx,.xls,.ods,.csv,.txt" required>
         <div class="actions"><button class="btn" type="submit">Импортировать</button></div>
         </form></section>
         <section class="card"><h2>Численность классов</h2>
         <p>XLSX или CSV со столбцами <code>Логин;Класс;Обучающихся</code> — для доли участников процедур. Существующие классы обновляются; файл принимается целиком или не принимается совсем.</p>
         <form method="post" action="\(ctx.uploadAction(Site.enrolmentImport.url))" enctype="multipart/form-data">\(ctx.csrfField)
-        <label for="efile">Файл</label><input type="file" id="efile" name="file" accept=".xlsx,.csv,.txt" required>
+        <label for="efile">Файл</label><input type="file" id="efile" name="file" accept=".xlsx,.xls,.ods,.csv,.txt" required>
         <label for="eyear">Учебный год</label><input type="text" id="eyear" name="schoolYear" value="2025-2026" pattern="20[0-9]{2}-20[0-9]{2}" required>
         <div class="actions"><button class="btn" type="submit">Загрузить численность</button></div>
         </form></section>
