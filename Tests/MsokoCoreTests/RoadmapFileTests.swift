@@ -13,6 +13,27 @@ enum SeedRoadmap {
 }
 
 final class RoadmapFileTests: XCTestCase {
+    /// Issue 11: a roadmap carried into another school year moves the years its texts name (its
+    /// own, the one before), not a law's year; measures, owners and results are kept.
+    func testMovedToTheNextSchoolYear() throws {
+        let doc = try SeedRoadmap.document()
+        let next = try doc.moved(to: "2026-2027")
+        XCTAssertEqual(next.year, "2026-2027")
+        XCTAssertTrue(next.title.hasSuffix("на 2026-2027 учебный год"), next.title)
+        XCTAssertEqual(next.measures.map(\.number), doc.measures.map(\.number))
+        XCTAssertEqual(next.measures.map(\.responsible), doc.measures.map(\.responsible))
+        let seminar = try XCTUnwrap(next.measures.first { $0.title.contains("типичных ошибок") })
+        XCTAssertTrue(seminar.title.contains("в 2025-2026 учебном году"), seminar.title)
+        let law = RoadmapDocument(year: "2025-2026", title: "План на 2025-2026", sections: [RoadmapSection(number: "1", title: "Раздел", measures: [
+            RoadmapMeasure(number: "1.1", title: "По закону от 29.12.2012 № 273-ФЗ, цели до 2030 года", timing: "до 31.01.2026", responsible: "УО", expectedResult: "2025 год"),
+        ])])
+        let moved = try law.moved(to: "2027-2028").measures[0]
+        XCTAssertEqual(moved.title, "По закону от 29.12.2012 № 273-ФЗ, цели до 2030 года")
+        XCTAssertEqual(moved.timing, "до 31.01.2028")
+        XCTAssertEqual(moved.expectedResult, "2027 год")
+        XCTAssertThrowsError(try law.moved(to: "следующий"))
+    }
+
     func testBundledRoadmapHasAllSectionsAndMeasures() throws {
         let doc = try SeedRoadmap.document()
         XCTAssertEqual(doc.year, "2025-2026")

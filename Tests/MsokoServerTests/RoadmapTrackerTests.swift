@@ -231,6 +231,62 @@ final class RoadmapTrackerTests: XCTestCase {
     }
 }
 
+/// Issue 11: the school year moves on.
+final class SchoolYearTests: XCTestCase {
+    func testCopyTheRoadmapIntoTheNextSchoolYear() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            let dashboard = try await s.get("/")
+            assertContains(dashboard, "Скопировать дорожную карту на 2026-2027 учебный год")
+            let reportsBefore = try await CheckpointReport.query(on: app.db).count()
+            let copied = try await s.post("/roadmap/copy", ["year": "2025-2026"])
+            assertLocation(copied, "/?year=2026-2027")
+            let next = try await Roadmap.query(on: app.db).filter(\.$schoolYear == "2026-2027").first()!
+            XCTAssertTrue(next.title.contains("2026-2027"))
+            let measures = try await Measure.query(on: app.db).filter(\.$roadmap.$id == next.requireID()).all()
+            XCTAssertEqual(measures.count, 15)
+            let m15 = measures.first { $0.number == "1.5" }!
+            let dues = try await Checkpoint.query(on: app.db).filter(\.$measure.$id == m15.requireID()).sort(\.$seq).all().map(\.due)
+            XCTAssertEqual(dues, ["2026-08-31", "2027-01-31", "2027-03-31"], "checkpoints derived anew for the new year")
+            assertEq(try await CheckpointReport.query(on: app.db).count(), reportsBefore, "reports are not copied")
+            let page = try await s.get("/?year=2026-2027")
+            assertContains(page, "Дорожная карта скопирована на 2026-2027 учебный год")
+            assertContains(page, "<a href=\"/?year=2025-2026\">2025-2026</a>")
+            assertContains(try await s.get("/?year=2025-2026"), "Дорожная карта 2025-2026")
+            assertNotContains(page, "Скопировать дорожную карту на 2026-2027")
+            // Once there, not again.
+            try await s.post("/roadmap/copy", ["year": "2025-2026"])
+            assertEq(try await Roadmap.query(on: app.db).filter(\.$schoolYear == "2026-2027").count(), 1)
+            assertEq(try await AuditEntry.query(on: app.db).filter(\.$entity == "roadmap").filter(\.$action == "copy").count(), 1)
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            assertStatus(try await head.post("/roadmap/copy", ["year": "2025-2026"]), .forbidden)
+        }
+    }
+
+    /// The demo district is loaded into the school year it is now, with a year in motion.
+    func testTheDemoIsInTheCurrentSchoolYear() async throws {
+        let december = ISO8601DateFormatter().date(from: "2026-12-02T03:00:00Z")!
+        try await withApp(now: december) { app in
+            let roadmap = try await Roadmap.query(on: app.db).first()!
+            XCTAssertEqual(roadmap.schoolYear, "2026-2027")
+            let s = Browser(app)
+            try await s.login("specialist")
+            let page = try await s.get("/")
+            assertContains(page, "Дорожная карта 2026-2027")
+            assertNotContains(page, "завершён")
+            let tracker = try await Tracker.load(municipalityID: roadmap.$municipality.id, year: nil, on: app.db, now: december)!
+            let statuses = tracker.measures.flatMap { m in tracker.checkpoints(of: m).map { tracker.status($0, measure: m) } }
+            let counts = Tracker.counts(statuses)
+            XCTAssertGreaterThan(counts[.done] ?? 0, 0)
+            XCTAssertGreaterThan(counts[.inProgress] ?? 0, 0)
+            XCTAssertGreaterThan(counts[.overdue] ?? 0, 0)
+            XCTAssertLessThan(counts[.overdue] ?? 0, statuses.count / 4, "a few overdue, not most")
+        }
+    }
+}
+
 final class ConstraintTests: XCTestCase {
     func testOneDistrictReportPerCheckpoint() async throws {
         try await withApp { app in

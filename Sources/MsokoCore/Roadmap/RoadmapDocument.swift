@@ -76,3 +76,45 @@ public enum RoadmapFileError: Error, Equatable, CustomStringConvertible, Sendabl
         }
     }
 }
+
+extension RoadmapDocument {
+    /// The same roadmap for another school year: measures, owners and expected results kept, and
+    /// the years written in the texts moved by as many years — «на 2025-2026 учебный год» becomes
+    /// «на 2026-2027 учебный год», «ошибок 2024-2025 учебного года» the year before the new one,
+    /// «до 31.01.2026» «до 31.01.2027» — since a roadmap's texts speak of years relative to its own;
+    /// years further away (a law of 2012, a goal for 2030) are left as written.
+    /// Checkpoints are not part of the document: they are derived anew from the timings.
+    public func moved(to year: String) throws -> RoadmapDocument {
+        let oldStart = try Self.startYear(of: self.year)
+        let delta = try Self.startYear(of: year) - oldStart
+        // Only years near the roadmap's own (the year before, its two calendar years): a law «от
+        // 29.12.2012» or a target for 2030 keeps its year.
+        let near = (oldStart - 1)...(oldStart + 1)
+        func shift(_ text: String) -> String {
+            guard delta != 0 else { return text }
+            var out = ""
+            var rest = Substring(text)
+            // Four-digit years from 2000 to 2099, not inside a longer number.
+            while let r = rest.range(of: #"(?<![0-9])20[0-9]{2}(?![0-9])"#, options: .regularExpression) {
+                out += rest[..<r.lowerBound]
+                let y = Int(rest[r])!
+                out += String(near.contains(y) ? y + delta : y)
+                rest = rest[r.upperBound...]
+            }
+            return out + rest
+        }
+        var doc = self
+        doc.year = year
+        doc.title = shift(title)
+        doc.sections = sections.map { s in
+            var s = s
+            s.title = shift(s.title)
+            s.measures = s.measures.map { m in
+                RoadmapMeasure(number: m.number, title: shift(m.title), timing: shift(m.timing), responsible: m.responsible,
+                               expectedResult: shift(m.expectedResult))
+            }
+            return s
+        }
+        return doc
+    }
+}

@@ -77,7 +77,12 @@ enum DemoDistrict {
                     try await c.$teachers.attach(user, on: db) { $0.subject = "Начальные классы" }
                 }
             }
-            let roadmap = try await RoadmapStore.load(try RoadmapStore.bundledDocument(), municipality: m, actor: actor, on: db)
+            // The seed roadmap dated into the school year it is now in the district, so that a
+            // newcomer sees a living year (the results are those of the spring before).
+            let today = LocalDate(now, in: m.zone)
+            let start = today.month >= 9 ? today.year : today.year - 1
+            let document = try RoadmapStore.bundledDocument().moved(to: "\(start)-\(start + 1)")
+            let roadmap = try await RoadmapStore.load(document, municipality: m, actor: actor, on: db)
             try await seedReports(roadmap: roadmap, municipality: m, schools: all, now: now, rng: &rng, on: db)
             try await DemoProcedures.load(municipality: m, schools: all, on: db)
             try await DemoObservers.load(municipality: m, on: db)
@@ -86,8 +91,9 @@ enum DemoDistrict {
         }
     }
 
-    /// A plausible history: most past checkpoints reported, some in progress, some missed.
-    /// The head of Зырянская СОШ is left the spring items to report in the demo.
+    /// A plausible year so far: most checkpoints already due are done by everyone, a few have a
+    /// school that has not reported (overdue); those falling due in the next two months are under
+    /// way — some parties done, some in progress, some not started. Later ones are not started.
     static func seedReports(roadmap: Roadmap, municipality: Municipality, schools: [School], now: Date,
                             rng: inout SplitMix64, on db: Database) async throws {
         let today = LocalDate(now, in: municipality.zone)
@@ -98,12 +104,21 @@ enum DemoDistrict {
             if ExecutorParser.districtReports(measure.responsible) { parties.append(nil) }
             if ExecutorParser.schoolsReport(measure.responsible) { parties += schools.map { Optional($0) } }
             for cp in cps {
-                guard let due = LocalDate(iso: cp.due), due.days(until: today) > -20 else { continue }
-                for party in parties {
-                    if party?.login == "edu700101" && due.month >= 5 && due.month <= 8 { continue }
-                    let roll = Double.random(in: 0..<1, using: &rng)
-                    let status: CheckpointStatus = roll < 0.72 ? .done : roll < 0.86 ? .inProgress : .notStarted
-                    guard status != .notStarted else { continue }
+                guard let due = LocalDate(iso: cp.due) else { continue }
+                let days = today.days(until: due)
+                guard days <= 60 else { continue }
+                // Past: done by all, or (one time in six) one party that has not reported.
+                let missing = days < 0 && Double.random(in: 0..<1, using: &rng) < 0.17 ? parties.indices.randomElement(using: &rng) : nil
+                for (index, party) in parties.enumerated() {
+                    let status: CheckpointStatus
+                    if days < 0 {
+                        guard index != missing else { continue }
+                        status = .done
+                    } else {
+                        let roll = Double.random(in: 0..<1, using: &rng)
+                        guard roll < 0.7 else { continue }
+                        status = roll < 0.3 ? .done : .inProgress
+                    }
                     let r = CheckpointReport()
                     r.$checkpoint.id = try cp.requireID()
                     r.regionID = municipality.$region.id

@@ -48,6 +48,7 @@ enum Site {
     static let measureDeleteConfirm = Endpoint<UUID>(.GET, "measures/:measureID/delete", .only(.specialist))
     static let measureDelete = Endpoint<UUID>(.POST, "measures/:measureID/delete", .only(.specialist))
     static let roadmapLoad = Endpoint<Void>(.GET, "roadmap/load", .only(.specialist))
+    static let roadmapCopy = Endpoint<Void>(.POST, "roadmap/copy", .only(.specialist))
     static let roadmapLoadSubmit = Endpoint<Void>(.POST, "roadmap/load", .only(.specialist),
                                                   upload: UploadLimit(maxBytes: 5 << 20, what: "Файл дорожной карты"))
     static let checkpointReport = Endpoint<UUID>(.GET, "checkpoints/:checkpointID/report", reporters)
@@ -164,7 +165,7 @@ enum Site {
         login, loginSubmit, logout, setup, setupSubmit, account, accountPassword,
         users, userCreate, userCreateHeads, user, userUpdate, userPassword, userDisable, userEnable,
         home, mySchool, measure, measureNew, measureCreate, measureEdit, measureUpdate, measureDeleteConfirm, measureDelete,
-        roadmapLoad, roadmapLoadSubmit, checkpointReport, checkpointReportSubmit, evidence, evidenceDeleteConfirm, evidenceDelete,
+        roadmapLoad, roadmapLoadSubmit, roadmapCopy, checkpointReport, checkpointReportSubmit, evidence, evidenceDeleteConfirm, evidenceDelete,
         roadmapReportDocx, roadmapReportXlsx, schoolReportDocx, schoolReportXlsx,
         tasks,
         schools, school, schoolClassSave, schoolsAdmin, schoolAdd, schoolsImport, enrolmentImport, schoolEdit, schoolUpdate,

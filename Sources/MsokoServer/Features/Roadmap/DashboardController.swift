@@ -39,7 +39,7 @@ enum DashboardController {
     static func yearNote(_ tracker: Tracker) -> HTML {
         guard let start = try? RoadmapDocument.startYear(of: tracker.roadmap.schoolYear),
               tracker.today > LocalDate(year: start + 1, month: 8, day: 31) else { return "" }
-        return #"<div class="flash info">Учебный год \#(tracker.roadmap.schoolYear) завершён: все невыполненные контрольные точки показаны как просроченные. Дорожную карту нового года можно загрузить на странице «Загрузить дорожную карту».</div>"#
+        return #"<div class="flash info">Учебный год \#(tracker.roadmap.schoolYear) завершён: все невыполненные контрольные точки показаны как просроченные. Дорожную карту нового года можно скопировать из этой или загрузить из файла.</div>"#
     }
 
     static func emptyState(_ user: User) -> HTML {
@@ -79,7 +79,7 @@ struct DashboardPage {
     var role: Role
 
     /// The reports and the editing the reader's role may use (a teacher reads the roadmap only).
-    func actions(_ year: String) -> HTML {
+    func actions(_ year: String, _ ctx: PageContext) -> HTML {
         var links: [HTML] = []
         if Site.roadmapReportDocx.admits(role) {
             links.append(#"<a class="btn" href="\#(Site.roadmapReportDocx.url.query(["year": year]))">Отчёт о реализации (DOCX)</a>"#)
@@ -90,6 +90,10 @@ struct DashboardPage {
         }
         if Site.measureNew.admits(role) { links.append(#"<a class="btn secondary" href="\#(Site.measureNew.url)">Добавить мероприятие</a>"#) }
         if Site.roadmapLoad.admits(role) { links.append(#"<a class="btn secondary" href="\#(Site.roadmapLoad.url)">Загрузить дорожную карту</a>"#) }
+        // Carrying the roadmap into the next school year, when the district has none for it yet.
+        if Site.roadmapCopy.admits(role), let start = try? RoadmapDocument.startYear(of: year), !years.contains("\(start + 1)-\(start + 2)") {
+            links.append(#"<form method="post" action="\#(Site.roadmapCopy.url)" class="inline">\#(ctx.csrfField)<input type="hidden" name="year" value="\#(year)"><button class="btn secondary" type="submit">Скопировать дорожную карту на \#(start + 1)-\#(start + 2) учебный год</button></form>"#)
+        }
         return links.isEmpty ? "" : #"<div class="actions no-print">\#(HTML(links, separator: " "))</div>"#
     }
 
@@ -114,7 +118,7 @@ struct DashboardPage {
         <h1>\(tracker.roadmap.title.isEmpty ? "Дорожная карта" : "Дорожная карта \(year)")</h1>
         <p class="muted">\(tracker.roadmap.title) · \(tracker.municipality.name) · сегодня \(tracker.today.russian)</p>
         \(ctx.flash)\(DashboardController.yearNote(tracker))\(DashboardController.yearLinks(years, current: year))
-        \(actions(year))
+        \(actions(year, ctx))
         <div class="grid" style="margin-top:16px">
         \(HTML.stat(cpStatuses.count, "контрольных точек"))
         \(HTML.stat(counts[.done] ?? 0, "выполнено", "ok"))

@@ -14,6 +14,33 @@ enum RoadmapEditController {
         app.on(Site.measureDelete, use: delete)
         app.on(Site.roadmapLoad, use: loadForm)
         app.on(Site.roadmapLoadSubmit, use: load)
+        app.on(Site.roadmapCopy, use: copy)
+    }
+
+    struct CopyForm: Content { var year: String }
+
+    /// «Скопировать дорожную карту на следующий учебный год»: the measures, owners and expected
+    /// results of `year` into the next school year, checkpoints derived anew from the timings;
+    /// reports and evidence stay with the old year, which stays readable.
+    static func copy(req: Request) async throws -> Response {
+        let user = try req.user
+        let form = try req.content.decode(CopyForm.self)
+        guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
+        guard let start = try? RoadmapDocument.startYear(of: form.year),
+              let source = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear == form.year).first() else {
+            throw AppError.notFound
+        }
+        let next = "\(start + 1)-\(start + 2)"
+        if try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear == next).first() != nil {
+            return req.redirect(to: Site.home.url.query(["year": next]), error: "Дорожная карта на \(next) учебный год уже есть — копия не создана.")
+        }
+        let document = try await RoadmapStore.document(of: source, on: req.db).moved(to: next)
+        let roadmap = try await RoadmapStore.load(document, municipality: m, actor: user.login, on: req.db)
+        try await Audit.record(on: req.db, actor: user.login, action: "copy", entity: "roadmap", id: roadmap.id?.uuidString,
+                               summary: "Дорожная карта \(form.year) скопирована на \(next) учебный год: \(document.measures.count) мероприятий",
+                               municipalityID: mid, regionID: m.$region.id)
+        return req.redirect(to: Site.home.url.query(["year": next]),
+                            ok: "Дорожная карта скопирована на \(next) учебный год: мероприятий \(document.measures.count), контрольные точки рассчитаны по срокам нового года. Отчёты \(form.year) остались в прежнем году.")
     }
 
     struct Form: Content {

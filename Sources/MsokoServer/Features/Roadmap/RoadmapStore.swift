@@ -108,6 +108,21 @@ enum RoadmapStore {
         RoadmapMeasure(number: m.number, title: m.title, timing: m.timing, responsible: m.responsible, expectedResult: m.expectedResult)
     }
 
+    /// A stored roadmap as a document (sections in order, the measures' own texts).
+    static func document(of roadmap: Roadmap, on db: Database) async throws -> RoadmapDocument {
+        let measures = try await Measure.query(on: db).filter(\.$roadmap.$id == roadmap.requireID()).sort(\.$position).all()
+        var sections: [RoadmapSection] = []
+        for m in measures {
+            let item = snapshot(m)
+            if let i = sections.lastIndex(where: { $0.number == m.sectionNumber }) {
+                sections[i].measures.append(item)
+            } else {
+                sections.append(RoadmapSection(number: m.sectionNumber, title: m.sectionTitle, measures: [item]))
+            }
+        }
+        return RoadmapDocument(year: roadmap.schoolYear, title: roadmap.title, sections: sections)
+    }
+
     /// The roadmap file shipped with msoko (the demo district's roadmap).
     static func bundledDocument() throws -> RoadmapDocument {
         guard let url = Bundle.module.url(forResource: "roadmap-2025-2026", withExtension: "json") else {
