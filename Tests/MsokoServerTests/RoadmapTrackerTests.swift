@@ -234,7 +234,14 @@ final class RoadmapTrackerTests: XCTestCase {
 /// Issue 11: the school year moves on.
 final class SchoolYearTests: XCTestCase {
     func testCopyTheRoadmapIntoTheNextSchoolYear() async throws {
+        let june = ISO8601DateFormatter().date(from: "2026-06-10T03:00:00Z")!
         try await withApp { app in
+            // Not offered in the middle of the year.
+            let early = Browser(app)
+            try await early.login("specialist")
+            assertNotContains(try await early.get("/"), "Скопировать дорожную карту")
+        }
+        try await withApp(now: june) { app in
             let s = Browser(app)
             try await s.login("specialist")
             let dashboard = try await s.get("/")

@@ -49,7 +49,8 @@ enum DemoObservers {
             record.violations = act.violations.joined(separator: "\n")
             record.noViolations = act.violations.isEmpty
             record.notes = act.notes
-            record.submittedAt = Date()
+            // Filed on the day of the work, in the afternoon, in the district's time.
+            record.submittedAt = LocalDate(iso: pp.date ?? "").map { $0.start(in: m.zone).addingTimeInterval(15 * 3600 + 20 * 60) } ?? Date()
             record.submittedBy = "demo"
             try await record.create(on: db)
         }

@@ -91,7 +91,9 @@ struct DashboardPage {
         if Site.measureNew.admits(role) { links.append(#"<a class="btn secondary" href="\#(Site.measureNew.url)">Добавить мероприятие</a>"#) }
         if Site.roadmapLoad.admits(role) { links.append(#"<a class="btn secondary" href="\#(Site.roadmapLoad.url)">Загрузить дорожную карту</a>"#) }
         // Carrying the roadmap into the next school year, when the district has none for it yet.
-        if Site.roadmapCopy.admits(role), let start = try? RoadmapDocument.startYear(of: year), !years.contains("\(start + 1)-\(start + 2)") {
+        // Offered from April of the year's second half (when next year's plan is drawn up) on.
+        if Site.roadmapCopy.admits(role), let start = try? RoadmapDocument.startYear(of: year), !years.contains("\(start + 1)-\(start + 2)"),
+           tracker.today >= LocalDate(year: start + 1, month: 4, day: 1) {
             links.append(#"<form method="post" action="\#(Site.roadmapCopy.url)" class="inline">\#(ctx.csrfField)<input type="hidden" name="year" value="\#(year)"><button class="btn secondary" type="submit">Скопировать дорожную карту на \#(start + 1)-\#(start + 2) учебный год</button></form>"#)
         }
         return links.isEmpty ? "" : #"<div class="actions no-print">\#(HTML(links, separator: " "))</div>"#
