@@ -12,14 +12,7 @@ enum ProcedureStore {
             throw SpecError(file: file, problems: ["поле «type»: вида процедуры «\(spec.type)» нет в списке района (\(types.joined(separator: ", "))); добавьте его в настройках района"])
         }
         let p = Procedure()
-        p.type = type
-        p.year = spec.year
-        // A spring procedure of 2026 belongs to the school year 2025-2026; an autumn one to 2026-2027.
-        p.schoolYear = "\(spec.year - 1)-\(spec.year)"
-        p.subject = spec.subject
-        p.grade = spec.grade
-        p.form = spec.form
-        p.spec = try Audit.json(spec)
+        try apply(spec, type: type, to: p)
         p.createdBy = actor
         p.regionID = regionID
         p.municipalityID = municipalityID
@@ -32,6 +25,20 @@ enum ProcedureStore {
         return p
     }
 
+    /// The procedure's columns from its specification, the type spelled as the district's list spells it.
+    static func apply(_ spec: ProcedureSpec, type: String, to p: Procedure) throws {
+        var stored = spec
+        stored.type = type
+        p.type = type
+        p.year = spec.year
+        // A spring procedure of 2026 belongs to the school year 2025-2026; an autumn one to 2026-2027.
+        p.schoolYear = "\(spec.year - 1)-\(spec.year)"
+        p.subject = spec.subject
+        p.grade = spec.grade
+        p.form = spec.form
+        p.spec = try Audit.json(stored)
+    }
+
     /// Replaces a procedure's specification (the form or a corrected JSON); audited with the
     /// fields before and after.
     static func update(_ p: Procedure, to spec: ProcedureSpec, actor: String?, on db: Database) async throws {
@@ -39,17 +46,9 @@ enum ProcedureStore {
         guard let type = ProcedureTypes.match(spec.type, in: types) ?? (spec.type == p.type ? p.type : nil) else {
             throw SpecError(file: "форма", problems: ["«Вид процедуры»: «\(spec.type)» нет в списке района (\(types.joined(separator: ", ")))"])
         }
-        var stored = spec
-        stored.type = type
         let before = try JSONDecoder().decode(ProcedureSpec.self, from: Data(p.spec.utf8))
-        p.type = type
-        p.year = stored.year
-        p.schoolYear = "\(stored.year - 1)-\(stored.year)"
-        p.subject = stored.subject
-        p.grade = stored.grade
-        p.form = stored.form
-        p.spec = try Audit.json(stored)
-        let (was, now) = (SpecSummary(before), SpecSummary(stored))
+        try apply(spec, type: type, to: p)
+        let (was, now) = (SpecSummary(before), SpecSummary(try ProcedureStore.spec(of: p)))
         try await db.transaction { db in
             try await p.save(on: db)
             try await Audit.record(on: db, actor: actor, action: "update", entity: "procedure", id: p.id?.uuidString,
