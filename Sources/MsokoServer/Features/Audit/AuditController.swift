@@ -249,8 +249,8 @@ struct AuditLog {
             return html
         }
         html += "<p>\(shown)</p>"
-        html += HTML.table(head: #"<th>Когда</th><th>Кто</th><th>Действие</th><th>Что</th><th>Изменения</th>"#, rows: rows.map { e in
-            #"<tr><td class="nowrap">\#(e.at)</td><td>\#(e.who)</td><td>\#(e.action)<div class="hint">\#(e.entity)</div></td><td>\#(e.what)</td><td class="changes">\#(changes(e.fields))</td></tr>"#
+        html += HTML.table(head: #"<th>Когда</th><th>Кто</th><th>Действие</th><th>Что</th><th class="hide-sm">Изменения</th>"#, rows: rows.map { e in
+            #"<tr><td class="nowrap">\#(e.at)</td><td>\#(e.who)</td><td>\#(e.action)<div class="hint">\#(e.entity)</div></td><td>\#(e.what)</td><td class="changes hide-sm">\#(changes(e.fields))</td></tr>"#
         })
         html += pager
         return html
