@@ -46,7 +46,7 @@ def test_real_district_setup_from_the_command_line(backend):
     assert "Добавлено школ: 2" in run(["school", "import", csv], data, env_extra=env).stdout
 
     bad = run(["school", "add", "edu70", "--name", "X"], data, env_extra=env, check=False)
-    assert bad.returncode != 0 and "логин «edu70» не похож на логин ФИС ОКО" in bad.stderr
+    assert bad.returncode != 0 and "«edu70» не похоже на логин школы в ФИС ОКО (ожидается вид edu000000" in bad.stderr
 
     p = run(["user", "add", "head1", "--role", "head", "--school", "edu700201"], data, stdin="", env_extra=env)
     generated = p.stdout.strip().splitlines()[-1]

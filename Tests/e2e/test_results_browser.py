@@ -17,6 +17,8 @@ def test_specialist_uploads_fixes_and_uploads_again(demo_server, browser, datadi
         json.dump(SPEC, f, ensure_ascii=False)
     login(browser, base, "specialist")
     browser.get(base + "/procedures")
+    # The JSON import sits under «Загрузить готовую спецификацию (JSON)» beside the form (issue 11).
+    browser.find_element(By.XPATH, "//summary[contains(., 'Загрузить готовую спецификацию')]").click()
     browser.find_element(By.ID, "spec").send_keys(spec)
     browser.find_element(By.CSS_SELECTOR, "form[action^='/procedures?_csrf='] button").click()
     WebDriverWait(browser, 15).until(lambda d: "/procedures/" in d.current_url)
