@@ -308,6 +308,7 @@ final class AuditFormatTests: XCTestCase {
             let today = LocalDate(now, in: m.zone).russian
             let todays = try await s.get("/audit?from=\(today)&to=\(today)&entity=measure")
             assertContains(todays, "Записей с такими условиями нет")
+            assertContains(try await s.get("/audit?from=31.02.2026"), "Поле «С»: «31.02.2026» — ожидается дата ДД.ММ.ГГГГ")
         }
     }
 }

@@ -319,6 +319,29 @@ final class ProcedureFormTests: XCTestCase {
         }
     }
 
+    /// Only a district specialist sets up procedures: a head, a methodist and an observer are refused
+    /// on every new route, whatever they post.
+    func testOnlyASpecialistSetsUpAProcedure() async throws {
+        try await withApp { app in
+            let p = try await Procedure.query(on: app.db).first()!
+            for login in ["head-zyr", "methodist", "observer", "teacher"] {
+                let b = Browser(app)
+                try await b.login(login)
+                try await b.get("/tasks")
+                assertStatus(try await b.postForm("/procedures/new", ["type": "ВПР"], lists: [:]), .forbidden, login)
+                assertStatus(try await b.postForm("/procedures/\(p.id!)/edit", ["type": "ВПР"], lists: [:]), .forbidden, login)
+                assertStatus(try await b.postMultipart("/procedures/new/header", [:], files: [("file", "a.csv", Array("Код участника\n".utf8))]), .forbidden, login)
+                assertStatus(try await b.post("/roadmap/copy", ["year": "2025-2026"]), .forbidden, login)
+            }
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/")
+            let bad = try await s.post("/roadmap/copy", ["year": "прошлый"])
+            assertStatus(bad, .seeOther)
+            assertContains(try await s.get("/"), "учебный год «прошлый» — ожидается вид 2025-2026")
+        }
+    }
+
     func testStartFromTheHeaderOfAResultsExport() async throws {
         try await withApp { app in
             let s = Browser(app)

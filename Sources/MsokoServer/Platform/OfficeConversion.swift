@@ -46,6 +46,7 @@ enum OfficeConversion {
         }
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("msoko-convert-\(UUID().uuidString)")
+        // Removed whatever happens; a folder left behind (a full disk) holds only this copy of the file.
         defer { try? fm.removeItem(at: dir) }
         do {
             try fm.createDirectory(at: dir, withIntermediateDirectories: true)

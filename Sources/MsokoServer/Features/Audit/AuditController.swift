@@ -103,6 +103,7 @@ enum AuditController {
         var from: LocalDate?
         var to: LocalDate?
         var page: Int
+        var errors: [String] = []
 
         init(_ req: Request) {
             func text(_ key: String) -> String? {
@@ -112,8 +113,16 @@ enum AuditController {
             user = text("user")
             action = text("action")
             entity = text("entity")
-            from = text("from").flatMap(LocalDate.init(typed:))
-            to = text("to").flatMap(LocalDate.init(typed:))
+            // A date that cannot be read is named on the page, not silently dropped.
+            var errors: [String] = []
+            func date(_ key: String, _ label: String) -> LocalDate? {
+                guard let t = text(key) else { return nil }
+                guard let d = LocalDate(typed: t) else { errors.append("Поле «\(label)»: «\(t)» — ожидается дата ДД.ММ.ГГГГ; условие не применено."); return nil }
+                return d
+            }
+            from = date("from", "С")
+            to = date("to", "По")
+            self.errors = errors
             page = max(1, req.query[Int.self, at: "page"] ?? 1)
         }
 
@@ -244,6 +253,9 @@ struct AuditLog {
         <h1>Журнал изменений</h1><p class="muted">Каждое изменение: кто, когда, что, значения до и после. Записи не редактируются и не удаляются.</p>
         \(filters)
         """
+        if !filter.errors.isEmpty {
+            html += #"<div class="flash error" role="alert">\#(HTML(filter.errors.map { "<p>\($0)</p>" as HTML }, separator: ""))</div>"#
+        }
         guard !rows.isEmpty else {
             html += #"<p class="muted">Записей с такими условиями нет.</p>"#
             return html

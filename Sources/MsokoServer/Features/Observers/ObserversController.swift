@@ -138,8 +138,8 @@ enum ObserversController {
         let busy = try await ObserverStore.busy(municipalityID: mid, schools: schools, on: req.db)
         let priority = try await prioritySchools(municipalityID: mid, schools: schools, on: req.db)
         let back = Site.observerAssignments.url(try p.requireID())
-        let form = try? req.content.decode(SuggestForm.self)
-        guard form?.confirm == "1" else {
+        let form = try req.content.decode(SuggestForm.self)
+        guard form.confirm == "1" else {
             // First the proposal, shown for the specialist to check; nothing is saved yet.
             let plan = ConflictRules.suggest(slots: slots, observers: observers.map { ObserverStore.profile($0, schools: schools) },
                                              busy: observers.map { busy[$0.id!] ?? [] }, priority: priority)
@@ -153,7 +153,7 @@ enum ObserversController {
         }
         // Confirmed: the ticked pairs, each checked again by the rules as it is saved.
         var made: [String] = [], refused: [String] = []
-        for pick in form?.pick ?? [] {
+        for pick in form.pick ?? [] {
             let ids = pick.split(separator: ":").compactMap { UUID(uuidString: String($0)) }
             guard ids.count == 2, let pp = open.first(where: { $0.id == ids[0] }), let o = observers.first(where: { $0.id == ids[1] }),
                   let school = schools[pp.$school.id] else { continue }

@@ -26,9 +26,12 @@ enum RoadmapEditController {
         let user = try req.user
         let form = try req.content.decode(CopyForm.self)
         guard let mid = user.municipalityID, let m = try await Municipality.find(mid, on: req.db) else { throw AppError.notFound }
-        guard let start = try? RoadmapDocument.startYear(of: form.year),
-              let source = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear == form.year).first() else {
-            throw AppError.notFound
+        let start: Int
+        do { start = try RoadmapDocument.startYear(of: form.year) } catch {
+            return req.redirect(to: Site.home.url, error: "Копия не создана: учебный год «\(form.year)» — ожидается вид 2025-2026.")
+        }
+        guard let source = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear == form.year).first() else {
+            return req.redirect(to: Site.home.url, error: "Копия не создана: дорожной карты на \(form.year) учебный год в районе нет.")
         }
         let next = "\(start + 1)-\(start + 2)"
         if try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear == next).first() != nil {
