@@ -208,15 +208,34 @@ public enum ObjectivityAnalysis {
         }
         let districtMisfit = schoolMisfit.reduce(0, +)
 
+        // Per work: points on basic and on П/В tasks (help during the work shows as П/В points
+        // above what the basic ones predict), on one-point and on multi-point tasks (lenient
+        // scoring shows on the tasks a teacher scores by criteria).
+        let tasks = Array(spec.tasks.indices)
+        let profile = ConditionalTable(condition: tasks.filter { spec.tasks[$0].level == .basic }, outcome: tasks.filter { spec.tasks[$0].level != .basic },
+                                       works: works, maxes: maxes)
+        let criteria = ConditionalTable(condition: tasks.filter { maxes[$0] == 1 }, outcome: tasks.filter { maxes[$0] >= 2 }, works: works, maxes: maxes)
+        // Enrolment: the district's share of the enrolled who did not write.
+        var enrolledTotal = 0, writtenTotal = 0
+        var schoolEnrolled: [String: (enrolled: Int, written: Int)] = [:]
+        for g in a.groups where g.level == .class {
+            guard let key = g.school, let e = inputs.enrolment[key]?[g.className ?? ""], e > 0 else { continue }
+            enrolledTotal += e
+            writtenTotal += min(g.participants, e)
+            schoolEnrolled[key, default: (0, 0)].enrolled += e
+            schoolEnrolled[key, default: (0, 0)].written += min(g.participants, e)
+        }
+
         var out: [GroupRisk] = []
+        var pending: [Pending] = []
         let district = a.district
         // Groups come as each school followed by its classes: the school's figures are at hand.
         var schoolGroup = district
+        var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
         for g in a.groups where g.level != .district {
             if g.level == .school { schoolGroup = g }
             guard let key = g.school, let s = schoolOfKey[key], schoolGroup.school == key else { continue }
             let reference = district.minus(schoolGroup)
-            var signals: [ObjectivitySignal] = []
             var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, signals: [], note: nil)
             guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
                 risk.note = g.participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
@@ -226,109 +245,283 @@ public enum ObjectivityAnalysis {
             let classes: [Int] = g.level == .class
                 ? schoolClasses[s].filter { works.texts[Int(classText[$0])] == g.className }
                 : schoolClasses[s]
+            let groupWorks = classes.flatMap { order[start[$0]..<start[$0 + 1]] }
+            if g.level == .school {
+                let own = schoolClasses[s].flatMap { order[start[$0]..<start[$0 + 1]] }
+                profileReference = profile.reference(without: own)
+                criteriaReference = criteria.reference(without: own)
+            }
             let misfit = g.level == .class ? classes.reduce(0) { $0 + classMisfit[$1] } : schoolMisfit[s]
             let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
 
-            if let x = highResults(g, reference, settings) { signals.append(x) }
-            if let x = inversion(g, reference, spec, settings) { signals.append(x) }
-            if let x = heaping(g, spec, settings) { signals.append(x) }
+            var raws: [Raw] = []
+            if let x = highResults(g, reference) { raws.append(x) }
+            if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
+            if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
+            if let x = heaping(g, reference, spec) { raws.append(x) }
             var own = [Int](repeating: 0, count: 16), school = [Int](repeating: 0, count: 16)
             for c in classes { for k in 0..<16 { own[k] += classJournal[c][k] } }
             for c in schoolClasses[s] { for k in 0..<16 { school[k] += classJournal[c][k] } }
             let rest = (0..<16).map { districtJournal[$0] - school[$0] }
-            if let x = journal(own: own, rest: rest, settings) { signals.append(x) }
-            if let x = personFit(misfit: misfit, n: g.participants, reference: referenceMisfit, settings) { signals.append(x) }
+            if let x = journal(own: own, rest: rest) { raws.append(x) }
+            raws.append(personFit(misfit: misfit, n: g.participants, reference: referenceMisfit))
             let pairs = classes.reduce(0) { $0 + classPairs[$1] }, expected = classes.reduce(0.0) { $0 + classExpectedPairs[$1] }
             let largest = classes.map { classLargest[$0] }.max() ?? 0
-            if let x = identical(pairs: pairs, expected: expected, largest: largest, settings) { signals.append(x) }
+            raws.append(identical(pairs: pairs, expected: expected, largest: largest, settings))
             let enrolled = g.level == .class ? inputs.enrolment[key]?[g.className ?? ""] : inputs.enrolment[key].map { $0.values.reduce(0, +) }
-            if let e = enrolled, let x = participation(g, enrolled: e, reference, settings) { signals.append(x) }
-            if let x = observer(g, a: a, key: key, inputs: inputs, settings) { signals.append(x) }
-            if g.level == .school, let d = inputs.recheck[key], let x = recheck(d, settings) { signals.append(x) }
+            if let e = enrolled, e > 0 {
+                let mine = schoolEnrolled[key] ?? (0, 0)
+                let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
+                let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
+                raws.append(participation(written: g.participants, enrolled: e, referenceAbsent: absent0))
+            }
+            if let x = observer(g, a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
+            if g.level == .school, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
             let groupKey = "\(key)|\(g.className ?? "")"
-            if let before = inputs.previousYear[groupKey], let x = yearJump(g, before, settings) { signals.append(x) }
-            if let after = inputs.nextCohort[groupKey], let x = cohortFall(g, after, settings) { signals.append(x) }
-            risk.signals = signals
-            risk.risk = combine(signals, settings)
+            if let before = inputs.previousYear[groupKey], let x = yearSign(g, before, settings) { raws.append(x) }
+            if let after = inputs.nextCohort[groupKey], let x = cohortSign(g, after, settings) { raws.append(x) }
+            let mean0 = reference.meanPrimaryScore ?? 0
+            let sd0 = reference.histogram.indices.reduce(0.0) { $0 + Double(reference.histogram[$1]) * pow(Double($1) - mean0, 2) } / Double(max(1, reference.participants - 1))
+            let level = ((g.meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
+            pending.append(Pending(index: out.count, isClass: g.level == .class, school: s, level: level, raws: raws))
             out.append(risk)
+        }
+
+        // Each sign judged against the honest groups of its level (schools, classes), then combined.
+        var nulls: [String: Evidence.Null] = [:]
+        for indicator in ObjectivitySignal.Indicator.allCases where refitted.contains(indicator) {
+            for isClass in [false, true] {
+                let xs = pending.filter { $0.isClass == isClass }.compactMap { p in
+                    p.raws.first { $0.indicator == indicator }.map { (e: $0.e, se: $0.se, level: p.level) }
+                }
+                nulls["\(indicator.rawValue)|\(isClass)"] = Evidence.Null.fit(xs, regress: regressed.contains(indicator))
+            }
+        }
+        var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
+        for p in pending where p.isClass { assessedClasses[p.school] += 1 }
+        var pOwn = [Double](repeating: 1, count: out.count)
+        var contributions = [[Contribution]](repeating: [], count: out.count)
+        for p in pending {
+            contributions[p.index] = p.raws.map { r in
+                let null = nulls["\(r.indicator.rawValue)|\(p.isClass)"] ?? Evidence.Null()
+                return contribution(r, null: null, level: p.level, spec: spec, settings)
+            }
+            pOwn[p.index] = Evidence.weightedFisher(contributions[p.index].map { ($0.signal.z, $0.weight) })
+        }
+        // A class is one of the school's k assessed classes: its p-value counts k times (Bonferroni),
+        // and the school's risk is the higher of its own and its classes'.
+        var bestClass: [Int: (p: Double, index: Int)] = [:]
+        for p in pending {
+            var pv = pOwn[p.index]
+            if p.isClass {
+                pv = min(1, pv * Double(max(1, assessedClasses[p.school])))
+                if pv < (bestClass[p.school]?.p ?? 2) { bestClass[p.school] = (pv, p.index) }
+            }
+            out[p.index].risk = Evidence.risk(z: Evidence.zOfUpperTail(pv))
+            pOwn[p.index] = pv
+        }
+        for p in pending {
+            var r = out[p.index]
+            if !p.isClass, assessedClasses[p.school] >= 2, let best = bestClass[p.school], best.p < pOwn[p.index] {
+                r.risk = out[best.index].risk
+                r.riskFromClass = out[best.index].className
+            }
+            // Sentences for what is shown: the signs past their thresholds, and all of a flagged group's.
+            let flagged = r.risk >= settings.riskThreshold
+            r.contributions = contributions[p.index].map { c in
+                var c = c
+                if c.passes || flagged { c.signal.explanation = sentence(c.signal, spec: spec, settings) }
+                return c
+            }
+            r.signals = r.contributions.filter(\.passes).map(\.signal)
+            out[p.index] = r
         }
         return out
     }
 
+    // MARK: signs before the empirical null
+
+    /// One sign of one group before it is judged against the honest groups.
+    struct Raw {
+        var indicator: ObjectivitySignal.Indicator
+        /// Deviation from the reference and its sampling standard error, in the units of the sign's margin.
+        var e = 0.0
+        var se = 1.0
+        /// What the sentence states.
+        var value = 0.0
+        var reference = 0.0
+        var extra = 0.0
+        /// A z of the sign's own (counts against chance, acts, re-checks, other years), not refitted …
+        var ownZ: Double?
+        /// … and whether it passes its threshold, decided where it is computed.
+        var ownPasses = false
+        /// The sentence of a sign that brings its own.
+        var ownExplanation = ""
+
+        init(indicator: ObjectivitySignal.Indicator, e: Double, se: Double, value: Double, reference: Double, extra: Double = 0) {
+            self.indicator = indicator
+            self.e = e
+            self.se = se
+            self.value = value
+            self.reference = reference
+            self.extra = extra
+        }
+
+        init(own x: ObjectivitySignal, passes: Bool) {
+            indicator = x.indicator
+            value = x.value
+            reference = x.reference
+            extra = x.threshold
+            ownZ = x.z
+            ownPasses = passes
+            ownExplanation = x.explanation
+        }
+    }
+
+    struct Pending {
+        var index: Int
+        var isClass: Bool
+        var school: Int
+        /// The group's mean primary score against the reference's, in the reference's standard deviations.
+        var level: Double
+        var raws: [Raw]
+    }
+
+    /// Signs judged against the spread of honest groups; the others bring their own z.
+    static let refitted: Set<ObjectivitySignal.Indicator> = [.highResults, .taskProfileInversion, .lenientScoring, .thresholdHeaping, .journalMismatch, .personFit, .participation]
+    /// Signs whose honest centre may move with the group's level (strong groups differ by nature).
+    static let regressed: Set<ObjectivitySignal.Indicator> = [.taskProfileInversion, .lenientScoring, .thresholdHeaping, .journalMismatch, .personFit]
+
+    /// Weight of each sign in the combination (docs/objectivity.md): high results only a little —
+    /// a strong school is not flagged for being strong.
+    static let weights: [ObjectivitySignal.Indicator: Double] = [
+        .highResults: 0.2, .taskProfileInversion: 1, .lenientScoring: 0.9, .thresholdHeaping: 1, .journalMismatch: 0.8, .personFit: 0.7,
+        .identicalPatterns: 1, .participation: 0.8, .observerEffect: 1, .recheckDiscrepancy: 1, .cohortAnomaly: 0.7, .yearAnomaly: 0.6,
+    ]
+
+    static func contribution(_ r: Raw, null: Evidence.Null, level: Double, spec: ProcedureSpec, _ s: ObjectivitySettings) -> Contribution {
+        let weight = weights[r.indicator] ?? 0.5
+        if let z = r.ownZ {
+            let x = ObjectivitySignal(indicator: r.indicator, value: r.value, threshold: r.extra, reference: r.reference, z: z, explanation: r.ownExplanation)
+            return Contribution(signal: x, weight: weight, passes: r.ownPasses)
+        }
+        let z = null.z(r.e, se: r.se, level: level)
+        let cut = r.indicator == .thresholdHeaping ? s.heapingZ : s.signalZ
+        let deviation = null.deviation(atZ: cut, se: r.se, level: level)
+        let passes: Bool, threshold: Double
+        switch r.indicator {
+        case .highResults:
+            passes = z >= cut && r.e >= s.highResultsMargin
+            threshold = r.reference + max(s.highResultsMargin, deviation)
+        case .taskProfileInversion:
+            passes = z >= cut && r.e >= s.inversionMargin
+            threshold = r.reference + max(s.inversionMargin, deviation)
+        case .lenientScoring:
+            passes = z >= cut && r.e >= s.lenientMargin
+            threshold = r.reference + max(s.lenientMargin, deviation)
+        case .thresholdHeaping:
+            // e is per work of the windows under and at the thresholds; extra is their number.
+            passes = z >= cut
+            threshold = r.reference + deviation * r.extra
+        case .journalMismatch:
+            passes = z >= cut && r.e >= s.journalMargin
+            threshold = r.reference + max(s.journalMargin, deviation)
+        case .personFit:
+            passes = z >= cut && r.e >= s.personFitMargin
+            threshold = r.reference + max(s.personFitMargin, deviation)
+        case .participation:
+            passes = z >= cut && r.value < s.participationMinimum
+            threshold = s.participationMinimum
+        default:
+            passes = z >= cut
+            threshold = r.reference
+        }
+        let x = ObjectivitySignal(indicator: r.indicator, value: r.value, threshold: threshold, reference: r.reference, z: z, explanation: "")
+        return Contribution(signal: x, weight: weight, passes: passes)
+    }
+
     // MARK: indicators
+
+    static func pp(_ v: Double) -> String { ReferenceTable.format((v * 1000).rounded() / 10) }
+
+    /// The sentence a specialist pastes into a справка, from the sign's figures.
+    static func sentence(_ x: ObjectivitySignal, spec: ProcedureSpec, _ s: ObjectivitySettings) -> String {
+        switch x.indicator {
+        case .highResults:
+            return "Доля отметок «4» и «5» — \(pp(x.value)) % при \(pp(x.reference)) % в остальных школах района (\(x.value >= x.reference ? "выше" : "ниже") на \(pp(abs(x.value - x.reference))) п. п.)."
+        case .taskProfileInversion:
+            return "Задания повышенного и высокого уровня выполнены на \(pp(x.value)) % при ожидаемых \(pp(x.reference)) % — столько набирают участники с теми же баллами за базовые задания в остальных школах района."
+        case .lenientScoring:
+            return "За задания с развёрнутым ответом (от 2 баллов) получено \(pp(x.value)) % от максимума при ожидаемых \(pp(x.reference)) % — столько получают участники с теми же баллами за остальные задания в остальных школах района."
+        case .thresholdHeaping:
+            let scale = spec.scale.map { "(«3» — \($0.three), «4» — \($0.four), «5» — \(Plural.points($0.five)))" } ?? ""
+            return "Ровно на границах отметок \(scale) \(Plural.works(Int(x.value.rounded()))) при ожидаемых \(Int(x.reference.rounded())) по распределению баллов в остальных школах района, приведённому к уровню группы; на один-два балла ниже границ работ меньше ожидаемого."
+        case .journalMismatch:
+            return "Отметку за работу выше журнальной получили \(pp(x.value)) % участников; в остальных школах района при тех же отметках за работу — \(pp(x.reference)) %."
+        case .personFit:
+            return "У \(pp(x.value)) % работ нетипичный набор ответов (решены трудные задания при нерешённых лёгких) при \(pp(x.reference)) % в остальных школах района."
+        case .participation:
+            return "Работу писали \(pp(x.value)) % обучающихся при \(pp(x.reference)) % в остальных школах района: возможно, к работе не допущены слабые обучающиеся."
+        default:
+            return x.explanation
+        }
+    }
 
     static func binomialZ(_ share: Double, _ p0: Double, _ n: Int) -> Double {
         let p = min(max(p0, 0.01), 0.99)
         return (share - p) / (p * (1 - p) / Double(max(n, 1))).squareRoot()
     }
 
-    static func pp(_ v: Double) -> String { ReferenceTable.format((v * 1000).rounded() / 10) }
-
-    static func highResults(_ g: GroupFigures, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        guard let q = g.qualityRate, let q0 = ref.qualityRate else { return nil }
-        let z = binomialZ(q, q0, g.participants)
-        guard z >= s.signalZ, q - q0 >= s.highResultsMargin else { return nil }
-        return ObjectivitySignal(indicator: .highResults, value: q, threshold: q0 + s.highResultsMargin, reference: q0, z: z,
-                                 explanation: "Доля отметок «4» и «5» — \(pp(q)) % при \(pp(q0)) % в остальных школах района (выше на \(pp(q - q0)) п. п.).")
+    static func binomialSE(_ p0: Double, _ n: Int) -> Double {
+        let p = min(max(p0, 0.01), 0.99)
+        return (p * (1 - p) / Double(max(n, 1))).squareRoot()
     }
 
-    static func logit(_ p: Double) -> Double { log(p / (1 - p)) }
-
-    static func inversion(_ g: GroupFigures, _ ref: GroupFigures, _ spec: ProcedureSpec, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        var easy: [(d: Double, v: Double)] = [], hard: [(d: Double, v: Double)] = []
-        for (t, task) in spec.tasks.enumerated() {
-            let n = Double(g.participants * task.max), n0 = Double(ref.participants * task.max)
-            // Half a point either side keeps the logit finite at 0 % and 100 %.
-            let c = (Double(g.taskPoints[t]) + 0.5) / (n + 1), c0 = (Double(ref.taskPoints[t]) + 0.5) / (n0 + 1)
-            let d = logit(c) - logit(c0)
-            let v = 1 / (n * c * (1 - c)) + 1 / (n0 * c0 * (1 - c0))
-            if task.level == .basic { easy.append((d, v)) } else { hard.append((d, v)) }
-        }
-        guard !easy.isEmpty, !hard.isEmpty else { return nil }
-        let mean = { (xs: [(d: Double, v: Double)]) in xs.reduce(0) { $0 + $1.d } / Double(xs.count) }
-        let variance = { (xs: [(d: Double, v: Double)]) in xs.reduce(0) { $0 + $1.v } / Double(xs.count * xs.count) }
-        let gap = mean(hard) - mean(easy)
-        let z = gap / (variance(hard) + variance(easy)).squareRoot()
-        guard z >= s.signalZ, gap >= s.inversionLogits else { return nil }
-        return ObjectivitySignal(indicator: .taskProfileInversion, value: gap, threshold: s.inversionLogits, reference: 0, z: z,
-                                 explanation: "Задания повышенного и высокого уровня выполнены заметно лучше, чем базовые, относительно остальных школ района (разрыв \(ReferenceTable.format((gap * 100).rounded() / 100)) логита).")
+    static func highResults(_ g: GroupFigures, _ ref: GroupFigures) -> Raw? {
+        guard let q = g.qualityRate, let q0 = ref.qualityRate else { return nil }
+        return Raw(indicator: .highResults, e: q - q0, se: binomialSE(q0, g.participants), value: q, reference: q0)
     }
 
     /// Works at each mark's threshold against the scores just below it (t−1, t−2), where a teacher
-    /// who lifts a score over the threshold takes them from. What to expect comes from a straight
-    /// line through the scores further away (t−4, t−3, t+1, t+2), so the group's own shape — a
-    /// strong school's skew — is allowed for; the three thresholds are pooled.
-    static func heaping(_ g: GroupFigures, _ spec: ProcedureSpec, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        guard let scale = spec.scale else { return nil }
+    /// who lifts a score over the threshold takes them from. What to expect comes from the rest of
+    /// the district's distribution of primary scores tilted exponentially to the group's mean (the
+    /// distribution closest to the reference with the group's mean): a strong group's slope is
+    /// allowed for, and the district's own shape at the thresholds is the yardstick. The three
+    /// thresholds are pooled.
+    static func heaping(_ g: GroupFigures, _ ref: GroupFigures, _ spec: ProcedureSpec) -> Raw? {
+        guard let scale = spec.scale, let mean = g.meanPrimaryScore else { return nil }
         let h = g.histogram.map(Double.init)
-        var observed = 0.0, expected = 0.0, variance = 0.0
-        for t in [scale.three, scale.four, scale.five] where t >= 2 {
-            let around = [t - 4, t - 3, t + 1, t + 2].filter { $0 >= 0 && $0 < h.count }
-            guard around.count >= 2 else { continue }
-            // Least squares line through the points around.
-            let mx = Double(around.reduce(0, +)) / Double(around.count)
-            let my = around.reduce(0.0) { $0 + h[$1] } / Double(around.count)
-            let sxx = around.reduce(0.0) { $0 + pow(Double($1) - mx, 2) }
-            let slope = sxx > 0 ? around.reduce(0.0) { $0 + (Double($1) - mx) * (h[$1] - my) } / sxx : 0
-            let fit = { (k: Int) in max(0.25, my + slope * (Double(k) - mx)) }
-            let x = h[t], n = h[t] + h[t - 1] + h[t - 2]
+        let r = ref.histogram.map { Double($0) + 0.5 }
+        let centre = Double(r.count - 1) / 2
+        func tiltedMean(_ lambda: Double) -> Double {
+            var s = 0.0, sv = 0.0
+            for v in r.indices { let w = r[v] * exp(lambda * (Double(v) - centre)); s += w; sv += w * Double(v) }
+            return sv / s
+        }
+        var lo = -4.0, hi = 4.0
+        for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            if tiltedMean(mid) < mean { lo = mid } else { hi = mid }
+        }
+        let lambda = (lo + hi) / 2
+        var observed = 0.0, expected = 0.0, variance = 0.0, window = 0.0
+        for t in [scale.three, scale.four, scale.five] where t >= 2 && t < h.count {
+            let n = h[t] + h[t - 1] + h[t - 2]
             guard n > 0 else { continue }
-            let p0 = fit(t) / (fit(t) + fit(t - 1) + fit(t - 2))
-            observed += x
+            let p0 = r[t] / (r[t] + r[t - 1] * exp(-lambda) + r[t - 2] * exp(-2 * lambda))
+            observed += h[t]
             expected += n * p0
             variance += n * p0 * (1 - p0)
+            window += n
         }
         guard variance > 0 else { return nil }
-        let z = (observed - expected) / variance.squareRoot()
-        guard z >= s.heapingZ else { return nil }
-        return ObjectivitySignal(indicator: .thresholdHeaping, value: observed, threshold: expected + s.heapingZ * variance.squareRoot(), reference: expected, z: z,
-                                 explanation: "Ровно на границах отметок («3» — \(scale.three), «4» — \(scale.four), «5» — \(Plural.points(scale.five))) \(Plural.works(Int(observed))) при ожидаемых \(Int(expected.rounded())) по соседним баллам; на один-два балла ниже границ работ меньше ожидаемого.")
+        return Raw(indicator: .thresholdHeaping, e: (observed - expected) / window, se: variance.squareRoot() / window, value: observed, reference: expected, extra: window)
     }
 
     /// Works whose ВПР mark is above the journal mark, against what the rest of the district shows
     /// for works with the same ВПР mark: a strong school's «5» next to a journal «5» is no sign,
     /// a «5» next to a journal «3» more often than elsewhere is. Tables are 4 × 4 (ВПР mark × journal mark).
-    static func journal(own: [Int], rest: [Int], _ s: ObjectivitySettings) -> ObjectivitySignal? {
+    static func journal(own: [Int], rest: [Int]) -> Raw? {
         var observed = 0.0, expected = 0.0, variance = 0.0, compared = 0
         for m in 0..<4 {
             let n = (0..<4).reduce(0) { $0 + own[m * 4 + $1] }
@@ -337,44 +530,32 @@ public enum ObjectivityAnalysis {
             guard n > 0 else { continue }
             let higher = (0..<m).reduce(0) { $0 + own[m * 4 + $1] }
             let higher0 = (0..<m).reduce(0) { $0 + rest[m * 4 + $1] }
-            // With no reference works of this mark, the expectation is the pooled one (below).
             let p0 = n0 > 0 ? (Double(higher0) + 0.5) / (Double(n0) + 1) : 0.5
             observed += Double(higher)
             expected += Double(n) * p0
             variance += Double(n) * p0 * (1 - p0)
         }
         guard compared >= 10, variance > 0 else { return nil }
-        let z = (observed - expected) / variance.squareRoot()
-        let share = observed / Double(compared), share0 = expected / Double(compared)
-        guard z >= s.signalZ, share - share0 >= s.journalMargin else { return nil }
-        return ObjectivitySignal(indicator: .journalMismatch, value: share, threshold: share0 + s.journalMargin, reference: share0, z: z,
-                                 explanation: "Отметку за работу выше журнальной получили \(pp(share)) % участников; в остальных школах района при тех же отметках за работу — \(pp(share0)) %.")
+        let n = Double(compared)
+        return Raw(indicator: .journalMismatch, e: (observed - expected) / n, se: variance.squareRoot() / n, value: observed / n, reference: expected / n)
     }
 
-    static func personFit(misfit: Int, n: Int, reference m0: Double, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+    static func personFit(misfit: Int, n: Int, reference m0: Double) -> Raw {
         let m = Double(misfit) / Double(n)
-        let z = binomialZ(m, m0, n)
-        guard z >= s.signalZ, m - m0 >= s.personFitMargin else { return nil }
-        return ObjectivitySignal(indicator: .personFit, value: m, threshold: m0 + s.personFitMargin, reference: m0, z: z,
-                                 explanation: "У \(pp(m)) % работ нетипичный набор ответов (решены трудные задания при нерешённых лёгких) при \(pp(m0)) % в остальных школах района.")
+        return Raw(indicator: .personFit, e: m - m0, se: binomialSE(m0, n), value: m, reference: m0)
     }
 
-    static func identical(pairs: Int, expected: Double, largest: Int, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        guard largest >= 3 || pairs >= 2 else { return nil }
+    static func identical(pairs: Int, expected: Double, largest: Int, _ s: ObjectivitySettings) -> Raw {
         let z = poissonZ(observed: pairs, mean: max(expected, 1e-9))
-        guard z >= s.signalZ else { return nil }
-        return ObjectivitySignal(indicator: .identicalPatterns, value: Double(pairs), threshold: expected, reference: expected, z: z,
-                                 explanation: "Совпадающих по всем заданиям пар работ — \(pairs) (наибольшая группа одинаковых работ — \(largest)) при ожидаемых \(ReferenceTable.format((expected * 100).rounded() / 100)) случайно.")
+        let x = ObjectivitySignal(indicator: .identicalPatterns, value: Double(pairs), threshold: expected, reference: expected, z: z,
+                                  explanation: "Совпадающих по всем заданиям пар работ — \(pairs) (наибольшая группа одинаковых работ — \(largest)) при ожидаемых \(ReferenceTable.format((expected * 100).rounded() / 100)) случайно.")
+        return Raw(own: x, passes: (largest >= 3 || pairs >= 2) && z >= s.signalZ)
     }
 
-    static func participation(_ g: GroupFigures, enrolled: Int, _ ref: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        guard enrolled > 0 else { return nil }
-        let share = min(1, Double(g.participants) / Double(enrolled))
-        let expected = 0.95
-        let z = (expected - share) / (expected * (1 - expected) / Double(enrolled)).squareRoot()
-        guard share < s.participationMinimum, z >= s.signalZ else { return nil }
-        return ObjectivitySignal(indicator: .participation, value: share, threshold: s.participationMinimum, reference: expected, z: z,
-                                 explanation: "Работу писали \(g.participants) из \(Plural.count(enrolled, "обучающегося", "обучающихся", "обучающихся")) (\(pp(share)) %): возможно, к работе не допущены слабые обучающиеся.")
+    /// The share of the enrolled who did not write, against the rest of the district's.
+    static func participation(written: Int, enrolled: Int, referenceAbsent a0: Double) -> Raw {
+        let share = min(1, Double(written) / Double(enrolled))
+        return Raw(indicator: .participation, e: (1 - share) - a0, se: binomialSE(max(a0, 0.02), enrolled), value: share, reference: 1 - a0)
     }
 
     /// An observer's act with violations in this school (or class); or, where some classes were
@@ -413,33 +594,6 @@ public enum ObjectivityAnalysis {
         return ((qa - qb) / se, qa, qb)
     }
 
-    /// A jump against the same procedure a year earlier.
-    static func yearJump(_ g: GroupFigures, _ before: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        guard let (z, now, then) = qualityZ(g, before), z >= s.signalZ, now - then >= s.yearMargin else { return nil }
-        return ObjectivitySignal(indicator: .yearAnomaly, value: now, threshold: then + s.yearMargin, reference: then, z: z,
-                                 explanation: "Доля «4» и «5» выросла за год с \(pp(then)) % до \(pp(now)) %: резкий скачок требует проверки.")
-    }
-
-    /// The same students a year later do far worse: this year's results look inflated.
-    static func cohortFall(_ g: GroupFigures, _ after: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
-        guard let (z, now, later) = qualityZ(g, after), z >= s.signalZ, now - later >= s.yearMargin else { return nil }
-        return ObjectivitySignal(indicator: .cohortAnomaly, value: now, threshold: later + s.yearMargin, reference: later, z: z,
-                                 explanation: "Через год те же обучающиеся показали долю «4» и «5» \(pp(later)) % против \(pp(now)) % в этой работе.")
-    }
-
-    /// One-sided z of observing `observed` or more from a Poisson mean.
-    static func poissonZ(observed: Int, mean: Double) -> Double {
-        guard observed > 0 else { return 0 }
-        // P(X ≥ k) = 1 − Σ_{i<k} e^−λ λ^i / i!
-        var term = exp(-mean), cdf = 0.0
-        for i in 0..<observed {
-            cdf += term
-            term *= mean / Double(i + 1)
-        }
-        let p = max(1 - cdf, 1e-300)
-        return normalQuantile(1 - p)
-    }
-
     /// Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9).
     static func normalQuantile(_ p: Double) -> Double {
         if p <= 0 { return -40 }
@@ -461,26 +615,49 @@ public enum ObjectivityAnalysis {
         return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
     }
 
-    /// Weight of each indicator in the risk: high results alone never reach the «есть признаки»
-    /// level (a strong school is not flagged for being strong); a strong sign of another kind does.
-    static let weights: [ObjectivitySignal.Indicator: Double] = [
-        .highResults: 0.25, .taskProfileInversion: 0.8, .thresholdHeaping: 0.8, .journalMismatch: 0.6, .personFit: 0.75,
-        .identicalPatterns: 0.85, .participation: 0.75, .observerEffect: 0.6, .recheckDiscrepancy: 0.9, .cohortAnomaly: 0.7, .yearAnomaly: 0.6,
-    ]
+    /// A jump against the same procedure a year earlier, passing or not.
+    static func yearSign(_ g: GroupFigures, _ before: GroupFigures, _ s: ObjectivitySettings) -> Raw? {
+        guard let (z, now, then) = qualityZ(g, before) else { return nil }
+        let x = ObjectivitySignal(indicator: .yearAnomaly, value: now, threshold: then + s.yearMargin, reference: then, z: z,
+                                  explanation: "Доля «4» и «5» выросла за год с \(pp(then)) % до \(pp(now)) %: резкий скачок требует проверки.")
+        return Raw(own: x, passes: z >= s.signalZ && now - then >= s.yearMargin)
+    }
 
-    /// 1 − Π(1 − cᵢ) over the signals that fired, cᵢ = weight × (0.5 at the threshold, rising with z to 1):
-    /// one sign alone reaches «есть признаки» only when it is clearly past its threshold. High results
-    /// only strengthen other evidence, in proportion to it: a strong school is never flagged for being
-    /// strong, nor pushed over the line by it on a weak second sign.
-    static func combine(_ signals: [ObjectivitySignal], _ s: ObjectivitySettings) -> Double {
-        var keep = 1.0, high = 0.0
-        for x in signals {
-            let strength = min(1, 0.5 + 0.2 * max(0, x.z - (x.indicator == .thresholdHeaping ? s.heapingZ : s.signalZ)))
-            let c = (weights[x.indicator] ?? 0.5) * strength
-            if x.indicator == .highResults { high = c } else { keep *= 1 - c }
+    /// The same students a year later do far worse, passing or not.
+    static func cohortSign(_ g: GroupFigures, _ after: GroupFigures, _ s: ObjectivitySettings) -> Raw? {
+        guard let (z, now, later) = qualityZ(g, after) else { return nil }
+        let x = ObjectivitySignal(indicator: .cohortAnomaly, value: now, threshold: later + s.yearMargin, reference: later, z: z,
+                                  explanation: "Через год те же обучающиеся показали долю «4» и «5» \(pp(later)) % против \(pp(now)) % в этой работе.")
+        return Raw(own: x, passes: z >= s.signalZ && now - later >= s.yearMargin)
+    }
+
+    static func yearJump(_ g: GroupFigures, _ before: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        yearSign(g, before, s).flatMap { $0.ownPasses ? signal($0) : nil }
+    }
+
+    static func cohortFall(_ g: GroupFigures, _ after: GroupFigures, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        cohortSign(g, after, s).flatMap { $0.ownPasses ? signal($0) : nil }
+    }
+
+    static func recheck(_ differences: [Double], _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        recheckSign(differences, s).flatMap { $0.ownPasses ? signal($0) : nil }
+    }
+
+    static func signal(_ r: Raw) -> ObjectivitySignal {
+        ObjectivitySignal(indicator: r.indicator, value: r.value, threshold: r.extra, reference: r.reference, z: r.ownZ ?? 0, explanation: r.ownExplanation)
+    }
+
+    /// One-sided z of observing `observed` or more from a Poisson mean, with the mid-p correction
+    /// (half the probability of exactly `observed`): no pairs at all is z ≈ 0, not a sign against.
+    static func poissonZ(observed: Int, mean: Double) -> Double {
+        // P(X ≥ k) = 1 − Σ_{i<k} e^−λ λ^i / i!
+        var term = exp(-mean), cdf = 0.0
+        for i in 0..<observed {
+            cdf += term
+            term *= mean / Double(i + 1)
         }
-        let risk = 1 - keep
-        return risk + (1 - risk) * high * risk
+        let p = max(1 - cdf - term / 2, 1e-300)
+        return Evidence.zOfUpperTail(p)
     }
 }
 

@@ -5,13 +5,14 @@ import Foundation
 /// specialist can paste into a справка.
 public struct ObjectivitySignal: Sendable, Equatable {
     public enum Indicator: String, Sendable, CaseIterable {
-        case highResults, taskProfileInversion, thresholdHeaping, journalMismatch, personFit, identicalPatterns
+        case highResults, taskProfileInversion, lenientScoring, thresholdHeaping, journalMismatch, personFit, identicalPatterns
         case observerEffect, recheckDiscrepancy, cohortAnomaly, yearAnomaly, participation
 
         public var title: String {
             switch self {
             case .highResults: return "высокие результаты"
             case .taskProfileInversion: return "инверсия профиля заданий"
+            case .lenientScoring: return "завышение баллов за развёрнутые ответы"
             case .thresholdHeaping: return "скопление на границах отметок"
             case .journalMismatch: return "расхождение с журналом"
             case .personFit: return "нетипичные ответы"
@@ -46,7 +47,23 @@ public struct ObjectivitySignal: Sendable, Equatable {
     }
 }
 
-/// The objectivity of one school or class: the signals that fired and the combined risk 0..1.
+/// One sign's part in a group's risk, whether or not it passes its own threshold: the sign with its
+/// z against honest groups (docs/objectivity.md, «Риск») and its weight in the combination.
+public struct Contribution: Sendable, Equatable {
+    public var signal: ObjectivitySignal
+    public var weight: Double
+    /// Past the sign's own threshold (z and margin): listed as a sign on the card and in the справка.
+    public var passes: Bool
+
+    public init(signal: ObjectivitySignal, weight: Double, passes: Bool) {
+        self.signal = signal
+        self.weight = weight
+        self.passes = passes
+    }
+}
+
+/// The objectivity of one school or class: every sign's contribution, the signs past their own
+/// thresholds, and the combined risk 0..1.
 public struct GroupRisk: Sendable, Equatable {
     public var school: String
     public var schoolName: String?
@@ -54,11 +71,40 @@ public struct GroupRisk: Sendable, Equatable {
     public var className: String?
     public var participants: Int
     public var risk: Double
+    /// The signs that pass their own thresholds.
     public var signals: [ObjectivitySignal]
     /// Why a group is not assessed (too small), when it is not.
     public var note: String?
+    /// Every sign computed for the group, passing or not, in the indicators' order.
+    public var contributions: [Contribution] = []
+    /// For a school: the class whose signs set the school's risk (a manipulated class inside an
+    /// otherwise clear school), when they did.
+    public var riskFromClass: String?
+
+    public init(school: String, schoolName: String?, className: String?, participants: Int, risk: Double, signals: [ObjectivitySignal], note: String?,
+                contributions: [Contribution] = [], riskFromClass: String? = nil) {
+        self.school = school
+        self.schoolName = schoolName
+        self.className = className
+        self.participants = participants
+        self.risk = risk
+        self.signals = signals
+        self.note = note
+        self.contributions = contributions
+        self.riskFromClass = riskFromClass
+    }
 
     public func hasSigns(_ settings: ObjectivitySettings) -> Bool { risk >= settings.riskThreshold }
+
+    /// A group with signs but no sign past its own threshold: its two largest contributions, to be
+    /// shown as «слабые признаки» with the same fields. Empty otherwise (and for a school whose risk
+    /// comes from a class: the class lists its own).
+    public func weakSignals(_ settings: ObjectivitySettings) -> [ObjectivitySignal] {
+        guard hasSigns(settings), signals.isEmpty, riskFromClass == nil else { return [] }
+        return contributions.filter { $0.signal.z > 0 && $0.weight > 0 }
+            .sorted { $0.weight * $0.signal.z > $1.weight * $1.signal.z }
+            .prefix(2).map(\.signal)
+    }
 }
 
 /// Thresholds of the indicators: district settings, with defaults tuned on the detection benchmark
@@ -74,8 +120,12 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
     public var minimumGroup = 10
     /// High results: share of marks 4 and 5 at least this much above the reference.
     public var highResultsMargin = 0.15
-    /// Task-profile inversion: hard tasks at least this many logits better than easy ones, against the reference.
-    public var inversionLogits = 0.6
+    /// Task-profile inversion: П/В tasks at least this share of their maximum above what works with
+    /// the same basic-task points score in the rest of the district.
+    public var inversionMargin = 0.10
+    /// Lenient scoring: multi-point tasks at least this share of their maximum above what works with
+    /// the same points on one-point tasks score in the rest of the district.
+    public var lenientMargin = 0.08
     /// Journal mismatch: share of «повысили» at least this much above the reference.
     public var journalMargin = 0.10
     /// Person-fit: a work misfits when its normed Guttman errors exceed the reference's quantile …
@@ -90,7 +140,7 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case riskThreshold, signalZ, heapingZ, minimumGroup, highResultsMargin, inversionLogits, journalMargin, personFitQuantile, personFitMargin, participationMinimum, yearMargin
+        case riskThreshold, signalZ, heapingZ, minimumGroup, highResultsMargin, inversionMargin, lenientMargin, journalMargin, personFitQuantile, personFitMargin, participationMinimum, yearMargin
     }
 
     /// Missing keys keep their defaults, so a stored setting survives new thresholds.
@@ -101,7 +151,8 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
         heapingZ = try c.decodeIfPresent(Double.self, forKey: .heapingZ) ?? heapingZ
         minimumGroup = try c.decodeIfPresent(Int.self, forKey: .minimumGroup) ?? minimumGroup
         highResultsMargin = try c.decodeIfPresent(Double.self, forKey: .highResultsMargin) ?? highResultsMargin
-        inversionLogits = try c.decodeIfPresent(Double.self, forKey: .inversionLogits) ?? inversionLogits
+        inversionMargin = try c.decodeIfPresent(Double.self, forKey: .inversionMargin) ?? inversionMargin
+        lenientMargin = try c.decodeIfPresent(Double.self, forKey: .lenientMargin) ?? lenientMargin
         journalMargin = try c.decodeIfPresent(Double.self, forKey: .journalMargin) ?? journalMargin
         personFitQuantile = try c.decodeIfPresent(Double.self, forKey: .personFitQuantile) ?? personFitQuantile
         personFitMargin = try c.decodeIfPresent(Double.self, forKey: .personFitMargin) ?? personFitMargin
@@ -123,7 +174,8 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
         Editable(name: "signalZ", title: "Строгость признака: z, с которого он засчитывается (2,58 ≈ p < 0,005)", range: 1.0...6.0),
         Editable(name: "heapingZ", title: "То же для скопления на границах отметок", range: 1.0...6.0),
         Editable(name: "highResultsMargin", title: "Высокие результаты: превышение доли «4» и «5» над остальными школами (доля)", range: 0.01...0.9),
-        Editable(name: "inversionLogits", title: "Инверсия профиля: разрыв трудных и лёгких заданий (логиты)", range: 0.1...5),
+        Editable(name: "inversionMargin", title: "Инверсия профиля: задания П/В выполнены лучше ожидаемого по базовым (доля максимума)", range: 0.01...0.9),
+        Editable(name: "lenientMargin", title: "Развёрнутые ответы: баллы выше ожидаемого по остальным заданиям (доля максимума)", range: 0.01...0.9),
         Editable(name: "journalMargin", title: "Журнал: превышение доли «повысили» (доля)", range: 0.01...0.9),
         Editable(name: "personFitMargin", title: "Нетипичные ответы: превышение доли таких работ (доля)", range: 0.01...0.9),
         Editable(name: "participationMinimum", title: "Участие: доля писавших от обучающихся, ниже которой это признак", range: 0.3...1),
@@ -136,7 +188,8 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
         case "signalZ": return signalZ
         case "heapingZ": return heapingZ
         case "highResultsMargin": return highResultsMargin
-        case "inversionLogits": return inversionLogits
+        case "inversionMargin": return inversionMargin
+        case "lenientMargin": return lenientMargin
         case "journalMargin": return journalMargin
         case "personFitMargin": return personFitMargin
         case "participationMinimum": return participationMinimum
@@ -151,7 +204,8 @@ public struct ObjectivitySettings: Codable, Sendable, Equatable {
         case "signalZ": signalZ = v
         case "heapingZ": heapingZ = v
         case "highResultsMargin": highResultsMargin = v
-        case "inversionLogits": inversionLogits = v
+        case "inversionMargin": inversionMargin = v
+        case "lenientMargin": lenientMargin = v
         case "journalMargin": journalMargin = v
         case "personFitMargin": personFitMargin = v
         case "participationMinimum": participationMinimum = v

@@ -93,14 +93,15 @@ public enum Recheck {
 extension ObjectivityAnalysis {
     /// The school scored higher than the commission: mean of (school − commission) primary score over
     /// the re-scored works, a paired z; fires from one point and z ≥ the signal level.
-    static func recheck(_ differences: [Double], _ s: ObjectivitySettings) -> ObjectivitySignal? {
+    /// (school − commission) primary score of the re-scored works: a paired z, passing or not.
+    static func recheckSign(_ differences: [Double], _ s: ObjectivitySettings) -> Raw? {
         let n = Double(differences.count)
         guard n >= 3 else { return nil }
         let mean = differences.reduce(0, +) / n
         let sd = (differences.reduce(0) { $0 + pow($1 - mean, 2) } / max(1, n - 1)).squareRoot()
         let z = sd > 0 ? mean / (sd / n.squareRoot()) : (mean > 0 ? 10 : 0)
-        guard mean >= 1, z >= s.signalZ else { return nil }
-        return ObjectivitySignal(indicator: .recheckDiscrepancy, value: mean, threshold: 1, reference: 0, z: z,
-                                 explanation: "При перепроверке \(Int(n)) работ комиссия поставила в среднем на \(ReferenceTable.format((mean * 10).rounded() / 10)) первичного балла меньше, чем школа.")
+        let x = ObjectivitySignal(indicator: .recheckDiscrepancy, value: mean, threshold: 1, reference: 0, z: z,
+                                  explanation: "При перепроверке \(Int(n)) работ комиссия поставила в среднем на \(ReferenceTable.format((mean * 10).rounded() / 10)) первичного балла меньше, чем школа.")
+        return Raw(own: x, passes: mean >= 1 && z >= s.signalZ)
     }
 }

@@ -1,0 +1,149 @@
+import Foundation
+
+/// The statistics behind the graded risk (docs/objectivity.md, «Риск»): each sign's deviation judged
+/// against how much honest groups of the district vary (an empirical null, as in Spiegelhalter's
+/// funnel plots), the signs of a group combined by a weighted Fisher test, and the curve from the
+/// combined evidence to a risk 0..1. Written here because none of the packages msoko may use has
+/// the incomplete gamma function or a robust funnel fit; the formulas are the textbook ones.
+public enum Evidence {
+    // MARK: normal and gamma tails
+
+    /// P(Z ≥ z) for a standard normal Z.
+    public static func upperTail(_ z: Double) -> Double { 0.5 * erfc(z / 2.0.squareRoot()) }
+
+    /// The z whose upper tail is `p` (accurate for tiny p as well).
+    public static func zOfUpperTail(_ p: Double) -> Double {
+        if p <= 0 { return 38 }
+        if p >= 1 { return -38 }
+        return -ObjectivityAnalysis.normalQuantile(p)
+    }
+
+    /// The regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a): a series below a + 1, a
+    /// continued fraction (modified Lentz) above, so that small tails keep their precision.
+    public static func gammaQ(_ a: Double, _ x: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let logPrefix = a * log(x) - x - lgamma(a)
+        if x < a + 1 {
+            var sum = 1 / a, term = 1 / a, n = a
+            for _ in 0..<500 {
+                n += 1
+                term *= x / n
+                sum += term
+                if abs(term) < abs(sum) * 1e-15 { break }
+            }
+            return max(0, 1 - sum * exp(logPrefix))
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
+        for i in 1..<500 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-15 { break }
+        }
+        return min(1, exp(logPrefix) * h)
+    }
+
+    // MARK: combining signs
+
+    /// Weighted Fisher: T = Σ wᵢ·(−2 ln pᵢ) over one-sided p-values; under the hypothesis of an
+    /// honest group each −2 ln pᵢ is χ² with 2 degrees of freedom, and T is referred to a scaled χ²
+    /// with the same mean and variance (Satterthwaite): c·χ²(ν), c = Σw²/Σw, ν = 2(Σw)²/Σw².
+    /// Returns the combined one-sided p-value. One strong sign carries the result (unlike Stouffer's
+    /// mean of z, which a single sign among six dilutes); several moderate signs add up.
+    public static func weightedFisher(_ zs: [(z: Double, weight: Double)]) -> Double {
+        var t = 0.0, sw = 0.0, sw2 = 0.0
+        for x in zs where x.weight > 0 {
+            let p = max(upperTail(x.z), 1e-300)
+            t += x.weight * -2 * log(p)
+            sw += x.weight
+            sw2 += x.weight * x.weight
+        }
+        guard sw > 0 else { return 1 }
+        let c = sw2 / sw, nu = 2 * sw * sw / sw2
+        return gammaQ(nu / 2, t / (2 * c))
+    }
+
+    /// The risk 0..1 from the combined evidence z: a logistic curve, 0.5 at `Evidence.flagZ`, rising
+    /// by `Evidence.slope` per unit of z. The default «есть признаки» from 0.5 is therefore z ≥ flagZ.
+    public static func risk(z: Double) -> Double { 1 / (1 + exp(-slope * (z - flagZ))) }
+    /// Chosen on the tuning family (`SyntheticDistrict`) so that about 1 % of honest schools reach
+    /// 0.5 there; see docs/objectivity.md.
+    public static let flagZ = 3.2
+    public static let slope = 1.6
+
+    // MARK: an empirical null
+
+    /// How honest groups of one level vary on one sign: the centre of the deviations as a line in
+    /// the group's level (`a + b·level`: strong groups may differ systematically, and must not be
+    /// flagged for it) and the spread between groups beyond sampling noise (τ²). Fitted robustly
+    /// (z winsorized at the 10th and 90th percentiles, as Spiegelhalter's funnel plots do) so that
+    /// the manipulated groups themselves set neither; τ² by DerSimonian–Laird's moments.
+    public struct Null: Sendable, Equatable {
+        public var a = 0.0, b = 0.0, tau2 = 0.0
+        public init(a: Double = 0, b: Double = 0, tau2: Double = 0) { self.a = a; self.b = b; self.tau2 = tau2 }
+
+        /// z of a deviation `e` with standard error `se` at `level`: (e − a − b·level) / √(se² + τ²).
+        /// A small group's noise dominates its denominator, a large group's the honest spread τ:
+        /// neither is flagged for what honest groups of its size show.
+        public func z(_ e: Double, se: Double, level: Double) -> Double {
+            (e - a - b * level) / (se * se + tau2).squareRoot()
+        }
+        /// The deviation at which z reaches `z`.
+        public func deviation(atZ z: Double, se: Double, level: Double) -> Double {
+            a + b * level + z * (se * se + tau2).squareRoot()
+        }
+
+        /// Fits over groups' (deviation, standard error, level); `regress` allows the line in the
+        /// level (with at least 12 groups); fewer than 5 groups keep the null of the model (0, 0, 0).
+        public static func fit(_ xs: [(e: Double, se: Double, level: Double)], regress: Bool) -> Null {
+            let groups = xs.filter { $0.se > 0 && $0.e.isFinite && $0.level.isFinite }
+            guard groups.count >= 5 else { return Null() }
+            var null = Null()
+            let canRegress = regress && groups.count >= 12
+            for _ in 0..<4 {
+                // Winsorized standardized residuals under the current null.
+                let z = groups.map { null.z($0.e, se: $0.se, level: $0.level) }
+                let sorted = z.sorted()
+                let lo = sorted[sorted.count / 10], hi = sorted[(sorted.count * 9) / 10]
+                let clipped = zip(groups, z).map { g, zi -> (e: Double, se: Double, level: Double) in
+                    let total = (g.se * g.se + null.tau2).squareRoot()
+                    return (null.a + null.b * g.level + min(max(zi, lo), hi) * total, g.se, g.level)
+                }
+                // Weighted least squares of the clipped deviations on the level.
+                var sw = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+                for g in clipped {
+                    let w = 1 / (g.se * g.se + null.tau2)
+                    sw += w; sx += w * g.level; sy += w * g.e; sxx += w * g.level * g.level; sxy += w * g.level * g.e
+                }
+                let det = sw * sxx - sx * sx
+                if canRegress && det > 1e-12 * sw * sw {
+                    null.b = (sw * sxy - sx * sy) / det
+                    null.a = (sy - null.b * sx) / sw
+                } else {
+                    null.b = 0
+                    null.a = sy / sw
+                }
+                // DerSimonian–Laird on the clipped deviations around the line.
+                var q = 0.0, w1 = 0.0, w2 = 0.0
+                for g in clipped {
+                    let w = 1 / (g.se * g.se)
+                    let r = g.e - null.a - null.b * g.level
+                    q += w * r * r
+                    w1 += w
+                    w2 += w * w
+                }
+                let df = Double(clipped.count - (canRegress ? 2 : 1))
+                let denominator = w1 - w2 / w1
+                null.tau2 = denominator > 0 ? max(0, (q - df) / denominator) : 0
+            }
+            return null
+        }
+    }
+}
