@@ -5,23 +5,25 @@ import Foundation
 /// them is several times slower and loses the key order people read the file in.
 public enum AnalysisJSON {
     /// `details`: also task completion by mark groups and the planned results of every group.
-    public static func data(_ a: ResultsAnalysis, objectivity: [GroupRisk] = [], details: Bool = true) -> Data {
+    /// `settings`: those the objectivity list was evaluated with (its «слабые признаки» depend on the flag).
+    public static func data(_ a: ResultsAnalysis, objectivity: [GroupRisk] = [], details: Bool = true, settings: ObjectivitySettings = ObjectivitySettings()) -> Data {
         var out = Data()
-        write(a, objectivity: objectivity, details: details) { out.append(contentsOf: $0) }
+        write(a, objectivity: objectivity, details: details, settings: settings) { out.append(contentsOf: $0) }
         return out
     }
 
     /// Writes the JSON in chunks of a few megabytes to `sink`: a country's analysis is too large to
     /// hold twice.
-    public static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, to sink: (UnsafeRawBufferPointer) -> Void) {
+    public static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, settings: ObjectivitySettings = ObjectivitySettings(),
+                             to sink: (UnsafeRawBufferPointer) -> Void) {
         withoutActuallyEscaping(sink) { sink in
             var w = Writer()
             w.sink = sink
-            write(a, objectivity: objectivity, details: details, &w)
+            write(a, objectivity: objectivity, details: details, settings: settings, &w)
         }
     }
 
-    static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, _ w: inout Writer) {
+    static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, settings: ObjectivitySettings, _ w: inout Writer) {
         let requirements = RequirementIndex(a.spec)
         let spec = a.spec
         w.raw("{\"procedure\":{\"type\":"); w.string(spec.type)
@@ -43,15 +45,24 @@ public enum AnalysisJSON {
             w.raw(",\"participants\":"); w.int(r.participants)
             w.raw(",\"risk\":"); w.double(r.risk)
             w.raw(",\"note\":"); w.optionalString(r.note)
+            w.raw(",\"riskFromClass\":"); w.optionalString(r.riskFromClass)
             w.raw(",\"signals\":[")
             for (k, x) in r.signals.enumerated() {
                 if k > 0 { w.raw(",") }
-                w.raw("{\"indicator\":"); w.string(x.indicator.rawValue)
-                w.raw(",\"value\":"); w.double(x.value)
-                w.raw(",\"threshold\":"); w.double(x.threshold)
-                w.raw(",\"reference\":"); w.double(x.reference)
-                w.raw(",\"z\":"); w.double(x.z)
-                w.raw(",\"explanation\":"); w.string(x.explanation)
+                signal(x, &w)
+            }
+            w.raw("],\"weakSignals\":[")
+            for (k, x) in r.weakSignals(settings).enumerated() {
+                if k > 0 { w.raw(",") }
+                signal(x, &w)
+            }
+            // Every sign's z (against honest groups) and weight in the combination, passing or not.
+            w.raw("],\"contributions\":[")
+            for (k, c) in r.contributions.enumerated() {
+                if k > 0 { w.raw(",") }
+                w.raw("{\"indicator\":"); w.string(c.signal.indicator.rawValue)
+                w.raw(",\"z\":"); w.double((c.signal.z * 1000).rounded() / 1000)
+                w.raw(",\"weight\":"); w.double(c.weight)
                 w.raw("}")
             }
             w.raw("]}")
@@ -59,6 +70,16 @@ public enum AnalysisJSON {
         }
         w.raw("]}\n")
         w.flush()
+    }
+
+    static func signal(_ x: ObjectivitySignal, _ w: inout Writer) {
+        w.raw("{\"indicator\":"); w.string(x.indicator.rawValue)
+        w.raw(",\"value\":"); w.double(x.value)
+        w.raw(",\"threshold\":"); w.double(x.threshold)
+        w.raw(",\"reference\":"); w.double(x.reference)
+        w.raw(",\"z\":"); w.double(x.z)
+        w.raw(",\"explanation\":"); w.string(x.explanation)
+        w.raw("}")
     }
 
     static func group(_ g: GroupFigures, _ a: ResultsAnalysis, details: Bool, requirements: RequirementIndex, _ w: inout Writer) {

@@ -17,6 +17,9 @@ struct ConditionalTable {
     struct Reference {
         var mean: [Double] = []
         var variance: [Double] = []
+        /// Mean and standard deviation of the condition points in the reference.
+        var conditionMean = 0.0
+        var conditionSD = 1.0
     }
 
     init(condition: [Int], outcome: [Int], works: WorkTable, maxes: [Int]) {
@@ -59,6 +62,12 @@ struct ConditionalTable {
             t[3 * b + 2] -= v * v
         }
         var r = Reference(mean: [Double](repeating: 0, count: xMax + 1), variance: [Double](repeating: 0, count: xMax + 1))
+        var n0 = 0.0, s0 = 0.0, s20 = 0.0
+        for b in 0...xMax { n0 += t[3 * b]; s0 += t[3 * b] * Double(b); s20 += t[3 * b] * Double(b * b) }
+        if n0 > 1 {
+            r.conditionMean = s0 / n0
+            r.conditionSD = max(((s20 - n0 * r.conditionMean * r.conditionMean) / (n0 - 1)).squareRoot(), 0.5)
+        }
         for b in 0...xMax {
             var n = 0.0, s = 0.0, s2 = 0.0, w = 0
             repeat {
@@ -79,15 +88,19 @@ struct ConditionalTable {
     /// per work as a share of the outcome maximum, with its standard error.
     func excess(_ works: [Int], _ r: Reference, indicator: ObjectivitySignal.Indicator) -> ObjectivityAnalysis.Raw? {
         guard usable, !works.isEmpty, r.mean.count == xMax + 1 else { return nil }
-        var observed = 0.0, expected = 0.0, variance = 0.0
+        var observed = 0.0, expected = 0.0, variance = 0.0, condition = 0.0
         for i in works {
             let b = Int(x[i])
+            condition += Double(b)
             observed += Double(y[i])
             expected += r.mean[b]
             variance += r.variance[b]
         }
         let scale = Double(works.count * yMax)
-        return ObjectivityAnalysis.Raw(indicator: indicator, e: (observed - expected) / scale, se: variance.squareRoot() / scale,
-                                       value: observed / scale, reference: expected / scale)
+        var raw = ObjectivityAnalysis.Raw(indicator: indicator, e: (observed - expected) / scale, se: variance.squareRoot() / scale,
+                                          value: observed / scale, reference: expected / scale)
+        // The group's level on the condition tasks: the help or leniency being measured does not raise it.
+        raw.level = (condition / Double(works.count) - r.conditionMean) / r.conditionSD
+        return raw
     }
 }

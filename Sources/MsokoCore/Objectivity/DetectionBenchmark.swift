@@ -1,85 +1,277 @@
 import Foundation
 
-/// How well the objectivity analysis finds planted manipulations (issue 5 §5): synthetic districts
-/// of several seeds, the school's risk = the highest of the school's and its classes' risks, ROC AUC
-/// against the truth, shares flagged at the default threshold, per kind and overall.
+/// How well the objectivity analysis finds planted manipulations (issue 12 §3): families of
+/// synthetic regions, one for tuning (`SyntheticDistrict`, on which thresholds and weights were
+/// chosen) and held-out ones (`SyntheticRegion` under other assumptions and specifications, never
+/// tuned on); per kind of manipulation and strength band, ROC AUC of the school's risk against the
+/// truth and the share flagged at the threshold, beside a deliberately naive baseline on the same
+/// data. Schools with fewer works than the settings' minimum are not assessed and not counted.
 public enum DetectionBenchmark {
+    /// One simulated region with its truth.
+    public struct Case: Sendable {
+        public var spec: ProcedureSpec
+        public var works: WorkTable
+        public var enrolment: [String: [String: Int]]
+        /// Per school login: the manipulation (nil: honest), its band, whether the school is strong.
+        public var truth: [(login: String, manipulation: SyntheticDistrict.Manipulation?, strength: SyntheticRegion.Strength?, strong: Bool, inClass: Bool)]
+    }
+
+    public struct Family: Sendable {
+        public var name: String
+        public var heldOut: Bool
+        public var make: @Sendable (_ schools: Int, _ seed: UInt64) -> Case
+    }
+
+    /// A school's scores in one case.
+    struct Scored {
+        var family: String
+        var heldOut: Bool
+        var manipulation: SyntheticDistrict.Manipulation?
+        var strength: SyntheticRegion.Strength?
+        var strong: Bool
+        var inClass: Bool
+        var risk: Double
+        var baseline: Double
+    }
+
     public struct Row: Sendable {
         public var label: String
         public var schools: Int
         public var auc: Double
+        public var baselineAUC: Double
         public var flagged: Double
     }
 
     public struct Report: Sendable {
+        /// Held-out families: per kind × band, per band, overall.
         public var rows: [Row]
+        /// Per family: overall.
+        public var families: [Row]
         public var honest: Int
         public var honestFlagged: Double
         public var strongHonest: Int
         public var strongHonestFlagged: Int
+        /// The largest share of a region's assessed schools that share one risk value.
+        public var largestTie: Double
         public var seconds: Double
         /// Indicators behind the honest schools flagged (school or class level), how often.
         public var falseSignals: [String: Int]
-        /// Honest strong schools flagged, with their signals.
         public var strongFlags: [String]
+        public var threshold: Double
+        /// Rows on the tuning family rather than the held-out ones.
+        public var tuning = false
     }
 
-    public static func run(spec: ProcedureSpec, schools: Int, seeds: [UInt64], settings: ObjectivitySettings = ObjectivitySettings()) -> Report {
-        var scored: [(risk: Double, school: SyntheticDistrict.School)] = []
-        var elapsed = 0.0
+    // MARK: families
+
+    /// The national-scale procedure of the benchmarks: 15 tasks of mathematics, grade 6.
+    public static let mathematics: ProcedureSpec = {
+        let layout: [(String, Int, TaskLevel)] = [("1", 1, .basic), ("2", 1, .basic), ("3", 1, .basic), ("4", 2, .basic), ("5", 1, .basic),
+                                                  ("6.1", 1, .basic), ("6.2", 1, .advanced), ("7", 2, .basic), ("8", 2, .advanced), ("9", 2, .advanced),
+                                                  ("10", 1, .basic), ("11", 2, .advanced), ("12", 2, .advanced), ("13", 2, .high), ("14", 2, .high)]
+        let tasks = layout.enumerated().map { i, t in
+            TaskSpec(number: t.0, max: t.1, level: t.2, requirements: [Requirement(code: "\(i / 2 + 1).\(i % 2 + 1)", text: "Требование \(i / 2 + 1).\(i % 2 + 1)")])
+        }
+        return ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 6, form: "paper", tasks: tasks, scale: MarkScale(three: 6, four: 11, five: 16))
+    }()
+
+    /// A language procedure unlike the mathematics one: criteria-scored dictation and tasks of up to 4 points.
+    public static let russian: ProcedureSpec = {
+        let layout: [(String, Int, TaskLevel)] = [("1К1", 4, .basic), ("1К2", 3, .basic), ("1К3", 2, .basic), ("2", 3, .basic), ("3", 1, .basic),
+                                                  ("4", 1, .basic), ("5", 2, .advanced), ("6", 2, .advanced), ("7", 1, .basic), ("8", 2, .advanced),
+                                                  ("9", 1, .high), ("10", 2, .high), ("11", 1, .advanced), ("12", 2, .high)]
+        let tasks = layout.map { TaskSpec(number: $0.0, max: $0.1, level: $0.2) }
+        return ProcedureSpec(type: "ВПР", year: 2026, subject: "Русский язык", grade: 5, form: "paper", tasks: tasks, scale: MarkScale(three: 10, four: 16, five: 22))
+    }()
+
+    /// The tuning family and three held-out ones.
+    public static let families: [Family] = [
+        Family(name: "A: SyntheticDistrict, математика 6 (настройка)", heldOut: false) { schools, seed in
+            let d = SyntheticDistrict(spec: mathematics, schools: schools, manipulatedShare: 0.25, seed: seed, bands: true)
+            return Case(spec: d.spec, works: d.works, enrolment: d.enrolment,
+                        truth: d.schools.map { ($0.login, $0.manipulation, $0.manipulation == nil ? nil : $0.strength, $0.kind == .strong, $0.manipulatedClass != nil) })
+        },
+        Family(name: "B: SyntheticRegion, математика 6", heldOut: true) { schools, seed in
+            region(SyntheticRegion(spec: mathematics, schools: schools, seed: seed))
+        },
+        Family(name: "C: SyntheticRegion, русский язык 5, малые классы и сёла", heldOut: true) { schools, seed in
+            var u = SyntheticRegion.Assumptions()
+            u.classSizes = 8...22
+            u.ruralShare = 0.3
+            u.strongShare = 0.12
+            u.schoolSD = 0.35
+            u.classSD = 0.4
+            u.journalNoise = 0.9
+            return region(SyntheticRegion(spec: russian, schools: schools, assumptions: u, seed: seed))
+        },
+        Family(name: "D: SyntheticRegion, математика 6, разброс трудности и дискриминации", heldOut: true) { schools, seed in
+            var u = SyntheticRegion.Assumptions()
+            u.difficultySD = 0.8
+            u.discriminationSD = 0.45
+            u.schoolSD = 0.55
+            u.strongShare = 0.22
+            u.absenceMax = 0.12
+            return region(SyntheticRegion(spec: mathematics, schools: schools, assumptions: u, seed: seed))
+        },
+    ]
+
+    static func region(_ r: SyntheticRegion) -> Case {
+        Case(spec: r.spec, works: r.works, enrolment: r.enrolment, truth: r.schools.map { ($0.login, $0.manipulation, $0.strength, $0.kind == .strong, $0.manipulatedClass != nil) })
+    }
+
+    // MARK: running
+
+    /// `tuning`: report the rows on the tuning family instead of the held-out ones (what tuning looks at).
+    public static func run(families: [Family] = families, schools: Int, seeds: [UInt64], settings: ObjectivitySettings = ObjectivitySettings(),
+                           tuning: Bool = false) -> Report {
+        var scored: [Scored] = []
+        var elapsed = 0.0, largestTie = 0.0
         var falseSignals: [String: Int] = [:]
         var strongFlags: [String] = []
-        for seed in seeds {
-            let district = SyntheticDistrict(spec: spec, schools: schools, seed: seed)
-            let started = Date()
-            let analysis = ResultsAnalysis.analyze(district.works, spec: spec, enrolment: district.enrolment)
-            let risks = ObjectivityAnalysis.evaluate(district.works, analysis: analysis, settings: settings, inputs: .init(enrolment: district.enrolment))
-            elapsed += Date().timeIntervalSince(started)
-            var byLogin: [String: Double] = [:]
-            for r in risks { byLogin[r.school] = max(byLogin[r.school] ?? 0, r.risk) }
-            let honestLogins = Set(district.schools.filter { $0.manipulation == nil }.map(\.login))
-            let strongLogins = Set(district.schools.filter { $0.kind == .strong && $0.manipulation == nil }.map(\.login))
-            for r in risks where honestLogins.contains(r.school) && r.risk >= settings.riskThreshold {
-                for x in r.signals { falseSignals["\(x.indicator.rawValue)\(r.className == nil ? "" : " (класс)")", default: 0] += 1 }
-                if strongLogins.contains(r.school) {
-                    strongFlags.append("seed \(seed), \(r.school) \(r.className ?? ""): " + r.signals.map { "\($0.indicator.rawValue) z=\(String(format: "%.1f", $0.z))" }.joined(separator: ", "))
+        for family in families {
+            for seed in seeds {
+                let c = family.make(schools, seed)
+                let started = Date()
+                let analysis = ResultsAnalysis.analyze(c.works, spec: c.spec, enrolment: c.enrolment)
+                let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: .init(enrolment: c.enrolment))
+                elapsed += Date().timeIntervalSince(started)
+                let baseline = naiveBaseline(c.works, spec: c.spec, minimum: settings.minimumGroup)
+                var schoolRisk: [String: GroupRisk] = [:]
+                for r in risks where r.className == nil && r.note == nil { schoolRisk[r.school] = r }
+                var values: [Double: Int] = [:]
+                for t in c.truth {
+                    guard let r = schoolRisk[t.login], let b = baseline[t.login] else { continue }
+                    values[r.risk, default: 0] += 1
+                    scored.append(Scored(family: family.name, heldOut: family.heldOut, manipulation: t.manipulation, strength: t.strength, strong: t.strong, inClass: t.inClass,
+                                         risk: r.risk, baseline: b))
+                    guard t.manipulation == nil, r.risk >= settings.riskThreshold, family.heldOut != tuning else { continue }
+                    for g in risks where g.school == t.login && g.risk >= settings.riskThreshold {
+                        for x in g.signals.isEmpty ? g.weakSignals(settings) : g.signals {
+                            falseSignals["\(x.indicator.rawValue)\(g.className == nil ? "" : " (класс)")", default: 0] += 1
+                        }
+                    }
+                    if t.strong {
+                        strongFlags.append("\(family.name), seed \(seed), \(t.login): " + risks.filter { $0.school == t.login && $0.risk >= settings.riskThreshold }
+                            .map { g in "\(g.className ?? "школа") " + g.contributions.filter { $0.signal.z > 1 }.map { "\($0.signal.indicator.rawValue) z=\(String(format: "%.1f", $0.signal.z))" }.joined(separator: ", ") }
+                            .joined(separator: "; "))
+                    }
                 }
+                let assessed = values.values.reduce(0, +)
+                if assessed > 0 { largestTie = max(largestTie, Double(values.values.max() ?? 0) / Double(assessed)) }
             }
-            for s in district.schools { scored.append((byLogin[s.login] ?? 0, s)) }
         }
-        let honest = scored.filter { $0.school.manipulation == nil }
-        func row(_ label: String, _ positives: [(risk: Double, school: SyntheticDistrict.School)]) -> Row {
-            Row(label: label, schools: positives.count, auc: auc(positives.map(\.risk), honest.map(\.risk)),
+        let heldOut = scored.filter { $0.heldOut != tuning }
+        let honest = heldOut.filter { $0.manipulation == nil }
+        func row(_ label: String, _ positives: [Scored], _ negatives: [Scored]) -> Row {
+            Row(label: label, schools: positives.count, auc: auc(positives.map(\.risk), negatives.map(\.risk)),
+                baselineAUC: auc(positives.map(\.baseline), negatives.map(\.baseline)),
                 flagged: Double(positives.filter { $0.risk >= settings.riskThreshold }.count) / Double(max(1, positives.count)))
         }
-        var rows = SyntheticDistrict.Manipulation.allCases.map { m in row(m.title, scored.filter { $0.school.manipulation == m }) }
-        rows.append(row("все манипуляции", scored.filter { $0.school.manipulation != nil }))
-        let strong = honest.filter { $0.school.kind == .strong }
-        return Report(rows: rows, honest: honest.count,
+        var rows: [Row] = []
+        for band in SyntheticRegion.Strength.allCases {
+            for m in SyntheticDistrict.Manipulation.allCases {
+                rows.append(row("\(m.title) — \(band.title)", heldOut.filter { $0.manipulation == m && $0.strength == band }, honest))
+            }
+            rows.append(row("все — \(band.title)", heldOut.filter { $0.manipulation != nil && $0.strength == band }, honest))
+        }
+        rows.append(row("все, во всей школе", heldOut.filter { $0.manipulation != nil && !$0.inClass }, honest))
+        rows.append(row("все, в одном классе школы", heldOut.filter { $0.manipulation != nil && $0.inClass }, honest))
+        rows.append(row("все манипуляции", heldOut.filter { $0.manipulation != nil }, honest))
+        let familyRows = families.map { f in
+            row(f.name, scored.filter { $0.family == f.name && $0.manipulation != nil }, scored.filter { $0.family == f.name && $0.manipulation == nil })
+        }
+        let strong = honest.filter(\.strong)
+        return Report(rows: rows, families: familyRows, honest: honest.count,
                       honestFlagged: Double(honest.filter { $0.risk >= settings.riskThreshold }.count) / Double(max(1, honest.count)),
-                      strongHonest: strong.count, strongHonestFlagged: strong.filter { $0.risk >= settings.riskThreshold }.count, seconds: elapsed,
-                      falseSignals: falseSignals, strongFlags: strongFlags)
+                      strongHonest: strong.count, strongHonestFlagged: strong.filter { $0.risk >= settings.riskThreshold }.count,
+                      largestTie: largestTie, seconds: elapsed, falseSignals: falseSignals, strongFlags: strongFlags, threshold: settings.riskThreshold, tuning: tuning)
+    }
+
+    /// The naive baseline, exactly as issue 12 states it: per school, the sum of its ranks among the
+    /// district's assessed schools on three figures, each against the rest of the district — the z of
+    /// the mean primary score, (П/В completion − basic completion) minus the rest's, and the share of
+    /// works whose mark is above the journal mark minus the rest's. Higher: more suspect.
+    public static func naiveBaseline(_ works: WorkTable, spec: ProcedureSpec, minimum: Int) -> [String: Double] {
+        struct Sums { var n = 0.0, sum = 0.0, sum2 = 0.0, basic = 0.0, hard = 0.0, compared = 0.0, raised = 0.0 }
+        let basicMax = Double(spec.tasks.filter { $0.level == .basic }.reduce(0) { $0 + $1.max })
+        let hardMax = Double(spec.tasks.filter { $0.level != .basic }.reduce(0) { $0 + $1.max })
+        var bySchool: [String: Sums] = [:], keys: [String] = []
+        var total = Sums()
+        for w in works {
+            let key = w.schoolLogin ?? w.schoolName ?? ""
+            if bySchool[key] == nil { keys.append(key) }
+            var s = bySchool[key] ?? Sums()
+            var basic = 0.0, hard = 0.0
+            for (t, task) in spec.tasks.enumerated() where w.scores[t] != WorkRecord.notDone {
+                if task.level == .basic { basic += Double(w.scores[t]) } else { hard += Double(w.scores[t]) }
+            }
+            let p = Double(w.primaryScore)
+            var add = Sums(n: 1, sum: p, sum2: p * p, basic: basic, hard: hard)
+            if let mark = w.mark, let journal = w.journalMark { add.compared = 1; add.raised = mark > journal ? 1 : 0 }
+            for x in [\Sums.n, \.sum, \.sum2, \.basic, \.hard, \.compared, \.raised] { s[keyPath: x] += add[keyPath: x]; total[keyPath: x] += add[keyPath: x] }
+            bySchool[key] = s
+        }
+        let assessed = keys.filter { (bySchool[$0]?.n ?? 0) >= Double(minimum) }
+        var figures: [[Double]] = [[], [], []]
+        for key in assessed {
+            let s = bySchool[key]!
+            let rn = total.n - s.n
+            let rMean = (total.sum - s.sum) / rn, rVar = max((total.sum2 - s.sum2) / rn - rMean * rMean, 1e-9)
+            figures[0].append((s.sum / s.n - rMean) / (rVar / s.n).squareRoot())
+            let profile = { (b: Double, h: Double, n: Double) in h / (n * max(hardMax, 1)) - b / (n * max(basicMax, 1)) }
+            figures[1].append(profile(s.basic, s.hard, s.n) - profile(total.basic - s.basic, total.hard - s.hard, rn))
+            let rc = total.compared - s.compared
+            figures[2].append((s.compared > 0 ? s.raised / s.compared : 0) - (rc > 0 ? (total.raised - s.raised) / rc : 0))
+        }
+        var rankSum = [Double](repeating: 0, count: assessed.count)
+        for f in figures {
+            let order = f.indices.sorted { f[$0] < f[$1] }
+            var i = 0
+            while i < order.count {
+                var j = i
+                while j + 1 < order.count && f[order[j + 1]] == f[order[i]] { j += 1 }
+                for k in i...j { rankSum[order[k]] += Double(i + j) / 2 + 1 }
+                i = j + 1
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: zip(assessed, rankSum))
     }
 
     /// Probability that a positive outranks a negative (ties count half).
     public static func auc(_ positives: [Double], _ negatives: [Double]) -> Double {
         guard !positives.isEmpty, !negatives.isEmpty else { return .nan }
+        let sorted = negatives.sorted()
         var wins = 0.0
-        for p in positives { for n in negatives { wins += p > n ? 1 : p == n ? 0.5 : 0 } }
+        for p in positives {
+            // Negatives below p, and equal to p (half).
+            var lo = 0, hi = sorted.count
+            while lo < hi { let m = (lo + hi) / 2; if sorted[m] < p { lo = m + 1 } else { hi = m } }
+            var eq = lo
+            while eq < sorted.count && sorted[eq] == p { eq += 1 }
+            wins += Double(lo) + Double(eq - lo) / 2
+        }
         return wins / Double(positives.count * negatives.count)
     }
 
     public static func markdown(_ r: Report) -> String {
-        var s = "| manipulation | schools | ROC AUC | flagged at risk ≥ 0.5 |\n|---|---|---|---|\n"
+        let f3 = { (v: Double) in v.isNaN ? "—" : String(format: "%.3f", v) }
+        let which = r.tuning ? "The tuning family (A)" : "Held-out families (B, C, D)"
+        var s = "\(which), every manipulated school against every honest one, schools with at least 10 works:\n\n"
+        s += "| manipulation — strength | schools | ROC AUC msoko | ROC AUC naive baseline | flagged at risk ≥ \(String(format: "%.2f", r.threshold)) |\n|---|---|---|---|---|\n"
         for row in r.rows {
-            s += "| \(row.label) | \(row.schools) | \(String(format: "%.3f", row.auc)) | \(String(format: "%.0f %%", row.flagged * 100)) |\n"
+            s += "| \(row.label) | \(row.schools) | \(f3(row.auc)) | \(f3(row.baselineAUC)) | \(String(format: "%.0f %%", row.flagged * 100)) |\n"
         }
-        s += "\nHonest schools: \(r.honest), flagged \(String(format: "%.1f %%", r.honestFlagged * 100)); honest strong schools: \(r.strongHonest), flagged \(r.strongHonestFlagged).\n"
+        s += "\nPer family (all manipulations against the family's honest schools):\n\n| family | manipulated | ROC AUC msoko | ROC AUC naive baseline | flagged |\n|---|---|---|---|---|\n"
+        for row in r.families {
+            s += "| \(row.label) | \(row.schools) | \(f3(row.auc)) | \(f3(row.baselineAUC)) | \(String(format: "%.0f %%", row.flagged * 100)) |\n"
+        }
+        s += "\n\(r.tuning ? "Tuning" : "Held-out") honest schools: \(r.honest), flagged \(String(format: "%.1f %%", r.honestFlagged * 100)); honest strong schools: \(r.strongHonest), flagged \(r.strongHonestFlagged).\n"
+        s += "Largest share of a region's assessed schools sharing one risk value: \(String(format: "%.1f %%", r.largestTie * 100)).\n"
         if !r.falseSignals.isEmpty {
-            s += "Signals behind honest schools' flags: " + r.falseSignals.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".\n"
+            s += "Signs behind these honest schools' flags: " + r.falseSignals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".\n"
         }
         for f in r.strongFlags { s += "Strong honest school flagged: \(f).\n" }
-        s += "Objectivity analysis time over all seeds: \(String(format: "%.2f", r.seconds)) s.\n"
+        s += "Objectivity analysis time over all regions: \(String(format: "%.2f", r.seconds)) s.\n"
         return s
     }
 }

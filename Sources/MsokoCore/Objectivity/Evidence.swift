@@ -20,8 +20,11 @@ public enum Evidence {
 
     /// The regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a): a series below a + 1, a
     /// continued fraction (modified Lentz) above, so that small tails keep their precision.
-    public static func gammaQ(_ a: Double, _ x: Double) -> Double {
-        guard x > 0 else { return 1 }
+    public static func gammaQ(_ a: Double, _ x: Double) -> Double { gammaTails(a, x).upper }
+
+    /// Both tails, P(a, x) and Q(a, x): the one computed directly keeps its precision near 0.
+    static func gammaTails(_ a: Double, _ x: Double) -> (lower: Double, upper: Double) {
+        guard x > 0 else { return (0, 1) }
         let logPrefix = a * log(x) - x - lgamma(a)
         if x < a + 1 {
             var sum = 1 / a, term = 1 / a, n = a
@@ -31,7 +34,8 @@ public enum Evidence {
                 sum += term
                 if abs(term) < abs(sum) * 1e-15 { break }
             }
-            return max(0, 1 - sum * exp(logPrefix))
+            let lower = min(1, sum * exp(logPrefix))
+            return (lower, 1 - lower)
         }
         let tiny = 1e-300
         var b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d
@@ -47,7 +51,8 @@ public enum Evidence {
             h *= delta
             if abs(delta - 1) < 1e-15 { break }
         }
-        return min(1, exp(logPrefix) * h)
+        let upper = min(1, exp(logPrefix) * h)
+        return (1 - upper, upper)
     }
 
     // MARK: combining signs
@@ -57,7 +62,11 @@ public enum Evidence {
     /// with the same mean and variance (Satterthwaite): c·χ²(ν), c = Σw²/Σw, ν = 2(Σw)²/Σw².
     /// Returns the combined one-sided p-value. One strong sign carries the result (unlike Stouffer's
     /// mean of z, which a single sign among six dilutes); several moderate signs add up.
-    public static func weightedFisher(_ zs: [(z: Double, weight: Double)]) -> Double {
+    public static func weightedFisher(_ zs: [(z: Double, weight: Double)]) -> Double { weightedFisherZ(zs).p }
+
+    /// The combined p-value and its z; the z comes from whichever tail is small, so that groups with
+    /// no evidence at all still differ (a ranking, not a mass of ties at p = 1).
+    public static func weightedFisherZ(_ zs: [(z: Double, weight: Double)]) -> (p: Double, z: Double) {
         var t = 0.0, sw = 0.0, sw2 = 0.0
         for x in zs where x.weight > 0 {
             let p = max(upperTail(x.z), 1e-300)
@@ -65,9 +74,11 @@ public enum Evidence {
             sw += x.weight
             sw2 += x.weight * x.weight
         }
-        guard sw > 0 else { return 1 }
+        guard sw > 0 else { return (1, -38) }
         let c = sw2 / sw, nu = 2 * sw * sw / sw2
-        return gammaQ(nu / 2, t / (2 * c))
+        let tails = gammaTails(nu / 2, t / (2 * c))
+        // z = Φ⁻¹(1 − Q) = Φ⁻¹(P): from the upper tail when it is small, else from the lower.
+        return (tails.upper, tails.upper < 0.5 ? zOfUpperTail(tails.upper) : -zOfUpperTail(tails.lower))
     }
 
     /// The risk 0..1 from the combined evidence z: a logistic curve, 0.5 at `Evidence.flagZ`, rising
@@ -75,7 +86,7 @@ public enum Evidence {
     public static func risk(z: Double) -> Double { 1 / (1 + exp(-slope * (z - flagZ))) }
     /// Chosen on the tuning family (`SyntheticDistrict`) so that about 1 % of honest schools reach
     /// 0.5 there; see docs/objectivity.md.
-    public static let flagZ = 3.2
+    public static let flagZ = 2.8
     public static let slope = 1.6
 
     // MARK: an empirical null
@@ -83,8 +94,10 @@ public enum Evidence {
     /// How honest groups of one level vary on one sign: the centre of the deviations as a line in
     /// the group's level (`a + b·level`: strong groups may differ systematically, and must not be
     /// flagged for it) and the spread between groups beyond sampling noise (τ²). Fitted robustly
-    /// (z winsorized at the 10th and 90th percentiles, as Spiegelhalter's funnel plots do) so that
-    /// the manipulated groups themselves set neither; τ² by DerSimonian–Laird's moments.
+    /// (z winsorized at the 10th and 90th percentiles, as Spiegelhalter's funnel plots do; clipping harder above moved the centre of honest groups down and flagged strong schools on the tuning family) so that
+    /// the manipulated groups themselves set neither; τ² from the groups below the line alone, since
+    /// a manipulation only ever raises a sign: τ² solves Σ r²/(se² + τ²) = their number there (a
+    /// half-normal moment estimate).
     public struct Null: Sendable, Equatable {
         public var a = 0.0, b = 0.0, tau2 = 0.0
         public init(a: Double = 0, b: Double = 0, tau2: Double = 0) { self.a = a; self.b = b; self.tau2 = tau2 }
@@ -101,12 +114,23 @@ public enum Evidence {
         }
 
         /// Fits over groups' (deviation, standard error, level); `regress` allows the line in the
-        /// level (with at least 12 groups); fewer than 5 groups keep the null of the model (0, 0, 0).
-        public static func fit(_ xs: [(e: Double, se: Double, level: Double)], regress: Bool) -> Null {
+        /// level. From 5 to `minimumGroups` − 1 groups only the spread is fitted (`fitSpread`); under
+        /// 5, the null of the sampling model (0, 0, 0).
+        public static let minimumGroups = 20
+
+        /// `lowerHalf`: the spread from the groups below the line (signs that honest groups can move
+        /// either way); without it, from all groups, winsorized (signs bounded below, like absence,
+        /// whose lower half is squeezed against zero).
+        public static func fit(_ xs: [(e: Double, se: Double, level: Double)], regress: Bool, lowerHalf: Bool = true) -> Null {
             let groups = xs.filter { $0.se > 0 && $0.e.isFinite && $0.level.isFinite }
             guard groups.count >= 5 else { return Null() }
+            // Under 20 groups there are too few to place a centre or a line: the sampling model's
+            // centre (0), and the spread from all groups (a few cannot be split into halves).
+            if groups.count < minimumGroups {
+                return fitSpread(groups)
+            }
             var null = Null()
-            let canRegress = regress && groups.count >= 12
+            let canRegress = regress
             for _ in 0..<4 {
                 // Winsorized standardized residuals under the current null.
                 let z = groups.map { null.z($0.e, se: $0.se, level: $0.level) }
@@ -130,20 +154,52 @@ public enum Evidence {
                     null.b = 0
                     null.a = sy / sw
                 }
-                // DerSimonian–Laird on the clipped deviations around the line.
-                var q = 0.0, w1 = 0.0, w2 = 0.0
-                for g in clipped {
-                    let w = 1 / (g.se * g.se)
-                    let r = g.e - null.a - null.b * g.level
-                    q += w * r * r
-                    w1 += w
-                    w2 += w * w
+                if !lowerHalf {
+                    // DerSimonian–Laird on the clipped deviations around the line.
+                    var q = 0.0, w1 = 0.0, w2 = 0.0
+                    for g in clipped {
+                        let w = 1 / (g.se * g.se)
+                        let r = g.e - null.a - null.b * g.level
+                        q += w * r * r
+                        w1 += w
+                        w2 += w * w
+                    }
+                    let df = Double(clipped.count - (canRegress ? 2 : 1))
+                    let denominator = w1 - w2 / w1
+                    null.tau2 = denominator > 0 ? max(0, (q - df) / denominator) : 0
+                } else {
+                    // The spread from the groups below the line: manipulation only raises a sign, so
+                    // the lower half is what honest groups look like. Solve Σ r²/(se² + τ²) = count there.
+                    let below = groups.filter { $0.e < null.a + null.b * $0.level }
+                    func excess(_ t2: Double) -> Double {
+                        below.reduce(0.0) { acc, g in let r = g.e - null.a - null.b * g.level; return acc + r * r / (g.se * g.se + t2) } - Double(below.count)
+                    }
+                    if below.count < 3 || excess(0) <= 0 { null.tau2 = 0 } else {
+                        var lo = 0.0, hi = 1.0
+                        while excess(hi) > 0 && hi < 1e6 { hi *= 4 }
+                        for _ in 0..<60 { let m = (lo + hi) / 2; if excess(m) > 0 { lo = m } else { hi = m } }
+                        null.tau2 = (lo + hi) / 2
+                    }
                 }
-                let df = Double(clipped.count - (canRegress ? 2 : 1))
-                let denominator = w1 - w2 / w1
-                null.tau2 = denominator > 0 ? max(0, (q - df) / denominator) : 0
             }
             return null
+        }
+
+        /// τ² alone around 0, by DerSimonian–Laird over all groups with z winsorized at the second
+        /// lowest and second highest: a small district's spread, with no centre fitted.
+        static func fitSpread(_ groups: [(e: Double, se: Double, level: Double)]) -> Null {
+            let z = groups.map { $0.e / $0.se }.sorted()
+            let lo = z[1], hi = z[z.count - 2]
+            var q = 0.0, w1 = 0.0, w2 = 0.0
+            for g in groups {
+                let w = 1 / (g.se * g.se)
+                let zi = min(max(g.e / g.se, lo), hi)
+                q += zi * zi
+                w1 += w
+                w2 += w * w
+            }
+            let denominator = w1 - w2 / w1
+            return Null(a: 0, b: 0, tau2: denominator > 0 ? max(0, (q - Double(groups.count)) / denominator) : 0)
         }
     }
 }

@@ -292,37 +292,38 @@ public enum ObjectivityAnalysis {
         for indicator in ObjectivitySignal.Indicator.allCases where refitted.contains(indicator) {
             for isClass in [false, true] {
                 let xs = pending.filter { $0.isClass == isClass }.compactMap { p in
-                    p.raws.first { $0.indicator == indicator }.map { (e: $0.e, se: $0.se, level: p.level) }
+                    p.raws.first { $0.indicator == indicator }.map { (e: $0.e, se: $0.se, level: $0.level ?? p.level) }
                 }
-                nulls["\(indicator.rawValue)|\(isClass)"] = Evidence.Null.fit(xs, regress: regressed.contains(indicator))
+                nulls["\(indicator.rawValue)|\(isClass)"] = Evidence.Null.fit(xs, regress: regressed.contains(indicator), lowerHalf: indicator != .participation)
             }
         }
         var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
         for p in pending where p.isClass { assessedClasses[p.school] += 1 }
-        var pOwn = [Double](repeating: 1, count: out.count)
+        var zOwn = [Double](repeating: -38, count: out.count)
         var contributions = [[Contribution]](repeating: [], count: out.count)
         for p in pending {
             contributions[p.index] = p.raws.map { r in
                 let null = nulls["\(r.indicator.rawValue)|\(p.isClass)"] ?? Evidence.Null()
-                return contribution(r, null: null, level: p.level, spec: spec, settings)
+                return contribution(r, null: null, level: r.level ?? p.level, spec: spec, settings)
             }
-            pOwn[p.index] = Evidence.weightedFisher(contributions[p.index].map { ($0.signal.z, $0.weight) })
+            zOwn[p.index] = Evidence.weightedFisherZ(contributions[p.index].map { ($0.signal.z, $0.weight) }).z
         }
         // A class is one of the school's k assessed classes: its p-value counts k times (Bonferroni),
         // and the school's risk is the higher of its own and its classes'.
-        var bestClass: [Int: (p: Double, index: Int)] = [:]
+        var bestClass: [Int: (z: Double, index: Int)] = [:]
         for p in pending {
-            var pv = pOwn[p.index]
+            var z = zOwn[p.index]
             if p.isClass {
-                pv = min(1, pv * Double(max(1, assessedClasses[p.school])))
-                if pv < (bestClass[p.school]?.p ?? 2) { bestClass[p.school] = (pv, p.index) }
+                let k = Double(max(1, assessedClasses[p.school]))
+                if k > 1 { z = Evidence.zOfUpperTail(min(1, Evidence.upperTail(z) * k)) }
+                if z > (bestClass[p.school]?.z ?? -.infinity) { bestClass[p.school] = (z, p.index) }
             }
-            out[p.index].risk = Evidence.risk(z: Evidence.zOfUpperTail(pv))
-            pOwn[p.index] = pv
+            out[p.index].risk = Evidence.risk(z: z)
+            zOwn[p.index] = z
         }
         for p in pending {
             var r = out[p.index]
-            if !p.isClass, assessedClasses[p.school] >= 2, let best = bestClass[p.school], best.p < pOwn[p.index] {
+            if !p.isClass, assessedClasses[p.school] >= 2, let best = bestClass[p.school], best.z > zOwn[p.index] {
                 r.risk = out[best.index].risk
                 r.riskFromClass = out[best.index].className
             }
@@ -357,6 +358,8 @@ public enum ObjectivityAnalysis {
         var ownPasses = false
         /// The sentence of a sign that brings its own.
         var ownExplanation = ""
+        /// The group's level as this sign sees it, where not the primary score's (see `Pending.level`).
+        var level: Double?
 
         init(indicator: ObjectivitySignal.Indicator, e: Double, se: Double, value: Double, reference: Double, extra: Double = 0) {
             self.indicator = indicator

@@ -33,6 +33,8 @@ public struct SyntheticDistrict: Sendable {
         public var manipulation: Manipulation?
         /// The class manipulated; nil: the whole school.
         public var manipulatedClass: String?
+        /// Every share and probability of the manipulation times this (0.6, 1 or 1.3; capped at 1).
+        public var strength = SyntheticRegion.Strength.ordinary
     }
 
     public var spec: ProcedureSpec
@@ -42,7 +44,9 @@ public struct SyntheticDistrict: Sendable {
 
     /// `schools` schools: about 12 % strong, 15 % tiny rural, `manipulatedShare` of the rest
     /// manipulated (half of them in one class only), kinds in turn.
-    public init(spec: ProcedureSpec, schools count: Int, manipulatedShare: Double = 0.22, seed: UInt64) {
+    /// With `bands`, the manipulated schools take the strength bands in turn (weak, ordinary, strong)
+    /// after the kinds; without, all are ordinary.
+    public init(spec: ProcedureSpec, schools count: Int, manipulatedShare: Double = 0.22, seed: UInt64, bands: Bool = false) {
         self.spec = spec
         var rng = SplitMix64(seed: seed)
         var plans: [School] = []
@@ -70,7 +74,9 @@ public struct SyntheticDistrict: Sendable {
             }
             var school = School(login: login, name: "Школа № \(i + 1)", kind: kind, ability: ability, classes: classes, manipulation: nil, manipulatedClass: nil)
             if manipulated {
-                school.manipulation = kinds[plans.filter { $0.manipulation != nil }.count % kinds.count]
+                let k = plans.filter { $0.manipulation != nil }.count
+                school.manipulation = kinds[k % kinds.count]
+                if bands { school.strength = SyntheticRegion.Strength.allCases[(k / kinds.count) % 3] }
                 if school.classes.count > 1 && rng.uniform() < 0.5 { school.manipulatedClass = school.classes[Int(rng.uniform() * Double(school.classes.count))].name }
             }
             plans.append(school)
@@ -94,7 +100,7 @@ public struct SyntheticDistrict: Sendable {
                 // Absent on the day: about 4 % of any class.
                 students = students.filter { _ in rng.uniform() > 0.04 }
                 if affected, let m = school.manipulation {
-                    students = Self.manipulate(students, m, spec: spec, rng: &rng)
+                    students = Self.manipulate(students, m, spec: spec, factor: school.strength.factor, rng: &rng)
                 }
                 for s in students {
                     code += 1
@@ -122,19 +128,20 @@ public struct SyntheticDistrict: Sendable {
         }
     }
 
-    static func manipulate(_ students: [(theta: Double, scores: [UInt8])], _ m: Manipulation, spec: ProcedureSpec,
+    static func manipulate(_ students: [(theta: Double, scores: [UInt8])], _ m: Manipulation, spec: ProcedureSpec, factor: Double = 1,
                            rng: inout SplitMix64) -> [(theta: Double, scores: [UInt8])] {
         var out = students
+        func p(_ ordinary: Double) -> Double { min(1, ordinary * factor) }
         switch m {
         case .hardTaskHelp:
-            for i in out.indices where rng.uniform() < 0.75 {
-                for (t, task) in spec.tasks.enumerated() where task.level != .basic && rng.uniform() < 0.7 {
+            for i in out.indices where rng.uniform() < p(0.75) {
+                for (t, task) in spec.tasks.enumerated() where task.level != .basic && rng.uniform() < p(0.7) {
                     out[i].scores[t] = UInt8(task.max)
                 }
             }
         case .lenientScoring:
             for i in out.indices {
-                for (t, task) in spec.tasks.enumerated() where task.max >= 2 && rng.uniform() < 0.7 {
+                for (t, task) in spec.tasks.enumerated() where task.max >= 2 && rng.uniform() < p(0.7) {
                     let s = out[i].scores[t] == WorkRecord.notDone ? 0 : Int(out[i].scores[t])
                     if s < task.max { out[i].scores[t] = UInt8(s + 1) }
                 }
@@ -143,7 +150,7 @@ public struct SyntheticDistrict: Sendable {
             guard let scale = spec.scale else { return out }
             for i in out.indices {
                 let primary = out[i].scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
-                guard let target = [scale.three, scale.four, scale.five].first(where: { primary < $0 && primary >= $0 - 2 }), rng.uniform() < 0.85 else { continue }
+                guard let target = [scale.three, scale.four, scale.five].first(where: { primary < $0 && primary >= $0 - 2 }), rng.uniform() < p(0.85) else { continue }
                 var missing = target - primary
                 for (t, task) in spec.tasks.enumerated() where missing > 0 {
                     let s = out[i].scores[t] == WorkRecord.notDone ? 0 : Int(out[i].scores[t])
@@ -155,10 +162,10 @@ public struct SyntheticDistrict: Sendable {
             // One good (not perfect) work is passed round: a perfect work's copies would look like honest full scores.
             guard !out.isEmpty else { return out }
             let leader = out.sorted { $0.theta < $1.theta }[out.count * 3 / 4]
-            for i in out.indices where rng.uniform() < 0.45 { out[i].scores = leader.scores }
+            for i in out.indices where rng.uniform() < p(0.45) { out[i].scores = leader.scores }
         case .weakKeptAway:
             let sorted = out.map(\.theta).sorted()
-            let cut = sorted.isEmpty ? 0 : sorted[sorted.count / 4]
+            let cut = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p(0.25)))]
             out = out.filter { $0.theta >= cut }
         }
         return out

@@ -40,9 +40,13 @@ public enum ObjectivityReport {
         if !context.today.isEmpty { doc.paragraph(context.today, alignment: .right) }
 
         let schools = risks.filter { $0.className == nil }
+        // A school's risk includes its classes' (the higher of its own and theirs).
         let flagged = schools.filter { s in s.hasSigns(settings) || risks.contains { $0.school == s.school && $0.className != nil && $0.hasSigns(settings) } }
+            .sorted { ($0.risk, $1.schoolName ?? $1.school) > ($1.risk, $0.schoolName ?? $0.school) }
+        // The signs past their thresholds, or a flagged group's «слабые признаки».
+        let shown = { (g: GroupRisk) -> [ObjectivitySignal] in g.signals.isEmpty ? g.weakSignals(settings) : g.signals }
         doc.paragraph("1. Что проверялось", style: .heading1)
-        doc.paragraph("Результаты \(Plural.count(schools.count, "школы", "школ", "школ")) и их классов сопоставлены с результатами остальных школ района по признакам необъективности: высокие результаты, инверсия профиля заданий, скопление работ на границах отметок, расхождение с отметками по журналу, нетипичные наборы ответов, совпадающие работы, неполное участие, акты наблюдателей. Признак засчитывается, когда отклонение маловероятно для объективно проведённой работы (z от \(ReferenceTable.format(settings.signalZ))); риск от 0 до 1 объединяет признаки, «есть признаки» — от \(ReferenceTable.format(settings.riskThreshold)). Группы менее \(settings.minimumGroup) работ не оцениваются.", alignment: .both)
+        doc.paragraph("Результаты \(Plural.count(schools.count, "школы", "школ", "школ")) и их классов сопоставлены с результатами остальных школ района по признакам необъективности: высокие результаты, инверсия профиля заданий, завышение баллов за развёрнутые ответы, скопление работ на границах отметок, расхождение с отметками по журналу, нетипичные наборы ответов, совпадающие работы, неполное участие, акты наблюдателей. Каждое отклонение сопоставлено с тем, насколько различаются между собой школы района с объективными результатами; признак засчитывается, когда отклонение маловероятно для объективно проведённой работы (z от \(ReferenceTable.format(settings.signalZ))). Риск от 0 до 1 объединяет все признаки группы, в том числе не достигшие своих порогов; риск школы — не ниже риска её классов; «есть признаки» — от \(ReferenceTable.format(settings.riskThreshold)). Группы менее \(settings.minimumGroup) работ не оцениваются.", alignment: .both)
 
         doc.paragraph("2. Наблюдение", style: .heading1)
         let share = observation.places == 0 ? "—" : ReferenceTable.format((Double(observation.observed) * 1000 / Double(observation.places)).rounded() / 10) + " %"
@@ -59,24 +63,25 @@ public enum ObjectivityReport {
             doc.paragraph("Школ с признаками необъективности не выявлено.")
         } else {
             doc.add(DocxDocument.Table(widths: [4, 1, 1, 5], header: ["Школа", "Работ", "Риск", "Признаки"], rows: flagged.map { s in
-                let signs = Set(risks.filter { $0.school == s.school }.flatMap { $0.signals.map(\.indicator.title) }).sorted().joined(separator: ", ")
-                let risk = max(s.risk, risks.filter { $0.school == s.school }.map(\.risk).max() ?? 0)
+                let signs = Set(risks.filter { $0.school == s.school }.flatMap { shown($0).map(\.indicator.title) }).sorted().joined(separator: ", ")
+                let risk = s.risk
                 return [DocxDocument.Cell(s.schoolName ?? s.school), DocxDocument.Cell(String(s.participants)),
                         DocxDocument.Cell(ReferenceTable.format((risk * 100).rounded() / 100)), DocxDocument.Cell(signs)]
             }))
             for s in flagged {
                 doc.paragraph(s.schoolName ?? s.school, style: .heading2)
-                let schoolText = s.signals.map(\.explanation)
+                let schoolText = shown(s).map(\.explanation)
                 // A class whose signs repeat the school's (a one-class school) is not written twice.
-                for g in risks where g.school == s.school && !g.signals.isEmpty && (g.className == nil || g.signals.map(\.explanation) != schoolText) {
-                    doc.paragraph((g.className.map { "Класс \($0): " } ?? "Школа: ") + g.signals.map(\.explanation).joined(separator: " "), alignment: .both)
+                for g in risks where g.school == s.school && !shown(g).isEmpty && (g.className == nil || shown(g).map(\.explanation) != schoolText) {
+                    let weak = g.signals.isEmpty ? "слабые признаки (ни один не превышает своего порога, вместе они дают риск выше порога): " : ""
+                    doc.paragraph((g.className.map { "Класс \($0): " } ?? "Школа: ") + weak + shown(g).map(\.explanation).joined(separator: " "), alignment: .both)
                 }
             }
         }
         doc.paragraph("Школ без признаков: \(schools.count - flagged.count).")
 
         doc.paragraph("4. Возможные причины", style: .heading1)
-        let indicators = Set(flagged.flatMap { s in risks.filter { $0.school == s.school }.flatMap { $0.signals.map(\.indicator) } })
+        let indicators = Set(flagged.flatMap { s in risks.filter { $0.school == s.school }.flatMap { shown($0).map(\.indicator) } })
         if indicators.isEmpty {
             doc.paragraph("Признаков, требующих объяснения, нет.")
         } else {

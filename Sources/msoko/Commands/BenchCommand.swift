@@ -8,10 +8,11 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Objectivity: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Качество обнаружения признаков необъективности на синтетических районах с подложенными манипуляциями.")
-        @Option(help: "Школ в районе.") var schools = 150
-        @Option(help: "Сколько районов (зёрен).") var seeds = 5
+        @Option(help: "Школ в районе.") var schools = 160
+        @Option(help: "Сколько районов (зёрен) каждого семейства.") var seeds = 4
+        @Flag(help: "Только настроечное семейство (A), на котором выбраны пороги и веса.") var tuning = false
         func run() async throws {
-            print(MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds), terminator: "")
+            print(MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds, tuning: tuning), terminator: "")
         }
     }
 

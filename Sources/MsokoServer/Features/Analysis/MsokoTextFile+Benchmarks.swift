@@ -5,15 +5,7 @@ import Vapor
 
 extension MsokoTextFile {
     /// A national-scale procedure for the analysis benchmark: 15 tasks, ВПР-like levels and criteria.
-    public static func nationalSpec() -> ProcedureSpec {
-        let layout: [(String, Int, TaskLevel)] = [("1", 1, .basic), ("2", 1, .basic), ("3", 1, .basic), ("4", 2, .basic), ("5", 1, .basic),
-                                                  ("6.1", 1, .basic), ("6.2", 1, .advanced), ("7", 2, .basic), ("8", 2, .advanced), ("9", 2, .advanced),
-                                                  ("10", 1, .basic), ("11", 2, .advanced), ("12", 2, .advanced), ("13", 2, .high), ("14", 2, .high)]
-        let tasks = layout.enumerated().map { i, t in
-            TaskSpec(number: t.0, max: t.1, level: t.2, requirements: [Requirement(code: "\(i / 2 + 1).\(i % 2 + 1)", text: "Требование \(i / 2 + 1).\(i % 2 + 1)")])
-        }
-        return ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 6, form: "paper", tasks: tasks, scale: MarkScale(three: 6, four: 11, five: 16))
-    }
+    public static func nationalSpec() -> ProcedureSpec { DetectionBenchmark.mathematics }
 
     /// Writes `works` generated works of `schools` schools (two classes each) as CSV to `path`, a
     /// line at a time, and the specification beside it; returns the file's size.
@@ -45,8 +37,11 @@ extension MsokoTextFile {
 
 extension MsokoTextFile {
     /// `msoko bench objectivity`: detection quality on synthetic districts, as a Markdown table.
-    public static func objectivityBenchmark(schools: Int, seeds: Int) -> String {
-        let report = DetectionBenchmark.run(spec: nationalSpec(), schools: schools, seeds: (1...UInt64(max(1, seeds))).map { $0 * 7919 })
+    /// `tuning`: the tuning family alone, its rows shown (what thresholds and weights were chosen on).
+    public static func objectivityBenchmark(schools: Int, seeds: Int, tuning: Bool = false) -> String {
+        let seeds = (1...UInt64(max(1, seeds))).map { $0 * 7919 }
+        let report = tuning ? DetectionBenchmark.run(families: [DetectionBenchmark.families[0]], schools: schools, seeds: seeds, tuning: true)
+                            : DetectionBenchmark.run(schools: schools, seeds: seeds)
         return DetectionBenchmark.markdown(report)
     }
 }

@@ -75,9 +75,10 @@ enum ObjectivityController {
         for p in try await Procedures.visible(to: user, on: req.db) {
             let (_, risks, _) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: mid, on: req.db)
             for s in risks where s.className == nil {
-                let risk = max(s.risk, ObjectivityList.classRisk(risks, s.school))
+                // The school's risk includes its classes'.
+                let risk = s.risk
                 guard risk >= settings.riskThreshold else { continue }
-                let signs = Set(risks.filter { $0.school == s.school }.flatMap { $0.signals.map(\.indicator.title) }).sorted()
+                let signs = Set(risks.filter { $0.school == s.school }.flatMap { g in (g.signals.isEmpty ? g.weakSignals(settings) : g.signals).map(\.indicator.title) }).sorted()
                 bySchool[s.school, default: ObjectivityAcross.Row(login: s.school, name: s.schoolName ?? s.school, hits: [])].hits
                     .append((p.id!, ProcedureStore.title(p), risk, signs))
             }

@@ -13,10 +13,6 @@ struct ObjectivityList {
     var showAll: Bool
     var indicator: ObjectivitySignal.Indicator?
 
-    /// The highest risk of a school's classes.
-    static func classRisk(_ risks: [GroupRisk], _ school: String) -> Double {
-        risks.filter { $0.school == school && $0.className != nil }.map(\.risk).max() ?? 0
-    }
 
     var view: HTML {
         let pid = procedure.id!
@@ -42,19 +38,22 @@ struct ObjectivityList {
         }
         let withIndicator = { (school: String) in indicator.map { i in risks.contains { $0.school == school && $0.signals.contains { $0.indicator == i } } } ?? true }
         let shown = risks.filter { $0.className == nil && (showAll || flagged.contains($0.school)) && withIndicator($0.school) }
-            .sorted { max($0.risk, Self.classRisk(risks, $0.school)) > max($1.risk, Self.classRisk(risks, $1.school)) }
+            // A school's risk already includes its classes' (the higher of its own and theirs).
+            .sorted { ($0.risk, $1.schoolName ?? $1.school) > ($1.risk, $0.schoolName ?? $0.school) }
         if shown.isEmpty {
             html += .emptyState("Школ с признаками необъективности (риск от \(riskText(settings.riskThreshold))) нет.")
         } else {
             html += HTML.table(head: #"<th>Школа</th><th class="num">Работ</th><th class="num">Риск школы</th><th>Признаки</th><th>Классы с признаками</th>"#, rows: shown.map { s in
                 let classes = risks.filter { $0.school == s.school && $0.className != nil && $0.hasSigns(settings) }
                     .map { "\($0.className ?? "") (\(riskText($0.risk)))" }.joined(separator: ", ")
-                let signs = s.note ?? s.signals.map(\.indicator.title).joined(separator: ", ")
+                let weak = s.weakSignals(settings)
+                let signs = s.note ?? (weak.isEmpty ? s.signals.map(\.indicator.title).joined(separator: ", ")
+                                                    : "слабые: " + weak.map(\.indicator.title).joined(separator: ", "))
                 let risk: HTML = s.hasSigns(settings) ? "<strong>\(riskText(s.risk))</strong>" : "\(riskText(s.risk))"
                 return #"<tr><td><a href="\#(Site.objectivityCard.url(pid, s.school))">\#(s.schoolName ?? s.school)</a></td><td class="num">\#(s.participants)</td><td class="num">\#(risk)</td><td>\#(signs.isEmpty ? "—" : signs)</td><td>\#(classes.isEmpty ? "—" : classes)</td></tr>"#
             })
         }
-        html += #"<p class="hint">Риск от 0 до 1 объединяет сработавшие признаки; «есть признаки» — от \#(riskText(settings.riskThreshold)) (порог в <a href="\#(Site.objectivityAcross.url)">настройках признаков</a>). Сравнение — с остальными школами района. Группы меньше \#(settings.minimumGroup) работ не оцениваются.</p>"#
+        html += #"<p class="hint">Риск от 0 до 1 объединяет все признаки группы — и сработавшие, и те, что ниже своих порогов, — с учётом того, насколько различаются объективные школы района; риск школы — не ниже риска её классов. «Есть признаки» — от \#(riskText(settings.riskThreshold)) (порог в <a href="\#(Site.objectivityAcross.url)">настройках признаков</a>). Сравнение — с остальными школами района. Группы меньше \#(settings.minimumGroup) работ не оцениваются.</p>"#
         return html
     }
 }
@@ -70,13 +69,28 @@ struct ObjectivityCard {
 
     func signals(_ r: GroupRisk) -> HTML {
         if let note = r.note { return #"<p class="muted">\#(note).</p>"# }
-        guard !r.signals.isEmpty else { return "<p>Признаков не выявлено.</p>" }
-        let items = r.signals.map { x -> HTML in
-            // An observer's record of violations is a fact, not a statistic: no z beside it.
-            let z: HTML = x.indicator == .observerEffect && x.reference == 0 ? "" : #" <span class="muted">(z = \#(ReferenceTable.format((x.z * 10).rounded() / 10)))</span>"#
-            return "<li><strong>\(x.indicator.title)</strong>: \(x.explanation)\(z)</li>"
+        func list(_ xs: [ObjectivitySignal]) -> HTML {
+            let items = xs.map { x -> HTML in
+                // An observer's record of violations is a fact, not a statistic: no z beside it.
+                let z: HTML = x.indicator == .observerEffect && x.reference == 0 ? "" : #" <span class="muted">(z = \#(ReferenceTable.format((x.z * 10).rounded() / 10)))</span>"#
+                return "<li><strong>\(x.indicator.title)</strong>: \(x.explanation)\(z)</li>"
+            }
+            return "<ul>\(items)</ul>"
         }
-        return "<ul>\(items)</ul>"
+        var html: HTML = ""
+        if let c = r.riskFromClass, r.hasSigns(settings) {
+            html += #"<p>Риск школы определяется классом \#(c): признаки — в его разделе ниже.</p>"#
+        }
+        let weak = r.weakSignals(settings)
+        if !r.signals.isEmpty {
+            html += list(r.signals)
+        } else if !weak.isEmpty {
+            html += #"<p>Ни один признак не превышает своего порога, но вместе они дают риск выше порога. Слабые признаки (наибольший вклад):</p>"#
+            html += list(weak)
+        } else if r.riskFromClass == nil || !r.hasSigns(settings) {
+            html += "<p>Признаков не выявлено.</p>"
+        }
+        return html
     }
 
     func section(_ heading: String, _ r: GroupRisk) -> HTML {

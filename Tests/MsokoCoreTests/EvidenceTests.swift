@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+@testable import MsokoCore
+
+/// The statistics under the graded risk: tails, the weighted Fisher combination, the robust funnel.
+final class EvidenceTests: XCTestCase {
+    func testGammaTailsAgainstClosedForms() {
+        // Q(1, x) = e^−x; Q(1/2, x) = erfc(√x).
+        for x in [0.01, 0.5, 1, 3, 10, 40] {
+            XCTAssertEqual(Evidence.gammaQ(1, x), exp(-x), accuracy: 1e-12 * max(1, exp(-x)) + 1e-15, "\(x)")
+            XCTAssertEqual(Evidence.gammaQ(0.5, x) / erfc(x.squareRoot()), 1, accuracy: 1e-9, "\(x)")
+        }
+        XCTAssertEqual(Evidence.gammaQ(3, 0), 1)
+    }
+
+    func testFisherOfOneSignIsThatSign() {
+        // One p-value: −2 ln p is exactly χ²(2), and the combination gives p back.
+        for z in [-1.0, 0, 1.5, 3, 6] {
+            let combined = Evidence.weightedFisherZ([(z, 0.8)])
+            XCTAssertEqual(combined.p, Evidence.upperTail(z), accuracy: 1e-9 * max(1e-12, Evidence.upperTail(z)) + 1e-14)
+            XCTAssertEqual(combined.z, z, accuracy: 1e-6)
+        }
+    }
+
+    func testFisherAddsEvidenceAndOneStrongSignCarries() {
+        let moderate = Evidence.weightedFisherZ([(2, 1), (2, 1), (2, 1)]).z
+        XCTAssertGreaterThan(moderate, 2.5, "three moderate signs add up")
+        let single = Evidence.weightedFisherZ([(5, 1), (0, 1), (0, 1), (0, 1)]).z
+        XCTAssertGreaterThan(single, 3.5, "one strong sign among four is not diluted away")
+        XCTAssertLessThan(Evidence.weightedFisherZ([(5, 0.2), (0, 1), (0, 1)]).z, single, "a light weight counts less")
+        // No evidence at all still ranks: lower z for more negative signs, never a tie at p = 1.
+        XCTAssertLessThan(Evidence.weightedFisherZ([(-3, 1), (-3, 1)]).z, Evidence.weightedFisherZ([(-2, 1), (-2, 1)]).z)
+    }
+
+    func testTheCurveIsOneHalfAtTheFlag() {
+        XCTAssertEqual(Evidence.risk(z: Evidence.flagZ), 0.5, accuracy: 1e-12)
+        XCTAssertLessThan(Evidence.risk(z: 0), 0.02)
+        XCTAssertGreaterThan(Evidence.risk(z: 6), 0.99)
+    }
+
+    /// Deviations drawn with a known honest spread, a tenth of the groups raised: the fit finds the
+    /// spread from the honest side and the raised groups stand out.
+    func testTheFunnelFindsTheHonestSpreadDespiteRaisedGroups() {
+        var rng = SplitMix64(seed: 99)
+        let tau = 0.05
+        var xs: [(e: Double, se: Double, level: Double)] = []
+        for i in 0..<400 {
+            let se = 0.02 + rng.uniform() * 0.08
+            let level = rng.normal()
+            var e = 0.03 * level + rng.normal() * (tau * tau + se * se).squareRoot()
+            if i % 10 == 0 { e += 0.25 }
+            xs.append((e, se, level))
+        }
+        let null = Evidence.Null.fit(xs, regress: true)
+        XCTAssertEqual(null.tau2.squareRoot(), tau, accuracy: 0.02, "\(null)")
+        XCTAssertEqual(null.b, 0.03, accuracy: 0.02, "\(null)")
+        let raised = xs.enumerated().filter { $0.offset % 10 == 0 }.map { null.z($0.element.e, se: $0.element.se, level: $0.element.level) }
+        let honest = xs.enumerated().filter { $0.offset % 10 != 0 }.map { null.z($0.element.e, se: $0.element.se, level: $0.element.level) }
+        XCTAssertGreaterThan(raised.sorted()[raised.count / 2], 2.5)
+        XCTAssertLessThan(Double(honest.filter { $0 > 2.58 }.count) / Double(honest.count), 0.03)
+        // A small district: no centre or line, the spread alone; a handful: the sampling model.
+        let small = Evidence.Null.fit(Array(xs.prefix(Evidence.Null.minimumGroups - 1)), regress: true)
+        XCTAssertEqual(small.a, 0)
+        XCTAssertEqual(small.b, 0)
+        XCTAssertGreaterThan(small.tau2, 0)
+        XCTAssertEqual(Evidence.Null.fit(Array(xs.prefix(4)), regress: true), Evidence.Null())
+    }
+}
