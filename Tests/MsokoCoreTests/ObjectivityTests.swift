@@ -179,3 +179,93 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertEqual(DetectionBenchmark.auc([0.1, 0.9], [0.5]), 0.5)
     }
 }
+
+/// The graded risk: contributions on every assessed group, weak signs, a class that raises its
+/// school, lenient scoring as its own sign, determinism.
+final class GradedRiskTests: XCTestCase {
+    static let spec = ObjectivityTests.spec
+
+    func testEveryAssessedGroupHasEveryComputableSignAndTheRiskRanks() {
+        let d = SyntheticDistrict(spec: DetectionBenchmark.mathematics, schools: 80, seed: 21)
+        let a = ResultsAnalysis.analyze(d.works, spec: d.spec, enrolment: d.enrolment)
+        let risks = ObjectivityAnalysis.evaluate(d.works, analysis: a, inputs: .init(enrolment: d.enrolment))
+        let assessed = risks.filter { $0.note == nil }
+        XCTAssertFalse(assessed.isEmpty)
+        for r in assessed {
+            let kinds = Set(r.contributions.map(\.signal.indicator))
+            XCTAssertTrue(kinds.isSuperset(of: [.highResults, .taskProfileInversion, .lenientScoring, .thresholdHeaping, .personFit, .identicalPatterns, .participation]), "\(r.school) \(kinds)")
+            XCTAssertTrue(r.contributions.allSatisfy { $0.signal.z.isFinite && $0.weight > 0 })
+            XCTAssertEqual(r.signals, r.contributions.filter(\.passes).map(\.signal))
+        }
+        let schools = assessed.filter { $0.className == nil }.map(\.risk)
+        let largest = Dictionary(grouping: schools, by: { $0 }).values.map(\.count).max() ?? 0
+        XCTAssertLessThanOrEqual(Double(largest), 0.1 * Double(schools.count), "a ranking, not a mass of ties")
+        // Determinism: the same input, the same output to the last digit.
+        let again = ObjectivityAnalysis.evaluate(d.works, analysis: a, inputs: .init(enrolment: d.enrolment))
+        XCTAssertEqual(again, risks)
+        XCTAssertEqual(AnalysisJSON.data(a, objectivity: again, details: false), AnalysisJSON.data(a, objectivity: risks, details: false))
+    }
+
+    func testAFlaggedGroupWithNoPassingSignListsItsTwoLargestContributionsAsWeak() {
+        func c(_ i: ObjectivitySignal.Indicator, _ z: Double, _ w: Double) -> Contribution {
+            Contribution(signal: ObjectivitySignal(indicator: i, value: 0, threshold: 0, reference: 0, z: z, explanation: i.rawValue), weight: w, passes: false)
+        }
+        var r = GroupRisk(school: "edu1", schoolName: nil, className: nil, participants: 40, risk: 0.6, signals: [], note: nil,
+                          contributions: [c(.highResults, 2.5, 0.2), c(.journalMismatch, 2.2, 0.8), c(.thresholdHeaping, 2.4, 1), c(.personFit, -1, 0.7)])
+        XCTAssertEqual(r.weakSignals(ObjectivitySettings()).map(\.indicator), [.thresholdHeaping, .journalMismatch])
+        r.risk = 0.3
+        XCTAssertEqual(r.weakSignals(ObjectivitySettings()), [], "below the flag: nothing to explain")
+        r.risk = 0.6
+        r.riskFromClass = "5Б"
+        XCTAssertEqual(r.weakSignals(ObjectivitySettings()), [], "the class explains itself")
+    }
+
+    /// A gymnasium (strong, three classes) whose one class copies: the class surfaces and raises the
+    /// school; the same gymnasium honest stays clear.
+    func testAStrongSchoolsManipulatedClassSurfacesAndRaisesTheSchool() {
+        let spec = DetectionBenchmark.mathematics
+        let background = SyntheticDistrict(spec: spec, schools: 60, manipulatedShare: 0, seed: 5)
+        var rng = SplitMix64(seed: 8)
+        let difficulty = spec.tasks.map { $0.level == .basic ? -1.2 : $0.level == .advanced ? 0.2 : 1.0 }
+        func gymnasium(copying: Bool) -> GroupRisk {
+            var works = background.works
+            for cls in ["6А", "6Б", "6В"] {
+                var rows = (0..<25).map { _ in SyntheticDistrict.scores(theta: 1.1 + rng.normal(), spec: spec, difficulty: difficulty, rng: &rng) }
+                if copying && cls == "6Б" { for i in stride(from: 0, to: 12, by: 2) { rows[i] = rows[1] } }
+                for (i, s) in rows.enumerated() {
+                    let p = s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+                    works.append(WorkRecord(schoolLogin: "edu799998", schoolName: "Гимназия", code: "\(cls)\(i)", className: cls, variant: nil, gender: nil,
+                                            scores: s, primaryScore: p, mark: spec.scale!.mark(for: p), journalMark: nil, row: 0))
+                }
+            }
+            let a = ResultsAnalysis.analyze(works, spec: spec)
+            return ObjectivityAnalysis.evaluate(works, analysis: a).first { $0.school == "edu799998" && $0.className == nil }!
+        }
+        let honest = gymnasium(copying: false)
+        XCTAssertLessThan(honest.risk, 0.5, "\(honest.contributions)")
+        let copied = gymnasium(copying: true)
+        XCTAssertGreaterThanOrEqual(copied.risk, 0.5)
+        XCTAssertEqual(copied.riskFromClass, "6Б")
+    }
+
+    func testLenientScoringOfMultiPointTasksIsItsOwnSign() {
+        let background = ObjectivityTests.background
+        var rng = SplitMix64(seed: 12)
+        let difficulty = [-1.2, -1.0, -0.8, 0.2, 0.4, 0.6]
+        var works = background.works
+        for i in 0..<40 {
+            var s = SyntheticDistrict.scores(theta: rng.normal(), spec: Self.spec, difficulty: difficulty, rng: &rng)
+            // Every two-point task one point higher where there is room.
+            for t in 3..<6 { let v = s[t] == WorkRecord.notDone ? 0 : Int(s[t]); if v < 2 { s[t] = UInt8(v + 1) } }
+            let p = s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+            works.append(WorkRecord(schoolLogin: "edu799997", schoolName: "Проверяемая", code: "\(i)", className: "5А", variant: nil, gender: nil,
+                                    scores: s, primaryScore: p, mark: Self.spec.scale!.mark(for: p), journalMark: nil, row: 0))
+        }
+        let a = ResultsAnalysis.analyze(works, spec: Self.spec)
+        let r = ObjectivityAnalysis.evaluate(works, analysis: a).first { $0.school == "edu799997" && $0.className == nil }!
+        let lenient = r.signals.first { $0.indicator == .lenientScoring }
+        XCTAssertNotNil(lenient, "\(r.contributions)")
+        XCTAssertTrue(lenient?.explanation.hasPrefix("За задания с развёрнутым ответом (от 2 баллов) получено ") ?? false, lenient?.explanation ?? "")
+        XCTAssertGreaterThanOrEqual(r.risk, 0.5)
+    }
+}

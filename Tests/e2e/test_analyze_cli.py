@@ -37,8 +37,15 @@ def test_json_agrees_with_pandas_and_xlsx_with_csv(datadir):
     assert len(objectivity) == 90 and sum(1 for o in objectivity if o["class"] is None) == 30
     for o in objectivity:
         assert 0 <= o["risk"] <= 1
-        for sig in o["signals"]:
+        for sig in o["signals"] + o["weakSignals"]:
             assert set(sig) >= {"indicator", "value", "threshold", "reference", "explanation"}
+        if o["note"] is None:
+            assert {c["indicator"] for c in o["contributions"]} >= {"highResults", "personFit", "identicalPatterns"}
+    # A graded risk: no single value shared by more than a tenth of the assessed schools.
+    risks = [o["risk"] for o in objectivity if o["class"] is None and o["note"] is None]
+    assert risks and max(risks.count(r) for r in risks) <= 0.1 * len(risks)
+    # Deterministic to the last digit.
+    assert run(["analyze", "--spec", spec, csv]).stdout == out
     reference = os.path.join(datadir, "pandas.json")
     subprocess.run([sys.executable, os.path.join(HERE, "..", "..", "scripts", "bench", "pandas_analyze.py"), spec, csv, reference], check=True, timeout=300)
     with open(reference, encoding="utf-8") as f:
