@@ -32,6 +32,11 @@ final class EvidenceTests: XCTestCase {
         XCTAssertLessThan(Evidence.weightedFisherZ([(-3, 1), (-3, 1)]).z, Evidence.weightedFisherZ([(-2, 1), (-2, 1)]).z)
     }
 
+    func testEachIndicatorKnowsItsPlace() {
+        for (i, x) in ObjectivitySignal.Indicator.allCases.enumerated() { XCTAssertEqual(x.ordinal, i, x.rawValue) }
+        XCTAssertEqual(ObjectivitySignal.Indicator.highResults.weight, 0.2)
+    }
+
     func testTheCurveIsOneHalfAtTheFlag() {
         XCTAssertEqual(Evidence.risk(z: Evidence.flagZ), 0.5, accuracy: 1e-12)
         XCTAssertLessThan(Evidence.risk(z: 0), 0.02)

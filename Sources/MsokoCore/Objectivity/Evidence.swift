@@ -131,7 +131,7 @@ public enum Evidence {
             }
             var null = Null()
             let canRegress = regress
-            for _ in 0..<4 {
+            for _ in 0..<3 {
                 // Winsorized standardized residuals under the current null.
                 let z = groups.map { null.z($0.e, se: $0.se, level: $0.level) }
                 let sorted = z.sorted()

@@ -96,68 +96,81 @@ public enum ObjectivityAnalysis {
         var guttman = [Float](repeating: 0, count: works.count)
         var hash = [UInt64](repeating: 0, count: works.count)
         var primaryOf = [Int32](repeating: 0, count: works.count)
-        works.scores.withUnsafeBufferPointer { scores in
-            for i in 0..<works.count {
-                let row = UnsafeBufferPointer(rebasing: scores[(i * T)..<((i + 1) * T)])
-                var failed = 0, errors = 0, passed = 0, primary = 0
-                for step in stepPass {
-                    let s = row[step.t]
-                    if s != WorkRecord.notDone && Int(s) >= step.k { errors += failed; passed += 1 } else { failed += 1 }
-                }
-                guttman[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
-                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                for s in row {
-                    h = (h ^ UInt64(s)) &* 0x100_0000_01b3
-                    if s != WorkRecord.notDone { primary += Int(s) }
-                }
-                hash[i] = h
-                primaryOf[i] = Int32(primary)
-            }
-        }
-        // Pairs of works with the same primary score that coincide, over the district; for each
-        // school the same without its own works (copies must not set their own expectation).
-        var vectorCount: [UInt64: Int] = [:]
-        var perScore = [Int](repeating: 0, count: spec.maxScore + 1)
-        func vectorKey(_ i: Int) -> UInt64 { hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15 }
-        for i in 0..<works.count {
-            vectorCount[vectorKey(i), default: 0] += 1
-            perScore[Int(primaryOf[i])] += 1
-        }
-        var coincidingPairs = [Int](repeating: 0, count: spec.maxScore + 1)
-        var counted = Set<UInt64>()
-        for i in 0..<works.count where counted.insert(vectorKey(i)).inserted {
-            let c = vectorCount[vectorKey(i)]!
-            coincidingPairs[Int(primaryOf[i])] += c * (c - 1) / 2
-        }
-        // Per school: its works' vectors and scores, to take out of the district's figures.
-        var schoolCoincide: [[Double]] = []
-        var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
-        for c in 0..<classCount { schoolClasses[classSchool[c]].append(c) }
-        for s in 0..<schoolKeys.count {
-            var own: [UInt64: Int] = [:]
-            var ownScore = [Int](repeating: 0, count: spec.maxScore + 1)
-            for c in schoolClasses[s] {
-                for i in order[start[c]..<start[c + 1]] { own[vectorKey(i), default: 0] += 1; ownScore[Int(primaryOf[i])] += 1 }
-            }
-            var pairs = coincidingPairs
-            // Subtract, score by score, the pairs the school's own works make with the district.
-            var byScore: [Int: [(c: Int, k: Int)]] = [:]
-            for c in schoolClasses[s] {
-                for i in order[start[c]..<start[c + 1]] {
-                    let key = vectorKey(i)
-                    if let k = own[key] {
-                        byScore[Int(primaryOf[i]), default: []].append((vectorCount[key]!, k))
-                        own[key] = nil
+        // Works are independent here: in chunks on every core, each writing its own rows.
+        let stepList = stepPass.map { (t: $0.t, k: UInt8($0.k)) }
+        let count = works.count
+        guttman.withUnsafeMutableBufferPointer { g in
+            hash.withUnsafeMutableBufferPointer { hh in
+                primaryOf.withUnsafeMutableBufferPointer { pp in
+                    works.scores.withUnsafeBufferPointer { sc in
+                        nonisolated(unsafe) let (g, hh, pp, sc) = (g, hh, pp, sc)
+                        let chunks = max(1, min(64, count / 50_000))
+                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                            for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                                let base = i * T
+                                var failed = 0, errors = 0, passed = 0, primary = 0
+                                for step in stepList {
+                                    let s = sc[base + step.t]
+                                    if s != WorkRecord.notDone && s >= step.k { errors += failed; passed += 1 } else { failed += 1 }
+                                }
+                                g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
+                                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                                for t in 0..<T {
+                                    let s = sc[base + t]
+                                    h = (h ^ UInt64(s)) &* 0x100_0000_01b3
+                                    if s != WorkRecord.notDone { primary += Int(s) }
+                                }
+                                hh[i] = h
+                                pp[i] = Int32(primary)
+                            }
+                        }
                     }
                 }
             }
-            for (score, list) in byScore {
-                for (c, k) in list { pairs[score] -= c * (c - 1) / 2 - (c - k) * (c - k - 1) / 2 }
+        }
+        // Pairs of works with the same primary score that coincide, over the district; for each
+        // school the same without its own works (copies must not set their own expectation). Works
+        // sorted by (vector, school): a run of one vector gives the district's pairs, its sub-runs by
+        // school what each school's own works add (no hash tables: a country has 1.5 million works).
+        let levels = spec.maxScore + 1
+        var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
+        for c in 0..<classCount { schoolClasses[classSchool[c]].append(c) }
+        var perScore = [Int](repeating: 0, count: levels)
+        var ownScore = [Int](repeating: 0, count: schoolKeys.count * levels)
+        var keyed = [(key: UInt64, school: Int32, score: Int32)]()
+        keyed.reserveCapacity(works.count)
+        for i in 0..<works.count {
+            let school = classSchool[Int(workClass[i])]
+            keyed.append((hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15, Int32(school), primaryOf[i]))
+            perScore[Int(primaryOf[i])] += 1
+            ownScore[school * levels + Int(primaryOf[i])] += 1
+        }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.school < $1.school }
+        var coincidingPairs = [Int](repeating: 0, count: levels)
+        // Per school and score: the pairs its own works make with the district, to subtract.
+        var ownPairs = [Int](repeating: 0, count: schoolKeys.count * levels)
+        var run = 0
+        while run < keyed.count {
+            var end = run
+            while end < keyed.count && keyed[end].key == keyed[run].key { end += 1 }
+            let c = end - run, v = Int(keyed[run].score)
+            coincidingPairs[v] += c * (c - 1) / 2
+            var sub = run
+            while sub < end {
+                var subEnd = sub
+                while subEnd < end && keyed[subEnd].school == keyed[sub].school { subEnd += 1 }
+                let k = subEnd - sub
+                ownPairs[Int(keyed[sub].school) * levels + v] += c * (c - 1) / 2 - (c - k) * (c - k - 1) / 2
+                sub = subEnd
             }
-            schoolCoincide.append(perScore.indices.map { v in
-                let n = perScore[v] - ownScore[v]
-                return n < 2 ? 0 : Double(pairs[v]) / (Double(n) * Double(n - 1) / 2)
-            })
+            run = end
+        }
+        keyed = []
+        let schoolCoincide: [[Double]] = (0..<schoolKeys.count).map { s in
+            (0..<levels).map { v in
+                let n = perScore[v] - ownScore[s * levels + v]
+                return n < 2 ? 0 : Double(coincidingPairs[v] - ownPairs[s * levels + v]) / (Double(n) * Double(n - 1) / 2)
+            }
         }
         var classPairs = [Int](repeating: 0, count: classCount)
         var classExpectedPairs = [Double](repeating: 0, count: classCount)
@@ -288,22 +301,31 @@ public enum ObjectivityAnalysis {
         }
 
         // Each sign judged against the honest groups of its level (schools, classes), then combined.
-        var nulls: [String: Evidence.Null] = [:]
-        for indicator in ObjectivitySignal.Indicator.allCases where refitted.contains(indicator) {
-            for isClass in [false, true] {
-                let xs = pending.filter { $0.isClass == isClass }.compactMap { p in
-                    p.raws.first { $0.indicator == indicator }.map { (e: $0.e, se: $0.se, level: $0.level ?? p.level) }
-                }
-                nulls["\(indicator.rawValue)|\(isClass)"] = Evidence.Null.fit(xs, regress: regressed.contains(indicator), lowerHalf: indicator != .participation)
-            }
+        // Indexed by indicator (its place in allCases) × 2 + (class ? 1 : 0).
+        let indicators = ObjectivitySignal.Indicator.allCases
+        var samples = [[(e: Double, se: Double, level: Double)]](repeating: [], count: indicators.count * 2)
+        for p in pending {
+            for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, r.level ?? p.level)) }
         }
+        // The fits are independent: both cores.
+        let fitted = UnsafeMutableBufferPointer<Evidence.Null>.allocate(capacity: samples.count)
+        fitted.initialize(repeating: Evidence.Null())
+        defer { fitted.deallocate() }
+        nonisolated(unsafe) let into = fitted
+        let frozen = samples
+        DispatchQueue.concurrentPerform(iterations: samples.count) { k in
+            let indicator = indicators[k / 2]
+            guard refitted.contains(indicator) else { return }
+            into[k] = Evidence.Null.fit(frozen[k], regress: regressed.contains(indicator), lowerHalf: indicator != .participation)
+        }
+        let nulls = Array(fitted)
         var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
         for p in pending where p.isClass { assessedClasses[p.school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
         var contributions = [[Contribution]](repeating: [], count: out.count)
         for p in pending {
             contributions[p.index] = p.raws.map { r in
-                let null = nulls["\(r.indicator.rawValue)|\(p.isClass)"] ?? Evidence.Null()
+                let null = nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)]
                 return contribution(r, null: null, level: r.level ?? p.level, spec: spec, settings)
             }
             zOwn[p.index] = Evidence.weightedFisherZ(contributions[p.index].map { ($0.signal.z, $0.weight) }).z
@@ -395,15 +417,8 @@ public enum ObjectivityAnalysis {
     /// Signs whose honest centre may move with the group's level (strong groups differ by nature).
     static let regressed: Set<ObjectivitySignal.Indicator> = [.taskProfileInversion, .lenientScoring, .thresholdHeaping, .journalMismatch, .personFit]
 
-    /// Weight of each sign in the combination (docs/objectivity.md): high results only a little —
-    /// a strong school is not flagged for being strong.
-    static let weights: [ObjectivitySignal.Indicator: Double] = [
-        .highResults: 0.2, .taskProfileInversion: 1, .lenientScoring: 0.9, .thresholdHeaping: 1, .journalMismatch: 0.8, .personFit: 0.7,
-        .identicalPatterns: 1, .participation: 0.8, .observerEffect: 1, .recheckDiscrepancy: 1, .cohortAnomaly: 0.7, .yearAnomaly: 0.6,
-    ]
-
     static func contribution(_ r: Raw, null: Evidence.Null, level: Double, spec: ProcedureSpec, _ s: ObjectivitySettings) -> Contribution {
-        let weight = weights[r.indicator] ?? 0.5
+        let weight = r.indicator.weight
         if let z = r.ownZ {
             let x = ObjectivitySignal(indicator: r.indicator, value: r.value, threshold: r.extra, reference: r.reference, z: z, explanation: r.ownExplanation)
             return Contribution(signal: x, weight: weight, passes: r.ownPasses)
@@ -496,17 +511,29 @@ public enum ObjectivityAnalysis {
         let h = g.histogram.map(Double.init)
         let r = ref.histogram.map { Double($0) + 0.5 }
         let centre = Double(r.count - 1) / 2
-        func tiltedMean(_ lambda: Double) -> Double {
-            var s = 0.0, sv = 0.0
-            for v in r.indices { let w = r[v] * exp(lambda * (Double(v) - centre)); s += w; sv += w * Double(v) }
-            return sv / s
+        // The tilt λ whose distribution r·e^{λ(v − centre)} has the group's mean: Newton's method
+        // (the mean's derivative in λ is the variance), powers by multiplication; bisection guards it.
+        func moments(_ lambda: Double) -> (mean: Double, variance: Double) {
+            let step = exp(lambda)
+            var w = exp(-lambda * centre), s = 0.0, sv = 0.0, svv = 0.0
+            for v in r.indices {
+                let x = r[v] * w
+                s += x; sv += x * Double(v); svv += x * Double(v * v)
+                w *= step
+            }
+            let m = sv / s
+            return (m, max(svv / s - m * m, 1e-9))
         }
-        var lo = -4.0, hi = 4.0
-        for _ in 0..<60 {
-            let mid = (lo + hi) / 2
-            if tiltedMean(mid) < mean { lo = mid } else { hi = mid }
+        let target = min(max(mean, 0.05), Double(r.count - 1) - 0.05)
+        var lambda = 0.0, lo = -4.0, hi = 4.0
+        for _ in 0..<40 {
+            let (m, v) = moments(lambda)
+            if abs(m - target) < 1e-9 { break }
+            if m < target { lo = lambda } else { hi = lambda }
+            var next = lambda - (m - target) / v
+            if !(next > lo && next < hi) { next = (lo + hi) / 2 }
+            lambda = next
         }
-        let lambda = (lo + hi) / 2
         var observed = 0.0, expected = 0.0, variance = 0.0, window = 0.0
         for t in [scale.three, scale.four, scale.five] where t >= 2 && t < h.count {
             let n = h[t] + h[t - 1] + h[t - 2]
@@ -550,8 +577,9 @@ public enum ObjectivityAnalysis {
 
     static func identical(pairs: Int, expected: Double, largest: Int, _ s: ObjectivitySettings) -> Raw {
         let z = poissonZ(observed: pairs, mean: max(expected, 1e-9))
+        // The sentence only where there are pairs to speak of (a country has a hundred thousand groups).
         let x = ObjectivitySignal(indicator: .identicalPatterns, value: Double(pairs), threshold: expected, reference: expected, z: z,
-                                  explanation: "Совпадающих по всем заданиям пар работ — \(pairs) (наибольшая группа одинаковых работ — \(largest)) при ожидаемых \(ReferenceTable.format((expected * 100).rounded() / 100)) случайно.")
+                                  explanation: pairs == 0 ? "Совпадающих по всем заданиям пар работ нет." : "Совпадающих по всем заданиям пар работ — \(pairs) (наибольшая группа одинаковых работ — \(largest)) при ожидаемых \(ReferenceTable.format((expected * 100).rounded() / 100)) случайно.")
         return Raw(own: x, passes: (largest >= 3 || pairs >= 2) && z >= s.signalZ)
     }
 

@@ -8,6 +8,37 @@ public struct ObjectivitySignal: Sendable, Equatable {
         case highResults, taskProfileInversion, lenientScoring, thresholdHeaping, journalMismatch, personFit, identicalPatterns
         case observerEffect, recheckDiscrepancy, cohortAnomaly, yearAnomaly, participation
 
+        /// The place in `allCases`, without a search.
+        public var ordinal: Int {
+            switch self {
+            case .highResults: return 0
+            case .taskProfileInversion: return 1
+            case .lenientScoring: return 2
+            case .thresholdHeaping: return 3
+            case .journalMismatch: return 4
+            case .personFit: return 5
+            case .identicalPatterns: return 6
+            case .observerEffect: return 7
+            case .recheckDiscrepancy: return 8
+            case .cohortAnomaly: return 9
+            case .yearAnomaly: return 10
+            case .participation: return 11
+            }
+        }
+
+        /// Weight in the combined risk (docs/objectivity.md, «Риск»): high results only a little —
+        /// a strong school is not flagged for being strong.
+        public var weight: Double {
+            switch self {
+            case .highResults: return 0.2
+            case .taskProfileInversion, .thresholdHeaping, .identicalPatterns, .observerEffect, .recheckDiscrepancy: return 1
+            case .lenientScoring: return 0.9
+            case .journalMismatch, .participation: return 0.8
+            case .personFit, .cohortAnomaly: return 0.7
+            case .yearAnomaly: return 0.6
+            }
+        }
+
         public var title: String {
             switch self {
             case .highResults: return "высокие результаты"
