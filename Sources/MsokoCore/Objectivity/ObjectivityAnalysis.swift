@@ -428,25 +428,16 @@ public enum ObjectivityAnalysis {
         let deviation = null.deviation(atZ: cut, se: r.se, level: level)
         let passes: Bool, threshold: Double
         switch r.indicator {
-        case .highResults:
-            passes = z >= cut && r.e >= s.highResultsMargin
-            threshold = r.reference + max(s.highResultsMargin, deviation)
-        case .taskProfileInversion:
-            passes = z >= cut && r.e >= s.inversionMargin
-            threshold = r.reference + max(s.inversionMargin, deviation)
-        case .lenientScoring:
-            passes = z >= cut && r.e >= s.lenientMargin
-            threshold = r.reference + max(s.lenientMargin, deviation)
+        case .highResults, .taskProfileInversion, .lenientScoring, .journalMismatch, .personFit:
+            // Stated as a share above the reference: past the z level and the sign's margin.
+            let margin = r.indicator == .highResults ? s.highResultsMargin : r.indicator == .taskProfileInversion ? s.inversionMargin
+                : r.indicator == .lenientScoring ? s.lenientMargin : r.indicator == .journalMismatch ? s.journalMargin : s.personFitMargin
+            passes = z >= cut && r.e >= margin
+            threshold = r.reference + max(margin, deviation)
         case .thresholdHeaping:
             // e is per work of the windows under and at the thresholds; extra is their number.
             passes = z >= cut
             threshold = r.reference + deviation * r.extra
-        case .journalMismatch:
-            passes = z >= cut && r.e >= s.journalMargin
-            threshold = r.reference + max(s.journalMargin, deviation)
-        case .personFit:
-            passes = z >= cut && r.e >= s.personFitMargin
-            threshold = r.reference + max(s.personFitMargin, deviation)
         case .participation:
             passes = z >= cut && r.value < s.participationMinimum
             threshold = s.participationMinimum
