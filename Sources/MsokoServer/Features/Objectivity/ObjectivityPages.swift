@@ -169,7 +169,7 @@ struct ObjectivityAcross {
         return """
         <section class="card no-print"><h2>Пороги признаков</h2><form method="post" action="\(Site.objectivityThresholds.url)">\(ctx.csrfField)\(fields)
         <div class="actions"><button class="btn" type="submit">Сохранить пороги</button></div>
-        <div class="hint">Значения по умолчанию подобраны на синтетических районах с подложенными манипуляциями (docs/objectivity.md).</div></form></section>
+        <div class="hint">Пороги признаков решают, какие признаки перечисляются на карточке и в справке; риск учитывает все признаки группы, и те, что ниже порогов. Значения по умолчанию подобраны на синтетических районах с подложенными манипуляциями и проверены на других, на которых не подбирались (docs/objectivity.md).</div></form></section>
         """
     }
 }
