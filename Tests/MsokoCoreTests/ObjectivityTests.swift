@@ -195,7 +195,6 @@ final class GradedRiskTests: XCTestCase {
             let kinds = Set(r.contributions.map(\.signal.indicator))
             XCTAssertTrue(kinds.isSuperset(of: [.highResults, .taskProfileInversion, .lenientScoring, .thresholdHeaping, .personFit, .identicalPatterns, .participation]), "\(r.school) \(kinds)")
             XCTAssertTrue(r.contributions.allSatisfy { $0.signal.z.isFinite && $0.weight > 0 })
-            XCTAssertEqual(r.signals, r.contributions.filter(\.passes).map(\.signal))
         }
         let schools = assessed.filter { $0.className == nil }.map(\.risk)
         let largest = Dictionary(grouping: schools, by: { $0 }).values.map(\.count).max() ?? 0
@@ -210,7 +209,7 @@ final class GradedRiskTests: XCTestCase {
         func c(_ i: ObjectivitySignal.Indicator, _ z: Double, _ w: Double) -> Contribution {
             Contribution(signal: ObjectivitySignal(indicator: i, value: 0, threshold: 0, reference: 0, z: z, explanation: i.rawValue), weight: w, passes: false)
         }
-        var r = GroupRisk(school: "edu1", schoolName: nil, className: nil, participants: 40, risk: 0.6, signals: [], note: nil,
+        var r = GroupRisk(school: "edu1", schoolName: nil, className: nil, participants: 40, risk: 0.6, note: nil,
                           contributions: [c(.highResults, 2.5, 0.2), c(.journalMismatch, 2.2, 0.8), c(.thresholdHeaping, 2.4, 1), c(.personFit, -1, 0.7)])
         XCTAssertEqual(r.weakSignals(ObjectivitySettings()).map(\.indicator), [.thresholdHeaping, .journalMismatch])
         r.risk = 0.3

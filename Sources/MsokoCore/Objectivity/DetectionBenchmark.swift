@@ -146,7 +146,7 @@ public enum DetectionBenchmark {
                                          risk: r.risk, baseline: b))
                     guard t.manipulation == nil, r.risk >= settings.riskThreshold, family.heldOut != tuning else { continue }
                     for g in risks where g.school == t.login && g.risk >= settings.riskThreshold {
-                        for x in g.signals.isEmpty ? g.weakSignals(settings) : g.signals {
+                        for x in g.shownSignals(settings) {
                             falseSignals["\(x.indicator.rawValue)\(g.className == nil ? "" : " (класс)")", default: 0] += 1
                         }
                     }

@@ -60,12 +60,10 @@ public enum Evidence {
     /// Weighted Fisher: T = Σ wᵢ·(−2 ln pᵢ) over one-sided p-values; under the hypothesis of an
     /// honest group each −2 ln pᵢ is χ² with 2 degrees of freedom, and T is referred to a scaled χ²
     /// with the same mean and variance (Satterthwaite): c·χ²(ν), c = Σw²/Σw, ν = 2(Σw)²/Σw².
-    /// Returns the combined one-sided p-value. One strong sign carries the result (unlike Stouffer's
+    /// Returns the combined one-sided p-value and its z. One strong sign carries the result (unlike Stouffer's
     /// mean of z, which a single sign among six dilutes); several moderate signs add up.
-    public static func weightedFisher(_ zs: [(z: Double, weight: Double)]) -> Double { weightedFisherZ(zs).p }
-
-    /// The combined p-value and its z; the z comes from whichever tail is small, so that groups with
-    /// no evidence at all still differ (a ranking, not a mass of ties at p = 1).
+    /// The z comes from whichever tail is small, so that groups with no evidence at all still differ
+    /// (a ranking, not a mass of ties at p = 1).
     public static func weightedFisherZ(_ zs: [(z: Double, weight: Double)]) -> (p: Double, z: Double) {
         var t = 0.0, sw = 0.0, sw2 = 0.0
         for x in zs where x.weight > 0 {

@@ -249,7 +249,7 @@ public enum ObjectivityAnalysis {
             if g.level == .school { schoolGroup = g }
             guard let key = g.school, let s = schoolOfKey[key], schoolGroup.school == key else { continue }
             let reference = district.minus(schoolGroup)
-            var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, signals: [], note: nil)
+            var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, note: nil)
             guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
                 risk.note = g.participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
                 out.append(risk)
@@ -345,9 +345,11 @@ public enum ObjectivityAnalysis {
         }
         for p in pending {
             var r = out[p.index]
-            if !p.isClass, assessedClasses[p.school] >= 2, let best = bestClass[p.school], best.z > zOwn[p.index] {
+            // Also for a school of one class (its own and its class's figures are the same works,
+            // judged against schools and against classes): a school has signs whenever a class has.
+            if !p.isClass, let best = bestClass[p.school], best.z > zOwn[p.index] {
                 r.risk = out[best.index].risk
-                r.riskFromClass = out[best.index].className
+                if assessedClasses[p.school] >= 2 { r.riskFromClass = out[best.index].className }
             }
             // Sentences for what is shown: the signs past their thresholds, and all of a flagged group's.
             let flagged = r.risk >= settings.riskThreshold
@@ -356,7 +358,6 @@ public enum ObjectivityAnalysis {
                 if c.passes || flagged { c.signal.explanation = sentence(c.signal, spec: spec, settings) }
                 return c
             }
-            r.signals = r.contributions.filter(\.passes).map(\.signal)
             out[p.index] = r
         }
         return out
@@ -474,11 +475,6 @@ public enum ObjectivityAnalysis {
         default:
             return x.explanation
         }
-    }
-
-    static func binomialZ(_ share: Double, _ p0: Double, _ n: Int) -> Double {
-        let p = min(max(p0, 0.01), 0.99)
-        return (share - p) / (p * (1 - p) / Double(max(n, 1))).squareRoot()
     }
 
     static func binomialSE(_ p0: Double, _ n: Int) -> Double {

@@ -102,36 +102,44 @@ public struct GroupRisk: Sendable, Equatable {
     public var className: String?
     public var participants: Int
     public var risk: Double
-    /// The signs that pass their own thresholds.
-    public var signals: [ObjectivitySignal]
     /// Why a group is not assessed (too small), when it is not.
     public var note: String?
-    /// Every sign computed for the group, passing or not, in the indicators' order.
+    /// Every sign computed for the group, passing or not, in the indicators' order. Sentences are
+    /// written for the signs that pass and for every sign of a group at or above the flag of the
+    /// settings it was evaluated with.
     public var contributions: [Contribution] = []
     /// For a school: the class whose signs set the school's risk (a manipulated class inside an
     /// otherwise clear school), when they did.
     public var riskFromClass: String?
 
-    public init(school: String, schoolName: String?, className: String?, participants: Int, risk: Double, signals: [ObjectivitySignal], note: String?,
+    public init(school: String, schoolName: String?, className: String?, participants: Int, risk: Double, note: String?,
                 contributions: [Contribution] = [], riskFromClass: String? = nil) {
         self.school = school
         self.schoolName = schoolName
         self.className = className
         self.participants = participants
         self.risk = risk
-        self.signals = signals
         self.note = note
         self.contributions = contributions
         self.riskFromClass = riskFromClass
     }
 
+    /// The signs that pass their own thresholds.
+    public var signals: [ObjectivitySignal] { contributions.filter(\.passes).map(\.signal) }
+
     public func hasSigns(_ settings: ObjectivitySettings) -> Bool { risk >= settings.riskThreshold }
+
+    /// What a list or a справка names for the group: its signs, or else its «слабые признаки».
+    public func shownSignals(_ settings: ObjectivitySettings) -> [ObjectivitySignal] {
+        let passing = signals
+        return passing.isEmpty ? weakSignals(settings) : passing
+    }
 
     /// A group with signs but no sign past its own threshold: its two largest contributions, to be
     /// shown as «слабые признаки» with the same fields. Empty otherwise (and for a school whose risk
     /// comes from a class: the class lists its own).
     public func weakSignals(_ settings: ObjectivitySettings) -> [ObjectivitySignal] {
-        guard hasSigns(settings), signals.isEmpty, riskFromClass == nil else { return [] }
+        guard hasSigns(settings), !contributions.contains(where: \.passes), riskFromClass == nil else { return [] }
         return contributions.filter { $0.signal.z > 0 && $0.weight > 0 }
             .sorted { $0.weight * $0.signal.z > $1.weight * $1.signal.z }
             .prefix(2).map(\.signal)

@@ -41,10 +41,10 @@ public enum ObjectivityReport {
 
         let schools = risks.filter { $0.className == nil }
         // A school's risk includes its classes' (the higher of its own and theirs).
-        let flagged = schools.filter { s in s.hasSigns(settings) || risks.contains { $0.school == s.school && $0.className != nil && $0.hasSigns(settings) } }
+        let flagged = schools.filter { $0.hasSigns(settings) }
             .sorted { ($0.risk, $1.schoolName ?? $1.school) > ($1.risk, $0.schoolName ?? $0.school) }
         // The signs past their thresholds, or a flagged group's «слабые признаки».
-        let shown = { (g: GroupRisk) -> [ObjectivitySignal] in g.signals.isEmpty ? g.weakSignals(settings) : g.signals }
+        let shown = { (g: GroupRisk) in g.shownSignals(settings) }
         doc.paragraph("1. Что проверялось", style: .heading1)
         doc.paragraph("Результаты \(Plural.count(schools.count, "школы", "школ", "школ")) и их классов сопоставлены с результатами остальных школ района по признакам необъективности: высокие результаты, инверсия профиля заданий, завышение баллов за развёрнутые ответы, скопление работ на границах отметок, расхождение с отметками по журналу, нетипичные наборы ответов, совпадающие работы, неполное участие, акты наблюдателей. Каждое отклонение сопоставлено с тем, насколько различаются между собой школы района с объективными результатами; признак засчитывается, когда отклонение маловероятно для объективно проведённой работы (z от \(ReferenceTable.format(settings.signalZ))). Риск от 0 до 1 объединяет все признаки группы, в том числе не достигшие своих порогов; риск школы — не ниже риска её классов; «есть признаки» — от \(ReferenceTable.format(settings.riskThreshold)). Группы менее \(settings.minimumGroup) работ не оцениваются.", alignment: .both)
 

@@ -78,7 +78,7 @@ enum ObjectivityController {
                 // The school's risk includes its classes'.
                 let risk = s.risk
                 guard risk >= settings.riskThreshold else { continue }
-                let signs = Set(risks.filter { $0.school == s.school }.flatMap { g in (g.signals.isEmpty ? g.weakSignals(settings) : g.signals).map(\.indicator.title) }).sorted()
+                let signs = Set(risks.filter { $0.school == s.school }.flatMap { $0.shownSignals(settings).map(\.indicator.title) }).sorted()
                 bySchool[s.school, default: ObjectivityAcross.Row(login: s.school, name: s.schoolName ?? s.school, hits: [])].hits
                     .append((p.id!, ProcedureStore.title(p), risk, signs))
             }

@@ -23,7 +23,8 @@ struct ObjectivityList {
             html += .emptyState("Результатов пока нет.")
             return html
         }
-        let flagged = Set(risks.filter { $0.hasSigns(settings) }.map(\.school))
+        // A school's risk includes its classes': its entry alone says whether it has signs.
+        let flagged = Set(risks.filter { $0.className == nil && $0.hasSigns(settings) }.map(\.school))
         html += #"<div class="actions no-print"><a class="btn" href="\#(Site.objectivityReport.url(pid))">Справка об объективности (DOCX)</a> <a class="btn secondary" href="\#(Site.observerAssignments.url(pid))">Наблюдатели</a> <a class="btn secondary" href="\#(Site.recheck.url(pid))">Перепроверка работ</a></div>"#
         html += showAll ? #"<p class="no-print"><a href="\#(base)">Только школы с признаками</a> · <strong>Все школы</strong></p>"#
                         : #"<p class="no-print"><strong>Только школы с признаками</strong> · <a href="\#(base.query(["all": "1"]))">Все школы</a></p>"#
