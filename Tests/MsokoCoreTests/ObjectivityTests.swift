@@ -155,6 +155,11 @@ final class ObjectivityTests: XCTestCase {
         let table = DetectionBenchmark.markdown(report)
         XCTAssertGreaterThanOrEqual(report.rows.last!.auc, 0.92, table)
         XCTAssertLessThanOrEqual(report.honestFlagged, 0.03, table)
+        // The same regions with nobody manipulating: the null is tighter there, and still honest
+        // schools, strong ones included, stay clear.
+        XCTAssertGreaterThan(report.clean, 50, table)
+        XCTAssertLessThanOrEqual(report.cleanFlagged, 0.03, table)
+        XCTAssertEqual(report.cleanStrongFlagged, 0, table)
     }
 
     func testEveryEditableThresholdReadsAndWritesItsField() throws {
@@ -266,5 +271,47 @@ final class GradedRiskTests: XCTestCase {
         XCTAssertNotNil(lenient, "\(r.contributions)")
         XCTAssertTrue(lenient?.explanation.hasPrefix("За задания с развёрнутым ответом (от 2 баллов) получено ") ?? false, lenient?.explanation ?? "")
         XCTAssertGreaterThanOrEqual(r.risk, 0.5)
+    }
+}
+
+/// The expected outcome of a conditional sign moves with the strength of the work's class: few
+/// condition tasks measure a student with much noise, so at the same condition points a strong
+/// class's students are stronger than the district's average, and an honest gymnasium must not look
+/// helped or leniently scored for it.
+final class ConditionalTableTests: XCTestCase {
+    func testHonestStrongSchoolsAreComparedWithEquallyStrongWorks() {
+        let spec = DetectionBenchmark.mathematics
+        let d = SyntheticDistrict(spec: spec, schools: 200, manipulatedShare: 0, seed: 5)
+        let works = d.works
+        var classOf: [String: Int32] = [:]
+        let workClass: [Int32] = works.map { w in
+            let key = "\(w.schoolLogin ?? "")|\(w.className ?? "")"
+            if let c = classOf[key] { return c }
+            classOf[key] = Int32(classOf.count)
+            return classOf[key]!
+        }
+        let maxes = spec.tasks.map(\.max)
+        let table = ConditionalTable(condition: spec.tasks.indices.filter { spec.tasks[$0].level == .basic },
+                                     outcome: spec.tasks.indices.filter { spec.tasks[$0].level != .basic },
+                                     works: works, maxes: maxes, classOf: workClass, classes: classOf.count)
+        var bySchool: [String: [Int]] = [:]
+        for (i, w) in works.enumerated() { bySchool[w.schoolLogin ?? "", default: []].append(i) }
+        var corrected: [Double] = [], plain: [Double] = []
+        for school in d.schools where school.kind == .strong {
+            let own = bySchool[school.login]!
+            var r = table.reference(without: own)
+            let raw = table.excess(own, r, indicator: .taskProfileInversion)!
+            corrected.append(raw.e / raw.se)
+            // The same without the class's strength: the district's mean at each condition score.
+            r.slope = r.slope.map { _ in 0 }
+            let flat = table.excess(own, r, indicator: .taskProfileInversion)!
+            plain.append(flat.e / flat.se)
+        }
+        let mean = { (xs: [Double]) in xs.reduce(0, +) / Double(xs.count) }
+        XCTAssertGreaterThan(corrected.count, 10)
+        // Before the empirical null (whose line in the level takes the rest): the class's strength
+        // takes away most of what strength alone shows.
+        XCTAssertGreaterThan(mean(plain), 1.5, "without the class's strength honest strong schools look helped: \(plain)")
+        XCTAssertLessThan(mean(corrected), mean(plain) / 2.5, "with it much less: \(mean(corrected)) against \(mean(plain))")
     }
 }

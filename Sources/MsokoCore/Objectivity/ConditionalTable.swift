@@ -2,84 +2,126 @@ import Foundation
 
 /// Points on some tasks (the outcome) against points on others (the condition), as the district
 /// scores them: what a group's works score on the outcome tasks given their points on the condition
-/// tasks, against the rest of the district (the group's school taken out). A strong school's works
-/// are compared with equally strong works elsewhere, so strength alone is no sign; help with hard
-/// tasks, or lenient scoring of criteria-scored tasks, is.
+/// tasks and the strength of their class, against the rest of the district (the group's school taken
+/// out). A strong school's works are compared with equally strong works elsewhere, so strength alone
+/// is no sign; help with hard tasks, or lenient scoring of criteria-scored tasks, is.
 struct ConditionalTable {
     private let x: [UInt16]
     private let y: [UInt16]
+    private let l: [Float]
     let xMax: Int
     let yMax: Int
-    /// Per condition score: works, Σ outcome, Σ outcome².
     private var district: [Double]
 
-    /// The reference of one school: expected outcome and its variance per condition score.
+    /// The reference of one school: per condition score, the expected outcome for works of a class
+    /// of average strength, how it moves with the class's strength, and the variance around that.
     struct Reference {
         var mean: [Double] = []
+        var slope: [Double] = []
+        var classMean: [Double] = []
         var variance: [Double] = []
-        /// Mean and standard deviation of the condition points in the reference.
-        var conditionMean = 0.0
-        var conditionSD = 1.0
     }
 
-    init(condition: [Int], outcome: [Int], works: WorkTable, maxes: [Int]) {
+    init(condition: [Int], outcome: [Int], works: WorkTable, maxes: [Int], classOf workClass: [Int32], classes classCount: Int) {
         let xMax = condition.reduce(0) { $0 + maxes[$1] }
         self.xMax = xMax
         yMax = outcome.reduce(0) { $0 + maxes[$1] }
         let T = maxes.count
         var xs = [UInt16](repeating: 0, count: works.count), ys = [UInt16](repeating: 0, count: works.count)
-        var district = [Double](repeating: 0, count: 3 * (xMax + 1))
         works.scores.withUnsafeBufferPointer { scores in
             for i in 0..<works.count {
                 var sx = 0, sy = 0
                 for t in condition { let s = scores[i * T + t]; if s != WorkRecord.notDone { sx += Int(s) } }
                 for t in outcome { let s = scores[i * T + t]; if s != WorkRecord.notDone { sy += Int(s) } }
-                sx = min(sx, xMax)
-                xs[i] = UInt16(sx)
+                xs[i] = UInt16(min(sx, xMax))
                 ys[i] = UInt16(sy)
-                district[3 * sx] += 1
-                district[3 * sx + 1] += Double(sy)
-                district[3 * sx + 2] += Double(sy * sy)
             }
+        }
+        // Each work's classmates' mean condition points (itself left out, so that its own luck on the
+        // condition tasks does not enter twice): how strong the class it is taught in is.
+        var classSum = [Double](repeating: 0, count: classCount), classN = [Double](repeating: 0, count: classCount)
+        var overall = 0.0
+        for i in 0..<works.count { overall += Double(xs[i]) }
+        overall /= Double(max(1, works.count))
+        for i in 0..<works.count { classSum[Int(workClass[i])] += Double(xs[i]); classN[Int(workClass[i])] += 1 }
+        // On the logit scale of the share of condition points: near the top the few condition tasks
+        // are all passed and a raw mean stops telling a strong class from a very strong one.
+        let scale = { (m: Double) -> Double in log((m + 0.5) / (Double(xMax) - m + 0.5)) }
+        var ls = [Float](repeating: Float(scale(overall)), count: works.count)
+        var district = [Double](repeating: 0, count: Self.fields * (xMax + 1))
+        for i in 0..<works.count {
+            let c = Int(workClass[i])
+            if classN[c] >= 2 { ls[i] = Float(scale((classSum[c] - Double(xs[i])) / (classN[c] - 1))) }
+            Self.add(&district, x: Int(xs[i]), y: Double(ys[i]), l: Double(ls[i]), sign: 1)
         }
         x = xs
         y = ys
+        l = ls
         self.district = district
+    }
+
+    /// Per condition score: works, Σy, Σy², ΣL, ΣL², ΣyL (L: the classmates' mean condition points).
+    static let fields = 6
+    static func add(_ t: inout [Double], x: Int, y: Double, l: Double, sign: Double) {
+        let k = fields * x
+        t[k] += sign
+        t[k + 1] += sign * y
+        t[k + 2] += sign * y * y
+        t[k + 3] += sign * l
+        t[k + 4] += sign * l * l
+        t[k + 5] += sign * y * l
     }
 
     /// Too few points on either side to condition on.
     var usable: Bool { xMax >= 2 && yMax >= 1 }
 
     /// The district without the works `own`; where fewer than 10 works remain at a condition score,
-    /// the neighbouring scores are pooled in until there are.
+    /// the neighbouring scores are pooled in until there are (30 for the slope).
+    ///
+    /// Works with the same condition points are not equally strong: a student of a strong class with
+    /// 5 of 8 basic points is, on average, stronger than one of a weak class with the same 5 (the
+    /// few condition tasks measure ability with much noise, and the rest is regression to the class's
+    /// level). So the expected outcome at each condition score moves with the classmates' mean
+    /// condition points, by a slope fitted within that score across the district: an honest
+    /// gymnasium's works are compared with equally placed works, not with the district's average at
+    /// the same score.
     func reference(without own: [Int]) -> Reference {
         guard usable else { return Reference() }
         var t = district
-        for i in own {
-            let b = Int(x[i]), v = Double(y[i])
-            t[3 * b] -= 1
-            t[3 * b + 1] -= v
-            t[3 * b + 2] -= v * v
-        }
-        var r = Reference(mean: [Double](repeating: 0, count: xMax + 1), variance: [Double](repeating: 0, count: xMax + 1))
-        var n0 = 0.0, s0 = 0.0, s20 = 0.0
-        for b in 0...xMax { n0 += t[3 * b]; s0 += t[3 * b] * Double(b); s20 += t[3 * b] * Double(b * b) }
-        if n0 > 1 {
-            r.conditionMean = s0 / n0
-            r.conditionSD = max(((s20 - n0 * r.conditionMean * r.conditionMean) / (n0 - 1)).squareRoot(), 0.5)
-        }
+        for i in own { Self.add(&t, x: Int(x[i]), y: Double(y[i]), l: Double(l[i]), sign: -1) }
+        let f = Self.fields
+        var r = Reference(mean: [Double](repeating: 0, count: xMax + 1), slope: [Double](repeating: 0, count: xMax + 1),
+                          classMean: [Double](repeating: 0, count: xMax + 1), variance: [Double](repeating: 0, count: xMax + 1))
         for b in 0...xMax {
-            var n = 0.0, s = 0.0, s2 = 0.0, w = 0
+            // Mean and class mean at this score, pooling neighbours until 10 works.
+            var n = 0.0, sy = 0.0, syy = 0.0, sl = 0.0, w = 0
             repeat {
                 for k in (w == 0 ? [b] : [b - w, b + w]) where k >= 0 && k <= xMax {
-                    n += t[3 * k]; s += t[3 * k + 1]; s2 += t[3 * k + 2]
+                    n += t[f * k]; sy += t[f * k + 1]; syy += t[f * k + 2]; sl += t[f * k + 3]
                 }
                 w += 1
             } while n < 10 && w <= xMax
-            let mean = n > 0 ? s / n : 0
+            let mean = n > 0 ? sy / n : 0
             r.mean[b] = mean
+            r.classMean[b] = n > 0 ? sl / n : 0
+            // The slope from sums centred within each score (neighbours' levels do not leak into it).
+            var m = 0.0, cyl = 0.0, cll = 0.0
+            w = 0
+            repeat {
+                for k in (w == 0 ? [b] : [b - w, b + w]) where k >= 0 && k <= xMax && t[f * k] > 1 {
+                    let nk = t[f * k]
+                    m += nk
+                    cyl += t[f * k + 5] - t[f * k + 1] * t[f * k + 3] / nk
+                    cll += t[f * k + 4] - t[f * k + 3] * t[f * k + 3] / nk
+                }
+                w += 1
+            } while m < 30 && w <= xMax
+            let slope = cll > 1e-9 ? cyl / cll : 0
+            r.slope[b] = slope
             // At least the variance of a quarter point, so that an all-or-nothing score is not certain.
-            r.variance[b] = n > 1 ? max((s2 - n * mean * mean) / (n - 1), 0.0625) : 0.25
+            let total = n > 1 ? (syy - n * mean * mean) / (n - 1) : 0.25
+            let explained = m > 1 ? slope * slope * cll / (m - 1) : 0
+            r.variance[b] = max(total - explained, 0.0625)
         }
         return r
     }
@@ -88,19 +130,15 @@ struct ConditionalTable {
     /// per work as a share of the outcome maximum, with its standard error.
     func excess(_ works: [Int], _ r: Reference, indicator: ObjectivitySignal.Indicator) -> ObjectivityAnalysis.Raw? {
         guard usable, !works.isEmpty, r.mean.count == xMax + 1 else { return nil }
-        var observed = 0.0, expected = 0.0, variance = 0.0, condition = 0.0
+        var observed = 0.0, expected = 0.0, variance = 0.0
         for i in works {
             let b = Int(x[i])
-            condition += Double(b)
             observed += Double(y[i])
-            expected += r.mean[b]
+            expected += r.mean[b] + r.slope[b] * (Double(l[i]) - r.classMean[b])
             variance += r.variance[b]
         }
         let scale = Double(works.count * yMax)
-        var raw = ObjectivityAnalysis.Raw(indicator: indicator, e: (observed - expected) / scale, se: variance.squareRoot() / scale,
-                                          value: observed / scale, reference: expected / scale)
-        // The group's level on the condition tasks: the help or leniency being measured does not raise it.
-        raw.level = (condition / Double(works.count) - r.conditionMean) / r.conditionSD
-        return raw
+        return ObjectivityAnalysis.Raw(indicator: indicator, e: (observed - expected) / scale, se: variance.squareRoot() / scale,
+                                       value: observed / scale, reference: expected / scale)
     }
 }

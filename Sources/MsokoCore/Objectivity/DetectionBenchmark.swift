@@ -19,7 +19,8 @@ public enum DetectionBenchmark {
     public struct Family: Sendable {
         public var name: String
         public var heldOut: Bool
-        public var make: @Sendable (_ schools: Int, _ seed: UInt64) -> Case
+        /// A region of `schools` schools from `seed`, `share` of them manipulated.
+        public var make: @Sendable (_ schools: Int, _ seed: UInt64, _ share: Double) -> Case
     }
 
     /// A school's scores in one case.
@@ -54,6 +55,12 @@ public enum DetectionBenchmark {
         /// The largest share of a region's assessed schools that share one risk value.
         public var largestTie: Double
         public var seconds: Double
+        /// The same families and seeds with nobody manipulating (a district where all is well): its
+        /// assessed schools, the share flagged, its strong schools and how many of them flagged.
+        public var clean = 0
+        public var cleanFlagged = 0.0
+        public var cleanStrong = 0
+        public var cleanStrongFlagged = 0
         /// Indicators behind the honest schools flagged (school or class level), how often.
         public var falseSignals: [String: Int]
         public var strongFlags: [String]
@@ -86,16 +93,19 @@ public enum DetectionBenchmark {
 
     /// The tuning family and three held-out ones.
     public static let families: [Family] = [
-        Family(name: "A: SyntheticDistrict, математика 6 (настройка)", heldOut: false) { schools, seed in
-            let d = SyntheticDistrict(spec: mathematics, schools: schools, manipulatedShare: 0.25, seed: seed, bands: true)
+        Family(name: "A: SyntheticDistrict, математика 6 (настройка)", heldOut: false) { schools, seed, share in
+            let d = SyntheticDistrict(spec: mathematics, schools: schools, manipulatedShare: share, seed: seed, bands: true)
             return Case(spec: d.spec, works: d.works, enrolment: d.enrolment,
                         truth: d.schools.map { ($0.login, $0.manipulation, $0.manipulation == nil ? nil : $0.strength, $0.kind == .strong, $0.manipulatedClass != nil) })
         },
-        Family(name: "B: SyntheticRegion, математика 6", heldOut: true) { schools, seed in
-            region(SyntheticRegion(spec: mathematics, schools: schools, seed: seed))
-        },
-        Family(name: "C: SyntheticRegion, русский язык 5, малые классы и сёла", heldOut: true) { schools, seed in
+        Family(name: "B: SyntheticRegion, математика 6", heldOut: true) { schools, seed, share in
             var u = SyntheticRegion.Assumptions()
+            u.manipulatedShare = share
+            return region(SyntheticRegion(spec: mathematics, schools: schools, assumptions: u, seed: seed))
+        },
+        Family(name: "C: SyntheticRegion, русский язык 5, малые классы и сёла", heldOut: true) { schools, seed, share in
+            var u = SyntheticRegion.Assumptions()
+            u.manipulatedShare = share
             u.classSizes = 8...22
             u.ruralShare = 0.3
             u.strongShare = 0.12
@@ -104,8 +114,9 @@ public enum DetectionBenchmark {
             u.journalNoise = 0.9
             return region(SyntheticRegion(spec: russian, schools: schools, assumptions: u, seed: seed))
         },
-        Family(name: "D: SyntheticRegion, математика 6, разброс трудности и дискриминации", heldOut: true) { schools, seed in
+        Family(name: "D: SyntheticRegion, математика 6, разброс трудности и дискриминации", heldOut: true) { schools, seed, share in
             var u = SyntheticRegion.Assumptions()
+            u.manipulatedShare = share
             u.difficultySD = 0.8
             u.discriminationSD = 0.45
             u.schoolSD = 0.55
@@ -128,9 +139,25 @@ public enum DetectionBenchmark {
         var elapsed = 0.0, largestTie = 0.0
         var falseSignals: [String: Int] = [:]
         var strongFlags: [String] = []
+        var clean = 0, cleanFlagged = 0, cleanStrong = 0, cleanStrongFlagged = 0
+        for family in families where family.heldOut != tuning {
+            for seed in seeds {
+                let c = family.make(schools, seed, 0)
+                let analysis = ResultsAnalysis.analyze(c.works, spec: c.spec, enrolment: c.enrolment)
+                let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: .init(enrolment: c.enrolment))
+                var schoolRisk: [String: Double] = [:]
+                for r in risks where r.className == nil && r.note == nil { schoolRisk[r.school] = r.risk }
+                for t in c.truth {
+                    guard let risk = schoolRisk[t.login] else { continue }
+                    clean += 1
+                    if t.strong { cleanStrong += 1 }
+                    if risk >= settings.riskThreshold { cleanFlagged += 1; if t.strong { cleanStrongFlagged += 1 } }
+                }
+            }
+        }
         for family in families {
             for seed in seeds {
-                let c = family.make(schools, seed)
+                let c = family.make(schools, seed, 0.25)
                 let started = Date()
                 let analysis = ResultsAnalysis.analyze(c.works, spec: c.spec, enrolment: c.enrolment)
                 let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: .init(enrolment: c.enrolment))
@@ -176,6 +203,9 @@ public enum DetectionBenchmark {
         }
         rows.append(row("все, во всей школе", heldOut.filter { $0.manipulation != nil && !$0.inClass }, honest))
         rows.append(row("все, в одном классе школы", heldOut.filter { $0.manipulation != nil && $0.inClass }, honest))
+        for m in SyntheticDistrict.Manipulation.allCases {
+            rows.append(row("\(m.title) — в одном классе школы", heldOut.filter { $0.manipulation == m && $0.inClass }, honest))
+        }
         rows.append(row("все манипуляции", heldOut.filter { $0.manipulation != nil }, honest))
         let familyRows = families.map { f in
             row(f.name, scored.filter { $0.family == f.name && $0.manipulation != nil }, scored.filter { $0.family == f.name && $0.manipulation == nil })
@@ -184,7 +214,9 @@ public enum DetectionBenchmark {
         return Report(rows: rows, families: familyRows, honest: honest.count,
                       honestFlagged: Double(honest.filter { $0.risk >= settings.riskThreshold }.count) / Double(max(1, honest.count)),
                       strongHonest: strong.count, strongHonestFlagged: strong.filter { $0.risk >= settings.riskThreshold }.count,
-                      largestTie: largestTie, seconds: elapsed, falseSignals: falseSignals, strongFlags: strongFlags, threshold: settings.riskThreshold, tuning: tuning)
+                      largestTie: largestTie, seconds: elapsed, clean: clean, cleanFlagged: Double(cleanFlagged) / Double(max(1, clean)),
+                      cleanStrong: cleanStrong, cleanStrongFlagged: cleanStrongFlagged,
+                      falseSignals: falseSignals, strongFlags: strongFlags, threshold: settings.riskThreshold, tuning: tuning)
     }
 
     /// The naive baseline, exactly as issue 12 states it: per school, the sum of its ranks among the
@@ -266,6 +298,7 @@ public enum DetectionBenchmark {
             s += "| \(row.label) | \(row.schools) | \(f3(row.auc)) | \(f3(row.baselineAUC)) | \(String(format: "%.0f %%", row.flagged * 100)) |\n"
         }
         s += "\n\(r.tuning ? "Tuning" : "Held-out") honest schools: \(r.honest), flagged \(String(format: "%.1f %%", r.honestFlagged * 100)); honest strong schools: \(r.strongHonest), flagged \(r.strongHonestFlagged).\n"
+        s += "The same regions with nobody manipulating: \(r.clean) assessed schools, flagged \(String(format: "%.1f %%", r.cleanFlagged * 100)); strong schools: \(r.cleanStrong), flagged \(r.cleanStrongFlagged).\n"
         s += "Largest share of a region's assessed schools sharing one risk value: \(String(format: "%.1f %%", r.largestTie * 100)).\n"
         if !r.falseSignals.isEmpty {
             s += "Signs behind these honest schools' flags: " + r.falseSignals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".\n"

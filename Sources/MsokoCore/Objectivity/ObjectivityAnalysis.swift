@@ -226,8 +226,9 @@ public enum ObjectivityAnalysis {
         // scoring shows on the tasks a teacher scores by criteria).
         let tasks = Array(spec.tasks.indices)
         let profile = ConditionalTable(condition: tasks.filter { spec.tasks[$0].level == .basic }, outcome: tasks.filter { spec.tasks[$0].level != .basic },
-                                       works: works, maxes: maxes)
-        let criteria = ConditionalTable(condition: tasks.filter { maxes[$0] == 1 }, outcome: tasks.filter { maxes[$0] >= 2 }, works: works, maxes: maxes)
+                                       works: works, maxes: maxes, classOf: workClass, classes: classCount)
+        let criteria = ConditionalTable(condition: tasks.filter { maxes[$0] == 1 }, outcome: tasks.filter { maxes[$0] >= 2 }, works: works, maxes: maxes,
+                                        classOf: workClass, classes: classCount)
         // Enrolment: the district's share of the enrolled who did not write.
         var enrolledTotal = 0, writtenTotal = 0
         var schoolEnrolled: [String: (enrolled: Int, written: Int)] = [:]
@@ -305,7 +306,7 @@ public enum ObjectivityAnalysis {
         let indicators = ObjectivitySignal.Indicator.allCases
         var samples = [[(e: Double, se: Double, level: Double)]](repeating: [], count: indicators.count * 2)
         for p in pending {
-            for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, r.level ?? p.level)) }
+            for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, p.level)) }
         }
         // The fits are independent: both cores.
         let fitted = UnsafeMutableBufferPointer<Evidence.Null>.allocate(capacity: samples.count)
@@ -326,7 +327,7 @@ public enum ObjectivityAnalysis {
         for p in pending {
             contributions[p.index] = p.raws.map { r in
                 let null = nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)]
-                return contribution(r, null: null, level: r.level ?? p.level, spec: spec, settings)
+                return contribution(r, null: null, level: p.level, spec: spec, settings)
             }
             zOwn[p.index] = Evidence.weightedFisherZ(contributions[p.index].map { ($0.signal.z, $0.weight) }).z
         }
@@ -381,8 +382,6 @@ public enum ObjectivityAnalysis {
         var ownPasses = false
         /// The sentence of a sign that brings its own.
         var ownExplanation = ""
-        /// The group's level as this sign sees it, where not the primary score's (see `Pending.level`).
-        var level: Double?
 
         init(indicator: ObjectivitySignal.Indicator, e: Double, se: Double, value: Double, reference: Double, extra: Double = 0) {
             self.indicator = indicator
@@ -408,7 +407,12 @@ public enum ObjectivityAnalysis {
         var index: Int
         var isClass: Bool
         var school: Int
-        /// The group's mean primary score against the reference's, in the reference's standard deviations.
+        /// The group's mean primary score against the reference's, in the reference's standard
+        /// deviations: the level every sign's honest centre moves with. The conditional signs once
+        /// took their level on their condition tasks (which the help or leniency they measure does
+        /// not raise), but easy basic tasks are all passed in a strong school, that level stopped
+        /// growing at the top, and honest strong groups sat about one z above their line; on the
+        /// primary score the bias is gone at the cost of little (docs/objectivity.md).
         var level: Double
         var raws: [Raw]
     }
