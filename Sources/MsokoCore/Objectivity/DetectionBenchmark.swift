@@ -98,33 +98,33 @@ public enum DetectionBenchmark {
             return Case(spec: d.spec, works: d.works, enrolment: d.enrolment,
                         truth: d.schools.map { ($0.login, $0.manipulation, $0.manipulation == nil ? nil : $0.strength, $0.kind == .strong, $0.manipulatedClass != nil) })
         },
-        Family(name: "B: SyntheticRegion, математика 6", heldOut: true) { schools, seed, share in
-            var u = SyntheticRegion.Assumptions()
-            u.manipulatedShare = share
-            return region(SyntheticRegion(spec: mathematics, schools: schools, assumptions: u, seed: seed))
-        },
-        Family(name: "C: SyntheticRegion, русский язык 5, малые классы и сёла", heldOut: true) { schools, seed, share in
-            var u = SyntheticRegion.Assumptions()
-            u.manipulatedShare = share
+        held("B: SyntheticRegion, математика 6", mathematics) { _ in },
+        held("C: SyntheticRegion, русский язык 5, малые классы и сёла", russian) { u in
             u.classSizes = 8...22
             u.ruralShare = 0.3
             u.strongShare = 0.12
             u.schoolSD = 0.35
             u.classSD = 0.4
             u.journalNoise = 0.9
-            return region(SyntheticRegion(spec: russian, schools: schools, assumptions: u, seed: seed))
         },
-        Family(name: "D: SyntheticRegion, математика 6, разброс трудности и дискриминации", heldOut: true) { schools, seed, share in
-            var u = SyntheticRegion.Assumptions()
-            u.manipulatedShare = share
+        held("D: SyntheticRegion, математика 6, разброс трудности и дискриминации", mathematics) { u in
             u.difficultySD = 0.8
             u.discriminationSD = 0.45
             u.schoolSD = 0.55
             u.strongShare = 0.22
             u.absenceMax = 0.12
-            return region(SyntheticRegion(spec: mathematics, schools: schools, assumptions: u, seed: seed))
         },
     ]
+
+    /// A held-out family: `SyntheticRegion` under its default assumptions changed by `assume`.
+    static func held(_ name: String, _ spec: ProcedureSpec, _ assume: @escaping @Sendable (inout SyntheticRegion.Assumptions) -> Void) -> Family {
+        Family(name: name, heldOut: true) { schools, seed, share in
+            var u = SyntheticRegion.Assumptions()
+            assume(&u)
+            u.manipulatedShare = share
+            return region(SyntheticRegion(spec: spec, schools: schools, assumptions: u, seed: seed))
+        }
+    }
 
     static func region(_ r: SyntheticRegion) -> Case {
         Case(spec: r.spec, works: r.works, enrolment: r.enrolment, truth: r.schools.map { ($0.login, $0.manipulation, $0.strength, $0.kind == .strong, $0.manipulatedClass != nil) })
@@ -143,12 +143,9 @@ public enum DetectionBenchmark {
         for family in families where family.heldOut != tuning {
             for seed in seeds {
                 let c = family.make(schools, seed, 0)
-                let analysis = ResultsAnalysis.analyze(c.works, spec: c.spec, enrolment: c.enrolment)
-                let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: .init(enrolment: c.enrolment))
-                var schoolRisk: [String: Double] = [:]
-                for r in risks where r.className == nil && r.note == nil { schoolRisk[r.school] = r.risk }
+                let schoolRisk = assess(c, settings).schools
                 for t in c.truth {
-                    guard let risk = schoolRisk[t.login] else { continue }
+                    guard let risk = schoolRisk[t.login]?.risk else { continue }
                     clean += 1
                     if t.strong { cleanStrong += 1 }
                     if risk >= settings.riskThreshold { cleanFlagged += 1; if t.strong { cleanStrongFlagged += 1 } }
@@ -159,12 +156,9 @@ public enum DetectionBenchmark {
             for seed in seeds {
                 let c = family.make(schools, seed, 0.25)
                 let started = Date()
-                let analysis = ResultsAnalysis.analyze(c.works, spec: c.spec, enrolment: c.enrolment)
-                let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: .init(enrolment: c.enrolment))
+                let (risks, schoolRisk) = assess(c, settings)
                 elapsed += Date().timeIntervalSince(started)
                 let baseline = naiveBaseline(c.works, spec: c.spec, minimum: settings.minimumGroup)
-                var schoolRisk: [String: GroupRisk] = [:]
-                for r in risks where r.className == nil && r.note == nil { schoolRisk[r.school] = r }
                 var values: [Double: Int] = [:]
                 for t in c.truth {
                     guard let r = schoolRisk[t.login], let b = baseline[t.login] else { continue }
@@ -217,6 +211,16 @@ public enum DetectionBenchmark {
                       largestTie: largestTie, seconds: elapsed, clean: clean, cleanFlagged: Double(cleanFlagged) / Double(max(1, clean)),
                       cleanStrong: cleanStrong, cleanStrongFlagged: cleanStrongFlagged,
                       falseSignals: falseSignals, strongFlags: strongFlags, threshold: settings.riskThreshold, tuning: tuning)
+    }
+
+    /// The analysis and the objectivity pass over one case: every group's risk, and the assessed
+    /// schools' entries by login.
+    static func assess(_ c: Case, _ settings: ObjectivitySettings) -> (all: [GroupRisk], schools: [String: GroupRisk]) {
+        let analysis = ResultsAnalysis.analyze(c.works, spec: c.spec, enrolment: c.enrolment)
+        let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: .init(enrolment: c.enrolment))
+        var schools: [String: GroupRisk] = [:]
+        for r in risks where r.className == nil && r.note == nil { schools[r.school] = r }
+        return (risks, schools)
     }
 
     /// The naive baseline, exactly as issue 12 states it: per school, the sum of its ranks among the
