@@ -162,6 +162,26 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertEqual(report.cleanStrongFlagged, 0, table)
     }
 
+    func testTheOracleLeavesTheManipulatedOutOfTheNullButStillJudgesThem() {
+        let c = DetectionBenchmark.families[0].make(120, 5, 0.25)
+        let manipulated = Set(c.truth.filter { $0.manipulation != nil }.map(\.login))
+        XCTAssertFalse(manipulated.isEmpty)
+        let usual = DetectionBenchmark.assess(c, ObjectivitySettings()).schools
+        let oracle = DetectionBenchmark.assess(c, ObjectivitySettings(), outOfNull: manipulated).schools
+        XCTAssertEqual(Set(usual.keys), Set(oracle.keys), "every school is still judged")
+        // The honest schools' signs are judged against a different (honest-only) spread.
+        let honest = usual.keys.filter { !manipulated.contains($0) }
+        let moved = honest.filter { key in
+            zip(usual[key]!.contributions, oracle[key]!.contributions).contains { abs($0.signal.z - $1.signal.z) > 1e-9 }
+        }
+        XCTAssertGreaterThan(moved.count, honest.count / 2)
+        // The manipulated quarter widens the fitted spread: without it, the same manipulated schools look worse.
+        let sum = { (r: [String: GroupRisk]) in manipulated.compactMap { r[$0]?.risk }.reduce(0, +) }
+        XCTAssertGreaterThan(sum(oracle), sum(usual))
+        let report = DetectionBenchmark.run(families: [DetectionBenchmark.families[0]], schools: 60, seeds: [5], tuning: true, oracle: true)
+        XCTAssertTrue(DetectionBenchmark.markdown(report).hasPrefix("Oracle:"))
+    }
+
     func testEveryEditableThresholdReadsAndWritesItsField() throws {
         var s = ObjectivitySettings()
         for (i, f) in ObjectivitySettings.editable.enumerated() {

@@ -67,6 +67,8 @@ public enum DetectionBenchmark {
         public var threshold: Double
         /// Rows on the tuning family rather than the held-out ones.
         public var tuning = false
+        /// The empirical null fitted on the honest schools alone (the truth known; no district has it).
+        public var oracle = false
     }
 
     // MARK: families
@@ -133,8 +135,10 @@ public enum DetectionBenchmark {
     // MARK: running
 
     /// `tuning`: report the rows on the tuning family instead of the held-out ones (what tuning looks at).
+    /// `oracle`: fit each sign's honest spread on the honest schools alone, using the truth — a ceiling
+    /// that shows how much the manipulated schools in the fit cost (docs/objectivity.md).
     public static func run(families: [Family] = families, schools: Int, seeds: [UInt64], settings: ObjectivitySettings = ObjectivitySettings(),
-                           tuning: Bool = false) -> Report {
+                           tuning: Bool = false, oracle: Bool = false) -> Report {
         var scored: [Scored] = []
         var elapsed = 0.0, largestTie = 0.0
         var falseSignals: [String: Int] = [:]
@@ -156,7 +160,7 @@ public enum DetectionBenchmark {
             for seed in seeds {
                 let c = family.make(schools, seed, 0.25)
                 let started = Date()
-                let (risks, schoolRisk) = assess(c, settings)
+                let (risks, schoolRisk) = assess(c, settings, outOfNull: oracle ? Set(c.truth.filter { $0.manipulation != nil }.map(\.login)) : [])
                 elapsed += Date().timeIntervalSince(started)
                 let baseline = naiveBaseline(c.works, spec: c.spec, minimum: settings.minimumGroup)
                 var values: [Double: Int] = [:]
@@ -210,14 +214,16 @@ public enum DetectionBenchmark {
                       strongHonest: strong.count, strongHonestFlagged: strong.filter { $0.risk >= settings.riskThreshold }.count,
                       largestTie: largestTie, seconds: elapsed, clean: clean, cleanFlagged: Double(cleanFlagged) / Double(max(1, clean)),
                       cleanStrong: cleanStrong, cleanStrongFlagged: cleanStrongFlagged,
-                      falseSignals: falseSignals, strongFlags: strongFlags, threshold: settings.riskThreshold, tuning: tuning)
+                      falseSignals: falseSignals, strongFlags: strongFlags, threshold: settings.riskThreshold, tuning: tuning, oracle: oracle)
     }
 
     /// The analysis and the objectivity pass over one case: every group's risk, and the assessed
     /// schools' entries by login.
-    static func assess(_ c: Case, _ settings: ObjectivitySettings) -> (all: [GroupRisk], schools: [String: GroupRisk]) {
+    static func assess(_ c: Case, _ settings: ObjectivitySettings, outOfNull: Set<String> = []) -> (all: [GroupRisk], schools: [String: GroupRisk]) {
         let analysis = ResultsAnalysis.analyze(c.works, spec: c.spec, enrolment: c.enrolment)
-        let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: .init(enrolment: c.enrolment))
+        var inputs = ObjectivityAnalysis.Inputs(enrolment: c.enrolment)
+        inputs.outOfNull = outOfNull
+        let risks = ObjectivityAnalysis.evaluate(c.works, analysis: analysis, settings: settings, inputs: inputs)
         var schools: [String: GroupRisk] = [:]
         for r in risks where r.className == nil && r.note == nil { schools[r.school] = r }
         return (risks, schools)
@@ -293,6 +299,7 @@ public enum DetectionBenchmark {
         let f3 = { (v: Double) in v.isNaN ? "—" : String(format: "%.3f", v) }
         let which = r.tuning ? "The tuning family (A)" : "Held-out families (B, C, D)"
         var s = "\(which), every manipulated school against every honest one, schools with at least 10 works:\n\n"
+        if r.oracle { s = "Oracle: each sign's honest spread fitted on the honest schools alone (the truth known).\n" + s }
         s += "| manipulation — strength | schools | ROC AUC msoko | ROC AUC naive baseline | flagged at risk ≥ \(String(format: "%.2f", r.threshold)) |\n|---|---|---|---|---|\n"
         for row in r.rows {
             s += "| \(row.label) | \(row.schools) | \(f3(row.auc)) | \(f3(row.baselineAUC)) | \(String(format: "%.0f %%", row.flagged * 100)) |\n"

@@ -18,6 +18,10 @@ public enum ObjectivityAnalysis {
         public var previousYear: [String: GroupFigures] = [:]
         /// The same cohort a year later (grade + 1, the class letter kept), per «school|class» of this procedure.
         public var nextCohort: [String: GroupFigures] = [:]
+        /// School keys left out when the honest spread of each sign is fitted (the empirical null):
+        /// only the detection benchmark's «oracle» sets it, to measure what fitting the null on a
+        /// district with manipulated schools in it costs. Their own signs are judged as usual.
+        public var outOfNull: Set<String> = []
         public init(enrolment: [String: [String: Int]] = [:], observed: [String: Set<String>] = [:], violations: [String: [String: [String]]] = [:],
                     recheck: [String: [Double]] = [:]) {
             self.enrolment = enrolment
@@ -305,7 +309,7 @@ public enum ObjectivityAnalysis {
         // Indexed by indicator (its place in allCases) × 2 + (class ? 1 : 0).
         let indicators = ObjectivitySignal.Indicator.allCases
         var samples = [[(e: Double, se: Double, level: Double)]](repeating: [], count: indicators.count * 2)
-        for p in pending {
+        for p in pending where !inputs.outOfNull.contains(schoolKeys[p.school]) {
             for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, p.level)) }
         }
         // The fits are independent: both cores.

@@ -11,8 +11,9 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Школ в районе.") var schools = 160
         @Option(help: "Сколько районов (зёрен) каждого семейства.") var seeds = 4
         @Flag(help: "Только настроечное семейство (A), на котором выбраны пороги и веса.") var tuning = false
+        @Flag(help: "Разброс честных групп оценивать только по честным школам (истина известна): сколько стоит подгонка по району с манипуляциями.") var oracle = false
         func run() async throws {
-            print(MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds, tuning: tuning), terminator: "")
+            print(MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds, tuning: tuning, oracle: oracle), terminator: "")
         }
     }
 

@@ -38,10 +38,11 @@ extension MsokoTextFile {
 extension MsokoTextFile {
     /// `msoko bench objectivity`: detection quality on synthetic districts, as a Markdown table.
     /// `tuning`: the tuning family alone, its rows shown (what thresholds and weights were chosen on).
-    public static func objectivityBenchmark(schools: Int, seeds: Int, tuning: Bool = false) -> String {
+    /// `oracle`: the honest spread of each sign fitted on the honest schools alone (a ceiling).
+    public static func objectivityBenchmark(schools: Int, seeds: Int, tuning: Bool = false, oracle: Bool = false) -> String {
         let seeds = (1...UInt64(max(1, seeds))).map { $0 * 7919 }
-        let report = tuning ? DetectionBenchmark.run(families: [DetectionBenchmark.families[0]], schools: schools, seeds: seeds, tuning: true)
-                            : DetectionBenchmark.run(schools: schools, seeds: seeds)
+        let report = tuning ? DetectionBenchmark.run(families: [DetectionBenchmark.families[0]], schools: schools, seeds: seeds, tuning: true, oracle: oracle)
+                            : DetectionBenchmark.run(schools: schools, seeds: seeds, oracle: oracle)
         return DetectionBenchmark.markdown(report)
     }
 }
