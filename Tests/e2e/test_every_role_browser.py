@@ -13,7 +13,7 @@ def test_teacher_opens_their_class_from_tasks(demo_server, browser):  # noqa: F8
     assert browser.current_url.endswith("/tasks")
     assert "Результаты моих классов" in browser.page_source
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr") if "Математика · 4 класс" in r.text)
-    click_and_wait(browser, row.find_element(By.LINK_TEXT, "Открыть"))
+    click_and_wait(browser, row.find_element(By.LINK_TEXT, "Анализ"))
     assert "4А" in browser.find_element(By.TAG_NAME, "h1").text
     headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
     assert "Результаты участников" in headings, headings
@@ -24,6 +24,22 @@ def test_teacher_opens_their_class_from_tasks(demo_server, browser):  # noqa: F8
     assert "не используются для оценки работы учителя" in browser.page_source
     shot(browser, "40-teacher-class")
     # The way back leads to the teacher's own list, never to a page they may not open.
+    crumbs = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "nav.crumbs a")]
+    assert all(c.endswith("/tasks") for c in crumbs), crumbs
+
+
+def test_teacher_opens_their_class_gaps(demo_server, browser):  # noqa: F811
+    base = demo_server.base
+    login(browser, base, "teacher")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr") if "Математика · 4 класс" in r.text)
+    click_and_wait(browser, row.find_element(By.LINK_TEXT, "Пробелы"))
+    assert "Пробелы в знаниях" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "4А" in browser.find_element(By.TAG_NAME, "h1").text
+    headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
+    assert "Требования" in headings and "Обучающиеся" in headings, headings
+    matrix = browser.find_element(By.CSS_SELECTOR, "table.gap-matrix")
+    assert len(matrix.find_elements(By.CSS_SELECTOR, "tbody tr")) == 7
+    shot(browser, "41-teacher-gaps")
     crumbs = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "nav.crumbs a")]
     assert all(c.endswith("/tasks") for c in crumbs), crumbs
 

@@ -85,6 +85,10 @@ enum Site {
     static let apiRoadmap = Endpoint<Void>(.GET, "api/v1/roadmap", roadmapReaders)
     static let apiAudit = Endpoint<Void>(.GET, "api/v1/audit", district)
     static let apiMe = Endpoint<Void>(.GET, "api/v1/me", .signedIn)
+    /// The procedures the caller may see: a teacher, those with results of their classes.
+    static let apiProcedures = Endpoint<Void>(.GET, "api/v1/procedures", roadmapReaders)
+    /// Gaps of `?school=` (and `&class=`), with the scope of the gaps pages (`GroupScope`).
+    static let apiGaps = Endpoint<UUID>(.GET, "api/v1/procedures/:procedureID/gaps", roadmapReaders)
 
     // Procedures, calendar, reference figures
     static let procedures = Endpoint<Void>(.GET, "procedures", readers, menu: MenuEntry(label: "Процедуры", order: 30))
@@ -118,6 +122,10 @@ enum Site {
     static let analysisClass = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/analysis/schools/:login/classes/:className", .only(.specialist, .admin, .methodist, .head, .teacher))
     static let analysisOrder = Endpoint<UUID>(.GET, "procedures/:procedureID/analysis/order.docx", district)
     static let analysisAttach = Endpoint<UUID>(.POST, "procedures/:procedureID/analysis/attach", reporters)
+
+    // Knowledge gaps (2.3): a school's page for district readers and its head, a class's also for its own teacher.
+    static let gapsSchool = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/gaps/schools/:login", readers)
+    static let gapsClass = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/gaps/schools/:login/classes/:className", .only(.specialist, .admin, .methodist, .head, .teacher))
 
     // Objectivity
     static let objectivityAcross = Endpoint<Void>(.GET, "objectivity", district, menu: MenuEntry(label: "Объективность", order: 50))
@@ -170,11 +178,12 @@ enum Site {
         tasks,
         schools, school, schoolClassSave, schoolsAdmin, schoolAdd, schoolsImport, enrolmentImport, schoolEdit, schoolUpdate,
         audit, settings, settingsSave,
-        apiRoadmap, apiAudit, apiMe,
+        apiRoadmap, apiAudit, apiMe, apiProcedures, apiGaps,
         procedures, procedureCreate, procedure, procedureNew, procedureNewSubmit, procedureFromHeader, procedureEdit, procedureUpdate,
         procedureSpecJSON, calendar, participantSave, participantDelete, reference, referenceSave,
         resultsUpload, resultsExport, uploadedFile,
         analysis, analysisReport, analysisSchool, analysisSchoolReport, analysisClass, analysisOrder, analysisAttach,
+        gapsSchool, gapsClass,
         objectivityAcross, objectivityThresholds, objectivity, objectivityCard, objectivityReport,
         observers, observerAdd, observerActs, observerCoverage, observerAct, observerActFile, observerOrder,
         observerAssignments, observerAssign, observerSuggest, observerUnassign, myAssignments, actForm, actSubmit,

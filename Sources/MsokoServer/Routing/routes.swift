@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     CalendarController.register(app)
     ReferenceController.register(app)
     AnalysisController.register(app)
+    GapsController.register(app)
     ObjectivityController.register(app)
     ObserversController.register(app)
     RecheckController.register(app)

@@ -93,3 +93,23 @@ extension HTML {
         return #"<div class="progress" role="img" aria-label="\#(label)" title="\#(label)">\#(parts)</div>"#
     }
 }
+
+extension HTML {
+    /// An analysis table as on paper: the first column names the group (a link where given),
+    /// figures right-aligned, words left.
+    static func figures(_ t: AnalysisTable, links: [SiteURL] = []) -> HTML {
+        let head = HTML(t.header.enumerated().map { i, h in "<th\(i == 0 ? "" : #" class="num""# as HTML)>\(h)</th>" as HTML })
+        let rows = t.rows.enumerated().map { r, row -> HTML in
+            let cells = row.enumerated().map { i, c -> HTML in
+                let text = c.display
+                if i == 0, r < links.count { return #"<td><a href="\#(links[r])">\#(text)</a></td>"# }
+                if case .text = c, i > 0, Double(text.replacingOccurrences(of: ",", with: ".")) == nil, !text.hasPrefix("—"), !text.contains("(") { return "<td>\(text)</td>" }
+                return "<td\(i == 0 ? "" : #" class="num""# as HTML)>\(text)</td>"
+            }
+            return t.highlighted.contains(r) ? #"<tr class="weak">\#(cells)</tr>"# : "<tr>\(cells)</tr>"
+        }
+        var html = HTML.table(head: head, rows: rows)
+        if !t.notes.isEmpty { html += #"<p class="hint">\#(t.notes.joined(separator: " "))</p>"# }
+        return html
+    }
+}

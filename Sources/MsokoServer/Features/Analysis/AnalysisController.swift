@@ -31,18 +31,11 @@ enum AnalysisController {
         return Loaded(user: user, procedure: p, analysis: loaded.analysis, works: loaded.works)
     }
 
-    /// The school of the path, checked against the user's scope: a head only their own; a teacher
-    /// only the class of the path, and only one of their own classes (`TeacherClasses`).
+    /// The school of the path, checked against the user's scope (`GroupScope`): a head only their
+    /// own; a teacher only the class of the path, and only one of their own classes.
     static func schoolKey(_ req: Request, _ l: Loaded) async throws -> String {
         guard let login = req.parameters.get("login") else { throw AppError.notFound }
-        switch l.user.role {
-        case .head:
-            guard let own = try await Schools.own(of: l.user, on: req.db), own.login == login else { throw AppError.forbidden }
-        case .teacher:
-            guard let name = req.parameters.get("className"),
-                  try await TeacherClasses.admits(l.user, procedure: l.procedure, schoolLogin: login, className: name, on: req.db) else { throw AppError.forbidden }
-        default: break
-        }
+        try await GroupScope.admit(l.user, procedure: l.procedure, school: login, className: req.parameters.get("className"), on: req.db)
         return login
     }
 
@@ -91,6 +84,7 @@ enum AnalysisController {
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: \(s.schoolName ?? key)", groups: [s, a.district], docx: Site.analysisSchoolReport.url(pid, key),
                                  xlsx: Site.analysisSchool.url(pid, key).query(["format": "xlsx"]), attach: l.user.role == .head)
+        model.gaps = Site.gapsSchool.url(pid, key)
         model.list = AnalysisPage.List(heading: "Классы", hint: nil, table: AnalysisTables.marksCompact(classes, a),
                                        links: classes.map { Site.analysisClass.url(pid, key, $0.className ?? "") })
         model.taskList = AnalysisPage.List(heading: "Выполнение заданий по классам", hint: nil,
@@ -112,6 +106,7 @@ enum AnalysisController {
         let pid = try l.procedure.requireID()
         var model = AnalysisPage(l, title: "Анализ результатов: \(s.schoolName ?? key), \(name)", groups: [c, s, a.district], docx: nil,
                                  xlsx: Site.analysisClass.url(pid, key, name).query(["format": "xlsx"]))
+        model.gaps = Site.gapsClass.url(pid, key, c.className ?? name)
         model.note = "Результаты класса не используются для оценки работы учителя: они показывают, какие умения требуют внимания."
         model.pupils = AnalysisTables.pupils(works, a.spec)
         let schoolCrumb: [Crumb] = Site.analysisSchool.admits(l.user.role) ? [Crumb(Site.analysisSchool.url(pid, key), s.schoolName ?? key)] : []

@@ -19,6 +19,8 @@ struct AnalysisPage {
     var xlsx: SiteURL
     var orderURL: SiteURL?
     var attachURL: SiteURL?
+    /// The gaps page of the same school or class (measure 2.3).
+    var gaps: SiteURL?
     var note: String?
     var list: List?
     /// «Выполнение заданий» with a row per school or class, as in ФИС ОКО.
@@ -45,6 +47,7 @@ extension AnalysisPage {
     func view(_ ctx: PageContext) -> HTML {
         var links: [HTML] = []
         if let docx { links.append(#"<a class="btn" href="\#(docx)">Аналитическая справка (DOCX)</a>"#) }
+        if let gaps { links.append(#"<a class="btn" href="\#(gaps)">Пробелы в знаниях</a>"#) }
         links.append(#"<a class="btn secondary" href="\#(xlsx)">Таблицы (XLSX)</a>"#)
         if let orderURL { links.append(#"<a class="btn secondary" href="\#(orderURL)">Проект приказа (DOCX)</a>"#) }
         if let attachURL { links.append(.postButton(ctx, action: attachURL, label: "Приложить справку к мероприятию 2.1", style: "secondary")) }
@@ -58,33 +61,15 @@ extension AnalysisPage {
         if let list {
             html += "<h2>\(list.heading)</h2>"
             if let hint = list.hint { html += #"<p class="muted">\#(hint)</p>"# }
-            html += Self.table(list.table, links: list.links)
+            html += HTML.figures(list.table, links: list.links)
         }
         if let taskList {
             html += "<h2>\(taskList.heading)</h2>"
             if let hint = taskList.hint { html += #"<p class="muted">\#(hint)</p>"# }
-            html += Self.table(taskList.table, links: taskList.links)
+            html += HTML.figures(taskList.table, links: taskList.links)
         }
-        if let pupils { html += "<h2>Результаты участников</h2>\(Self.table(pupils))" }
-        if let dynamics { html += "<h2>Динамика по годам</h2>\(Self.table(dynamics))" }
-        return html
-    }
-
-    /// An analysis table as on paper: the first column names the group (a link where given),
-    /// figures right-aligned, words left.
-    static func table(_ t: AnalysisTable, links: [SiteURL] = []) -> HTML {
-        let head = HTML(t.header.enumerated().map { i, h in "<th\(i == 0 ? "" : #" class="num""# as HTML)>\(h)</th>" as HTML })
-        let rows = t.rows.enumerated().map { r, row -> HTML in
-            let cells = row.enumerated().map { i, c -> HTML in
-                let text = c.display
-                if i == 0, r < links.count { return #"<td><a href="\#(links[r])">\#(text)</a></td>"# }
-                if case .text = c, i > 0, Double(text.replacingOccurrences(of: ",", with: ".")) == nil, !text.hasPrefix("—"), !text.contains("(") { return "<td>\(text)</td>" }
-                return "<td\(i == 0 ? "" : #" class="num""# as HTML)>\(text)</td>"
-            }
-            return t.highlighted.contains(r) ? #"<tr class="weak">\#(cells)</tr>"# : "<tr>\(cells)</tr>"
-        }
-        var html = HTML.table(head: head, rows: rows)
-        if !t.notes.isEmpty { html += #"<p class="hint">\#(t.notes.joined(separator: " "))</p>"# }
+        if let pupils { html += "<h2>Результаты участников</h2>\(HTML.figures(pupils))" }
+        if let dynamics { html += "<h2>Динамика по годам</h2>\(HTML.figures(dynamics))" }
         return html
     }
 
@@ -102,7 +87,7 @@ extension AnalysisPage {
         } else if g.smallGroup == .limited {
             html += #"<div class="flash">Работ меньше 20: выводы ограничены.</div>"#
         }
-        html += "<h2>Отметки</h2>\(Self.table(AnalysisTables.marksCompact(groups, a)))"
+        html += "<h2>Отметки</h2>\(HTML.figures(AnalysisTables.marksCompact(groups, a)))"
         if spec.scale != nil && !g.sharesHidden {
             var series = groups.filter { !$0.sharesHidden }.map { c in SVGChart.Series(name: AnalysisTables.label(c), values: (2...5).map { c.markShare($0).map { $0 * 100 } }) }
             for r in refs { if let m = spec.reference?[r.rawValue]?.marks { series.append(SVGChart.Series(name: spec.referenceName(r), values: (2...5).map { m[String($0)].map { $0 * 100 } })) } }
@@ -119,7 +104,7 @@ extension AnalysisPage {
             html += SVGChart.columns(title: "Выполнение заданий, % от максимального балла", categories: spec.tasks.map(\.number), series: profile,
                                      highlight: tasksTable.highlighted)
         }
-        html += Self.table(tasksTable)
+        html += HTML.figures(tasksTable)
 
         html += "<h2>Распределение первичных баллов</h2>"
         let markers = spec.scale.map { s in [(s.three, "«3»"), (s.four, "«4»"), (s.five, "«5»")].map { (before: $0.0, label: $0.1) } } ?? []
@@ -128,12 +113,12 @@ extension AnalysisPage {
                                  markers: markers)
 
         if spec.tasks.contains(where: { !$0.requirements.isEmpty }) {
-            html += "<h2>Достижение планируемых результатов</h2>\(Self.table(AnalysisTables.requirements(groups, a)))"
+            html += "<h2>Достижение планируемых результатов</h2>\(HTML.figures(AnalysisTables.requirements(groups, a)))"
         }
         if spec.scale != nil {
-            html += "<h2>Задания по группам отметок</h2>\(Self.table(AnalysisTables.byMark(g, a)))"
+            html += "<h2>Задания по группам отметок</h2>\(HTML.figures(AnalysisTables.byMark(g, a)))"
         }
-        html += "<h2>Сравнение с отметками по журналу</h2>\(Self.table(AnalysisTables.journalCompact(groups)))"
+        html += "<h2>Сравнение с отметками по журналу</h2>\(HTML.figures(AnalysisTables.journalCompact(groups)))"
         if g.journalCompared > 0 && !g.sharesHidden {
             let series = groups.filter { $0.journalCompared > 0 && !$0.sharesHidden }.map { c in
                 SVGChart.Series(name: AnalysisTables.label(c), values: [c.journalLower, c.journalSame, c.journalHigher].map { Double($0) * 100 / Double(c.journalCompared) })

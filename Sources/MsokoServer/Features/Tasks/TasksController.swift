@@ -49,7 +49,8 @@ enum TasksController {
         if user.role == .teacher {
             model.classes = try await TeacherClasses.results(of: user, on: req.db).map { r in
                 TaskList.ClassResult(procedure: ProcedureStore.title(r.procedure), className: r.className, nowCalled: r.nowCalled, works: r.works,
-                                     url: Site.analysisClass.url(r.procedure.id!, r.schoolLogin, r.className))
+                                     url: Site.analysisClass.url(r.procedure.id!, r.schoolLogin, r.className),
+                                     gaps: Site.gapsClass.url(r.procedure.id!, r.schoolLogin, r.className))
             }
         }
         return Layout.page(req, title: "Мои задачи", body: model.view(req.pageContext()))
@@ -76,6 +77,7 @@ struct TaskList {
         var nowCalled: String?
         var works: Int
         var url: SiteURL
+        var gaps: SiteURL
     }
 
     var role: Role
@@ -109,7 +111,7 @@ struct TaskList {
             } else {
                 own += .table(head: #"<th>Процедура</th><th>Класс</th><th class="num">Работ</th><th class="no-print"></th>"#, rows: classes.map { c in
                     let now: HTML = c.nowCalled.map { #" <span class="hint">(сейчас \#($0))</span>"# } ?? ""
-                    return #"<tr><td>\#(c.procedure)</td><td>\#(c.className)\#(now)</td><td class="num">\#(c.works)</td><td class="no-print"><a class="btn secondary" href="\#(c.url)">Открыть</a></td></tr>"#
+                    return #"<tr><td>\#(c.procedure)</td><td>\#(c.className)\#(now)</td><td class="num">\#(c.works)</td><td class="no-print"><a class="btn secondary" href="\#(c.url)">Анализ</a> <a class="btn secondary" href="\#(c.gaps)">Пробелы</a></td></tr>"#
                 })
                 own += #"<p class="hint">Результаты класса показывают, какие умения требуют внимания; они не используются для оценки работы учителя.</p>"#
             }
