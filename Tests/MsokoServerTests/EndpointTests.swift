@@ -57,6 +57,7 @@ final class EndpointTests: XCTestCase {
     static func path(_ e: any EndpointEntry, _ fixtures: [String: String]) -> String {
         var path = "/" + e.pattern.split(separator: "/").map { $0.hasPrefix(":") ? SiteURL.encodeSegment(fixtures[String($0.dropFirst())]!) : String($0) }.joined(separator: "/")
         if e.pattern == Site.checkpointReport.pattern { path += "?party=" + fixtures["schoolID"]! }
+        if e.pattern == Site.apiGaps.pattern { path += "?school=" + fixtures["login"]! + "&class=" + SiteURL.encodeSegment(fixtures["className"]!) }
         return path
     }
 
