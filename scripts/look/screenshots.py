@@ -24,9 +24,11 @@ PAGES = [
                     ("objectivity-all", "/objectivity"), ("observers", "/observers"), ("assignments", "/procedures/{p}/observers"),
                     ("acts", "/observers/acts"), ("coverage", "/observers/coverage"), ("recheck", "/procedures/{p}/recheck"),
                     ("calendar", "/calendar"), ("reference", "/procedures/{p}/reference"), ("seminars", "/seminars"),
-                    ("tasks", "/tasks"), ("schools", "/schools"), ("audit", "/audit")]),
+                    ("tasks", "/tasks"), ("schools", "/schools"), ("audit", "/audit"),
+                    ("gaps-school", "/procedures/{p}/gaps/schools/edu700102"), ("gaps-class", "/procedures/{p}/gaps/schools/edu700102/classes/4%D0%90")]),
     ("head-zyr", [("my-school", "/my-school"), ("head-analysis", "/procedures/{p}/analysis/schools/edu700101"),
-                  ("head-procedure", "/procedures/{p}")]),
+                  ("head-procedure", "/procedures/{p}"), ("head-gaps", "/procedures/{p}/gaps/schools/edu700101")]),
+    ("teacher", [("teacher-tasks", "/tasks"), ("teacher-gaps", "/procedures/{p}/gaps/schools/edu700101/classes/4%D0%90")]),
     ("admin", [("users", "/admin/users"), ("schools-admin", "/admin/schools"), ("settings", "/settings")]),
     ("observer", [("my-assignments", "/observer")]),
     ("commission", [("commission", "/commission")]),
@@ -63,6 +65,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--widths", default="1280,390")
+    ap.add_argument("--only", default="", help="a regular expression: shoot only the pages whose name matches")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     base, proc, _ = start_demo(args.bin, "msoko-look-")
@@ -72,6 +75,9 @@ def main():
         d.get(base + "/procedures")
         p = re.search(r'href="/procedures/([0-9A-F-]{36})"', d.page_source).group(1)
         for user, pages in PAGES:
+            pages = [(n, path) for n, path in pages if re.search(args.only, n)]
+            if not pages:
+                continue
             login(d, base, user)
             for name, path in pages:
                 d.get(base + path.format(p=p))

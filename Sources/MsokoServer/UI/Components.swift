@@ -98,12 +98,22 @@ extension HTML {
     /// An analysis table as on paper: the first column names the group (a link where given),
     /// figures right-aligned, words left.
     static func figures(_ t: AnalysisTable, links: [SiteURL] = []) -> HTML {
-        let head = HTML(t.header.enumerated().map { i, h in "<th\(i == 0 ? "" : #" class="num""# as HTML)>\(h)</th>" as HTML })
+        // Words left, figures right: a cell is a figure unless it is text that reads as words.
+        func isFigure(_ c: AnalysisTable.Cell) -> Bool {
+            guard case .text(let text) = c else { return true }
+            return Double(text.replacingOccurrences(of: ",", with: ".")) != nil || text.hasPrefix("—") || text.contains("(")
+        }
+        // A heading sits over its column: right when the column's first row is a figure.
+        let first = t.rows.first ?? []
+        let head = HTML(t.header.enumerated().map { i, h in
+            let right = i > 0 && (i >= first.count || isFigure(first[i]))
+            return "<th\(right ? #" class="num""# as HTML : "")>\(h)</th>" as HTML
+        })
         let rows = t.rows.enumerated().map { r, row -> HTML in
             let cells = row.enumerated().map { i, c -> HTML in
                 let text = c.display
                 if i == 0, r < links.count { return #"<td><a href="\#(links[r])">\#(text)</a></td>"# }
-                if case .text = c, i > 0, Double(text.replacingOccurrences(of: ",", with: ".")) == nil, !text.hasPrefix("—"), !text.contains("(") { return "<td>\(text)</td>" }
+                if i > 0, !isFigure(c) { return "<td>\(text)</td>" }
                 return "<td\(i == 0 ? "" : #" class="num""# as HTML)>\(text)</td>"
             }
             return t.highlighted.contains(r) ? #"<tr class="weak">\#(cells)</tr>"# : "<tr>\(cells)</tr>"

@@ -38,7 +38,7 @@ struct GapsPage {
         } else {
             html += "<h2>Системные дефициты</h2><ul>"
             for f in systemic {
-                html += #"<li><b>\#(f.requirement.code)</b> \#(f.requirement.text) — не освоили \#(Self.percent(f.notMasteredShare)) (\#(f.notMastered) из \#(f.works)); задания \#(f.requirement.tasks.joined(separator: ", "))</li>"#
+                html += #"<li><b>\#(f.requirement.code)</b> \#(f.requirement.text) — не освоили \#(Self.percent(f.notMasteredShare)) (\#(f.notMastered) из \#(f.works)); \#(f.requirement.tasks.count == 1 ? "задание" : "задания") \#(f.requirement.tasks.joined(separator: ", "))</li>"#
             }
             html += "</ul>"
         }
