@@ -24,7 +24,7 @@ public enum AnalysisJSON {
     }
 
     static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, settings: ObjectivitySettings, _ w: inout Writer) {
-        let requirements = RequirementIndex(a.spec)
+        let requirements = Gaps.requirements(of: a.spec)
         let spec = a.spec
         w.raw("{\"procedure\":{\"type\":"); w.string(spec.type)
         w.raw(",\"year\":"); w.int(spec.year)
@@ -82,7 +82,7 @@ public enum AnalysisJSON {
         w.raw("}")
     }
 
-    static func group(_ g: GroupFigures, _ a: ResultsAnalysis, details: Bool, requirements: RequirementIndex, _ w: inout Writer) {
+    static func group(_ g: GroupFigures, _ a: ResultsAnalysis, details: Bool, requirements: [GapRequirement], _ w: inout Writer) {
         let tasks = a.spec.tasks
         let hasScale = a.spec.scale != nil
         w.raw("\n{\"level\":\""); w.raw(g.level.rawValue)
@@ -121,7 +121,7 @@ public enum AnalysisJSON {
             w.raw("}")
         } else { w.raw("null") }
         w.raw(",\"requirements\":{")
-        for (k, r) in requirements.completion(g).enumerated() {
+        for (k, r) in ResultsAnalysis.requirements(requirements, g).enumerated() {
             if k > 0 { w.raw(",") }
             w.string(r.code); w.raw(":"); w.double(r.completion)
         }
@@ -194,32 +194,6 @@ public enum AnalysisJSON {
                 }
             }
             bytes.append(0x22)
-        }
-    }
-}
-
-/// Which tasks check each requirement, worked out once for all groups.
-struct RequirementIndex {
-    var codes: [String] = []
-    var tasks: [[Int]] = []
-
-    init(_ spec: ProcedureSpec) {
-        var index: [String: Int] = [:]
-        for (t, task) in spec.tasks.enumerated() {
-            for r in task.requirements {
-                let k = index[r.code] ?? { codes.append(r.code); tasks.append([]); index[r.code] = codes.count - 1; return codes.count - 1 }()
-                tasks[k].append(t)
-            }
-        }
-        maxes = spec.tasks.map(\.max)
-    }
-    var maxes: [Int] = []
-
-    func completion(_ g: GroupFigures) -> [(code: String, completion: Double?)] {
-        codes.indices.map { k in
-            let points = tasks[k].reduce(0) { $0 + g.taskPoints[$1] }
-            let max = tasks[k].reduce(0) { $0 + maxes[$1] } * g.participants
-            return (codes[k], max == 0 ? nil : Double(points) / Double(max))
         }
     }
 }

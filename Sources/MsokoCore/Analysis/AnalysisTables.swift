@@ -211,11 +211,7 @@ public enum AnalysisTables {
 
     /// The level a requirement is judged by: the easiest of the tasks that check it.
     static func requirementLevels(_ spec: ProcedureSpec) -> [String: TaskLevel] {
-        var out: [String: TaskLevel] = [:]
-        for t in spec.tasks {
-            for r in t.requirements where out[r.code] != .basic { out[r.code] = t.level == .basic ? .basic : (out[r.code] ?? t.level) }
-        }
-        return out
+        Dictionary(uniqueKeysWithValues: Gaps.requirements(of: spec).map { ($0.code, $0.level) })
     }
 
     /// Task completion by the participants with each mark.

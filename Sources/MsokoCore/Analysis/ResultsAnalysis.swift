@@ -100,20 +100,17 @@ public struct ResultsAnalysis: Sendable {
     }
 
     /// Achievement of each planned result (requirement) in a group: the points scored on the tasks
-    /// that check it over their maximum.
+    /// that check it over their maximum (the tasks grouped once, by `Gaps.requirements(of:)`).
     public func requirements(_ g: GroupFigures) -> [(code: String, text: String, completion: Double?)] {
-        var order: [String] = []
-        var texts: [String: String] = [:]
-        var points: [String: Int] = [:], max: [String: Int] = [:]
-        for (t, task) in spec.tasks.enumerated() {
-            for r in task.requirements {
-                if texts[r.code] == nil { order.append(r.code); texts[r.code] = r.text }
-                points[r.code, default: 0] += g.taskPoints[t]
-                max[r.code, default: 0] += task.max * g.participants
-            }
-        }
-        return order.map { code in
-            (code, texts[code] ?? "", max[code]! == 0 ? nil : Double(points[code]!) / Double(max[code]!))
+        Self.requirements(Gaps.requirements(of: spec), g)
+    }
+
+    /// The same for requirements grouped beforehand (the JSON writer groups them once for all groups).
+    static func requirements(_ reqs: [GapRequirement], _ g: GroupFigures) -> [(code: String, text: String, completion: Double?)] {
+        reqs.map { r in
+            let points = r.taskIndexes.reduce(0) { $0 + g.taskPoints[$1] }
+            let max = r.max * g.participants
+            return (r.code, r.text, max == 0 ? nil : Double(points) / Double(max))
         }
     }
 }

@@ -67,7 +67,7 @@ public enum Gaps {
             return GapFigure(requirement: r, completion: completion, verdict: completion.map { Mastery(completion: $0, level: r.level) },
                              works: n, notMastered: notMastered[k], borderline: borderline[k])
         }
-        return GroupGaps(works: n, requirements: figures, students: students)
+        return GroupGaps(requirements: figures, students: students)
     }
 
     /// A subject as two specifications must share it for their codes to match: case, «ё» and spaces aside.
@@ -144,10 +144,11 @@ public struct StudentGaps: Sendable, Equatable {
 
 /// The gaps of a class or a school.
 public struct GroupGaps: Sendable, Equatable {
-    public var works: Int
     public var requirements: [GapFigure]
     /// Every work of the group, in the order given.
     public var students: [StudentGaps]
+
+    public var works: Int { students.count }
 
     public var systemic: [GapFigure] { requirements.filter(\.isSystemic) }
     /// Students with `Gaps.individualMinimum` or more requirements not mastered.

@@ -13,8 +13,16 @@ enum GapsQuery {
         var gaps: GroupGaps
     }
 
-    /// The works of `school` in `p` (of one class, given `className`) and their gaps.
+    /// The works of `school` in `p` (of one class, given `className`) and their gaps. A class with no
+    /// works in `p` is 404 (the school's page lists those that have); a school without works is an
+    /// empty group (its page says so).
     static func load(_ p: Procedure, school: School, className: String?, on db: Database) async throws -> Loaded {
+        let l = try await works(p, school: school, className: className, on: db)
+        if className != nil && l.works.isEmpty { throw AppError.notFound }
+        return l
+    }
+
+    static func works(_ p: Procedure, school: School, className: String?, on db: Database) async throws -> Loaded {
         let spec = try ProcedureStore.spec(of: p)
         var works = try await ResultsQuery.exportRows(procedure: p, schoolID: school.requireID(), on: db).map(\.work)
         if let c = className.map(WorkRecord.normalizeClass) { works = works.filter { $0.className == c } }
@@ -52,8 +60,8 @@ enum GapsQuery {
         var others: [(order: (Int, Int, String), label: String, subject: String, gaps: GroupGaps)] = []
         for q in try await Procedures.visible(to: user, on: db) where q.id != p.id && Gaps.subjectKey(q.subject) == key {
             guard let name = cohortClass(from: p, to: q, className: className),
-                  let spec = try? ProcedureStore.spec(of: q), spec.tasks.contains(where: { $0.requirements.contains { codes.contains($0.code) } }) else { continue }
-            let there = try await load(q, school: school, className: name.isEmpty ? nil : name, on: db)
+                  try ProcedureStore.spec(of: q).tasks.contains(where: { $0.requirements.contains { codes.contains($0.code) } }) else { continue }
+            let there = try await works(q, school: school, className: name.isEmpty ? nil : name, on: db)
             guard there.gaps.works > 0 else { continue }
             let label = ProcedureStore.title(q) + (name.isEmpty ? "" : ", \(name)")
             others.append(((startYear(q.schoolYear) ?? 0, q.year, q.type), label, q.subject, there.gaps))

@@ -29,8 +29,6 @@ enum GapsController {
         guard let login = req.parameters.get("login") else { throw AppError.notFound }
         let s = try await GroupScope.school(user, procedure: p, login: login, className: className, on: req.db)
         let l = try await GapsQuery.load(p, school: s, className: className, on: req.db)
-        // A class with no works in this procedure is not a page (the school's page lists those that have).
-        if className != nil && l.gaps.works == 0 { throw AppError.notFound }
         let classes = className == nil ? GapsQuery.classes(l) : []
         let followed = try await GapsQuery.followed(p, l, school: s, className: className, user: user, on: req.db)
         let pid = try p.requireID()
@@ -45,8 +43,7 @@ enum GapsController {
         }
         let model = GapsPage(
             title: title, procedure: ProcedureStore.title(p), className: className, gaps: l.gaps,
-            hasRequirements: !l.gaps.requirements.isEmpty, classes: classes,
-            classLinks: classes.map { Site.gapsClass.admits(user.role) ? Site.gapsClass.url(pid, login, $0.name) : nil },
+            classes: classes, classLinks: classes.map { Site.gapsClass.url(pid, login, $0.name) },
             followed: followed, xlsx: here.query(["format": "xlsx"]),
             analysis: className.map { Site.analysisClass.url(pid, login, $0) } ?? Site.analysisSchool.url(pid, login))
         var crumbs = Site.procedure.admits(user.role) ? Crumb.procedure(p) : [Crumb(Site.tasks.url, "Мои задачи")]

@@ -8,10 +8,9 @@ struct GapsPage {
     /// nil: the school's page (with its classes).
     var className: String?
     var gaps: GroupGaps
-    var hasRequirements: Bool
     var classes: [(name: String, gaps: GroupGaps)]
-    /// Per class, its gaps page where the user may open it.
-    var classLinks: [SiteURL?]
+    /// Per class, its gaps page (every role that opens a school's page opens its classes').
+    var classLinks: [SiteURL]
     var followed: [FollowedRequirement]
     var xlsx: SiteURL
     var analysis: SiteURL
@@ -24,7 +23,7 @@ struct GapsPage {
             html += .emptyState("Работ \(className == nil ? "школы" : "класса") в этой процедуре нет.", more: #"<p class="muted">Пробелы появятся после загрузки результатов.</p>"#)
             return html
         }
-        guard hasRequirements else {
+        guard !gaps.requirements.isEmpty else {
             html += .emptyState("В спецификации процедуры нет проверяемых требований.",
                                       more: #"<p class="muted">Пробелы считаются по требованиям (кодам КЭС): специалист Управления может добавить их в спецификацию процедуры — код и текст требования у каждого задания.</p>"#)
             return html
@@ -38,7 +37,7 @@ struct GapsPage {
         } else {
             html += "<h2>Системные дефициты</h2><ul>"
             for f in systemic {
-                html += #"<li><b>\#(f.requirement.code)</b> \#(f.requirement.text) — не освоили \#(Self.percent(f.notMasteredShare)) (\#(f.notMastered) из \#(f.works)); \#(f.requirement.tasks.count == 1 ? "задание" : "задания") \#(f.requirement.tasks.joined(separator: ", "))</li>"#
+                html += #"<li><b>\#(f.requirement.code)</b> \#(f.requirement.text) — не освоили \#(AnalyticalReport.pct(f.notMasteredShare)) (\#(f.notMastered) из \#(f.works)); \#(f.requirement.tasks.count == 1 ? "задание" : "задания") \#(f.requirement.tasks.joined(separator: ", "))</li>"#
             }
             html += "</ul>"
         }
@@ -47,7 +46,7 @@ struct GapsPage {
             html += "<h2>Классы</h2>"
             html += HTML.table(head: #"<th>Класс</th><th class="num">Работ</th><th>Системные дефициты</th><th class="num">На индивидуальную работу</th>"#,
                                rows: zip(classes, classLinks).map { c, link in
-                                   let name: HTML = link.map { #"<a href="\#($0)">\#(c.name)</a>"# } ?? "\(c.name)"
+                                   let name: HTML = #"<a href="\#(link)">\#(c.name)</a>"#
                                    let codes = c.gaps.systemic.map(\.requirement.code).joined(separator: ", ")
                                    return #"<tr><td>\#(name)</td><td class="num">\#(c.gaps.works)</td><td>\#(codes.isEmpty ? "нет" : codes)</td><td class="num">\#(c.gaps.forIndividualWork.count)</td></tr>"#
                                })
@@ -83,6 +82,5 @@ struct GapsPage {
         return html
     }
 
-    static func percent(_ f: Double) -> String { ReferenceTable.oneDecimal(f * 100) + "\u{00A0}%" }
     static func number(_ f: Double) -> String { String(Int((f * 100).rounded())) }
 }
