@@ -9,7 +9,7 @@ import XCTVapor
 /// scope (a head sees their school against the district only), XLSX and DOCX downloads.
 final class AnalysisPagesTests: XCTestCase {
     func demoProcedure(_ app: Application) async throws -> Procedure {
-        try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+        try await app.demoVPR()
     }
 
     func testPagesShowTheFiguresAnalyzeGivesAndDrillDown() async throws {

@@ -38,7 +38,7 @@ final class EndpointTests: XCTestCase {
     /// (then an admitted role gets 404 and a refused one still 403: the table is checked first).
     static func fixtures(_ app: Application) async throws -> [String: String] {
         let zyr = try await app.school("edu700101").requireID()
-        let vpr = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!.requireID()
+        let vpr = try await app.demoVPR().requireID()
         let work = try await WorkRow.query(on: app.db).filter(\.$procedure.$id == vpr).filter(\.$school.$id == zyr).first()
         let observer = try await Observer.query(on: app.db).filter(\.$userID == User.query(on: app.db).filter(\.$login == "observer").first()!.id).first()!
         let assignment = try await ObserverAssignment.query(on: app.db).filter(\.$observer.$id == observer.requireID()).first()

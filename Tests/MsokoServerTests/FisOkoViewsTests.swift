@@ -9,7 +9,7 @@ import XCTVapor
 /// procedures on one page, the works behind the signs by code on the objectivity card.
 final class FisOkoViewsTests: XCTestCase {
     func mathFour(_ app: Application) async throws -> UUID {
-        try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!.requireID()
+        try await app.demoVPR().requireID()
     }
 
     func testTaskCompletionWithARowPerSchoolAndPerClass() async throws {

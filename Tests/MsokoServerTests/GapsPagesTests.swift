@@ -8,13 +8,9 @@ import XCTVapor
 /// The gaps pages and the gaps API on the demo ВПР (issue 13 §1, §5): figures from the stored works,
 /// the same as the analysis gives per task, codes only, scope per role.
 final class GapsPagesTests: XCTestCase {
-    func demoProcedure(_ app: Application) async throws -> Procedure {
-        try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
-    }
-
     func testTheAPIGivesEveryRequirementAndEveryWorkOfTheClass() async throws {
         try await withApp { app in
-            let p = try await demoProcedure(app)
+            let p = try await app.demoVPR()
             let b = Browser(app)
             try await b.login("specialist")
             let res = try await b.get("/api/v1/procedures/\(p.id!)/gaps?school=edu700102&class=4%D0%90")
@@ -54,7 +50,7 @@ final class GapsPagesTests: XCTestCase {
 
     func testScopeHeadOwnSchoolTeacherOwnClassWithTheClassNamed() async throws {
         try await withApp { app in
-            let p = try await demoProcedure(app)
+            let p = try await app.demoVPR()
             let head = Browser(app)
             try await head.login("head-zyr")
             assertStatus(try await head.get("/api/v1/procedures/\(p.id!)/gaps?school=edu700101"), .ok)
@@ -79,7 +75,7 @@ final class GapsPagesTests: XCTestCase {
 
     func testSchoolAndClassPagesAndTheirTables() async throws {
         try await withApp { app in
-            let p = try await demoProcedure(app)
+            let p = try await app.demoVPR()
             let b = Browser(app)
             try await b.login("specialist")
             let base = "/procedures/\(p.id!)/gaps/schools/edu700102"

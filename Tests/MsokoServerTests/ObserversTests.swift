@@ -9,7 +9,7 @@ import XCTVapor
 /// observer's act (checked, submitted, then locked) and who sees what.
 final class ObserversTests: XCTestCase {
     func vpr(_ app: Application) async throws -> Procedure {
-        try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+        try await app.demoVPR()
     }
 
     func participant(_ app: Application, _ p: Procedure, _ login: String) async throws -> ProcedureParticipant {
@@ -155,7 +155,7 @@ final class ObserversTests: XCTestCase {
 final class NewForbiddenWritesTests: XCTestCase {
     func testWritesOutsideTheRoleAreRefusedAndChangeNothing() async throws {
         try await withApp { app in
-            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+            let p = try await app.demoVPR()
             let pp = try await ProcedureParticipant.query(on: app.db).filter(\.$procedure.$id == p.requireID()).first()!
             let o = try await Observer.query(on: app.db).filter(\.$fullName == "Никитин П.В.").first()!
             let a = try await ObserverAssignment.query(on: app.db).first()!

@@ -215,7 +215,7 @@ func clearDemoProcedures(_ app: Application) async throws {
 final class CalendarTests: XCTestCase {
     func testDatesWarningsAndCalendarViews() async throws {
         try await withApp { app in
-            let p = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+            let p = try await app.demoVPR()
             let s = Browser(app)
             try await s.login("specialist")
             try await s.get("/procedures/\(p.id!)")

@@ -16,7 +16,7 @@ final class RoleMatrixTests: XCTestCase {
             let cp14 = try await app.checkpoints("1.4")[0].requireID()
             let cp32 = try await app.checkpoints("3.2")[0].requireID()
             let teacherID = try await User.query(on: app.db).filter(\.$login == "teacher").first()!.requireID()
-            let vpr = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!.requireID()
+            let vpr = try await app.demoVPR().requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.

@@ -158,6 +158,11 @@ extension Application {
         try await Measure.query(on: db).filter(\.$number == number).first()!
     }
 
+    /// The demo's ВПР 2026, mathematics, grade 4: the procedure most tests read.
+    func demoVPR() async throws -> Procedure {
+        try await Procedure.query(on: db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+    }
+
     func checkpoints(_ number: String) async throws -> [Checkpoint] {
         try await Checkpoint.query(on: db).filter(\.$measure.$id == measure(number).requireID()).sort(\.$seq).all()
     }
