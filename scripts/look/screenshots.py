@@ -17,7 +17,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-# (role login, [(name, path)]); `{p}` is the first procedure, `{school}` the first school's login.
+# (role login, [(name, path)]); `{p}` is the first procedure, `{plan}` the demo's first class plan and
+# `{rediag}` its re-diagnosis.
 PAGES = [
     ("specialist", [("dashboard", "/"), ("procedures", "/procedures"), ("procedure", "/procedures/{p}"),
                     ("analysis", "/procedures/{p}/analysis"), ("objectivity", "/procedures/{p}/objectivity"),
@@ -25,10 +26,13 @@ PAGES = [
                     ("acts", "/observers/acts"), ("coverage", "/observers/coverage"), ("recheck", "/procedures/{p}/recheck"),
                     ("calendar", "/calendar"), ("reference", "/procedures/{p}/reference"), ("seminars", "/seminars"),
                     ("tasks", "/tasks"), ("schools", "/schools"), ("audit", "/audit"),
-                    ("gaps-school", "/procedures/{p}/gaps/schools/edu700102"), ("gaps-class", "/procedures/{p}/gaps/schools/edu700102/classes/4%D0%90")]),
+                    ("gaps-school", "/procedures/{p}/gaps/schools/edu700102"), ("gaps-class", "/procedures/{p}/gaps/schools/edu700102/classes/4%D0%90"),
+                    ("gap-district", "/gap-plans"), ("gap-plan-specialist", "{plan}")]),
     ("head-zyr", [("my-school", "/my-school"), ("head-analysis", "/procedures/{p}/analysis/schools/edu700101"),
-                  ("head-procedure", "/procedures/{p}"), ("head-gaps", "/procedures/{p}/gaps/schools/edu700101")]),
-    ("teacher", [("teacher-tasks", "/tasks"), ("teacher-gaps", "/procedures/{p}/gaps/schools/edu700101/classes/4%D0%90")]),
+                  ("head-procedure", "/procedures/{p}"), ("head-gaps", "/procedures/{p}/gaps/schools/edu700101"),
+                  ("head-gap-school", "/gap-plans"), ("head-plan", "{plan}"), ("head-rediagnosis", "{rediag}"), ("head-rediagnosis-new", "{plan}/rediagnoses/new")]),
+    ("teacher", [("teacher-tasks", "/tasks"), ("teacher-gaps", "/procedures/{p}/gaps/schools/edu700101/classes/4%D0%90"),
+                 ("teacher-plans", "/gap-plans"), ("teacher-plan", "{plan}")]),
     ("admin", [("users", "/admin/users"), ("schools-admin", "/admin/schools"), ("settings", "/settings")]),
     ("observer", [("my-assignments", "/observer")]),
     ("commission", [("commission", "/commission")]),
@@ -74,13 +78,18 @@ def main():
         login(d, base, "specialist")
         d.get(base + "/procedures")
         p = re.search(r'href="/procedures/([0-9A-F-]{36})"', d.page_source).group(1)
+        d.get(base + "/gap-plans")
+        d.get(base + re.search(r'href="(/gap-plans/schools/[0-9A-F-]{36})"', d.page_source).group(1))
+        plan = re.search(r'href="(/gap-plans/[0-9A-F-]{36})"', d.page_source).group(1)
+        d.get(base + plan)
+        rediag = re.search(r'href="(/gap-rediagnoses/[0-9A-F-]{36})"', d.page_source).group(1)
         for user, pages in PAGES:
             pages = [(n, path) for n, path in pages if re.search(args.only, n)]
             if not pages:
                 continue
             login(d, base, user)
             for name, path in pages:
-                d.get(base + path.format(p=p))
+                d.get(base + path.format(p=p, plan=plan, rediag=rediag))
                 for w in args.widths.split(","):
                     shoot(d, os.path.join(args.out, f"{name}-{w}.png"), int(w))
         d.quit()

@@ -52,6 +52,7 @@ enum Migrations {
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(M009ReplaceSessions())
         app.migrations.add(M010OneRecheckSamplePerProcedure())
+        app.migrations.add(M011CreateGapPlans())
     }
 }
 

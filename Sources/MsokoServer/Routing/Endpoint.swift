@@ -62,6 +62,9 @@ struct SiteURL: Sendable, Equatable, CustomStringConvertible {
         return SiteURL(path: path + (path.contains("?") ? "&" : "?") + pairs.joined(separator: "&"))
     }
 
+    /// The same path with a fragment (`#item-3`): the place on the page to come back to.
+    func fragment(_ id: String) -> SiteURL { SiteURL(path: path + "#" + SiteURL.encodeQuery(id)) }
+
     static let segmentCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#;"))
     static let queryCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 

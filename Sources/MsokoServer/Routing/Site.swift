@@ -127,6 +127,36 @@ enum Site {
     static let gapsSchool = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/gaps/schools/:login", readers)
     static let gapsClass = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/gaps/schools/:login/classes/:className", .only(.specialist, .admin, .methodist, .head, .teacher))
 
+    // Work on the gaps (2.3): class plans, individual routes, re-diagnoses; the district's view.
+    private static let schoolStaff: Access = .only(.head, .teacher)
+    static let gapPlans = Endpoint<Void>(.GET, "gap-plans", roadmapReaders, menu: MenuEntry(label: "Ликвидация пробелов", order: 36))
+    static let gapSchool = Endpoint<UUID>(.GET, "gap-plans/schools/:schoolID", readers)
+    static let gapSchoolDocx = Endpoint<UUID>(.GET, "gap-plans/schools/:schoolID/summary.docx", readers)
+    static let gapSchoolXlsx = Endpoint<UUID>(.GET, "gap-plans/schools/:schoolID/summary.xlsx", readers)
+    static let gapSchoolAttach = Endpoint<UUID>(.POST, "gap-plans/schools/:schoolID/attach", .only(.head))
+    static let gapPlanDraft = Endpoint<(UUID, String, String)>(.POST, "procedures/:procedureID/gaps/schools/:login/classes/:className/plan", schoolStaff)
+    static let gapPlan = Endpoint<UUID>(.GET, "gap-plans/:planID", roadmapReaders)
+    static let gapPlanDocx = Endpoint<UUID>(.GET, "gap-plans/:planID/plan.docx", roadmapReaders)
+    static let gapPlanXlsx = Endpoint<UUID>(.GET, "gap-plans/:planID/plan.xlsx", roadmapReaders)
+    static let gapPlanAttach = Endpoint<UUID>(.POST, "gap-plans/:planID/attach", .only(.head))
+    static let gapPlanDeleteConfirm = Endpoint<UUID>(.GET, "gap-plans/:planID/delete", schoolStaff)
+    static let gapPlanDelete = Endpoint<UUID>(.POST, "gap-plans/:planID/delete", schoolStaff)
+    static let gapItemAdd = Endpoint<UUID>(.POST, "gap-plans/:planID/items", schoolStaff)
+    static let gapItemSave = Endpoint<UUID>(.POST, "gap-items/:itemID", schoolStaff)
+    static let gapItemDeleteConfirm = Endpoint<UUID>(.GET, "gap-items/:itemID/delete", schoolStaff)
+    static let gapItemDelete = Endpoint<UUID>(.POST, "gap-items/:itemID/delete", schoolStaff)
+    static let gapRouteAdd = Endpoint<UUID>(.POST, "gap-plans/:planID/routes", schoolStaff)
+    static let gapRouteSave = Endpoint<UUID>(.POST, "gap-routes/:routeID", schoolStaff, upload: UploadLimit(maxBytes: nil, what: "Скан согласия"))
+    static let gapFile = Endpoint<UUID>(.GET, "gap-files/:fileID", roadmapReaders)
+    static let rediagnosisNew = Endpoint<UUID>(.GET, "gap-plans/:planID/rediagnoses/new", schoolStaff)
+    static let rediagnosisCreate = Endpoint<UUID>(.POST, "gap-plans/:planID/rediagnoses", schoolStaff)
+    static let rediagnosis = Endpoint<UUID>(.GET, "gap-rediagnoses/:rediagnosisID", roadmapReaders)
+    static let rediagnosisSave = Endpoint<UUID>(.POST, "gap-rediagnoses/:rediagnosisID", schoolStaff)
+    static let rediagnosisUpload = Endpoint<UUID>(.POST, "gap-rediagnoses/:rediagnosisID/upload", schoolStaff, upload: UploadLimit(maxBytes: 2 << 20, what: "Файл результатов"))
+    static let rediagnosisTemplate = Endpoint<UUID>(.GET, "gap-rediagnoses/:rediagnosisID/template.xlsx", schoolStaff)
+    static let rediagnosisDeleteConfirm = Endpoint<UUID>(.GET, "gap-rediagnoses/:rediagnosisID/delete", schoolStaff)
+    static let rediagnosisDelete = Endpoint<UUID>(.POST, "gap-rediagnoses/:rediagnosisID/delete", schoolStaff)
+
     // Objectivity
     static let objectivityAcross = Endpoint<Void>(.GET, "objectivity", district, menu: MenuEntry(label: "Объективность", order: 50))
     static let objectivityThresholds = Endpoint<Void>(.POST, "objectivity/thresholds", .only(.specialist))
@@ -189,5 +219,8 @@ enum Site {
         observerAssignments, observerAssign, observerSuggest, observerUnassign, myAssignments, actForm, actSubmit,
         recheck, recheckCreate, recheckReport, recheckOrder, commission, scoring, scoringSave,
         seminars, seminarAdd, gradingErrors,
+        gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,
+        gapPlanDeleteConfirm, gapPlanDelete, gapItemAdd, gapItemSave, gapItemDeleteConfirm, gapItemDelete, gapRouteAdd, gapRouteSave, gapFile,
+        rediagnosisNew, rediagnosisCreate, rediagnosis, rediagnosisSave, rediagnosisUpload, rediagnosisTemplate, rediagnosisDeleteConfirm, rediagnosisDelete,
     ]
 }

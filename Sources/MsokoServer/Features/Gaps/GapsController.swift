@@ -41,7 +41,17 @@ enum GapsController {
             if !followed.isEmpty { tables.append(GapsTables.followed(followed)) }
             return try Download.xlsx(tables, name: "\(title) · \(ProcedureStore.title(p))")
         }
-        let model = GapsPage(
+        var plan: HTML = ""
+        if let name = className {
+            let sid = try s.requireID()
+            if let existing = try await GapPlan.query(on: req.db).filter(\.$procedure.$id == pid).filter(\.$school.$id == sid).filter(\.$className == name).first(),
+               (try? await GapPlanStore.load(req, id: existing.requireID())) != nil {
+                plan = #"<a class="btn" href="\#(Site.gapPlan.url(try existing.requireID()))">План ликвидации пробелов</a>"#
+            } else if try await GapPlanStore.mayDraft(user, procedure: p, school: s, className: name, on: req.db) {
+                plan = HTML.postButton(req.pageContext(), action: Site.gapPlanDraft.url(pid, login, name), label: "Составить план ликвидации пробелов", style: "")
+            }
+        }
+        let model = GapsPage(plan: plan,
             title: title, procedure: ProcedureStore.title(p), className: className, gaps: l.gaps,
             classes: classes, classLinks: classes.map { Site.gapsClass.url(pid, login, $0.name) },
             followed: followed, xlsx: here.query(["format": "xlsx"]),

@@ -3,6 +3,8 @@ import MsokoCore
 /// The gaps page of a school or a class: what the group has not mastered, who needs individual
 /// work, and the same requirements in the cohort's other procedures. Codes only, never names.
 struct GapsPage {
+    /// A class's plan: the link to it, or the button that drafts it (for those who may); empty otherwise.
+    var plan: HTML = ""
     var title: String
     var procedure: String
     /// nil: the school's page (with its classes).
@@ -17,7 +19,7 @@ struct GapsPage {
 
     func view(_ ctx: PageContext) -> HTML {
         var html: HTML = #"<h1>\#(title)</h1><p class="muted">\#(procedure)</p>"#
-        html += #"<div class="no-print actions"><a class="btn secondary" href="\#(xlsx)">Таблицы (XLSX)</a> <a class="btn secondary" href="\#(analysis)">Анализ результатов</a></div>"#
+        html += #"<div class="no-print actions">\#(plan)<a class="btn secondary" href="\#(xlsx)">Таблицы (XLSX)</a> <a class="btn secondary" href="\#(analysis)">Анализ результатов</a></div>"#
         html += ctx.flash
         guard gaps.works > 0 else {
             html += .emptyState("Работ \(className == nil ? "школы" : "класса") в этой процедуре нет.", more: #"<p class="muted">Пробелы появятся после загрузки результатов.</p>"#)
