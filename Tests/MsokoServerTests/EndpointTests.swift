@@ -42,7 +42,14 @@ final class EndpointTests: XCTestCase {
         let work = try await WorkRow.query(on: app.db).filter(\.$procedure.$id == vpr).filter(\.$school.$id == zyr).first()
         let observer = try await Observer.query(on: app.db).filter(\.$userID == User.query(on: app.db).filter(\.$login == "observer").first()!.id).first()!
         let assignment = try await ObserverAssignment.query(on: app.db).filter(\.$observer.$id == observer.requireID()).first()
+        // The demo's plan of the teacher's class (Зырянская СОШ 4А), with its item, route and re-diagnosis.
+        let plan = try await GapPlan.query(on: app.db).filter(\.$school.$id == zyr).first()!
+        let pid = try plan.requireID()
         return [
+            "planID": pid.uuidString,
+            "itemID": try await GapPlanItem.query(on: app.db).filter(\.$plan.$id == pid).first()!.requireID().uuidString,
+            "routeID": try await GapRoute.query(on: app.db).filter(\.$plan.$id == pid).first()!.requireID().uuidString,
+            "rediagnosisID": try await GapRediagnosis.query(on: app.db).filter(\.$plan.$id == pid).first()!.requireID().uuidString,
             "procedureID": vpr.uuidString, "schoolID": zyr.uuidString, "login": "edu700101", "className": work?.className ?? "4А", "format": "xlsx",
             "measureID": try await app.measure("1.4").requireID().uuidString,
             "checkpointID": try await app.checkpoints("2.2")[0].requireID().uuidString,

@@ -17,6 +17,9 @@ final class RoleMatrixTests: XCTestCase {
             let cp32 = try await app.checkpoints("3.2")[0].requireID()
             let teacherID = try await User.query(on: app.db).filter(\.$login == "teacher").first()!.requireID()
             let vpr = try await app.demoVPR().requireID()
+            let zyrPlan = try await GapPlan.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
+            let mihPlan = try await GapPlan.query(on: app.db).filter(\.$school.$id == mih).first()!.requireID()
+            let zyrCheck = try await GapRediagnosis.query(on: app.db).filter(\.$plan.$id == zyrPlan).first()!.requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.
@@ -49,6 +52,17 @@ final class RoleMatrixTests: XCTestCase {
                 ("/procedures/\(vpr)/gaps/schools/edu700101/classes/4%D0%90", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
                 ("/procedures/\(vpr)/gaps/schools/edu700102/classes/4%D0%90", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
                 ("/procedures/\(vpr)/gaps/schools/edu700101?format=xlsx", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/gap-plans", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/gap-plans/\(zyrPlan)", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
+                ("/gap-plans/\(mihPlan)", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
+                ("/gap-plans/\(zyrPlan)/plan.docx", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
+                ("/gap-plans/\(mihPlan)/plan.xlsx", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
+                ("/gap-plans/schools/\(zyr)", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/gap-plans/schools/\(mih)/summary.docx", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
+                ("/gap-plans/\(zyrPlan)/rediagnoses/new", ["L", "403", "200", "403", "200", "403", "403", "403", "403"]),
+                ("/gap-plans/\(mihPlan)/delete", ["L", "403", "403", "200", "403", "403", "403", "403", "403"]),
+                ("/gap-rediagnoses/\(zyrCheck)", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
+                ("/gap-rediagnoses/\(zyrCheck)/template.xlsx", ["L", "403", "200", "403", "200", "403", "403", "403", "403"]),
                 ("/procedures/\(vpr)/reference", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
                 ("/procedures/\(vpr)/objectivity", ["L", "200", "R", "R", "403", "403", "403", "403", "200"]),
                 ("/procedures/\(vpr)/objectivity/schools/edu700101", ["L", "200", "200", "403", "403", "403", "403", "403", "200"]),

@@ -21,8 +21,9 @@ enum GapOverviewController {
     static func overview(req: Request) async throws -> Response {
         let user = try req.user
         if user.role == .head {
+            // A head's overview is their school's page, here under the menu's address.
             guard let s = try await Schools.own(of: user, on: req.db) else { throw AppError.forbidden }
-            return req.redirect(to: Site.gapSchool.url(try s.requireID()))
+            return try await schoolPage(req, school: s)
         }
         let plans = try await GapPlanStore.visible(to: user, on: req.db)
         let summaries = try await PlanSummary.make(plans, today: LocalDate(req.now, in: try await req.municipalityZone()), on: req.db)
@@ -38,7 +39,10 @@ enum GapOverviewController {
     }
 
     static func schoolData(_ req: Request) async throws -> (School, [PlanSummary]) {
-        let s = try await Schools.find(req)
+        try await summaries(req, school: try await Schools.find(req))
+    }
+
+    static func summaries(_ req: Request, school s: School) async throws -> (School, [PlanSummary]) {
         let user = try req.user
         if user.role == .teacher { throw AppError.forbidden }
         let plans = try await GapPlanStore.visible(to: user, schoolID: s.requireID(), on: req.db)
@@ -46,7 +50,11 @@ enum GapOverviewController {
     }
 
     static func school(req: Request) async throws -> Response {
-        let (s, summaries) = try await schoolData(req)
+        try await schoolPage(req, school: try await Schools.find(req))
+    }
+
+    static func schoolPage(_ req: Request, school: School) async throws -> Response {
+        let (s, summaries) = try await summaries(req, school: school)
         let user = try req.user
         // The procedures with the school's results: where its plans are drafted from (the classes' gaps pages).
         let withResults = Set(try await WorkRow.query(on: req.db).filter(\.$school.$id == s.requireID()).field(\.$procedure.$id).unique().all().map(\.$procedure.id))
