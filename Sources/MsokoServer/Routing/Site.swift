@@ -129,7 +129,7 @@ enum Site {
 
     // Work on the gaps (2.3): class plans, individual routes, re-diagnoses; the district's view.
     private static let schoolStaff: Access = .only(.head, .teacher)
-    static let gapPlans = Endpoint<Void>(.GET, "gap-plans", roadmapReaders, menu: MenuEntry(label: "Ликвидация пробелов", order: 36))
+    static let gapPlans = Endpoint<Void>(.GET, "gap-plans", roadmapReaders, menu: MenuEntry(label: "Ликвидация пробелов", order: 76, group: .events))
     static let gapSchool = Endpoint<UUID>(.GET, "gap-plans/schools/:schoolID", readers)
     static let gapSchoolDocx = Endpoint<UUID>(.GET, "gap-plans/schools/:schoolID/summary.docx", readers)
     static let gapSchoolXlsx = Endpoint<UUID>(.GET, "gap-plans/schools/:schoolID/summary.xlsx", readers)

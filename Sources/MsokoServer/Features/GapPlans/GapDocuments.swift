@@ -116,7 +116,7 @@ enum GapDocuments {
             doc.paragraph("Планов ликвидации пробелов нет.")
         } else {
             let t = summaryTable(summaries)
-            doc.add(DocxDocument.Table(widths: [2, 6, 2, 2, 3, 2, 2, 2, 2, 2, 2], header: t.header, rows: summaries.map { s in
+            doc.add(DocxDocument.Table(widths: [2, 6, 3, 3, 4, 3, 3, 3, 3, 3, 3], header: t.header, rows: summaries.map { s in
                 [s.plan.className, ProcedureStore.title(s.plan.procedure), String(s.count), String(s.inWork), String(s.rediagnosed), String(s.closed),
                  String(s.outcome(.eliminated)), String(s.outcome(.partial)), String(s.outcome(.notEliminated)), String(s.overdue), String(s.routes.count)].map { DocxDocument.Cell($0) }
             }))
