@@ -13,7 +13,7 @@ struct GapPlanPage {
 
     func view(_ ctx: PageContext) -> HTML {
         let pid = l.id
-        var html: HTML = #"<h1>\#(l.title)</h1><p class="muted">По результатам: \#(ProcedureStore.title(l.procedure)). Работ класса: \#(l.plan.works). Составлен \#(l.plan.createdAt.map(Self.day) ?? "—").</p>"#
+        var html: HTML = #"<h1>\#(l.title)</h1><p class="muted">По результатам: \#(ProcedureStore.title(l.procedure)). Работ класса: \#(l.plan.works). Составлен \#(l.plan.createdAt.map { LocalDate($0, in: l.zone).russian } ?? "—").</p>"#
         var actions: [HTML] = [#"<a class="btn secondary" href="\#(Site.gapPlanDocx.url(pid))">План (DOCX)</a>"#,
                                #"<a class="btn secondary" href="\#(Site.gapPlanXlsx.url(pid))">План (XLSX)</a>"#]
         if Site.gapsClass.admits(role), role != .teacher || l.rights.canEdit {
@@ -43,13 +43,6 @@ struct GapPlanPage {
     }
 
     var editableItems: [GapPlanItem] { l.items.filter { l.rights.edits(item: $0.id) } }
-
-    static func day(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "dd.MM.yyyy"
-        f.timeZone = TimeZone(identifier: "Europe/Moscow")
-        return f.string(from: d)
-    }
 
     static func dates(_ a: String?, _ b: String?) -> String {
         switch (a, b) {

@@ -29,6 +29,8 @@ struct LoadedPlan: Sendable {
     var rediagnoses: [GapRediagnosis]
     var rights: GapPlanRights
     var today: LocalDate
+    /// The district's time zone (dates of stored instants are shown in it).
+    var zone: TimeZone
 
     var id: UUID { plan.id! }
     var title: String { "План ликвидации пробелов: \(plan.className), \(school.shortName)" }
@@ -46,8 +48,9 @@ enum GapPlanStore {
         let routes = try await GapRoute.query(on: req.db).filter(\.$plan.$id == pid).with(\.$responsible).sort(\.$studentCode).all()
         let rights = try await rights(of: user, plan: plan, items: items, routes: routes, on: req.db)
         let rediagnoses = try await GapRediagnosis.query(on: req.db).filter(\.$plan.$id == pid).sort(\.$date).all()
+        let zone = try await req.municipalityZone()
         return LoadedPlan(plan: plan, school: plan.school, procedure: plan.procedure, items: items, routes: routes, rediagnoses: rediagnoses,
-                          rights: rights, today: LocalDate(req.now, in: try await req.municipalityZone()))
+                          rights: rights, today: LocalDate(req.now, in: zone), zone: zone)
     }
 
     static func rights(of user: User, plan: GapPlan, items: [GapPlanItem], routes: [GapRoute], on db: Database) async throws -> GapPlanRights {
@@ -144,10 +147,46 @@ struct PlanProgress: Sendable {
     }
 }
 
-extension GapPlanItem {
-    var studentCodes: [String] { GapText.codes(students) }
+/// An item or a route: both move through the same statuses, with the dates they did.
+protocol GapWork: AnyObject {
+    var status: String { get set }
+    var outcome: String? { get set }
+    var startedOn: String? { get set }
+    var closedOn: String? { get set }
+}
+
+extension GapWork {
     var itemStatus: ItemStatus { ItemStatus(rawValue: status) ?? .planned }
     var itemOutcome: GapOutcome? { outcome.flatMap(GapOutcome.init(rawValue:)) }
+
+    /// The new status and outcome: the day it went into work is kept (cleared when planned again),
+    /// the day it closed is kept while it stays closed.
+    func move(to new: ItemStatus, outcome o: GapOutcome?, today: LocalDate) {
+        if new != .planned && startedOn == nil { startedOn = today.iso }
+        if new == .planned { startedOn = nil }
+        closedOn = new == .closed ? (itemStatus == .closed ? closedOn ?? today.iso : today.iso) : nil
+        status = new.rawValue
+        outcome = o?.rawValue
+    }
+}
+
+extension GapPlanItem: GapWork {}
+extension GapRoute: GapWork {}
+
+extension GapFile: StoredFile {
+    static func make(plan: GapPlan, kind: String, name: String, type: String, data: Data, by login: String) throws -> GapFile {
+        let g = GapFile()
+        g.$plan.id = try plan.requireID()
+        g.kind = kind
+        g.keep(data, name: name)
+        g.contentType = type
+        g.uploadedBy = login
+        return g
+    }
+}
+
+extension GapPlanItem {
+    var studentCodes: [String] { GapText.codes(students) }
     /// Not closed and past its end (or its re-diagnosis date, when it has no end).
     func isOverdue(today: LocalDate) -> Bool {
         guard itemStatus != .closed, let due = (ends ?? rediagnosisDate).flatMap(LocalDate.init(iso:)) else { return false }
@@ -156,8 +195,6 @@ extension GapPlanItem {
 }
 
 extension GapRoute {
-    var itemStatus: ItemStatus { ItemStatus(rawValue: status) ?? .planned }
-    var itemOutcome: GapOutcome? { outcome.flatMap(GapOutcome.init(rawValue:)) }
     func isOverdue(today: LocalDate) -> Bool {
         guard itemStatus != .closed, let due = ends.flatMap(LocalDate.init(iso:)) else { return false }
         return due < today

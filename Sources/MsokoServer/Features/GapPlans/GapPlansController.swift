@@ -194,11 +194,9 @@ enum GapPlansController {
 
     /// The item of the path with its plan; 403 unless the user edits it.
     static func item(_ req: Request) async throws -> (LoadedPlan, GapPlanItem) {
-        let user = try req.user
         let iid = try req.pathID("itemID")
         guard let item = try await GapPlanItem.find(iid, on: req.db) else { throw AppError.notFound }
         let l = try await GapPlanStore.load(req, id: item.$plan.id)
-        _ = user
         guard let found = l.items.first(where: { $0.id == iid }), l.rights.edits(item: iid) else { throw AppError.forbidden }
         return (l, found)
     }
@@ -222,22 +220,14 @@ enum GapPlansController {
         if form.count > 500 { errors.append("\(n), поле «Форма работы»: не больше 500 символов.") }
         let check = (f.checkMethod ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if check.count > 500 { errors.append("\(n), поле «Как проверяется результат»: не больше 500 символов.") }
-        guard let status = ItemStatus(rawValue: f.status) else { throw AppError.badInput("Поле «Статус»: недопустимое значение.") }
-        let outcome: GapOutcome?
-        if let o = f.outcome, !o.isEmpty {
-            guard let v = GapOutcome(rawValue: o) else { throw AppError.badInput("Поле «Результат»: недопустимое значение.") }
-            outcome = v
-        } else { outcome = nil }
+        let (status, outcome) = try Self.progress(f.status, f.outcome)
         let progress = try await PlanProgress.make(l, on: req.db)
         if let problem = GapPlanning.problem(status: status, outcome: outcome, rediagnosed: progress.rediagnosed(item)) { errors.append("\(n): \(problem)") }
         // Only the plan's editors give an item to someone or change its students.
         var responsible = item.$responsible.id
         var students = item.students
         if l.rights.canEdit {
-            if let r = f.responsible, !r.isEmpty {
-                let staff = try await GapPlanStore.staff(of: l.school.requireID(), on: req.db)
-                if let id = UUID(uuidString: r), staff.contains(where: { $0.id == id }) { responsible = id } else { errors.append("\(n), поле «Ответственный»: не учитель этой школы.") }
-            } else { responsible = nil }
+            responsible = try await Self.responsible(f.responsible, l, n, &errors, on: req.db)
             let codes = GapText.codes(f.students ?? "")
             let known = Set(progress.before.students.map(\.code))
             let unknown = codes.filter { !known.contains($0) }
@@ -245,7 +235,7 @@ enum GapPlansController {
             students = GapText.join(codes)
         }
         guard errors.isEmpty else { return req.redirect(to: back, error: "Пункт не сохранён.\n" + errors.joined(separator: "\n")) }
-        let today = LocalDate(req.now, in: try await req.municipalityZone()).iso
+        let today = LocalDate(req.now, in: try await req.municipalityZone())
         let before = ItemDTO(item)
         item.form = form
         item.hours = hours
@@ -255,11 +245,7 @@ enum GapPlansController {
         item.ends = ends?.iso
         item.checkMethod = check
         item.rediagnosisDate = redate?.iso
-        if status != .planned && item.startedOn == nil { item.startedOn = today }
-        if status == .planned { item.startedOn = nil }
-        item.closedOn = status == .closed ? (item.itemStatus == .closed ? item.closedOn ?? today : today) : nil
-        item.status = status.rawValue
-        item.outcome = outcome?.rawValue
+        item.move(to: status, outcome: outcome, today: today)
         let after = ItemDTO(item)
         let plan = l.plan
         try await req.audited { db in
@@ -277,6 +263,25 @@ enum GapPlansController {
             form = i.form; hours = i.hours; responsible = i.$responsible.id?.uuidString; students = i.students; starts = i.starts; ends = i.ends
             check = i.checkMethod; rediagnosis = i.rediagnosisDate; status = i.status; outcome = i.outcome
         }
+    }
+
+    /// The status and outcome of a form (a value not offered is a bad request, not a typing error).
+    static func progress(_ status: String, _ outcome: String?) throws -> (ItemStatus, GapOutcome?) {
+        guard let s = ItemStatus(rawValue: status) else { throw AppError.badInput("Поле «Статус»: недопустимое значение.") }
+        guard let o = outcome, !o.isEmpty else { return (s, nil) }
+        guard let v = GapOutcome(rawValue: o) else { throw AppError.badInput("Поле «Результат»: недопустимое значение.") }
+        return (s, v)
+    }
+
+    /// The responsible account chosen: one of the school's teachers or its head; nil for none.
+    static func responsible(_ value: String?, _ l: LoadedPlan, _ what: String, _ errors: inout [String], on db: Database) async throws -> UUID? {
+        guard let r = value, !r.isEmpty else { return nil }
+        let staff = try await GapPlanStore.staff(of: l.school.requireID(), on: db)
+        guard let id = UUID(uuidString: r), staff.contains(where: { $0.id == id }) else {
+            errors.append("\(what), поле «Ответственный»: не учитель этой школы.")
+            return nil
+        }
+        return id
     }
 
     /// A typed date («ДД.ММ.ГГГГ» or ISO), nil when empty; a wrong one adds a problem naming the field.
@@ -379,12 +384,7 @@ enum GapPlansController {
         if codes.isEmpty { errors.append("\(n), поле «Требования»: укажите хотя бы одно.") }
         let unknown = codes.filter { !known.contains($0) }
         if !unknown.isEmpty { errors.append("\(n), поле «Требования»: кодов \(unknown.joined(separator: ", ")) нет в спецификации процедуры.") }
-        guard let status = ItemStatus(rawValue: f.status) else { throw AppError.badInput("Поле «Статус»: недопустимое значение.") }
-        var outcome: GapOutcome?
-        if let o = f.outcome, !o.isEmpty {
-            guard let v = GapOutcome(rawValue: o) else { throw AppError.badInput("Поле «Результат»: недопустимое значение.") }
-            outcome = v
-        }
+        let (status, outcome) = try Self.progress(f.status, f.outcome)
         let hasConsent = consentDate != nil
         if status != .planned && !hasConsent { errors.append("\(n): работа по индивидуальному маршруту начинается с письменного согласия родителей — укажите его дату.") }
         let rediagnosed = progress.rediagnosed(student: route.studentCode, codes: codes)
@@ -399,40 +399,23 @@ enum GapPlansController {
             }
         }
         var responsible = route.$responsible.id
-        if l.rights.canEdit {
-            if let r = f.responsible, !r.isEmpty {
-                let staff = try await GapPlanStore.staff(of: l.school.requireID(), on: req.db)
-                if let id = UUID(uuidString: r), staff.contains(where: { $0.id == id }) { responsible = id } else { errors.append("\(n), поле «Ответственный»: не учитель этой школы.") }
-            } else { responsible = nil }
-        }
+        if l.rights.canEdit { responsible = try await Self.responsible(f.responsible, l, n, &errors, on: req.db) }
         guard errors.isEmpty else { return req.redirect(to: back, error: "Маршрут не сохранён.\n" + errors.joined(separator: "\n")) }
-        let today = LocalDate(req.now, in: try await req.municipalityZone()).iso
+        let today = LocalDate(req.now, in: try await req.municipalityZone())
         route.requirements = GapText.join(codes)
         route.work = work
         route.$responsible.id = responsible
         route.starts = starts?.iso
         route.ends = ends?.iso
         route.consentDate = consentDate?.iso
-        if status != .planned && route.startedOn == nil { route.startedOn = today }
-        if status == .planned { route.startedOn = nil }
-        route.closedOn = status == .closed ? (route.itemStatus == .closed ? route.closedOn ?? today : today) : nil
-        route.status = status.rawValue
-        route.outcome = outcome?.rawValue
+        route.move(to: status, outcome: outcome, today: today)
         let plan = l.plan
         let login = user.login
         let (kept, result) = (upload, outcome)
         try await req.audited { db in
             var fileNote: String?
             if let upload = kept {
-                let g = GapFile()
-                g.$plan.id = try plan.requireID()
-                g.kind = "consent"
-                g.fileName = upload.name
-                g.contentType = upload.type
-                g.size = upload.data.count
-                g.sha256 = Checksum.sha256(upload.data)
-                g.data = upload.data
-                g.uploadedBy = login
+                let g = try GapFile.make(plan: plan, kind: "consent", name: upload.name, type: upload.type, data: upload.data, by: login)
                 try await g.create(on: db)
                 route.consentFileID = g.id
                 fileNote = "\(upload.name) (sha256 \(g.sha256.prefix(12))…)"

@@ -158,15 +158,8 @@ enum RediagnosisController {
         try await req.audited { db in
             var note = ""
             if let file {
-                let g = GapFile()
-                g.$plan.id = try plan.requireID()
-                g.kind = "rediagnosis"
-                g.fileName = file.name
-                g.contentType = file.name.lowercased().hasSuffix(".csv") ? Download.csvType : Download.xlsxType
-                g.size = file.data.count
-                g.sha256 = Checksum.sha256(file.data)
-                g.data = file.data
-                g.uploadedBy = login
+                let g = try GapFile.make(plan: plan, kind: "rediagnosis", name: file.name,
+                                         type: file.name.lowercased().hasSuffix(".csv") ? Download.csvType : Download.xlsxType, data: file.data, by: login)
                 try await g.create(on: db)
                 note = "\(file.name) (sha256 \(g.sha256.prefix(12))…)"
             }
