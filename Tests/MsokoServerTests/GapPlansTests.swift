@@ -280,6 +280,13 @@ final class GapPlansTests: XCTestCase {
             let got13 = try await Measure.find(cp.$measure.id, on: app.db)!.number
             XCTAssertEqual(got13, "2.3")
             XCTAssertEqual(report.schoolID, school.id)
+            // The re-diagnosis too: its before/after, in the same report.
+            let r = try await GapRediagnosis.query(on: app.db).filter(\.$plan.$id == plan.requireID()).first()!
+            assertStatus(try await b.post("/gap-rediagnoses/\(r.id!)/attach", [:]), .seeOther)
+            let last = try await EvidenceFile.query(on: app.db).sort(\.$createdAt, .descending).first()!
+            XCTAssertTrue(last.fileName.hasPrefix("Повторная диагностика 4А"), last.fileName)
+            XCTAssertTrue(try documentXML(last.data).contains("Результаты повторной диагностики обучающихся 4А класса"))
+            XCTAssertEqual(last.$report.id, e.$report.id)
         }
     }
 }

@@ -154,6 +154,7 @@ enum Site {
     static let rediagnosisSave = Endpoint<UUID>(.POST, "gap-rediagnoses/:rediagnosisID", schoolStaff)
     static let rediagnosisUpload = Endpoint<UUID>(.POST, "gap-rediagnoses/:rediagnosisID/upload", schoolStaff, upload: UploadLimit(maxBytes: 2 << 20, what: "Файл результатов"))
     static let rediagnosisTemplate = Endpoint<UUID>(.GET, "gap-rediagnoses/:rediagnosisID/template.xlsx", schoolStaff)
+    static let rediagnosisAttach = Endpoint<UUID>(.POST, "gap-rediagnoses/:rediagnosisID/attach", .only(.head))
     static let rediagnosisDeleteConfirm = Endpoint<UUID>(.GET, "gap-rediagnoses/:rediagnosisID/delete", schoolStaff)
     static let rediagnosisDelete = Endpoint<UUID>(.POST, "gap-rediagnoses/:rediagnosisID/delete", schoolStaff)
 
@@ -221,6 +222,6 @@ enum Site {
         seminars, seminarAdd, gradingErrors,
         gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,
         gapPlanDeleteConfirm, gapPlanDelete, gapItemAdd, gapItemSave, gapItemDeleteConfirm, gapItemDelete, gapRouteAdd, gapRouteSave, gapFile,
-        rediagnosisNew, rediagnosisCreate, rediagnosis, rediagnosisSave, rediagnosisUpload, rediagnosisTemplate, rediagnosisDeleteConfirm, rediagnosisDelete,
+        rediagnosisNew, rediagnosisCreate, rediagnosis, rediagnosisSave, rediagnosisUpload, rediagnosisTemplate, rediagnosisAttach, rediagnosisDeleteConfirm, rediagnosisDelete,
     ]
 }

@@ -61,14 +61,42 @@ enum GapDocuments {
             let changes = (p.changes[r.id!] ?? []).filter { !$0.students.isEmpty }
             guard !changes.isEmpty else { continue }
             doc.paragraph("Повторная диагностика \(LocalDate.russian(r.date))", style: .heading2)
-            doc.add(DocxDocument.Table(widths: [6, 2, 2, 2, 2, 2], header: ["Требование", "Обучающихся", "Не освоили до", "Не освоили после", "Выполнение до", "Выполнение после"],
-                rows: changes.map { c in
-                    [DocxDocument.Cell("\(c.code) \(c.text)"), DocxDocument.Cell(String(c.students.count)), DocxDocument.Cell(String(c.notMasteredBefore)),
-                     DocxDocument.Cell(String(c.notMasteredAfter)), DocxDocument.Cell(GapPlanPage.pct(c.completionBefore)), DocxDocument.Cell(GapPlanPage.pct(c.completionAfter))]
-                }))
+            doc.add(beforeAfter(changes))
         }
         doc.paragraph("Требование не освоено, если выполнено меньше чем на 57 % (задания базового уровня) или 28,5 % (повышенного и высокого); системный дефицит — не освоили не меньше половины класса. Результаты не используются для оценки работы учителя.", style: .small)
         doc.paragraph("Составлен \(head.today). Заместитель руководителя ____________ / ____________")
+        return doc
+    }
+
+    /// Before and after per requirement, over the same students.
+    static func beforeAfter(_ changes: [RequirementChange]) -> DocxDocument.Table {
+        DocxDocument.Table(widths: [6, 2, 2, 2, 2, 2], header: ["Требование", "Обучающихся", "Не освоили до", "Не освоили после", "Выполнение до", "Выполнение после"],
+            rows: changes.filter { !$0.students.isEmpty }.map { c in
+                [DocxDocument.Cell("\(c.code) \(c.text)"), DocxDocument.Cell(String(c.students.count)), DocxDocument.Cell(String(c.notMasteredBefore)),
+                 DocxDocument.Cell(String(c.notMasteredAfter)), DocxDocument.Cell(GapPlanPage.pct(c.completionBefore)), DocxDocument.Cell(GapPlanPage.pct(c.completionAfter))]
+            })
+    }
+
+    /// One re-diagnosis: what it checked, before/after per requirement and per student (codes only).
+    static func rediagnosis(_ req: Request, _ l: LoadedPlan, _ r: GapRediagnosis, changes: [RequirementChange]) async throws -> DocxDocument {
+        let head = try await letterhead(req)
+        let measured = changes.filter { !$0.students.isEmpty }
+        var doc = DocxDocument(title: "Повторная диагностика \(l.plan.className) \(l.school.shortName) \(LocalDate.russian(r.date))")
+        doc.paragraph(l.school.fullName, alignment: .center, bold: true)
+        doc.paragraph("Результаты повторной диагностики обучающихся \(l.plan.className) класса", style: .title, alignment: .center)
+        doc.paragraph("\(LocalDate.russian(r.date)); по плану ликвидации пробелов по результатам: \(ProcedureStore.title(l.procedure))", alignment: .center)
+        doc.paragraph(r.mode == "requirements" ? "Проверено по требованиям плана («освоено / не освоено»)." : "Задания школы: " + (try r.decodedTasks()).map { "\($0.number) (требование \($0.code), максимум \($0.max))" }.joined(separator: "; ") + ".")
+        doc.add(beforeAfter(measured))
+        let codes = Array(Set(measured.flatMap { $0.students.map(\.code) })).sorted()
+        doc.paragraph("По обучающимся: выполнение требования до → после, %", style: .heading2)
+        doc.add(DocxDocument.Table(widths: [2] + measured.map { _ in 2 }, header: ["Код участника"] + measured.map(\.code), rows: codes.map { code in
+            [DocxDocument.Cell(code)] + measured.map { c in
+                guard let s = c.students.first(where: { $0.code == code }) else { return DocxDocument.Cell("—") }
+                return DocxDocument.Cell("\(GapsPage.number(s.beforeCompletion)) → \(GapsPage.number(s.afterCompletion))\(s.after == .notMastered ? " (не освоено)" : "")")
+            }
+        }))
+        doc.paragraph("Сравниваются одни и те же обучающиеся. Результаты не используются для оценки работы учителя.", style: .small)
+        doc.paragraph("Составлено \(head.today). Заместитель руководителя ____________ / ____________")
         return doc
     }
 

@@ -16,6 +16,7 @@ enum RediagnosisController {
         app.on(Site.rediagnosisSave, use: save)
         app.on(Site.rediagnosisUpload, authorize: { req in _ = try await load(req, editing: true) }, use: upload)
         app.on(Site.rediagnosisTemplate, use: template)
+        app.on(Site.rediagnosisAttach, use: attach)
         app.on(Site.rediagnosisDeleteConfirm, use: confirmDelete)
         app.on(Site.rediagnosisDelete, use: delete)
     }
@@ -177,6 +178,19 @@ enum RediagnosisController {
                                   notes: d.rediagnosis.mode == "requirements" ? ["1 — требование освоено, 0 — не освоено, пусто — не проверялся."]
                                       : ["Баллы за задания: от 0 до максимального; пусто — не выполнял. Максимум: " + d.tasks.map { "\($0.number) — \($0.max)" }.joined(separator: ", ") + "."])
         return try Download.xlsx([table], name: "Повторная диагностика \(d.plan.plan.className) \(LocalDate.russian(d.rediagnosis.date))")
+    }
+
+    /// Its before/after as a Word document in the school's report of measure 2.3, in one click.
+    static func attach(req: Request) async throws -> Response {
+        let d = try await load(req, editing: true)
+        guard d.plan.rights.canEdit else { throw AppError.forbidden }
+        let progress = try await PlanProgress.make(d.plan, on: req.db)
+        let changes = progress.changes[try d.rediagnosis.requireID()] ?? []
+        let here = Site.rediagnosis.url(try d.rediagnosis.requireID())
+        guard changes.contains(where: { !$0.students.isEmpty }) else { return req.redirect(to: here, error: "Результатов ещё нет — прикладывать нечего.") }
+        let doc = try await GapDocuments.rediagnosis(req, d.plan, d.rediagnosis, changes: changes)
+        return try await GapOverviewController.attach(req, school: d.plan.school, schoolYear: d.plan.procedure.schoolYear, doc: doc,
+                                                      name: doc.title + ".docx", what: "Повторная диагностика \(d.plan.plan.className)", back: here)
     }
 
     static func confirmDelete(req: Request) async throws -> Response {

@@ -66,7 +66,10 @@ enum RediagnosisPages {
             <p class="hint"><a href="\#(Site.rediagnosisTemplate.url(rid))">Шаблон (XLSX)</a> с кодами класса. Файл заменяет результаты целиком; если в нём ошибки, не сохраняется ничего.</p>
             <div class="actions"><button class="btn" type="submit">Загрузить</button></div></form></section>
             """#
-            if d.plan.rights.canEdit { html += #"<div class="actions no-print"><a class="btn danger-outline" href="\#(Site.rediagnosisDeleteConfirm.url(rid))">Удалить повторную диагностику</a></div>"# }
+            if d.plan.rights.canEdit {
+                let attach: HTML = measured.isEmpty ? "" : HTML.postButton(ctx, action: Site.rediagnosisAttach.url(rid), label: "Приложить к отчёту по 2.3")
+                html += #"<div class="actions no-print">\#(attach) <a class="btn danger-outline" href="\#(Site.rediagnosisDeleteConfirm.url(rid))">Удалить повторную диагностику</a></div>"#
+            }
         }
         return html
     }
