@@ -9,10 +9,18 @@ import subprocess
 import urllib.request
 
 import docx
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_browser import browser, click_and_wait, login, logout, shot  # noqa: F401  (fixture)
+
+
+def submit(browser, button, expect):
+    """Clicks a form's button and waits for the answer's message. (Waiting for the old page to go
+    stale is unreliable here: the answer is often the same page at another fragment.)"""
+    button.click()
+    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(lambda d: expect in d.page_source)
 
 
 def test_head_drafts_teacher_works_rediagnosis_closes_district_sees(demo_server, browser, datadir):  # noqa: F811
@@ -23,8 +31,7 @@ def test_head_drafts_teacher_works_rediagnosis_closes_district_sees(demo_server,
     procedure = re.search(r"/procedures/([0-9A-F-]{36})", browser.current_url).group(1)
     browser.get(base + f"/procedures/{procedure}/gaps/schools/edu700101")
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "4А"))
-    click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Составить план ликвидации пробелов']"))
-    assert "План составлен из пробелов класса" in browser.page_source
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='Составить план ликвидации пробелов']"), "План составлен из пробелов класса")
     plan = browser.current_url.split("#")[0]
     rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr[id^=item-]")
     assert rows, "the plan has items"
@@ -37,25 +44,22 @@ def test_head_drafts_teacher_works_rediagnosis_closes_district_sees(demo_server,
     browser.get(plan)
     browser.find_element(By.CSS_SELECTOR, "#edit-i1 summary").click()
     Select(browser.find_element(By.ID, "status-i1")).select_by_value("in_work")
-    click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить пункт 1']"))
-    assert "Пункт 1 (" in browser.page_source and "сохранён: в работе" in browser.page_source
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить пункт 1']"), "сохранён: в работе")
     # Closing before a re-diagnosis is refused.
     browser.find_element(By.CSS_SELECTOR, "#edit-i1 summary").click()
     Select(browser.find_element(By.ID, "status-i1")).select_by_value("closed")
     Select(browser.find_element(By.ID, "outcome-i1")).select_by_value("eliminated")
-    click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить пункт 1']"))
-    assert "нельзя закрыть без результата повторной диагностики" in browser.page_source
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить пункт 1']"), "нельзя закрыть без результата повторной диагностики")
 
     # The re-diagnosis, per requirement: every student concerned has mastered the first one.
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Провести повторную диагностику"))
     browser.find_element(By.ID, "mode-req").click()
-    click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Создать и перейти к результатам']"))
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='Создать и перейти к результатам']"), "Повторная диагностика создана")
     grid = browser.find_elements(By.CSS_SELECTOR, "form table tbody tr")
     assert grid
     for row in grid:
         Select(row.find_elements(By.TAG_NAME, "select")[0]).select_by_value("1")
-    click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить результаты']"))
-    assert "Результаты сохранены" in browser.page_source
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить результаты']"), "Результаты сохранены")
     before_after = browser.find_elements(By.CSS_SELECTOR, "table")[0]
     first = before_after.find_elements(By.CSS_SELECTOR, "tbody tr")[0].find_elements(By.TAG_NAME, "td")
     assert first[0].text.startswith(first_code) and first[3].text == "0", [c.text for c in first]
@@ -65,8 +69,7 @@ def test_head_drafts_teacher_works_rediagnosis_closes_district_sees(demo_server,
     assert "Повторная диагностика проведена: устранён" in browser.page_source
     Select(browser.find_element(By.ID, "status-i1")).select_by_value("closed")
     Select(browser.find_element(By.ID, "outcome-i1")).select_by_value("eliminated")
-    click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить пункт 1']"))
-    assert "сохранён: закрыт, устранён" in browser.page_source
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить пункт 1']"), "сохранён: закрыт, устранён")
     logout(browser)
 
     # The district: the school's new plan with its eliminated deficit.
