@@ -52,6 +52,8 @@ final class RoleMatrixTests: XCTestCase {
                 ("/procedures/\(vpr)/gaps/schools/edu700101/classes/4%D0%90", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
                 ("/procedures/\(vpr)/gaps/schools/edu700102/classes/4%D0%90", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
                 ("/procedures/\(vpr)/gaps/schools/edu700101?format=xlsx", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/sheets/schools/edu700101/classes/4%D0%90", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/sheets/schools/edu700102/classes/4%D0%90?format=docx", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
                 ("/gap-plans", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
                 ("/gap-plans/\(zyrPlan)", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
                 ("/gap-plans/\(mihPlan)", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),

@@ -105,3 +105,49 @@ public enum AccessCode {
         return t
     }
 }
+
+extension ResultSheets {
+    /// What every sheet of a batch shares: the school, the procedure, its date.
+    public struct Header: Sendable {
+        public var school: String
+        public var procedure: String
+        public var date: String
+        public init(school: String, procedure: String, date: String) {
+            self.school = school
+            self.procedure = procedure
+            self.date = date
+        }
+    }
+
+    public static func marks(_ a: ResultSheet.Aggregate) -> String {
+        guard a.works > 0 else { return "—" }
+        let shares = (2...5).map { m in "«\(m)» — \(AnalyticalReport.pct(a.marks[m] ?? 0))" }.joined(separator: ", ")
+        return "работ \(a.works); средний балл \(ReferenceTable.oneDecimal(a.meanScore ?? 0)); \(shares)"
+    }
+
+    /// A class batch as one Word document, a page per student (codes only, never names).
+    public static func docx(_ sheets: [ResultSheet], header: Header) -> DocxDocument {
+        var doc = DocxDocument(title: "Листы результатов \(sheets.first?.className ?? "") \(header.procedure)")
+        for (i, s) in sheets.enumerated() {
+            if i > 0 { doc.blocks.append(.pageBreak) }
+            doc.paragraph(header.school, alignment: .center)
+            doc.paragraph("Результаты участника \(s.code)", style: .heading1, alignment: .center)
+            doc.paragraph("\(header.procedure); класс \(s.className)\(header.date.isEmpty ? "" : "; дата \(header.date)")\(s.variant.map { "; вариант \($0)" } ?? "")", alignment: .center)
+            doc.add(DocxDocument.Table(widths: [1, 7, 1, 1, 2], header: ["№", "Что проверялось", "Балл", "Макс.", "Освоено"], rows: s.tasks.map { t in
+                [DocxDocument.Cell(t.number), DocxDocument.Cell(t.requirement.isEmpty ? "—" : t.requirement), DocxDocument.Cell(t.score.map(String.init) ?? "X"),
+                 DocxDocument.Cell(String(t.max)), DocxDocument.Cell(t.verdict.title)]
+            }))
+            doc.paragraph("Первичный балл: \(s.primaryScore) из \(s.maxScore)\(s.mark.map { "; отметка «\($0)»" } ?? "").", bold: true)
+            doc.paragraph("Класс: \(marks(s.classFigures)). Школа: \(marks(s.schoolFigures)).", style: .small)
+            if !s.recommendations.isEmpty {
+                doc.paragraph("Рекомендации", style: .heading2)
+                for r in s.recommendations { doc.paragraph("• " + r) }
+            }
+            if !s.nextSteps.isEmpty {
+                doc.paragraph("Что сделает школа", style: .heading2)
+                for r in s.nextSteps { doc.paragraph("• " + r) }
+            }
+        }
+        return doc
+    }
+}

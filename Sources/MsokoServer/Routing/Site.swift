@@ -127,6 +127,9 @@ enum Site {
     static let gapsSchool = Endpoint<(UUID, String)>(.GET, "procedures/:procedureID/gaps/schools/:login", readers)
     static let gapsClass = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/gaps/schools/:login/classes/:className", .only(.specialist, .admin, .methodist, .head, .teacher))
 
+    // Results told to the people they belong to (2.2): a class's batch of individual result sheets.
+    static let sheets = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/sheets/schools/:login/classes/:className", .only(.specialist, .admin, .methodist, .head, .teacher))
+
     // Work on the gaps (2.3): class plans, individual routes, re-diagnoses; the district's view.
     private static let schoolStaff: Access = .only(.head, .teacher)
     static let gapPlans = Endpoint<Void>(.GET, "gap-plans", roadmapReaders, menu: MenuEntry(label: "Ликвидация пробелов", order: 76, group: .events))
@@ -220,7 +223,7 @@ enum Site {
         observerAssignments, observerAssign, observerSuggest, observerUnassign, myAssignments, actForm, actSubmit,
         recheck, recheckCreate, recheckReport, recheckOrder, commission, scoring, scoringSave,
         seminars, seminarAdd, gradingErrors,
-        gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,
+        sheets, gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,
         gapPlanDeleteConfirm, gapPlanDelete, gapItemAdd, gapItemSave, gapItemDeleteConfirm, gapItemDelete, gapRouteAdd, gapRouteSave, gapFile,
         rediagnosisNew, rediagnosisCreate, rediagnosis, rediagnosisSave, rediagnosisUpload, rediagnosisTemplate, rediagnosisAttach, rediagnosisDeleteConfirm, rediagnosisDelete,
     ]

@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     GapPlansController.register(app)
     RediagnosisController.register(app)
     GapOverviewController.register(app)
+    SheetsController.register(app)
     ObjectivityController.register(app)
     ObserversController.register(app)
     RecheckController.register(app)

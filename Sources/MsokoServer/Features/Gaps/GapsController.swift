@@ -51,6 +51,7 @@ enum GapsController {
                 plan = HTML.postButton(req.pageContext(), action: Site.gapPlanDraft.url(pid, login, name), label: "Составить план ликвидации пробелов", style: "")
             }
         }
+        if let name = className { plan += #" <a class="btn secondary" href="\#(Site.sheets.url(pid, login, name))">Листы результатов</a> "# }
         let model = GapsPage(plan: plan,
             title: title, procedure: ProcedureStore.title(p), className: className, gaps: l.gaps,
             classes: classes, classLinks: classes.map { Site.gapsClass.url(pid, login, $0.name) },
