@@ -193,17 +193,8 @@ enum AnalysisController {
         }
         let data = try doc.data()
         let name = "Аналитическая справка \(p.type) \(p.year) \(p.subject) \(p.grade) кл\(school.map { " \($0.shortName)" } ?? "").docx"
-        let login = l.user.login
-        try await req.audited { db in
-            let report = try await CheckpointReport.forWriting(checkpoint, of: measure, schoolID: school?.id, status: .inProgress, on: db)
-            report.updatedBy = login
-            try await report.save(on: db)
-            let e = try EvidenceFile.make(report: report, name: name, type: Download.docxType, data: data, by: login,
-                                          regionID: measure.regionID, municipalityID: measure.municipalityID, schoolID: school?.id)
-            try await e.create(on: db)
-            return try AuditNote(action: "attach", entity: "evidence", id: e.id, summary: "Справка по \(ProcedureStore.title(p)) приложена к мероприятию 2.1 (\(checkpoint.label))",
-                                 after: ["file": name, "sha256": e.sha256], municipalityID: measure.municipalityID, regionID: measure.regionID, schoolID: school?.id)
-        }
+        try await CheckpointReport.attach(req, checkpoint: checkpoint, of: measure, schoolID: school?.id, name: name, data: data,
+                                          summary: "Справка по \(ProcedureStore.title(p)) приложена к мероприятию 2.1 (\(checkpoint.label))")
         return req.redirect(to: Site.checkpointReport.url(try checkpoint.requireID()).query(["party": school?.id?.uuidString ?? "district"]),
                             ok: "Справка «\(name)» приложена к отчёту по мероприятию 2.1, контрольная точка «\(checkpoint.label)». Проверьте статус и текст отчёта.")
     }

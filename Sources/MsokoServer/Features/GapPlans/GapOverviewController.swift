@@ -130,24 +130,14 @@ enum GapOverviewController {
         guard let checkpoint = checkpoints.first(where: { $0.due >= today }) ?? checkpoints.last else {
             return req.redirect(to: back, error: "У мероприятия 2.3 нет контрольных точек.")
         }
-        let data = try doc.data()
-        let login = user.login
-        try await req.audited { db in
-            let report = try await CheckpointReport.forWriting(checkpoint, of: measure, schoolID: s.id, status: .inProgress, on: db)
-            report.updatedBy = login
-            try await report.save(on: db)
-            let e = try EvidenceFile.make(report: report, name: name, type: Download.docxType, data: data, by: login,
-                                          regionID: measure.regionID, municipalityID: measure.municipalityID, schoolID: s.id)
-            try await e.create(on: db)
-            return try AuditNote(action: "attach", entity: "evidence", id: e.id, summary: "\(what) приложен(а) к мероприятию 2.3 (\(checkpoint.label))",
-                                 after: ["file": name, "sha256": e.sha256], municipalityID: measure.municipalityID, regionID: measure.regionID, schoolID: s.id)
-        }
+        try await CheckpointReport.attach(req, checkpoint: checkpoint, of: measure, schoolID: s.id, name: name, data: try doc.data(),
+                                          summary: "\(what) приложен(а) к мероприятию 2.3 (\(checkpoint.label))")
         return req.redirect(to: back, ok: "«\(name)» приложен к отчёту по мероприятию 2.3, контрольная точка «\(checkpoint.label)».")
     }
 }
 
 /// One plan's figures for the overviews: computed from its items, routes and re-diagnoses without
-/// reading the works (a re-diagnosed item: a re-diagnosis with results checks its requirement).
+/// reading the works (a re-diagnosed item: one of its students took a re-diagnosis of its requirement).
 struct PlanSummary: Sendable {
     var plan: GapPlan
     var items: [GapPlanItem]
@@ -168,18 +158,20 @@ struct PlanSummary: Sendable {
         let items = try await GapPlanItem.query(on: db).filter(\.$plan.$id ~~ ids).sort(\.$position).all()
         let routes = try await GapRoute.query(on: db).filter(\.$plan.$id ~~ ids).all()
         let rediagnoses = try await GapRediagnosis.query(on: db).filter(\.$plan.$id ~~ ids).all()
-        var checked: [UUID: Set<String>] = [:]
+        // Per plan and requirement code, the students a re-diagnosis checked on it (a student with
+        // any score took it; a task left empty counts 0) — the rule `PlanProgress.rediagnosed` applies.
+        var checked: [UUID: [String: Set<String>]] = [:]
         for r in rediagnoses {
-            let rows = try r.decodedRows()
-            let tasks = try r.decodedTasks()
-            for (t, task) in tasks.enumerated() where rows.contains(where: { t < $0.scores.count && $0.scores[t] != nil }) {
-                checked[r.$plan.id, default: []].insert(task.code)
-            }
+            let took = Set(try r.decodedRows().filter { $0.scores.contains { $0 != nil } }.map(\.code))
+            for task in try r.decodedTasks() { checked[r.$plan.id, default: [:]][task.code, default: []].formUnion(took) }
         }
         return plans.map { p in
             let its = items.filter { $0.$plan.id == p.id }
-            return PlanSummary(plan: p, items: its, routes: routes.filter { $0.$plan.id == p.id },
-                               rediagnosed: its.filter { checked[p.id!]?.contains($0.code) == true }.count, today: today)
+            let rediagnosed = its.filter { item in
+                let students = checked[p.id!]?[item.code] ?? []
+                return item.studentCodes.isEmpty ? !students.isEmpty : !students.isDisjoint(with: item.studentCodes)
+            }.count
+            return PlanSummary(plan: p, items: its, routes: routes.filter { $0.$plan.id == p.id }, rediagnosed: rediagnosed, today: today)
         }
     }
 }

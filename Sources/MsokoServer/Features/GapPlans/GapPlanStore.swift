@@ -54,21 +54,25 @@ enum GapPlanStore {
     }
 
     static func rights(of user: User, plan: GapPlan, items: [GapPlanItem], routes: [GapRoute], on db: Database) async throws -> GapPlanRights {
+        guard let r = try await admitted(user, plan: plan, items: items, routes: routes, on: db) else { throw AppError.forbidden }
+        return r
+    }
+
+    /// The user's rights on the plan, nil when they may not open it (a database error still throws).
+    static func admitted(_ user: User, plan: GapPlan, items: [GapPlanItem], routes: [GapRoute], on db: Database) async throws -> GapPlanRights? {
         switch user.role {
         case .specialist, .admin, .methodist:
             return GapPlanRights()
         case .head:
-            guard user.$school.id == plan.$school.id else { throw AppError.forbidden }
-            return GapPlanRights(canEdit: true)
+            return user.$school.id == plan.$school.id ? GapPlanRights(canEdit: true) : nil
         case .teacher:
-            guard user.$school.id == plan.$school.id, let uid = user.id else { throw AppError.forbidden }
+            guard user.$school.id == plan.$school.id, let uid = user.id else { return nil }
             let ownClass = try await TeacherClasses.admits(user, procedure: plan.procedure, schoolLogin: plan.school.login, className: plan.className, on: db)
             let r = GapPlanRights(canEdit: ownClass, ownItems: Set(items.filter { $0.$responsible.id == uid }.compactMap(\.id)),
                                   ownRoutes: Set(routes.filter { $0.$responsible.id == uid }.compactMap(\.id)))
-            guard ownClass || !r.ownItems.isEmpty || !r.ownRoutes.isEmpty else { throw AppError.forbidden }
-            return r
+            return ownClass || !r.ownItems.isEmpty || !r.ownRoutes.isEmpty ? r : nil
         default:
-            throw AppError.forbidden
+            return nil
         }
     }
 
@@ -103,7 +107,7 @@ enum GapPlanStore {
             var kept: [GapPlan] = []
             for p in plans {
                 let items = try await p.$items.get(on: db), routes = try await p.$routes.get(on: db)
-                if (try? await rights(of: user, plan: p, items: items, routes: routes, on: db)) != nil { kept.append(p) }
+                if try await admitted(user, plan: p, items: items, routes: routes, on: db) != nil { kept.append(p) }
             }
             plans = kept
         }

@@ -126,12 +126,12 @@ enum RediagnosisController {
         return req.redirect(to: here, ok: "Результаты сохранены: \(Plural.count(read.rows.filter { $0.scores.contains { $0 != nil } }.count, "обучающийся", "обучающихся", "обучающихся")) с баллами.")
     }
 
-    struct UploadForm: Content { var file: File }
+    struct UploadForm: Content { var file: File? }
 
     static func upload(req: Request) async throws -> Response {
         let d = try await load(req, editing: true)
         let here = Site.rediagnosis.url(try d.rediagnosis.requireID())
-        guard let file = try? req.content.decode(UploadForm.self).file, file.data.readableBytes > 0 else {
+        guard let file = try req.content.decode(UploadForm.self).file, file.data.readableBytes > 0 else {
             return req.redirect(to: here, error: "Выберите файл результатов (XLSX или CSV).")
         }
         let name = UploadName.clean(file.filename)

@@ -44,8 +44,9 @@ enum GapsController {
         var plan: HTML = ""
         if let name = className {
             let sid = try s.requireID()
-            if let existing = try await GapPlan.query(on: req.db).filter(\.$procedure.$id == pid).filter(\.$school.$id == sid).filter(\.$className == name).first(),
-               (try? await GapPlanStore.load(req, id: existing.requireID())) != nil {
+            if let existing = try await GapPlan.query(on: req.db).filter(\.$procedure.$id == pid).filter(\.$school.$id == sid).filter(\.$className == name)
+                .with(\.$school).with(\.$procedure).with(\.$items).with(\.$routes).first(),
+               try await GapPlanStore.admitted(user, plan: existing, items: existing.items, routes: existing.routes, on: req.db) != nil {
                 plan = #"<a class="btn" href="\#(Site.gapPlan.url(try existing.requireID()))">План ликвидации пробелов</a>"#
             } else if try await GapPlanStore.mayDraft(user, procedure: p, school: s, className: name, on: req.db) {
                 plan = HTML.postButton(req.pageContext(), action: Site.gapPlanDraft.url(pid, login, name), label: "Составить план ликвидации пробелов", style: "")
