@@ -58,6 +58,10 @@ final class EndpointTests: XCTestCase {
             "assignmentID": assignment?.id?.uuidString ?? UUID().uuidString,
             "actID": try await ObservationAct.query(on: app.db).first()?.id?.uuidString ?? UUID().uuidString,
             "fileID": UUID().uuidString, "participantID": UUID().uuidString, "scoringID": UUID().uuidString,
+            // The demo 4А's parents' codes and its record of informing (Зырянская СОШ).
+            "codeID": try await SheetCode.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$revokedAt == nil).first()!.requireID().uuidString,
+            "code": try await SheetCode.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$revokedAt == nil).first()!.code,
+            "informingID": try await SheetInforming.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID().uuidString,
         ]
     }
 

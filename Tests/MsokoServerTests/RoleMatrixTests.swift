@@ -20,6 +20,8 @@ final class RoleMatrixTests: XCTestCase {
             let zyrPlan = try await GapPlan.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
             let mihPlan = try await GapPlan.query(on: app.db).filter(\.$school.$id == mih).first()!.requireID()
             let zyrCheck = try await GapRediagnosis.query(on: app.db).filter(\.$plan.$id == zyrPlan).first()!.requireID()
+            let zyrCode = try await SheetCode.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$revokedAt == nil).first()!
+            let zyrInformed = try await SheetInforming.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.
@@ -54,6 +56,15 @@ final class RoleMatrixTests: XCTestCase {
                 ("/procedures/\(vpr)/gaps/schools/edu700101?format=xlsx", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
                 ("/procedures/\(vpr)/sheets/schools/edu700101/classes/4%D0%90", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
                 ("/procedures/\(vpr)/sheets/schools/edu700102/classes/4%D0%90?format=docx", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
+                ("/procedures/\(vpr)/sheets", ["L", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                ("/sheet-codes/\(zyrCode.id!)", ["L", "403", "200", "403", "200", "403", "403", "403", "403"]),
+                ("/sheet-informings/\(zyrInformed)/delete", ["L", "403", "200", "403", "200", "403", "403", "403", "403"]),
+                // The demo's record has no file: 404 for those who may read it.
+                ("/sheet-informings/\(zyrInformed)/file", ["L", "404", "404", "403", "404", "404", "403", "403", "404"]),
+                // A parent's page needs no account: the right code opens for anyone, a wrong one for no one.
+                ("/r", ["200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+                ("/r/\(zyrCode.code)", ["200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+                ("/r/AAAAAAAAAAAA", ["404", "404", "404", "404", "404", "404", "404", "404", "404"]),
                 ("/gap-plans", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
                 ("/gap-plans/\(zyrPlan)", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
                 ("/gap-plans/\(mihPlan)", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),

@@ -18,7 +18,7 @@ final class SheetsTests: XCTestCase {
             let school = try await app.school("edu700101")
             let works = try await GapsQuery.works(p, school: school, className: "4А", on: app.db).works
             let page = res.body.string
-            XCTAssertEqual(page.components(separatedBy: #"<section class="card sheet">"#).count - 1, works.count)
+            XCTAssertEqual(page.components(separatedBy: #"<section class="card sheet""#).count - 1, works.count)
             for w in works { assertContains(res, "Результаты участника \(w.code)") }
             let spec = try ProcedureStore.spec(of: p)
             assertContains(res, spec.tasks[0].requirements[0].text)

@@ -18,7 +18,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 # (role login, [(name, path)]); `{p}` is the first procedure, `{plan}` the demo's first class plan and
-# `{rediag}` its re-diagnosis.
+# `{rediag}` its re-diagnosis; `{code}` a parent's code's page of the demo 4А and `{access}` that
+# code (read from the head's batch); the role None is a parent without an account.
 PAGES = [
     ("specialist", [("dashboard", "/"), ("procedures", "/procedures"), ("procedure", "/procedures/{p}"),
                     ("analysis", "/procedures/{p}/analysis"), ("objectivity", "/procedures/{p}/objectivity"),
@@ -27,12 +28,14 @@ PAGES = [
                     ("calendar", "/calendar"), ("reference", "/procedures/{p}/reference"), ("seminars", "/seminars"),
                     ("tasks", "/tasks"), ("schools", "/schools"), ("audit", "/audit"),
                     ("gaps-school", "/procedures/{p}/gaps/schools/edu700102"), ("gaps-class", "/procedures/{p}/gaps/schools/edu700102/classes/4%D0%90"),
-                    ("gap-district", "/gap-plans"), ("gap-plan-specialist", "{plan}")]),
+                    ("gap-district", "/gap-plans"), ("gap-plan-specialist", "{plan}"), ("informing-district", "/procedures/{p}/sheets")]),
     ("head-zyr", [("my-school", "/my-school"), ("head-analysis", "/procedures/{p}/analysis/schools/edu700101"),
                   ("head-procedure", "/procedures/{p}"), ("head-gaps", "/procedures/{p}/gaps/schools/edu700101"),
-                  ("head-gap-school", "/gap-plans"), ("head-plan", "{plan}"), ("head-rediagnosis", "{rediag}"), ("head-rediagnosis-new", "{plan}/rediagnoses/new")]),
+                  ("head-gap-school", "/gap-plans"), ("head-plan", "{plan}"), ("head-rediagnosis", "{rediag}"), ("head-rediagnosis-new", "{plan}/rediagnoses/new"),
+                  ("head-informing", "/procedures/{p}/sheets"), ("head-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90"), ("head-sheet-code", "{code}")]),
     ("teacher", [("teacher-tasks", "/tasks"), ("teacher-gaps", "/procedures/{p}/gaps/schools/edu700101/classes/4%D0%90"),
-                 ("teacher-plans", "/gap-plans"), ("teacher-plan", "{plan}")]),
+                 ("teacher-plans", "/gap-plans"), ("teacher-plan", "{plan}"), ("teacher-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90")]),
+    (None, [("parent-entry", "/r"), ("parent-sheet", "/r/{access}"), ("parent-wrong", "/r/AAAA-BBBB-CCCC")]),
     ("admin", [("users", "/admin/users"), ("schools-admin", "/admin/schools"), ("settings", "/settings")]),
     ("observer", [("my-assignments", "/observer")]),
     ("commission", [("commission", "/commission")]),
@@ -83,13 +86,20 @@ def main():
         plan = re.search(r'href="(/gap-plans/[0-9A-F-]{36})"', d.page_source).group(1)
         d.get(base + plan)
         rediag = re.search(r'href="(/gap-rediagnoses/[0-9A-F-]{36})"', d.page_source).group(1)
+        login(d, base, "head-zyr")
+        d.get(base + f"/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90")
+        code = re.search(r'href="(/sheet-codes/[0-9A-F-]{36})"', d.page_source).group(1)
+        access = re.search(r'class="sheet-code">([0-9A-Z-]{14})<', d.page_source).group(1)
         for user, pages in PAGES:
             pages = [(n, path) for n, path in pages if re.search(args.only, n)]
             if not pages:
                 continue
-            login(d, base, user)
+            if user:
+                login(d, base, user)
+            else:
+                d.delete_all_cookies()
             for name, path in pages:
-                d.get(base + path.format(p=p, plan=plan, rediag=rediag))
+                d.get(base + path.format(p=p, plan=plan, rediag=rediag, code=code, access=access))
                 for w in args.widths.split(","):
                     shoot(d, os.path.join(args.out, f"{name}-{w}.png"), int(w))
         d.quit()

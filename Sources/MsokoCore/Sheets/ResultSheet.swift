@@ -125,8 +125,21 @@ extension ResultSheets {
         return "работ \(a.works); средний балл \(ReferenceTable.oneDecimal(a.meanScore ?? 0)); \(shares)"
     }
 
-    /// A class batch as one Word document, a page per student (codes only, never names).
-    public static func docx(_ sheets: [ResultSheet], header: Header) -> DocxDocument {
+    /// A parent's way to the sheet online: the code as printed, the link, the last day it works.
+    public struct Access: Sendable, Equatable {
+        public var code: String
+        public var link: String
+        public var expires: String
+        public init(code: String, link: String, expires: String) {
+            self.code = code
+            self.link = link
+            self.expires = expires
+        }
+    }
+
+    /// A class batch as one Word document, a page per student (codes only, never names); with
+    /// `access`, each sheet ends with its parents' link and code.
+    public static func docx(_ sheets: [ResultSheet], header: Header, access: [String: Access] = [:]) -> DocxDocument {
         var doc = DocxDocument(title: "Листы результатов \(sheets.first?.className ?? "") \(header.procedure)")
         for (i, s) in sheets.enumerated() {
             if i > 0 { doc.blocks.append(.pageBreak) }
@@ -146,6 +159,10 @@ extension ResultSheets {
             if !s.nextSteps.isEmpty {
                 doc.paragraph("Что сделает школа", style: .heading2)
                 for r in s.nextSteps { doc.paragraph("• " + r) }
+            }
+            if let a = access[s.code] {
+                doc.paragraph("Для родителей", style: .heading2)
+                doc.paragraph("Этот лист можно открыть на телефоне: \(a.link) (код доступа \(a.code), действует до \(a.expires)). Не передавайте код посторонним.")
             }
         }
         return doc

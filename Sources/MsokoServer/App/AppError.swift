@@ -92,11 +92,23 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        // A page may ask for less (a parent's page, whose address holds the code: no-referrer).
+        if !response.headers.contains(name: "Referrer-Policy") { response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin") }
         if response.headers.first(name: .contentType)?.hasPrefix("text/html") == true {
             response.headers.replaceOrAdd(name: "Content-Security-Policy",
                                           value: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
         }
         return response
+    }
+}
+
+/// The request log (`LOG_LEVEL=info`): method and path, as Vapor's own, except that a parent's
+/// access code in `/r/CODE` is not written down (a log is read by more people than the codes' owners).
+struct RequestLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let path = request.url.path
+        let shown = path.hasPrefix("/r/") ? "/r/…" : path
+        request.logger.info("\(request.method) \(shown)")
+        return try await next.respond(to: request)
     }
 }

@@ -25,7 +25,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = ByteCount(value: AppConfig.maxFormBytes)
 
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestLogMiddleware())
     // Outer error page: for a failure in the two below (the database, say).
     app.middleware.use(FriendlyErrorMiddleware(environment: app.environment))
     if case .sqlite = config.database { app.middleware.use(SQLiteTuningMiddleware()) }
@@ -53,6 +53,7 @@ enum Migrations {
         app.migrations.add(M009ReplaceSessions())
         app.migrations.add(M010OneRecheckSamplePerProcedure())
         app.migrations.add(M011CreateGapPlans())
+        app.migrations.add(M012CreateSheetAccess())
     }
 }
 

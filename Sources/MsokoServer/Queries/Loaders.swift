@@ -46,8 +46,12 @@ enum Procedures {
 
     /// The procedure of the path (`:procedureID`), if the user's district sees it; else 404.
     static func find(_ req: Request) async throws -> Procedure {
-        let id = try req.pathID("procedureID")
-        guard let p = try await scoped(to: req.user, on: req.db)?.filter(\.$id == id).first() else { throw AppError.notFound }
+        try await find(try req.pathID("procedureID"), for: req.user, on: req.db)
+    }
+
+    /// The procedure `id` if the user's district sees it, else 404.
+    static func find(_ id: UUID, for user: User, on db: Database) async throws -> Procedure {
+        guard let p = try await scoped(to: user, on: db)?.filter(\.$id == id).first() else { throw AppError.notFound }
         return p
     }
 }

@@ -17,6 +17,8 @@ enum Site {
     // Shared: static files, health check.
     static let css = Endpoint<Void>(.GET, "static/msoko.css", .anyone)
     static let uploadJS = Endpoint<Void>(.GET, "static/upload.js", .anyone)
+    static let namesJS = Endpoint<Void>(.GET, "static/names.js", .anyone)
+    static let printJS = Endpoint<Void>(.GET, "static/print.js", .anyone)
     static let health = Endpoint<Void>(.GET, "healthz", .anyone)
 
     // Accounts
@@ -129,6 +131,21 @@ enum Site {
 
     // Results told to the people they belong to (2.2): a class's batch of individual result sheets.
     static let sheets = Endpoint<(UUID, String, String)>(.GET, "procedures/:procedureID/sheets/schools/:login/classes/:className", .only(.specialist, .admin, .methodist, .head, .teacher))
+    // Parents' access without an account: codes the school issues per sheet, the public page
+    // `/r/CODE` (throttled, audited), «охват» per class, the record that a class was informed.
+    static let sheetsCoverage = Endpoint<UUID>(.GET, "procedures/:procedureID/sheets", readers)
+    static let sheetCodesIssue = Endpoint<(UUID, String, String)>(.POST, "procedures/:procedureID/sheets/schools/:login/classes/:className/codes", schoolStaff)
+    static let sheetInformingCreate = Endpoint<(UUID, String, String)>(.POST, "procedures/:procedureID/sheets/schools/:login/classes/:className/informed", schoolStaff,
+                                                                         upload: UploadLimit(maxBytes: nil, what: "Файл"))
+    static let sheetCode = Endpoint<UUID>(.GET, "sheet-codes/:codeID", schoolStaff)
+    static let sheetCodeRevoke = Endpoint<UUID>(.POST, "sheet-codes/:codeID/revoke", schoolStaff)
+    static let sheetCodeReissue = Endpoint<UUID>(.POST, "sheet-codes/:codeID/reissue", schoolStaff)
+    static let sheetInformingFile = Endpoint<UUID>(.GET, "sheet-informings/:informingID/file", roadmapReaders)
+    static let sheetInformingAttach = Endpoint<UUID>(.POST, "sheet-informings/:informingID/attach", .only(.head))
+    static let sheetInformingDeleteConfirm = Endpoint<UUID>(.GET, "sheet-informings/:informingID/delete", schoolStaff)
+    static let sheetInformingDelete = Endpoint<UUID>(.POST, "sheet-informings/:informingID/delete", schoolStaff)
+    static let parentEntry = Endpoint<Void>(.GET, "r", .anyone)
+    static let parentSheet = Endpoint<String>(.GET, "r/:code", .anyone)
 
     // Work on the gaps (2.3): class plans, individual routes, re-diagnoses; the district's view.
     private static let schoolStaff: Access = .only(.head, .teacher)
@@ -203,7 +220,7 @@ enum Site {
 
     /// The table, for registration checks, the menu and the tests.
     static let all: [any EndpointEntry] = [
-        css, uploadJS, health,
+        css, uploadJS, namesJS, printJS, health,
         login, loginSubmit, logout, setup, setupSubmit, account, accountPassword,
         users, userCreate, userCreateHeads, user, userUpdate, userPassword, userDisable, userEnable,
         home, mySchool, measure, measureNew, measureCreate, measureEdit, measureUpdate, measureDeleteConfirm, measureDelete,
@@ -223,7 +240,9 @@ enum Site {
         observerAssignments, observerAssign, observerSuggest, observerUnassign, myAssignments, actForm, actSubmit,
         recheck, recheckCreate, recheckReport, recheckOrder, commission, scoring, scoringSave,
         seminars, seminarAdd, gradingErrors,
-        sheets, gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,
+        sheets, sheetsCoverage, sheetCodesIssue, sheetInformingCreate, sheetCode, sheetCodeRevoke, sheetCodeReissue, sheetInformingFile, sheetInformingAttach,
+        sheetInformingDeleteConfirm, sheetInformingDelete, parentEntry, parentSheet,
+        gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,
         gapPlanDeleteConfirm, gapPlanDelete, gapItemAdd, gapItemSave, gapItemDeleteConfirm, gapItemDelete, gapRouteAdd, gapRouteSave, gapFile,
         rediagnosisNew, rediagnosisCreate, rediagnosis, rediagnosisSave, rediagnosisUpload, rediagnosisTemplate, rediagnosisAttach, rediagnosisDeleteConfirm, rediagnosisDelete,
     ]

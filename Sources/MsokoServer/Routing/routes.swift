@@ -3,6 +3,8 @@ import Vapor
 func routes(_ app: Application) throws {
     app.on(Site.css) { _ in StaticFiles.response(StaticFiles.css, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])) }
     app.on(Site.uploadJS) { _ in StaticFiles.response(StaticFiles.uploadJS, type: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])) }
+    app.on(Site.namesJS) { _ in StaticFiles.response(StaticFiles.namesJS, type: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])) }
+    app.on(Site.printJS) { _ in StaticFiles.response(StaticFiles.printJS, type: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])) }
     app.on(Site.health) { _ in "ok" }
     AuthController.register(app)
     DashboardController.register(app)
@@ -28,6 +30,7 @@ func routes(_ app: Application) throws {
     RediagnosisController.register(app)
     GapOverviewController.register(app)
     SheetsController.register(app)
+    SheetAccessController.register(app)
     ObjectivityController.register(app)
     ObserversController.register(app)
     RecheckController.register(app)
@@ -37,6 +40,8 @@ func routes(_ app: Application) throws {
 enum StaticFiles {
     static let css = resource("msoko", "css")
     static let uploadJS = resource("upload", "js")
+    static let namesJS = resource("names", "js")
+    static let printJS = resource("print", "js")
 
     static func response(_ text: String, type: HTTPMediaType) -> Response {
         var headers = HTTPHeaders()

@@ -16,7 +16,7 @@ enum AuditController {
         "create": "создание", "update": "изменение", "delete": "удаление", "load": "загрузка", "demo": "демо",
         "password": "смена пароля", "password-reset": "сброс пароля", "disable": "отключение", "enable": "включение", "revoke": "отзыв",
         "import": "загрузка файла", "assign": "назначение", "unassign": "снятие назначения", "attach": "приложение", "submit": "сдача",
-        "copy": "копирование",
+        "copy": "копирование", "open": "просмотр", "reissue": "новый код",
     ]
 
     static let entityNames = [
@@ -25,6 +25,7 @@ enum AuditController {
         "token": "API-токен", "settings": "настройки", "procedure": "процедура", "procedure_date": "дата процедуры", "results": "результаты",
         "observer": "наблюдатель", "observation_act": "акт наблюдения", "recheck_sample": "выборка для перепроверки",
         "recheck_scoring": "перепроверка", "seminar": "семинар", "installation": "установка",
+        "sheet_code": "код доступа родителей", "sheet_informing": "информирование о результатах",
     ]
 
     /// Field names of the stored before/after, as a user reads them; a field not listed shows its key.

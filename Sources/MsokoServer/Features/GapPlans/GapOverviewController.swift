@@ -113,22 +113,11 @@ enum GapOverviewController {
     static func attach(_ req: Request, school s: School, schoolYear: String, doc: DocxDocument, name: String, what: String, back: SiteURL) async throws -> Response {
         let user = try req.user
         guard user.canReport(forSchool: s) else { throw AppError.forbidden }
-        let mid = try user.requireMunicipalityID()
         // The work is reported in the school year it is done in (now), else in the procedure's.
-        let now = LocalDate(req.now, in: try await req.municipalityZone())
-        let start = now.month >= 9 ? now.year : now.year - 1
-        let roadmaps = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear ~~ ["\(start)-\(start + 1)", schoolYear]).all()
-        guard let roadmap = roadmaps.first(where: { $0.schoolYear == "\(start)-\(start + 1)" }) ?? roadmaps.first,
-              let measure = try await Measure.query(on: req.db).filter(\.$roadmap.$id == roadmap.requireID()).filter(\.$number == "2.3").first() else {
-            return req.redirect(to: back, error: "В дорожной карте \(start)-\(start + 1) нет мероприятия 2.3 «Ликвидация пробелов» — документ не к чему приложить.")
-        }
-        guard ExecutorParser.schoolsReport(measure.responsible) else {
-            return req.redirect(to: back, error: "По мероприятию 2.3 школы не отчитываются (исполнитель — Управление образования).")
-        }
-        let today = LocalDate(req.now, in: try await req.municipalityZone()).iso
-        let checkpoints = try await Checkpoint.query(on: req.db).filter(\.$measure.$id == measure.requireID()).sort(\.$due).all()
-        guard let checkpoint = checkpoints.first(where: { $0.due >= today }) ?? checkpoints.last else {
-            return req.redirect(to: back, error: "У мероприятия 2.3 нет контрольных точек.")
+        let (measure, checkpoint): (Measure, Checkpoint)
+        switch try await CheckpointReport.schoolCheckpoint(req, number: "2.3", title: "Ликвидация пробелов", schoolYear: schoolYear) {
+        case .failure(let problem): return req.redirect(to: back, error: problem.description)
+        case .success(let found): (measure, checkpoint) = found
         }
         try await CheckpointReport.attach(req, checkpoint: checkpoint, of: measure, schoolID: s.id, name: name, data: try doc.data(),
                                           summary: "\(what) приложен(а) к мероприятию 2.3 (\(checkpoint.label))")

@@ -79,7 +79,9 @@ extension ProcedurePage {
         var html: HTML = #"<h1>\#(ProcedureStore.title(procedure))</h1><p class="muted">Учебный год \#(procedure.schoolYear) · форма: \#(ProcedureStore.formName(procedure.form)) · максимальный первичный балл \#(spec.maxScore)\#(scale)</p>\#(ctx.flash)"#
         let objectivity: HTML = Site.objectivity.admits(role)
             ? #" <a class="btn secondary" href="\#(Site.objectivity.url(pid))">Признаки необъективности</a>"# : ""
-        html += #"<div class="actions no-print"><a class="btn" href="\#(Site.analysis.url(pid))">Анализ результатов</a>\#(objectivity)</div>"#
+        let informing: HTML = Site.sheetsCoverage.admits(role)
+            ? #" <a class="btn secondary" href="\#(Site.sheetsCoverage.url(pid))">Информирование о результатах</a>"# : ""
+        html += #"<div class="actions no-print"><a class="btn" href="\#(Site.analysis.url(pid))">Анализ результатов</a>\#(objectivity)\#(informing)</div>"#
         if mayUpload { html += uploadForm(ctx) }
         html += "<h2>Поступившие работы</h2>"
         if arrived.isEmpty { html += #"<p class="muted">Работ пока нет.</p>"# }

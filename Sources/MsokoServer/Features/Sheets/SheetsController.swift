@@ -22,17 +22,36 @@ enum SheetsController {
         guard !works.isEmpty else { throw AppError.notFound }
         let next = try await nextSteps(p, school: s, className: className, on: req.db)
         let sheets = works.map { ResultSheets.sheet($0, spec: all.spec, classWorks: works, schoolWorks: all.works, next: next[$0.code] ?? []) }
-        let dates = try await ProcedureParticipant.query(on: req.db).filter(\.$procedure.$id == p.requireID()).filter(\.$school.$id == s.requireID()).all()
-            .filter { $0.className.isEmpty || WorkRecord.normalizeClass($0.className) == className }.compactMap(\.date).sorted()
-        let header = ResultSheets.Header(school: s.fullName, procedure: ProcedureStore.title(p), date: dates.first.map(LocalDate.russian) ?? "")
-        if req.query[String.self, at: "format"] == "docx" {
-            return try Download.docx(ResultSheets.docx(sheets, header: header), name: "Листы результатов \(className) \(s.shortName) \(ProcedureStore.title(p))")
-        }
+        let header = try await header(p, school: s, className: className, on: req.db)
         let pid = try p.requireID()
-        let body = SheetsPage(sheets: sheets, header: header, docx: Site.sheets.url(pid, login, className).query(["format": "docx"])).view(req.pageContext())
+        // The parents' codes are the school's: the head and the class's teacher see and print them.
+        var panel: SchoolPanel?
+        if user.role == .head || user.role == .teacher {
+            let today = try await SheetAccessController.today(req)
+            let codes = try await SheetAccess.codes(procedureID: pid, schoolID: s.requireID(), className: className, on: req.db)
+            let current = SheetAccess.current(codes, today: today.iso)
+            let informings = try await SheetInforming.query(on: req.db).filter(\.$procedure.$id == pid).filter(\.$school.$id == s.requireID())
+                .filter(\.$className == className).sort(\.$date).all()
+            panel = SchoolPanel(current: current, opened: SheetAccess.opened(codes), links: current.mapValues { SheetAccess.link(req, code: $0.code) },
+                                defaultExpiry: (current.values.map(\.expiresOn).max() ?? today.adding(days: SheetAccessController.defaultDays).iso),
+                                today: today.iso, informings: informings, canAttach: user.canReport(forSchool: s), zone: try await req.municipalityZone(),
+                                issue: Site.sheetCodesIssue.url(pid, login, className), inform: Site.sheetInformingCreate.url(pid, login, className))
+        }
+        if req.query[String.self, at: "format"] == "docx" {
+            let access = panel.map { p in p.current.mapValues { ResultSheets.Access(code: SheetAccess.grouped($0.code), link: p.links[$0.studentCode] ?? "", expires: LocalDate.russian($0.expiresOn)) } } ?? [:]
+            return try Download.docx(ResultSheets.docx(sheets, header: header, access: access), name: "Листы результатов \(className) \(s.shortName) \(ProcedureStore.title(p))")
+        }
+        let body = SheetsPage(sheets: sheets, header: header, docx: Site.sheets.url(pid, login, className).query(["format": "docx"]), panel: panel).view(req.pageContext())
         var crumbs = Site.procedure.admits(user.role) ? Crumb.procedure(p) : [Crumb(Site.tasks.url, "Мои задачи")]
         crumbs.append(Crumb(Site.gapsClass.url(pid, login, className), "Пробелы: \(className)"))
         return Layout.page(req, title: "Листы результатов \(className)", body: body, crumbs: crumbs)
+    }
+
+    /// What every sheet of a class shares: the school, the procedure, the class's date of writing.
+    static func header(_ p: Procedure, school s: School, className: String, on db: Database) async throws -> ResultSheets.Header {
+        let dates = try await ProcedureParticipant.query(on: db).filter(\.$procedure.$id == p.requireID()).filter(\.$school.$id == s.requireID()).all()
+            .filter { $0.className.isEmpty || WorkRecord.normalizeClass($0.className) == className }.compactMap(\.date).sorted()
+        return ResultSheets.Header(school: s.fullName, procedure: ProcedureStore.title(p), date: dates.first.map(LocalDate.russian) ?? "")
     }
 
     /// Per student code, what the school's plans for this class and procedure say it will do: the
@@ -52,35 +71,3 @@ enum SheetsController {
     }
 }
 
-/// The batch on screen and in print: a sheet per student, each on its own printed page.
-struct SheetsPage {
-    var sheets: [ResultSheet]
-    var header: ResultSheets.Header
-    var docx: SiteURL
-
-    func view(_ ctx: PageContext) -> HTML {
-        var html: HTML = #"<div class="no-print"><h1>Листы результатов: \#(sheets.first?.className ?? "")</h1><p class="muted">\#(header.procedure). Листов: \#(sheets.count) — по одному на страницу при печати. Только коды участников: ФИО в msoko не хранятся.</p>"#
-        html += #"<div class="actions"><button class="btn" type="button" onclick="window.print()">Печать</button> <a class="btn secondary" href="\#(docx)">Листы (DOCX)</a></div>\#(ctx.flash)</div>"#
-        for s in sheets { html += sheet(s) }
-        return html
-    }
-
-    func sheet(_ s: ResultSheet) -> HTML {
-        let rows = s.tasks.map { t -> HTML in
-            let cls: HTML = t.verdict == .notMastered ? #" class="gap-no""# : ""
-            return #"<tr><td>\#(t.number)</td><td>\#(t.requirement.isEmpty ? "—" : t.requirement)</td><td class="num">\#(t.score.map(String.init) ?? "X")</td><td class="num">\#(t.max)</td><td\#(cls)>\#(t.verdict.title)</td></tr>"#
-        }
-        var html: HTML = #"""
-        <section class="card sheet"><p class="muted sheet-school">\#(header.school)</p>
-        <h2>Результаты участника \#(s.code)</h2>
-        <p>\#(header.procedure); класс \#(s.className)\#(header.date.isEmpty ? "" : "; дата \(header.date)")\#(s.variant.map { "; вариант \($0)" } ?? "")</p>
-        \#(HTML.table(head: #"<th>№</th><th>Что проверялось</th><th class="num">Балл</th><th class="num">Макс.</th><th>Освоено</th>"#, rows: rows))
-        <p><b>Первичный балл: \#(s.primaryScore) из \#(s.maxScore)\#(s.mark.map { "; отметка «\($0)»" } ?? "")</b></p>
-        <p class="hint">Класс: \#(ResultSheets.marks(s.classFigures)). Школа: \#(ResultSheets.marks(s.schoolFigures)).</p>
-        """#
-        if !s.recommendations.isEmpty { html += "<h3>Рекомендации</h3><ul>\(s.recommendations.map { "<li>\($0)</li>" as HTML })</ul>" }
-        if !s.nextSteps.isEmpty { html += "<h3>Что сделает школа</h3><ul>\(s.nextSteps.map { "<li>\($0)</li>" as HTML })</ul>" }
-        html += "</section>"
-        return html
-    }
-}
