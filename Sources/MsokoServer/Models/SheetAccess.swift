@@ -69,3 +69,13 @@ final class SheetInforming: Model, @unchecked Sendable {
 
     var kindTitle: String { Self.kinds.first { $0.0 == kind }?.1 ?? kind }
 }
+
+extension SheetCode: ClassRecord {
+    var procedureID: UUID { $procedure.id }
+    var schoolID: UUID { $school.id }
+}
+
+extension SheetInforming: ClassRecord {
+    var procedureID: UUID { $procedure.id }
+    var schoolID: UUID { $school.id }
+}

@@ -29,4 +29,32 @@ enum GroupScope {
         }
         return s
     }
+
+    /// A class's page or form (`…/procedures/:procedureID/…/schools/:login/classes/:className`): the
+    /// user, the procedure, the school after `admit`, the class name as the results write it.
+    static func classOf(_ req: Request) async throws -> (user: User, procedure: Procedure, school: School, className: String) {
+        let user = try req.user
+        let p = try await Procedures.find(req)
+        guard let login = req.parameters.get("login"), let raw = req.parameters.get("className") else { throw AppError.notFound }
+        let className = WorkRecord.normalizeClass(raw)
+        return (user, p, try await school(user, procedure: p, login: login, className: className, on: req.db), className)
+    }
+
+    /// A stored record of one class (a parent's code, a record of informing) named by the path
+    /// parameter `name`, with its procedure and school, after the class's scope is checked.
+    static func record<M: ClassRecord>(_ type: M.Type, _ req: Request, _ name: String) async throws -> (M, Procedure, School) {
+        let user = try req.user
+        guard let r = try await M.find(try req.pathID(name), on: req.db), r.municipalityID == user.municipalityID else { throw AppError.notFound }
+        let p = try await Procedures.find(r.procedureID, for: user, on: req.db)
+        guard let found = try await School.find(r.schoolID, on: req.db) else { throw AppError.notFound }
+        return (r, p, try await school(user, procedure: p, login: found.login, className: r.className, on: req.db))
+    }
+}
+
+/// A record kept per class of a procedure in a school.
+protocol ClassRecord: Model where IDValue == UUID {
+    var municipalityID: UUID { get }
+    var procedureID: UUID { get }
+    var schoolID: UUID { get }
+    var className: String { get }
 }

@@ -23,11 +23,7 @@ enum GapPlansController {
 
     /// Drafts the class's plan from its gaps in the procedure (or opens the one already drafted).
     static func draft(req: Request) async throws -> Response {
-        let user = try req.user
-        let p = try await Procedures.find(req)
-        guard let login = req.parameters.get("login"), let raw = req.parameters.get("className") else { throw AppError.notFound }
-        let className = WorkRecord.normalizeClass(raw)
-        let s = try await GroupScope.school(user, procedure: p, login: login, className: className, on: req.db)
+        let (user, p, s, className) = try await GroupScope.classOf(req)
         guard try await GapPlanStore.mayDraft(user, procedure: p, school: s, className: className, on: req.db) else { throw AppError.forbidden }
         let pid = try p.requireID(), sid = try s.requireID()
         if let existing = try await GapPlan.query(on: req.db).filter(\.$procedure.$id == pid).filter(\.$school.$id == sid).filter(\.$className == className).first() {
@@ -35,7 +31,7 @@ enum GapPlansController {
         }
         let l = try await GapsQuery.load(p, school: s, className: className, on: req.db)
         let deficits = GapPlanning.draft(l.gaps)
-        let back = Site.gapsClass.url(pid, login, className)
+        let back = Site.gapsClass.url(pid, s.login, className)
         guard !deficits.isEmpty else {
             return req.redirect(to: back, info: "План не составлен: требований, которые класс не освоил или не освоила хотя бы четверть класса, нет. Обучающихся с пробелами можно вести по индивидуальным маршрутам.")
         }

@@ -39,11 +39,8 @@ enum SheetAccessController {
     /// Codes for every participant of the class without a valid one; the date applies to all the
     /// class's valid codes (the school moves the deadline for the class at once).
     static func issue(req: Request) async throws -> Response {
-        let user = try req.user
-        let p = try await Procedures.find(req)
-        guard let login = req.parameters.get("login"), let raw = req.parameters.get("className") else { throw AppError.notFound }
-        let className = WorkRecord.normalizeClass(raw)
-        let s = try await GroupScope.school(user, procedure: p, login: login, className: className, on: req.db)
+        let (user, p, s, className) = try await GroupScope.classOf(req)
+        let login = s.login
         let (pid, sid) = (try p.requireID(), try s.requireID())
         let back = Site.sheets.url(pid, login, className)
         let today = try await today(req)
@@ -96,12 +93,7 @@ enum SheetAccessController {
     /// A code with its procedure and school, after the class's scope is checked (the head of the
     /// school, the class's teacher).
     static func loadCode(_ req: Request) async throws -> (SheetCode, Procedure, School) {
-        let user = try req.user
-        guard let c = try await SheetCode.find(try req.pathID("codeID"), on: req.db), c.municipalityID == user.municipalityID else { throw AppError.notFound }
-        let p = try await Procedures.find(c.$procedure.id, for: user, on: req.db)
-        guard let school = try await School.find(c.$school.id, on: req.db) else { throw AppError.notFound }
-        let s = try await GroupScope.school(user, procedure: p, login: school.login, className: c.className, on: req.db)
-        return (c, p, s)
+        try await GroupScope.record(SheetCode.self, req, "codeID")
     }
 
     /// One participant's codes: the current one, its openings, the earlier ones; revoke or reissue.
@@ -181,11 +173,8 @@ enum SheetAccessController {
     }
 
     static func createInforming(req: Request) async throws -> Response {
-        let user = try req.user
-        let p = try await Procedures.find(req)
-        guard let login = req.parameters.get("login"), let raw = req.parameters.get("className") else { throw AppError.notFound }
-        let className = WorkRecord.normalizeClass(raw)
-        let s = try await GroupScope.school(user, procedure: p, login: login, className: className, on: req.db)
+        let (user, p, s, className) = try await GroupScope.classOf(req)
+        let login = s.login
         let back = Site.sheets.url(try p.requireID(), login, className).fragment("informed")
         let f = try req.content.decode(InformingForm.self)
         var errors: [String] = []
@@ -233,12 +222,7 @@ enum SheetAccessController {
 
     /// A record with its procedure and school; scope as the class's sheets.
     static func loadInforming(_ req: Request) async throws -> (SheetInforming, Procedure, School) {
-        let user = try req.user
-        guard let r = try await SheetInforming.find(try req.pathID("informingID"), on: req.db), r.municipalityID == user.municipalityID else { throw AppError.notFound }
-        let p = try await Procedures.find(r.$procedure.id, for: user, on: req.db)
-        guard let school = try await School.find(r.$school.id, on: req.db) else { throw AppError.notFound }
-        let s = try await GroupScope.school(user, procedure: p, login: school.login, className: r.className, on: req.db)
-        return (r, p, s)
+        try await GroupScope.record(SheetInforming.self, req, "informingID")
     }
 
     static func informingFile(req: Request) async throws -> Response {

@@ -12,11 +12,8 @@ enum SheetsController {
     }
 
     static func batch(req: Request) async throws -> Response {
-        let user = try req.user
-        let p = try await Procedures.find(req)
-        guard let login = req.parameters.get("login"), let raw = req.parameters.get("className") else { throw AppError.notFound }
-        let className = WorkRecord.normalizeClass(raw)
-        let s = try await GroupScope.school(user, procedure: p, login: login, className: className, on: req.db)
+        let (user, p, s, className) = try await GroupScope.classOf(req)
+        let login = s.login
         let all = try await GapsQuery.works(p, school: s, className: nil, on: req.db)
         let works = all.works.filter { $0.className == className }
         guard !works.isEmpty else { throw AppError.notFound }
