@@ -62,6 +62,8 @@ final class EndpointTests: XCTestCase {
             "codeID": try await SheetCode.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$revokedAt == nil).first()!.requireID().uuidString,
             "code": try await SheetCode.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$revokedAt == nil).first()!.code,
             "informingID": try await SheetInforming.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID().uuidString,
+            // A version of a local act of Зырянская СОШ still on review (deletable by its head).
+            "versionID": try await LocalActVersion.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$act == "marks").first()!.requireID().uuidString,
         ]
     }
 

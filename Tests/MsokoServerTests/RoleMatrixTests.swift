@@ -22,6 +22,7 @@ final class RoleMatrixTests: XCTestCase {
             let zyrCheck = try await GapRediagnosis.query(on: app.db).filter(\.$plan.$id == zyrPlan).first()!.requireID()
             let zyrCode = try await SheetCode.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$revokedAt == nil).first()!
             let zyrInformed = try await SheetInforming.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
+            let zyrAct = try await LocalActVersion.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$act == "marks").first()!.requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.
@@ -65,6 +66,14 @@ final class RoleMatrixTests: XCTestCase {
                 ("/r", ["200", "200", "200", "200", "200", "200", "200", "200", "200"]),
                 ("/r/\(zyrCode.code)", ["200", "200", "200", "200", "200", "200", "200", "200", "200"]),
                 ("/r/AAAAAAAAAAAA", ["404", "404", "404", "404", "404", "404", "404", "404", "404"]),
+                ("/local-acts", ["L", "200", "R", "R", "403", "200", "403", "403", "200"]),
+                ("/local-acts/settings", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/local-acts/schools/\(zyr)", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/local-acts/schools/\(mih)", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),
+                ("/local-act-versions/\(zyrAct)", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/local-act-versions/\(zyrAct)/file", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/local-act-versions/\(zyrAct)/delete", ["L", "403", "200", "403", "403", "403", "403", "403", "403"]),
+                ("/api/v1/local-acts", ["401", "200", "200", "200", "403", "200", "403", "403", "200"]),
                 ("/gap-plans", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
                 ("/gap-plans/\(zyrPlan)", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
                 ("/gap-plans/\(mihPlan)", ["L", "200", "403", "200", "403", "200", "403", "403", "200"]),

@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 # (role login, [(name, path)]); `{p}` is the first procedure, `{plan}` the demo's first class plan and
 # `{rediag}` its re-diagnosis; `{code}` a parent's code's page of the demo 4А and `{access}` that
-# code (read from the head's batch); the role None is a parent without an account.
+# code (read from the head's batch); `{act}` the first local act waiting for review; the role None is a parent without an account.
 PAGES = [
     ("specialist", [("dashboard", "/"), ("procedures", "/procedures"), ("procedure", "/procedures/{p}"),
                     ("analysis", "/procedures/{p}/analysis"), ("objectivity", "/procedures/{p}/objectivity"),
@@ -28,11 +28,13 @@ PAGES = [
                     ("calendar", "/calendar"), ("reference", "/procedures/{p}/reference"), ("seminars", "/seminars"),
                     ("tasks", "/tasks"), ("schools", "/schools"), ("audit", "/audit"),
                     ("gaps-school", "/procedures/{p}/gaps/schools/edu700102"), ("gaps-class", "/procedures/{p}/gaps/schools/edu700102/classes/4%D0%90"),
-                    ("gap-district", "/gap-plans"), ("gap-plan-specialist", "{plan}"), ("informing-district", "/procedures/{p}/sheets")]),
+                    ("gap-district", "/gap-plans"), ("gap-plan-specialist", "{plan}"), ("informing-district", "/procedures/{p}/sheets"),
+                    ("local-acts", "/local-acts"), ("local-acts-settings", "/local-acts/settings"), ("local-act-review", "{act}")]),
     ("head-zyr", [("my-school", "/my-school"), ("head-analysis", "/procedures/{p}/analysis/schools/edu700101"),
                   ("head-procedure", "/procedures/{p}"), ("head-gaps", "/procedures/{p}/gaps/schools/edu700101"),
                   ("head-gap-school", "/gap-plans"), ("head-plan", "{plan}"), ("head-rediagnosis", "{rediag}"), ("head-rediagnosis-new", "{plan}/rediagnoses/new"),
-                  ("head-informing", "/procedures/{p}/sheets"), ("head-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90"), ("head-sheet-code", "{code}")]),
+                  ("head-informing", "/procedures/{p}/sheets"), ("head-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90"), ("head-sheet-code", "{code}"),
+                  ("head-local-acts", "/local-acts"), ("head-local-act", "{act}")]),
     ("teacher", [("teacher-tasks", "/tasks"), ("teacher-gaps", "/procedures/{p}/gaps/schools/edu700101/classes/4%D0%90"),
                  ("teacher-plans", "/gap-plans"), ("teacher-plan", "{plan}"), ("teacher-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90")]),
     (None, [("parent-entry", "/r"), ("parent-sheet", "/r/{access}"), ("parent-wrong", "/r/AAAA-BBBB-CCCC")]),
@@ -86,6 +88,8 @@ def main():
         plan = re.search(r'href="(/gap-plans/[0-9A-F-]{36})"', d.page_source).group(1)
         d.get(base + plan)
         rediag = re.search(r'href="(/gap-rediagnoses/[0-9A-F-]{36})"', d.page_source).group(1)
+        d.get(base + "/local-acts")
+        act = re.search(r'href="(/local-act-versions/[0-9A-F-]{36})"', d.page_source).group(1)
         login(d, base, "head-zyr")
         d.get(base + f"/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90")
         code = re.search(r'href="(/sheet-codes/[0-9A-F-]{36})"', d.page_source).group(1)
@@ -99,7 +103,7 @@ def main():
             else:
                 d.delete_all_cookies()
             for name, path in pages:
-                d.get(base + path.format(p=p, plan=plan, rediag=rediag, code=code, access=access))
+                d.get(base + path.format(p=p, plan=plan, rediag=rediag, code=code, access=access, act=act))
                 for w in args.widths.split(","):
                     shoot(d, os.path.join(args.out, f"{name}-{w}.png"), int(w))
         d.quit()

@@ -54,6 +54,7 @@ enum Migrations {
         app.migrations.add(M010OneRecheckSamplePerProcedure())
         app.migrations.add(M011CreateGapPlans())
         app.migrations.add(M012CreateSheetAccess())
+        app.migrations.add(M013CreateLocalActs())
     }
 }
 

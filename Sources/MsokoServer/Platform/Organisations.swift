@@ -81,6 +81,8 @@ enum Settings {
     static let orderTemplateKey = "template.order"
     static let objectivityKey = "objectivity.thresholds"
     static let loginPatternKey = "school.loginPattern"
+    static let localActsKey = "localActs.types"
+    static let supersededKey = "localActs.superseded"
     /// «{школа}» in the school signature template becomes the school's short name.
     static let schoolPlaceholder = "{школа}"
 
@@ -118,6 +120,20 @@ enum Settings {
         guard let text = try await get(procedureTypesKey, municipalityID: municipalityID, on: db) else { return ProcedureTypes.defaults }
         let list = ProcedureTypes.parse(text)
         return list.isEmpty ? ProcedureTypes.defaults : list
+    }
+
+    /// The district's list of local acts with their checklists (JSON), or the usual set.
+    static func localActTypes(municipalityID: UUID?, on db: Database) async throws -> [LocalActType] {
+        guard let text = try await get(localActsKey, municipalityID: municipalityID, on: db),
+              let list = try? JSONDecoder().decode([LocalActType].self, from: Data(text.utf8)), !list.isEmpty else { return LocalActs.defaults }
+        return list
+    }
+
+    /// The district's list of superseded normative acts (JSON), or the one msoko ships.
+    static func superseded(municipalityID: UUID?, on db: Database) async throws -> [SupersededAct] {
+        guard let text = try await get(supersededKey, municipalityID: municipalityID, on: db),
+              let list = try? JSONDecoder().decode([SupersededAct].self, from: Data(text.utf8)) else { return LocalActs.defaultSuperseded }
+        return list
     }
 
     /// The district's template of the order «Об итогах …», or the one msoko ships.

@@ -147,6 +147,24 @@ enum Site {
     static let parentEntry = Endpoint<Void>(.GET, "r", .anyone)
     static let parentSheet = Endpoint<String>(.GET, "r/:code", .anyone)
 
+    // Local acts on assessment (1.6): the district's list and checklists, schools' versions, reviews.
+    static let localActs = Endpoint<Void>(.GET, "local-acts", .only(.specialist, .admin, .methodist), redirecting: [.head],
+                                          menu: MenuEntry(label: "Локальные акты", order: 77, group: .events))
+    static let localActsSettings = Endpoint<Void>(.GET, "local-acts/settings", district)
+    static let localActsSettingsSave = Endpoint<Void>(.POST, "local-acts/settings", .only(.specialist))
+    static let localActsSchool = Endpoint<UUID>(.GET, "local-acts/schools/:schoolID", readers)
+    static let localActUpload = Endpoint<UUID>(.POST, "local-acts/schools/:schoolID/versions", .only(.head), upload: UploadLimit(maxBytes: nil, what: "Файл акта"))
+    static let localActsAttach = Endpoint<UUID>(.POST, "local-acts/schools/:schoolID/attach", .only(.head))
+    static let localActVersion = Endpoint<UUID>(.GET, "local-act-versions/:versionID", readers)
+    static let localActFile = Endpoint<UUID>(.GET, "local-act-versions/:versionID/file", readers)
+    static let localActReview = Endpoint<UUID>(.POST, "local-act-versions/:versionID/review", .only(.specialist))
+    static let localActAnswer = Endpoint<UUID>(.POST, "local-act-versions/:versionID/answer", .only(.head))
+    static let localActAdopt = Endpoint<UUID>(.POST, "local-act-versions/:versionID/adopt", .only(.head))
+    static let localActPublish = Endpoint<UUID>(.POST, "local-act-versions/:versionID/publish", .only(.head))
+    static let localActDeleteConfirm = Endpoint<UUID>(.GET, "local-act-versions/:versionID/delete", .only(.head))
+    static let localActDelete = Endpoint<UUID>(.POST, "local-act-versions/:versionID/delete", .only(.head))
+    static let apiLocalActs = Endpoint<Void>(.GET, "api/v1/local-acts", readers)
+
     // Work on the gaps (2.3): class plans, individual routes, re-diagnoses; the district's view.
     private static let schoolStaff: Access = .only(.head, .teacher)
     static let gapPlans = Endpoint<Void>(.GET, "gap-plans", roadmapReaders, menu: MenuEntry(label: "Ликвидация пробелов", order: 76, group: .events))
@@ -229,7 +247,9 @@ enum Site {
         tasks,
         schools, school, schoolClassSave, schoolsAdmin, schoolAdd, schoolsImport, enrolmentImport, schoolEdit, schoolUpdate,
         audit, settings, settingsSave,
-        apiRoadmap, apiAudit, apiMe, apiProcedures, apiGaps,
+        apiRoadmap, apiAudit, apiMe, apiProcedures, apiGaps, apiLocalActs,
+        localActs, localActsSettings, localActsSettingsSave, localActsSchool, localActUpload, localActsAttach, localActVersion, localActFile,
+        localActReview, localActAnswer, localActAdopt, localActPublish, localActDeleteConfirm, localActDelete,
         procedures, procedureCreate, procedure, procedureNew, procedureNewSubmit, procedureFromHeader, procedureEdit, procedureUpdate,
         procedureSpecJSON, calendar, participantSave, participantDelete, reference, referenceSave,
         resultsUpload, resultsExport, uploadedFile,

@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     GapOverviewController.register(app)
     SheetsController.register(app)
     SheetAccessController.register(app)
+    LocalActsController.register(app)
     ObjectivityController.register(app)
     ObserversController.register(app)
     RecheckController.register(app)

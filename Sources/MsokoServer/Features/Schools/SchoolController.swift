@@ -86,7 +86,7 @@ struct SchoolPage {
             let order: [CheckpointStatus: Int] = [.overdue: 0, .inProgress: 1, .notStarted: 2, .done: 3]
             let sorted = rows.sorted(by: { (order[$0.2]!, $0.1.due, $0.0.position) < (order[$1.2]!, $1.1.due, $1.0.position) })
             html += """
-            <div class="actions no-print"><a class="btn" href="\(Site.schoolReportDocx.url(sid))">Отчёт школы (DOCX)</a> <a class="btn secondary" href="\(Site.schoolReportXlsx.url(sid))">Таблица (XLSX)</a></div>
+            <div class="actions no-print"><a class="btn" href="\(Site.schoolReportDocx.url(sid))">Отчёт школы (DOCX)</a> <a class="btn secondary" href="\(Site.schoolReportXlsx.url(sid))">Таблица (XLSX)</a> <a class="btn secondary" href="\(Site.localActsSchool.url(sid))">Локальные акты (1.6)</a></div>
             <div class="grid" style="margin-top:16px">
             \(HTML.stat(rows.count, "контрольных точек школы"))
             \(HTML.stat(counts[.done] ?? 0, "выполнено", "ok"))
