@@ -85,7 +85,7 @@ enum LocalActsController {
         let today = try await today(req)
         let schools = try await Schools.all(of: user, activeOnly: true, on: req.db)
         let all = try await load(schools, types: types, superseded: superseded, today: today, on: req.db)
-        let body = LocalActsDistrictPage(rows: all, types: types, today: today, canEditSettings: Site.localActsSettings.admits(user.role)).view(req.pageContext())
+        let body = LocalActsDistrictPage(rows: all, types: types, today: today, zone: try await req.municipalityZone(), canEditSettings: Site.localActsSettings.admits(user.role)).view(req.pageContext())
         return Layout.page(req, title: "Локальные акты школ", body: body, paper: .landscape)
     }
 
@@ -246,7 +246,7 @@ enum LocalActsController {
     static func version(req: Request) async throws -> Response {
         let user = try req.user
         let l = try await loadVersion(req)
-        let body = LocalActVersionPage(l: l, role: user.role, today: try await today(req)).view(req.pageContext())
+        let body = LocalActVersionPage(l: l, role: user.role, today: try await today(req), zone: try await req.municipalityZone()).view(req.pageContext())
         return Layout.page(req, title: "\(l.type.title), редакция \(l.version.number)", body: body,
                            crumbs: [Crumb(Site.localActsSchool.url(try l.school.requireID()), "Локальные акты: \(l.school.shortName)")])
     }

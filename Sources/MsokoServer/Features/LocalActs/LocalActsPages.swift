@@ -18,7 +18,7 @@ enum LocalActsUI {
         n == 0 ? "" : #" <span class="badge st-overdue" title="Ссылается на утративший силу нормативный акт">утративший силу акт</span>"#
     }
 
-    static func date(_ d: Date?, _ zone: TimeZone = TimeZone(identifier: "Europe/Moscow")!) -> String {
+    static func date(_ d: Date?, _ zone: TimeZone) -> String {
         d.map { LocalDate($0, in: zone).russian } ?? "—"
     }
 }
@@ -29,6 +29,7 @@ struct LocalActsDistrictPage {
     var rows: [LocalActsController.SchoolActs]
     var types: [LocalActType]
     var today: LocalDate
+    var zone: TimeZone
     var canEditSettings: Bool
 
     func view(_ ctx: PageContext) -> HTML {
@@ -50,7 +51,7 @@ struct LocalActsDistrictPage {
         } else {
             html += HTML.table(head: "<th>Школа</th><th>Акт</th><th>Редакция</th><th>Отправлена</th><th>Состояние</th>", rows: waiting.map { s, a in
                 let v = a.latest!
-                return #"<tr><td>\#(s.shortName)</td><td>\#(a.type.title)\#(LocalActsUI.flag(a.flagged))</td><td><a href="\#(Site.localActVersion.url(v.id!))">редакция \#(v.number)</a></td><td>\#(LocalActsUI.date(v.createdAt))</td><td>\#(v.versionState.title)</td></tr>"#
+                return #"<tr><td>\#(s.shortName)</td><td>\#(a.type.title)\#(LocalActsUI.flag(a.flagged))</td><td><a href="\#(Site.localActVersion.url(v.id!))">редакция \#(v.number)</a></td><td>\#(LocalActsUI.date(v.createdAt, zone))</td><td>\#(v.versionState.title)</td></tr>"#
             })
         }
         html += "<h2>Обязательные акты по школам</h2>"
@@ -151,13 +152,14 @@ struct LocalActVersionPage {
     var l: LocalActsController.Loaded
     var role: Role
     var today: LocalDate
+    var zone: TimeZone
 
     func view(_ ctx: PageContext) -> HTML {
         let v = l.version
         let flags = LocalActs.flags(v.citations, superseded: l.superseded)
         var html: HTML = #"""
         <h1>\#(l.type.title)</h1>
-        <p class="muted">\#(l.school.shortName) · редакция \#(v.number) · отправлена \#(LocalActsUI.date(v.createdAt)) · <b>\#(v.versionState.title)</b></p>
+        <p class="muted">\#(l.school.shortName) · редакция \#(v.number) · отправлена \#(LocalActsUI.date(v.createdAt, zone)) · <b>\#(v.versionState.title)</b></p>
         \#(ctx.flash)
         <p><a href="\#(Site.localActFile.url(v.id!))">\#(v.fileName)</a> <span class="hint">\#(Format.size(v.size)), sha256 \#(String(v.sha256.prefix(12)))…</span></p>
         """#
@@ -178,10 +180,10 @@ struct LocalActVersionPage {
                 return #"<tr><td>\#(a.item)</td><td\#(a.verdict == "no" ? #" class="gap-no""# as HTML : "")>\#(verdict)</td><td>\#(a.comment.isEmpty ? "—" : a.comment)</td></tr>"#
             }
             html += #"""
-            <section class="card"><p><b>\#(r.decision == "agreed" ? "Согласовано" : "Возвращено на доработку")</b> — \#(r.reviewerName), \#(LocalActsUI.date(r.createdAt))</p>
+            <section class="card"><p><b>\#(r.decision == "agreed" ? "Согласовано" : "Возвращено на доработку")</b> — \#(r.reviewerName), \#(LocalActsUI.date(r.createdAt, zone))</p>
             \#(items.isEmpty ? "" : HTML.table(head: "<th>Пункт проверки</th><th>Соответствует</th><th>Замечание</th>", rows: items))
             \#(r.comment.isEmpty ? "" : "<p><b>Замечание:</b> \(HTML.lines(r.comment))</p>" as HTML)
-            \#(r.answer.map { "<p><b>Ответ школы</b> (\(LocalActsUI.date(r.answeredAt))): \(HTML.lines($0))</p>" as HTML })
+            \#(r.answer.map { "<p><b>Ответ школы</b> (\(LocalActsUI.date(r.answeredAt, zone))): \(HTML.lines($0))</p>" as HTML })
             </section>
             """#
         }
