@@ -95,6 +95,24 @@ enum ContentDisposition {
 /// Which evidence files are accepted: by extension and by their first bytes, so that a
 /// renamed executable is not stored as «report.pdf».
 enum EvidenceRules {
+    /// A form's optional file, checked: nil when none was chosen; otherwise the cleaned name, the
+    /// type and the bytes, or a problem added to `errors` under the field's name (`field`, the
+    /// prefix of the message: «Маршрут 0101, поле «Скан согласия»»).
+    static func upload(_ file: File?, field: String, maxBytes: Int, extensions: Set<String>? = nil, errors: inout [String]) -> (name: String, type: String, data: Data)? {
+        guard let file, !file.filename.isEmpty || file.data.readableBytes > 0 else { return nil }
+        if let extensions, !extensions.contains((file.filename as NSString).pathExtension.lowercased()) {
+            errors.append("\(field): «\(file.filename)» — принимаются \(extensions.sorted().map { $0.uppercased() }.joined(separator: ", ")).")
+            return nil
+        }
+        switch check(fileName: file.filename, data: file.data, maxBytes: maxBytes) {
+        case .failure(let message):
+            errors.append("\(field): \(message.description)")
+            return nil
+        case .success(let type):
+            return (UploadName.clean(file.filename), type, Data(buffer: file.data))
+        }
+    }
+
     static let types: [String: String] = [
         "pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

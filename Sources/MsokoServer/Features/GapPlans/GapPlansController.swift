@@ -387,13 +387,7 @@ enum GapPlansController {
         if let problem = GapPlanning.problem(status: status, outcome: outcome, rediagnosed: rediagnosed) {
             errors.append("\(n): " + problem.replacingOccurrences(of: "Пункт", with: "Маршрут").replacingOccurrences(of: "пункт", with: "маршрут"))
         }
-        var upload: (name: String, type: String, data: Data)?
-        if let file = f.consent, !file.filename.isEmpty || file.data.readableBytes > 0 {
-            switch EvidenceRules.check(fileName: file.filename, data: file.data, maxBytes: req.msokoConfig.maxEvidenceBytes) {
-            case .failure(let message): errors.append("\(n), поле «Скан согласия»: \(message.description)")
-            case .success(let type): upload = (UploadName.clean(file.filename), type, Data(buffer: file.data))
-            }
-        }
+        let upload = EvidenceRules.upload(f.consent, field: "\(n), поле «Скан согласия»", maxBytes: req.msokoConfig.maxEvidenceBytes, errors: &errors)
         var responsible = route.$responsible.id
         if l.rights.canEdit { responsible = try await Self.responsible(f.responsible, l, n, &errors, on: req.db) }
         guard errors.isEmpty else { return req.redirect(to: back, error: "Маршрут не сохранён.\n" + errors.joined(separator: "\n")) }

@@ -185,18 +185,8 @@ enum LocalActsController {
         if changes.count > 3000 { errors.append("Поле «Что изменено»: не больше 3000 символов.") }
         let parsed = LocalActs.parseCitations(f.citations ?? "")
         errors += parsed.problems.map { "Поле «Нормативные акты», \($0)." }
-        var kept: (name: String, type: String, data: Data)?
-        if let file = f.file, !file.filename.isEmpty || file.data.readableBytes > 0 {
-            let ext = (file.filename as NSString).pathExtension.lowercased()
-            if !fileTypes.contains(ext) {
-                errors.append("Поле «Файл»: «\(file.filename)» — принимаются PDF, DOCX, DOC и ODT.")
-            } else {
-                switch EvidenceRules.check(fileName: file.filename, data: file.data, maxBytes: req.msokoConfig.maxEvidenceBytes) {
-                case .failure(let message): errors.append("Поле «Файл»: \(message.description)")
-                case .success(let t): kept = (UploadName.clean(file.filename), t, Data(buffer: file.data))
-                }
-            }
-        } else {
+        let kept = EvidenceRules.upload(f.file, field: "Поле «Файл»", maxBytes: req.msokoConfig.maxEvidenceBytes, extensions: fileTypes, errors: &errors)
+        if f.file == nil || (f.file?.filename.isEmpty ?? true) && (f.file?.data.readableBytes ?? 0) == 0 {
             errors.append("Поле «Файл»: выберите файл акта (PDF, DOCX, DOC или ODT).")
         }
         guard errors.isEmpty, let type, let kept else { return req.redirect(to: back, error: "Редакция не отправлена.\n" + errors.joined(separator: "\n")) }

@@ -186,13 +186,7 @@ enum SheetAccessController {
         if !SheetInforming.kinds.contains(where: { $0.0 == kind }) { errors.append("Информирование, поле «Как»: выберите из списка.") }
         let note = (f.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if note.count > 1000 { errors.append("Информирование, поле «Примечание»: не больше 1000 символов.") }
-        var upload: (name: String, type: String, data: Data)?
-        if let file = f.file, !file.filename.isEmpty || file.data.readableBytes > 0 {
-            switch EvidenceRules.check(fileName: file.filename, data: file.data, maxBytes: req.msokoConfig.maxEvidenceBytes) {
-            case .failure(let message): errors.append("Информирование, поле «Файл»: \(message.description)")
-            case .success(let type): upload = (UploadName.clean(file.filename), type, Data(buffer: file.data))
-            }
-        }
+        let upload = EvidenceRules.upload(f.file, field: "Информирование, поле «Файл»", maxBytes: req.msokoConfig.maxEvidenceBytes, errors: &errors)
         guard errors.isEmpty, let date else { return req.redirect(to: back, error: "Запись не сохранена.\n" + errors.joined(separator: "\n")) }
         let r = SheetInforming()
         r.$procedure.id = try p.requireID()
