@@ -48,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 PGURL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
-for db in msoko_cli msoko_demo msoko_results; do
+for db in msoko_cli msoko_demo msoko_results msoko_backup msoko_restore; do
   su postgres -c "psql -h $PGDIR/sock -p $PGPORT -qc 'CREATE DATABASE $db'" >/dev/null
 done
 

@@ -10,5 +10,6 @@ struct Msoko: AsyncParsableCommand {
         commandName: "msoko",
         abstract: "МСОКО — муниципальная система оценки качества образования.",
         subcommands: [Serve.self, Demo.self, AnalyzeCommand.self, Migrate.self, UserCommand.self, SchoolCommand.self, RoadmapCommand.self, TokenCommand.self,
-                      ProcedureCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, BenchCommand.self])
+                      ProcedureCommand.self, ImportCommand.self, ExportCommand.self, CheckCommand.self, BenchCommand.self,
+                      BackupCommand.self, RestoreCommand.self])
 }

@@ -38,7 +38,7 @@ PAGES = [
     ("teacher", [("teacher-tasks", "/tasks"), ("teacher-gaps", "/procedures/{p}/gaps/schools/edu700101/classes/4%D0%90"),
                  ("teacher-plans", "/gap-plans"), ("teacher-plan", "{plan}"), ("teacher-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90")]),
     (None, [("parent-entry", "/r"), ("parent-sheet", "/r/{access}"), ("parent-wrong", "/r/AAAA-BBBB-CCCC")]),
-    ("admin", [("users", "/admin/users"), ("schools-admin", "/admin/schools"), ("settings", "/settings")]),
+    ("admin", [("users", "/admin/users"), ("schools-admin", "/admin/schools"), ("settings", "/settings"), ("backups", "/admin/backups")]),
     ("observer", [("my-assignments", "/observer")]),
     ("commission", [("commission", "/commission")]),
 ]

@@ -81,6 +81,9 @@ enum Site {
     // Audit and settings
     static let audit = Endpoint<Void>(.GET, "audit", district, menu: MenuEntry(label: "Журнал изменений", order: 120, group: .district))
     static let settings = Endpoint<Void>(.GET, "settings", district, menu: MenuEntry(label: "Настройки", order: 140, group: .district))
+    static let backups = Endpoint<Void>(.GET, "admin/backups", .only(.admin), menu: MenuEntry(label: "Резервные копии", order: 135, group: .district))
+    static let backupNow = Endpoint<Void>(.POST, "admin/backups", .only(.admin))
+    static let backupSettings = Endpoint<Void>(.POST, "admin/backups/settings", .only(.admin))
     static let settingsSave = Endpoint<Void>(.POST, "settings", district)
 
     // API
@@ -247,7 +250,7 @@ enum Site {
         tasks,
         schools, school, schoolClassSave, schoolsAdmin, schoolAdd, schoolsImport, enrolmentImport, schoolEdit, schoolUpdate,
         audit, settings, settingsSave,
-        apiRoadmap, apiAudit, apiMe, apiProcedures, apiGaps, apiLocalActs,
+        apiRoadmap, apiAudit, apiMe, apiProcedures, apiGaps, apiLocalActs, backups, backupNow, backupSettings,
         localActs, localActsSettings, localActsSettingsSave, localActsSchool, localActUpload, localActsAttach, localActVersion, localActFile,
         localActReview, localActAnswer, localActAdopt, localActPublish, localActDeleteConfirm, localActDelete,
         procedures, procedureCreate, procedure, procedureNew, procedureNewSubmit, procedureFromHeader, procedureEdit, procedureUpdate,

@@ -32,6 +32,7 @@ func routes(_ app: Application) throws {
     SheetsController.register(app)
     SheetAccessController.register(app)
     LocalActsController.register(app)
+    BackupController.register(app)
     ObjectivityController.register(app)
     ObserversController.register(app)
     RecheckController.register(app)

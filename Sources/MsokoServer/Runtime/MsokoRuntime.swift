@@ -70,6 +70,7 @@ public final class MsokoRuntime: @unchecked Sendable {
     }
 
     public func serve() async throws {
+        BackupController.startDaily(app)
         try await app.execute()
     }
 }

@@ -25,7 +25,7 @@ enum AuditController {
         "token": "API-токен", "settings": "настройки", "procedure": "процедура", "procedure_date": "дата процедуры", "results": "результаты",
         "observer": "наблюдатель", "observation_act": "акт наблюдения", "recheck_sample": "выборка для перепроверки",
         "recheck_scoring": "перепроверка", "seminar": "семинар", "installation": "установка",
-        "sheet_code": "код доступа родителей", "sheet_informing": "информирование о результатах", "local_act": "локальный акт",
+        "sheet_code": "код доступа родителей", "sheet_informing": "информирование о результатах", "local_act": "локальный акт", "backup": "резервная копия",
     ]
 
     /// Field names of the stored before/after, as a user reads them; a field not listed shows its key.
