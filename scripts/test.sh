@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole msoko test suite on a fresh machine (the README's test command; .ci/run calls it).
 # Idempotent: installs what is missing (PostgreSQL 15, Chromium and its driver, LibreOffice,
-# fonts, poppler, zbar-tools for reading QR codes, Python packages), starts a private PostgreSQL on loopback, then runs
+# fonts, poppler, zbar-tools for reading QR codes, nginx for the two-node test, Python packages), starts a private PostgreSQL on loopback, then runs
 #   1. swift test against SQLite (in memory),
 #   2. the server tests again against that PostgreSQL,
 #   3. libFuzzer on every reader of user files, a few seconds each (scripts/fuzz.sh),
@@ -22,6 +22,7 @@ command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
 [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v zbarimg >/dev/null || missing+=(zbar-tools)
+command -v nginx >/dev/null || missing+=(nginx-light)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 if [ ${#missing[@]} -gt 0 ]; then

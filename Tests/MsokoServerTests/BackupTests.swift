@@ -122,4 +122,24 @@ final class BackupTests: XCTestCase {
             assertStatus(try await specialist.get("/admin/backups"), .forbidden)
         }
     }
+
+    /// The audit log refuses changes in the database itself (issue 20 §4), on SQLite and PostgreSQL.
+    func testTheAuditLogIsAppendOnlyInTheDatabase() async throws {
+        try await withApp { app in
+            let sql = app.db as! any SQLDatabase
+            let before = try await AuditEntry.query(on: app.db).count()
+            XCTAssertGreaterThan(before, 0)
+            for statement in ["UPDATE audit_entries SET summary = 'стёрто'", "DELETE FROM audit_entries"] {
+                do {
+                    try await sql.raw(SQLQueryString(statement)).run()
+                    XCTFail("\(statement) went through")
+                } catch {
+                    XCTAssertTrue(String(reflecting: error).contains("только дополняется"), String(reflecting: error))
+                }
+            }
+            try await Audit.record(on: app.db, actor: "test", action: "update", entity: "settings", id: nil, summary: "новая запись", municipalityID: nil, regionID: nil)
+            let after = try await AuditEntry.query(on: app.db).count()
+            XCTAssertEqual(after, before + 1, "appending still works")
+        }
+    }
 }

@@ -55,6 +55,7 @@ enum Migrations {
         app.migrations.add(M011CreateGapPlans())
         app.migrations.add(M012CreateSheetAccess())
         app.migrations.add(M013CreateLocalActs())
+        app.migrations.add(M014AuditAppendOnly())
     }
 }
 
