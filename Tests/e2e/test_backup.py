@@ -6,6 +6,8 @@ import http.cookiejar
 import json
 import os
 import re
+import sqlite3
+import sys
 import threading
 import urllib.parse
 import urllib.request
@@ -13,6 +15,10 @@ import urllib.request
 import pytest
 
 from conftest import Server, run
+from test_hardening import Client
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench"))
+from load_uploads import big_file  # noqa: E402
 
 
 def signed_in(base, login="specialist"):
@@ -35,11 +41,26 @@ def snapshot(base):
     return acts, schools, version, hashlib.sha256(data).hexdigest()
 
 
+def works(path):
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT count(*) FROM works").fetchone()[0]
+    finally:
+        db.close()
+
+
 def test_copy_of_a_running_server_restores_to_the_same_pages_and_files(demo_server, datadir):
     base = demo_server.base
-    before = snapshot(base)
-    # Users keep signing in (writing sessions and attempts) while the copy is taken.
+    # A results import of 5 000 new works runs through the server while the copy is taken, and users
+    # keep signing in (sessions and attempts written).
+    specialist = Client(base)
+    specialist.login("specialist")
+    procedure = re.findall(r'href="/procedures/([0-9A-Fa-f-]{36})"', specialist.get("/procedures"))[0]
+    body = big_file(specialist, procedure, 5000)
+    specialist.get(f"/procedures/{procedure}")
+    before_works = works(os.path.join(datadir, "msoko.sqlite"))
     stop = threading.Event()
+    answers = []
 
     def traffic():
         while not stop.is_set():
@@ -49,19 +70,29 @@ def test_copy_of_a_running_server_restores_to_the_same_pages_and_files(demo_serv
                 pass
 
     t = threading.Thread(target=traffic)
+    imports = threading.Thread(target=lambda: answers.append(specialist.upload(f"/procedures/{procedure}/results", "big.csv", body)))
     t.start()
+    imports.start()
     copy = os.path.join(datadir, "копии", "msoko-1.sqlite")
     try:
         p = run(["backup", "--out", copy], os.path.join(datadir))
     finally:
+        imports.join()
         stop.set()
         t.join()
     assert "Копия исправна." in p.stdout, p.stdout
+    after_works = works(os.path.join(datadir, "msoko.sqlite"))
+    assert after_works != before_works, answers
+    assert works(copy) in (before_works, after_works), "the copy holds the import whole or not at all"
     assert "Хранимых файлов проверено по SHA-256:" in p.stdout
     again = run(["backup", "--out", copy], datadir, check=False)
     assert again.returncode == 1 and "уже существует" in again.stderr
     assert "Копия исправна." in run(["backup", "--verify", copy]).stdout
 
+    # A copy of the server at rest restores to what its users see.
+    before = snapshot(base)
+    copy = os.path.join(datadir, "копии", "msoko-2.sqlite")
+    run(["backup", "--out", copy], datadir)
     restored = os.path.join(datadir, "restored")
     assert "Восстановлено" in run(["restore", copy], restored).stdout
     refused = run(["restore", copy], restored, check=False)

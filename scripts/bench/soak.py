@@ -101,7 +101,10 @@ def main():
                 upload_times.append(time.time() - start)
                 if not isinstance(status, int) or status >= 500:
                     errors.append(("upload", status))
-                c.get(f"/procedures/{procedure}")  # a fresh CSRF token, as the page gives it
+                try:
+                    c.get(f"/procedures/{procedure}")  # a fresh CSRF token, as the page gives it
+                except Exception as e:  # noqa: BLE001
+                    errors.append(("page before upload", repr(e)))
 
         threads = [threading.Thread(target=click, args=(r, c, k)) for k, (r, c) in enumerate(users)]
         threads += [threading.Thread(target=upload, args=(c,)) for c in uploaders]
