@@ -180,7 +180,7 @@ extension MsokoRuntime {
 extension Backup {
     /// Restores a copy into an empty data folder (SQLite) or an empty database (`DATABASE_URL`),
     /// after verifying it; refuses a non-empty target. Nothing is half-restored: a SQLite copy is
-    /// written beside its place and moved in; a failed pg_restore leaves the target to be emptied.
+    /// written beside its place and moved in; pg_restore runs as one transaction (`--single-transaction`).
     public static func restore(_ path: String, dataDirectory: String?) async throws -> Verification {
         let checked = try await verify(path)
         guard checked.sound else { throw ConfigError("Копия неисправна, восстановление не начато.\n" + checked.problems.joined(separator: "\n")) }
@@ -212,7 +212,7 @@ extension Backup {
                 throw error
             }
             guard tables == 0 else { throw ConfigError("В базе DATABASE_URL уже есть таблицы (\(tables)): восстановление — только в пустую базу.") }
-            try run(try tool("pg_restore"), ["--no-owner", "--exit-on-error", "--dbname=\(url)", path])
+            try run(try tool("pg_restore"), ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname=\(url)", path])
         case (.sqlite, _):
             throw ConfigError("Это копия SQLite: восстановите её в папку данных без DATABASE_URL.")
         case (.postgres, _):
