@@ -1,3 +1,4 @@
+import SQLiteKit
 import Vapor
 
 /// The errors users can see; texts are Russian and safe to show.
@@ -57,6 +58,9 @@ struct FriendlyErrorMiddleware: AsyncMiddleware {
                 case 400..<500: message = "Запрос не может быть обработан: проверьте введённые данные."
                 default: message = "Внутренняя ошибка сервера. Попробуйте позже; запись об ошибке сохранена в журнале."
                 }
+            } else if Self.isOverloaded(error) {
+                status = .serviceUnavailable
+                message = "Сервер сейчас занят: повторите через несколько секунд. Введённые данные не сохранены."
             } else if error is DecodingError {
                 status = .badRequest
                 message = "Запрос не может быть обработан: проверьте заполнение формы."
@@ -71,8 +75,9 @@ struct FriendlyErrorMiddleware: AsyncMiddleware {
             if status.code >= 500 {
                 request.logger.report(error: error)
             }
+            let retry: HTTPHeaders = status == .serviceUnavailable ? ["Retry-After": "5"] : [:]
             if request.isAPI {
-                let response = Response(status: status)
+                let response = Response(status: status, headers: retry)
                 try response.content.encode(["error": message])
                 return response
             }
@@ -81,8 +86,20 @@ struct FriendlyErrorMiddleware: AsyncMiddleware {
                 return request.redirect(to: "/login" + next)
             }
             let html = ErrorPage.render(request: request, status: status, message: message)
-            return HTMLResponse.make(html, status: status)
+            let response = HTMLResponse.make(html, status: status)
+            response.headers.add(contentsOf: retry)
+            return response
         }
+    }
+
+    /// No connection within the pool's timeout, or SQLite's write lock not had within the busy
+    /// timeout: the server is overloaded, not broken — 503 with `Retry-After`, which clients
+    /// and proxies understand, instead of 500.
+    static func isOverloaded(_ error: Error) -> Bool {
+        if let sqlite = error as? SQLiteError {
+            return [.busy, .busyTimeout, .busyInSnapshot, .busyInRecovery, .locked].contains(sqlite.reason)
+        }
+        return error is ConnectionPoolTimeoutError
     }
 }
 

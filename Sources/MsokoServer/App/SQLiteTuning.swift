@@ -58,24 +58,65 @@ struct SQLiteTuningMiddleware: AsyncMiddleware {
     }
 }
 
-/// One results import at a time in this process: reading a region's file takes a core for a
-/// second or two and its write holds SQLite's one write lock, so uploads queue behind each
-/// other instead of starving the pages of everyone else.
-actor ImportGate {
-    static let shared = ImportGate()
+/// A first-in first-out queue of async tasks, one at a time. Written by hand: no listed package has
+/// an async semaphore (swift-async-algorithms has none; NIO's locks block threads).
+actor FIFOGate {
+    /// One results import at a time in this process: reading a region's file takes a core for a
+    /// second or two, so uploads queue behind each other instead of starving everyone's pages.
+    static let imports = FIFOGate()
+    /// Every write to a SQLite file, in the order asked. SQLite has one write lock per file, and
+    /// its busy handler, as sqlite-nio builds it (no `HAVE_USLEEP`), retries once a second instead
+    /// of queueing: a writer could lose to imports handing the lock on to each other for the whole
+    /// 30 s busy timeout while holding its event loop's only connection, and every page behind it
+    /// on that loop failed (the soak in docs/benchmarks.md). Writers wait here instead, holding no
+    /// connection, and reach SQLite one after another. See `Database.writing`.
+    static let writes = FIFOGate()
+
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    private func enter() async {
         if busy {
             await withCheckedContinuation { waiting.append($0) }
         } else {
             busy = true
         }
-        defer {
-            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+
+    private func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+
+    /// Waiting tasks (for tests and the soak's diagnosis).
+    var queued: Int { waiting.count }
+
+    nonisolated func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await enter()
+        do {
+            let value = try await body()
+            await leave()
+            return value
+        } catch {
+            await leave()
+            throw error
         }
-        return try await body()
+    }
+}
+
+extension Database {
+    /// Runs a write through `FIFOGate.writes` on SQLite (on PostgreSQL, which queues writers
+    /// itself, directly). Not re-entrant: inside `body` write through the same `Database` only;
+    /// a database already in a transaction is assumed to hold the gate (the transaction was
+    /// opened by `writeTransaction`), so nothing waits on itself.
+    func writing<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        guard self is any SQLiteDatabase, !inTransaction else { return try await body() }
+        return try await FIFOGate.writes.run(body)
+    }
+
+    /// A transaction that writes: `writing` around Fluent's `transaction`. Every transaction in
+    /// msoko goes through here.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+        try await writing { try await self.transaction(body) }
     }
 }
 

@@ -65,7 +65,7 @@ struct SessionMiddleware: AsyncMiddleware {
                 record.touchedAt = now
                 record.expiresAt = now.addingTimeInterval(SessionCookies.lifetime)
             }
-            if touch || state.flashChanged { try await record.save(on: request.db) }
+            if touch || state.flashChanged { try await request.db.writing { try await record.save(on: request.db) } }
         }
         for (name, value) in state.cookies { response.cookies[name] = value }
         return response
@@ -102,8 +102,7 @@ extension Request {
     /// request's old one, and purges expired sessions.
     func signIn(_ user: User) async throws {
         let state = sessionState
-        if let old = state.record { try await old.delete(on: db) }
-        try await UserSession.query(on: db).filter(\.$expiresAt < now).delete()
+        let (db, now, old) = (db, now, state.record)
         let token = Tokens.random(bytes: 32)
         let s = UserSession()
         s.tokenHash = Tokens.hash(token)
@@ -112,7 +111,11 @@ extension Request {
         s.createdAt = now
         s.touchedAt = now
         s.expiresAt = now.addingTimeInterval(SessionCookies.lifetime)
-        try await s.create(on: db)
+        try await db.writing {
+            if let old { try await old.delete(on: db) }
+            try await UserSession.query(on: db).filter(\.$expiresAt < now).delete()
+            try await s.create(on: db)
+        }
         state.record = s
         state.cookies[SessionCookies.session] = SessionMiddleware.cookie(self, token, maxAge: Int(SessionCookies.lifetime))
         storage[CurrentUserKey.self] = user
@@ -120,7 +123,7 @@ extension Request {
 
     func signOut() async throws {
         let state = sessionState
-        if let record = state.record { try await record.delete(on: db) }
+        if let record = state.record { try await db.writing { try await record.delete(on: self.db) } }
         state.record = nil
         state.cookies[SessionCookies.session] = SessionMiddleware.expired(self)
         storage[CurrentUserKey.self] = nil

@@ -44,7 +44,7 @@ enum DemoDistrict {
             throw ConfigError("База данных не пуста: демонстрационный район загружается только в пустую базу (используйте msoko demo --reset).")
         }
         let demoHash = try Passwords.hash("demo")
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await Settings.set(Settings.demoKey, "1", municipalityID: nil, on: db)
             let m = try await Organisations.ensureMunicipality(
                 region: "Томская область", name: "Зырянский район",

@@ -103,7 +103,7 @@ extension Request {
     /// the same transaction.
     func audited(_ change: @escaping @Sendable (Database) async throws -> AuditNote) async throws {
         let actor = currentUser?.login
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await Audit.write(try await change(db), actor: actor, on: db)
         }
     }

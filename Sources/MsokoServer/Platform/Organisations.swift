@@ -23,7 +23,7 @@ enum Organisations {
 
     /// Adds or updates schools of a municipality from records; all-or-nothing in one transaction.
     static func upsert(_ records: [SchoolRecord], municipality: Municipality, actor: String?, isDemo: Bool = false, on db: Database) async throws -> (created: Int, updated: Int) {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             var created = 0, updated = 0
             let mid = try municipality.requireID()
             for record in records {

@@ -16,7 +16,7 @@ enum ProcedureStore {
         p.createdBy = actor
         p.regionID = regionID
         p.municipalityID = municipalityID
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await p.create(on: db)
             try await Audit.record(on: db, actor: actor, action: "create", entity: "procedure", id: p.id?.uuidString,
                                    summary: "Создана процедура \(spec.type) \(spec.year) \(spec.subject) \(spec.grade) класс",
@@ -49,7 +49,7 @@ enum ProcedureStore {
         let before = try JSONDecoder().decode(ProcedureSpec.self, from: Data(p.spec.utf8))
         try apply(spec, type: type, to: p)
         let (was, now) = (SpecSummary(before), SpecSummary(try ProcedureStore.spec(of: p)))
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await p.save(on: db)
             try await Audit.record(on: db, actor: actor, action: "update", entity: "procedure", id: p.id?.uuidString,
                                    summary: "Изменена спецификация \(title(p))", before: was, after: now,

@@ -29,10 +29,10 @@ enum ResultsStore {
         var missingSchools: [String] = []
     }
 
-    /// Imports queue behind each other (`ImportGate`); the file is read off the cooperative
+    /// Imports queue behind each other (`FIFOGate.imports`), their write behind other writes (`writeTransaction`); the file is read off the cooperative
     /// threads; on SQLite `db` should be `Request.importDB`, the imports pool.
     static func importFile(_ r: Request, on db: Database) async throws -> Outcome {
-        try await ImportGate.shared.run { try await importNow(r, on: db) }
+        try await FIFOGate.imports.run { try await importNow(r, on: db) }
     }
 
     private static func importNow(_ r: Request, on db: Database) async throws -> Outcome {
@@ -100,7 +100,7 @@ enum ResultsStore {
 
         let warnings = file.warnings.map(\.description).joined(separator: "\n")
         let (known, creating, accepted) = (schools, toCreate, file)
-        let upload = try await db.transaction { db -> ResultUpload in
+        let upload = try await db.writeTransaction { db -> ResultUpload in
             var schools = known
             let file = accepted
             for (key, s) in creating {

@@ -41,7 +41,7 @@ enum AdminUsersController {
     static func createHeads(req: Request) async throws -> Response {
         let admin = try req.user
         let schools = try await Schools.all(of: admin, activeOnly: true, on: req.db)
-        let lines = try await req.db.transaction { db -> [(String, String, String)] in
+        let lines = try await req.db.writeTransaction { db -> [(String, String, String)] in
             var lines: [(String, String, String)] = []
             for school in schools {
                 let hasHead = try await User.query(on: db).filter(\.$school.$id == school.requireID()).filter(\.$role == .head).count() > 0
@@ -129,12 +129,14 @@ enum AdminUsersController {
         let (admin, user) = try await target(req)
         let password = Passwords.generate()
         user.passwordHash = try Passwords.hash(password)
-        try await user.save(on: req.db)
-        try await Throttle.clear(login: user.login, on: req.db)
-        // The user's sessions end: whoever was signed in with the old password is signed out.
-        try await SessionRevocation.endAll(of: user.requireID(), on: req.db)
-        try await Audit.record(on: req.db, actor: admin.login, action: "password-reset", entity: "user", id: user.id?.uuidString,
-                               summary: "Сброшен пароль пользователя \(user.login)", municipalityID: user.municipalityID, regionID: user.regionID)
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            try await Throttle.clear(login: user.login, on: db)
+            // The user's sessions end: whoever was signed in with the old password is signed out.
+            try await SessionRevocation.endAll(of: user.requireID(), on: db)
+            try await Audit.record(on: db, actor: admin.login, action: "password-reset", entity: "user", id: user.id?.uuidString,
+                                   summary: "Сброшен пароль пользователя \(user.login)", municipalityID: user.municipalityID, regionID: user.regionID)
+        }
         return secretPage(req, title: "Пароль сброшен", intro: "Новый пароль пользователя \(user.login); его сеансы завершены.", rows: [(user.login, user.name, password)])
     }
 
@@ -145,15 +147,17 @@ enum AdminUsersController {
         let (admin, user) = try await target(req)
         guard user.id != admin.id else { throw AppError.badInput("Нельзя отключить собственную учётную запись.") }
         user.isDisabled = disabled
-        try await user.save(on: req.db)
-        if disabled {
-            try await UserToken.query(on: req.db).filter(\.$user.$id == user.requireID()).set(\.$revokedAt, to: Date()).update()
-            try await SessionRevocation.endAll(of: user.requireID(), on: req.db)
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            if disabled {
+                try await UserToken.query(on: db).filter(\.$user.$id == user.requireID()).set(\.$revokedAt, to: Date()).update()
+                try await SessionRevocation.endAll(of: user.requireID(), on: db)
+            }
+            try await Audit.record(on: db, actor: admin.login, action: disabled ? "disable" : "enable", entity: "user", id: user.id?.uuidString,
+                                   summary: "\(disabled ? "Отключена" : "Включена") учётная запись \(user.login)",
+                                   before: ["isDisabled": !disabled], after: ["isDisabled": disabled],
+                                   municipalityID: user.municipalityID, regionID: user.regionID)
         }
-        try await Audit.record(on: req.db, actor: admin.login, action: disabled ? "disable" : "enable", entity: "user", id: user.id?.uuidString,
-                               summary: "\(disabled ? "Отключена" : "Включена") учётная запись \(user.login)",
-                               before: ["isDisabled": !disabled], after: ["isDisabled": disabled],
-                               municipalityID: user.municipalityID, regionID: user.regionID)
         return req.redirect(to: Site.users.url, ok: "Учётная запись \(user.login) \(disabled ? "отключена" : "включена").")
     }
 }

@@ -83,11 +83,14 @@ enum AuthController {
             return req.redirect(to: Site.account.url, error: "Новый пароль и повтор не совпадают.")
         }
         user.passwordHash = try Passwords.hash(form.new)
-        try await user.save(on: req.db)
-        // Every other session of the user ends: whoever knew the old password is signed out.
-        try await SessionRevocation.endAll(of: user.requireID(), except: req.sessionState.record?.id, on: req.db)
-        try await Audit.record(on: req.db, actor: user.login, action: "password", entity: "user", id: user.id?.uuidString,
-                               summary: "Пользователь \(user.login) сменил пароль", municipalityID: user.municipalityID, regionID: user.regionID)
+        let keep = req.sessionState.record?.id
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            // Every other session of the user ends: whoever knew the old password is signed out.
+            try await SessionRevocation.endAll(of: user.requireID(), except: keep, on: db)
+            try await Audit.record(on: db, actor: user.login, action: "password", entity: "user", id: user.id?.uuidString,
+                                   summary: "Пользователь \(user.login) сменил пароль", municipalityID: user.municipalityID, regionID: user.regionID)
+        }
         return req.redirect(to: Site.account.url, ok: "Пароль изменён. Сеансы на других устройствах завершены.")
     }
 
@@ -117,7 +120,7 @@ enum AuthController {
         if let problem {
             return req.redirect(to: Site.setup.url, error: problem)
         }
-        let admin = try await req.db.transaction { db -> User in
+        let admin = try await req.db.writeTransaction { db -> User in
             let municipality = try await Organisations.ensureMunicipality(region: form.region, name: form.municipality,
                                                                           department: form.department, timeZone: form.timeZone, on: db)
             let user = User(login: form.login.lowercased(), name: form.name, role: .admin, passwordHash: try Passwords.hash(form.password),

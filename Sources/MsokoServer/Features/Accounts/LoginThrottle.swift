@@ -48,6 +48,10 @@ enum Throttle {
     /// account), and stops at the first key that is locked or goes over its limit: guesses
     /// stopped at their address never count against the account.
     static func attempt(login: String, address: String, limit: Int, on db: Database, now: Date) async throws -> Verdict {
+        try await db.writing { try await count(login: login, address: address, limit: limit, on: db, now: now) }
+    }
+
+    private static func count(login: String, address: String, limit: Int, on db: Database, now: Date) async throws -> Verdict {
         guard let sql = db as? SQLDatabase else { return .allowed }
         let t = now.timeIntervalSince1970
         var wait: Double = 0
@@ -88,14 +92,18 @@ enum Throttle {
     static func succeeded(login: String, address: String, limit: Int, on db: Database) async throws {
         guard let sql = db as? SQLDatabase else { return }
         let r = rules(login: login, address: address, limit: limit)
-        try await sql.raw("DELETE FROM login_attempts WHERE key = \(bind: r[0].key) OR key = \(bind: r[2].key)").run()
-        try await sql.raw("UPDATE login_attempts SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END WHERE key = \(bind: r[1].key)").run()
+        try await db.writing {
+            try await sql.raw("DELETE FROM login_attempts WHERE key = \(bind: r[0].key) OR key = \(bind: r[2].key)").run()
+            try await sql.raw("UPDATE login_attempts SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END WHERE key = \(bind: r[1].key)").run()
+        }
     }
 
     /// An administrator's reset or a new password from the command line unlocks the account.
     static func clear(login: String, on db: Database) async throws {
         guard let sql = db as? SQLDatabase else { return }
-        try await sql.raw("DELETE FROM login_attempts WHERE key = \(bind: "account:" + login) OR key LIKE \(bind: "pair:" + login + "|%")").run()
+        try await db.writing {
+            try await sql.raw("DELETE FROM login_attempts WHERE key = \(bind: "account:" + login) OR key LIKE \(bind: "pair:" + login + "|%")").run()
+        }
     }
 }
 

@@ -51,7 +51,7 @@ enum ObserverStore {
         a.createdBy = actor
         a.regionID = school.regionID
         a.municipalityID = school.$municipality.id
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await a.create(on: db)
             try await Audit.record(on: db, actor: actor, action: "assign", entity: "observer", id: a.id?.uuidString,
                                    summary: "\(o.fullName) назначен(а) наблюдателем: \(ProcedureStore.title(p)), \(school.shortName)\(className.isEmpty ? "" : " \(className)"), \(LocalDate.russian(date))",

@@ -10,7 +10,7 @@ enum RoadmapStore {
     static func load(_ document: RoadmapDocument, municipality: Municipality, actor: String?, on db: Database) async throws -> Roadmap {
         let startYear = try RoadmapDocument.startYear(of: document.year)
         let municipalityID = try municipality.requireID()
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let roadmap: Roadmap
             if let existing = try await Roadmap.query(on: db)
                 .filter(\.$municipality.$id == municipalityID).filter(\.$schoolYear == document.year).first() {

@@ -118,7 +118,7 @@ enum AdminSchoolsController {
         records.sort { ($0.school, $0.className) < ($1.school, $1.className) }
         let year = form.schoolYear
         let accepted = records
-        let (created, updated) = try await req.db.transaction { db -> (Int, Int) in
+        let (created, updated) = try await req.db.writeTransaction { db -> (Int, Int) in
             var created = 0, updated = 0
             for r in accepted {
                 let school = byLogin[r.school]!

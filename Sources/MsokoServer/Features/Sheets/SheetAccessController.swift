@@ -293,7 +293,7 @@ enum SheetAccessController {
         let (c, sheet, header) = opened
         let counted = req.currentUser == nil
         if counted {
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 c.openings += 1
                 c.firstOpenedAt = c.firstOpenedAt ?? now
                 c.lastOpenedAt = now

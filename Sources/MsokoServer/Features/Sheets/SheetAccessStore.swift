@@ -27,6 +27,10 @@ enum SheetCodeThrottle {
 
     /// Counts a miss; seconds to wait when it went over the limit, nil when it is still within it.
     static func missed(_ address: String, on db: Database, now: Date) async throws -> Int? {
+        try await db.writing { try await count(address, on: db, now: now) }
+    }
+
+    private static func count(_ address: String, on db: Database, now: Date) async throws -> Int? {
         guard let sql = db as? SQLDatabase else { return nil }
         let t = now.timeIntervalSince1970
         try await sql.insert(into: LoginAttempt.schema)
