@@ -39,6 +39,7 @@ let package = Package(
         .executableTarget(
             name: "msoko",
             dependencies: [
+                "MsokoCore",
                 "MsokoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

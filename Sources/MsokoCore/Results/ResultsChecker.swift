@@ -20,6 +20,13 @@ struct Checker {
     var dataRows: ((_ body: (_ row: CellRow, _ index: Int) -> Void) -> Void)?
     /// An upper bound on the works, to size the tables once.
     var expectedRows = 0
+    /// A large CSV to read in blocks at once (nil: one pass over `dataRows` or `rows`).
+    var blocks: CSVBlocks?
+    /// The index of the first data row, when not worked out from the layout (a block after the first).
+    var firstDataRow: Int?
+    /// Whether repeated participant codes are looked for row by row (blocks leave it to one check
+    /// over the joined table).
+    var checkCodes = true
 
     var place: String { sheet.map { "\(file), лист «\($0)»" } ?? file }
 
@@ -89,7 +96,13 @@ struct Checker {
         // problem — except for a file of another procedure (its title names another subject or
         // grade, or none of its task columns is known), whose rows would only repeat that.
         let anotherProcedure = wrongTitle || (!spec.tasks.isEmpty && !spec.tasks.contains { taskColumns[$0.number] != nil })
-        if !anotherProcedure { readWorks(into: &result, taskColumns: taskColumns) }
+        if !anotherProcedure {
+            if let blocks, let read = readBlocks(blocks, result: result, taskColumns: taskColumns) {
+                result = read
+            } else {
+                readWorks(into: &result, taskColumns: taskColumns)
+            }
+        }
         if result.works.isEmpty && result.problems.isEmpty {
             problem(&result, row: nil, column: nil, "в файле нет ни одной работы (под строкой заголовка нет данных).")
         }
@@ -150,7 +163,7 @@ struct Checker {
     }
 
     mutating func readWorks(into result: inout ResultsFile, taskColumns: [String: (index: Int, headerMax: Int?)]) {
-        let firstData = max(layout.headerRow, layout.levelRow ?? -1) + 1
+        let firstData = firstDataRow ?? max(layout.headerRow, layout.levelRow ?? -1) + 1
         // A task without its column (already reported) has index -1: its cells are not checked and
         // no row is taken as a work.
         let order = spec.tasks.map { taskColumns[$0.number]?.index ?? -1 }
@@ -162,8 +175,10 @@ struct Checker {
                  enrolled: layout.index(of: .enrolled))
         var works = WorkTable(taskCount: order.count)
         works.reserveCapacity(max(0, expectedRows - firstData))
-        var codes = CodeSet(expected: max(0, expectedRows - firstData))
+        var codes = CodeSet(expected: checkCodes ? max(0, expectedRows - firstData) : 0)
         var scores = [UInt8](repeating: 0, count: order.count)
+        // Task maxima as bytes for the fast path (a task of more than 9 points takes the slow one).
+        let maxes = spec.tasks.map { UInt8(min($0.max, 9)) }
         // Rows repeat their school, class, variant and gender: each is worked out when its bytes
         // differ from the row above, not on every row.
         var schoolCache = SchoolCache()
@@ -208,14 +223,21 @@ struct Checker {
             if code.isEmpty && c.code >= 0 { problem(&result, row: rowNumber, column: c.code, "не указан код участника.") }
             if cls == 0 && c.cls >= 0 { problem(&result, row: rowNumber, column: c.cls, "не указан класс.") }
             if let schoolProblem { problem(&result, row: rowNumber, column: c.login, schoolProblem) }
-            if !code.isEmpty && !codes.insert(school: school, code: code) {
+            if checkCodes && !code.isEmpty && !codes.insert(school: school, code: code) {
                 problem(&result, row: rowNumber, column: c.code, "код участника \(String(decoding: code, as: UTF8.self)) уже встречался в этой школе.")
             }
             var sum = 0
             var rowOK = complete
-            for (t, index) in order.enumerated() where index >= 0 {
-                let task = spec.tasks[t]
+            for t in 0..<order.count where order[t] >= 0 {
+                let index = order[t]
                 let text = row.cell(index)
+                // The usual cell first: one digit within the task's maximum.
+                if text.count == 1, text[0] &- 0x30 <= maxes[t] {
+                    scores[t] = text[0] &- 0x30
+                    sum += Int(text[0] &- 0x30)
+                    continue
+                }
+                let task = spec.tasks[t]
                 if text.isEmpty {
                     problem(&result, row: rowNumber, column: index, "пустая ячейка задания \(task.number): поставьте балл или X, если задание не выполнялось.")
                     rowOK = false
@@ -299,6 +321,74 @@ struct Checker {
         }
     }
 
+    /// Reads the works of a large CSV in blocks at once, each block with its own checker and table,
+    /// then joins the tables in order (rows renumbered, schools and texts in the order they first
+    /// appear), so the result is the one a single pass gives. Only a file without problems is read
+    /// so: nil — and the caller reads the file again in one pass, for the problems in their one-pass
+    /// order and wording — when a block has a problem, a participant code is repeated in a school
+    /// across blocks, a class's enrolment differs between blocks, or a quoted field runs over a cut
+    /// (the cut was not where a row starts).
+    func readBlocks(_ blocks: CSVBlocks, result: ResultsFile, taskColumns: [String: (index: Int, headerMax: Int?)]) -> ResultsFile? {
+        let firstData = max(layout.headerRow, layout.levelRow ?? -1) + 1
+        let bytes = blocks.bytes
+        // The header and the rows above it stay in the first block.
+        var headerRows = 0
+        let dataStart = firstData == 0 ? blocks.start
+            : CSVTable.forEachCellRow(utf8: bytes, separator: blocks.separator, from: blocks.start, until: bytes.count) { _ in headerRows += 1; return headerRows < firstData }
+        var starts = CSVTable.blockStarts(bytes, parts: blocks.parts, minimum: dataStart)
+        starts[0] = blocks.start
+        let parts = starts.count
+        guard parts > 1 else { return nil }
+        let perBlock = expectedRows / parts + 1024
+        let outcomes = UnsafeMutableBufferPointer<(file: ResultsFile, end: Int, rows: Int)?>.allocate(capacity: parts)
+        outcomes.initialize(repeating: nil)
+        defer { outcomes.deinitialize(); outcomes.deallocate() }
+        // Each block reads the shared bytes and writes its own slot of `outcomes`.
+        nonisolated(unsafe) let (base, shared, slots, cuts) = (self, blocks, outcomes, starts)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let (blocks, bytes, outcomes, starts) = (shared, shared.bytes, slots, cuts)
+            var checker = base
+            checker.blocks = nil
+            checker.expectedRows = k == 0 ? perBlock + firstData : perBlock
+            checker.firstDataRow = k == 0 ? nil : 0
+            checker.checkCodes = false
+            let (from, until) = (starts[k], k + 1 < parts ? starts[k + 1] : bytes.count)
+            var end = from, rows = 0
+            checker.dataRows = { body in
+                end = CSVTable.forEachCellRow(utf8: bytes, separator: blocks.separator, from: from, until: until) { row in
+                    body(row, rows)
+                    rows += 1
+                    return true
+                }
+            }
+            var part = ResultsFile()
+            (part.fileSchoolLogin, part.fileSchoolName) = (result.fileSchoolLogin, result.fileSchoolName)
+            checker.readWorks(into: &part, taskColumns: taskColumns)
+            outcomes[k] = (part, end, rows)
+        }
+        var joined = result
+        var offset = 0
+        for k in 0..<parts {
+            guard let (part, end, rows) = outcomes[k], part.problems.isEmpty, end == (k + 1 < parts ? starts[k + 1] : bytes.count) else { return nil }
+            if k == 0 {
+                joined.works = part.works
+                joined.works.reserveCapacity(expectedRows)
+            } else {
+                joined.works.append(contentsOf: part.works, rowOffset: offset)
+            }
+            for (school, classes) in part.enrolment {
+                for (cls, n) in classes {
+                    if let known = joined.enrolment[school]?[cls], known != n { return nil }
+                    joined.enrolment[school, default: [:]][cls] = n
+                }
+            }
+            offset += rows
+        }
+        guard !joined.works.hasDuplicateCodes(threads: parts) else { return nil }
+        joined.blocksRead = parts
+        return joined
+    }
+
     /// The value worked out for a cell's bytes, kept while the rows below repeat them.
     struct TextCache {
         var key: [UInt8] = []
@@ -361,5 +451,21 @@ struct Checker {
         let t = text.replacingOccurrences(of: ",", with: ".")
         if let d = Double(t), d == d.rounded(), abs(d) < 1_000_000 { return Int(d) }
         return nil
+    }
+}
+
+/// A CSV's bytes to read in `parts` blocks at once.
+struct CSVBlocks {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let separator: UInt8
+    /// Where the first row starts (after a byte-order mark).
+    let start: Int
+    let parts: Int
+
+    init(bytes: UnsafeBufferPointer<UInt8>, parts: Int) {
+        self.bytes = bytes
+        separator = CSVTable.guessSeparator(UnsafeBufferPointer(rebasing: bytes.prefix(8192)))
+        start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        self.parts = parts
     }
 }

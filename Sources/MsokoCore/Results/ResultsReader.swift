@@ -20,8 +20,9 @@ public enum ResultsReader {
     /// `school`: whose file it is (a school's own upload, `--school`): rows without a school are
     /// that school's, rows of any other school are an error.
     /// `logins`: the forms a school login may take (the district's setting).
+    /// `threads`: a large CSV is read in that many blocks at once (see `Checker.readBlocks`).
     public static func read(data: Data, file: String, spec: ProcedureSpec, school: String? = nil, logins: LoginPattern = .standard,
-                            limits: Limits = Limits()) -> ResultsFile {
+                            limits: Limits = Limits(), threads: Int = Parallelism.threads) -> ResultsFile {
         var result = ResultsFile()
         func refuse(_ message: String) -> ResultsFile {
             result.problems = [ImportProblem(file: file, row: nil, column: nil, message: message)]
@@ -102,6 +103,7 @@ public enum ResultsReader {
             checker.expectedSchool = school?.lowercased()
             checker.logins = logins
             checker.expectedRows = CSVTable.lineCount(bytes)
+            if threads > 1 && bytes.count >= parallelFrom { checker.blocks = CSVBlocks(bytes: bytes, parts: threads) }
             checker.dataRows = { body in
                 var index = 0
                 CSVTable.forEachCellRow(utf8: bytes) { row in
@@ -118,6 +120,9 @@ public enum ResultsReader {
         }
         return decoded.withUnsafeBufferPointer { check($0) }
     }
+
+    /// Files smaller than this are read on one thread: starting threads costs more than it saves.
+    static let parallelFrom = 1 << 20
 
     static let noHeader = "не найдена строка заголовка: ожидаются столбцы «Код участника», «Класс» и столбцы заданий (например «1 (2б)»)."
 

@@ -61,6 +61,8 @@ public struct ResultsFile: Sendable {
     /// Students per school key and class, from an optional column «Обучающихся в классе».
     public var enrolment: [String: [String: Int]] = [:]
     public var sheet: String?
+    /// Blocks the rows were read in at once (1: one pass).
+    var blocksRead = 1
 
     public var isValid: Bool { problems.isEmpty }
 

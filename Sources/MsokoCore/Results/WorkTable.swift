@@ -110,8 +110,16 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
     /// Adds another table's works (another file of the same procedure), its schools and texts
     /// mapped onto this table's.
     public mutating func append(contentsOf other: WorkTable) {
+        append(contentsOf: other, rowOffset: nil)
+    }
+
+    /// `rowOffset`: the other table is a later block of the same file, its rows counted from the
+    /// block's start; its schools new here keep their first row.
+    mutating func append(contentsOf other: WorkTable, rowOffset: Int?) {
         precondition(other.taskCount == taskCount || other.isEmpty)
-        let schoolMap = other.schoolTable.map { schoolIndex($0) }
+        let schoolMap = other.schoolTable.indices.map { j in
+            schoolIndex(other.schoolTable[j], row: rowOffset.map { other.schoolFirstRows[j] + $0 } ?? 0)
+        }
         let textMap = other.texts.map { textIndex($0) }
         let offset = codeBytes.count
         scores += other.scores
@@ -123,7 +131,34 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         genderText += other.genderText.map { textMap[Int($0)] }
         primary += other.primary
         marks += other.marks
-        rows += other.rows
+        if let rowOffset {
+            rows += other.rows.map { UInt32(clamping: Int($0) + rowOffset) }
+        } else {
+            rows += other.rows
+        }
+    }
+
+    /// The participant code of work `i`, as bytes.
+    func codeBytes(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        let start = i == 0 ? 0 : codeEnds[i - 1]
+        return codeBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<codeEnds[i]])) }
+    }
+
+    /// Whether a school has a participant code twice. Schools are shared out among `threads`
+    /// threads, each with its own set (a school's codes are all in one).
+    func hasDuplicateCodes(threads: Int) -> Bool {
+        let parts = Swift.max(1, threads)
+        let found = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
+        found.initialize(repeating: false)
+        defer { found.deallocate() }
+        nonisolated(unsafe) let (table, flags) = (self, found)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            var set = CodeSet(expected: table.count / parts + 16)
+            for i in 0..<table.count where Int(table.school[i]) % parts == k {
+                if !table.codeBytes(i, { set.insert(school: table.school[i], code: $0) }) { flags[k] = true; return }
+            }
+        }
+        return found.contains(true)
     }
 
     public subscript(i: Int) -> WorkRecord {

@@ -27,11 +27,21 @@ public struct CSVTable: Sendable {
     /// Calls `body` with each row's cells as bytes (lent for the call); `body` returns false to stop.
     public static func forEachCellRow(utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (CellRow) -> Bool) {
         let separator = guessSeparator(UnsafeBufferPointer(rebasing: bytes.prefix(8192)))
+        let n = bytes.count
+        let start = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        forEachCellRow(utf8: bytes, separator: separator, from: start, until: n, body)
+    }
+
+    /// The rows that start at `from` or after and before `until` (a block of a file read in
+    /// parallel; `from` must be where a row starts). Returns where the last row read ends: `until`
+    /// itself when the block ends at a row's end, past it when a quoted field ran over.
+    @discardableResult
+    static func forEachCellRow(utf8 bytes: UnsafeBufferPointer<UInt8>, separator: UInt8, from: Int, until: Int, _ body: (CellRow) -> Bool) -> Int {
         let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         let n = bytes.count
         var starts: [Int] = [], ends: [Int] = []
         var scratch: [UInt8] = []
-        var i = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        var i = from
         var lineHasData = false
 
         func emit() -> Bool {
@@ -42,7 +52,7 @@ public struct CSVTable: Sendable {
             }
         }
 
-        while i < n || lineHasData {
+        while (i < n && i < until) || lineHasData {
             // One field.
             if i < n && bytes[i] == quote {
                 // Quoted: unescaped into the scratch buffer.
@@ -82,11 +92,28 @@ public struct CSVTable: Sendable {
                 i += 1
             }
             lineHasData = false
-            guard emit() else { return }
+            guard emit() else { return i }
             starts.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             scratch.removeAll(keepingCapacity: true)
         }
+        return i
+    }
+
+    /// Where rows may start for `parts` blocks of about equal size read in parallel: just after a
+    /// line end at or after each cut, never before `minimum` (the header and the rows above it stay
+    /// in the first block). A line end inside a quoted field is found out afterwards: the block
+    /// before it then ends past the cut (see `forEachCellRow(utf8:separator:from:until:)`).
+    static func blockStarts(_ bytes: UnsafeBufferPointer<UInt8>, parts: Int, minimum: Int) -> [Int] {
+        let n = bytes.count
+        var cuts = [0]
+        for k in 1..<max(parts, 1) {
+            var p = max(n / parts * k, minimum, cuts.last! + 1)
+            while p < n && bytes[p - 1] != 0x0A && !(bytes[p - 1] == 0x0D && bytes[p] != 0x0A) { p += 1 }
+            if p >= n { break }
+            cuts.append(p)
+        }
+        return cuts
     }
 
     /// The candidate found most often in the first bytes.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MsokoCore
 import MsokoServer
 
 struct AnalyzeCommand: AsyncParsableCommand {
@@ -9,11 +10,16 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "json | xlsx | docx") var format: String = "json"
     @Option(help: "Куда записать; без него — в stdout.") var out: String?
     @Flag(help: "Добавить в JSON выполнение заданий по группам отметок и достижение планируемых результатов.") var details = false
+    @Option(help: "Сколько потоков использовать (по умолчанию — все ядра; также MSOKO_THREADS).") var threads: Int?
     @Argument(help: "Файлы результатов (XLSX или CSV).") var results: [String]
 
     func run() async throws {
         guard let format = MsokoTextFile.AnalysisFormat(rawValue: format.lowercased()) else { fail("--format: ожидается json, xlsx или docx.") }
         guard !results.isEmpty else { fail("укажите хотя бы один файл результатов.") }
+        if let threads {
+            guard (1...256).contains(threads) else { fail("--threads: ожидается число от 1 до 256.") }
+            Parallelism.threads = threads
+        }
         guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
         var files: [(name: String, data: Data)] = []
         for path in results {

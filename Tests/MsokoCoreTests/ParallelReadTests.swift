@@ -1,0 +1,120 @@
+import Foundation
+import XCTest
+@testable import MsokoCore
+
+/// A large CSV read in blocks at once gives exactly what one pass gives, for any number of
+/// threads: the same works with the same row numbers, schools and classes in the same order, the
+/// same enrolment, and for a file with problems the same problems in the same words and order.
+final class ParallelReadTests: XCTestCase {
+    let spec = testSpec
+    let header = "ОО;Муниципалитет;Название ОО;Код участника;Класс;Вариант;Пол;1 (1б);2 (2б);3.1 (1б);3.2 (2б);Первичный балл;Отметка;Отметка по журналу;Обучающихся в классе"
+
+    /// About `rows` works of 150 schools, over 1 MB; `name` gives a school's name cell.
+    func file(rows: Int = 16_000, seed: UInt64 = 1, lineEnd: String = "\r\n", name: (Int) -> String = { "Школа №\($0)" },
+              edit: (inout [String]) -> Void = { _ in }) -> Data {
+        var g = SplitMix64(seed: seed)
+        var lines = ["ВПР 2026 Математика 4 класс", "Максимальный первичный балл: 6", ";;;;;;;Б;Б;П;В;;;;", header]
+        var enrolled: [String: Int] = [:]
+        for i in 0..<rows {
+            let s = i * 150 / rows
+            let cls = "4" + ["А", "Б", "В"][Int(g.next() % 3)]
+            let n = enrolled["\(s)\(cls)"] ?? { let n = 20 + Int(g.next() % 10); enrolled["\(s)\(cls)"] = n; return n }()
+            let scores = [Int(g.next() % 2), Int(g.next() % 3), Int(g.next() % 2), Int(g.next() % 3)]
+            let shown = scores.enumerated().map { $0.offset == 1 && g.next() % 20 == 0 ? "X" : String($0.element) }
+            let primary = zip(shown, scores).reduce(0) { $0 + ($1.0 == "X" ? 0 : $1.1) }
+            let mark = primary >= 5 ? 5 : primary >= 4 ? 4 : primary >= 2 ? 3 : 2
+            lines.append(["edu7\(String(format: "%05d", s))", "Район \(s % 7)", name(s), "\(10_000 + i)", cls, "\(1 + g.next() % 2)", g.next() % 2 == 0 ? "М" : "Ж"]
+                .joined(separator: ";") + ";" + shown.joined(separator: ";") + ";\(primary);\(mark);\(2 + g.next() % 4);\(n)")
+            if g.next() % 500 == 0 { lines.append("") }
+        }
+        edit(&lines)
+        return Data(lines.joined(separator: lineEnd).utf8)
+    }
+
+    func read(_ data: Data, threads: Int) -> ResultsFile {
+        ResultsReader.read(data: data, file: "region.csv", spec: spec, threads: threads)
+    }
+
+    func assertSame(_ data: Data, parallel expected: Bool, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertGreaterThan(data.count, ResultsReader.parallelFrom, file: file, line: line)
+        let one = read(data, threads: 1)
+        XCTAssertEqual(one.blocksRead, 1, file: file, line: line)
+        for threads in [2, 3, 4, 7] {
+            let many = read(data, threads: threads)
+            XCTAssertEqual(many.blocksRead > 1, expected, "threads \(threads): read in blocks", file: file, line: line)
+            XCTAssertEqual(many.works.count, one.works.count, file: file, line: line)
+            XCTAssertTrue(many.works == one.works, "threads \(threads): the same works, rows and all", file: file, line: line)
+            XCTAssertEqual(many.works.schoolTable, one.works.schoolTable, file: file, line: line)
+            XCTAssertEqual(many.works.schoolFirstRows, one.works.schoolFirstRows, file: file, line: line)
+            XCTAssertEqual(many.enrolment, one.enrolment, file: file, line: line)
+            XCTAssertEqual(many.problems.map(\.description), one.problems.map(\.description), file: file, line: line)
+            XCTAssertEqual(many.warnings.map(\.description), one.warnings.map(\.description), file: file, line: line)
+            let a = ResultsAnalysis.analyze(many.works, spec: spec, enrolment: many.enrolment)
+            let b = ResultsAnalysis.analyze(one.works, spec: spec, enrolment: one.enrolment)
+            XCTAssertEqual(a.groups, b.groups, file: file, line: line)
+        }
+    }
+
+    func testAValidFileIsReadInBlocksWithTheSameResult() {
+        let data = file()
+        assertSame(data, parallel: true)
+        let r = read(data, threads: 3)
+        XCTAssertTrue(r.isValid)
+        XCTAssertEqual(r.works.count, 16_000)
+        assertSame(file(lineEnd: "\n", name: { "\"МБОУ \"\"СОШ №\($0)\"\", корпус; 1\"" }), parallel: true)
+        assertSame(file(lineEnd: "\r"), parallel: true)
+        var withBOM = Data([0xEF, 0xBB, 0xBF])
+        withBOM.append(file(seed: 2))
+        assertSame(withBOM, parallel: true)
+    }
+
+    /// Every line end inside a quoted name: wherever a cut falls it may be inside a field, which
+    /// the block before finds out (its last row ends past the cut).
+    func testQuotedLineEndsAcrossCuts() {
+        let data = file(name: { "\"Школа\n№\($0)\"" })
+        assertSame(data, parallel: false)
+        XCTAssertTrue(read(data, threads: 4).isValid)
+        XCTAssertEqual(read(data, threads: 4).works.schoolTable.first?.name, "Школа\n№0")
+    }
+
+    func testProblemsAreThoseOfOnePass() {
+        // A code repeated in a school far apart, in different blocks: the first row again at the end.
+        assertSame(file(edit: { lines in lines.append(lines[4]) }), parallel: false)
+        // A bad score in the middle, and a login of a wrong form near the end.
+        assertSame(file(edit: { lines in
+            let k = (8000...).first { !lines[$0].isEmpty }!
+            lines[k] = lines[k].split(separator: ";", omittingEmptySubsequences: false).enumerated()
+                .map { $0.offset == 8 ? "7" : String($0.element) }.joined(separator: ";")
+            let m = (15_000...).first { !lines[$0].isEmpty }!
+            lines[m] = lines[m].replacingOccurrences(of: "edu7", with: "школа-")
+        }), parallel: false)
+        // A class's enrolment that differs between two blocks.
+        assertSame(file(rows: 16_000, edit: { lines in
+            let last = lines.count - 1
+            var cells = lines[last].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            cells[0] = "edu700000"
+            cells[3] = "99999"
+            cells[14] = "99"
+            lines[last] = cells.joined(separator: ";")
+        }), parallel: false)
+    }
+
+    func testBlockCutsFallAfterLineEnds() {
+        let text = Array("ab\ncd\r\nef\rgh\n\nij".utf8)
+        text.withUnsafeBufferPointer { b in
+            for parts in 1...12 {
+                let cuts = CSVTable.blockStarts(b, parts: parts, minimum: 3)
+                XCTAssertEqual(cuts.first, 0)
+                XCTAssertEqual(cuts, cuts.sorted())
+                for c in cuts.dropFirst() {
+                    XCTAssertGreaterThanOrEqual(c, 3)
+                    XCTAssertTrue(b[c - 1] == 0x0A || (b[c - 1] == 0x0D && b[c] != 0x0A), "cut \(c) after a line end")
+                }
+            }
+            var rows: [String] = []
+            let end = CSVTable.forEachCellRow(utf8: b, separator: 0x3B, from: 3, until: 10) { rows.append($0.string(0)); return true }
+            XCTAssertEqual(rows, ["cd", "ef"])
+            XCTAssertEqual(end, 10)
+        }
+    }
+}
