@@ -109,6 +109,38 @@ final class LocalActsServerTests: XCTestCase {
         }
     }
 
+    /// Another school's head can neither send a version for a school not theirs nor open, answer,
+    /// adopt or delete its versions; nothing is stored.
+    func testAnotherSchoolsHeadIsRefused() async throws {
+        try await withApp { app in
+            let sid = try await zyr(app)
+            let own = Browser(app)
+            try await own.login("head-zyr")
+            try await own.get("/local-acts/schools/\(sid)")
+            try await own.postMultipart("/local-acts/schools/\(sid)/versions",
+                                        ["act": "vsoko", "changes": "Новая редакция", "citations": ""], files: [("file", "Положение.docx", Self.docx)])
+            let v = try await LocalActVersion.query(on: app.db).filter(\.$school.$id == sid).sort(\.$number, .descending).first()!
+            let before = try await LocalActVersion.query(on: app.db).count()
+
+            let other = Browser(app)
+            try await other.login("head-mih")
+            assertStatus(try await other.get("/local-acts/schools/\(sid)"), .forbidden)
+            try await other.get("/local-acts")
+            let sent = try await other.postMultipart("/local-acts/schools/\(sid)/versions",
+                                                     ["act": "vsoko", "changes": "Чужая редакция", "citations": ""], files: [("file", "Чужое.docx", Self.docx)])
+            assertStatus(sent, .forbidden)
+            assertStatus(try await other.get("/local-act-versions/\(v.id!)"), .forbidden)
+            assertStatus(try await other.get("/local-act-versions/\(v.id!)/file"), .forbidden)
+            assertStatus(try await other.post("/local-act-versions/\(v.id!)/answer", ["answer": "чужой ответ"]), .forbidden)
+            assertStatus(try await other.post("/local-act-versions/\(v.id!)/adopt", ["pedsovetDate": "2026-01-10", "pedsovetProtocol": "3", "councilDate": "2026-01-12", "orderNumber": "5-од", "orderDate": "2026-01-15"]), .forbidden)
+            assertStatus(try await other.post("/local-act-versions/\(v.id!)/delete", [:]), .forbidden)
+            let after = try await LocalActVersion.query(on: app.db).count()
+            XCTAssertEqual(after, before, "nothing stored or deleted")
+            let still = try await LocalActVersion.find(v.id, on: app.db)
+            XCTAssertEqual(still?.versionState, v.versionState)
+        }
+    }
+
     func testSupersededCitationsBlockAgreementAndAdoption() async throws {
         try await withApp { app in
             let mih = try await app.school("edu700102").requireID()

@@ -19,21 +19,25 @@ public struct ResultsAnalysis: Sendable {
         return groups.first { $0.level == .class && $0.school == school && $0.className == className }
     }
 
-    /// `enrolment`: students per school key and class («4А»), where known.
-    public static func analyze(_ works: WorkTable, spec: ProcedureSpec, enrolment: [String: [String: Int]] = [:]) -> ResultsAnalysis {
+    /// `enrolment`: students per school key and class («4А»), where known. `threads`: the pass over
+    /// the works is shared out by school (each thread adds its schools' works; the district's
+    /// sums are added up at the end), so figures are the same whatever the count — they are sums
+    /// of integers.
+    public static func analyze(_ works: WorkTable, spec: ProcedureSpec, enrolment: [String: [String: Int]] = [:],
+                               threads: Int? = nil) -> ResultsAnalysis {
         let taskCount = spec.tasks.count
         precondition(works.taskCount == taskCount || works.isEmpty)
         let maxScore = spec.maxScore
-        var acc = Accumulator(taskCount: taskCount, maxScore: maxScore)
+        let threads = max(1, threads ?? (works.count >= 50_000 ? Parallelism.threads : 1))
         var groups: [GroupFigures] = []
         func newGroup(_ level: GroupFigures.Level, _ school: String?, _ name: String?, _ cls: String?) -> Int {
             groups.append(GroupFigures(level: level, school: school, schoolName: name, className: cls, taskCount: 0, maxScore: -1))
-            acc.grow()
             return groups.count - 1
         }
         _ = newGroup(.district, nil, nil, nil)
 
-        // Schools of the table merged by key (login, or name without one).
+        // First the groups of every work, in one pass: schools of the table merged by key (login,
+        // or name without one), classes by school and name, numbered in the order they first appear.
         var schoolGroupOf = [Int](repeating: -1, count: works.schoolTable.count)
         var schoolGroupByKey: [String: Int] = [:]
         func schoolGroup(_ index: Int) -> Int {
@@ -47,33 +51,59 @@ public struct ResultsAnalysis: Sendable {
         }
         var classGroupByKey: [Int: Int] = [:]
         var lastClassKey = -1, lastClassGroup = -1
-        let mins = spec.scale.map { [$0.three, $0.four, $0.five] }
-        let maxes = spec.tasks.map(\.max)
+        var workSchool = [Int32](repeating: 0, count: works.count)
+        var workClass = [Int32](repeating: 0, count: works.count)
+        for i in 0..<works.count {
+            let sg = schoolGroup(Int(works.school[i]))
+            let classKey = sg << 32 | Int(works.classText[i])
+            if classKey != lastClassKey {
+                lastClassKey = classKey
+                if let g = classGroupByKey[classKey] {
+                    lastClassGroup = g
+                } else {
+                    lastClassGroup = newGroup(.class, groups[sg].school, groups[sg].schoolName, works.texts[Int(works.classText[i])])
+                    classGroupByKey[classKey] = lastClassGroup
+                }
+            }
+            workSchool[i] = Int32(sg)
+            workClass[i] = Int32(lastClassGroup)
+        }
 
+        // Then the sums: a school's and its classes' by the thread that has the school, the
+        // district's by every thread into its own row, added up after.
+        var acc = Accumulator(taskCount: taskCount, maxScore: maxScore, groups: groups.count)
+        var partials = Accumulator(taskCount: taskCount, maxScore: maxScore, groups: threads)
+        let mins = spec.scale.map { [$0.three, $0.four, $0.five] } ?? []
+        let maxes = spec.tasks.map(\.max)
+        let layout = acc.layout
         works.scores.withUnsafeBufferPointer { scores in
-            for i in 0..<works.count {
-                let sg = schoolGroup(Int(works.school[i]))
-                let classKey = sg << 32 | Int(works.classText[i])
-                if classKey != lastClassKey {
-                    lastClassKey = classKey
-                    if let g = classGroupByKey[classKey] {
-                        lastClassGroup = g
-                    } else {
-                        lastClassGroup = newGroup(.class, groups[sg].school, groups[sg].schoolName, works.texts[Int(works.classText[i])])
-                        classGroupByKey[classKey] = lastClassGroup
+            works.marks.withUnsafeBufferPointer { marks in
+                workSchool.withUnsafeBufferPointer { ws in
+                    workClass.withUnsafeBufferPointer { wc in
+                        acc.sums.withUnsafeMutableBufferPointer { sums in
+                            partials.sums.withUnsafeMutableBufferPointer { partial in
+                                // Each thread writes only its schools' rows and its own district row.
+                                nonisolated(unsafe) let (scores, marks, ws, wc, sums, partial) = (scores, marks, ws, wc, sums, partial)
+                                DispatchQueue.concurrentPerform(iterations: threads) { k in
+                                    for i in 0..<ws.count where threads == 1 || Int(ws[i]) % threads == k {
+                                        let row = UnsafeBufferPointer(rebasing: scores[(i * taskCount)..<((i + 1) * taskCount)])
+                                        var primary = 0
+                                        for t in 0..<taskCount where row[t] != WorkRecord.notDone { primary += min(Int(row[t]), maxes[t]) }
+                                        var mark = 0
+                                        if !mins.isEmpty { mark = primary >= mins[2] ? 5 : primary >= mins[1] ? 4 : primary >= mins[0] ? 3 : 2 }
+                                        let journal = Int(marks[i] >> 4)
+                                        layout.add(partial, group: k, scores: row, primary: primary, mark: mark, journal: journal)
+                                        layout.add(sums, group: Int(ws[i]), scores: row, primary: primary, mark: mark, journal: journal)
+                                        layout.add(sums, group: Int(wc[i]), scores: row, primary: primary, mark: mark, journal: journal)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                let row = UnsafeBufferPointer(rebasing: scores[(i * taskCount)..<((i + 1) * taskCount)])
-                var primary = 0
-                for (t, s) in row.enumerated() where s != WorkRecord.notDone { primary += min(Int(s), maxes[t]) }
-                var mark = 0
-                if let mins { mark = primary >= mins[2] ? 5 : primary >= mins[1] ? 4 : primary >= mins[0] ? 3 : 2 }
-                let journal = Int(works.marks[i] >> 4)
-                acc.add(group: 0, scores: row, primary: primary, mark: mark, journal: journal)
-                acc.add(group: sg, scores: row, primary: primary, mark: mark, journal: journal)
-                acc.add(group: lastClassGroup, scores: row, primary: primary, mark: mark, journal: journal)
             }
         }
+        for k in 0..<threads { for j in 0..<layout.stride { acc.sums[j] += partials.sums[k * layout.stride + j] } }
         for g in groups.indices {
             acc.fill(&groups[g], group: g)
             if groups[g].level == .class, let school = groups[g].school, let cls = groups[g].className {
@@ -115,65 +145,63 @@ public struct ResultsAnalysis: Sendable {
     }
 }
 
-/// Counts and sums of every group in flat arrays, so the pass over a country's works touches
-/// contiguous memory rather than a struct of arrays per group.
+/// Counts and sums of every group in one flat array, a row of `Layout.stride` numbers a group,
+/// so the pass over a country's works touches contiguous memory and threads can share it out.
 struct Accumulator {
-    let taskCount: Int
-    let histogramSize: Int
-    var participants: [Int] = []
-    var marks: [Int] = []
-    var primarySum: [Int] = []
-    var taskPoints: [Int] = []
-    var histogram: [Int] = []
-    var byMark: [Int] = []
-    var journal: [Int] = []  // lower, same, higher, gap ≥ 2
+    /// Where each figure sits in a group's row.
+    struct Layout: Sendable {
+        let taskCount: Int
+        let histogramSize: Int
+        // participants, primary sum, marks 2-5, journal (lower, same, higher, gap ≥ 2), then the arrays.
+        static let participants = 0, primarySum = 1, marks = 2, journal = 6
+        var taskPoints: Int { 10 }
+        var histogram: Int { 10 + taskCount }
+        var byMark: Int { 10 + taskCount + histogramSize }
+        var stride: Int { 10 + taskCount + histogramSize + 4 * taskCount }
 
-    init(taskCount: Int, maxScore: Int) {
-        self.taskCount = taskCount
-        histogramSize = maxScore + 1
-    }
-
-    mutating func grow() {
-        participants.append(0)
-        primarySum.append(0)
-        marks += [0, 0, 0, 0]
-        journal += [0, 0, 0, 0]
-        taskPoints += [Int](repeating: 0, count: taskCount)
-        histogram += [Int](repeating: 0, count: histogramSize)
-        byMark += [Int](repeating: 0, count: 4 * taskCount)
-    }
-
-    @inline(__always) mutating func add(group g: Int, scores: UnsafeBufferPointer<UInt8>, primary: Int, mark: Int, journal j: Int) {
-        participants[g] += 1
-        primarySum[g] += primary
-        histogram[g * histogramSize + min(primary, histogramSize - 1)] += 1
-        let base = g * taskCount
-        let markBase = mark >= 2 ? (g * 4 + mark - 2) * taskCount : -1
-        for t in 0..<taskCount {
-            let s = scores[t]
-            guard s != WorkRecord.notDone else { continue }
-            taskPoints[base + t] += Int(s)
-            if markBase >= 0 { byMark[markBase + t] += Int(s) }
-        }
-        if mark >= 2 {
-            marks[g * 4 + mark - 2] += 1
-            if j >= 2 {
-                journal[g * 4 + (mark < j ? 0 : mark == j ? 1 : 2)] += 1
-                if abs(mark - j) >= 2 { journal[g * 4 + 3] += 1 }
+        @inline(__always) func add(_ sums: UnsafeMutableBufferPointer<Int>, group g: Int, scores: UnsafeBufferPointer<UInt8>, primary: Int, mark: Int, journal j: Int) {
+            let base = g * stride
+            sums[base + Self.participants] += 1
+            sums[base + Self.primarySum] += primary
+            sums[base + histogram + min(primary, histogramSize - 1)] += 1
+            let points = base + taskPoints
+            let markBase = mark >= 2 ? base + byMark + (mark - 2) * taskCount : -1
+            for t in 0..<taskCount {
+                let s = scores[t]
+                guard s != WorkRecord.notDone else { continue }
+                sums[points + t] += Int(s)
+                if markBase >= 0 { sums[markBase + t] += Int(s) }
+            }
+            if mark >= 2 {
+                sums[base + Self.marks + mark - 2] += 1
+                if j >= 2 {
+                    sums[base + Self.journal + (mark < j ? 0 : mark == j ? 1 : 2)] += 1
+                    if abs(mark - j) >= 2 { sums[base + Self.journal + 3] += 1 }
+                }
             }
         }
     }
 
+    let layout: Layout
+    var sums: [Int]
+
+    init(taskCount: Int, maxScore: Int, groups: Int) {
+        layout = Layout(taskCount: taskCount, histogramSize: maxScore + 1)
+        sums = [Int](repeating: 0, count: groups * layout.stride)
+    }
+
     func fill(_ f: inout GroupFigures, group g: Int) {
-        f.participants = participants[g]
-        f.primarySum = primarySum[g]
-        f.marks = Array(marks[(g * 4)..<(g * 4 + 4)])
-        f.taskPoints = Array(taskPoints[(g * taskCount)..<((g + 1) * taskCount)])
-        f.histogram = Array(histogram[(g * histogramSize)..<((g + 1) * histogramSize)])
-        f.taskPointsByMark = (0..<4).map { k in Array(byMark[((g * 4 + k) * taskCount)..<((g * 4 + k + 1) * taskCount)]) }
-        f.journalLower = journal[g * 4]
-        f.journalSame = journal[g * 4 + 1]
-        f.journalHigher = journal[g * 4 + 2]
-        f.journalGapTwoOrMore = journal[g * 4 + 3]
+        let base = g * layout.stride, T = layout.taskCount
+        func slice(_ from: Int, _ count: Int) -> [Int] { Array(sums[(base + from)..<(base + from + count)]) }
+        f.participants = sums[base + Layout.participants]
+        f.primarySum = sums[base + Layout.primarySum]
+        f.marks = slice(Layout.marks, 4)
+        f.taskPoints = slice(layout.taskPoints, T)
+        f.histogram = slice(layout.histogram, layout.histogramSize)
+        f.taskPointsByMark = (0..<4).map { k in slice(layout.byMark + k * T, T) }
+        f.journalLower = sums[base + Layout.journal]
+        f.journalSame = sums[base + Layout.journal + 1]
+        f.journalHigher = sums[base + Layout.journal + 2]
+        f.journalGapTwoOrMore = sums[base + Layout.journal + 3]
     }
 }
