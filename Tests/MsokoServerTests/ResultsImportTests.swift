@@ -64,6 +64,47 @@ final class ResultsImportTests: XCTestCase {
         }
     }
 
+    /// A region's procedure gathers thousands of files: its page lists the newest 30 the user may
+    /// download, says how many there are and shows all on request; scope is in the query.
+    func testTheProcedurePageListsTheNewestFilesInScope() async throws {
+        try await withApp { app in
+            let p = try await Procedure.query(on: app.db).filter(\.$municipalityID != nil).first()!
+            let zyr = try await app.school("edu700101")
+            let existing = try await ResultUpload.query(on: app.db).filter(\.$procedure.$id == p.requireID()).count()
+            for k in 0..<34 {
+                let u = ResultUpload()
+                u.$procedure.id = try p.requireID()
+                u.keep(Data("файл \(k)".utf8), name: k == 33 ? "чужой-район.csv" : "файл-\(k).csv")
+                u.uploadedBy = "specialist"
+                u.worksCount = 1
+                u.schools = k < 3 ? "edu700101" : "edu700102"
+                u.schoolID = k < 3 ? zyr.id : nil
+                u.warnings = ""
+                u.regionID = p.regionID
+                u.municipalityID = k == 33 ? UUID() : p.municipalityID
+                try await u.create(on: app.db)
+            }
+            let s = Browser(app)
+            try await s.login("specialist")
+            let page = try await s.get("/procedures/\(p.id!)")
+            assertContains(page, "Показаны последние 30 из \(existing + 33) файлов")
+            assertContains(page, "файл-32.csv")
+            assertNotContains(page, "файл-0.csv")
+            assertNotContains(page, "чужой-район.csv")
+            let all = try await s.get("/procedures/\(p.id!)?files=all")
+            assertContains(all, "файл-0.csv")
+            assertNotContains(all, "Показаны последние")
+            assertNotContains(all, "чужой-район.csv")
+
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            let own = try await head.get("/procedures/\(p.id!)?files=all")
+            for k in 0..<3 { assertContains(own, "файл-\(k).csv") }
+            assertNotContains(own, "файл-5.csv")
+            assertNotContains(own, "чужой-район.csv")
+        }
+    }
+
     func testUnknownSchoolClassesAndScopeRefuseTheWholeFile() async throws {
         try await withApp { app in
             let p = try await makeProcedure(app)

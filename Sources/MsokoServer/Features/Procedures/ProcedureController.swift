@@ -33,7 +33,8 @@ enum ProcedureController {
 
     static func show(req: Request) async throws -> Response {
         let p = try await Procedures.find(req)
-        let model = try await ProcedurePage.query(procedure: p, user: req.user, zone: req.municipalityZone(), on: req.db)
+        let model = try await ProcedurePage.query(procedure: p, user: req.user, zone: req.municipalityZone(),
+                                                  allFiles: (try? req.query.get(String.self, at: "files")) == "all", on: req.db)
         return Layout.page(req, title: ProcedureStore.title(p), body: model.view(req.pageContext()), crumbs: [Crumb(Site.procedures.url, "Оценочные процедуры")])
     }
 }

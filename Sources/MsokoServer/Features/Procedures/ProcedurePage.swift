@@ -28,11 +28,17 @@ struct ProcedurePage {
     var spec: ProcedureSpec
     var role: Role
     var arrived: [Arrived]
+    /// The newest accepted files, or all of them when asked (`?files=all`).
     var uploads: [Upload]
+    /// All accepted files the user may download.
+    var uploadsTotal: Int
     var participants: ParticipantsSection
     var canEditReference: Bool
 
-    static func query(procedure p: Procedure, user: User, zone: TimeZone, on db: Database) async throws -> ProcedurePage {
+    /// Files listed unless all are asked for: a region's procedure gathers thousands of uploads.
+    static let newestFiles = 30
+
+    static func query(procedure p: Procedure, user: User, zone: TimeZone, allFiles: Bool = false, on db: Database) async throws -> ProcedurePage {
         let spec = try ProcedureStore.spec(of: p)
         let pid = try p.requireID()
         // What arrived, per school and class, against enrolment where known.
@@ -50,20 +56,36 @@ struct ProcedurePage {
                 arrived.append(Arrived(school: s.shortName, className: name, works: received[name] ?? 0, enrolled: enrolled[name]))
             }
         }
-        // Accepted files the user may download (the bytes are not read).
-        let uploads = try await ResultUpload.query(on: db).filter(\.$procedure.$id == pid)
-            .field(\.$id).field(\.$fileName).field(\.$size).field(\.$sha256).field(\.$uploadedBy).field(\.$worksCount).field(\.$schools)
-            .field(\.$schoolID).field(\.$warnings).field(\.$createdAt).field(\.$regionID).field(\.$municipalityID).field(\.$procedure.$id)
-            .sort(\.$createdAt, .descending).all()
+        // Accepted files the user may download, scoped in the query (`User.mayDownload` says the
+        // same for one file); the bytes are not read.
         let login = try await Schools.own(of: user, on: db)?.login
+        let scoped = ResultUpload.query(on: db).filter(\.$procedure.$id == pid)
+        switch user.role {
+        case .specialist, .admin:
+            let mid = user.municipalityID
+            scoped.group(.or) { $0.filter(\.$municipalityID == nil).filter(\.$municipalityID == mid) }
+        case .head:
+            let (sid, own) = (user.$school.id, login ?? "")
+            scoped.group(.or) { $0.filter(\.$schoolID == sid).filter(\.$schools == own) }
+        default:
+            break
+        }
+        let listsFiles = [.specialist, .admin, .head].contains(user.role)
+        let uploadsTotal = listsFiles ? try await scoped.copy().count() : 0
+        let listed = scoped.field(\.$id).field(\.$fileName).field(\.$size).field(\.$sha256).field(\.$uploadedBy).field(\.$worksCount).field(\.$schools)
+            .field(\.$schoolID).field(\.$warnings).field(\.$createdAt).field(\.$regionID).field(\.$municipalityID).field(\.$procedure.$id)
+            .sort(\.$createdAt, .descending)
+        if !allFiles { listed.limit(newestFiles) }
+        let uploads = listsFiles ? try await listed.all() : []
         let shownZone = zone
         let names = try await People.names(municipalityID: p.municipalityID ?? user.municipalityID, on: db)
         return ProcedurePage(
             procedure: p, spec: spec, role: user.role, arrived: arrived,
-            uploads: uploads.filter { user.mayDownload($0, schoolLogin: login) }.map { u in
+            uploads: uploads.map { u in
                 Upload(id: u.id!, at: u.createdAt.map { Format.dateTime($0, shownZone) } ?? "", by: People.name(u.uploadedBy, in: names), fileName: u.fileName, size: u.size,
                        sha256: u.sha256, hasWarnings: !u.warnings.isEmpty, works: u.worksCount, schools: u.schools.replacingOccurrences(of: ",", with: ", "))
             },
+            uploadsTotal: uploadsTotal,
             participants: try await ParticipantsSection.query(procedure: p, user: user, on: db),
             canEditReference: user.role == .specialist && p.municipalityID != nil && p.municipalityID == user.municipalityID)
     }
@@ -114,7 +136,7 @@ extension ProcedurePage {
 
     var versions: HTML {
         let pid = procedure.id!
-        var html: HTML = "<h2>Принятые файлы</h2>"
+        var html: HTML = #"<h2 id="files">Принятые файлы</h2>"#
         let exportLinks: HTML = mayExport
             ? #"<div class="actions no-print"><a class="btn secondary" href="\#(Site.resultsExport.url(pid, "xlsx"))">Выгрузить результаты (XLSX)</a><a class="btn secondary" href="\#(Site.resultsExport.url(pid, "csv"))">CSV</a></div>"#
             : ""
@@ -125,6 +147,9 @@ extension ProcedurePage {
                 let warn: HTML = u.hasWarnings ? #"<div class="hint">есть предупреждения</div>"# : ""
                 return #"<tr><td>\#(u.at)</td><td>\#(u.by)</td><td><a href="\#(Site.uploadedFile.url(u.id))">\#(u.fileName)</a><div class="hint">\#(Format.size(u.size)), sha256 \#(u.sha256.prefix(12))…</div>\#(warn)</td><td class="num">\#(u.works)</td><td>\#(u.schools)</td></tr>"#
             })
+            if uploadsTotal > uploads.count {
+                html += #"<p class="muted no-print">Показаны последние \#(uploads.count) из \#(uploadsTotal) файлов. <a href="\#(Site.procedure.url(pid).query(["files": "all"]))#files">Показать все</a></p>"#
+            }
         }
         html += exportLinks
         return html
