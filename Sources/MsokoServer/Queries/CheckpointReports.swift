@@ -59,7 +59,7 @@ extension CheckpointReport {
     /// when all have passed). A problem in words when there is none or schools do not report it.
     static func schoolCheckpoint(_ req: Request, number: String, title: String, schoolYear: String) async throws -> Result<(Measure, Checkpoint), AttachProblem> {
         let mid = try req.user.requireMunicipalityID()
-        let now = LocalDate(req.now, in: try await req.municipalityZone())
+        let now = try await req.today()
         let start = now.month >= 9 ? now.year : now.year - 1
         let roadmaps = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$schoolYear ~~ ["\(start)-\(start + 1)", schoolYear]).all()
         guard let roadmap = roadmaps.first(where: { $0.schoolYear == "\(start)-\(start + 1)" }) ?? roadmaps.first,

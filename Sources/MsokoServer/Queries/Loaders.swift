@@ -27,6 +27,9 @@ extension Request {
         guard let mid = currentUser?.municipalityID, let m = try await Municipality.find(mid, on: db) else { return TimeZone(identifier: "Europe/Moscow")! }
         return m.zone
     }
+
+    /// Today in the user's district (its time zone), by the app's clock.
+    func today() async throws -> LocalDate { LocalDate(now, in: try await municipalityZone()) }
 }
 
 enum Procedures {

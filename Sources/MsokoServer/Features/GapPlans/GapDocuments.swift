@@ -11,7 +11,7 @@ enum GapDocuments {
     static func letterhead(_ req: Request) async throws -> (letterhead: [String], today: String) {
         let user = try req.user
         guard let m = try await Municipality.find(try user.requireMunicipalityID(), on: req.db) else { throw AppError.notFound }
-        return (try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n"), LocalDate(req.now, in: try await req.municipalityZone()).russian)
+        return (try await Settings.letterhead(m, on: req.db).components(separatedBy: "\n"), try await req.today().russian)
     }
 
     static func itemStatus(_ i: GapPlanItem, today: LocalDate) -> String {

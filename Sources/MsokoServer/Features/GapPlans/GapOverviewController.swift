@@ -26,7 +26,7 @@ enum GapOverviewController {
             return try await schoolPage(req, school: s)
         }
         let plans = try await GapPlanStore.visible(to: user, on: req.db)
-        let summaries = try await PlanSummary.make(plans, today: LocalDate(req.now, in: try await req.municipalityZone()), on: req.db)
+        let summaries = try await PlanSummary.make(plans, today: try await req.today(), on: req.db)
         if user.role == .teacher {
             let list: HTML = summaries.isEmpty
                 ? .emptyState("Планов, где вы ответственный или которые составлены для ваших классов, нет.", more: #"<p class="muted">План составляется со страницы «Пробелы» класса (раздел «Мои задачи» → «Пробелы»).</p>"#)
@@ -46,7 +46,7 @@ enum GapOverviewController {
         let user = try req.user
         if user.role == .teacher { throw AppError.forbidden }
         let plans = try await GapPlanStore.visible(to: user, schoolID: s.requireID(), on: req.db)
-        return (s, try await PlanSummary.make(plans, today: LocalDate(req.now, in: try await req.municipalityZone()), on: req.db))
+        return (s, try await PlanSummary.make(plans, today: try await req.today(), on: req.db))
     }
 
     static func school(req: Request) async throws -> Response {

@@ -35,7 +35,7 @@ enum GapPlansController {
         guard !deficits.isEmpty else {
             return req.redirect(to: back, info: "План не составлен: требований, которые класс не освоил или не освоила хотя бы четверть класса, нет. Обучающихся с пробелами можно вести по индивидуальным маршрутам.")
         }
-        let today = LocalDate(req.now, in: try await req.municipalityZone())
+        let today = try await req.today()
         let responsible = try await classTeacher(school: sid, schoolYear: p.schoolYear, className: className, on: req.db) ?? (user.role == .teacher ? user.id : nil)
         let (plan, items) = try drafted(deficits, procedure: p, school: s, className: className, works: l.gaps.works, responsible: responsible, today: today, by: user.login)
         let title = ProcedureStore.title(p)
@@ -231,7 +231,7 @@ enum GapPlansController {
             students = GapText.join(codes)
         }
         guard errors.isEmpty else { return req.redirect(to: back, error: "Пункт не сохранён.\n" + errors.joined(separator: "\n")) }
-        let today = LocalDate(req.now, in: try await req.municipalityZone())
+        let today = try await req.today()
         let before = ItemDTO(item)
         item.form = form
         item.hours = hours
@@ -282,9 +282,7 @@ enum GapPlansController {
 
     /// A typed date («ДД.ММ.ГГГГ» or ISO), nil when empty; a wrong one adds a problem naming the field.
     static func date(_ text: String?, _ field: String, _ what: String, _ errors: inout [String]) -> LocalDate? {
-        guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
-        guard let d = LocalDate(typed: t) else { errors.append("\(what), поле «\(field)»: «\(t)» — ожидается дата ДД.ММ.ГГГГ."); return nil }
-        return d
+        FormDate.parse(text, field: field, place: what, errors: &errors)
     }
 
     static func confirmDeleteItem(req: Request) async throws -> Response {
@@ -320,7 +318,7 @@ enum GapPlansController {
             return req.redirect(to: back, error: "Поле «Обучающийся»: кода «\(code)» нет среди работ класса.")
         }
         if l.routes.contains(where: { $0.studentCode == code }) { return req.redirect(to: back, error: "У обучающегося \(code) маршрут уже есть.") }
-        let today = LocalDate(req.now, in: try await req.municipalityZone())
+        let today = try await req.today()
         let route = GapRoute()
         route.$plan.id = l.id
         route.studentCode = code
@@ -391,7 +389,7 @@ enum GapPlansController {
         var responsible = route.$responsible.id
         if l.rights.canEdit { responsible = try await Self.responsible(f.responsible, l, n, &errors, on: req.db) }
         guard errors.isEmpty else { return req.redirect(to: back, error: "Маршрут не сохранён.\n" + errors.joined(separator: "\n")) }
-        let today = LocalDate(req.now, in: try await req.municipalityZone())
+        let today = try await req.today()
         route.requirements = GapText.join(codes)
         route.work = work
         route.$responsible.id = responsible

@@ -69,7 +69,6 @@ enum LocalActsController {
         }
     }
 
-    static func today(_ req: Request) async throws -> LocalDate { LocalDate(req.now, in: try await req.municipalityZone()) }
 
     // MARK: the district
 
@@ -82,7 +81,7 @@ enum LocalActsController {
         let mid = try user.requireMunicipalityID()
         let types = try await Settings.localActTypes(municipalityID: mid, on: req.db)
         let superseded = try await Settings.superseded(municipalityID: mid, on: req.db)
-        let today = try await today(req)
+        let today = try await req.today()
         let schools = try await Schools.all(of: user, activeOnly: true, on: req.db)
         let all = try await load(schools, types: types, superseded: superseded, today: today, on: req.db)
         let body = LocalActsDistrictPage(rows: all, types: types, today: today, zone: try await req.municipalityZone(), canEditSettings: Site.localActsSettings.admits(user.role)).view(req.pageContext())
@@ -154,8 +153,8 @@ enum LocalActsController {
         let mid = try user.requireMunicipalityID()
         let superseded = try await Settings.superseded(municipalityID: mid, on: req.db)
         let loaded = try await load([s], types: try await Settings.localActTypes(municipalityID: mid, on: req.db), superseded: superseded,
-                                    today: try await today(req), on: req.db)[0]
-        let body = LocalActsSchoolPage(acts: loaded, superseded: superseded, isHead: user.role == .head, window: LocalActs.window(containingOrBefore: try await today(req)))
+                                    today: try await req.today(), on: req.db)[0]
+        let body = LocalActsSchoolPage(acts: loaded, superseded: superseded, isHead: user.role == .head, window: LocalActs.window(containingOrBefore: try await req.today()))
             .view(req.pageContext())
         let crumbs = user.role == .head ? [Crumb(Site.mySchool.url, "Моя школа")] : [Crumb(Site.localActs.url, "Локальные акты")]
         return Layout.page(req, title: "Локальные акты: \(s.shortName)", body: body, crumbs: crumbs)
@@ -236,7 +235,7 @@ enum LocalActsController {
     static func version(req: Request) async throws -> Response {
         let user = try req.user
         let l = try await loadVersion(req)
-        let body = LocalActVersionPage(l: l, role: user.role, today: try await today(req), zone: try await req.municipalityZone()).view(req.pageContext())
+        let body = LocalActVersionPage(l: l, role: user.role, today: try await req.today(), zone: try await req.municipalityZone()).view(req.pageContext())
         return Layout.page(req, title: "\(l.type.title), редакция \(l.version.number)", body: body,
                            crumbs: [Crumb(Site.localActsSchool.url(try l.school.requireID()), "Локальные акты: \(l.school.shortName)")])
     }
@@ -332,13 +331,9 @@ enum LocalActsController {
         }
         let f = try req.content.decode(AdoptForm.self)
         var errors: [String] = []
-        let today = try await today(req)
+        let today = try await req.today()
         func date(_ text: String?, _ field: String) -> LocalDate? {
-            let t = (text ?? "").trimmingCharacters(in: .whitespaces)
-            guard !t.isEmpty else { errors.append("Поле «\(field)»: укажите дату."); return nil }
-            guard let d = LocalDate(typed: t) else { errors.append("Поле «\(field)»: «\(t)» — ожидается дата ДД.ММ.ГГГГ."); return nil }
-            if d > today { errors.append("Поле «\(field)»: \(d.russian) ещё не наступило.") }
-            return d
+            FormDate.parse(text, field: field, required: true, notAfter: today, errors: &errors)
         }
         let pedsovet = date(f.pedsovetDate, "Педагогический совет, дата")
         let council = date(f.councilDate, "Мнение советов обучающихся и родителей, дата")
@@ -373,13 +368,10 @@ enum LocalActsController {
         let v = l.version
         let back = Site.localActVersion.url(try v.requireID())
         guard v.versionState == .adopted else { return req.redirect(to: back, error: "Опубликовать можно принятый акт.") }
-        let today = try await today(req)
-        let typed = ((try? req.content.get(String.self, at: "date")) ?? "").trimmingCharacters(in: .whitespaces)
+        let today = try await req.today()
         let url = ((try? req.content.get(String.self, at: "url")) ?? "").trimmingCharacters(in: .whitespaces)
         var errors: [String] = []
-        let d = LocalDate(typed: typed)
-        if d == nil { errors.append("Поле «Дата публикации»: \(typed.isEmpty ? "укажите дату" : "«\(typed)» — ожидается дата ДД.ММ.ГГГГ").") }
-        if let d, d > today { errors.append("Поле «Дата публикации»: \(d.russian) ещё не наступило.") }
+        let d = FormDate.parse(try? req.content.get(String.self, at: "date"), field: "Дата публикации", required: true, notAfter: today, errors: &errors)
         if let d, let o = v.orderDate.flatMap(LocalDate.init(iso:)), d < o { errors.append("Поле «Дата публикации»: раньше приказа (\(o.russian)).") }
         if !url.isEmpty, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count > 500 || url.contains(" ") {
             errors.append("Поле «Адрес на сайте школы»: ссылка вида https://… без пробелов.")
@@ -427,7 +419,7 @@ enum LocalActsController {
         let s = try await Schools.find(req)
         guard user.role == .head, user.canReport(forSchool: s) else { throw AppError.forbidden }
         let back = Site.localActsSchool.url(try s.requireID())
-        let today = try await today(req)
+        let today = try await req.today()
         let start = today.month >= 9 ? today.year : today.year - 1
         let (measure, checkpoint): (Measure, Checkpoint)
         switch try await CheckpointReport.schoolCheckpoint(req, number: "1.6", title: "Корректировка локальных актов", schoolYear: "\(start)-\(start + 1)") {
@@ -486,7 +478,7 @@ enum LocalActsController {
             schools = try await Schools.all(of: user, activeOnly: true, on: req.db)
         }
         let loaded = try await load(schools, types: try await Settings.localActTypes(municipalityID: mid, on: req.db),
-                                    superseded: try await Settings.superseded(municipalityID: mid, on: req.db), today: try await today(req), on: req.db)
+                                    superseded: try await Settings.superseded(municipalityID: mid, on: req.db), today: try await req.today(), on: req.db)
         return APIList(schools: loaded.map { s in
             APISchool(school: s.school.login, acts: s.acts.filter(\.listed).map { a in
                 APIAct(title: a.type.title, required: a.type.required, status: a.status.rawValue, version: a.latest?.number, adopted: a.adopted?.orderDate)

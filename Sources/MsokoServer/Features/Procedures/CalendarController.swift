@@ -13,7 +13,7 @@ enum CalendarController {
 
     static func calendar(req: Request) async throws -> Response {
         let user = try req.user
-        let today = LocalDate(req.now, in: try await req.municipalityZone())
+        let today = try await req.today()
         let model = try await CalendarPage.query(user: user, view: req.query[String.self, at: "view"], date: req.query[String.self, at: "date"],
                                                  school: req.query[String.self, at: "school"].flatMap(UUID.init(uuidString:)), today: today, on: req.db)
         return Layout.page(req, title: "Календарь", body: model.view, paper: .landscape)

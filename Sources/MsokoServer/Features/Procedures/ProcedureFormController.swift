@@ -23,7 +23,7 @@ enum ProcedureFormController {
 
     static func new(req: Request) async throws -> Response {
         var form = SpecForm()
-        form.year = String(LocalDate(req.now, in: try await req.municipalityZone()).year)
+        form.year = String(try await req.today().year)
         form.type = try await types(req).first ?? ""
         return try await render(req, SpecFormPage(form: form, types: types(req), procedure: nil, locked: false))
     }
@@ -107,7 +107,7 @@ enum ProcedureFormController {
         let name = UploadName.clean(upload.file.filename)
         let types = try await types(req)
         var blank = SpecForm()
-        blank.year = String(LocalDate(req.now, in: try await req.municipalityZone()).year)
+        blank.year = String(try await req.today().year)
         let rows: [[String]]
         do {
             rows = try await OfficeConversion.listRows(Data(buffer: upload.file.data), file: name)

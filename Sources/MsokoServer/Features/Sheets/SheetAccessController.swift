@@ -30,7 +30,6 @@ enum SheetAccessController {
     static let defaultDays = 60
     static let maxDays = 366
 
-    static func today(_ req: Request) async throws -> LocalDate { LocalDate(req.now, in: try await req.municipalityZone()) }
 
     // MARK: The school's side
 
@@ -43,10 +42,10 @@ enum SheetAccessController {
         let login = s.login
         let (pid, sid) = (try p.requireID(), try s.requireID())
         let back = Site.sheets.url(pid, login, className)
-        let today = try await today(req)
-        let typed = (try req.content.decode(IssueForm.self).expires ?? "").trimmingCharacters(in: .whitespaces)
-        guard let expires = LocalDate(typed: typed) else {
-            return req.redirect(to: back, error: "Коды не выданы. Поле «Действуют до»: \(typed.isEmpty ? "укажите дату" : "«\(typed)» — ожидается дата ДД.ММ.ГГГГ").")
+        let today = try await req.today()
+        var errors: [String] = []
+        guard let expires = FormDate.parse(try req.content.decode(IssueForm.self).expires, field: "Действуют до", required: true, errors: &errors) else {
+            return req.redirect(to: back, error: "Коды не выданы. " + errors.joined(separator: " "))
         }
         guard expires >= today, expires <= today.adding(days: maxDays) else {
             return req.redirect(to: back, error: "Коды не выданы. Поле «Действуют до»: дата от сегодняшней (\(today.russian)) до \(today.adding(days: maxDays).russian).")
@@ -99,7 +98,7 @@ enum SheetAccessController {
     /// One participant's codes: the current one, its openings, the earlier ones; revoke or reissue.
     static func codePage(req: Request) async throws -> Response {
         let (c, p, s) = try await loadCode(req)
-        let today = try await today(req)
+        let today = try await req.today()
         let all = try await SheetAccess.codes(procedureID: p.requireID(), schoolID: s.requireID(), className: c.className, on: req.db)
             .filter { $0.studentCode == c.studentCode }
         let zone = try await req.municipalityZone()
@@ -127,7 +126,7 @@ enum SheetAccessController {
     /// old one was, or the default term when that has passed.
     static func reissue(req: Request) async throws -> Response {
         let (c, p, s) = try await loadCode(req)
-        let today = try await today(req)
+        let today = try await req.today()
         let expires = c.expiresOn >= today.iso ? c.expiresOn : today.adding(days: defaultDays).iso
         let fresh = try make(procedure: p, school: s, className: c.className, student: c.studentCode, expires: expires, by: try req.user.login)
         let others = try await SheetAccess.codes(procedureID: p.requireID(), schoolID: s.requireID(), className: c.className, on: req.db)
@@ -158,7 +157,7 @@ enum SheetAccessController {
             guard let own = try await Schools.own(of: user, on: req.db) else { throw AppError.forbidden }
             schoolID = try own.requireID()
         }
-        let rows = try await SheetAccess.coverage(p, municipalityID: try user.requireMunicipalityID(), schoolID: schoolID, today: try await today(req).iso, on: req.db)
+        let rows = try await SheetAccess.coverage(p, municipalityID: try user.requireMunicipalityID(), schoolID: schoolID, today: try await req.today().iso, on: req.db)
         let body = CoveragePage(procedure: p, rows: rows, district: user.role != .head).view(req.pageContext())
         return Layout.page(req, title: "Информирование о результатах", body: body, crumbs: Site.procedure.admits(user.role) ? Crumb.procedure(p) : [])
     }
@@ -178,7 +177,7 @@ enum SheetAccessController {
         let back = Site.sheets.url(try p.requireID(), login, className).fragment("informed")
         let f = try req.content.decode(InformingForm.self)
         var errors: [String] = []
-        let today = try await today(req)
+        let today = try await req.today()
         let date = GapPlansController.date(f.date, "Дата", "Информирование", &errors)
         if date == nil && errors.isEmpty { errors.append("Информирование, поле «Дата»: укажите дату собрания или классного часа.") }
         if let d = date, d > today { errors.append("Информирование, поле «Дата»: \(d.russian) ещё не наступило.") }
@@ -237,7 +236,7 @@ enum SheetAccessController {
         case .failure(let problem): return req.redirect(to: back, error: problem.description)
         case .success(let found): (measure, checkpoint) = found
         }
-        let today = try await today(req)
+        let today = try await req.today()
         let row = try await SheetAccess.coverage(p, municipalityID: s.$municipality.id, schoolID: s.requireID(), today: today.iso, on: req.db)
             .first { $0.className == r.className }
         let name = "Информирование \(r.className) \(s.shortName) \(LocalDate.russian(r.date)).docx"

@@ -24,7 +24,7 @@ enum SheetsController {
         // The parents' codes are the school's: the head and the class's teacher see and print them.
         var panel: SchoolPanel?
         if user.role == .head || user.role == .teacher {
-            let today = try await SheetAccessController.today(req)
+            let today = try await req.today()
             let codes = try await SheetAccess.codes(procedureID: pid, schoolID: s.requireID(), className: className, on: req.db)
             let current = SheetAccess.current(codes, today: today.iso)
             let informings = try await SheetInforming.query(on: req.db).filter(\.$procedure.$id == pid).filter(\.$school.$id == s.requireID())
