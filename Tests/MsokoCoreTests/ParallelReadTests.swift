@@ -101,6 +101,25 @@ final class ParallelReadTests: XCTestCase {
         }), parallel: false)
     }
 
+    /// The JSON written in runs on several threads is byte for byte the one-thread JSON.
+    func testTheJSONIsTheSameWrittenOnSeveralThreads() {
+        let r = read(file(), threads: 1)
+        let a = ResultsAnalysis.analyze(r.works, spec: spec, enrolment: r.enrolment, threads: 1)
+        let risks = ObjectivityAnalysis.evaluate(r.works, analysis: a, inputs: .init(enrolment: r.enrolment))
+        XCTAssertGreaterThan(a.groups.count, 512, "more groups than one run, so the threads share them")
+        func json(threads: Int) -> [UInt8] {
+            var out: [UInt8] = []
+            var w = AnalysisJSON.Writer()
+            w.sink = { out.append(contentsOf: $0) }
+            AnalysisJSON.write(a, objectivity: risks, details: true, settings: ObjectivitySettings(), &w, threads: threads)
+            return out
+        }
+        let one = json(threads: 1)
+        XCTAssertGreaterThan(one.count, 100_000)
+        for threads in [2, 3, 8] { XCTAssertTrue(json(threads: threads) == one, "threads \(threads)") }
+        XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(one)))
+    }
+
     func testBlockCutsFallAfterLineEnds() {
         let text = Array("ab\ncd\r\nef\rgh\n\nij".utf8)
         text.withUnsafeBufferPointer { b in

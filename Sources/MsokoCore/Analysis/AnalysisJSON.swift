@@ -23,7 +23,8 @@ public enum AnalysisJSON {
         }
     }
 
-    static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, settings: ObjectivitySettings, _ w: inout Writer) {
+    static func write(_ a: ResultsAnalysis, objectivity: [GroupRisk], details: Bool, settings: ObjectivitySettings, _ w: inout Writer,
+                      threads: Int = Parallelism.threads) {
         let requirements = Gaps.requirements(of: a.spec)
         let spec = a.spec
         w.raw("{\"procedure\":{\"type\":"); w.string(spec.type)
@@ -32,13 +33,13 @@ public enum AnalysisJSON {
         w.raw(",\"grade\":"); w.int(spec.grade)
         w.raw(",\"maxScore\":"); w.int(spec.maxScore)
         w.raw("},\"groups\":[")
-        for (n, g) in a.groups.enumerated() {
+        inOrder(count: a.groups.count, threads: threads, &w) { n, w in
             if n > 0 { w.raw(",") }
-            group(g, a, details: details, requirements: requirements, &w)
-            w.flushIfFull()
+            group(a.groups[n], a, details: details, requirements: requirements, &w)
         }
         w.raw("],\"objectivity\":[")
-        for (n, r) in objectivity.enumerated() {
+        inOrder(count: objectivity.count, threads: threads, &w) { n, w in
+            let r = objectivity[n]
             if n > 0 { w.raw(",") }
             w.raw("\n{\"school\":"); w.string(r.school)
             w.raw(",\"class\":"); w.optionalString(r.className)
@@ -66,10 +67,44 @@ public enum AnalysisJSON {
                 w.raw("}")
             }
             w.raw("]}")
-            w.flushIfFull()
         }
         w.raw("]}\n")
         w.flush()
+    }
+
+    /// Writes items `0..<count` with `item`: on one thread straight into `w`; on several, in
+    /// batches of `threads` runs of items, each run into its own buffer on its own thread, the
+    /// buffers then handed on in order — the same bytes, and at most a batch held at once.
+    static func inOrder(count: Int, threads: Int, _ w: inout Writer, _ item: @escaping @Sendable (Int, inout Writer) -> Void) {
+        let run = 512
+        guard threads > 1, count > run else {
+            for n in 0..<count {
+                item(n, &w)
+                w.flushIfFull()
+            }
+            return
+        }
+        var start = 0
+        while start < count {
+            let end = min(count, start + threads * run)
+            var buffers = [[UInt8]](repeating: [], count: threads)
+            buffers.withUnsafeMutableBufferPointer { slots in
+                // Each thread fills its own slot.
+                nonisolated(unsafe) let slots = slots
+                let first = start
+                DispatchQueue.concurrentPerform(iterations: threads) { k in
+                    var local = Writer()
+                    let lo = first + k * run, hi = min(end, lo + run)
+                    if lo < hi { for n in lo..<hi { item(n, &local) } }
+                    slots[k] = local.bytes
+                }
+            }
+            for b in buffers {
+                w.bytes += b
+                w.flushIfFull()
+            }
+            start = end
+        }
     }
 
     static func signal(_ x: ObjectivitySignal, _ w: inout Writer) {
