@@ -109,7 +109,7 @@ public enum ObjectivityAnalysis {
                     works.scores.withUnsafeBufferPointer { sc in
                         nonisolated(unsafe) let (g, hh, pp, sc) = (g, hh, pp, sc)
                         let chunks = max(1, min(64, count / 50_000))
-                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        Parallelism.perform(iterations: chunks) { chunk in
                             for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
                                 let base = i * T
                                 var failed = 0, errors = 0, passed = 0, primary = 0
@@ -318,7 +318,7 @@ public enum ObjectivityAnalysis {
         defer { fitted.deallocate() }
         nonisolated(unsafe) let into = fitted
         let frozen = samples
-        DispatchQueue.concurrentPerform(iterations: samples.count) { k in
+        Parallelism.perform(iterations: samples.count) { k in
             let indicator = indicators[k / 2]
             guard refitted.contains(indicator) else { return }
             into[k] = Evidence.Null.fit(frozen[k], regress: regressed.contains(indicator), lowerHalf: indicator != .participation)

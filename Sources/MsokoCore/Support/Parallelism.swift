@@ -10,4 +10,14 @@ public enum Parallelism {
         if let text = ProcessInfo.processInfo.environment["MSOKO_THREADS"], let n = Int(text), n >= 1 { return min(n, 256) }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
+
+    /// `body` for each of `iterations`: on this thread one after another when `threads` is 1,
+    /// else spread over the cores (Dispatch's `concurrentPerform`).
+    public static func perform(iterations: Int, threads: Int = Parallelism.threads, _ body: @Sendable (Int) -> Void) {
+        if threads <= 1 {
+            for k in 0..<iterations { body(k) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
+        }
+    }
 }
