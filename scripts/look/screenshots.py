@@ -35,6 +35,7 @@ PAGES = [
                   ("head-gap-school", "/gap-plans"), ("head-plan", "{plan}"), ("head-rediagnosis", "{rediag}"), ("head-rediagnosis-new", "{plan}/rediagnoses/new"),
                   ("head-informing", "/procedures/{p}/sheets"), ("head-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90"), ("head-sheet-code", "{code}"),
                   ("head-local-acts", "/local-acts"), ("head-local-act", "{act}")]),
+    ("methodist", [("methodist-local-acts", "/local-acts"), ("methodist-local-act", "{act}")]),
     ("teacher", [("teacher-tasks", "/tasks"), ("teacher-gaps", "/procedures/{p}/gaps/schools/edu700101/classes/4%D0%90"),
                  ("teacher-plans", "/gap-plans"), ("teacher-plan", "{plan}"), ("teacher-sheets", "/procedures/{p}/sheets/schools/edu700101/classes/4%D0%90")]),
     (None, [("parent-entry", "/r"), ("parent-sheet", "/r/{access}"), ("parent-wrong", "/r/AAAA-BBBB-CCCC")]),
