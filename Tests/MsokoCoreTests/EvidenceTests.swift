@@ -32,6 +32,34 @@ final class EvidenceTests: XCTestCase {
         XCTAssertLessThan(Evidence.weightedFisherZ([(-3, 1), (-3, 1)]).z, Evidence.weightedFisherZ([(-2, 1), (-2, 1)]).z)
     }
 
+    /// Tails against scipy.stats (binom, betabinom: sf(k) + pmf(k)/2).
+    func testBetaBinomialMidPAgainstScipy() {
+        XCTAssertEqual(Evidence.betaBinomialMidP(atLeast: 3, of: 10, mean: 0.05, rho: 0), 0.006266027658593743, accuracy: 1e-12)
+        XCTAssertEqual(Evidence.betaBinomialMidP(atLeast: 8, of: 25, mean: 0.1, rho: 0), 0.0013594304329389727, accuracy: 1e-12)
+        XCTAssertEqual(Evidence.betaBinomialMidP(atLeast: 8, of: 25, mean: 0.1, rho: 0.05), 0.025848615850443825, accuracy: 1e-12)
+        XCTAssertEqual(Evidence.betaBinomialMidP(atLeast: 0, of: 10, mean: 0.05, rho: 0), 0.7006315303808106, accuracy: 1e-12)
+        XCTAssertEqual(Evidence.betaBinomialMidP(atLeast: 10, of: 10, mean: 0.05, rho: 0), 0.5 * pow(0.05, 10), accuracy: 1e-25)
+        // Overdispersion widens the tail: the same count is less surprising.
+        XCTAssertGreaterThan(Evidence.betaBinomialMidP(atLeast: 5, of: 20, mean: 0.05, rho: 0.1), Evidence.betaBinomialMidP(atLeast: 5, of: 20, mean: 0.05, rho: 0))
+    }
+
+    /// Three of ten absent against 5 % is z 2.5 as a binomial count (the normal approximation said
+    /// 3.6 and flagged honest small classes); eight of 25 against 10 % is z 3.0.
+    func testParticipationIsACountNotANormalDeviation() {
+        let small = ObjectivityAnalysis.participation(written: 7, enrolled: 10, referenceAbsent: 0.05)
+        XCTAssertEqual(ObjectivityAnalysis.participationZ(small, null: Evidence.Null()), 2.4968, accuracy: 1e-3)
+        XCTAssertGreaterThan((small.e) / small.se, 3.5, "the normal approximation it replaces")
+        let larger = ObjectivityAnalysis.participation(written: 17, enrolled: 25, referenceAbsent: 0.1)
+        XCTAssertEqual(ObjectivityAnalysis.participationZ(larger, null: Evidence.Null()), 2.9979, accuracy: 1e-3)
+        // The fitted honest spread between groups lowers it; a centre above the reference too.
+        XCTAssertLessThan(ObjectivityAnalysis.participationZ(larger, null: Evidence.Null(a: 0, b: 0, tau2: 0.002)), 2.9)
+        XCTAssertLessThan(ObjectivityAnalysis.participationZ(larger, null: Evidence.Null(a: 0.03, b: 0, tau2: 0)), 2.9)
+        // Nobody absent still ranks: fewer enrolled, less evidence of full attendance.
+        let all10 = ObjectivityAnalysis.participation(written: 10, enrolled: 10, referenceAbsent: 0.05)
+        let all30 = ObjectivityAnalysis.participation(written: 30, enrolled: 30, referenceAbsent: 0.05)
+        XCTAssertLessThan(ObjectivityAnalysis.participationZ(all30, null: Evidence.Null()), ObjectivityAnalysis.participationZ(all10, null: Evidence.Null()))
+    }
+
     func testEachIndicatorKnowsItsPlace() {
         for (i, x) in ObjectivitySignal.Indicator.allCases.enumerated() { XCTAssertEqual(x.ordinal, i, x.rawValue) }
         XCTAssertEqual(ObjectivitySignal.Indicator.highResults.weight, 0.2)

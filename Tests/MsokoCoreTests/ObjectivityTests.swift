@@ -148,6 +148,13 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertEqual(report.strongHonestFlagged, 0, table)
         XCTAssertLessThanOrEqual(report.largestTie, 0.10, "a ranking, not a mass of ties: \(table)")
         XCTAssertTrue(table.contains("ROC AUC naive baseline"))
+        // Each sign alone: the one made for a kind sees it at ordinary strength, and the table says so.
+        let ordinary = { (m: SyntheticDistrict.Manipulation) in report.signRows.first { $0.label == "\(m.title) — обычные" }!.auc }
+        XCTAssertGreaterThan(ordinary(.copying)[.identicalPatterns]!, 0.9, table)
+        XCTAssertGreaterThan(ordinary(.thresholdPush)[.thresholdHeaping]!, 0.8, table)
+        XCTAssertGreaterThan(ordinary(.weakKeptAway)[.participation]!, 0.8, table)
+        XCTAssertLessThan(ordinary(.weakKeptAway)[.identicalPatterns]!, 0.7, table)
+        XCTAssertTrue(table.contains("Each sign alone"))
     }
 
     func testTheTuningFamilyStaysWhereItWasTuned() {

@@ -33,6 +33,9 @@ public enum DetectionBenchmark {
         var inClass: Bool
         var risk: Double
         var baseline: Double
+        /// Per indicator (its ordinal): the larger of the school's own z and its classes' (each class's
+        /// counted k times, as the risk does) — what one sign alone would rank by.
+        var signs: [Int: Double] = [:]
     }
 
     public struct Row: Sendable {
@@ -69,6 +72,9 @@ public enum DetectionBenchmark {
         public var tuning = false
         /// The empirical null fitted on the honest schools alone (the truth known; no district has it).
         public var oracle = false
+        /// Per kind at weak and ordinary strengths: ROC AUC of each sign alone (indicator → AUC), to
+        /// set beside the combined risk's — what combining costs (docs/objectivity.md).
+        public var signRows: [(label: String, auc: [ObjectivitySignal.Indicator: Double])] = []
     }
 
     // MARK: families
@@ -163,12 +169,13 @@ public enum DetectionBenchmark {
                 let (risks, schoolRisk) = assess(c, settings, outOfNull: oracle ? Set(c.truth.filter { $0.manipulation != nil }.map(\.login)) : [])
                 elapsed += Date().timeIntervalSince(started)
                 let baseline = naiveBaseline(c.works, spec: c.spec, minimum: settings.minimumGroup)
+                if let dump = ProcessInfo.processInfo.environment["MSOKO_BENCH_DUMP"] { Self.dump(risks, c, family: family.name, seed: seed, to: dump) }
                 var values: [Double: Int] = [:]
                 for t in c.truth {
                     guard let r = schoolRisk[t.login], let b = baseline[t.login] else { continue }
                     values[r.risk, default: 0] += 1
                     scored.append(Scored(family: family.name, heldOut: family.heldOut, manipulation: t.manipulation, strength: t.strength, strong: t.strong, inClass: t.inClass,
-                                         risk: r.risk, baseline: b))
+                                         risk: r.risk, baseline: b, signs: signZ(risks, school: t.login)))
                     guard t.manipulation == nil, r.risk >= settings.riskThreshold, family.heldOut != tuning else { continue }
                     for g in risks where g.school == t.login && g.risk >= settings.riskThreshold {
                         for x in g.shownSignals(settings) {
@@ -209,12 +216,48 @@ public enum DetectionBenchmark {
             row(f.name, scored.filter { $0.family == f.name && $0.manipulation != nil }, scored.filter { $0.family == f.name && $0.manipulation == nil })
         }
         let strong = honest.filter(\.strong)
-        return Report(rows: rows, families: familyRows, honest: honest.count,
+        let shown: [ObjectivitySignal.Indicator] = [.highResults, .taskProfileInversion, .lenientScoring, .thresholdHeaping, .journalMismatch, .personFit, .identicalPatterns, .participation]
+        func signRow(_ label: String, _ positives: [Scored]) -> (label: String, auc: [ObjectivitySignal.Indicator: Double]) {
+            (label, Dictionary(uniqueKeysWithValues: shown.map { i in
+                (i, auc(positives.map { $0.signs[i.ordinal] ?? -38 }, honest.map { $0.signs[i.ordinal] ?? -38 }))
+            }))
+        }
+        let signRows = [SyntheticRegion.Strength.weak, .ordinary].flatMap { b in
+            SyntheticDistrict.Manipulation.allCases.map { m in signRow("\(m.title) — \(b.title)", heldOut.filter { $0.manipulation == m && $0.strength == b }) }
+        }
+        var report = Report(rows: rows, families: familyRows, honest: honest.count,
                       honestFlagged: Double(honest.filter { $0.risk >= settings.riskThreshold }.count) / Double(max(1, honest.count)),
                       strongHonest: strong.count, strongHonestFlagged: strong.filter { $0.risk >= settings.riskThreshold }.count,
                       largestTie: largestTie, seconds: elapsed, clean: clean, cleanFlagged: Double(cleanFlagged) / Double(max(1, clean)),
                       cleanStrong: cleanStrong, cleanStrongFlagged: cleanStrongFlagged,
                       falseSignals: falseSignals, strongFlags: strongFlags, threshold: settings.riskThreshold, tuning: tuning, oracle: oracle)
+        report.signRows = signRows
+        return report
+    }
+
+    static func dump(_ risks: [GroupRisk], _ c: Case, family: String, seed: UInt64, to path: String) {
+        let truth = Dictionary(c.truth.map { ($0.login, $0) }, uniquingKeysWith: { a, _ in a })
+        var s = ""
+        for g in risks where g.note == nil {
+            guard let t = truth[g.school] else { continue }
+            let zs = ObjectivitySignal.Indicator.allCases.map { i in g.contributions.first { $0.signal.indicator == i }.map { String(format: "%.4f", $0.signal.z) } ?? "" }
+            s += "\(family.prefix(1)),\(seed),\(g.school),\(g.className ?? ""),\(g.participants),\(t.manipulation?.rawValue ?? ""),\(t.strength?.rawValue ?? ""),\(t.strong),\(t.inClass),\(g.risk)," + zs.joined(separator: ",") + "\n"
+        }
+        if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(Data(s.utf8)); try? h.close() } else { FileManager.default.createFile(atPath: path, contents: Data(s.utf8)) }
+    }
+
+    /// Per indicator: the school's own z, or a class's (its p counted k times, as the risk does) when higher.
+    static func signZ(_ risks: [GroupRisk], school: String) -> [Int: Double] {
+        let groups = risks.filter { $0.school == school && $0.note == nil }
+        let k = Double(max(1, groups.filter { $0.className != nil }.count))
+        var out: [Int: Double] = [:]
+        for g in groups {
+            for c in g.contributions {
+                let z = g.className == nil || k == 1 ? c.signal.z : Evidence.zOfUpperTail(min(1, Evidence.upperTail(c.signal.z) * k))
+                out[c.signal.indicator.ordinal] = max(out[c.signal.indicator.ordinal] ?? -38, z)
+            }
+        }
+        return out
     }
 
     /// The analysis and the objectivity pass over one case: every group's risk, and the assessed
@@ -315,6 +358,12 @@ public enum DetectionBenchmark {
             s += "Signs behind these honest schools' flags: " + r.falseSignals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".\n"
         }
         for f in r.strongFlags { s += "Strong honest school flagged: \(f).\n" }
+        if !r.signRows.isEmpty, let first = r.signRows.first {
+            let order = ObjectivitySignal.Indicator.allCases.filter { first.auc[$0] != nil }
+            s += "\nEach sign alone (ROC AUC of its z, the school's or a class's, \(r.tuning ? "tuning" : "held-out") families):\n\n| manipulation | " + order.map(\.rawValue).joined(separator: " | ") + " |\n|---|" + order.map { _ in "---|" }.joined() + "\n"
+            for row in r.signRows { s += "| \(row.label) | " + order.map { f3(row.auc[$0] ?? .nan) }.joined(separator: " | ") + " |\n" }
+            s += "\n"
+        }
         s += "Objectivity analysis time over all regions: \(String(format: "%.2f", r.seconds)) s.\n"
         return s
     }

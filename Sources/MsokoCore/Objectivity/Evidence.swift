@@ -55,6 +55,29 @@ public enum Evidence {
         return (1 - upper, upper)
     }
 
+    /// The mid-p upper tail P(X > k) + ½·P(X = k) of a count X of `n` that is binomial with rate
+    /// `mean` when `rho` is 0, else beta-binomial with that mean and intra-group correlation `rho`
+    /// (α + β = 1/ρ − 1). The probability at k from log-gamma, the tail by the ratio of neighbours.
+    public static func betaBinomialMidP(atLeast k: Int, of n: Int, mean p: Double, rho: Double) -> Double {
+        guard n > 0, k >= 0, k <= n else { return k > n ? 0 : 1 }
+        let binomial = rho < 1e-9
+        let s = binomial ? 0 : 1 / rho - 1
+        let a = p * s, b = (1 - p) * s
+        func lbeta(_ x: Double, _ y: Double) -> Double { lgamma(x) + lgamma(y) - lgamma(x + y) }
+        let K = Double(k), N = Double(n)
+        var logAt = lgamma(N + 1) - lgamma(K + 1) - lgamma(N - K + 1)
+        logAt += binomial ? K * log(p) + (N - K) * log(1 - p) : lbeta(K + a, N - K + b) - lbeta(a, b)
+        let at = exp(logAt)
+        var term = at, above = 0.0
+        for j in k..<n {
+            let J = Double(j)
+            term *= (N - J) / (J + 1) * (binomial ? p / (1 - p) : (J + a) / (N - J - 1 + b))
+            above += term
+            if term < above * 1e-17 { break }
+        }
+        return min(1, max(above + at / 2, 1e-300))
+    }
+
     // MARK: combining signs
 
     /// Weighted Fisher: T = Σ wᵢ·(−2 ln pᵢ) over one-sided p-values; under the hypothesis of an

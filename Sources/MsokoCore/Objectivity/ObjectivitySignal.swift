@@ -31,9 +31,11 @@ public struct ObjectivitySignal: Sendable, Equatable {
         public var weight: Double {
             switch self {
             case .highResults: return 0.2
-            case .taskProfileInversion, .thresholdHeaping, .identicalPatterns, .observerEffect, .recheckDiscrepancy: return 1
+            // Participation 1 since its z is a beta-binomial tail (no longer the heavy-tailed normal
+            // approximation); chosen on the tuning family, where 1 flagged the fewest honest schools.
+            case .taskProfileInversion, .thresholdHeaping, .identicalPatterns, .observerEffect, .recheckDiscrepancy, .participation: return 1
             case .lenientScoring: return 0.9
-            case .journalMismatch, .participation: return 0.8
+            case .journalMismatch: return 0.8
             case .personFit, .cohortAnomaly: return 0.7
             case .yearAnomaly: return 0.6
             }
