@@ -101,6 +101,17 @@ final class ParallelReadTests: XCTestCase {
         }), parallel: false)
     }
 
+    /// The signs of non-objectivity judged on several threads are the one-thread signs, every group's
+    /// risk, contribution and sentence (the passes split works, classes and schools into runs).
+    func testTheSignsAreTheSameOnSeveralThreads() {
+        let r = read(file(), threads: 1)
+        let a = ResultsAnalysis.analyze(r.works, spec: spec, enrolment: r.enrolment, threads: 1)
+        let one = ObjectivityAnalysis.evaluate(r.works, analysis: a, inputs: .init(enrolment: r.enrolment), threads: 1)
+        XCTAssertGreaterThan(one.count, 64, "more groups than runs, so the threads share them")
+        XCTAssertTrue(one.contains { !$0.contributions.isEmpty })
+        for threads in [2, 3, 8] { XCTAssertTrue(ObjectivityAnalysis.evaluate(r.works, analysis: a, inputs: .init(enrolment: r.enrolment), threads: threads) == one, "threads \(threads)") }
+    }
+
     /// The JSON written in runs on several threads is byte for byte the one-thread JSON.
     func testTheJSONIsTheSameWrittenOnSeveralThreads() {
         let r = read(file(), threads: 1)

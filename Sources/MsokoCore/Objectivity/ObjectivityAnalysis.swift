@@ -32,8 +32,9 @@ public enum ObjectivityAnalysis {
     }
 
     /// Schools first (in the analysis' order), each followed by its classes.
+    /// `threads`: how many cores the passes use (the same risks whatever the number).
     public static func evaluate(_ works: WorkTable, analysis a: ResultsAnalysis, settings: ObjectivitySettings = ObjectivitySettings(),
-                                inputs: Inputs = Inputs()) -> [GroupRisk] {
+                                inputs: Inputs = Inputs(), threads: Int = Parallelism.threads) -> [GroupRisk] {
         let spec = a.spec
         let T = spec.tasks.count
         guard T > 0, !works.isEmpty else { return [] }
@@ -109,7 +110,7 @@ public enum ObjectivityAnalysis {
                     works.scores.withUnsafeBufferPointer { sc in
                         nonisolated(unsafe) let (g, hh, pp, sc) = (g, hh, pp, sc)
                         let chunks = max(1, min(64, count / 50_000))
-                        Parallelism.perform(iterations: chunks) { chunk in
+                        Parallelism.perform(iterations: chunks, threads: threads) { chunk in
                             for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
                                 let base = i * T
                                 var failed = 0, errors = 0, passed = 0, primary = 0
@@ -182,23 +183,50 @@ public enum ObjectivityAnalysis {
         // ВПР mark against journal mark, per class: a 4 × 4 table (marks 2–5).
         var classJournal = [[Int]](repeating: [Int](repeating: 0, count: 16), count: classCount)
         let mins = spec.scale.map { [$0.three, $0.four, $0.five] }
-        for c in 0..<classCount {
-            var vectors: [UInt64: Int] = [:]
-            var byScore = [Int](repeating: 0, count: spec.maxScore + 1)
-            for i in order[start[c]..<start[c + 1]] {
-                vectors[hash[i], default: 0] += 1
-                byScore[Int(primaryOf[i])] += 1
-                let journal = Int(works.marks[i] >> 4)
-                if let mins, journal >= 2 {
-                    let p = Int(primaryOf[i])
-                    let mark = p >= mins[2] ? 5 : p >= mins[1] ? 4 : p >= mins[0] ? 3 : 2
-                    classJournal[c][(mark - 2) * 4 + journal - 2] += 1
+        // Classes are independent: in runs of classes on every thread, each writing its own entries.
+        // Identical vectors within a class counted by sorting the class's hashes (no hash table).
+        classPairs.withUnsafeMutableBufferPointer { pb in
+            classExpectedPairs.withUnsafeMutableBufferPointer { eb in
+                classLargest.withUnsafeMutableBufferPointer { lb in
+                    classJournal.withUnsafeMutableBufferPointer { jb in
+                        nonisolated(unsafe) let (pb, eb, lb, jb) = (pb, eb, lb, jb)
+                        let runs = min(classCount, max(1, threads * 16))
+                        Parallelism.perform(iterations: runs, threads: threads) { [order, start, hash, primaryOf, schoolCoincide, classSchool] run in
+                            var byScore = [Int](repeating: 0, count: spec.maxScore + 1)
+                            var vectors: [UInt64] = []
+                            for c in (classCount * run / runs)..<(classCount * (run + 1) / runs) {
+                                for v in byScore.indices { byScore[v] = 0 }
+                                vectors.removeAll(keepingCapacity: true)
+                                var journalTable = [Int](repeating: 0, count: 16)
+                                for i in order[start[c]..<start[c + 1]] {
+                                    vectors.append(hash[i])
+                                    byScore[Int(primaryOf[i])] += 1
+                                    let journal = Int(works.marks[i] >> 4)
+                                    if let mins, journal >= 2 {
+                                        let p = Int(primaryOf[i])
+                                        let mark = p >= mins[2] ? 5 : p >= mins[1] ? 4 : p >= mins[0] ? 3 : 2
+                                        journalTable[(mark - 2) * 4 + journal - 2] += 1
+                                    }
+                                }
+                                jb[c] = journalTable
+                                vectors.sort()
+                                var pairs = 0, largest = 0, k = 0
+                                while k < vectors.count {
+                                    var e = k + 1
+                                    while e < vectors.count && vectors[e] == vectors[k] { e += 1 }
+                                    pairs += (e - k) * (e - k - 1) / 2
+                                    largest = max(largest, e - k)
+                                    k = e
+                                }
+                                pb[c] = pairs
+                                lb[c] = largest
+                                let coincide = schoolCoincide[classSchool[c]]
+                                eb[c] = byScore.indices.reduce(0.0) { $0 + Double(byScore[$1] * (byScore[$1] - 1) / 2) * coincide[$1] }
+                            }
+                        }
+                    }
                 }
             }
-            classPairs[c] = vectors.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
-            classLargest[c] = vectors.values.max() ?? 0
-            let coincide = schoolCoincide[classSchool[c]]
-            classExpectedPairs[c] = byScore.indices.reduce(0.0) { $0 + Double(byScore[$1] * (byScore[$1] - 1) / 2) * coincide[$1] }
         }
         var districtJournal = [Int](repeating: 0, count: 16)
         for c in 0..<classCount { for k in 0..<16 { districtJournal[k] += classJournal[c][k] } }
@@ -244,65 +272,91 @@ public enum ObjectivityAnalysis {
             schoolEnrolled[key, default: (0, 0)].written += min(g.participants, e)
         }
 
+        // Groups come as each school followed by its classes: one segment per school, judged on every
+        // thread (each segment reads only what is shared and fixed by now), joined in the analysis' order.
+        let district = a.district
+        let groups = a.groups
+        var segments: [Range<Int>] = []
+        for (i, g) in groups.enumerated() where g.level != .district {
+            if g.level == .school || segments.isEmpty { segments.append(i..<(i + 1)) } else { segments[segments.count - 1] = segments[segments.count - 1].lowerBound..<(i + 1) }
+        }
+        let chunks = min(segments.count, max(1, threads * 16))
+        let parts = UnsafeMutableBufferPointer<(out: [GroupRisk], pending: [Pending])>.allocate(capacity: chunks)
+        parts.initialize(repeating: ([], []))
+        defer { parts.deinitialize(); parts.deallocate() }
+        nonisolated(unsafe) let parted = parts
+        // The arrays built above, captured as they are now.
+        Parallelism.perform(iterations: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest, schoolOfKey,
+                                                    schoolClasses, classText, order, start, districtJournal, schoolEnrolled, enrolledTotal, writtenTotal, segments] chunk in
+            var out: [GroupRisk] = []
+            var pending: [Pending] = []
+            var schoolGroup = district, reference = district
+            var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
+            for segment in segments[(segments.count * chunk / chunks)..<(segments.count * (chunk + 1) / chunks)] {
+                schoolGroup = district
+                for g in groups[segment] {
+                    // The rest of the district, once per school (its classes share it).
+                    if g.level == .school { schoolGroup = g; reference = district.minus(g) }
+                    guard let key = g.school, let s = schoolOfKey[key], schoolGroup.school == key else { continue }
+                    var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, note: nil)
+                    guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
+                        risk.note = g.participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
+                        out.append(risk)
+                        continue
+                    }
+                    let classes: [Int] = g.level == .class
+                        ? schoolClasses[s].filter { works.texts[Int(classText[$0])] == g.className }
+                        : schoolClasses[s]
+                    let groupWorks = classes.flatMap { order[start[$0]..<start[$0 + 1]] }
+                    if g.level == .school {
+                        let own = schoolClasses[s].flatMap { order[start[$0]..<start[$0 + 1]] }
+                        profileReference = profile.reference(without: own)
+                        criteriaReference = criteria.reference(without: own)
+                    }
+                    let misfit = g.level == .class ? classes.reduce(0) { $0 + classMisfit[$1] } : schoolMisfit[s]
+                    let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
+
+                    var raws: [Raw] = []
+                    if let x = highResults(g, reference) { raws.append(x) }
+                    if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
+                    if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
+                    if let x = heaping(g, reference, spec) { raws.append(x) }
+                    var own = [Int](repeating: 0, count: 16), school = [Int](repeating: 0, count: 16)
+                    for c in classes { for k in 0..<16 { own[k] += classJournal[c][k] } }
+                    for c in schoolClasses[s] { for k in 0..<16 { school[k] += classJournal[c][k] } }
+                    let rest = (0..<16).map { districtJournal[$0] - school[$0] }
+                    if let x = journal(own: own, rest: rest) { raws.append(x) }
+                    raws.append(personFit(misfit: misfit, n: g.participants, reference: referenceMisfit))
+                    let pairs = classes.reduce(0) { $0 + classPairs[$1] }, expected = classes.reduce(0.0) { $0 + classExpectedPairs[$1] }
+                    let largest = classes.map { classLargest[$0] }.max() ?? 0
+                    raws.append(identical(pairs: pairs, expected: expected, largest: largest, settings))
+                    let enrolled = g.level == .class ? inputs.enrolment[key]?[g.className ?? ""] : inputs.enrolment[key].map { $0.values.reduce(0, +) }
+                    if let e = enrolled, e > 0 {
+                        let mine = schoolEnrolled[key] ?? (0, 0)
+                        let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
+                        let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
+                        raws.append(participation(written: g.participants, enrolled: e, referenceAbsent: absent0))
+                    }
+                    if let x = observer(g, a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
+                    if g.level == .school, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
+                    let groupKey = "\(key)|\(g.className ?? "")"
+                    if let before = inputs.previousYear[groupKey], let x = yearSign(g, before, settings) { raws.append(x) }
+                    if let after = inputs.nextCohort[groupKey], let x = cohortSign(g, after, settings) { raws.append(x) }
+                    let mean0 = reference.meanPrimaryScore ?? 0
+                    let sd0 = reference.histogram.indices.reduce(0.0) { $0 + Double(reference.histogram[$1]) * pow(Double($1) - mean0, 2) } / Double(max(1, reference.participants - 1))
+                    let level = ((g.meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
+                    pending.append(Pending(index: out.count, isClass: g.level == .class, school: s, level: level, raws: raws))
+                    out.append(risk)
+                }
+            }
+            parted[chunk] = (out, pending)
+        }
         var out: [GroupRisk] = []
         var pending: [Pending] = []
-        let district = a.district
-        // Groups come as each school followed by its classes: the school's figures are at hand.
-        var schoolGroup = district
-        var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
-        for g in a.groups where g.level != .district {
-            if g.level == .school { schoolGroup = g }
-            guard let key = g.school, let s = schoolOfKey[key], schoolGroup.school == key else { continue }
-            let reference = district.minus(schoolGroup)
-            var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, note: nil)
-            guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
-                risk.note = g.participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
-                out.append(risk)
-                continue
-            }
-            let classes: [Int] = g.level == .class
-                ? schoolClasses[s].filter { works.texts[Int(classText[$0])] == g.className }
-                : schoolClasses[s]
-            let groupWorks = classes.flatMap { order[start[$0]..<start[$0 + 1]] }
-            if g.level == .school {
-                let own = schoolClasses[s].flatMap { order[start[$0]..<start[$0 + 1]] }
-                profileReference = profile.reference(without: own)
-                criteriaReference = criteria.reference(without: own)
-            }
-            let misfit = g.level == .class ? classes.reduce(0) { $0 + classMisfit[$1] } : schoolMisfit[s]
-            let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
-
-            var raws: [Raw] = []
-            if let x = highResults(g, reference) { raws.append(x) }
-            if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
-            if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
-            if let x = heaping(g, reference, spec) { raws.append(x) }
-            var own = [Int](repeating: 0, count: 16), school = [Int](repeating: 0, count: 16)
-            for c in classes { for k in 0..<16 { own[k] += classJournal[c][k] } }
-            for c in schoolClasses[s] { for k in 0..<16 { school[k] += classJournal[c][k] } }
-            let rest = (0..<16).map { districtJournal[$0] - school[$0] }
-            if let x = journal(own: own, rest: rest) { raws.append(x) }
-            raws.append(personFit(misfit: misfit, n: g.participants, reference: referenceMisfit))
-            let pairs = classes.reduce(0) { $0 + classPairs[$1] }, expected = classes.reduce(0.0) { $0 + classExpectedPairs[$1] }
-            let largest = classes.map { classLargest[$0] }.max() ?? 0
-            raws.append(identical(pairs: pairs, expected: expected, largest: largest, settings))
-            let enrolled = g.level == .class ? inputs.enrolment[key]?[g.className ?? ""] : inputs.enrolment[key].map { $0.values.reduce(0, +) }
-            if let e = enrolled, e > 0 {
-                let mine = schoolEnrolled[key] ?? (0, 0)
-                let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
-                let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
-                raws.append(participation(written: g.participants, enrolled: e, referenceAbsent: absent0))
-            }
-            if let x = observer(g, a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
-            if g.level == .school, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
-            let groupKey = "\(key)|\(g.className ?? "")"
-            if let before = inputs.previousYear[groupKey], let x = yearSign(g, before, settings) { raws.append(x) }
-            if let after = inputs.nextCohort[groupKey], let x = cohortSign(g, after, settings) { raws.append(x) }
-            let mean0 = reference.meanPrimaryScore ?? 0
-            let sd0 = reference.histogram.indices.reduce(0.0) { $0 + Double(reference.histogram[$1]) * pow(Double($1) - mean0, 2) } / Double(max(1, reference.participants - 1))
-            let level = ((g.meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
-            pending.append(Pending(index: out.count, isClass: g.level == .class, school: s, level: level, raws: raws))
-            out.append(risk)
+        for part in parts {
+            let offset = out.count
+            out += part.out
+            pending += part.pending.map { var p = $0; p.index += offset; return p }
         }
 
         // Each sign judged against the honest groups of its level (schools, classes), then combined.
@@ -318,7 +372,7 @@ public enum ObjectivityAnalysis {
         defer { fitted.deallocate() }
         nonisolated(unsafe) let into = fitted
         let frozen = samples
-        Parallelism.perform(iterations: samples.count) { k in
+        Parallelism.perform(iterations: samples.count, threads: threads) { k in
             let indicator = indicators[k / 2]
             guard refitted.contains(indicator) else { return }
             into[k] = Evidence.Null.fit(frozen[k], regress: regressed.contains(indicator), lowerHalf: indicator != .participation)
@@ -328,12 +382,21 @@ public enum ObjectivityAnalysis {
         for p in pending where p.isClass { assessedClasses[p.school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
         var contributions = [[Contribution]](repeating: [], count: out.count)
-        for p in pending {
-            contributions[p.index] = p.raws.map { r in
-                let null = nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)]
-                return contribution(r, null: null, level: p.level, spec: spec, settings)
+        // Each group's signs judged and combined: independent, in runs of groups on every thread.
+        zOwn.withUnsafeMutableBufferPointer { zb in
+            contributions.withUnsafeMutableBufferPointer { cb in
+                nonisolated(unsafe) let (zb, cb) = (zb, cb)
+                let runs = min(pending.count, max(1, threads * 16))
+                Parallelism.perform(iterations: runs, threads: threads) { [pending] run in
+                    for p in pending[(pending.count * run / runs)..<(pending.count * (run + 1) / runs)] {
+                        let judged = p.raws.map { r in
+                            contribution(r, null: nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)], level: p.level, spec: spec, settings)
+                        }
+                        cb[p.index] = judged
+                        zb[p.index] = Evidence.weightedFisherZ(judged.map { ($0.signal.z, $0.weight) }).z
+                    }
+                }
             }
-            zOwn[p.index] = Evidence.weightedFisherZ(contributions[p.index].map { ($0.signal.z, $0.weight) }).z
         }
         // A class is one of the school's k assessed classes: its p-value counts k times (Bonferroni),
         // and the school's risk is the higher of its own and its classes'.
@@ -348,22 +411,31 @@ public enum ObjectivityAnalysis {
             out[p.index].risk = Evidence.risk(z: z)
             zOwn[p.index] = z
         }
-        for p in pending {
-            var r = out[p.index]
-            // Also for a school of one class (its own and its class's figures are the same works,
-            // judged against schools and against classes): a school has signs whenever a class has.
-            if !p.isClass, let best = bestClass[p.school], best.z > zOwn[p.index] {
-                r.risk = out[best.index].risk
-                if assessedClasses[p.school] >= 2 { r.riskFromClass = out[best.index].className }
+        // The sentences, in runs of groups on every thread (each writes only its own groups; the
+        // risks and class names it reads of other groups are copied first).
+        let (finalZ, judged, risks, names) = (zOwn, contributions, out.map(\.risk), out.map(\.className))
+        out.withUnsafeMutableBufferPointer { ob in
+            nonisolated(unsafe) let ob = ob
+            let runs = min(pending.count, max(1, threads * 16))
+            Parallelism.perform(iterations: runs, threads: threads) { [pending, bestClass, assessedClasses] run in
+                for p in pending[(pending.count * run / runs)..<(pending.count * (run + 1) / runs)] {
+                    var r = ob[p.index]
+                    // Also for a school of one class (its own and its class's figures are the same works,
+                    // judged against schools and against classes): a school has signs whenever a class has.
+                    if !p.isClass, let best = bestClass[p.school], best.z > finalZ[p.index] {
+                        r.risk = risks[best.index]
+                        if assessedClasses[p.school] >= 2 { r.riskFromClass = names[best.index] }
+                    }
+                    // Sentences for what is shown: the signs past their thresholds, and all of a flagged group's.
+                    let flagged = r.risk >= settings.riskThreshold
+                    r.contributions = judged[p.index].map { c in
+                        var c = c
+                        if c.passes || flagged { c.signal.explanation = sentence(c.signal, spec: spec, settings) }
+                        return c
+                    }
+                    ob[p.index] = r
+                }
             }
-            // Sentences for what is shown: the signs past their thresholds, and all of a flagged group's.
-            let flagged = r.risk >= settings.riskThreshold
-            r.contributions = contributions[p.index].map { c in
-                var c = c
-                if c.passes || flagged { c.signal.explanation = sentence(c.signal, spec: spec, settings) }
-                return c
-            }
-            out[p.index] = r
         }
         return out
     }
