@@ -101,6 +101,20 @@ final class ParallelReadTests: XCTestCase {
         }), parallel: false)
     }
 
+    /// The parallel sort gives the one-thread order for every thread count, sizes around its cuts.
+    func testTheParallelSortIsTheSort() {
+        var rng = SplitMix64(seed: 5)
+        for n in [0, 1, 65_535, 65_536 * 2 + 7, 300_001] {
+            let xs = (0..<n).map { _ in (UInt64(rng.uniform() * 5000), Int32(rng.uniform() * 3)) }
+            let expected = xs.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            for threads in [1, 2, 3, 5] {
+                var ys = xs
+                Parallelism.sort(&ys, threads: threads) { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                XCTAssertTrue(ys.elementsEqual(expected) { $0 == $1 }, "\(n) works, \(threads) threads")
+            }
+        }
+    }
+
     /// The signs of non-objectivity judged on several threads are the one-thread signs, every group's
     /// risk, contribution and sentence (the passes split works, classes and schools into runs).
     func testTheSignsAreTheSameOnSeveralThreads() {

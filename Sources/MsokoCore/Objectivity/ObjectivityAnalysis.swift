@@ -150,7 +150,7 @@ public enum ObjectivityAnalysis {
             perScore[Int(primaryOf[i])] += 1
             ownScore[school * levels + Int(primaryOf[i])] += 1
         }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.school < $1.school }
+        Parallelism.sort(&keyed, threads: threads) { $0.key != $1.key ? $0.key < $1.key : $0.school < $1.school }
         var coincidingPairs = [Int](repeating: 0, count: levels)
         // Per school and score: the pairs its own works make with the district, to subtract.
         var ownPairs = [Int](repeating: 0, count: schoolKeys.count * levels)
@@ -257,10 +257,17 @@ public enum ObjectivityAnalysis {
         // above what the basic ones predict), on one-point and on multi-point tasks (lenient
         // scoring shows on the tasks a teacher scores by criteria).
         let tasks = Array(spec.tasks.indices)
-        let profile = ConditionalTable(condition: tasks.filter { spec.tasks[$0].level == .basic }, outcome: tasks.filter { spec.tasks[$0].level != .basic },
-                                       works: works, maxes: maxes, classOf: workClass, classes: classCount)
-        let criteria = ConditionalTable(condition: tasks.filter { maxes[$0] == 1 }, outcome: tasks.filter { maxes[$0] >= 2 }, works: works, maxes: maxes,
-                                        classOf: workClass, classes: classCount)
+        // The two tables are independent: one on each of two cores.
+        let splits = [(tasks.filter { spec.tasks[$0].level == .basic }, tasks.filter { spec.tasks[$0].level != .basic }),
+                      (tasks.filter { maxes[$0] == 1 }, tasks.filter { maxes[$0] >= 2 })]
+        let built = UnsafeMutableBufferPointer<ConditionalTable?>.allocate(capacity: 2)
+        built.initialize(repeating: nil)
+        defer { built.deinitialize(); built.deallocate() }
+        nonisolated(unsafe) let tables = built
+        Parallelism.perform(iterations: 2, threads: threads) { [workClass] k in
+            tables[k] = ConditionalTable(condition: splits[k].0, outcome: splits[k].1, works: works, maxes: maxes, classOf: workClass, classes: classCount)
+        }
+        let profile = built[0]!, criteria = built[1]!
         // Enrolment: the district's share of the enrolled who did not write.
         var enrolledTotal = 0, writtenTotal = 0
         var schoolEnrolled: [String: (enrolled: Int, written: Int)] = [:]

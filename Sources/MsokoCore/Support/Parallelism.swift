@@ -20,4 +20,38 @@ public enum Parallelism {
             DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
         }
     }
+
+    /// Sorts `array`: one run per thread sorted on its core, then the runs merged in turn. The
+    /// order of elements the comparison calls equal is not kept, so give it a total order where the
+    /// result must not depend on the thread count. (Written here: the standard library sorts on one
+    /// thread, and no package msoko may use sorts in parallel.)
+    public static func sort<T: Sendable>(_ array: inout [T], threads: Int = Parallelism.threads, by less: @Sendable (T, T) -> Bool) {
+        let n = array.count
+        let runs = min(max(1, threads), max(1, n / 65_536))
+        guard runs > 1 else { array.sort(by: less); return }
+        let bounds = (0...runs).map { n * $0 / runs }
+        array.withUnsafeMutableBufferPointer { b in
+            nonisolated(unsafe) let b = b
+            perform(iterations: runs, threads: threads) { k in
+                var run = UnsafeMutableBufferPointer(rebasing: b[bounds[k]..<bounds[k + 1]])
+                run.sort(by: less)
+            }
+        }
+        // Merge the sorted prefix with the next run, run after run.
+        var merged: [T] = []
+        merged.reserveCapacity(n)
+        var end = bounds[1]
+        for k in 1..<runs {
+            merged.removeAll(keepingCapacity: true)
+            var i = 0, j = end
+            let stop = bounds[k + 1]
+            while i < end && j < stop {
+                if less(array[j], array[i]) { merged.append(array[j]); j += 1 } else { merged.append(array[i]); i += 1 }
+            }
+            merged.append(contentsOf: array[i..<end])
+            merged.append(contentsOf: array[j..<stop])
+            array.replaceSubrange(0..<stop, with: merged)
+            end = stop
+        }
+    }
 }
