@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MsokoCore
 import MsokoServer
 
 struct DataOption: ParsableArguments {
@@ -9,6 +10,7 @@ struct DataOption: ParsableArguments {
 
 /// Opens the runtime, runs `body`, closes; Russian errors go to stderr with exit status 1.
 func withRuntime(_ data: DataOption, arguments: [String] = ["msoko"], _ body: (MsokoRuntime) async throws -> Void) async throws {
+    refuseBadEnvironment()
     let runtime: MsokoRuntime
     do {
         runtime = try await MsokoRuntime.open(dataDirectory: data.data, arguments: arguments)
@@ -27,6 +29,11 @@ func withRuntime(_ data: DataOption, arguments: [String] = ["msoko"], _ body: (M
 /// Unbuffered output, so a log file shows the login hint at once.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// A setting in the environment that would be silently ignored stops the command instead.
+func refuseBadEnvironment() {
+    if let problem = Parallelism.environmentProblem { fail(problem) }
 }
 
 func fail(_ message: String) -> Never {

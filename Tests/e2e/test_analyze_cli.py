@@ -54,6 +54,20 @@ def test_json_agrees_with_pandas_and_xlsx_with_csv(datadir):
     assert from_xlsx == ours
 
 
+def test_thread_count_changes_nothing_and_a_bad_one_is_refused(datadir):
+    # Over 1 MB, so the file is read in blocks on several threads.
+    spec, csv, _ = generated(datadir, rows=40000)
+    one = run(["analyze", "--spec", spec, csv], env_extra={"MSOKO_THREADS": "1"}).stdout
+    assert run(["analyze", "--spec", spec, csv], env_extra={"MSOKO_THREADS": "3"}).stdout == one
+    assert run(["analyze", "--threads", "2", "--spec", spec, csv]).stdout == one
+    for bad in ["abc", "0", "1000"]:
+        p = run(["analyze", "--spec", spec, csv], env_extra={"MSOKO_THREADS": bad}, check=False)
+        assert p.returncode == 1 and p.stdout == ""
+        assert f"MSOKO_THREADS: ожидается целое число от 1 до 256, задано «{bad}»." in p.stderr
+    p = run(["check", "results", csv, "--spec", spec], env_extra={"MSOKO_THREADS": "x"}, check=False)
+    assert p.returncode == 1 and "MSOKO_THREADS" in p.stderr
+
+
 def test_bad_input_gets_import_errors_and_status_1(datadir):
     spec, csv, _ = generated(datadir, rows=200)
     with open(csv, encoding="utf-8-sig") as f:

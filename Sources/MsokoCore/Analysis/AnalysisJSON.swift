@@ -92,7 +92,7 @@ public enum AnalysisJSON {
                 // Each thread fills its own slot.
                 nonisolated(unsafe) let slots = slots
                 let first = start
-                DispatchQueue.concurrentPerform(iterations: threads) { k in
+                Parallelism.perform(iterations: threads, threads: threads) { k in
                     var local = Writer()
                     let lo = first + k * run, hi = min(end, lo + run)
                     if lo < hi { for n in lo..<hi { item(n, &local) } }

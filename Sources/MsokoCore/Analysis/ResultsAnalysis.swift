@@ -50,6 +50,8 @@ public struct ResultsAnalysis: Sendable {
             return g
         }
         var classGroupByKey: [Int: Int] = [:]
+        /// Per group: the school group of a class, −1 for the others.
+        var parentSchool: [Int] = []
         var lastClassKey = -1, lastClassGroup = -1
         var workSchool = [Int32](repeating: 0, count: works.count)
         var workClass = [Int32](repeating: 0, count: works.count)
@@ -62,6 +64,8 @@ public struct ResultsAnalysis: Sendable {
                     lastClassGroup = g
                 } else {
                     lastClassGroup = newGroup(.class, groups[sg].school, groups[sg].schoolName, works.texts[Int(works.classText[i])])
+                    parentSchool.append(contentsOf: [Int](repeating: -1, count: groups.count - parentSchool.count))
+                    parentSchool[lastClassGroup] = sg
                     classGroupByKey[classKey] = lastClassGroup
                 }
             }
@@ -84,7 +88,7 @@ public struct ResultsAnalysis: Sendable {
                             partials.sums.withUnsafeMutableBufferPointer { partial in
                                 // Each thread writes only its schools' rows and its own district row.
                                 nonisolated(unsafe) let (scores, marks, ws, wc, sums, partial) = (scores, marks, ws, wc, sums, partial)
-                                DispatchQueue.concurrentPerform(iterations: threads) { k in
+                                Parallelism.perform(iterations: threads, threads: threads) { k in
                                     for i in 0..<ws.count where threads == 1 || Int(ws[i]) % threads == k {
                                         let row = UnsafeBufferPointer(rebasing: scores[(i * taskCount)..<((i + 1) * taskCount)])
                                         var primary = 0
@@ -104,10 +108,18 @@ public struct ResultsAnalysis: Sendable {
             }
         }
         for k in 0..<threads { for j in 0..<layout.stride { acc.sums[j] += partials.sums[k * layout.stride + j] } }
-        for g in groups.indices {
-            acc.fill(&groups[g], group: g)
-            if groups[g].level == .class, let school = groups[g].school, let cls = groups[g].className {
-                groups[g].enrolled = enrolment[school]?[cls]
+        // Each group's figures from its row: independent, in runs of groups on every thread.
+        let filled = acc
+        groups.withUnsafeMutableBufferPointer { gb in
+            nonisolated(unsafe) let gb = gb
+            let runs = min(gb.count, threads * 16)
+            Parallelism.perform(iterations: runs, threads: threads) { run in
+                for g in (gb.count * run / runs)..<(gb.count * (run + 1) / runs) {
+                    filled.fill(&gb[g], group: g)
+                    if gb[g].level == .class, let school = gb[g].school, let cls = gb[g].className {
+                        gb[g].enrolled = enrolment[school]?[cls]
+                    }
+                }
             }
         }
         // Enrolment of a school: its classes of the grade; of the district: every school's.
@@ -119,12 +131,17 @@ public struct ResultsAnalysis: Sendable {
         if !schoolTotals.isEmpty, schoolTotals.allSatisfy({ $0 != nil }) { groups[0].enrolled = schoolTotals.compactMap { $0 }.reduce(0, +) }
 
         // Order: district, then each school with its classes by name.
-        let district = groups[0]
-        var ordered = [district]
-        let classes = Dictionary(grouping: groups.filter { $0.level == .class }, by: { $0.school ?? "" })
-        for s in groups where s.level == .school {
-            ordered.append(s)
-            ordered += (classes[s.school ?? ""] ?? []).sorted { ($0.className ?? "").localizedStandardCompare($1.className ?? "") == .orderedAscending }
+        // (A school's classes by the index of its group, not a dictionary of names: a country has
+        // 80 000 classes; the names compared only within a school.)
+        var classesOf = [[Int]](repeating: [], count: groups.count)
+        for (g, school) in parentSchool.enumerated() where school >= 0 { classesOf[school].append(g) }
+        var ordered = [groups[0]]
+        ordered.reserveCapacity(groups.count)
+        for s in groups.indices where groups[s].level == .school {
+            ordered.append(groups[s])
+            let mine = classesOf[s]
+            if mine.count == 1 { ordered.append(groups[mine[0]]); continue }
+            ordered += mine.sorted { (groups[$0].className ?? "").localizedStandardCompare(groups[$1].className ?? "") == .orderedAscending }.map { groups[$0] }
         }
         return ResultsAnalysis(spec: spec, groups: ordered)
     }

@@ -345,7 +345,7 @@ struct Checker {
         defer { outcomes.deinitialize(); outcomes.deallocate() }
         // Each block reads the shared bytes and writes its own slot of `outcomes`.
         nonisolated(unsafe) let (base, shared, slots, cuts) = (self, blocks, outcomes, starts)
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
+        Parallelism.perform(iterations: parts, threads: parts) { k in
             let (blocks, bytes, outcomes, starts) = (shared, shared.bytes, slots, cuts)
             var checker = base
             checker.blocks = nil

@@ -152,7 +152,7 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         found.initialize(repeating: false)
         defer { found.deallocate() }
         nonisolated(unsafe) let (table, flags) = (self, found)
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
+        Parallelism.perform(iterations: parts, threads: parts) { k in
             var set = CodeSet(expected: table.count / parts + 16)
             for i in 0..<table.count where Int(table.school[i]) % parts == k {
                 if !table.codeBytes(i, { set.insert(school: table.school[i], code: $0) }) { flags[k] = true; return }

@@ -7,9 +7,17 @@ import Foundation
 public enum Parallelism {
     /// Set once at start-up (the command line), before any work; read-only afterwards.
     nonisolated(unsafe) public static var threads: Int = {
-        if let text = ProcessInfo.processInfo.environment["MSOKO_THREADS"], let n = Int(text), n >= 1 { return min(n, 256) }
+        if let text = ProcessInfo.processInfo.environment["MSOKO_THREADS"], let n = Int(text.trimmingCharacters(in: .whitespaces)), (1...256).contains(n) { return n }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
+
+    /// What is wrong with `MSOKO_THREADS`, if it is set and is not a whole number from 1 to 256
+    /// (`threads` ignores such a value; the commands refuse to start with this message instead).
+    public static var environmentProblem: String? {
+        guard let text = ProcessInfo.processInfo.environment["MSOKO_THREADS"] else { return nil }
+        if let n = Int(text.trimmingCharacters(in: .whitespaces)), (1...256).contains(n) { return nil }
+        return "MSOKO_THREADS: ожидается целое число от 1 до 256, задано «\(text)»."
+    }
 
     /// `body` for each of `iterations`: on this thread one after another when `threads` is 1,
     /// else spread over the cores (Dispatch's `concurrentPerform`).

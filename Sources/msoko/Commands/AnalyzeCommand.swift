@@ -16,6 +16,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let format = MsokoTextFile.AnalysisFormat(rawValue: format.lowercased()) else { fail("--format: ожидается json, xlsx или docx.") }
         guard !results.isEmpty else { fail("укажите хотя бы один файл результатов.") }
+        refuseBadEnvironment()
         if let threads {
             guard (1...256).contains(threads) else { fail("--threads: ожидается число от 1 до 256.") }
             Parallelism.threads = threads

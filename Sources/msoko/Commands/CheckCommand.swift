@@ -11,6 +11,7 @@ struct CheckCommand: AsyncParsableCommand {
         @Option(help: "Файл спецификации (JSON).") var spec: String
         @Option(help: "Чей это файл (логин школы).") var school: String?
         func run() async throws {
+            refuseBadEnvironment()
             guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
             guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
             let report = try MsokoTextFile.checkResults(data: bytes, file: (file as NSString).lastPathComponent, specData: specData,
