@@ -388,19 +388,24 @@ public enum ObjectivityAnalysis {
         var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
         for p in pending where p.isClass { assessedClasses[p.school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
-        var contributions = [[Contribution]](repeating: [], count: out.count)
-        // Each group's signs judged and combined: independent, in runs of groups on every thread.
+        // Each group's signs judged and combined: independent, in runs of groups on every thread. The
+        // judged signs go straight into the group's entry and its raw signs are let go (a country has
+        // 120 000 groups with eight signs each).
         zOwn.withUnsafeMutableBufferPointer { zb in
-            contributions.withUnsafeMutableBufferPointer { cb in
-                nonisolated(unsafe) let (zb, cb) = (zb, cb)
-                let runs = min(pending.count, max(1, threads * 16))
-                Parallelism.perform(iterations: runs, threads: threads) { [pending] run in
-                    for p in pending[(pending.count * run / runs)..<(pending.count * (run + 1) / runs)] {
-                        let judged = p.raws.map { r in
-                            contribution(r, null: nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)], level: p.level, spec: spec, settings)
+            out.withUnsafeMutableBufferPointer { ob in
+                pending.withUnsafeMutableBufferPointer { pb in
+                    nonisolated(unsafe) let (zb, ob, pb) = (zb, ob, pb)
+                    let runs = min(pb.count, max(1, threads * 16))
+                    Parallelism.perform(iterations: runs, threads: threads) { run in
+                        for k in (pb.count * run / runs)..<(pb.count * (run + 1) / runs) {
+                            let p = pb[k]
+                            let judged = p.raws.map { r in
+                                contribution(r, null: nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)], level: p.level, spec: spec, settings)
+                            }
+                            pb[k].raws = []
+                            zb[p.index] = Evidence.weightedFisherZ(judged.map { ($0.signal.z, $0.weight) }).z
+                            ob[p.index].contributions = judged
                         }
-                        cb[p.index] = judged
-                        zb[p.index] = Evidence.weightedFisherZ(judged.map { ($0.signal.z, $0.weight) }).z
                     }
                 }
             }
@@ -420,27 +425,23 @@ public enum ObjectivityAnalysis {
         }
         // The sentences, in runs of groups on every thread (each writes only its own groups; the
         // risks and class names it reads of other groups are copied first).
-        let (finalZ, judged, risks, names) = (zOwn, contributions, out.map(\.risk), out.map(\.className))
+        let (finalZ, risks, names) = (zOwn, out.map(\.risk), out.map(\.className))
         out.withUnsafeMutableBufferPointer { ob in
             nonisolated(unsafe) let ob = ob
             let runs = min(pending.count, max(1, threads * 16))
             Parallelism.perform(iterations: runs, threads: threads) { [pending, bestClass, assessedClasses] run in
                 for p in pending[(pending.count * run / runs)..<(pending.count * (run + 1) / runs)] {
-                    var r = ob[p.index]
                     // Also for a school of one class (its own and its class's figures are the same works,
                     // judged against schools and against classes): a school has signs whenever a class has.
                     if !p.isClass, let best = bestClass[p.school], best.z > finalZ[p.index] {
-                        r.risk = risks[best.index]
-                        if assessedClasses[p.school] >= 2 { r.riskFromClass = names[best.index] }
+                        ob[p.index].risk = risks[best.index]
+                        if assessedClasses[p.school] >= 2 { ob[p.index].riskFromClass = names[best.index] }
                     }
-                    // Sentences for what is shown: the signs past their thresholds, and all of a flagged group's.
-                    let flagged = r.risk >= settings.riskThreshold
-                    r.contributions = judged[p.index].map { c in
-                        var c = c
-                        if c.passes || flagged { c.signal.explanation = sentence(c.signal, spec: spec, settings) }
-                        return c
+                    // Sentences for what is shown, in place: the signs past their thresholds, and all of a flagged group's.
+                    let flagged = ob[p.index].risk >= settings.riskThreshold
+                    for c in ob[p.index].contributions.indices where ob[p.index].contributions[c].passes || flagged {
+                        ob[p.index].contributions[c].signal.explanation = sentence(ob[p.index].contributions[c].signal, spec: spec, settings)
                     }
-                    ob[p.index] = r
                 }
             }
         }

@@ -30,7 +30,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
         // The output file is created only once the input has passed every check.
         var handle: FileHandle?
-        let output = try MsokoTextFile.analyze(files: files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details) { chunk in
+        let output = try MsokoTextFile.analyze(files: &files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details) { chunk in
             if handle == nil {
                 if let out {
                     guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else { fail("не удалось записать \(out).") }

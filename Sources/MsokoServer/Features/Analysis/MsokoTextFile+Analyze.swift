@@ -17,7 +17,9 @@ extension MsokoTextFile {
     /// size limit — a regional centre's file is large), analyses all their works together and
     /// writes the figures to `sink` (JSON in chunks as it is written). Nothing is stored; nothing is
     /// written when a file has problems.
-    public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false,
+    /// Each file's bytes are let go once it is read (`files` keeps the names): a country's file is
+    /// mapped, and its 140 MiB of pages need not stay beside the analysis.
+    public static func analyze(files: inout [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false,
                                to sink: (UnsafeRawBufferPointer) -> Void) throws -> AnalysisOutput {
         let spec: ProcedureSpec
         do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
@@ -33,7 +35,9 @@ extension MsokoTextFile {
             FileHandle.standardError.write(Data(String(format: "%@: %.2f s\n", name, Date().timeIntervalSince(mark)).utf8))
             mark = Date()
         }
-        for file in files {
+        for index in files.indices {
+            let file = files[index]
+            files[index].data = Data()
             let readable: Data
             switch OfficeConversion.readable(file.data, file: file.name) {
             case .success(let d): readable = d
@@ -64,7 +68,8 @@ extension MsokoTextFile {
     /// The same, with the output as `data`.
     public static func analyze(files: [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false) throws -> AnalysisOutput {
         var data = Data()
-        var out = try analyze(files: files, specData: specData, specFile: specFile, format: format, details: details) { data.append(contentsOf: $0) }
+        var files = files
+        var out = try analyze(files: &files, specData: specData, specFile: specFile, format: format, details: details) { data.append(contentsOf: $0) }
         if out.problems.isEmpty { out.data = data }
         return out
     }
