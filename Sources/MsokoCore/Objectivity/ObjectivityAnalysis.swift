@@ -262,12 +262,13 @@ public enum ObjectivityAnalysis {
                       (tasks.filter { maxes[$0] == 1 }, tasks.filter { maxes[$0] >= 2 })]
         let built = UnsafeMutableBufferPointer<ConditionalTable?>.allocate(capacity: 2)
         built.initialize(repeating: nil)
-        defer { built.deinitialize(); built.deallocate() }
         nonisolated(unsafe) let tables = built
         Parallelism.perform(iterations: 2, threads: threads) { [workClass] k in
             tables[k] = ConditionalTable(condition: splits[k].0, outcome: splits[k].1, works: works, maxes: maxes, classOf: workClass, classes: classCount)
         }
         let profile = built[0]!, criteria = built[1]!
+        built.deinitialize()
+        built.deallocate()
         // Enrolment: the district's share of the enrolled who did not write.
         var enrolledTotal = 0, writtenTotal = 0
         var schoolEnrolled: [String: (enrolled: Int, written: Int)] = [:]
@@ -290,7 +291,6 @@ public enum ObjectivityAnalysis {
         let chunks = min(segments.count, max(1, threads * 16))
         let parts = UnsafeMutableBufferPointer<(out: [GroupRisk], pending: [Pending])>.allocate(capacity: chunks)
         parts.initialize(repeating: ([], []))
-        defer { parts.deinitialize(); parts.deallocate() }
         nonisolated(unsafe) let parted = parts
         // The arrays built above, captured as they are now.
         Parallelism.perform(iterations: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest, schoolOfKey,
@@ -365,26 +365,34 @@ public enum ObjectivityAnalysis {
             out += part.out
             pending += part.pending.map { var p = $0; p.index += offset; return p }
         }
+        // What only the passes above needed goes now, before the groups' signs are judged (the peak
+        // of a country's run is here): the chunks' copies and the per-work columns.
+        parts.deinitialize()
+        parts.deallocate()
+        (hash, guttman, primaryOf, order, workClass, classJournal) = ([], [], [], [], [], [])
 
         // Each sign judged against the honest groups of its level (schools, classes), then combined.
         // Indexed by indicator (its place in allCases) × 2 + (class ? 1 : 0).
         let indicators = ObjectivitySignal.Indicator.allCases
-        var samples = [[(e: Double, se: Double, level: Double)]](repeating: [], count: indicators.count * 2)
-        for p in pending where !inputs.outOfNull.contains(schoolKeys[p.school]) {
-            for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, p.level)) }
-        }
-        // The fits are independent: both cores.
-        let fitted = UnsafeMutableBufferPointer<Evidence.Null>.allocate(capacity: samples.count)
-        fitted.initialize(repeating: Evidence.Null())
-        defer { fitted.deallocate() }
-        nonisolated(unsafe) let into = fitted
-        let frozen = samples
-        Parallelism.perform(iterations: samples.count, threads: threads) { k in
-            let indicator = indicators[k / 2]
-            guard refitted.contains(indicator) else { return }
-            into[k] = Evidence.Null.fit(frozen[k], regress: regressed.contains(indicator), lowerHalf: indicator != .participation)
-        }
-        let nulls = Array(fitted)
+        // (In a closure of its own, so that the samples go once the fits are made.)
+        let nulls: [Evidence.Null] = {
+            var samples = [[(e: Double, se: Double, level: Double)]](repeating: [], count: indicators.count * 2)
+            for p in pending where !inputs.outOfNull.contains(schoolKeys[p.school]) {
+                for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, p.level)) }
+            }
+            // The fits are independent: both cores.
+            let fitted = UnsafeMutableBufferPointer<Evidence.Null>.allocate(capacity: samples.count)
+            fitted.initialize(repeating: Evidence.Null())
+            defer { fitted.deallocate() }
+            nonisolated(unsafe) let into = fitted
+            let frozen = samples
+            Parallelism.perform(iterations: samples.count, threads: threads) { k in
+                let indicator = indicators[k / 2]
+                guard refitted.contains(indicator) else { return }
+                into[k] = Evidence.Null.fit(frozen[k], regress: regressed.contains(indicator), lowerHalf: indicator != .participation)
+            }
+            return Array(fitted)
+        }()
         var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
         for p in pending where p.isClass { assessedClasses[p.school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
