@@ -112,9 +112,8 @@ public struct ResultsAnalysis: Sendable {
         let filled = acc
         groups.withUnsafeMutableBufferPointer { gb in
             nonisolated(unsafe) let gb = gb
-            let runs = min(gb.count, threads * 16)
-            Parallelism.perform(iterations: runs, threads: threads) { run in
-                for g in (gb.count * run / runs)..<(gb.count * (run + 1) / runs) {
+            Parallelism.forEachRun(of: gb.count, runs: threads * 16, threads: threads) { _, range in
+                for g in range {
                     filled.fill(&gb[g], group: g)
                     if gb[g].level == .class, let school = gb[g].school, let cls = gb[g].className {
                         gb[g].enrolled = enrolment[school]?[cls]

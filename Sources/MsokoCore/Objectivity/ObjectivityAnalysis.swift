@@ -109,9 +109,8 @@ public enum ObjectivityAnalysis {
                 primaryOf.withUnsafeMutableBufferPointer { pp in
                     works.scores.withUnsafeBufferPointer { sc in
                         nonisolated(unsafe) let (g, hh, pp, sc) = (g, hh, pp, sc)
-                        let chunks = max(1, min(64, count / 50_000))
-                        Parallelism.perform(iterations: chunks, threads: threads) { chunk in
-                            for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                        Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { _, range in
+                            for i in range {
                                 let base = i * T
                                 var failed = 0, errors = 0, passed = 0, primary = 0
                                 for step in stepList {
@@ -190,11 +189,10 @@ public enum ObjectivityAnalysis {
                 classLargest.withUnsafeMutableBufferPointer { lb in
                     classJournal.withUnsafeMutableBufferPointer { jb in
                         nonisolated(unsafe) let (pb, eb, lb, jb) = (pb, eb, lb, jb)
-                        let runs = min(classCount, max(1, threads * 16))
-                        Parallelism.perform(iterations: runs, threads: threads) { [order, start, hash, primaryOf, schoolCoincide, classSchool] run in
+                        Parallelism.forEachRun(of: classCount, runs: threads * 16, threads: threads) { [order, start, hash, primaryOf, schoolCoincide, classSchool] _, range in
                             var byScore = [Int](repeating: 0, count: spec.maxScore + 1)
                             var vectors: [UInt64] = []
-                            for c in (classCount * run / runs)..<(classCount * (run + 1) / runs) {
+                            for c in range {
                                 for v in byScore.indices { byScore[v] = 0 }
                                 vectors.removeAll(keepingCapacity: true)
                                 var journalTable = [Int](repeating: 0, count: 16)
@@ -293,13 +291,14 @@ public enum ObjectivityAnalysis {
         parts.initialize(repeating: ([], []))
         nonisolated(unsafe) let parted = parts
         // The arrays built above, captured as they are now.
-        Parallelism.perform(iterations: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest, schoolOfKey,
-                                                    schoolClasses, classText, order, start, districtJournal, schoolEnrolled, enrolledTotal, writtenTotal, segments] chunk in
+        Parallelism.forEachRun(of: segments.count, runs: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest,
+                                                                                      schoolOfKey, schoolClasses, classText, order, start, districtJournal, schoolEnrolled,
+                                                                                      enrolledTotal, writtenTotal, segments] chunk, range in
             var out: [GroupRisk] = []
             var pending: [Pending] = []
             var schoolGroup = district, reference = district
             var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
-            for segment in segments[(segments.count * chunk / chunks)..<(segments.count * (chunk + 1) / chunks)] {
+            for segment in segments[range] {
                 schoolGroup = district
                 for g in groups[segment] {
                     // The rest of the district, once per school (its classes share it).
@@ -403,9 +402,8 @@ public enum ObjectivityAnalysis {
             out.withUnsafeMutableBufferPointer { ob in
                 pending.withUnsafeMutableBufferPointer { pb in
                     nonisolated(unsafe) let (zb, ob, pb) = (zb, ob, pb)
-                    let runs = min(pb.count, max(1, threads * 16))
-                    Parallelism.perform(iterations: runs, threads: threads) { run in
-                        for k in (pb.count * run / runs)..<(pb.count * (run + 1) / runs) {
+                    Parallelism.forEachRun(of: pb.count, runs: threads * 16, threads: threads) { _, range in
+                        for k in range {
                             let p = pb[k]
                             let judged = p.raws.map { r in
                                 contribution(r, null: nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)], level: p.level, spec: spec, settings)
@@ -436,9 +434,8 @@ public enum ObjectivityAnalysis {
         let (finalZ, risks, names) = (zOwn, out.map(\.risk), out.map(\.className))
         out.withUnsafeMutableBufferPointer { ob in
             nonisolated(unsafe) let ob = ob
-            let runs = min(pending.count, max(1, threads * 16))
-            Parallelism.perform(iterations: runs, threads: threads) { [pending, bestClass, assessedClasses] run in
-                for p in pending[(pending.count * run / runs)..<(pending.count * (run + 1) / runs)] {
+            Parallelism.forEachRun(of: pending.count, runs: threads * 16, threads: threads) { [pending, bestClass, assessedClasses] _, range in
+                for p in pending[range] {
                     // Also for a school of one class (its own and its class's figures are the same works,
                     // judged against schools and against classes): a school has signs whenever a class has.
                     if !p.isClass, let best = bestClass[p.school], best.z > finalZ[p.index] {

@@ -29,6 +29,14 @@ public enum Parallelism {
         }
     }
 
+    /// `body` for `0..<count` cut into `runs` contiguous ranges (fewer when there are fewer items),
+    /// the runs spread over the cores; `body` gets the run's number and its range.
+    public static func forEachRun(of count: Int, runs wanted: Int, threads: Int = Parallelism.threads, _ body: @Sendable (_ run: Int, _ range: Range<Int>) -> Void) {
+        let runs = min(count, max(1, wanted))
+        guard runs > 0 else { return }
+        perform(iterations: runs, threads: threads) { k in body(k, (count * k / runs)..<(count * (k + 1) / runs)) }
+    }
+
     /// Sorts `array`: one run per thread sorted on its core, then the runs merged in turn. The
     /// order of elements the comparison calls equal is not kept, so give it a total order where the
     /// result must not depend on the thread count. (Written here: the standard library sorts on one
