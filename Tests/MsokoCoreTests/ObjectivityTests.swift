@@ -157,6 +157,18 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertTrue(table.contains("Each sign alone"))
     }
 
+    /// The dump for recombining the signs: a line per assessed group, the truth and every indicator's z.
+    func testTheDumpHasALinePerAssessedGroupWithEverySign() {
+        let lines = LockedLines()
+        let report = DetectionBenchmark.run(families: [DetectionBenchmark.families[1]], schools: 40, seeds: [3], dump: { lines.add($0) })
+        let rows = lines.text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        XCTAssertFalse(rows.isEmpty)
+        XCTAssertTrue(rows.allSatisfy { $0.count == 10 + ObjectivitySignal.Indicator.allCases.count })
+        XCTAssertTrue(rows.allSatisfy { $0[0] == "B" && $0[1] == "3" })
+        XCTAssertEqual(rows.filter { $0[3].isEmpty }.count, report.honest + Int(report.rows.last!.schools), "a school line per assessed school")
+        XCTAssertTrue(rows.contains { !$0[5].isEmpty }, "the truth is written")
+    }
+
     func testTheTuningFamilyStaysWhereItWasTuned() {
         let report = DetectionBenchmark.run(families: [DetectionBenchmark.families[0]], schools: 120, seeds: [3], tuning: true)
         let table = DetectionBenchmark.markdown(report)
@@ -341,4 +353,12 @@ final class ConditionalTableTests: XCTestCase {
         XCTAssertGreaterThan(mean(plain), 1.5, "without the class's strength honest strong schools look helped: \(plain)")
         XCTAssertLessThan(mean(corrected), mean(plain) / 2.5, "with it much less: \(mean(corrected)) against \(mean(plain))")
     }
+}
+
+/// Lines handed over by the benchmark (it may run cases on any thread).
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines = ""
+    func add(_ s: String) { lock.lock(); lines += s; lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return lines }
 }

@@ -1,15 +1,13 @@
 #!/usr/bin/env python3
 """How much does the way msoko combines the signs cost? (issue 12; docs/objectivity.md)
 
-Reads the per-group sign z's that `msoko bench objectivity` writes when MSOKO_BENCH_DUMP names a
-file, recombines them by other rules — each rule fed the same z's, the class → school step done as
-msoko does it (a class's p counted k times, the school's score the higher of its own and its
+Reads the per-group sign z's that `msoko bench objectivity --dump FILE` writes, recombines them by
+other rules — each rule fed the same z's, the class → school step done as msoko does it (a class's p counted k times, the school's score the higher of its own and its
 classes') — and prints the held-out ROC AUC per strength band and kind beside msoko's own weighted
 Fisher. Rules whose parameters are learned (the kinds' patterns, the weights) learn them on the
 tuning family A only.
 
-    rm -f /tmp/dump.csv
-    MSOKO_BENCH_DUMP=/tmp/dump.csv msoko bench objectivity --seeds 16 > /dev/null
+    msoko bench objectivity --seeds 16 --dump /tmp/dump.csv > /dev/null
     python3 scripts/bench/objectivity_combinations.py /tmp/dump.csv
 
 Needs numpy, pandas and scipy.

@@ -144,7 +144,7 @@ public enum DetectionBenchmark {
     /// `oracle`: fit each sign's honest spread on the honest schools alone, using the truth — a ceiling
     /// that shows how much the manipulated schools in the fit cost (docs/objectivity.md).
     public static func run(families: [Family] = families, schools: Int, seeds: [UInt64], settings: ObjectivitySettings = ObjectivitySettings(),
-                           tuning: Bool = false, oracle: Bool = false) -> Report {
+                           tuning: Bool = false, oracle: Bool = false, dump: ((String) -> Void)? = nil) -> Report {
         var scored: [Scored] = []
         var elapsed = 0.0, largestTie = 0.0
         var falseSignals: [String: Int] = [:]
@@ -169,7 +169,7 @@ public enum DetectionBenchmark {
                 let (risks, schoolRisk) = assess(c, settings, outOfNull: oracle ? Set(c.truth.filter { $0.manipulation != nil }.map(\.login)) : [])
                 elapsed += Date().timeIntervalSince(started)
                 let baseline = naiveBaseline(c.works, spec: c.spec, minimum: settings.minimumGroup)
-                if let dump = ProcessInfo.processInfo.environment["MSOKO_BENCH_DUMP"] { Self.dump(risks, c, family: family.name, seed: seed, to: dump) }
+                dump?(dumpLines(risks, c, family: family.name, seed: seed))
                 var values: [Double: Int] = [:]
                 for t in c.truth {
                     guard let r = schoolRisk[t.login], let b = baseline[t.login] else { continue }
@@ -235,7 +235,11 @@ public enum DetectionBenchmark {
         return report
     }
 
-    static func dump(_ risks: [GroupRisk], _ c: Case, family: String, seed: UInt64, to path: String) {
+    /// Every assessed group of a case as CSV lines (`msoko bench objectivity --dump`): family letter,
+    /// seed, school, class, works, the truth (manipulation, band, strong, in one class), risk, then each
+    /// indicator's z in `Indicator.allCases` order (empty where the group has none) —
+    /// what `scripts/bench/objectivity_combinations.py` recombines.
+    static func dumpLines(_ risks: [GroupRisk], _ c: Case, family: String, seed: UInt64) -> String {
         let truth = Dictionary(c.truth.map { ($0.login, $0) }, uniquingKeysWith: { a, _ in a })
         var s = ""
         for g in risks where g.note == nil {
@@ -243,7 +247,7 @@ public enum DetectionBenchmark {
             let zs = ObjectivitySignal.Indicator.allCases.map { i in g.contributions.first { $0.signal.indicator == i }.map { String(format: "%.4f", $0.signal.z) } ?? "" }
             s += "\(family.prefix(1)),\(seed),\(g.school),\(g.className ?? ""),\(g.participants),\(t.manipulation?.rawValue ?? ""),\(t.strength?.rawValue ?? ""),\(t.strong),\(t.inClass),\(g.risk)," + zs.joined(separator: ",") + "\n"
         }
-        if let h = FileHandle(forWritingAtPath: path) { h.seekToEndOfFile(); h.write(Data(s.utf8)); try? h.close() } else { FileManager.default.createFile(atPath: path, contents: Data(s.utf8)) }
+        return s
     }
 
     /// Per indicator: the school's own z, or a class's (its p counted k times, as the risk does) when higher.

@@ -12,8 +12,17 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Сколько районов (зёрен) каждого семейства.") var seeds = 4
         @Flag(help: "Только настроечное семейство (A), на котором выбраны пороги и веса.") var tuning = false
         @Flag(help: "Разброс честных групп оценивать только по честным школам (истина известна): сколько стоит подгонка по району с манипуляциями.") var oracle = false
+        @Option(help: "Записать z каждого признака каждой оцениваемой группы в CSV (для scripts/bench/objectivity_combinations.py).") var dump: String?
         func run() async throws {
-            print(MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds, tuning: tuning, oracle: oracle), terminator: "")
+            var file: FileHandle?
+            if let dump {
+                guard FileManager.default.createFile(atPath: dump, contents: nil), let h = FileHandle(forWritingAtPath: dump) else { fail("--dump: не удалось записать \(dump).") }
+                file = h
+            }
+            let table = MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds, tuning: tuning, oracle: oracle,
+                                                           dump: file.map { h in { lines in h.write(Data(lines.utf8)) } })
+            do { try file?.close() } catch { fail("--dump: не удалось записать \(dump ?? ""): \(error.localizedDescription)") }
+            print(table, terminator: "")
         }
     }
 

@@ -39,10 +39,11 @@ extension MsokoTextFile {
     /// `msoko bench objectivity`: detection quality on synthetic districts, as a Markdown table.
     /// `tuning`: the tuning family alone, its rows shown (what thresholds and weights were chosen on).
     /// `oracle`: the honest spread of each sign fitted on the honest schools alone (a ceiling).
-    public static func objectivityBenchmark(schools: Int, seeds: Int, tuning: Bool = false, oracle: Bool = false) -> String {
+    /// `dump`: each assessed group's sign z's as CSV lines, case by case (docs/objectivity.md).
+    public static func objectivityBenchmark(schools: Int, seeds: Int, tuning: Bool = false, oracle: Bool = false, dump: ((String) -> Void)? = nil) -> String {
         let seeds = (1...UInt64(max(1, seeds))).map { $0 * 7919 }
-        let report = tuning ? DetectionBenchmark.run(families: [DetectionBenchmark.families[0]], schools: schools, seeds: seeds, tuning: true, oracle: oracle)
-                            : DetectionBenchmark.run(schools: schools, seeds: seeds, oracle: oracle)
+        let report = tuning ? DetectionBenchmark.run(families: [DetectionBenchmark.families[0]], schools: schools, seeds: seeds, tuning: true, oracle: oracle, dump: dump)
+                            : DetectionBenchmark.run(schools: schools, seeds: seeds, oracle: oracle, dump: dump)
         return DetectionBenchmark.markdown(report)
     }
 }
