@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Reading and checking a 200 000-row results file: msoko against Python's openpyxl (read-only)
-# and python-calamine on the XLSX, and pandas read_csv on the CSV, in one run.
+# and python-calamine on the XLSX, and pandas read_csv on the CSV, in one run; then the whole
+# `msoko analyze` of the XLSX (read, check, analyse, write) against the inflate floor (`unzip -p` of
+# the sheet) and calamine's read alone (issue 19 §2: ≥ 3× calamine, ≤ 1.5× the floor, ≤ 150 MB).
 # Usage: scripts/bench-import.sh [ROWS] [REPEATS]   — figures go to docs/benchmarks.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,8 @@ PY
 . scripts/bench/measure.sh
 
 {
+  run "unzip -p of the sheet (inflate floor)" sh -c "unzip -p '$DIR/results.xlsx' xl/worksheets/sheet1.xml > /dev/null"
+  run "msoko analyze (XLSX, whole)" "$BIN" analyze --spec "$DIR/spec.json" --out "$DIR/analysis.json" "$DIR/results.xlsx"
   run "msoko check (XLSX)" "$BIN" check results "$DIR/results.xlsx" --spec "$DIR/spec.json"
   run "openpyxl read-only (XLSX)" python3 "$DIR/openpyxl_read.py" "$DIR/results.xlsx"
   run "python-calamine (XLSX)" python3 "$DIR/calamine_read.py" "$DIR/results.xlsx"
@@ -47,3 +51,8 @@ echo "rows: $ROWS, repeats: $REPEATS (medians); sheet XML $((XML_BYTES / 1048576
 echo "| command | wall, s | peak RSS, MiB |"
 echo "|---|---|---|"
 awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$DIR/results.tsv"
+echo
+awk -F'\t' '
+  /^unzip/ { floor = $2 } /^msoko analyze/ { whole = $2; mem = $3 } /^python-calamine/ { calamine = $2 }
+  END { printf "msoko analyze (XLSX): %.2f× the inflate floor (target ≤ 1.5), %.1f× faster than calamine'"'"'s read (target ≥ 3), %s MiB (target ≤ 150)\n", whole / floor, calamine / whole, mem }
+' "$DIR/results.tsv"

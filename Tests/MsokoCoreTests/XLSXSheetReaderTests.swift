@@ -54,7 +54,7 @@ final class SheetScannerTests: XCTestCase {
         </sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>
         """
         let shared = try SheetScanner.sharedStrings(Data(#"<sst><si><t>нуль</t></si><si><r><t>од</t></r><r><t>ин</t></r><rPh><t>ignored</t></rPh></si><si/></sst>"#.utf8), limits: .init())
-        XCTAssertEqual(shared, ["нуль", "один", ""])
+        XCTAssertEqual((0..<shared.count).map(shared.string), ["нуль", "один", ""])
         var limits = SheetScanner.Limits()
         let rows = try SheetScanner.rows(Data(sheet.utf8), shared: shared, limits: &limits)
         XCTAssertEqual(rows.count, 5)
@@ -63,5 +63,70 @@ final class SheetScannerTests: XCTestCase {
         XCTAssertEqual(rows[2], ["", "7", "2", "", "ИСТИНА"])
         XCTAssertEqual(rows[3], [])
         XCTAssertEqual(rows[4], ["раз два", "3"])
+    }
+
+    /// A sheet read in pieces of any size, on one thread or two, gives the rows read whole: the
+    /// pieces cut tags, entities, Cyrillic characters and shared-string indices anywhere.
+    func testStreamedInPiecesOfAnySizeGivesTheSameRows() throws {
+        var sheet = #"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:F400"/><sheetData>"#
+        for r in 1...400 {
+            sheet += #"<row r="\#(r * 2)"><c r="A\#(r * 2)" t="s"><v>\#(r % 3)</v></c><c r="B\#(r * 2)" t="inlineStr"><is><t>Код&amp;\#(r) «ё»</t></is></c>"#
+            sheet += #"<c r="D\#(r * 2)"><v>\#(r).0</v></c><c r="E\#(r * 2)" t="b"><v>\#(r % 2)</v></c><c r="F\#(r * 2)" t="inlineStr"><is><r><t>Ж</t></r><r><t>&#x44F;</t></r></is></c></row>"#
+        }
+        sheet += "</sheetData></worksheet>"
+        let strings = #"<sst count="3"><si><t>нуль</t></si><si><t>один &lt;1&gt;</t></si><si><r><t>два</t></r><rPh><t>x</t></rPh></si></sst>"#
+        let book = try XLSXBook(data: workbook(sheet: sheet, sharedStrings: strings), file: "p.xlsx")
+        var whole: [[String]] = []
+        var indices: [Int] = []
+        try book.forEachRow(sheet: 0, threads: 1, chunk: 1 << 20) { row, index in whole.append(row.strings); indices.append(index); return true }
+        XCTAssertEqual(whole.count, 400)
+        XCTAssertEqual(indices.prefix(3), [1, 3, 5], "the index is the row number minus one; missing rows are not lent")
+        XCTAssertEqual(whole[0], ["один <1>", "Код&1 «ё»", "", "1", "ИСТИНА", "Жя"])
+        XCTAssertEqual(whole[1], ["два", "Код&2 «ё»", "", "2", "ЛОЖЬ", "Жя"])
+        for (chunk, threads) in [(1, 1), (3, 2), (7, 1), (64, 2), (1000, 2)] {
+            var rows: [[String]] = []
+            try book.forEachRow(sheet: 0, threads: threads, chunk: chunk) { row, _ in rows.append(row.strings); return true }
+            XCTAssertEqual(rows, whole, "pieces of \(chunk) bytes on \(threads) threads")
+        }
+        // Stopping early stops the inflating thread too.
+        var seen = 0
+        try book.forEachRow(sheet: 0, threads: 2, chunk: 16) { _, _ in seen += 1; return seen < 5 }
+        XCTAssertEqual(seen, 5)
+    }
+
+    /// A damaged sheet breaks off the stream with the file's error, whatever the piece size, and a
+    /// results import keeps nothing of it.
+    func testDamageFoundWhileStreamingRefusesTheWholeFile() throws {
+        var sheet = "<worksheet><sheetData>"
+        for r in 1...2000 { sheet += #"<row r="\#(r)"><c t="inlineStr"><is><t>\#(r)</t></is></c></row>"# }
+        sheet += "</sheetData></worksheet>"
+        var data = workbook(sheet: sheet, sharedStrings: nil)
+        // The CRC-32 of the sheet in its directory entry, changed: only the end of the stream can tell.
+        let name = Data("xl/worksheets/sheet1.xml".utf8)
+        var central = data.range(of: Data([0x50, 0x4B, 0x01, 0x02]))!.lowerBound
+        while data[(central + 46)..<(central + 46 + name.count)] != name {
+            central = data.range(of: Data([0x50, 0x4B, 0x01, 0x02]), in: (central + 4)..<data.count)!.lowerBound
+        }
+        data[central + 16] ^= 0xFF
+        let book = try XLSXBook(data: data, file: "crc.xlsx")
+        for threads in [1, 2] {
+            var rows = 0
+            XCTAssertThrowsError(try book.forEachRow(sheet: 0, threads: threads, chunk: 256) { _, _ in rows += 1; return true }) { error in
+                XCTAssertEqual(error as? SpreadsheetError, .badXML(file: "crc.xlsx", part: "xl/worksheets/sheet1.xml"))
+            }
+            XCTAssertEqual(rows, 2000, "the rows came before the end showed the damage")
+        }
+    }
+
+    /// A workbook of the given sheet XML (and shared strings), packed as Excel packs one.
+    func workbook(sheet: String, sharedStrings: String?) -> Data {
+        var parts: [(path: String, bytes: Data)] = [
+            ("[Content_Types].xml", Data(#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.utf8)),
+            ("xl/workbook.xml", Data(#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Лист1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.utf8)),
+            ("xl/_rels/workbook.xml.rels", Data(#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.utf8)),
+            ("xl/worksheets/sheet1.xml", Data(sheet.utf8)),
+        ]
+        if let sharedStrings { parts.append(("xl/sharedStrings.xml", Data(sharedStrings.utf8))) }
+        return try! ZipPackage.build(parts)
     }
 }

@@ -33,37 +33,57 @@ public enum ResultsReader {
             return refuse("файл \(ByteSize.exceeding(data.count, limit: limits.maxFileBytes)).")
         }
         if data.starts(with: [0x50, 0x4B]) {
-            let sheets: [(name: String?, rows: [[String]])]
-            do {
-                var sheetLimits = SheetLimits()
-                sheetLimits.zip.maxTotalBytes = Int(clamping: limits.maxUnzippedBytes)
-                sheetLimits.zip.maxEntryBytes = Int(clamping: limits.maxUnzippedBytes)
-                sheets = try XLSXSheetReader.sheets(data: data, file: file, limits: sheetLimits).map { ($0.name, $0.rows) }
-            } catch let e as SpreadsheetError {
-                if case .tooLarge(_, let reason) = e, reason.hasPrefix("часть") {
-                    return refuse("книга распаковывается больше чем в \(ByteSize.format(Int(clamping: limits.maxUnzippedBytes))) или сжата подозрительно сильно — файл не принят.")
-                }
-                return refuse(e.reason)
-            } catch {
-                return refuse("не является таблицей Excel (XLSX) — возможно, файл повреждён.")
-            }
+            // A sheet is read twice as it is inflated, never kept whole: its first rows to find the
+            // header, then every row through the checks (inflating on one core, scanning on another).
+            let book: XLSXBook
+            var sheetLimits = SheetLimits()
+            sheetLimits.zip.maxTotalBytes = Int(clamping: limits.maxUnzippedBytes)
+            sheetLimits.zip.maxEntryBytes = Int(clamping: limits.maxUnzippedBytes)
+            do { book = try XLSXBook(data: data, file: file, limits: sheetLimits) } catch { return refuse(unreadable(error, limits: limits)) }
             // Every sheet with a results header: one sheet, or one per class (or per school).
-            let found = sheets.compactMap { s in ResultsLayout.find(in: s.rows).map { (s.name, s.rows, $0) } }
+            var found: [(sheet: Int, head: [[String]], layout: ResultsLayout, estimate: Int)] = []
+            for k in book.sheets.indices where book.archive.entry(book.sheets[k].path) != nil {
+                var head: [[String]] = []
+                var headBytes = 0
+                do {
+                    try book.forEachRow(sheet: k, threads: 1, chunk: 1 << 16) { row, index in
+                        guard index < headRows else { return false }
+                        while head.count < index { head.append([]) }
+                        head.append(row.strings)
+                        headBytes += (0..<row.count).reduce(32) { $0 + row.rawCell($1).count + 24 }
+                        return head.count < headRows
+                    }
+                } catch { return refuse(unreadable(error, limits: limits)) }
+                guard let layout = ResultsLayout.find(in: head) else { continue }
+                // Rows to size the tables for, from the sheet's declared size and the bytes of its first rows.
+                let perRow = max(64, headBytes / max(1, head.count))
+                found.append((k, head, layout, min(1_048_576, book.declaredSize(sheet: k) / perRow + 1)))
+            }
             guard !found.isEmpty else { return refuse(noHeader) }
+            if found.count == 1 { result.sheet = book.sheets[found[0].sheet].name }
             var seenCodes: [String: String] = [:]
-            for (index, (sheetName, rows, layout)) in found.enumerated() {
+            for (index, sheet) in found.enumerated() {
+                let sheetName = book.sheets[sheet.sheet].name
                 var part = ResultsFile()
-                var checker = Checker(file: file, sheet: sheetName, spec: spec, layout: layout, rows: rows, limits: limits)
+                var checker = Checker(file: file, sheet: sheetName, spec: spec, layout: sheet.layout, rows: sheet.head, limits: limits)
                 checker.expectedSchool = school?.lowercased()
                 checker.logins = logins
-                checker.expectedRows = rows.count
+                checker.expectedRows = sheet.estimate
+                var failure: Error?
+                checker.dataRows = { body in
+                    do {
+                        try book.forEachRow(sheet: sheet.sheet, threads: threads) { row, i in body(row, i); return true }
+                    } catch { failure = error }
+                }
                 checker.run(into: &part)
+                // The sheet broke off (damaged, past a limit): nothing of it is kept.
+                if let failure { return refuse(unreadable(failure, limits: limits)) }
                 guard found.count > 1 else { part.sheet = sheetName; return part }
                 // A participant code appears once in a school across all the sheets.
                 for w in part.works {
                     let key = (w.schoolLogin ?? w.schoolName ?? "") + "\u{1}" + w.code
                     if let other = seenCodes[key] {
-                        part.problems.append(ImportProblem(file: "\(file), лист «\(sheetName ?? "")»", row: w.row, column: "Код участника",
+                        part.problems.append(ImportProblem(file: "\(file), лист «\(sheetName)»", row: w.row, column: "Код участника",
                                                            message: "код участника \(w.code) уже встречался в этой школе (лист «\(other)»)."))
                     } else {
                         seenCodes[key] = sheetName
@@ -73,7 +93,7 @@ public enum ResultsReader {
                     result = part
                     result.works = WorkTable(taskCount: spec.tasks.count)
                     result.works.append(contentsOf: part.works)
-                    result.sheet = found.compactMap(\.0).joined(separator: ", ")
+                    result.sheet = found.map { book.sheets[$0.sheet].name }.joined(separator: ", ")
                 } else {
                     result.works.append(contentsOf: part.works)
                     result.problems += part.problems
@@ -97,7 +117,7 @@ public enum ResultsReader {
         }
         func check(_ bytes: UnsafeBufferPointer<UInt8>) -> ResultsFile {
             var head: [[String]] = []
-            CSVTable.forEachCellRow(utf8: bytes) { row in head.append(row.strings); return head.count < 60 }
+            CSVTable.forEachCellRow(utf8: bytes) { row in head.append(row.strings); return head.count < headRows }
             guard let layout = ResultsLayout.find(in: head) else { return refuse(noHeader) }
             var checker = Checker(file: file, sheet: nil, spec: spec, layout: layout, rows: head, limits: limits)
             checker.expectedSchool = school?.lowercased()
@@ -120,6 +140,18 @@ public enum ResultsReader {
         }
         return decoded.withUnsafeBufferPointer { check($0) }
     }
+
+    /// Why a workbook could not be read, in the words of an import problem.
+    static func unreadable(_ error: Error, limits: Limits) -> String {
+        guard let e = error as? SpreadsheetError else { return "не является таблицей Excel (XLSX) — возможно, файл повреждён." }
+        if case .tooLarge(_, let reason) = e, reason.hasPrefix("часть") {
+            return "книга распаковывается больше чем в \(ByteSize.format(Int(clamping: limits.maxUnzippedBytes))) или сжата подозрительно сильно — файл не принят."
+        }
+        return e.reason
+    }
+
+    /// Rows at the top of a sheet or file where the header is looked for.
+    static let headRows = 60
 
     /// Files smaller than this are read on one thread: starting threads costs more than it saves.
     static let parallelFrom = 1 << 20

@@ -83,107 +83,185 @@ enum SheetScanner {
         }
     }
 
-    /// Rows of a worksheet, numbered as the spreadsheet shows them (missing rows become empty rows).
-    static func rows(_ data: Data, shared: [String], limits: inout Limits) throws -> [[String]] {
-        try data.withUnsafeBytes { raw in try rows(raw.bindMemory(to: UInt8.self), shared: shared, limits: &limits) }
+    /// Where the next tag starts (`lt`, the end when there is none) and the tag, nil when its `>`
+    /// is not in the buffer yet.
+    @inline(__always) static func scanTag(_ xml: UnsafeBufferPointer<UInt8>, from start: Int) -> (lt: Int, tag: Tag?) {
+        let n = xml.count
+        var lt = start
+        if let base = xml.baseAddress, start < n, let p = memchr(base + start, Int32(UInt8(ascii: "<")), n - start) {
+            lt = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
+        } else {
+            return (n, nil)
+        }
+        return (lt, nextTag(xml, from: lt))
     }
 
-    static func rows(_ xml: UnsafeBufferPointer<UInt8>, shared: [String], limits: inout Limits) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
+    /// How far a piece of a part was read: up to `consumed` (the rest starts an unfinished tag or
+    /// text and comes again with the next piece), and whether the reader wants no more.
+    struct Fed {
+        var consumed: Int
+        var stop: Bool
+    }
+
+    /// The rows of a worksheet, read piece by piece as the part is inflated: each row is lent to
+    /// `emit` as cells with its index (the row number as the spreadsheet shows it, minus one) as
+    /// soon as its `</row>` is read; missing rows are not emitted. The state between pieces is
+    /// only what lies between tags, so a piece may end anywhere.
+    struct RowReader {
+        var limits: Limits
+        let shared: SharedStrings
         var rowNumber = 0
         var column = 0
         var cellType: UInt8 = UInt8(ascii: "n")  // first letter of t=: s, n, b, i(nlineStr), e; «str» becomes t
-        var value = ""
         var inCell = false
         var inPhonetic = false
+        var done = false
         var tags = 0
-        var i = 0
-        let n = xml.count
-        func put(_ value: String) throws {
+        /// The current cell's text, and the row's cells: `[starts[i], ends[i])` of `bytes`.
+        var value: [UInt8] = []
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
+
+        init(shared: SharedStrings, limits: Limits) {
+            self.shared = shared
+            self.limits = limits
+        }
+
+        mutating func put() throws {
             if column >= limits.sheet.maxColumns { throw Failure.column(row: rowNumber) }
-            let added = max(0, column + 1 - row.count)
+            let added = max(0, column + 1 - starts.count)
             limits.cells += added
             limits.realCells += 1
             limits.padding += max(0, added - 1)
             if limits.padding > 2_000_000 + 4 * limits.realCells { throw Failure.padding(row: rowNumber) }
-            limits.textBytes += value.utf8.count
+            let from = bytes.count
+            SheetScanner.cellValue(value, type: cellType, shared: shared, into: &bytes)
+            limits.textBytes += bytes.count - from
             if limits.cells > limits.sheet.maxCells { throw Failure.cells(row: rowNumber) }
             if limits.textBytes > limits.sheet.maxTextBytes { throw Failure.text(row: rowNumber) }
-            Self.put(&row, column, value)
+            while starts.count <= column { starts.append(from); ends.append(from) }
+            starts[column] = from
+            ends[column] = bytes.count
         }
-        func padRows() throws {
+
+        mutating func endRow(_ emit: (CellRow, Int) throws -> Bool) throws -> Bool {
             guard rowNumber <= limits.sheet.maxRows else { throw Failure.row(String(rowNumber)) }
-            while rows.count < rowNumber - 1 { rows.append([]) }
-        }
-        while i < n {
-            tags &+= 1
-            if tags & 0xFFFF == 0, limits.budget.isExpired { throw Failure.timeOut }
-            guard let tag = nextTag(xml, from: i) else {
-                if (i..<n).contains(where: { xml[$0] == UInt8(ascii: "<") }) { throw Failure.malformed }
-                break
+            defer { bytes.removeAll(keepingCapacity: true); starts.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true) }
+            return try bytes.withUnsafeBufferPointer { scratch in
+                try starts.withUnsafeBufferPointer { s in
+                    try ends.withUnsafeBufferPointer { e in
+                        try emit(CellRow(base: UnsafeBufferPointer(start: nil, count: 0), scratch: scratch, starts: s, ends: e), rowNumber - 1)
+                    }
+                }
             }
-            i = tag.end
-            if tag.close {
+        }
+
+        /// Reads `xml` (the part's next bytes, after what earlier calls left unconsumed). `final`:
+        /// nothing follows, so an unfinished tag is damage.
+        mutating func feed(_ xml: UnsafeBufferPointer<UInt8>, final: Bool, emit: (CellRow, Int) throws -> Bool) throws -> Fed {
+            let n = xml.count
+            var i = 0
+            while i < n && !done {
+                tags &+= 1
+                if tags & 0xFFFF == 0, limits.budget.isExpired { throw Failure.timeOut }
+                let (lt, found) = scanTag(xml, from: i)
+                guard let tag = found else {
+                    if lt >= n { return Fed(consumed: n, stop: false) }
+                    if final { throw Failure.malformed }
+                    // A tag longer than any a sheet has is not waited for.
+                    if n - lt > 1 << 20 { throw Failure.malformed }
+                    return Fed(consumed: lt, stop: false)
+                }
+                if tag.close {
+                    i = tag.end
+                    if tag.named("c", in: xml) {
+                        if inCell {
+                            try put()
+                            inCell = false
+                            column += 1
+                        }
+                    } else if tag.named("row", in: xml) {
+                        if try !endRow(emit) { return Fed(consumed: i, stop: true) }
+                    } else if tag.named("rPh", in: xml) {
+                        inPhonetic = false
+                    } else if tag.named("sheetData", in: xml) {
+                        done = true
+                    }
+                    continue
+                }
                 if tag.named("c", in: xml) {
-                    if inCell {
-                        try put(cellValue(value, type: cellType, shared: shared))
-                        inCell = false
-                        column += 1
+                    i = tag.end
+                    if let ref = attribute("r", in: xml, tag) {
+                        switch columnIndex(xml, ref, limit: limits.sheet.maxColumns) {
+                        case .some(let c) where c < 0: throw Failure.column(row: rowNumber)
+                        case .some(let c): column = c
+                        case .none: break
+                        }
                     }
+                    if let t = attribute("t", in: xml, tag), !t.isEmpty {
+                        let first = xml[t.lowerBound]
+                        // «str» (a formula's text) must not read as «s» (a shared string index).
+                        cellType = t.count == 3 && first == UInt8(ascii: "s") ? UInt8(ascii: "t") : first
+                    } else {
+                        cellType = UInt8(ascii: "n")
+                    }
+                    value.removeAll(keepingCapacity: true)
+                    inCell = !tag.selfClosing
+                    if tag.selfClosing { column += 1 }
+                } else if (tag.named("v", in: xml) || tag.named("t", in: xml)) && inCell && !tag.selfClosing && !inPhonetic {
+                    // The text and the tag are read together: a text the piece cuts waits for the next.
+                    var end = tag.end
+                    if let base = xml.baseAddress, end < n, let p = memchr(base + end, Int32(UInt8(ascii: "<")), n - end) {
+                        end = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
+                    } else {
+                        end = n
+                        if !final {
+                            if n - tag.end + value.count > limits.sheet.maxCellBytes * 2 { throw Failure.cell(row: rowNumber) }
+                            return Fed(consumed: lt, stop: false)
+                        }
+                    }
+                    if end - tag.end + value.count > limits.sheet.maxCellBytes * 2 { throw Failure.cell(row: rowNumber) }
+                    appendDecoded(UnsafeBufferPointer(rebasing: xml[tag.end..<end]), to: &value)
+                    if value.count > limits.sheet.maxCellBytes { throw Failure.cell(row: rowNumber) }
+                    i = end
                 } else if tag.named("row", in: xml) {
-                    try padRows()
-                    rows.append(row)
-                } else if tag.named("rPh", in: xml) {
-                    inPhonetic = false
-                } else if tag.named("sheetData", in: xml) {
-                    break
-                }
-                continue
-            }
-            if tag.named("c", in: xml) {
-                if let ref = attribute("r", in: xml, tag) {
-                    switch columnIndex(xml, ref, limit: limits.sheet.maxColumns) {
-                    case .some(let c) where c < 0: throw Failure.column(row: rowNumber)
-                    case .some(let c): column = c
-                    case .none: break
+                    i = tag.end
+                    bytes.removeAll(keepingCapacity: true)
+                    starts.removeAll(keepingCapacity: true)
+                    ends.removeAll(keepingCapacity: true)
+                    column = 0
+                    let r = attribute("r", in: xml, tag)
+                    rowNumber = r.flatMap { rowIndex(xml, $0) } ?? rowNumber + 1
+                    if rowNumber > limits.sheet.maxRows {
+                        throw Failure.row(r.map { String(decoding: UnsafeBufferPointer(rebasing: xml[$0]), as: UTF8.self) } ?? String(rowNumber))
                     }
-                }
-                if let t = attribute("t", in: xml, tag), !t.isEmpty {
-                    let first = xml[t.lowerBound]
-                    // «str» (a formula's text) must not read as «s» (a shared string index).
-                    cellType = t.count == 3 && first == UInt8(ascii: "s") ? UInt8(ascii: "t") : first
+                    if tag.selfClosing, try !endRow(emit) { return Fed(consumed: i, stop: true) }
                 } else {
-                    cellType = UInt8(ascii: "n")
+                    i = tag.end
+                    if tag.named("rPh", in: xml) { inPhonetic = !tag.selfClosing }
                 }
-                value = ""
-                inCell = !tag.selfClosing
-                if tag.selfClosing { column += 1 }
-            } else if (tag.named("v", in: xml) || tag.named("t", in: xml)) && inCell && !tag.selfClosing && !inPhonetic {
-                var end = i
-                while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
-                if end - i + value.utf8.count > limits.sheet.maxCellBytes * 2 { throw Failure.cell(row: rowNumber) }
-                value += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
-                if value.utf8.count > limits.sheet.maxCellBytes { throw Failure.cell(row: rowNumber) }
-                i = end
-            } else if tag.named("row", in: xml) {
-                row = []
-                column = 0
-                let r = attribute("r", in: xml, tag)
-                rowNumber = r.flatMap { rowIndex(xml, $0) } ?? rowNumber + 1
-                if rowNumber > limits.sheet.maxRows {
-                    throw Failure.row(r.map { String(decoding: UnsafeBufferPointer(rebasing: xml[$0]), as: UTF8.self) } ?? String(rowNumber))
-                }
-                if tag.selfClosing {
-                    try padRows()
-                    rows.append([])
-                }
-            } else if tag.named("rPh", in: xml) {
-                inPhonetic = !tag.selfClosing
+            }
+            return Fed(consumed: done ? n : i, stop: false)
+        }
+    }
+
+    /// The rows of a whole worksheet in memory, numbered as the spreadsheet shows them (missing
+    /// rows become empty rows): for the small lists (schools, staff) and the tests.
+    static func rows(_ data: Data, shared: SharedStrings, limits: inout Limits) throws -> [[String]] {
+        var rows: [[String]] = []
+        var reader = RowReader(shared: shared, limits: limits)
+        _ = try data.withUnsafeBytes { raw in
+            try reader.feed(raw.bindMemory(to: UInt8.self), final: true) { row, index in
+                while rows.count < index { rows.append([]) }
+                rows.append(row.strings)
+                return true
             }
         }
+        limits = reader.limits
         return rows
     }
+
 
     /// A row's `r`: digits only, at most 9 of them (Excel stops at 1 048 576).
     static func rowIndex(_ xml: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
@@ -197,42 +275,81 @@ enum SheetScanner {
         return n
     }
 
-    /// The strings of xl/sharedStrings.xml, rich-text runs joined, phonetic runs skipped.
-    static func sharedStrings(_ data: Data, limits: Limits) throws -> [String] {
-        try data.withUnsafeBytes { raw in try sharedStrings(raw.bindMemory(to: UInt8.self), limits: limits) }
+    /// The strings of xl/sharedStrings.xml as one run of bytes: string k is `[ends[k − 1], ends[k])`
+    /// (a region's workbook may hold hundreds of thousands; one array, not an object each).
+    struct SharedStrings {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+
+        var count: Int { ends.count }
+        func string(_ k: Int) -> String {
+            bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[(k == 0 ? 0 : ends[k - 1])..<ends[k]]), as: UTF8.self) }
+        }
     }
 
-    static func sharedStrings(_ xml: UnsafeBufferPointer<UInt8>, limits: Limits) throws -> [String] {
-        var out: [String] = []
-        var current = ""
+    /// Reads xl/sharedStrings.xml piece by piece: rich-text runs joined, phonetic runs skipped.
+    struct StringsReader {
+        var limits: Limits
+        var strings = SharedStrings()
         var inPhonetic = false
         var tags = 0
-        var i = 0
-        let n = xml.count
-        while i < n {
-            tags &+= 1
-            if tags & 0xFFFF == 0, limits.budget.isExpired { throw Failure.timeOut }
-            guard let tag = nextTag(xml, from: i) else { break }
-            i = tag.end
-            if tag.close {
-                if tag.named("si", in: xml) { out.append(current) } else if tag.named("rPh", in: xml) { inPhonetic = false }
-                continue
+
+        init(limits: Limits) { self.limits = limits }
+
+        mutating func feed(_ xml: UnsafeBufferPointer<UInt8>, final: Bool) throws -> Fed {
+            let n = xml.count
+            var i = 0
+            while i < n {
+                tags &+= 1
+                if tags & 0xFFFF == 0, limits.budget.isExpired { throw Failure.timeOut }
+                let (lt, found) = scanTag(xml, from: i)
+                guard let tag = found else {
+                    if lt >= n || final { return Fed(consumed: n, stop: false) }
+                    if n - lt > 1 << 20 { throw Failure.malformed }
+                    return Fed(consumed: lt, stop: false)
+                }
+                if tag.close {
+                    i = tag.end
+                    if tag.named("si", in: xml) {
+                        strings.ends.append(strings.bytes.count)
+                    } else if tag.named("rPh", in: xml) {
+                        inPhonetic = false
+                    }
+                    continue
+                }
+                if tag.named("t", in: xml), !tag.selfClosing, !inPhonetic {
+                    var end = n
+                    if let base = xml.baseAddress, tag.end < n, let p = memchr(base + tag.end, Int32(UInt8(ascii: "<")), n - tag.end) {
+                        end = UnsafePointer<UInt8>(p.assumingMemoryBound(to: UInt8.self)) - base
+                    } else if !final {
+                        if n - tag.end > limits.sheet.maxCellBytes * 2 { throw Failure.cell(row: nil) }
+                        return Fed(consumed: lt, stop: false)
+                    }
+                    let start = strings.ends.last ?? 0
+                    appendDecoded(UnsafeBufferPointer(rebasing: xml[tag.end..<end]), to: &strings.bytes)
+                    if strings.bytes.count - start > limits.sheet.maxCellBytes { throw Failure.cell(row: nil) }
+                    i = end
+                    continue
+                }
+                i = tag.end
+                if tag.named("si", in: xml) {
+                    if strings.bytes.count > (strings.ends.last ?? 0) { strings.bytes.removeSubrange((strings.ends.last ?? 0)...) }
+                    if tag.selfClosing { strings.ends.append(strings.bytes.count) }
+                } else if tag.named("rPh", in: xml) {
+                    inPhonetic = !tag.selfClosing
+                }
             }
-            if tag.named("si", in: xml) {
-                current = ""
-                if tag.selfClosing { out.append("") }
-            } else if tag.named("rPh", in: xml) {
-                inPhonetic = !tag.selfClosing
-            } else if tag.named("t", in: xml), !tag.selfClosing, !inPhonetic {
-                var end = i
-                while end < n && xml[end] != UInt8(ascii: "<") { end += 1 }
-                current += decodeText(UnsafeBufferPointer(rebasing: xml[i..<end]))
-                if current.utf8.count > limits.sheet.maxCellBytes { throw Failure.cell(row: nil) }
-                i = end
-            }
+            return Fed(consumed: n, stop: false)
         }
-        return out
     }
+
+    /// The shared strings of a whole part in memory (the tests).
+    static func sharedStrings(_ data: Data, limits: Limits) throws -> SharedStrings {
+        var reader = StringsReader(limits: limits)
+        _ = try data.withUnsafeBytes { raw in try reader.feed(raw.bindMemory(to: UInt8.self), final: true) }
+        return reader.strings
+    }
+
 
     /// The attributes of every element whose local name (after any prefix) is `name`, values
     /// decoded: for the workbook's small parts (sheet list, relationships).
@@ -280,11 +397,6 @@ enum SheetScanner {
         b == UInt8(ascii: " ") || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")
     }
 
-    static func put(_ row: inout [String], _ column: Int, _ value: String) {
-        if column >= row.count { row.append(contentsOf: repeatElement("", count: column - row.count + 1)) }
-        row[column] = value
-    }
-
     /// Zero-based column of a cell reference's letters («AB12» → 27); -1 past `limit` columns
     /// (counting stops there, so «ZZZZZZZZZZZZ1» neither overflows nor allocates).
     @inline(__always) static func columnIndex(_ xml: UnsafeBufferPointer<UInt8>, _ ref: Range<Int>, limit: Int = 16_384) -> Int? {
@@ -298,17 +410,33 @@ enum SheetScanner {
         return n > 0 ? n - 1 : nil
     }
 
-    static func cellValue(_ raw: String, type: UInt8, shared: [String]) -> String {
+    /// A cell's text as the sheet means it, appended to `out`: a shared string by its index,
+    /// booleans as Excel shows them in Russian, whole numbers written as floats («1.0E0») as integers.
+    static func cellValue(_ raw: [UInt8], type: UInt8, shared: SharedStrings, into out: inout [UInt8]) {
         if type == UInt8(ascii: "s") {
-            guard let index = Int(raw), index >= 0, index < shared.count else { return "" }
-            return shared[index]
+            var index = 0
+            guard !raw.isEmpty, raw.count <= 12 else { return }
+            for b in raw {
+                guard b >= 0x30 && b <= 0x39 else { return }
+                index = index * 10 + Int(b - 0x30)
+            }
+            guard index < shared.count else { return }
+            let start = index == 0 ? 0 : shared.ends[index - 1]
+            out.append(contentsOf: shared.bytes[start..<shared.ends[index]])
+            return
         }
-        if type == UInt8(ascii: "b") { return raw == "1" ? "ИСТИНА" : "ЛОЖЬ" }
-        if type == UInt8(ascii: "n"), raw.contains(where: { $0 == "." || $0 == "E" || $0 == "e" }), let d = Double(raw), d == d.rounded(), abs(d) < 1e15 {
-            return String(Int(d))
+        if type == UInt8(ascii: "b") {
+            out.append(contentsOf: (raw == [UInt8(ascii: "1")] ? "ИСТИНА" : "ЛОЖЬ").utf8)
+            return
         }
-        return raw
+        if type == UInt8(ascii: "n"), raw.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }),
+           let d = Double(String(decoding: raw, as: UTF8.self)), d == d.rounded(), abs(d) < 1e15 {
+            out.append(contentsOf: String(Int(d)).utf8)
+            return
+        }
+        out.append(contentsOf: raw)
     }
+
 
     /// The value of attribute `name` (`name="…"` or `name='…'`) of a tag, as a range of the document.
     static func attribute(_ name: StaticString, in xml: UnsafeBufferPointer<UInt8>, _ tag: Tag) -> Range<Int>? {
@@ -339,6 +467,16 @@ enum SheetScanner {
         guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)
+        appendDecoded(bytes, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same, appended to `out` as bytes.
+    static func appendDecoded(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), bytes.count) != nil else {
+            out.append(contentsOf: bytes)
+            return
+        }
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let b = bytes[i]
@@ -360,13 +498,12 @@ enum SheetScanner {
                 else if entity.hasPrefix("#") { scalar = UInt32(entity.dropFirst()).flatMap(Unicode.Scalar.init) }
             }
             if let scalar {
-                out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                out.append(contentsOf: String(Character(scalar)).utf8)
                 i = semi + 1
             } else {
                 out.append(b)
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -95,6 +95,26 @@ public struct ZipReader {
     }
 
     public func extract(_ entry: Entry, used: inout Int, budget: ReadBudget) throws -> Data {
+        let stream = try open(entry, used: &used, budget: budget)
+        // Grown as bytes arrive (not allocated at the declared size: the directory may lie).
+        var out = Data(count: min(entry.uncompressedSize + 1, max(1 << 16, entry.compressedSize * 4)))
+        var produced = 0
+        while true {
+            if produced == out.count { out.count = min(entry.uncompressedSize + 1, out.count * 2) }
+            let n = try out.withUnsafeMutableBytes { raw in
+                try stream.read(into: UnsafeMutableBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[produced...]))
+            }
+            if n == 0 { break }
+            produced += n
+        }
+        out.count = produced
+        return out
+    }
+
+    /// The entry as a stream of inflated bytes, pulled in pieces of the caller's size, so that a
+    /// sheet of hundreds of megabytes never lies in memory whole. The sizes and the ratio are checked
+    /// here and `used` takes the declared size at once (the stream never gives more than that).
+    public func open(_ entry: Entry, used: inout Int, budget: ReadBudget) throws -> EntryStream {
         let name = entry.path
         let remaining = limits.maxTotalBytes - used
         guard entry.uncompressedSize <= limits.maxEntryBytes, entry.uncompressedSize <= remaining else {
@@ -104,81 +124,100 @@ public struct ZipReader {
            entry.uncompressedSize / max(1, entry.compressedSize) > limits.maxRatio {
             throw ZipError.tooLarge(name)
         }
-        let out: Data = try data.withUnsafeBytes { raw throws in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let start = try Self.dataStart(of: entry, in: bytes)
-            let input = UnsafeBufferPointer(rebasing: bytes[start..<(start + entry.compressedSize)])
-            switch entry.method {
-            case 0:
-                guard entry.compressedSize == entry.uncompressedSize else { throw ZipError.corrupt(name) }
-                return Data(buffer: input)
-            case 8:
-                return try Self.inflate(input, expected: entry.uncompressedSize, name: name, budget: budget)
-            default:
-                throw ZipError.unsupported(name)
-            }
-        }
-        let crc = out.withUnsafeBytes { raw -> UInt32 in
-            let p = raw.bindMemory(to: UInt8.self)
-            guard let base = p.baseAddress else { return 0 }
-            var c: uLong = crc32(0, nil, 0)
-            var offset = 0
-            // zlib's crc32 takes a 32-bit length.
-            while offset < p.count {
-                let n = min(p.count - offset, 1 << 30)
-                c = crc32(c, base + offset, uInt(n))
-                offset += n
-            }
-            return UInt32(truncatingIfNeeded: c)
-        }
-        guard crc == entry.crc else { throw ZipError.corrupt(name) }
-        used += out.count
-        return out
+        guard entry.method == 0 || entry.method == 8 else { throw ZipError.unsupported(name) }
+        let start = try data.withUnsafeBytes { raw in try Self.dataStart(of: entry, in: raw.bindMemory(to: UInt8.self)) }
+        if entry.method == 0, entry.compressedSize != entry.uncompressedSize { throw ZipError.corrupt(name) }
+        used += entry.uncompressedSize
+        return try EntryStream(data: data, entry: entry, start: start, budget: budget)
     }
 
-    // MARK: inflating
-
-    /// Raw deflate into exactly `expected` bytes: more output, a stream that ends early or input
-    /// that runs out before the end of the stream are all corruption. The buffer may grow to one
-    /// byte past `expected`, which is how a lying directory is caught without inflating further.
-    static func inflate(_ input: UnsafeBufferPointer<UInt8>, expected: Int, name: String, budget: ReadBudget) throws -> Data {
+    /// One entry's bytes, inflated as they are asked for. Raw deflate must give exactly the
+    /// directory's size: more output, a stream that ends early or input that runs out before the
+    /// end of the stream are all corruption, and the CRC-32 of everything given must match the
+    /// directory's. Those checks are made when the end is reached (`read` returns 0); bytes handed
+    /// out before a failure are the caller's to discard (an import is all or nothing).
+    /// Used by one thread at a time (the reading pipeline hands it to its inflating thread).
+    public final class EntryStream: @unchecked Sendable {
+        let data: Data
+        let entry: Entry
+        let start: Int
+        let budget: ReadBudget
         var stream = z_stream()
-        guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw ZipError.corrupt(name)
-        }
-        defer { inflateEnd(&stream) }
-        let ceiling = expected + 1
-        // Grown as bytes arrive (not allocated at the declared size: the directory may lie).
-        var out = Data(count: min(ceiling, max(1 << 16, input.count * 4)))
-        var produced = 0
         var consumed = 0
-        let chunk = 1 << 20
-        while true {
-            if budget.isExpired { throw ZipError.timeOut }
-            if produced == out.count {
-                guard out.count < ceiling else { throw ZipError.tooLarge(name) }
-                out.count = min(ceiling, out.count * 2)
+        var produced = 0
+        var crc: uLong = crc32(0, nil, 0)
+        var finished = false
+
+        init(data: Data, entry: Entry, start: Int, budget: ReadBudget) throws {
+            self.data = data
+            self.entry = entry
+            self.start = start
+            self.budget = budget
+            if entry.method == 8 {
+                guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                    throw ZipError.corrupt(entry.path)
+                }
             }
-            let inCount = min(chunk, input.count - consumed)
-            let status: Int32 = out.withUnsafeMutableBytes { outRaw in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + consumed })
-                stream.avail_in = uInt(inCount)
-                let room = min(outRaw.count - produced, chunk)
-                stream.next_out = outRaw.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
-                stream.avail_out = uInt(room)
-                let r = CZlib.inflate(&stream, Z_NO_FLUSH)
-                produced += room - Int(stream.avail_out)
-                consumed += inCount - Int(stream.avail_in)
-                return r
-            }
-            if status == Z_STREAM_END { break }
-            // Z_BUF_ERROR: no progress was possible, the input ran out before the stream's end.
-            guard status == Z_OK else { throw ZipError.corrupt(name) }
         }
-        guard produced <= expected else { throw ZipError.tooLarge(name) }
-        guard produced == expected else { throw ZipError.corrupt(name) }
-        out.count = produced
-        return out
+
+        deinit { if entry.method == 8 { inflateEnd(&stream) } }
+
+        /// Inflated bytes into `out` (at most its size): their count, 0 once the entry has been
+        /// given whole and checked.
+        public func read(into out: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
+            guard !finished, let target = out.baseAddress, out.count > 0 else { return 0 }
+            if budget.isExpired { throw ZipError.timeOut }
+            let name = entry.path
+            var n = 0
+            if entry.method == 0 {
+                n = min(out.count, entry.uncompressedSize - produced)
+                data.withUnsafeBytes { raw in
+                    if n > 0 { memcpy(target, raw.baseAddress! + start + produced, n) }
+                }
+                if n == 0 { return try finish() }
+            } else {
+                // One byte past the declared size is room enough to catch a lying directory.
+                let room = min(out.count, entry.uncompressedSize + 1 - produced, 1 << 30)
+                let chunk = 1 << 20
+                var status = Z_OK
+                while n == 0 {
+                    let inCount = min(chunk, entry.compressedSize - consumed)
+                    status = data.withUnsafeBytes { raw in
+                        stream.next_in = UnsafeMutablePointer(mutating: raw.bindMemory(to: UInt8.self).baseAddress! + start + consumed)
+                        stream.avail_in = uInt(inCount)
+                        stream.next_out = target
+                        stream.avail_out = uInt(room)
+                        let r = CZlib.inflate(&stream, Z_NO_FLUSH)
+                        n = room - Int(stream.avail_out)
+                        consumed += inCount - Int(stream.avail_in)
+                        return r
+                    }
+                    if status == Z_STREAM_END { break }
+                    // Z_BUF_ERROR: no progress was possible, the input ran out before the stream's end.
+                    guard status == Z_OK else { throw ZipError.corrupt(name) }
+                    if budget.isExpired { throw ZipError.timeOut }
+                }
+                if produced + n > entry.uncompressedSize { throw ZipError.tooLarge(name) }
+                if n == 0 { return try finish() }
+                if status == Z_STREAM_END {
+                    produced += n
+                    crc = crc32(crc, target, uInt(n))
+                    _ = try finish()
+                    return n
+                }
+            }
+            produced += n
+            crc = crc32(crc, target, uInt(n))
+            return n
+        }
+
+        /// The end of the entry: all of it given, and its CRC-32 the directory's.
+        private func finish() throws -> Int {
+            guard produced == entry.uncompressedSize else { throw ZipError.corrupt(entry.path) }
+            guard UInt32(truncatingIfNeeded: crc) == entry.crc else { throw ZipError.corrupt(entry.path) }
+            finished = true
+            return 0
+        }
     }
 
     // MARK: the directory
