@@ -60,6 +60,25 @@ final class EvidenceTests: XCTestCase {
         XCTAssertLessThan(ObjectivityAnalysis.participationZ(all30, null: Evidence.Null()), ObjectivityAnalysis.participationZ(all10, null: Evidence.Null()))
     }
 
+    /// Misfitting works are counted, and their count judged by its binomial tail (scipy:
+    /// binom.sf(5, 15, 0.1) + binom.pmf(5, 15, 0.1) / 2 → z 2.4331), not as a normal deviation (3.01);
+    /// the fitted line moves the expected share with the group's level.
+    func testPersonFitIsACountToo() {
+        let r = ObjectivityAnalysis.personFit(misfit: 5, n: 15, reference: 0.1)
+        XCTAssertEqual(ObjectivityAnalysis.personFitZ(r, null: Evidence.Null(), level: 0), 2.4331, accuracy: 1e-3)
+        XCTAssertGreaterThan(r.e / r.se, 3.0, "the normal approximation it replaces")
+        // A line a + b·level: at level 2 with b = −0.02 the expected share is 6 % (scipy: z 3.1654).
+        XCTAssertEqual(ObjectivityAnalysis.personFitZ(r, null: Evidence.Null(a: 0, b: -0.02, tau2: 0), level: 2), 3.1654, accuracy: 1e-3)
+        XCTAssertLessThan(ObjectivityAnalysis.personFitZ(r, null: Evidence.Null(a: 0, b: 0, tau2: 0.005), level: 0), 2.4)
+        // The threshold shown is the count's own: the fewest misfits whose tail reaches the level.
+        let settings = ObjectivitySettings()
+        let judged = ObjectivityAnalysis.contribution(r, null: Evidence.Null(), level: 0, spec: DetectionBenchmark.mathematics, settings)
+        let atThreshold = ObjectivityAnalysis.personFit(misfit: Int((judged.signal.threshold * 15).rounded()), n: 15, reference: 0.1)
+        let below = ObjectivityAnalysis.personFit(misfit: Int((judged.signal.threshold * 15).rounded()) - 1, n: 15, reference: 0.1)
+        XCTAssertGreaterThanOrEqual(ObjectivityAnalysis.personFitZ(atThreshold, null: Evidence.Null(), level: 0), settings.signalZ)
+        XCTAssertLessThan(ObjectivityAnalysis.personFitZ(below, null: Evidence.Null(), level: 0), settings.signalZ)
+    }
+
     func testEachIndicatorKnowsItsPlace() {
         for (i, x) in ObjectivitySignal.Indicator.allCases.enumerated() { XCTAssertEqual(x.ordinal, i, x.rawValue) }
         XCTAssertEqual(ObjectivitySignal.Indicator.highResults.weight, 0.2)

@@ -87,6 +87,49 @@ final class ObjectivityTests: XCTestCase {
         XCTAssertFalse(fired(evaluate(rows, journal: { min(5, $0 + 1) })).contains(.journalMismatch), "marks below the journal are not this sign")
     }
 
+    /// Where tasks discriminate, a strong student one point short of the maximum has almost surely
+    /// missed the same hardest task, so a strong class's works of that score coincide far more often
+    /// than the district's works of that score (an honest gymnasium class of a held-out region had
+    /// identical works at z 5.1). A class's expected pairs take the higher of the district's rate and
+    /// the rate among classes of its own strength: the honest strong class is clear, copying still shows.
+    func testIdenticalWorksOfAStrongClassAreJudgedAgainstEquallyStrongClasses() {
+        let spec = Self.spec
+        var works = WorkTable(taskCount: spec.tasks.count)
+        func add(_ school: String, _ cls: String, _ rows: [[UInt8]]) {
+            for (i, scores) in rows.enumerated() {
+                let primary = scores.reduce(0) { $0 + Int($1) }
+                works.append(WorkRecord(schoolLogin: school, schoolName: school, code: "\(cls)\(i)", className: cls, variant: nil, gender: nil,
+                                        scores: scores, primaryScore: primary, mark: spec.scale!.mark(for: primary), journalMark: nil, row: 0))
+            }
+        }
+        let full: [UInt8] = [1, 1, 1, 2, 2, 2], short: [UInt8] = [1, 1, 1, 2, 2, 1]
+        let eights: [[UInt8]] = [[1, 1, 1, 2, 1, 2], [1, 1, 1, 1, 2, 2], [1, 1, 0, 2, 2, 2], [1, 0, 1, 2, 2, 2]]
+        var rng = SplitMix64(seed: 3)
+        let difficulty = [-1.2, -1.0, -0.8, 0.2, 0.4, 0.6]
+        for k in 0..<20 { add("edu7100\(String(format: "%02d", k))", "5А", Array(repeating: short, count: 6) + Array(repeating: full, count: 6)) }
+        for k in 0..<40 {
+            let others = (0..<9).map { _ in SyntheticDistrict.scores(theta: -0.5 + rng.normal(), spec: spec, difficulty: difficulty, rng: &rng) }
+            add("edu7200\(String(format: "%02d", k))", "5А", (0..<3).map { eights[($0 + k) % 4] } + others)
+        }
+        func identical(_ rows: [[UInt8]]) -> Double {
+            var all = works
+            for (i, scores) in rows.enumerated() {
+                let primary = scores.reduce(0) { $0 + Int($1) }
+                all.append(WorkRecord(schoolLogin: "edu799999", schoolName: "Проверяемая школа", code: "\(i)", className: "5А", variant: nil, gender: nil,
+                                      scores: scores, primaryScore: primary, mark: spec.scale!.mark(for: primary), journalMark: nil, row: 0))
+            }
+            let risks = ObjectivityAnalysis.evaluate(all, analysis: ResultsAnalysis.analyze(all, spec: spec))
+            let school = risks.first { $0.school == "edu799999" && $0.className == nil }!
+            return school.contributions.first { $0.signal.indicator == .identicalPatterns }!.signal.z
+        }
+        // Six works one point short, all missing the hardest task, as in every strong class: against
+        // the whole district (where works of 8 points miss various tasks) that is z 2.2.
+        XCTAssertLessThan(identical(Array(repeating: short, count: 6) + Array(repeating: full, count: 6)), 1)
+        // Half of the class hands in one work of 6 points.
+        let copy: [UInt8] = [1, 1, 0, 2, 1, 1]
+        XCTAssertGreaterThan(identical(Array(repeating: short, count: 3) + Array(repeating: full, count: 3) + Array(repeating: copy, count: 6)), 4)
+    }
+
     func testCopiedWorksAreIdenticalPatterns() {
         var rows = students(24, ability: 0, seed: 6)
         let leader: [UInt8] = [1, 0, 1, 2, 1, 0]

@@ -132,49 +132,109 @@ public enum ObjectivityAnalysis {
                 }
             }
         }
-        // Pairs of works with the same primary score that coincide, over the district; for each
-        // school the same without its own works (copies must not set their own expectation). Works
-        // sorted by (vector, school): a run of one vector gives the district's pairs, its sub-runs by
-        // school what each school's own works add (no hash tables: a country has 1.5 million works).
+        // Pairs of works with the same primary score that coincide, over the district; for each school
+        // the same without its own works (copies must not set their own expectation). Also *among
+        // works of classes of the same strength* (a band of the class's mean primary score: the
+        // lower, middle and upper third of the district's works): in a strong class a work one point
+        // short of the maximum has almost surely missed the hardest task, so such works coincide far
+        // more often than the district's works with that score do (an honest gymnasium class had z
+        // 5.1). A class's expected pairs take the higher of the two rates — its band's where the
+        // rest of the district has 30 works in it — so that a strong class is not flagged for the
+        // way strong students coincide, and no class is judged more strictly than by the district.
+        // Works sorted by (vector, band, school): a run of one vector gives the district's pairs,
+        // its sub-runs by band and by school what each band and each school's own works add (no
+        // hash tables: a country has 1.5 million works).
         let levels = spec.maxScore + 1
+        let bands = 3
         var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
         for c in 0..<classCount { schoolClasses[classSchool[c]].append(c) }
-        var perScore = [Int](repeating: 0, count: levels)
-        var ownScore = [Int](repeating: 0, count: schoolKeys.count * levels)
-        var keyed = [(key: UInt64, school: Int32, score: Int32)]()
+        var classSum = [Int](repeating: 0, count: classCount)
+        for i in 0..<works.count { classSum[Int(workClass[i])] += Int(primaryOf[i]) }
+        // A class's band: where its mean stands among the district's works (its classes' midrank, so
+        // that classes of one mean share a band): the lower, middle or upper third.
+        let classMean = (0..<classCount).map { c in Double(classSum[c]) / Double(max(1, start[c + 1] - start[c])) }
+        let byMean = (0..<classCount).sorted { classMean[$0] < classMean[$1] }
+        var classBand = [UInt8](repeating: 0, count: classCount)
+        var below = 0, tie = 0
+        while tie < byMean.count {
+            var end = tie, inTie = 0
+            while end < byMean.count && classMean[byMean[end]] == classMean[byMean[tie]] { inTie += start[byMean[end] + 1] - start[byMean[end]]; end += 1 }
+            let position = (Double(below) + Double(inTie) / 2) / Double(max(1, works.count))
+            for k in tie..<end { classBand[byMean[k]] = UInt8(min(bands - 1, Int(position * Double(bands)))) }
+            below += inTie
+            tie = end
+        }
+        let cells = levels * bands
+        var perCell = [Int](repeating: 0, count: cells)
+        var ownCell = [Int32](repeating: 0, count: schoolKeys.count * cells)
+        var keyed = [(key: UInt64, band: UInt8, school: Int32, score: Int32)]()
         keyed.reserveCapacity(works.count)
         for i in 0..<works.count {
-            let school = classSchool[Int(workClass[i])]
-            keyed.append((hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15, Int32(school), primaryOf[i]))
-            perScore[Int(primaryOf[i])] += 1
-            ownScore[school * levels + Int(primaryOf[i])] += 1
+            let c = Int(workClass[i])
+            let school = classSchool[c]
+            keyed.append((hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15, classBand[c], Int32(school), primaryOf[i]))
+            let cell = Int(primaryOf[i]) * bands + Int(classBand[c])
+            perCell[cell] += 1
+            ownCell[school * cells + cell] += 1
         }
-        Parallelism.sort(&keyed, threads: threads) { $0.key != $1.key ? $0.key < $1.key : $0.school < $1.school }
-        var coincidingPairs = [Int](repeating: 0, count: levels)
-        // Per school and score: the pairs its own works make with the district, to subtract.
-        var ownPairs = [Int](repeating: 0, count: schoolKeys.count * levels)
+        Parallelism.sort(&keyed, threads: threads) {
+            $0.key != $1.key ? $0.key < $1.key : $0.band != $1.band ? $0.band < $1.band : $0.school < $1.school
+        }
+        func pairs(_ n: Int) -> Int { n * (n - 1) / 2 }
+        // Per score (all bands) and per cell (score × band): the district's coinciding pairs; per
+        // school, the pairs its own works make with the district, to subtract.
+        var scorePairs = [Int](repeating: 0, count: levels), cellPairs = [Int](repeating: 0, count: cells)
+        var ownScorePairs = [Int32](repeating: 0, count: schoolKeys.count * levels)
+        var ownCellPairs = [Int32](repeating: 0, count: schoolKeys.count * cells)
+        var runSchools: [Int32] = []
         var run = 0
         while run < keyed.count {
             var end = run
             while end < keyed.count && keyed[end].key == keyed[run].key { end += 1 }
             let c = end - run, v = Int(keyed[run].score)
-            coincidingPairs[v] += c * (c - 1) / 2
-            var sub = run
-            while sub < end {
-                var subEnd = sub
-                while subEnd < end && keyed[subEnd].school == keyed[sub].school { subEnd += 1 }
-                let k = subEnd - sub
-                ownPairs[Int(keyed[sub].school) * levels + v] += c * (c - 1) / 2 - (c - k) * (c - k - 1) / 2
-                sub = subEnd
+            if c >= 2 {
+                scorePairs[v] += pairs(c)
+                runSchools.removeAll(keepingCapacity: true)
+                for k in run..<end { runSchools.append(keyed[k].school) }
+                runSchools.sort()
+                var k = 0
+                while k < runSchools.count {
+                    var e = k
+                    while e < runSchools.count && runSchools[e] == runSchools[k] { e += 1 }
+                    ownScorePairs[Int(runSchools[k]) * levels + v] += Int32(clamping: pairs(c) - pairs(c - (e - k)))
+                    k = e
+                }
+                var band = run
+                while band < end {
+                    var bandEnd = band
+                    while bandEnd < end && keyed[bandEnd].band == keyed[band].band { bandEnd += 1 }
+                    let cb = bandEnd - band, cell = v * bands + Int(keyed[band].band)
+                    cellPairs[cell] += pairs(cb)
+                    var sub = band
+                    while sub < bandEnd {
+                        var subEnd = sub
+                        while subEnd < bandEnd && keyed[subEnd].school == keyed[sub].school { subEnd += 1 }
+                        ownCellPairs[Int(keyed[sub].school) * cells + cell] += Int32(clamping: pairs(cb) - pairs(cb - (subEnd - sub)))
+                        sub = subEnd
+                    }
+                    band = bandEnd
+                }
             }
             run = end
         }
         keyed = []
-        let schoolCoincide: [[Double]] = (0..<schoolKeys.count).map { s in
-            (0..<levels).map { v in
-                let n = perScore[v] - ownScore[s * levels + v]
-                return n < 2 ? 0 : Double(coincidingPairs[v] - ownPairs[s * levels + v]) / (Double(n) * Double(n - 1) / 2)
-            }
+        runSchools = []
+        // How often two works of the rest of the district with score v coincide, for school s and a
+        // class in `band`: the higher of the district's rate and the band's (where the band has 30 works).
+        @Sendable func coincide(_ s: Int, _ v: Int, _ band: Int, _ perCell: [Int], _ ownCell: [Int32], _ scorePairs: [Int], _ ownScorePairs: [Int32],
+                                _ cellPairs: [Int], _ ownCellPairs: [Int32]) -> Double {
+            var n = 0
+            for b in 0..<bands { n += perCell[v * bands + b] - Int(ownCell[s * cells + v * bands + b]) }
+            let all = n < 2 ? 0 : Double(scorePairs[v] - Int(ownScorePairs[s * levels + v])) / (Double(n) * Double(n - 1) / 2)
+            let cell = v * bands + band
+            let m = perCell[cell] - Int(ownCell[s * cells + cell])
+            guard m >= 30 else { return all }
+            return max(all, Double(cellPairs[cell] - Int(ownCellPairs[s * cells + cell])) / (Double(m) * Double(m - 1) / 2))
         }
         var classPairs = [Int](repeating: 0, count: classCount)
         var classExpectedPairs = [Double](repeating: 0, count: classCount)
@@ -189,7 +249,7 @@ public enum ObjectivityAnalysis {
                 classLargest.withUnsafeMutableBufferPointer { lb in
                     classJournal.withUnsafeMutableBufferPointer { jb in
                         nonisolated(unsafe) let (pb, eb, lb, jb) = (pb, eb, lb, jb)
-                        Parallelism.forEachRun(of: classCount, runs: threads * 16, threads: threads) { [order, start, hash, primaryOf, schoolCoincide, classSchool] _, range in
+                        Parallelism.forEachRun(of: classCount, runs: threads * 16, threads: threads) { [order, start, hash, primaryOf, classSchool, classBand, perCell, ownCell, scorePairs, ownScorePairs, cellPairs, ownCellPairs] _, range in
                             var byScore = [Int](repeating: 0, count: spec.maxScore + 1)
                             var vectors: [UInt64] = []
                             for c in range {
@@ -218,14 +278,18 @@ public enum ObjectivityAnalysis {
                                 }
                                 pb[c] = pairs
                                 lb[c] = largest
-                                let coincide = schoolCoincide[classSchool[c]]
-                                eb[c] = byScore.indices.reduce(0.0) { $0 + Double(byScore[$1] * (byScore[$1] - 1) / 2) * coincide[$1] }
+                                let school = classSchool[c], band = Int(classBand[c])
+                                eb[c] = byScore.indices.reduce(0.0) { sum, v in
+                                    byScore[v] < 2 ? sum : sum + Double(byScore[v] * (byScore[v] - 1) / 2)
+                                        * coincide(school, v, band, perCell, ownCell, scorePairs, ownScorePairs, cellPairs, ownCellPairs)
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        (ownCell, ownScorePairs, ownCellPairs) = ([], [], [])
         var districtJournal = [Int](repeating: 0, count: 16)
         for c in 0..<classCount { for k in 0..<16 { districtJournal[k] += classJournal[c][k] } }
 
@@ -233,6 +297,7 @@ public enum ObjectivityAnalysis {
         // errors among works with that score (a weak work is more erratic than a strong one by nature,
         // so a weak school must not look misfitting for being weak).
         let scoreLevels = spec.maxScore + 1
+        let perScore = (0..<scoreLevels).map { v in (0..<bands).reduce(0) { $0 + perCell[v * bands + $1] } }
         var bins = [Int](repeating: 0, count: 1001 * scoreLevels)
         for i in 0..<works.count { bins[Int(primaryOf[i]) * 1001 + Int((min(max(guttman[i], 0), 1) * 1000).rounded())] += 1 }
         var cuts = [Float](repeating: 1, count: scoreLevels)
@@ -517,9 +582,23 @@ public enum ObjectivityAnalysis {
             let x = ObjectivitySignal(indicator: r.indicator, value: r.value, threshold: r.extra, reference: r.reference, z: z, explanation: r.ownExplanation)
             return Contribution(signal: x, weight: weight, passes: r.ownPasses)
         }
-        let z = r.indicator == .participation ? participationZ(r, null: null) : null.z(r.e, se: r.se, level: level)
+        let z = r.indicator == .participation ? participationZ(r, null: null)
+            : r.indicator == .personFit ? personFitZ(r, null: null, level: level)
+            : null.z(r.e, se: r.se, level: level)
         let cut = r.indicator == .thresholdHeaping ? s.heapingZ : s.signalZ
-        let deviation = null.deviation(atZ: cut, se: r.se, level: level)
+        var deviation = null.deviation(atZ: cut, se: r.se, level: level)
+        if r.indicator == .personFit, r.extra >= 1 {
+            // The count's own threshold: the fewest misfits whose tail reaches the level.
+            let n = Int(r.extra.rounded())
+            var low = 0, high = n + 1
+            while low < high {
+                let mid = (low + high) / 2
+                var probe = r
+                probe.value = Double(mid) / Double(n)
+                if personFitZ(probe, null: null, level: level) >= cut { high = mid } else { low = mid + 1 }
+            }
+            deviation = Double(low) / Double(n) - r.reference
+        }
         let passes: Bool, threshold: Double
         switch r.indicator {
         case .highResults, .taskProfileInversion, .lenientScoring, .journalMismatch, .personFit:
@@ -650,9 +729,23 @@ public enum ObjectivityAnalysis {
         return Raw(indicator: .journalMismatch, e: (observed - expected) / n, se: variance.squareRoot() / n, value: observed / n, reference: expected / n)
     }
 
+    /// `extra` keeps the number of works: the z is a count's tail (`personFitZ`).
     static func personFit(misfit: Int, n: Int, reference m0: Double) -> Raw {
         let m = Double(misfit) / Double(n)
-        return Raw(indicator: .personFit, e: m - m0, se: binomialSE(m0, n), value: m, reference: m0)
+        return Raw(indicator: .personFit, e: m - m0, se: binomialSE(m0, n), value: m, reference: m0, extra: Double(n))
+    }
+
+    /// The z of a group's count of misfitting works, as participation's: beta-binomial around the
+    /// reference's share moved by the fitted line at the group's level, the honest spread τ² as the
+    /// intra-group correlation, the mid-p upper tail. A misfit is one work in ten by construction, so
+    /// a class of fifteen with five misfits was z 3.0 as a normal deviation and is 2.4 as a count.
+    static func personFitZ(_ r: Raw, null: Evidence.Null, level: Double) -> Double {
+        let n = Int(r.extra.rounded())
+        guard n > 0 else { return 0 }
+        let count = Int((r.value * Double(n)).rounded())
+        let p = min(max(r.reference + null.a + null.b * level, 0.005), 0.95)
+        let rho = min(null.tau2 / (p * (1 - p)), 0.5)
+        return Evidence.zOfUpperTail(Evidence.betaBinomialMidP(atLeast: count, of: n, mean: p, rho: rho))
     }
 
     static func identical(pairs: Int, expected: Double, largest: Int, _ s: ObjectivitySettings) -> Raw {
