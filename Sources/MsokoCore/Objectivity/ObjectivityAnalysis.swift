@@ -67,19 +67,28 @@ public enum ObjectivityAnalysis {
 
         // Item steps (task t, score ≥ k) ordered from the most to the least often passed in the district.
         var stepPass: [(t: Int, k: Int, n: Int)] = []
-        var atLeast = maxes.map { [Int](repeating: 0, count: $0 + 1) }
+        // Works counted per task and score in runs on every core (each run its own counts, added after).
+        let stride = (maxes.max() ?? 0) + 1
+        let runs = max(1, min(threads * 4, works.count / 100_000))
+        let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs * T * stride)
+        partial.initialize(repeating: 0)
+        defer { partial.deallocate() }
         works.scores.withUnsafeBufferPointer { scores in
-            for i in 0..<works.count {
-                for t in 0..<T {
-                    let s = scores[i * T + t]
-                    if s != WorkRecord.notDone && s > 0 { atLeast[t][Int(min(s, UInt8(maxes[t])))] += 1 }
+            nonisolated(unsafe) let (scores, counts) = (scores, partial)
+            Parallelism.forEachRun(of: works.count, runs: runs, threads: threads) { run, range in
+                let base = run * T * stride
+                for i in range {
+                    for t in 0..<T {
+                        let s = scores[i * T + t]
+                        if s != WorkRecord.notDone && s > 0 { counts[base + t * stride + Int(min(s, UInt8(maxes[t])))] += 1 }
+                    }
                 }
             }
         }
         for t in 0..<T {
             var cumulative = 0
-            for k in stride(from: maxes[t], through: 1, by: -1) {
-                cumulative += atLeast[t][k]
+            for k in Swift.stride(from: maxes[t], through: 1, by: -1) {
+                for run in 0..<runs { cumulative += partial[run * T * stride + t * stride + k] }
                 stepPass.append((t, k, cumulative))
             }
         }
@@ -141,9 +150,9 @@ public enum ObjectivityAnalysis {
         // 5.1). A class's expected pairs take the higher of the two rates — its band's where the
         // rest of the district has 30 works in it — so that a strong class is not flagged for the
         // way strong students coincide, and no class is judged more strictly than by the district.
-        // Works sorted by (vector, band, school): a run of one vector gives the district's pairs,
-        // its sub-runs by band and by school what each band and each school's own works add (no
-        // hash tables: a country has 1.5 million works).
+        // Works sorted by (vector, band, school) within each score: a run of one vector gives the
+        // district's pairs, its sub-runs by band and by school what each band and each school's own
+        // works add (no hash tables: a country has 1.5 million works).
         let levels = spec.maxScore + 1
         let bands = 3
         var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
@@ -167,63 +176,81 @@ public enum ObjectivityAnalysis {
         let cells = levels * bands
         var perCell = [Int](repeating: 0, count: cells)
         var ownCell = [Int32](repeating: 0, count: schoolKeys.count * cells)
-        var keyed = [(key: UInt64, band: UInt8, school: Int32, score: Int32)]()
-        keyed.reserveCapacity(works.count)
+        // Works bucketed by primary score (a counting sort): pairs only form within a score, so each
+        // bucket is sorted and counted on its own, the buckets on every core, each writing only its
+        // own score's entries.
+        var bucketStart = [Int](repeating: 0, count: levels + 1)
+        for i in 0..<works.count { bucketStart[Int(primaryOf[i]) + 1] += 1 }
+        for v in 0..<levels { bucketStart[v + 1] += bucketStart[v] }
+        var keyed = [(key: UInt64, band: UInt8, school: Int32)](repeating: (0, 0, 0), count: works.count)
+        var next = bucketStart
         for i in 0..<works.count {
-            let c = Int(workClass[i])
+            let c = Int(workClass[i]), v = Int(primaryOf[i])
             let school = classSchool[c]
-            keyed.append((hash[i] &+ UInt64(primaryOf[i]) &* 0x9E37_79B9_7F4A_7C15, classBand[c], Int32(school), primaryOf[i]))
-            let cell = Int(primaryOf[i]) * bands + Int(classBand[c])
+            keyed[next[v]] = (hash[i], classBand[c], Int32(school))
+            next[v] += 1
+            let cell = v * bands + Int(classBand[c])
             perCell[cell] += 1
             ownCell[school * cells + cell] += 1
         }
-        Parallelism.sort(&keyed, threads: threads) {
-            $0.key != $1.key ? $0.key < $1.key : $0.band != $1.band ? $0.band < $1.band : $0.school < $1.school
-        }
-        func pairs(_ n: Int) -> Int { n * (n - 1) / 2 }
         // Per score (all bands) and per cell (score × band): the district's coinciding pairs; per
         // school, the pairs its own works make with the district, to subtract.
         var scorePairs = [Int](repeating: 0, count: levels), cellPairs = [Int](repeating: 0, count: cells)
         var ownScorePairs = [Int32](repeating: 0, count: schoolKeys.count * levels)
         var ownCellPairs = [Int32](repeating: 0, count: schoolKeys.count * cells)
-        var runSchools: [Int32] = []
-        var run = 0
-        while run < keyed.count {
-            var end = run
-            while end < keyed.count && keyed[end].key == keyed[run].key { end += 1 }
-            let c = end - run, v = Int(keyed[run].score)
-            if c >= 2 {
-                scorePairs[v] += pairs(c)
-                runSchools.removeAll(keepingCapacity: true)
-                for k in run..<end { runSchools.append(keyed[k].school) }
-                runSchools.sort()
-                var k = 0
-                while k < runSchools.count {
-                    var e = k
-                    while e < runSchools.count && runSchools[e] == runSchools[k] { e += 1 }
-                    ownScorePairs[Int(runSchools[k]) * levels + v] += Int32(clamping: pairs(c) - pairs(c - (e - k)))
-                    k = e
-                }
-                var band = run
-                while band < end {
-                    var bandEnd = band
-                    while bandEnd < end && keyed[bandEnd].band == keyed[band].band { bandEnd += 1 }
-                    let cb = bandEnd - band, cell = v * bands + Int(keyed[band].band)
-                    cellPairs[cell] += pairs(cb)
-                    var sub = band
-                    while sub < bandEnd {
-                        var subEnd = sub
-                        while subEnd < bandEnd && keyed[subEnd].school == keyed[sub].school { subEnd += 1 }
-                        ownCellPairs[Int(keyed[sub].school) * cells + cell] += Int32(clamping: pairs(cb) - pairs(cb - (subEnd - sub)))
-                        sub = subEnd
+        keyed.withUnsafeMutableBufferPointer { kb in
+            scorePairs.withUnsafeMutableBufferPointer { sp in
+                cellPairs.withUnsafeMutableBufferPointer { cp in
+                    ownScorePairs.withUnsafeMutableBufferPointer { osp in
+                        ownCellPairs.withUnsafeMutableBufferPointer { ocp in
+                            nonisolated(unsafe) let (kb, sp, cp, osp, ocp) = (kb, sp, cp, osp, ocp)
+                            Parallelism.perform(iterations: levels, threads: threads) { [bucketStart] v in
+                                @inline(__always) func pairs(_ n: Int) -> Int { n * (n - 1) / 2 }
+                                var bucket = UnsafeMutableBufferPointer(rebasing: kb[bucketStart[v]..<bucketStart[v + 1]])
+                                bucket.sort { $0.key != $1.key ? $0.key < $1.key : $0.band != $1.band ? $0.band < $1.band : $0.school < $1.school }
+                                var runSchools: [Int32] = []
+                                var run = 0
+                                while run < bucket.count {
+                                    var end = run
+                                    while end < bucket.count && bucket[end].key == bucket[run].key { end += 1 }
+                                    let c = end - run
+                                    if c >= 2 {
+                                        sp[v] += pairs(c)
+                                        runSchools.removeAll(keepingCapacity: true)
+                                        for k in run..<end { runSchools.append(bucket[k].school) }
+                                        runSchools.sort()
+                                        var k = 0
+                                        while k < runSchools.count {
+                                            var e = k
+                                            while e < runSchools.count && runSchools[e] == runSchools[k] { e += 1 }
+                                            osp[Int(runSchools[k]) * levels + v] += Int32(clamping: pairs(c) - pairs(c - (e - k)))
+                                            k = e
+                                        }
+                                        var band = run
+                                        while band < end {
+                                            var bandEnd = band
+                                            while bandEnd < end && bucket[bandEnd].band == bucket[band].band { bandEnd += 1 }
+                                            let cb = bandEnd - band, cell = v * bands + Int(bucket[band].band)
+                                            cp[cell] += pairs(cb)
+                                            var sub = band
+                                            while sub < bandEnd {
+                                                var subEnd = sub
+                                                while subEnd < bandEnd && bucket[subEnd].school == bucket[sub].school { subEnd += 1 }
+                                                ocp[Int(bucket[sub].school) * cells + cell] += Int32(clamping: pairs(cb) - pairs(cb - (subEnd - sub)))
+                                                sub = subEnd
+                                            }
+                                            band = bandEnd
+                                        }
+                                    }
+                                    run = end
+                                }
+                            }
+                        }
                     }
-                    band = bandEnd
                 }
             }
-            run = end
         }
         keyed = []
-        runSchools = []
         // How often two works of the rest of the district with score v coincide, for school s and a
         // class in `band`: the higher of the district's rate and the band's (where the band has 30 works).
         @Sendable func coincide(_ s: Int, _ v: Int, _ band: Int, _ perCell: [Int], _ ownCell: [Int32], _ scorePairs: [Int], _ ownScorePairs: [Int32],
