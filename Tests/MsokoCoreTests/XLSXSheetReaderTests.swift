@@ -130,3 +130,57 @@ final class SheetScannerTests: XCTestCase {
         return try! ZipPackage.build(parts)
     }
 }
+
+/// The two-stage pipeline under the XLSX reader: order kept, errors from either stage rethrown
+/// after the producing thread has stopped, early stops, and nothing left running — many times over,
+/// so that a race between the stages would show.
+final class ChunkPipelineTests: XCTestCase {
+    struct Broken: Error, Equatable { var at: Int }
+
+    /// Produces bytes 0, 1, 2, … (mod 251) in pieces of up to `piece`, `total` in all; fails at `failAt`.
+    final class Source: @unchecked Sendable {
+        let total: Int, piece: Int, failAt: Int?
+        var given = 0
+        init(total: Int, piece: Int, failAt: Int? = nil) { (self.total, self.piece, self.failAt) = (total, piece, failAt) }
+        func read(into out: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
+            if let failAt, given >= failAt { throw Broken(at: given) }
+            let n = min(out.count, piece, total - given)
+            for k in 0..<n { out[k] = UInt8((given + k) % 251) }
+            given += n
+            return n
+        }
+    }
+
+    func testOrderErrorsAndStopsOnOneAndTwoThreads() throws {
+        for round in 0..<200 {
+            for threads in [1, 2] {
+                let piece = 1 + round % 37
+                // Whole: every byte in order.
+                var seen = 0
+                let source = Source(total: 5_000 + round, piece: piece)
+                try ChunkPipeline.run(chunk: 64, buffers: 3, threads: threads, produce: { try source.read(into: $0) }) { bytes in
+                    for b in bytes { XCTAssertEqual(Int(b), seen % 251); seen += 1 }
+                    return true
+                }
+                XCTAssertEqual(seen, 5_000 + round)
+                // The producer fails: what came before is consumed, then its error.
+                var before = 0
+                let failing = Source(total: 5_000, piece: piece, failAt: 1_000 + round)
+                XCTAssertThrowsError(try ChunkPipeline.run(chunk: 64, threads: threads, produce: { try failing.read(into: $0) }) { before += $0.count; return true }) {
+                    XCTAssertTrue($0 is Broken)
+                }
+                XCTAssertGreaterThanOrEqual(before, 1_000 + round)
+                // The consumer fails, or stops: the call returns with the producer stopped.
+                let long = Source(total: 1 << 20, piece: piece)
+                XCTAssertThrowsError(try ChunkPipeline.run(chunk: 64, threads: threads, produce: { try long.read(into: $0) }) { _ in throw Broken(at: -1) }) {
+                    XCTAssertEqual($0 as? Broken, Broken(at: -1))
+                }
+                let stopped = Source(total: 1 << 20, piece: piece)
+                var pieces = 0
+                try ChunkPipeline.run(chunk: 64, threads: threads, produce: { try stopped.read(into: $0) }) { _ in pieces += 1; return pieces < 3 }
+                XCTAssertEqual(pieces, 3)
+                XCTAssertLessThan(stopped.given, 1 << 20, "the producer stopped early")
+            }
+        }
+    }
+}

@@ -14,7 +14,7 @@ public enum ChunkPipeline {
     /// is not called again). The first error thrown by either stage is rethrown here, after the
     /// producing thread has stopped: nothing outlives the call.
     public static func run(chunk: Int = 1 << 20, buffers: Int = 4, threads: Int = Parallelism.threads,
-                           produce: (UnsafeMutableBufferPointer<UInt8>) throws -> Int,
+                           produce: @escaping @Sendable (UnsafeMutableBufferPointer<UInt8>) throws -> Int,
                            consume: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
         if threads <= 1 {
             let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
@@ -25,25 +25,22 @@ public enum ChunkPipeline {
                 guard try consume(UnsafeBufferPointer(rebasing: buffer[0..<n])) else { return }
             }
         }
-        try withoutActuallyEscaping(produce) { produce in
-            let state = State(chunk: chunk, buffers: max(2, buffers))
-            defer { state.release() }
-            nonisolated(unsafe) let work = produce
-            let thread = Thread {
-                state.produce(work)
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
-            defer { state.stopAndWait() }
-            while let (slot, count) = try state.next() {
-                let keep: Bool
-                do { keep = try consume(UnsafeBufferPointer(rebasing: state.slots[slot][0..<count])) } catch {
-                    state.recycle(slot)
-                    throw error
-                }
+        // `produce` escapes to the thread (which may hold it a moment after it stops): it must own
+        // what it reads, as the caller's stream does.
+        let state = State(chunk: chunk, buffers: max(2, buffers))
+        defer { state.release() }
+        let thread = Thread { state.produce(produce) }
+        thread.stackSize = 1 << 20
+        thread.start()
+        defer { state.stopAndWait() }
+        while let (slot, count) = try state.next() {
+            let keep: Bool
+            do { keep = try consume(UnsafeBufferPointer(rebasing: state.slots[slot][0..<count])) } catch {
                 state.recycle(slot)
-                if !keep { return }
+                throw error
             }
+            state.recycle(slot)
+            if !keep { return }
         }
     }
 
