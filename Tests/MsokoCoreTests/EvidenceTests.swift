@@ -79,6 +79,32 @@ final class EvidenceTests: XCTestCase {
         XCTAssertLessThan(ObjectivityAnalysis.personFitZ(below, null: Evidence.Null(), level: 0), settings.signalZ)
     }
 
+    /// Truncated at p = ½: a sign below its honest centre takes nothing away (plain Fisher lets it);
+    /// under honesty the combined z is still about standard normal in its upper tail; groups with no
+    /// sign above its centre rank below all others and still differ among themselves.
+    func testTheTruncatedCombinationIgnoresSignsBelowTheirCentre() {
+        let absence = Evidence.truncatedFisherZ([(3, 1), (-1.5, 1), (-1.5, 1), (-1, 1)]).z
+        XCTAssertEqual(absence, Evidence.truncatedFisherZ([(3, 1), (0, 1), (-0.2, 1), (-3, 1)]).z, accuracy: 1e-12)
+        XCTAssertGreaterThan(absence, Evidence.weightedFisherZ([(3, 1), (-1.5, 1), (-1.5, 1), (-1, 1)]).z + 0.3)
+        XCTAssertGreaterThan(Evidence.truncatedFisherZ([(2, 1), (2, 1), (2, 1)]).z, Evidence.truncatedFisherZ([(2, 1), (0, 1), (0, 1)]).z)
+        // Honest groups: eight signs, msoko's weights, standard normal z's.
+        var rng = SplitMix64(seed: 12)
+        let weights = [0.2, 1, 0.9, 1, 0.8, 0.7, 1, 1]
+        var above = [0, 0]
+        let n = 40_000
+        for _ in 0..<n {
+            let z = Evidence.truncatedFisherZ(weights.map { (rng.normal(), $0) }).z
+            if z > 1.645 { above[0] += 1 }
+            if z > 2.326 { above[1] += 1 }
+        }
+        XCTAssertEqual(Double(above[0]) / Double(n), 0.05, accuracy: 0.012)
+        XCTAssertEqual(Double(above[1]) / Double(n), 0.01, accuracy: 0.005)
+        // No sign above its centre: below any evidence, and ranked by how far below.
+        let none = Evidence.truncatedFisherZ([(-1, 1), (-1, 1)]).z
+        XCTAssertLessThan(none, Evidence.truncatedFisherZ([(0.01, 1), (-3, 1)]).z)
+        XCTAssertLessThan(Evidence.truncatedFisherZ([(-3, 1), (-3, 1)]).z, none)
+    }
+
     func testEachIndicatorKnowsItsPlace() {
         for (i, x) in ObjectivitySignal.Indicator.allCases.enumerated() { XCTAssertEqual(x.ordinal, i, x.rawValue) }
         XCTAssertEqual(ObjectivitySignal.Indicator.highResults.weight, 0.2)

@@ -3,8 +3,8 @@
 
 Reads the per-group sign z's that `msoko bench objectivity --dump FILE` writes, recombines them by
 other rules — each rule fed the same z's, the class → school step done as msoko does it (a class's p counted k times, the school's score the higher of its own and its
-classes') — and prints the held-out ROC AUC per strength band and kind beside msoko's own weighted
-Fisher. Rules whose parameters are learned (the kinds' patterns, the weights) learn them on the
+classes') — and prints the held-out ROC AUC per strength band and kind beside msoko's own rule
+(weighted Fisher truncated at p = ½). Rules whose parameters are learned (the kinds' patterns, the weights) learn them on the
 tuning family A only.
 
     msoko bench objectivity --seeds 16 --dump /tmp/dump.csv > /dev/null
@@ -36,7 +36,7 @@ def load(path):
 
 
 def fisher(z, w):
-    """msoko's weighted Fisher with the Satterthwaite χ², z from the smaller tail."""
+    """The plain weighted Fisher with the Satterthwaite χ², z from the smaller tail (msoko's rule before 2026-12-03)."""
     m = ~np.isnan(z)
     p = np.clip(stats.norm.sf(np.where(m, z, 0)), 1e-300, 1)
     t = (np.where(m, -2 * np.log(p), 0) * w).sum(1)
@@ -44,6 +44,21 @@ def fisher(z, w):
     c, nu = sw2 / sw, 2 * sw * sw / sw2
     up, lo = stats.gamma.sf(t / (2 * c), nu / 2), stats.gamma.cdf(t / (2 * c), nu / 2)
     return np.where(up < 0.5, stats.norm.isf(np.clip(up, 1e-300, 1)), -stats.norm.isf(np.clip(lo, 1e-300, 1)))
+
+
+def truncated(z, w, tau=0.5):
+    """msoko's rule: weighted Fisher truncated at p = tau (Zaykin's truncated product), Satterthwaite
+    on each term's moments (0 with probability 1 − tau, else χ² with 2 degrees of freedom); groups
+    with no p under tau below all others, ordered by the plain weighted Fisher z / 10."""
+    m = ~np.isnan(z)
+    p = np.clip(stats.norm.sf(np.where(m, z, 0)), 1e-300, 1)
+    t = (np.where(m & (p < tau), -2 * np.log(p / tau), 0) * w).sum(1)
+    sw, sw2 = (m * w).sum(1), (m * w * w).sum(1)
+    mean, var = 2 * tau * sw, (8 * tau - 4 * tau * tau) * sw2
+    c, nu = var / (2 * mean), 2 * mean * mean / var
+    up, lo = stats.gamma.sf(t / (2 * c), nu / 2), stats.gamma.cdf(t / (2 * c), nu / 2)
+    zz = np.where(up < 0.5, stats.norm.isf(np.clip(up, 1e-300, 1)), -stats.norm.isf(np.clip(lo, 1e-300, 1)))
+    return np.where(t > 0, np.maximum(zz, -9.9), -10 + fisher(z, w) / 10)
 
 
 def schools(d, group_z):
@@ -83,11 +98,12 @@ def main(path):
     weights = {'hi': 0.2, 'inv': 1, 'len': 0.9, 'heap': 1, 'jour': 0.8, 'pf': 0.7, 'ident': 1, 'part': 1}
     w = np.array([weights[x] for x in SIGNS])
     rules = {}
-    rules['weighted Fisher (msoko)'] = fisher(z, w)
+    rules['weighted Fisher truncated at ½ (msoko)'] = truncated(z, w)
+    rules['weighted Fisher, plain (msoko before 2026-12-03)'] = fisher(z, w)
     top = np.where(m, z, -38).max(1)
     tippett = stats.norm.isf(np.clip(stats.norm.sf(top) * m.sum(1), 1e-300, 1))
     rules['Tippett (min p × signs)'] = tippett
-    rules['max(Fisher, Tippett − 0.5)'] = np.maximum(rules['weighted Fisher (msoko)'], tippett - 0.5)
+    rules['max(Fisher, Tippett − 0.5)'] = np.maximum(rules['weighted Fisher, plain (msoko before 2026-12-03)'], tippett - 0.5)
     p = np.clip(stats.norm.sf(z0), 1e-15, 1 - 1e-15)
     rules['Cauchy (ACAT), weighted'] = (np.where(m, np.tan((0.5 - p) * np.pi), 0) * w).sum(1) / (m * w).sum(1)
     rules['harmonic mean p, weighted'] = np.log((m * w / p).sum(1) / (m * w).sum(1))

@@ -501,7 +501,7 @@ public enum ObjectivityAnalysis {
                                 contribution(r, null: nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)], level: p.level, spec: spec, settings)
                             }
                             pb[k].raws = []
-                            zb[p.index] = Evidence.weightedFisherZ(judged.map { ($0.signal.z, $0.weight) }).z
+                            zb[p.index] = Evidence.truncatedFisherZ(judged.map { ($0.signal.z, $0.weight) }).z
                             ob[p.index].contributions = judged
                         }
                     }
