@@ -60,7 +60,6 @@ public enum ResultsReader {
                 found.append((k, head, layout, min(1_048_576, book.declaredSize(sheet: k) / perRow + 1)))
             }
             guard !found.isEmpty else { return refuse(noHeader) }
-            if found.count == 1 { result.sheet = book.sheets[found[0].sheet].name }
             var seenCodes: [String: String] = [:]
             for (index, sheet) in found.enumerated() {
                 let sheetName = book.sheets[sheet.sheet].name
@@ -72,7 +71,9 @@ public enum ResultsReader {
                 var failure: Error?
                 checker.dataRows = { body in
                     do {
-                        try book.forEachRow(sheet: sheet.sheet, threads: threads) { row, i in body(row, i); return true }
+                        // A small sheet on this thread alone (a thread costs more than it saves), as for a CSV.
+                        let cores = book.declaredSize(sheet: sheet.sheet) >= parallelFrom ? threads : 1
+                        try book.forEachRow(sheet: sheet.sheet, threads: cores) { row, i in body(row, i); return true }
                     } catch { failure = error }
                 }
                 checker.run(into: &part)
