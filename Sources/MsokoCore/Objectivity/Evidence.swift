@@ -2,7 +2,7 @@ import Foundation
 
 /// The statistics behind the graded risk (docs/objectivity.md, «Риск»): each sign's deviation judged
 /// against how much honest groups of the district vary (an empirical null, as in Spiegelhalter's
-/// funnel plots), the signs of a group combined by a weighted Fisher test, and the curve from the
+/// funnel plots), the signs of a group combined by a weighted Fisher test truncated at p = ½, and the curve from the
 /// combined evidence to a risk 0..1. Written here because none of the packages msoko may use has
 /// the incomplete gamma function or a robust funnel fit; the formulas are the textbook ones.
 public enum Evidence {
