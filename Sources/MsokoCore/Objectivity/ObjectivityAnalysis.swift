@@ -769,10 +769,7 @@ public enum ObjectivityAnalysis {
     static func personFitZ(_ r: Raw, null: Evidence.Null, level: Double) -> Double {
         let n = Int(r.extra.rounded())
         guard n > 0 else { return 0 }
-        let count = Int((r.value * Double(n)).rounded())
-        let p = min(max(r.reference + null.a + null.b * level, 0.005), 0.95)
-        let rho = min(null.tau2 / (p * (1 - p)), 0.5)
-        return Evidence.zOfUpperTail(Evidence.betaBinomialMidP(atLeast: count, of: n, mean: p, rho: rho))
+        return countZ(Int((r.value * Double(n)).rounded()), of: n, expected: r.reference + null.a + null.b * level, null: null)
     }
 
     static func identical(pairs: Int, expected: Double, largest: Int, _ s: ObjectivitySettings) -> Raw {
@@ -800,10 +797,16 @@ public enum ObjectivityAnalysis {
         let enrolled = Int(r.extra.rounded())
         guard enrolled > 0 else { return 0 }
         let absent = enrolled - min(enrolled, Int((r.value * Double(enrolled)).rounded()))
-        let p = min(max((1 - r.reference) + null.a, 0.005), 0.95)
-        // The share's variance between groups τ² = p(1 − p)·ρ for intra-group correlation ρ.
+        return countZ(absent, of: enrolled, expected: (1 - r.reference) + null.a, null: null)
+    }
+
+    /// The upper mid-p tail, as z, of `count` of `n` beta-binomial around the `expected` share
+    /// (kept within 0.005…0.95), the fitted honest spread τ² between groups as the intra-group
+    /// correlation (τ² = p(1 − p)·ρ): participation's absent and person-fit's misfitting works.
+    static func countZ(_ count: Int, of n: Int, expected: Double, null: Evidence.Null) -> Double {
+        let p = min(max(expected, 0.005), 0.95)
         let rho = min(null.tau2 / (p * (1 - p)), 0.5)
-        return Evidence.zOfUpperTail(Evidence.betaBinomialMidP(atLeast: absent, of: enrolled, mean: p, rho: rho))
+        return Evidence.zOfUpperTail(Evidence.betaBinomialMidP(atLeast: count, of: n, mean: p, rho: rho))
     }
 
     /// An observer's act with violations in this school (or class); or, where some classes were

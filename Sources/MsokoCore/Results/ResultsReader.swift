@@ -48,8 +48,7 @@ public enum ResultsReader {
                 do {
                     try book.forEachRow(sheet: k, threads: 1, chunk: 1 << 16) { row, index in
                         guard index < headRows else { return false }
-                        while head.count < index { head.append([]) }
-                        head.append(row.strings)
+                        head.place(row, at: index)
                         headBytes += (0..<row.count).reduce(32) { $0 + row.rawCell($1).count + 24 }
                         return head.count < headRows
                     }

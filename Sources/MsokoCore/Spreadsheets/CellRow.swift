@@ -66,6 +66,15 @@ public struct CellRow {
     }
 }
 
+extension Array where Element == [String] {
+    /// A sheet's row as strings at its index (the row number minus one), the missing rows before
+    /// it as empty rows, as the spreadsheet shows them.
+    mutating func place(_ row: CellRow, at index: Int) {
+        while count < index { append([]) }
+        append(row.strings)
+    }
+}
+
 extension UnsafeBufferPointer where Element == UInt8 {
     /// Same bytes as `array`.
     @inline(__always) func equals(_ array: [UInt8]) -> Bool {

@@ -253,8 +253,7 @@ enum SheetScanner {
         var reader = RowReader(shared: shared, limits: limits)
         _ = try data.withUnsafeBytes { raw in
             try reader.feed(raw.bindMemory(to: UInt8.self), final: true) { row, index in
-                while rows.count < index { rows.append([]) }
-                rows.append(row.strings)
+                rows.place(row, at: index)
                 return true
             }
         }

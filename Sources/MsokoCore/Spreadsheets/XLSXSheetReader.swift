@@ -229,8 +229,7 @@ public enum XLSXSheetReader {
         for k in book.sheets.indices.prefix(limit) where book.archive.entry(book.sheets[k].path) != nil {
             var rows: [[String]] = []
             try book.forEachRow(sheet: k, threads: 1, chunk: 1 << 20, limits: &scan) { row, index in
-                while rows.count < index { rows.append([]) }
-                rows.append(row.strings)
+                rows.place(row, at: index)
                 return true
             }
             out.append((book.sheets[k].name, rows))
