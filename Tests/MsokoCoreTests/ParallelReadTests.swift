@@ -145,6 +145,30 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(one)))
     }
 
+    /// The duplicate check over a country's works (hash partitions, each on its own): a code twice
+    /// in one school is found wherever the two works are; the same code in two schools is not a
+    /// duplicate; an empty code is never one.
+    func testDuplicateCodesAreFoundExactly() {
+        var table = WorkTable(taskCount: 1)
+        for i in 0..<70_000 {
+            var w = WorkRecord(schoolLogin: "edu7\(String(format: "%05d", i % 700))", schoolName: nil, code: "\(i / 700)", className: "4А", variant: nil,
+                               gender: nil, scores: [1], primaryScore: 1, mark: nil, journalMark: nil, row: i + 1)
+            w.municipality = nil
+            table.append(w)
+        }
+        for threads in [1, 2, 3] { XCTAssertFalse(table.hasDuplicateCodes(threads: threads), "codes repeat only across schools") }
+        var twice = table
+        twice.append(WorkRecord(schoolLogin: "edu700345", schoolName: nil, code: "17", className: "4Б", variant: nil, gender: nil, scores: [0],
+                                primaryScore: 0, mark: nil, journalMark: nil, row: 70_001))
+        for threads in [1, 2, 3] { XCTAssertTrue(twice.hasDuplicateCodes(threads: threads), "threads \(threads)") }
+        var empty = table
+        for k in 0..<2 {
+            empty.append(WorkRecord(schoolLogin: "edu700001", schoolName: nil, code: "", className: "4А", variant: nil, gender: nil, scores: [0],
+                                    primaryScore: 0, mark: nil, journalMark: nil, row: 70_001 + k))
+        }
+        XCTAssertFalse(empty.hasDuplicateCodes(threads: 2))
+    }
+
     func testBlockCutsFallAfterLineEnds() {
         let text = Array("ab\ncd\r\nef\rgh\n\nij".utf8)
         text.withUnsafeBufferPointer { b in

@@ -51,6 +51,19 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertNil(d.enrolled, "the district's enrolment is known only when every school's is")
     }
 
+    /// A school's classes in the order a person reads them: «9А» before «10А», «6Б» before «6В»,
+    /// whatever order the file gives them in (each distinct name compared once).
+    func testClassesComeInNaturalOrder() {
+        let rows = ["10А", "6В", "9А", "6Б", "10Б", "6б", "11А"].enumerated().map { "edu700101;Школа А;\($0.offset + 1);\($0.element);1;1;1;" }
+        let file = "ОО;Название ОО;Код участника;Класс;1;2;3;Отметка по журналу\n" + rows.joined(separator: "\n")
+        let r = ResultsReader.read(data: Data(file.utf8), file: "r.csv", spec: Self.spec)
+        XCTAssertEqual(r.problems, [])
+        for threads in [1, 2] {
+            let a = ResultsAnalysis.analyze(r.works, spec: Self.spec, threads: threads)
+            XCTAssertEqual(a.groups.compactMap(\.className), ["6Б", "6В", "9А", "10А", "10Б", "11А"], "«6б» is class 6Б")
+        }
+    }
+
     func testSchoolAndClassFigures() {
         let a = analysis()
         let s = a.school("edu700101")!

@@ -73,36 +73,44 @@ public enum AnalysisJSON {
     }
 
     /// Writes items `0..<count` with `item`: on one thread straight into `w`; on several, in
-    /// batches of `threads` runs of items, each run into its own buffer on its own thread, the
-    /// buffers then handed on in order — the same bytes, and at most a batch held at once.
+    /// batches of runs of items, each run into its own buffer on whichever thread is free, the
+    /// buffers then handed to the sink in order — the same bytes, and at most two batches held at
+    /// once. The sink takes a batch while the next one is made (it is one more task beside the
+    /// runs), so no core waits for the output.
     static func inOrder(count: Int, threads: Int, _ w: inout Writer, _ item: @escaping @Sendable (Int, inout Writer) -> Void) {
-        let run = 512
-        guard threads > 1, count > run else {
+        let run = 256
+        guard threads > 1, count > run, w.sink != nil else {
             for n in 0..<count {
                 item(n, &w)
                 w.flushIfFull()
             }
             return
         }
+        w.flush()
+        let runs = threads * 4
+        nonisolated(unsafe) let sink = w.sink!
         var start = 0
-        while start < count {
-            let end = min(count, start + threads * run)
-            var buffers = [[UInt8]](repeating: [], count: threads)
+        var made: [[UInt8]] = []
+        while start < count || !made.isEmpty {
+            let end = min(count, start + runs * run)
+            var buffers = [[UInt8]](repeating: [], count: start < end ? runs : 0)
             buffers.withUnsafeMutableBufferPointer { slots in
-                // Each thread fills its own slot.
-                nonisolated(unsafe) let slots = slots
+                // Task 0 hands the previous batch to the sink; each other task fills its own slot.
+                nonisolated(unsafe) let (slots, previous) = (slots, made)
                 let first = start
-                Parallelism.perform(iterations: threads, threads: threads) { k in
+                Parallelism.perform(iterations: 1 + slots.count, threads: threads) { k in
+                    guard k > 0 else {
+                        for b in previous { b.withUnsafeBytes { sink($0) } }
+                        return
+                    }
                     var local = Writer()
-                    let lo = first + k * run, hi = min(end, lo + run)
+                    local.bytes.reserveCapacity(run * 1024)
+                    let lo = first + (k - 1) * run, hi = min(end, lo + run)
                     if lo < hi { for n in lo..<hi { item(n, &local) } }
-                    slots[k] = local.bytes
+                    slots[k - 1] = local.bytes
                 }
             }
-            for b in buffers {
-                w.bytes += b
-                w.flushIfFull()
-            }
+            made = buffers
             start = end
         }
     }

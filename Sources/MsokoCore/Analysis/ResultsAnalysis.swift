@@ -29,6 +29,7 @@ public struct ResultsAnalysis: Sendable {
         precondition(works.taskCount == taskCount || works.isEmpty)
         let maxScore = spec.maxScore
         let threads = max(1, threads ?? (works.count >= 50_000 ? Parallelism.threads : 1))
+        var clock = PhaseClock("анализ")
         var groups: [GroupFigures] = []
         func newGroup(_ level: GroupFigures.Level, _ school: String?, _ name: String?, _ cls: String?) -> Int {
             groups.append(GroupFigures(level: level, school: school, schoolName: name, className: cls, taskCount: 0, maxScore: -1))
@@ -52,6 +53,8 @@ public struct ResultsAnalysis: Sendable {
         var classGroupByKey: [Int: Int] = [:]
         /// Per group: the school group of a class, −1 for the others.
         var parentSchool: [Int] = []
+        /// Per group: the text of a class's name (an index into the table's texts), for the order.
+        var classTextOf: [UInt32] = []
         var lastClassKey = -1, lastClassGroup = -1
         var workSchool = [Int32](repeating: 0, count: works.count)
         var workClass = [Int32](repeating: 0, count: works.count)
@@ -66,6 +69,8 @@ public struct ResultsAnalysis: Sendable {
                     lastClassGroup = newGroup(.class, groups[sg].school, groups[sg].schoolName, works.texts[Int(works.classText[i])])
                     parentSchool.append(contentsOf: [Int](repeating: -1, count: groups.count - parentSchool.count))
                     parentSchool[lastClassGroup] = sg
+                    classTextOf.append(contentsOf: [UInt32](repeating: 0, count: groups.count - classTextOf.count))
+                    classTextOf[lastClassGroup] = works.classText[i]
                     classGroupByKey[classKey] = lastClassGroup
                 }
             }
@@ -73,6 +78,7 @@ public struct ResultsAnalysis: Sendable {
             workClass[i] = Int32(lastClassGroup)
         }
 
+        clock.lap("группы работ")
         // Then the sums: a school's and its classes' by the thread that has the school, the
         // district's by every thread into its own row, added up after.
         var acc = Accumulator(taskCount: taskCount, maxScore: maxScore, groups: groups.count)
@@ -107,6 +113,7 @@ public struct ResultsAnalysis: Sendable {
                 }
             }
         }
+        clock.lap("суммы")
         for k in 0..<threads { for j in 0..<layout.stride { acc.sums[j] += partials.sums[k * layout.stride + j] } }
         // Each group's figures from its row: independent, in runs of groups on every thread.
         let filled = acc
@@ -121,17 +128,36 @@ public struct ResultsAnalysis: Sendable {
                 }
             }
         }
+        clock.lap("показатели групп")
         // Enrolment of a school: its classes of the grade; of the district: every school's.
+        // (Indices, not `filter`: a copy of each school's figures costs more than the sums.)
+        var districtEnrolled: Int? = enrolment.isEmpty ? nil : 0
+        var anySchool = false
         for g in groups.indices where groups[g].level == .school {
-            let known = enrolment[groups[g].school ?? ""].map { $0.values.reduce(0, +) }
+            anySchool = true
+            let known = enrolment.isEmpty ? nil : enrolment[groups[g].school ?? ""].map { $0.values.reduce(0, +) }
             groups[g].enrolled = known
+            districtEnrolled = known.flatMap { k in districtEnrolled.map { $0 + k } }
         }
-        let schoolTotals = groups.filter { $0.level == .school }.map(\.enrolled)
-        if !schoolTotals.isEmpty, schoolTotals.allSatisfy({ $0 != nil }) { groups[0].enrolled = schoolTotals.compactMap { $0 }.reduce(0, +) }
+        if anySchool, let districtEnrolled { groups[0].enrolled = districtEnrolled }
 
+        clock.lap("численность")
         // Order: district, then each school with its classes by name.
         // (A school's classes by the index of its group, not a dictionary of names: a country has
         // 80 000 classes; the names compared only within a school.)
+        // The names compared once: each distinct class text gets its place among them (`localized-
+        // StandardCompare`, «6Б» before «6В», «9А» before «10А»), and classes are sorted by that
+        // place — the same order as comparing the names themselves (a stable sort keeps the order of
+        // names that compare equal), without 80 000 string comparisons.
+        var used = [Bool](repeating: false, count: works.texts.count)
+        for (g, school) in parentSchool.enumerated() where school >= 0 { used[Int(classTextOf[g])] = true }
+        var textRank = [Int](repeating: 0, count: works.texts.count)
+        let rankedTexts = used.indices.filter { used[$0] }.sorted { works.texts[$0].localizedStandardCompare(works.texts[$1]) == .orderedAscending }
+        var rank = 0
+        for (k, t) in rankedTexts.enumerated() {
+            if k > 0, works.texts[rankedTexts[k - 1]].localizedStandardCompare(works.texts[t]) != .orderedSame { rank = k }
+            textRank[t] = rank
+        }
         var classesOf = [[Int]](repeating: [], count: groups.count)
         for (g, school) in parentSchool.enumerated() where school >= 0 { classesOf[school].append(g) }
         var ordered = [groups[0]]
@@ -140,8 +166,9 @@ public struct ResultsAnalysis: Sendable {
             ordered.append(groups[s])
             let mine = classesOf[s]
             if mine.count == 1 { ordered.append(groups[mine[0]]); continue }
-            ordered += mine.sorted { (groups[$0].className ?? "").localizedStandardCompare(groups[$1].className ?? "") == .orderedAscending }.map { groups[$0] }
+            ordered += mine.sorted { textRank[Int(classTextOf[$0])] < textRank[Int(classTextOf[$1])] }.map { groups[$0] }
         }
+        clock.lap("порядок")
         return ResultsAnalysis(spec: spec, groups: ordered)
     }
 

@@ -33,13 +33,14 @@ public enum ObjectivityAnalysis {
 
     /// Schools first (in the analysis' order), each followed by its classes.
     /// `threads`: how many cores the passes use (the same risks whatever the number).
-    public static func evaluate(_ works: WorkTable, analysis a: ResultsAnalysis, settings: ObjectivitySettings = ObjectivitySettings(),
+    public static func evaluate(_ works: consuming WorkTable, analysis a: ResultsAnalysis, settings: ObjectivitySettings = ObjectivitySettings(),
                                 inputs: Inputs = Inputs(), threads: Int = Parallelism.threads) -> [GroupRisk] {
         let spec = a.spec
         let T = spec.tasks.count
         guard T > 0, !works.isEmpty else { return [] }
         let maxes = spec.tasks.map(\.max)
 
+        var clock = PhaseClock("признаки")
         // Work → school and class, as the analysis keys them.
         var schoolOfKey: [String: Int] = [:]
         var schoolKeys: [String] = []
@@ -53,18 +54,24 @@ public enum ObjectivityAnalysis {
         var classOfKey: [Int: Int] = [:]
         var classSchool: [Int] = [], classText: [UInt32] = []
         var workClass = [Int32](repeating: 0, count: works.count)
+        // (A file's rows come class by class: the dictionary is asked only when the class changes.)
+        var lastKey = -1, lastClass = 0
         for i in 0..<works.count {
             let s = schoolIndexOfTable[Int(works.school[i])]
             let key = s << 32 | Int(works.classText[i])
-            let c = classOfKey[key] ?? {
-                classSchool.append(s)
-                classText.append(works.classText[i])
-                classOfKey[key] = classSchool.count - 1
-                return classSchool.count - 1
-            }()
-            workClass[i] = Int32(c)
+            if key != lastKey {
+                lastKey = key
+                lastClass = classOfKey[key] ?? {
+                    classSchool.append(s)
+                    classText.append(works.classText[i])
+                    classOfKey[key] = classSchool.count - 1
+                    return classSchool.count - 1
+                }()
+            }
+            workClass[i] = Int32(lastClass)
         }
 
+        clock.lap("классы работ")
         // Item steps (task t, score ≥ k) ordered from the most to the least often passed in the district.
         var stepPass: [(t: Int, k: Int, n: Int)] = []
         // Works counted per task and score in runs on every core (each run its own counts, added after).
@@ -95,6 +102,7 @@ public enum ObjectivityAnalysis {
         stepPass.sort { $0.n > $1.n }
         let steps = stepPass.count
 
+        clock.lap("шаги заданий")
         // Classes' works together: a counting sort of work indices by class.
         let classCount = classSchool.count
         var start = [Int](repeating: 0, count: classCount + 1)
@@ -141,6 +149,7 @@ public enum ObjectivityAnalysis {
                 }
             }
         }
+        clock.lap("Гуттман и ключи работ")
         // Pairs of works with the same primary score that coincide, over the district; for each school
         // the same without its own works (copies must not set their own expectation). Also *among
         // works of classes of the same strength* (a band of the class's mean primary score: the
@@ -263,11 +272,14 @@ public enum ObjectivityAnalysis {
             guard m >= 30 else { return all }
             return max(all, Double(cellPairs[cell] - Int(ownCellPairs[s * cells + cell])) / (Double(m) * Double(m - 1) / 2))
         }
+        clock.lap("совпадения по району")
         var classPairs = [Int](repeating: 0, count: classCount)
         var classExpectedPairs = [Double](repeating: 0, count: classCount)
         var classLargest = [Int](repeating: 0, count: classCount)
         // ВПР mark against journal mark, per class: a 4 × 4 table (marks 2–5).
-        var classJournal = [[Int]](repeating: [Int](repeating: 0, count: 16), count: classCount)
+        // (One flat array, 16 entries a class: nested arrays would be retained and released on every
+        // read, from every thread at once.)
+        var classJournal = [Int](repeating: 0, count: 16 * classCount)
         let mins = spec.scale.map { [$0.three, $0.four, $0.five] }
         // Classes are independent: in runs of classes on every thread, each writing its own entries.
         // Identical vectors within a class counted by sorting the class's hashes (no hash table).
@@ -276,13 +288,12 @@ public enum ObjectivityAnalysis {
                 classLargest.withUnsafeMutableBufferPointer { lb in
                     classJournal.withUnsafeMutableBufferPointer { jb in
                         nonisolated(unsafe) let (pb, eb, lb, jb) = (pb, eb, lb, jb)
-                        Parallelism.forEachRun(of: classCount, runs: threads * 16, threads: threads) { [order, start, hash, primaryOf, classSchool, classBand, perCell, ownCell, scorePairs, ownScorePairs, cellPairs, ownCellPairs] _, range in
+                        Parallelism.forEachRun(of: classCount, runs: threads * 16, threads: threads) { [order, start, hash, primaryOf, classSchool, classBand, perCell, ownCell, scorePairs, ownScorePairs, cellPairs, ownCellPairs, works] _, range in
                             var byScore = [Int](repeating: 0, count: spec.maxScore + 1)
                             var vectors: [UInt64] = []
                             for c in range {
                                 for v in byScore.indices { byScore[v] = 0 }
                                 vectors.removeAll(keepingCapacity: true)
-                                var journalTable = [Int](repeating: 0, count: 16)
                                 for i in order[start[c]..<start[c + 1]] {
                                     vectors.append(hash[i])
                                     byScore[Int(primaryOf[i])] += 1
@@ -290,10 +301,9 @@ public enum ObjectivityAnalysis {
                                     if let mins, journal >= 2 {
                                         let p = Int(primaryOf[i])
                                         let mark = p >= mins[2] ? 5 : p >= mins[1] ? 4 : p >= mins[0] ? 3 : 2
-                                        journalTable[(mark - 2) * 4 + journal - 2] += 1
+                                        jb[c * 16 + (mark - 2) * 4 + journal - 2] += 1
                                     }
                                 }
-                                jb[c] = journalTable
                                 vectors.sort()
                                 var pairs = 0, largest = 0, k = 0
                                 while k < vectors.count {
@@ -317,8 +327,9 @@ public enum ObjectivityAnalysis {
             }
         }
         (ownCell, ownScorePairs, ownCellPairs) = ([], [], [])
+        clock.lap("классы: совпадения, журнал")
         var districtJournal = [Int](repeating: 0, count: 16)
-        for c in 0..<classCount { for k in 0..<16 { districtJournal[k] += classJournal[c][k] } }
+        for c in 0..<classCount { for k in 0..<16 { districtJournal[k] += classJournal[c * 16 + k] } }
 
         // The district's misfit threshold per primary score: the settings' quantile of normed Guttman
         // errors among works with that score (a weak work is more erratic than a strong one by nature,
@@ -343,6 +354,7 @@ public enum ObjectivityAnalysis {
         }
         let districtMisfit = schoolMisfit.reduce(0, +)
 
+        clock.lap("пороги Гуттмана")
         // Per work: points on basic and on П/В tasks (help during the work shows as П/В points
         // above what the basic ones predict), on one-point and on multi-point tasks (lenient
         // scoring shows on the tasks a teacher scores by criteria).
@@ -353,12 +365,17 @@ public enum ObjectivityAnalysis {
         let built = UnsafeMutableBufferPointer<ConditionalTable?>.allocate(capacity: 2)
         built.initialize(repeating: nil)
         nonisolated(unsafe) let tables = built
-        Parallelism.perform(iterations: 2, threads: threads) { [workClass] k in
+        Parallelism.perform(iterations: 2, threads: threads) { [workClass, works] k in
             tables[k] = ConditionalTable(condition: splits[k].0, outcome: splits[k].1, works: works, maxes: maxes, classOf: workClass, classes: classCount)
         }
         let profile = built[0]!, criteria = built[1]!
         built.deinitialize()
         built.deallocate()
+        clock.lap("условные таблицы")
+        // The works are not read past this point (the tables above hold what the groups need): a
+        // caller that hands them over (`consume`) lets a country's 70 MB go before the peak.
+        let texts = works.texts
+        works = WorkTable(taskCount: 0)
         // Enrolment: the district's share of the enrolled who did not write.
         var enrolledTotal = 0, writtenTotal = 0
         var schoolEnrolled: [String: (enrolled: Int, written: Int)] = [:]
@@ -388,14 +405,14 @@ public enum ObjectivityAnalysis {
                                                                                       enrolledTotal, writtenTotal, segments] chunk, range in
             var out: [GroupRisk] = []
             var pending: [Pending] = []
-            var schoolGroup = district, reference = district
+            var schoolKey: String?, reference = district
             var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
             for segment in segments[range] {
-                schoolGroup = district
+                schoolKey = nil
                 for g in groups[segment] {
                     // The rest of the district, once per school (its classes share it).
-                    if g.level == .school { schoolGroup = g; reference = district.minus(g) }
-                    guard let key = g.school, let s = schoolOfKey[key], schoolGroup.school == key else { continue }
+                    if g.level == .school { schoolKey = g.school; reference = district.minus(g) }
+                    guard let key = g.school, let s = schoolOfKey[key], schoolKey == key else { continue }
                     var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, note: nil)
                     guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
                         risk.note = g.participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
@@ -403,7 +420,7 @@ public enum ObjectivityAnalysis {
                         continue
                     }
                     let classes: [Int] = g.level == .class
-                        ? schoolClasses[s].filter { works.texts[Int(classText[$0])] == g.className }
+                        ? schoolClasses[s].filter { texts[Int(classText[$0])] == g.className }
                         : schoolClasses[s]
                     let groupWorks = classes.flatMap { order[start[$0]..<start[$0 + 1]] }
                     if g.level == .school {
@@ -420,8 +437,8 @@ public enum ObjectivityAnalysis {
                     if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
                     if let x = heaping(g, reference, spec) { raws.append(x) }
                     var own = [Int](repeating: 0, count: 16), school = [Int](repeating: 0, count: 16)
-                    for c in classes { for k in 0..<16 { own[k] += classJournal[c][k] } }
-                    for c in schoolClasses[s] { for k in 0..<16 { school[k] += classJournal[c][k] } }
+                    for c in classes { for k in 0..<16 { own[k] += classJournal[c * 16 + k] } }
+                    for c in schoolClasses[s] { for k in 0..<16 { school[k] += classJournal[c * 16 + k] } }
                     let rest = (0..<16).map { districtJournal[$0] - school[$0] }
                     if let x = journal(own: own, rest: rest) { raws.append(x) }
                     raws.append(personFit(misfit: misfit, n: g.participants, reference: referenceMisfit))
@@ -449,6 +466,7 @@ public enum ObjectivityAnalysis {
             }
             parted[chunk] = (out, pending)
         }
+        clock.lap("группы: сырые признаки")
         var out: [GroupRisk] = []
         var pending: [Pending] = []
         for part in parts {
@@ -484,6 +502,7 @@ public enum ObjectivityAnalysis {
             }
             return Array(fitted)
         }()
+        clock.lap("нулевые модели")
         var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
         for p in pending where p.isClass { assessedClasses[p.school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
@@ -510,6 +529,7 @@ public enum ObjectivityAnalysis {
         }
         // A class is one of the school's k assessed classes: its p-value counts k times (Bonferroni),
         // and the school's risk is the higher of its own and its classes'.
+        clock.lap("комбинация")
         var bestClass: [Int: (z: Double, index: Int)] = [:]
         for p in pending {
             var z = zOwn[p.index]
@@ -523,6 +543,7 @@ public enum ObjectivityAnalysis {
         }
         // The sentences, in runs of groups on every thread (each writes only its own groups; the
         // risks and class names it reads of other groups are copied first).
+        clock.lap("класс → школа")
         let (finalZ, risks, names) = (zOwn, out.map(\.risk), out.map(\.className))
         out.withUnsafeMutableBufferPointer { ob in
             nonisolated(unsafe) let ob = ob
@@ -542,6 +563,7 @@ public enum ObjectivityAnalysis {
                 }
             }
         }
+        clock.lap("лучший класс, предложения")
         return out
     }
 

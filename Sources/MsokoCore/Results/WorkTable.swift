@@ -144,18 +144,90 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         return codeBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<codeEnds[i]])) }
     }
 
-    /// Whether a school has a participant code twice. Schools are shared out among `threads`
-    /// threads, each with its own set (a school's codes are all in one).
+    /// Whether a school has a participant code twice. Each work's (school, code) is hashed, the works
+    /// are scattered by the hash's top bits into 256 partitions (a counting sort, in runs on every
+    /// thread), and each partition — a few thousand works, its table in the core's cache — is
+    /// checked on its own: works whose hashes agree are compared byte by byte, so the answer is
+    /// exact. (One table for 1.5 million works missed the cache on nearly every insert.)
     func hasDuplicateCodes(threads: Int) -> Bool {
-        let parts = Swift.max(1, threads)
-        let found = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
+        let n = count
+        guard n > 1 else { return false }
+        let threads = Swift.max(1, threads)
+        let bits = n >= 1 << 16 ? 8 : 0, partitions = 1 << bits
+        let runs = Swift.min(n, threads * 4)
+        var hashes = [UInt64](repeating: 0, count: n)
+        var histogram = [Int](repeating: 0, count: runs * partitions)
+        hashes.withUnsafeMutableBufferPointer { hb in
+            histogram.withUnsafeMutableBufferPointer { counts in
+                codeBytes.withUnsafeBufferPointer { bytes in
+                    nonisolated(unsafe) let (hb, counts, bytes, ends, schools) = (hb, counts, bytes, codeEnds, school)
+                    Parallelism.forEachRun(of: n, runs: runs, threads: threads) { run, range in
+                        for i in range {
+                            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(schools[i])
+                            for b in bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+                            // The finaliser of MurmurHash3: every bit of the hash moves the top ones.
+                            h ^= h >> 33; h = h &* 0xff51_afd7_ed55_8ccd; h ^= h >> 33; h = h &* 0xc4ce_b9fe_1a85_ec53; h ^= h >> 33
+                            hb[i] = h
+                            counts[run * partitions + Int(h >> UInt64(64 - bits)) & (partitions - 1)] += 1
+                        }
+                    }
+                }
+            }
+        }
+        // Where each run's works of each partition go: partitions in order, runs in order within each.
+        var place = [Int](repeating: 0, count: runs * partitions)
+        var partitionStart = [Int](repeating: 0, count: partitions + 1)
+        var at = 0
+        for p in 0..<partitions {
+            partitionStart[p] = at
+            for r in 0..<runs { place[r * partitions + p] = at; at += histogram[r * partitions + p] }
+        }
+        partitionStart[partitions] = at
+        var scattered = [Int32](repeating: 0, count: n)
+        scattered.withUnsafeMutableBufferPointer { sb in
+            nonisolated(unsafe) let (sb, hb) = (sb, hashes)
+            Parallelism.forEachRun(of: n, runs: runs, threads: threads) { [place] run, range in
+                var next = Array(place[(run * partitions)..<((run + 1) * partitions)])
+                for i in range {
+                    let p = Int(hb[i] >> UInt64(64 - bits)) & (partitions - 1)
+                    sb[next[p]] = Int32(i)
+                    next[p] += 1
+                }
+            }
+        }
+        let found = UnsafeMutableBufferPointer<Bool>.allocate(capacity: partitions)
         found.initialize(repeating: false)
         defer { found.deallocate() }
-        nonisolated(unsafe) let (table, flags) = (self, found)
-        Parallelism.perform(iterations: parts, threads: parts) { k in
-            var set = CodeSet(expected: table.count / parts + 16)
-            for i in 0..<table.count where Int(table.school[i]) % parts == k {
-                if !table.codeBytes(i, { set.insert(school: table.school[i], code: $0) }) { flags[k] = true; return }
+        codeBytes.withUnsafeBufferPointer { bytes in
+            nonisolated(unsafe) let (flags, bytes, ends, schools, hb, sb) = (found, bytes, codeEnds, school, hashes, scattered)
+            Parallelism.forEachRun(of: partitions, runs: Swift.min(partitions, threads * 8), threads: threads) { [partitionStart] _, range in
+                var slots: [Int32] = []
+                for p in range {
+                    let members = sb[partitionStart[p]..<partitionStart[p + 1]]
+                    var size = 16
+                    while size < members.count * 2 { size <<= 1 }
+                    slots.removeAll(keepingCapacity: true)
+                    slots.append(contentsOf: repeatElement(-1, count: size))
+                    let mask = size - 1
+                    for w in members {
+                        let i = Int(w)
+                        let start = i == 0 ? 0 : ends[i - 1]
+                        guard ends[i] > start else { continue }
+                        var k = Int(truncatingIfNeeded: hb[i]) & mask
+                        while slots[k] >= 0 {
+                            let j = Int(slots[k])
+                            if hb[j] == hb[i] && schools[j] == schools[i] {
+                                let other = j == 0 ? 0 : ends[j - 1]
+                                if ends[j] - other == ends[i] - start && memcmp(bytes.baseAddress! + other, bytes.baseAddress! + start, ends[i] - start) == 0 {
+                                    flags[p] = true
+                                    return
+                                }
+                            }
+                            k = (k + 1) & mask
+                        }
+                        slots[k] = w
+                    }
+                }
             }
         }
         return found.contains(true)

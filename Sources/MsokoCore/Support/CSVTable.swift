@@ -134,8 +134,21 @@ public struct CSVTable: Sendable {
     }
 
     /// Lines (LF or lone CR) in the bytes: an upper bound on the rows, to size tables once.
-    public static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var n = 1
+    public static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>, threads: Int = 1) -> Int {
+        let parts = bytes.count >= 1 << 20 ? max(1, threads) : 1
+        guard parts > 1 else { return newlines(bytes) + 1 }
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts)
+        counts.initialize(repeating: 0)
+        defer { counts.deallocate() }
+        nonisolated(unsafe) let (all, out) = (bytes, counts)
+        Parallelism.perform(iterations: parts, threads: parts) { k in
+            out[k] = newlines(UnsafeBufferPointer(rebasing: all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]))
+        }
+        return counts.reduce(1, +)
+    }
+
+    private static func newlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 0
         for b in bytes where b == 0x0A { n += 1 }
         return n
     }

@@ -39,7 +39,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
                     handle = FileHandle.standardOutput
                 }
             }
-            handle?.write(Data(chunk))
+            // Written before `chunk` is let go: no copy of it.
+            guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+            handle?.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: chunk.count, deallocator: .none))
         }
         for w in output.warnings { FileHandle.standardError.write(Data("Предупреждение: \(w)\n".utf8)) }
         guard output.problems.isEmpty else {

@@ -53,9 +53,11 @@ extension MsokoTextFile {
         phase("чтение и проверка")
         let analysis = ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
         phase("анализ")
-        let objectivity = format == .json ? ObjectivityAnalysis.evaluate(works, analysis: analysis, inputs: .init(enrolment: enrolment)) : []
-        phase("признаки необъективности")
+        // The works handed over: the signs let them go once their per-work passes are done.
+        var objectivity: [GroupRisk] = []
+        if format == .json { objectivity = ObjectivityAnalysis.evaluate(consume works, analysis: analysis, inputs: .init(enrolment: enrolment)) }
         works = WorkTable(taskCount: 0)
+        phase("признаки необъективности")
         switch format {
         case .json: AnalysisJSON.write(analysis, objectivity: objectivity, details: details, to: sink)
         case .xlsx: try AnalysisTables.workbook(analysis).withUnsafeBytes { sink($0) }
