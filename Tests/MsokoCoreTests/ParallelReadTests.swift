@@ -169,6 +169,20 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertFalse(empty.hasDuplicateCodes(threads: 2))
     }
 
+    /// Lines counted eight bytes at a time, on any number of threads, as one byte at a time would:
+    /// bytes that differ from a line feed in one bit (0x0B, 0x8A, 0x0E) are not counted.
+    func testLinesAreCountedExactly() {
+        var g = SplitMix64(seed: 7)
+        let alphabet: [UInt8] = [0x0A, 0x0B, 0x8A, 0x0E, 0x09, 0x41, 0xD0, 0xFF, 0x00, 0x7F]
+        for size in [0, 1, 7, 8, 9, 63, 1000, (1 << 20) + 13] {
+            let bytes = (0..<size).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] }
+            let expected = bytes.filter { $0 == 0x0A }.count + 1
+            for threads in [1, 2, 3] {
+                XCTAssertEqual(bytes.withUnsafeBufferPointer { CSVTable.lineCount($0, threads: threads) }, expected, "size \(size), threads \(threads)")
+            }
+        }
+    }
+
     func testBlockCutsFallAfterLineEnds() {
         let text = Array("ab\ncd\r\nef\rgh\n\nij".utf8)
         text.withUnsafeBufferPointer { b in

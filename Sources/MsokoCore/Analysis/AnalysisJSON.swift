@@ -224,6 +224,11 @@ public enum AnalysisJSON {
             bytes.append(0x22)
             var s = s
             s.withUTF8 { utf8 in
+                // Most texts need no escape: appended at once.
+                if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                    bytes.append(contentsOf: utf8)
+                    return
+                }
                 for b in utf8 {
                     switch b {
                     case 0x22: bytes += [0x5C, 0x22]

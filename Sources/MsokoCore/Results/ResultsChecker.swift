@@ -99,6 +99,19 @@ struct Checker {
         if !anotherProcedure {
             if let blocks, let read = readBlocks(blocks, result: result, taskColumns: taskColumns) {
                 result = read
+            } else if checkCodes {
+                // Repeated codes are looked for once over the table read (hash partitions, in cache)
+                // rather than row by row: a valid file is read once. A file with any problem, or with a
+                // code repeated, is read again with the row-by-row check, so that its problems come
+                // in one pass's order and words (a repeat on a row that is itself wrong included).
+                let (before, saved) = (result, self)
+                checkCodes = false
+                readWorks(into: &result, taskColumns: taskColumns)
+                checkCodes = true
+                if !result.problems.isEmpty || result.works.hasDuplicateCodes(threads: 1) {
+                    (result, self) = (before, saved)
+                    readWorks(into: &result, taskColumns: taskColumns)
+                }
             } else {
                 readWorks(into: &result, taskColumns: taskColumns)
             }
