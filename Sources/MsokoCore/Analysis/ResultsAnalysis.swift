@@ -160,13 +160,22 @@ public struct ResultsAnalysis: Sendable {
         }
         var classesOf = [[Int]](repeating: [], count: groups.count)
         for (g, school) in parentSchool.enumerated() where school >= 0 { classesOf[school].append(g) }
-        var ordered = [groups[0]]
-        ordered.reserveCapacity(groups.count)
+        var sequence = [0]
+        sequence.reserveCapacity(groups.count)
         for s in groups.indices where groups[s].level == .school {
-            ordered.append(groups[s])
+            sequence.append(s)
             let mine = classesOf[s]
-            if mine.count == 1 { ordered.append(groups[mine[0]]); continue }
-            ordered += mine.sorted { textRank[Int(classTextOf[$0])] < textRank[Int(classTextOf[$1])] }.map { groups[$0] }
+            if mine.count == 1 { sequence.append(mine[0]); continue }
+            sequence += mine.sorted { textRank[Int(classTextOf[$0])] < textRank[Int(classTextOf[$1])] }
+        }
+        // Each group moved, not copied (a copy retains and later releases each of its arrays).
+        var ordered: [GroupFigures] = []
+        ordered.reserveCapacity(sequence.count)
+        let empty = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
+        for g in sequence {
+            var taken = empty
+            swap(&taken, &groups[g])
+            ordered.append(taken)
         }
         clock.lap("порядок")
         return ResultsAnalysis(spec: spec, groups: ordered)

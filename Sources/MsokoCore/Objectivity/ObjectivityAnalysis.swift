@@ -182,26 +182,58 @@ public enum ObjectivityAnalysis {
             below += inTie
             tie = end
         }
+        clock.lap("полосы классов")
         let cells = levels * bands
         var perCell = [Int](repeating: 0, count: cells)
         var ownCell = [Int32](repeating: 0, count: schoolKeys.count * cells)
         // Works bucketed by primary score (a counting sort): pairs only form within a score, so each
         // bucket is sorted and counted on its own, the buckets on every core, each writing only its
         // own score's entries.
-        var bucketStart = [Int](repeating: 0, count: levels + 1)
-        for i in 0..<works.count { bucketStart[Int(primaryOf[i]) + 1] += 1 }
-        for v in 0..<levels { bucketStart[v + 1] += bucketStart[v] }
-        var keyed = [(key: UInt64, band: UInt8, school: Int32)](repeating: (0, 0, 0), count: works.count)
-        var next = bucketStart
-        for i in 0..<works.count {
-            let c = Int(workClass[i]), v = Int(primaryOf[i])
-            let school = classSchool[c]
-            keyed[next[v]] = (hash[i], classBand[c], Int32(school))
-            next[v] += 1
-            let cell = v * bands + Int(classBand[c])
-            perCell[cell] += 1
-            ownCell[school * cells + cell] += 1
+        // (The counting sort in runs of works on every core: each run counts its works per score,
+        // then places them from its own offsets. The order within a bucket does not matter: the
+        // bucket is sorted by all it holds.)
+        let scatterRuns = max(1, min(threads * 4, works.count / 50_000))
+        var runCounts = [Int](repeating: 0, count: scatterRuns * levels)
+        runCounts.withUnsafeMutableBufferPointer { rc in
+            nonisolated(unsafe) let rc = rc
+            Parallelism.forEachRun(of: works.count, runs: scatterRuns, threads: threads) { [primaryOf] run, range in
+                for i in range { rc[run * levels + Int(primaryOf[i])] += 1 }
+            }
         }
+        var bucketStart = [Int](repeating: 0, count: levels + 1)
+        var runNext = [Int](repeating: 0, count: scatterRuns * levels)
+        var at = 0
+        for v in 0..<levels {
+            bucketStart[v] = at
+            for r in 0..<scatterRuns { runNext[r * levels + v] = at; at += runCounts[r * levels + v] }
+        }
+        bucketStart[levels] = at
+        var keyed = [(key: UInt64, band: UInt8, school: Int32)](repeating: (0, 0, 0), count: works.count)
+        keyed.withUnsafeMutableBufferPointer { kb in
+            nonisolated(unsafe) let kb = kb
+            Parallelism.forEachRun(of: works.count, runs: scatterRuns, threads: threads) { [primaryOf, workClass, classSchool, classBand, hash, runNext] run, range in
+                var next = Array(runNext[(run * levels)..<((run + 1) * levels)])
+                for i in range {
+                    let c = Int(workClass[i]), v = Int(primaryOf[i])
+                    kb[next[v]] = (hash[i], classBand[c], Int32(classSchool[c]))
+                    next[v] += 1
+                }
+            }
+        }
+        clock.lap("раскладка по баллам")
+        // Works per school and cell, the schools in runs on every core (each writes its own rows).
+        ownCell.withUnsafeMutableBufferPointer { oc in
+            nonisolated(unsafe) let oc = oc
+            Parallelism.forEachRun(of: schoolKeys.count, runs: threads * 16, threads: threads) { [schoolClasses, order, start, primaryOf, classBand] _, range in
+                for school in range {
+                    for c in schoolClasses[school] {
+                        for i in order[start[c]..<start[c + 1]] { oc[school * cells + Int(primaryOf[i]) * bands + Int(classBand[c])] += 1 }
+                    }
+                }
+            }
+        }
+        for school in 0..<schoolKeys.count { for cell in 0..<cells { perCell[cell] += Int(ownCell[school * cells + cell]) } }
+        clock.lap("работы школ по ячейкам")
         // Per score (all bands) and per cell (score × band): the district's coinciding pairs; per
         // school, the pairs its own works make with the district, to subtract.
         var scorePairs = [Int](repeating: 0, count: levels), cellPairs = [Int](repeating: 0, count: cells)
