@@ -396,7 +396,7 @@ struct Checker {
                 joined.works = part.works
                 joined.works.reserveCapacity(expectedRows)
             } else {
-                joined.works.append(contentsOf: part.works, rowOffset: offset)
+                joined.works.append(contentsOf: part.works, rowOffset: offset, threads: parts)
             }
             for (school, classes) in part.enrolment {
                 for (cls, n) in classes {

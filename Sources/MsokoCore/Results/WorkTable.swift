@@ -115,26 +115,37 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
 
     /// `rowOffset`: the other table is a later block of the same file, its rows counted from the
     /// block's start; its schools new here keep their first row.
-    mutating func append(contentsOf other: WorkTable, rowOffset: Int?) {
+    /// `threads`: the columns are copied on two cores at once (the bytes on one, the renumbered
+    /// indexes on the other) when there are that many and the other table is large.
+    mutating func append(contentsOf other: WorkTable, rowOffset: Int?, threads: Int = 1) {
         precondition(other.taskCount == taskCount || other.isEmpty)
         let schoolMap = other.schoolTable.indices.map { j in
             schoolIndex(other.schoolTable[j], row: rowOffset.map { other.schoolFirstRows[j] + $0 } ?? 0)
         }
         let textMap = other.texts.map { textIndex($0) }
         let offset = codeBytes.count
-        scores += other.scores
-        codeBytes += other.codeBytes
-        codeEnds += other.codeEnds.map { $0 + offset }
-        school += other.school.map { schoolMap[Int($0)] }
-        classText += other.classText.map { textMap[Int($0)] }
-        variantText += other.variantText.map { textMap[Int($0)] }
-        genderText += other.genderText.map { textMap[Int($0)] }
-        primary += other.primary
-        marks += other.marks
-        if let rowOffset {
-            rows += other.rows.map { UInt32(clamping: Int($0) + rowOffset) }
-        } else {
-            rows += other.rows
+        // Each half touches only its own columns of `self` (distinct stored properties).
+        withUnsafeMutablePointer(to: &self) { table in
+            nonisolated(unsafe) let table = table
+            Parallelism.perform(iterations: 2, threads: threads > 1 && other.count >= 100_000 ? 2 : 1) { half in
+                if half == 0 {
+                    table.pointee.scores += other.scores
+                    table.pointee.codeBytes += other.codeBytes
+                    table.pointee.codeEnds.append(contentsOf: other.codeEnds.lazy.map { $0 + offset })
+                    table.pointee.primary += other.primary
+                    table.pointee.marks += other.marks
+                } else {
+                    table.pointee.school.append(contentsOf: other.school.lazy.map { schoolMap[Int($0)] })
+                    table.pointee.classText.append(contentsOf: other.classText.lazy.map { textMap[Int($0)] })
+                    table.pointee.variantText.append(contentsOf: other.variantText.lazy.map { textMap[Int($0)] })
+                    table.pointee.genderText.append(contentsOf: other.genderText.lazy.map { textMap[Int($0)] })
+                    if let rowOffset {
+                        table.pointee.rows.append(contentsOf: other.rows.lazy.map { UInt32(clamping: Int($0) + rowOffset) })
+                    } else {
+                        table.pointee.rows += other.rows
+                    }
+                }
+            }
         }
     }
 
