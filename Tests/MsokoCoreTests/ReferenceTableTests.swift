@@ -62,4 +62,26 @@ final class ReferenceTableTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("нет строки с числами для уровня «Регион»"), "\($0)")
         }
     }
+
+    /// The figures of a справка's sentences print as `%.2f` does, trailing zeros dropped, with a
+    /// comma — worked out directly on the common path, checked here against the formatter itself on
+    /// random figures, on hundredths, and on figures next to a half-hundredth.
+    func testTwoDecimalsAsPrintfPrintsThem() {
+        func printf(_ v: Double) -> String {
+            var text = String(format: "%.2f", v)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text.replacingOccurrences(of: ".", with: ",")
+        }
+        var g = SplitMix64(seed: 11)
+        var values: [Double] = [0, 0.005, 0.015, 0.125, 0.375, 1.005, 2.675, 99.995, 999_999.99, 1e6, 1e7 + 0.125, -0.004, -1.5, 0.1 + 0.2]
+        for _ in 0..<20_000 { values.append(Double(g.next() % 1_000_000_000) / 1000) }
+        for k in 0..<20_000 { values.append(Double(k) / 100); values.append(Double(k) / 200) }
+        for _ in 0..<5_000 { let v = Double(g.next() % 100_000) / 100 + 0.005; values += [v, v.nextUp, v.nextDown] }
+        for v in values { XCTAssertEqual(ReferenceTable.format(v), printf(v), "\(v)") }
+        XCTAssertEqual(ReferenceTable.format(12), "12")
+        XCTAssertEqual(ReferenceTable.format(0.5), "0,5")
+        XCTAssertEqual(ReferenceTable.format(3.14159), "3,14")
+        XCTAssertEqual(ReferenceTable.format(0.049), "0,05")
+    }
 }

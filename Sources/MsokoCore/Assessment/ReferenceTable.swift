@@ -172,7 +172,22 @@ public enum ReferenceTable {
         String(format: "%.1f", (v * 10).rounded() / 10).replacingOccurrences(of: ".", with: ",")
     }
 
+    /// Two decimals at most, a comma, no trailing zeros: «12», «0,5», «3,14». What `%.2f` prints,
+    /// worked out directly where that is certain (a figure from 0 to a million whose hundredfold is
+    /// not within 10⁻⁶ of a half — the binary value and its product by 100 then round alike); Foundation's
+    /// formatter otherwise (it costs microseconds, and a country's run writes a hundred thousand).
     public static func format(_ v: Double) -> String {
+        if v >= 0, v < 1e6 {
+            let x = v * 100
+            let floor = x.rounded(.down)
+            if abs(x - floor - 0.5) > 1e-6 {
+                let n = Int(floor) + (x - floor > 0.5 ? 1 : 0)
+                let whole = n / 100, cents = n % 100
+                if cents == 0 { return String(whole) }
+                if cents % 10 == 0 { return "\(whole),\(cents / 10)" }
+                return cents < 10 ? "\(whole),0\(cents)" : "\(whole),\(cents)"
+            }
+        }
         var text = String(format: "%.2f", v)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }

@@ -96,7 +96,10 @@ struct ConditionalTable {
             // Mean and class mean at this score, pooling neighbours until 10 works.
             var n = 0.0, sy = 0.0, syy = 0.0, sl = 0.0, w = 0
             repeat {
-                for k in (w == 0 ? [b] : [b - w, b + w]) where k >= 0 && k <= xMax {
+                // b − w, then b + w (b alone at first), without an array for the two.
+                for side in 0..<(w == 0 ? 1 : 2) {
+                    let k = side == 0 ? b - w : b + w
+                    guard k >= 0 && k <= xMax else { continue }
                     n += t[f * k]; sy += t[f * k + 1]; syy += t[f * k + 2]; sl += t[f * k + 3]
                 }
                 w += 1
@@ -108,7 +111,9 @@ struct ConditionalTable {
             var m = 0.0, cyl = 0.0, cll = 0.0
             w = 0
             repeat {
-                for k in (w == 0 ? [b] : [b - w, b + w]) where k >= 0 && k <= xMax && t[f * k] > 1 {
+                for side in 0..<(w == 0 ? 1 : 2) {
+                    let k = side == 0 ? b - w : b + w
+                    guard k >= 0 && k <= xMax && t[f * k] > 1 else { continue }
                     let nk = t[f * k]
                     m += nk
                     cyl += t[f * k + 5] - t[f * k + 1] * t[f * k + 3] / nk
