@@ -437,13 +437,14 @@ public enum ObjectivityAnalysis {
                                                                                       enrolledTotal, writtenTotal, segments] chunk, range in
             var out: [GroupRisk] = []
             var pending: [Pending] = []
-            var schoolKey: String?, reference = district
+            var schoolKey: String?
+            var reference = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
             var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
             for segment in segments[range] {
                 schoolKey = nil
                 for g in groups[segment] {
                     // The rest of the district, once per school (its classes share it).
-                    if g.level == .school { schoolKey = g.school; reference = district.minus(g) }
+                    if g.level == .school { schoolKey = g.school; reference.becomeDifference(district, g) }
                     guard let key = g.school, let s = schoolOfKey[key], schoolKey == key else { continue }
                     var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, note: nil)
                     guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
@@ -967,19 +968,22 @@ public enum ObjectivityAnalysis {
 }
 
 extension GroupFigures {
-    /// These figures without another group's (the district without one school).
-    func minus(_ o: GroupFigures) -> GroupFigures {
-        var r = self
-        r.participants -= o.participants
-        for k in 0..<4 { r.marks[k] -= o.marks[k] }
-        r.primarySum -= o.primarySum
-        for t in r.taskPoints.indices { r.taskPoints[t] -= o.taskPoints[t] }
-        for v in r.histogram.indices { r.histogram[v] -= o.histogram[v] }
-        for k in 0..<4 { for t in r.taskPoints.indices { r.taskPointsByMark[k][t] -= o.taskPointsByMark[k][t] } }
-        r.journalLower -= o.journalLower
-        r.journalSame -= o.journalSame
-        r.journalHigher -= o.journalHigher
-        r.journalGapTwoOrMore -= o.journalGapTwoOrMore
-        return r
+    /// Becomes `a` without `o`'s figures (the district without one school), in place: the arrays it
+    /// already has are written over, not allocated anew (a country has 40 000 schools).
+    mutating func becomeDifference(_ a: GroupFigures, _ o: GroupFigures) {
+        (level, school, schoolName, className, enrolled, shownInFull) = (a.level, a.school, a.schoolName, a.className, a.enrolled, a.shownInFull)
+        participants = a.participants - o.participants
+        primarySum = a.primarySum - o.primarySum
+        (journalLower, journalSame) = (a.journalLower - o.journalLower, a.journalSame - o.journalSame)
+        (journalHigher, journalGapTwoOrMore) = (a.journalHigher - o.journalHigher, a.journalGapTwoOrMore - o.journalGapTwoOrMore)
+        func difference(_ x: inout [Int], _ p: [Int], _ q: [Int]) {
+            if x.count != p.count { x = [Int](repeating: 0, count: p.count) }
+            for k in p.indices { x[k] = p[k] - q[k] }
+        }
+        difference(&marks, a.marks, o.marks)
+        difference(&taskPoints, a.taskPoints, o.taskPoints)
+        difference(&histogram, a.histogram, o.histogram)
+        if taskPointsByMark.count != a.taskPointsByMark.count { taskPointsByMark = [[Int]](repeating: [], count: a.taskPointsByMark.count) }
+        for k in a.taskPointsByMark.indices { difference(&taskPointsByMark[k], a.taskPointsByMark[k], o.taskPointsByMark[k]) }
     }
 }
