@@ -198,8 +198,7 @@ public enum AnalysisJSON {
             s.withUTF8Buffer { bytes.append(contentsOf: $0) }
         }
         mutating func raw(_ s: String) {
-            var s = s
-            s.withUTF8 { bytes.append(contentsOf: $0) }
+            if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
         }
         mutating func int(_ v: Int) {
             if v < 0 { bytes.append(0x2D) }

@@ -197,9 +197,6 @@ struct Checker {
         var schoolCache = SchoolCache()
         var classCache = TextCache(), variantCache = TextCache(), genderCache = TextCache()
         var classNames: [String: UInt32] = [:]
-        // A class's cell as written → its text: a file writes the few class names of a grade over
-        // and over, and normalising one («6 а» → «6А») costs microseconds.
-        var classOfCell: [[UInt8]: UInt32] = [:]
         var loginOK: [String: Bool] = [:]
         var foreignSchools = Set<UInt32>()
         let fileSchool = WorkTable.School(login: result.fileSchoolLogin, name: result.fileSchoolName, municipality: nil)
@@ -209,12 +206,8 @@ struct Checker {
             let rowNumber = i + 1
             let code = row.cell(c.code)
             let cls = classCache.index(row.cell(c.cls)) { raw in
-                let cell = Array(raw)
-                if let known = classOfCell[cell] { return known }
                 let text = WorkRecord.normalizeClass(String(decoding: raw, as: UTF8.self))
-                let k = classNames[text] ?? { let k = works.textIndex(text); classNames[text] = k; return k }()
-                classOfCell[cell] = k
-                return k
+                return classNames[text] ?? { let k = works.textIndex(text); classNames[text] = k; return k }()
             }
             // The school: its index, and what is wrong with it (repeated on each of its rows).
             let (school, schoolProblem) = schoolCache.lookup(row.cell(c.login ?? -1), row.cell(c.name ?? -1), row.cell(c.municipality ?? -1)) { l, n, m in
@@ -414,17 +407,23 @@ struct Checker {
     }
 
     /// The value worked out for a cell's bytes, kept while the rows below repeat them.
+    /// `make` must give the same value for the same bytes: a cell's bytes → its text's index. The
+    /// value for the row above is kept, and the values of the few cells a column repeats (a class's
+    /// name, «М» and «Ж», variants 1 and 2 — rows alternate between them) in a small table.
     struct TextCache {
         var key: [UInt8] = []
         var value: UInt32 = 0
         var filled = false
+        var seen: [[UInt8]: UInt32] = [:]
         /// 0 for an empty cell.
         @inline(__always) mutating func index(_ raw: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> UInt32) -> UInt32 {
             if raw.isEmpty { return 0 }
             if filled && raw.equals(key) { return value }
             key = Array(raw)
-            value = make(raw)
             filled = true
+            if let known = seen[key] { value = known; return known }
+            value = make(raw)
+            if seen.count < 4096 { seen[key] = value }
             return value
         }
     }
