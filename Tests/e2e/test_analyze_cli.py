@@ -54,6 +54,22 @@ def test_json_agrees_with_pandas_and_xlsx_with_csv(datadir):
     assert from_xlsx == ours
 
 
+def test_out_is_written_in_place_not_replaced(datadir):
+    """--out is opened and cut to nothing in place: a symbolic link stays a link and the file it
+    points to gets the JSON (a rename over the path, as FileManager.createFile does, replaced the
+    link — and, run as root with --out /dev/null, the device itself)."""
+    spec, csv, _ = generated(datadir)
+    target = os.path.join(datadir, "target.json")
+    link = os.path.join(datadir, "link.json")
+    with open(target, "w", encoding="utf-8") as f:
+        f.write("старое содержимое " * 10000)
+    os.symlink(target, link)
+    run(["analyze", "--spec", spec, "--out", link, csv])
+    assert os.path.islink(link)
+    with open(target, encoding="utf-8") as f:
+        assert json.load(f)["groups"][0]["participants"] == 3000
+
+
 def test_thread_count_changes_nothing_and_a_bad_one_is_refused(datadir):
     # Over 1 MB, so the file is read in blocks on several threads.
     spec, csv, _ = generated(datadir, rows=40000)

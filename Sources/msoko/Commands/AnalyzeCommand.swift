@@ -33,7 +33,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let output = try MsokoTextFile.analyze(files: &files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details) { chunk in
             if handle == nil {
                 if let out {
-                    guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else { fail("не удалось записать \(out).") }
+                    guard let h = OutputFile.open(out) else { fail("не удалось записать \(out).") }
                     handle = h
                 } else {
                     handle = FileHandle.standardOutput

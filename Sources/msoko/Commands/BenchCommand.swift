@@ -16,7 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             var file: FileHandle?
             if let dump {
-                guard FileManager.default.createFile(atPath: dump, contents: nil), let h = FileHandle(forWritingAtPath: dump) else { fail("--dump: не удалось записать \(dump).") }
+                guard let h = OutputFile.open(dump) else { fail("--dump: не удалось записать \(dump).") }
                 file = h
             }
             let table = MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds, tuning: tuning, oracle: oracle,
@@ -42,7 +42,7 @@ struct BenchCommand: AsyncParsableCommand {
             let files = try MsokoTextFile.benchmarkFiles(rows: rows, seed: seed)
             for (name, data) in files {
                 let path = (out as NSString).appendingPathComponent(name)
-                guard FileManager.default.createFile(atPath: path, contents: data) else { fail("не удалось записать \(path).") }
+                guard OutputFile.write(data, to: path) else { fail("не удалось записать \(path).") }
                 say("\(path): \(data.count) байт")
             }
         }

@@ -13,7 +13,7 @@ extension MsokoTextFile {
         let spec = nationalSpec()
         try Data(try Audit.json(spec).utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("spec.json"))
         let path = URL(fileURLWithPath: directory).appendingPathComponent("national.csv").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard let handle = OutputFile.open(path) else {
             throw ConfigError("не удалось записать \(path).")
         }
         defer { try? handle.close() }
