@@ -24,8 +24,9 @@ struct Checker {
     var blocks: CSVBlocks?
     /// The index of the first data row, when not worked out from the layout (a block after the first).
     var firstDataRow: Int?
-    /// Whether repeated participant codes are looked for row by row (blocks leave it to one check
-    /// over the joined table).
+    /// Whether repeated participant codes are reported row by row. A block leaves them to one check
+    /// over the joined table; a one-pass read checks the table first and reads again row by row only
+    /// when there is something to report (`run`).
     var checkCodes = true
 
     var place: String { sheet.map { "\(file), лист «\($0)»" } ?? file }
@@ -406,8 +407,7 @@ struct Checker {
         return joined
     }
 
-    /// The value worked out for a cell's bytes, kept while the rows below repeat them.
-    /// `make` must give the same value for the same bytes: a cell's bytes → its text's index. The
+    /// The value worked out for a cell's bytes. `make` must give the same value for the same bytes: a cell's bytes → its text's index. The
     /// value for the row above is kept, and the values of the few cells a column repeats (a class's
     /// name, «М» and «Ж», variants 1 and 2 — rows alternate between them) in a small table.
     struct TextCache {

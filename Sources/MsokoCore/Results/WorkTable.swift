@@ -174,10 +174,7 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
                     nonisolated(unsafe) let (hb, counts, bytes, ends, schools) = (hb, counts, bytes, codeEnds, school)
                     Parallelism.forEachRun(of: n, runs: runs, threads: threads) { run, range in
                         for i in range {
-                            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(schools[i])
-                            for b in bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-                            // The finaliser of MurmurHash3: every bit of the hash moves the top ones.
-                            h ^= h >> 33; h = h &* 0xff51_afd7_ed55_8ccd; h ^= h >> 33; h = h &* 0xc4ce_b9fe_1a85_ec53; h ^= h >> 33
+                            let h = CodeSet.hash(schools[i], UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
                             hb[i] = h
                             counts[run * partitions + Int(h >> UInt64(64 - bits)) & (partitions - 1)] += 1
                         }
@@ -297,10 +294,13 @@ struct CodeSet {
         mask = capacity - 1
     }
 
-    private static func hash(_ school: UInt32, _ code: UnsafeBufferPointer<UInt8>) -> Int {
+    /// FNV-1a of the code seeded with the school, then MurmurHash3's finaliser (every bit moves the
+    /// top ones, which pick `hasDuplicateCodes`' partition).
+    static func hash(_ school: UInt32, _ code: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(school)
         for b in code { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        h ^= h >> 33; h = h &* 0xff51_afd7_ed55_8ccd; h ^= h >> 33; h = h &* 0xc4ce_b9fe_1a85_ec53; h ^= h >> 33
+        return h
     }
 
     private func equals(_ entry: Int, _ school: UInt32, _ code: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -315,7 +315,7 @@ struct CodeSet {
     /// False when the school already had this code.
     mutating func insert(school: UInt32, code: UnsafeBufferPointer<UInt8>) -> Bool {
         if ends.count * 2 >= slots.count { grow() }
-        var i = Self.hash(school, code) & mask
+        var i = Int(truncatingIfNeeded: Self.hash(school, code)) & mask
         while slots[i] != 0 {
             if code.count > 0, equals(Int(slots[i]) - 1, school, code) { return false }
             i = (i + 1) & mask
@@ -334,7 +334,7 @@ struct CodeSet {
         bytes.withUnsafeBufferPointer { all in
             for e in 0..<ends.count {
                 let start = e == 0 ? 0 : ends[e - 1]
-                var i = Self.hash(schools[e], UnsafeBufferPointer(rebasing: all[start..<ends[e]])) & mask
+                var i = Int(truncatingIfNeeded: Self.hash(schools[e], UnsafeBufferPointer(rebasing: all[start..<ends[e]]))) & mask
                 while slots[i] != 0 { i = (i + 1) & mask }
                 slots[i] = Int32(e + 1)
             }

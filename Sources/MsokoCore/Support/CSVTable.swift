@@ -141,9 +141,7 @@ public struct CSVTable: Sendable {
         counts.initialize(repeating: 0)
         defer { counts.deallocate() }
         nonisolated(unsafe) let (all, out) = (bytes, counts)
-        Parallelism.perform(iterations: parts, threads: parts) { k in
-            out[k] = newlines(UnsafeBufferPointer(rebasing: all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]))
-        }
+        Parallelism.forEachRun(of: all.count, runs: parts, threads: parts) { k, range in out[k] = newlines(UnsafeBufferPointer(rebasing: all[range])) }
         return counts.reduce(1, +)
     }
 

@@ -1,22 +1,31 @@
 import Foundation
 
-/// The steps inside a heavy pass, timed: with `MSOKO_TIMING=2` each `lap` writes the step's name and
-/// its wall time to stderr (`MSOKO_TIMING=1` gives only the four phases of `msoko analyze`). Costs
-/// one comparison a lap otherwise. The profile summary in docs/benchmarks.md is made with it.
+/// Wall time on stderr: `MSOKO_TIMING=1` (or any value) times the phases of `msoko analyze`,
+/// `MSOKO_TIMING=2` also the steps inside each heavy pass. A clock without a pass times phases
+/// («чтение и проверка: 0.59 s»), one with a pass times its steps («  признаки / шаги заданий: 0.035 s»).
+/// Costs one comparison a lap otherwise. The profile summary in docs/benchmarks.md is made with it.
 public struct PhaseClock {
-    public static let enabled = ProcessInfo.processInfo.environment["MSOKO_TIMING"] == "2"
-    private let pass: String
+    static let level: Int = {
+        guard let v = ProcessInfo.processInfo.environment["MSOKO_TIMING"] else { return 0 }
+        return v == "2" ? 2 : 1
+    }()
+    private let pass: String?
+    private let enabled: Bool
     private var last: UInt64
 
-    public init(_ pass: String) {
+    /// `pass`: nil for the phases of a command, the pass's name for its steps.
+    public init(_ pass: String? = nil) {
         self.pass = pass
-        last = Self.enabled ? DispatchTime.now().uptimeNanoseconds : 0
+        enabled = Self.level >= (pass == nil ? 1 : 2)
+        last = enabled ? DispatchTime.now().uptimeNanoseconds : 0
     }
 
     public mutating func lap(_ step: @autoclosure () -> String) {
-        guard Self.enabled else { return }
+        guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data(String(format: "  %@ / %@: %.3f s\n", pass, step(), Double(now - last) / 1e9).utf8))
+        let seconds = Double(now - last) / 1e9
+        let line = pass.map { String(format: "  %@ / %@: %.3f s\n", $0, step(), seconds) } ?? String(format: "%@: %.2f s\n", step(), seconds)
+        FileHandle.standardError.write(Data(line.utf8))
         last = now
     }
 }

@@ -17,11 +17,17 @@ public enum OutputFile {
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
-    /// All of `data` into `path`; false when the path cannot be opened or written.
+    /// All of `data` into `path`; false when the path cannot be opened, written or closed (a
+    /// failed close can be the write that did not reach the disk).
     public static func write(_ data: Data, to path: String) -> Bool {
         guard let handle = open(path) else { return false }
-        defer { try? handle.close() }
-        do { try handle.write(contentsOf: data) } catch { return false }
+        do {
+            try handle.write(contentsOf: data)
+            try handle.close()
+        } catch {
+            try? handle.close()  // already failing; the error above is the one reported
+            return false
+        }
         return true
     }
 }

@@ -27,14 +27,9 @@ extension MsokoTextFile {
         var works = WorkTable(taskCount: spec.tasks.count)
         var enrolment: [String: [String: Int]] = [:]
         let limits = ResultsReader.Limits(maxFileBytes: Int.max, maxUnzippedBytes: Int64.max)
-        // MSOKO_TIMING=1: the time of each phase on stderr (docs/benchmarks.md).
-        let timing = ProcessInfo.processInfo.environment["MSOKO_TIMING"] != nil
-        var mark = Date()
-        func phase(_ name: String) {
-            guard timing else { return }
-            FileHandle.standardError.write(Data(String(format: "%@: %.2f s\n", name, Date().timeIntervalSince(mark)).utf8))
-            mark = Date()
-        }
+        // MSOKO_TIMING=1: the time of each phase on stderr (=2: of each step too; docs/benchmarks.md).
+        var clock = PhaseClock()
+        func phase(_ name: String) { clock.lap(name) }
         for index in files.indices {
             let file = files[index]
             files[index].data = Data()
