@@ -62,6 +62,38 @@ final class CompactReadingTests: XCTestCase {
         XCTAssertTrue(insert(0, "00"), "codes are compared whole")
     }
 
+    func testTheCellCacheGivesWhatMakeGives() {
+        // Alternating short cells, a cell and the same bytes with a NUL after them (packed alike,
+        // different lengths), eight-byte and longer cells, more distinct cells than either table keeps.
+        var cells: [[UInt8]] = []
+        for k in 0..<3_000 {
+            cells.append(k % 2 == 0 ? Array("М".utf8) : Array("Ж".utf8))
+            cells.append(Array("A".utf8)); cells.append([0x41, 0]); cells.append([0x41, 0, 0])
+            cells.append(Array("12345678".utf8)); cells.append(Array("123456789".utf8))
+            cells.append(Array("\(k % 50)Б".utf8))
+            cells.append(Array("класс \(k) «А»".utf8))
+            cells.append(Array("класс \(k) «А»".utf8))
+            cells.append(Array("школа \(k) «Б»".utf8))
+            cells.append([])
+        }
+        var cache = Checker.TextCache()
+        var made: [[UInt8]: UInt32] = [:]
+        var calls = 0
+        for c in cells {
+            let value = c.withUnsafeBufferPointer { raw in
+                cache.index(raw) { bytes in
+                    calls += 1
+                    let key = Array(bytes)
+                    if let v = made[key] { return v }
+                    made[key] = UInt32(made.count + 1)
+                    return UInt32(made.count)
+                }
+            }
+            XCTAssertEqual(value, c.isEmpty ? 0 : made[c] ?? 0, "\(c)")
+        }
+        XCTAssertLessThan(calls, cells.count / 3, "repeated cells are not made again")
+    }
+
     func testIntegersAreReadFromBytes() {
         func integer(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { Checker.integer($0) } }
         XCTAssertEqual(integer("12"), 12)

@@ -4,6 +4,32 @@ import XCTest
 
 /// The statistics under the graded risk: tails, the weighted Fisher combination, the robust funnel.
 final class EvidenceTests: XCTestCase {
+    func testSelectionFindsWhatTheSortPutsThere() {
+        // Random values with many repeats, already sorted, reversed, all equal, a sawtooth (a
+        // median-of-three killer's shape), and lengths on both sides of the sort cut-off (16).
+        var rng = SplitMix64(seed: 7)
+        var inputs: [[Double]] = [[], [1], Array(repeating: 2.5, count: 300)]
+        for n in [2, 5, 17, 18, 33, 100, 1_000, 20_001] {
+            inputs.append((0..<n).map { _ in Double(rng.next() % 50) / 7 - 3 })
+            inputs.append((0..<n).map { _ in Double(bitPattern: rng.next() >> 2) * (rng.next() % 2 == 0 ? 1 : -1) })
+            inputs.append((0..<n).map(Double.init))
+            inputs.append((0..<n).reversed().map(Double.init))
+            inputs.append((0..<n).map { Double($0 % 2 == 0 ? $0 : n - $0) })
+        }
+        for values in inputs where !values.isEmpty {
+            let sorted = values.sorted()
+            for k in Set([0, values.count / 10, values.count / 2, (values.count * 9) / 10, values.count - 1]) {
+                var work = values
+                XCTAssertEqual(work.select(k, in: 0..<values.count), sorted[k], "n \(values.count), k \(k)")
+                XCTAssertTrue(work[..<k].allSatisfy { $0 <= sorted[k] } && work[k...].allSatisfy { $0 >= sorted[k] })
+                // A second order statistic above the first, as the funnel takes the 90th after the 10th.
+                let k2 = (values.count * 9) / 10
+                if k2 >= k { XCTAssertEqual(work.select(k2, in: k..<values.count), sorted[k2]) }
+                XCTAssertEqual(work.sorted(), sorted, "nothing lost or duplicated")
+            }
+        }
+    }
+
     func testGammaTailsAgainstClosedForms() {
         // Q(1, x) = e^−x; Q(1/2, x) = erfc(√x).
         for x in [0.01, 0.5, 1, 3, 10, 40] {

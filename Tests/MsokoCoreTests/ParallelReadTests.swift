@@ -70,6 +70,22 @@ final class ParallelReadTests: XCTestCase {
         assertSame(withBOM, parallel: true)
     }
 
+    /// Rows in no order (a school's works scattered over the file): the analysis shares the works
+    /// out by school number instead of by ranges, with the same figures.
+    func testTheAnalysisOfScatteredSchoolsIsTheSame() {
+        let data = file(edit: { lines in
+            var g = SplitMix64(seed: 9)
+            var rows = Array(lines[4...])
+            for k in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(k, Int(g.next() % UInt64(k + 1))) }
+            lines = Array(lines[..<4]) + rows
+        })
+        let works = read(data, threads: 1).works
+        let one = ResultsAnalysis.analyze(works, spec: spec, threads: 1)
+        for threads in [2, 3, 7] {
+            XCTAssertEqual(ResultsAnalysis.analyze(works, spec: spec, threads: threads).groups, one.groups, "threads \(threads)")
+        }
+    }
+
     /// Every line end inside a quoted name: wherever a cut falls it may be inside a field, which
     /// the block before finds out (its last row ends past the cut).
     func testQuotedLineEndsAcrossCuts() {

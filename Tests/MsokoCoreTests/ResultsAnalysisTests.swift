@@ -136,6 +136,27 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertEqual(marks.rows[0][6], .text("—"))
     }
 
+    func testDoublesAreWrittenAsDescriptionWritesThem() {
+        // The JSON's numbers are `Double.description`'s shortest digits, written without a String:
+        // shares of every size, tiny and huge values (the exponent forms), negative zero, integers.
+        var values: [Double] = [0.1, 1.0 / 3, 2.5, -0.0, 1e-5, 0.0001, 1e15, 1e16, 123_456_789_012_345_680, .leastNonzeroMagnitude, 1e300, -7.25, 42]
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<20_000 {
+            let n = Int(rng.next() % 40) + 1
+            values.append(Double(rng.next() % UInt64(n + 1)) / Double(n))
+            values.append(Double(bitPattern: rng.next() >> 1) * (rng.next() % 2 == 0 ? 1 : -1))
+        }
+        var w = AnalysisJSON.Writer()
+        var expected: [UInt8] = []
+        for v in values where v.isFinite {
+            w.double(v)
+            w.raw(",")
+            if v == v.rounded() && abs(v) < 1e15 { expected += Array(String(Int(v)).utf8) } else { expected += Array(v.description.utf8) }
+            expected.append(0x2C)
+        }
+        XCTAssertEqual(String(decoding: w.bytes, as: UTF8.self), String(decoding: expected, as: UTF8.self))
+    }
+
     func testTablesForALargeEnoughGroup() {
         // 20 works of one class: shares shown, the caution gone.
         let rows = (1...20).map { "edu700101;Школа А;\($0);4А;1;\($0 % 3);\($0 % 2 == 0 ? "X" : "1");" }
@@ -154,7 +175,7 @@ final class ResultsAnalysisTests: XCTestCase {
     func testAnalyticalReportOpensAsADocxWithCharts() throws {
         let a = analysis()
         let data = try AnalyticalReport.district(a, context: AnalyticalReport.Context(territory: "Зырянский район")).data()
-        let archive = try XCTUnwrap(try? Archive(data: data, accessMode: .read))
+        let archive = try Archive(data: data, accessMode: .read)
         XCTAssertNotNil(archive["word/charts/chart1.xml"])
         XCTAssertNotNil(archive["word/document.xml"])
         let school = try XCTUnwrap(AnalyticalReport.school(a, school: "edu700101", context: AnalyticalReport.Context()))

@@ -33,9 +33,16 @@ public enum AnalysisJSON {
         w.raw(",\"grade\":"); w.int(spec.grade)
         w.raw(",\"maxScore\":"); w.int(spec.maxScore)
         w.raw("},\"groups\":[")
+        // Each task's key as JSON bytes, made once: written into every group's completion.
+        let taskKeys = spec.tasks.map { task -> [UInt8] in
+            var key = Writer()
+            key.string(task.number)
+            key.raw(":")
+            return key.bytes
+        }
         inOrder(count: a.groups.count, threads: threads, &w) { n, w in
             if n > 0 { w.raw(",") }
-            group(a.groups[n], a, details: details, requirements: requirements, &w)
+            group(a.groups[n], a, details: details, requirements: requirements, taskKeys: taskKeys, &w)
         }
         w.raw("],\"objectivity\":[")
         inOrder(count: objectivity.count, threads: threads, &w) { n, w in
@@ -90,27 +97,36 @@ public enum AnalysisJSON {
         let runs = threads * 4
         nonisolated(unsafe) let sink = w.sink!
         var start = 0
-        var made: [[UInt8]] = []
-        while start < count || !made.isEmpty {
+        // Two sets of buffers used in turn (one filled while the other is written), each kept with
+        // its capacity from batch to batch: fresh buffers cost a page fault per 4 KB written.
+        var sets = [[[UInt8]]](repeating: [[UInt8]](repeating: [], count: runs), count: 2)
+        var batch = 0, previousFilled = 0
+        while start < count || previousFilled > 0 {
             let end = min(count, start + runs * run)
-            var buffers = [[UInt8]](repeating: [], count: start < end ? runs : 0)
-            buffers.withUnsafeMutableBufferPointer { slots in
+            let filling = start < end ? runs : 0
+            let (current, previous) = (batch % 2, 1 - batch % 2)
+            var made = sets[previous]
+            sets[previous] = []
+            sets[current].withUnsafeMutableBufferPointer { slots in
                 // Task 0 hands the previous batch to the sink; each other task fills its own slot.
-                nonisolated(unsafe) let (slots, previous) = (slots, made)
+                nonisolated(unsafe) let (slots, made, previousCount) = (slots, made, previousFilled)
                 let first = start
-                Parallelism.perform(iterations: 1 + slots.count, threads: threads) { k in
+                Parallelism.perform(iterations: 1 + filling, threads: threads) { k in
                     guard k > 0 else {
-                        for b in previous { b.withUnsafeBytes { sink($0) } }
+                        for b in made.prefix(previousCount) { b.withUnsafeBytes { sink($0) } }
                         return
                     }
                     var local = Writer()
-                    local.bytes.reserveCapacity(run * 1024)
+                    swap(&local.bytes, &slots[k - 1])
+                    local.bytes.removeAll(keepingCapacity: true)
                     let lo = first + (k - 1) * run, hi = min(end, lo + run)
                     if lo < hi { for n in lo..<hi { item(n, &local) } }
-                    slots[k - 1] = local.bytes
+                    swap(&local.bytes, &slots[k - 1])
                 }
             }
-            made = buffers
+            swap(&sets[previous], &made)
+            previousFilled = filling
+            batch += 1
             start = end
         }
     }
@@ -125,7 +141,7 @@ public enum AnalysisJSON {
         w.raw("}")
     }
 
-    static func group(_ g: GroupFigures, _ a: ResultsAnalysis, details: Bool, requirements: [GapRequirement], _ w: inout Writer) {
+    static func group(_ g: GroupFigures, _ a: ResultsAnalysis, details: Bool, requirements: [GapRequirement], taskKeys: [[UInt8]], _ w: inout Writer) {
         let tasks = a.spec.tasks
         let hasScale = a.spec.scale != nil
         w.raw("\n{\"level\":\""); w.raw(g.level.rawValue)
@@ -145,7 +161,7 @@ public enum AnalysisJSON {
         w.raw(",\"taskCompletion\":{")
         for (t, task) in tasks.enumerated() {
             if t > 0 { w.raw(",") }
-            w.string(task.number); w.raw(":"); w.double(g.taskCompletion(t, max: task.max))
+            w.bytes.append(contentsOf: taskKeys[t]); w.double(g.taskCompletion(t, max: task.max))
         }
         w.raw("}")
         if details {
@@ -157,7 +173,7 @@ public enum AnalysisJSON {
                 w.raw("\""); w.int(m); w.raw("\":{")
                 for (t, task) in tasks.enumerated() {
                     if t > 0 { w.raw(",") }
-                    w.string(task.number); w.raw(":"); w.double(g.taskCompletion(t, max: task.max, mark: m))
+                    w.bytes.append(contentsOf: taskKeys[t]); w.double(g.taskCompletion(t, max: task.max, mark: m))
                 }
                 w.raw("}")
             }
@@ -216,7 +232,10 @@ public enum AnalysisJSON {
         mutating func double(_ v: Double?) {
             guard let v, v.isFinite else { return raw("null") }
             if v == v.rounded() && abs(v) < 1e15 { return int(Int(v)) }
-            raw(v.description)
+            // The digits of `v.description`, handed over as bytes (`_writeASCII` below) instead of
+            // in a `String` of their own: most figures are shares with 16–17 digits, past the
+            // length a `String` holds without allocating (a country's JSON has two million).
+            v.write(to: &self)
         }
         mutating func optionalString(_ s: String?) { if let s { string(s) } else { raw("null") } }
         mutating func string(_ s: String) {
@@ -243,4 +262,11 @@ public enum AnalysisJSON {
             bytes.append(0x22)
         }
     }
+}
+
+/// `Double.write(to:)` hands its digits to `_writeASCII` — the standard library's customisation
+/// point for ASCII text — which is the same text as `description` (`testDoublesAreWrittenAsDescriptionWritesThem`).
+extension AnalysisJSON.Writer: TextOutputStream {
+    mutating func write(_ string: String) { raw(string) }
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

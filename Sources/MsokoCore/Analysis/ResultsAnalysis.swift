@@ -58,11 +58,19 @@ public struct ResultsAnalysis: Sendable {
         var lastClassKey = -1, lastClassGroup = -1
         var workSchool = [Int32](repeating: 0, count: works.count)
         var workClass = [Int32](repeating: 0, count: works.count)
+        // Whether each school's works come together (a file as ФИС ОКО gives it): then the sums
+        // below split the works into contiguous ranges.
+        var lastSchoolGroup = -1, schoolsLeft = Set<Int>(), schoolsTogether = true
         for i in 0..<works.count {
             let sg = schoolGroup(Int(works.school[i]))
             let classKey = sg << 32 | Int(works.classText[i])
             if classKey != lastClassKey {
                 lastClassKey = classKey
+                if sg != lastSchoolGroup {
+                    if lastSchoolGroup >= 0 { schoolsLeft.insert(lastSchoolGroup) }
+                    if schoolsLeft.contains(sg) { schoolsTogether = false }
+                    lastSchoolGroup = sg
+                }
                 if let g = classGroupByKey[classKey] {
                     lastClassGroup = g
                 } else {
@@ -86,6 +94,18 @@ public struct ResultsAnalysis: Sendable {
         let mins = spec.scale.map { [$0.three, $0.four, $0.five] } ?? []
         let maxes = spec.tasks.map(\.max)
         let layout = acc.layout
+        // Thread k adds the works of its range when each school's works come together (the ranges
+        // cut where a school ends), else those of the schools numbered k modulo the threads.
+        var cuts = [0]
+        if schoolsTogether && threads > 1 {
+            for k in 1..<threads {
+                var p = max(works.count * k / threads, cuts[k - 1])
+                while p > 0 && p < works.count && workSchool[p] == workSchool[p - 1] { p += 1 }
+                cuts.append(p)
+            }
+        }
+        cuts.append(works.count)
+        let (bounds, contiguous) = (cuts, cuts.count == threads + 1)
         works.scores.withUnsafeBufferPointer { scores in
             works.marks.withUnsafeBufferPointer { marks in
                 workSchool.withUnsafeBufferPointer { ws in
@@ -95,7 +115,8 @@ public struct ResultsAnalysis: Sendable {
                                 // Each thread writes only its schools' rows and its own district row.
                                 nonisolated(unsafe) let (scores, marks, ws, wc, sums, partial) = (scores, marks, ws, wc, sums, partial)
                                 Parallelism.perform(iterations: threads, threads: threads) { k in
-                                    for i in 0..<ws.count where threads == 1 || Int(ws[i]) % threads == k {
+                                    let range = contiguous ? bounds[k]..<bounds[k + 1] : 0..<ws.count
+                                    for i in range where contiguous || Int(ws[i]) % threads == k {
                                         let row = UnsafeBufferPointer(rebasing: scores[(i * taskCount)..<((i + 1) * taskCount)])
                                         var primary = 0
                                         for t in 0..<taskCount where row[t] != WorkRecord.notDone { primary += min(Int(row[t]), maxes[t]) }

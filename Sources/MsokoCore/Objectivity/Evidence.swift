@@ -186,8 +186,10 @@ public enum Evidence {
             for _ in 0..<3 {
                 // Winsorized standardized residuals under the current null.
                 let z = groups.map { null.z($0.e, se: $0.se, level: $0.level) }
-                let sorted = z.sorted()
-                let lo = sorted[sorted.count / 10], hi = sorted[(sorted.count * 9) / 10]
+                // The 10th and 90th percentiles as `z.sorted()` places them, without the sort.
+                var order = z
+                let lo = order.select(z.count / 10, in: 0..<z.count)
+                let hi = order.select((z.count * 9) / 10, in: z.count / 10..<z.count)
                 let clipped = zip(groups, z).map { g, zi -> (e: Double, se: Double, level: Double) in
                     let total = (g.se * g.se + null.tau2).squareRoot()
                     return (null.a + null.b * g.level + min(max(zi, lo), hi) * total, g.se, g.level)

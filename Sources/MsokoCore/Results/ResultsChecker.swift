@@ -407,24 +407,45 @@ struct Checker {
         return joined
     }
 
-    /// The value worked out for a cell's bytes. `make` must give the same value for the same bytes: a cell's bytes → its text's index. The
-    /// value for the row above is kept, and the values of the few cells a column repeats (a class's
-    /// name, «М» and «Ж», variants 1 and 2 — rows alternate between them) in a small table.
+    /// The value worked out for a cell's bytes (its text's index); `make` must give the same value
+    /// for the same bytes. The values of the few cells a column repeats (a class's name, «М» and
+    /// «Ж», variants 1 and 2 — rows alternate between them) are kept, so that most rows make none.
     struct TextCache {
-        var key: [UInt8] = []
-        var value: UInt32 = 0
-        var filled = false
+        /// Cells of up to eight bytes (a class's name, «М», a variant), packed into a word with
+        /// their length: looked up among the last ones seen without a copy or a hash.
+        var shortKeys: [UInt64] = [], shortCounts: [Int] = [], shortValues: [UInt32] = []
+        var last = -1
         var seen: [[UInt8]: UInt32] = [:]
         /// 0 for an empty cell.
         @inline(__always) mutating func index(_ raw: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> UInt32) -> UInt32 {
             if raw.isEmpty { return 0 }
-            if filled && raw.equals(key) { return value }
-            key = Array(raw)
-            filled = true
-            if let known = seen[key] { value = known; return known }
-            value = make(raw)
-            if seen.count < 4096 { seen[key] = value }
+            guard raw.count <= 8 else { return long(raw, make) }
+            var packed: UInt64 = 0
+            for k in 0..<raw.count { packed |= UInt64(raw[k]) << (8 * UInt64(k)) }
+            if last >= 0 && shortKeys[last] == packed && shortCounts[last] == raw.count { return shortValues[last] }
+            for k in shortKeys.indices where shortKeys[k] == packed && shortCounts[k] == raw.count {
+                last = k
+                return shortValues[k]
+            }
+            let value = long(raw, make)
+            if shortKeys.count < 32 {
+                shortKeys.append(packed); shortCounts.append(raw.count); shortValues.append(value)
+                last = shortKeys.count - 1
+            }
             return value
+        }
+
+        /// Longer cells: the row above's kept, the others in a table of up to 4096.
+        var lastLong: [UInt8] = [], lastLongValue: UInt32 = 0
+
+        private mutating func long(_ raw: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> UInt32) -> UInt32 {
+            if !lastLong.isEmpty && raw.equals(lastLong) { return lastLongValue }
+            lastLong.removeAll(keepingCapacity: true)
+            lastLong.append(contentsOf: raw)
+            if let known = seen[lastLong] { lastLongValue = known; return known }
+            lastLongValue = make(raw)
+            if seen.count < 4096 { seen[lastLong] = lastLongValue }
+            return lastLongValue
         }
     }
 

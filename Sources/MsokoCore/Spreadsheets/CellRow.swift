@@ -6,16 +6,15 @@ import Foundation
 public struct CellRow {
     let base: UnsafeBufferPointer<UInt8>
     let scratch: UnsafeBufferPointer<UInt8>
-    /// Cell i is `[starts[i], ends[i])` of `base`, or of `scratch` shifted by `base.count`.
-    let starts: UnsafeBufferPointer<Int>
-    let ends: UnsafeBufferPointer<Int>
+    /// Cell i is `[bounds[2i], bounds[2i + 1])` of `base`, or of `scratch` shifted by `base.count`.
+    let bounds: UnsafeBufferPointer<Int>
 
-    public var count: Int { starts.count }
+    public var count: Int { bounds.count / 2 }
 
     /// The cell's bytes with spaces, tabs and no-break spaces trimmed; empty past the row's end.
     @inline(__always) public func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        guard i >= 0, i < starts.count else { return UnsafeBufferPointer(start: nil, count: 0) }
-        var s = starts[i], e = ends[i]
+        guard i >= 0, i < count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        var s = bounds[2 * i], e = bounds[2 * i + 1]
         let buffer: UnsafeBufferPointer<UInt8>
         if s >= base.count {
             buffer = scratch
@@ -40,7 +39,7 @@ public struct CellRow {
     public var strings: [String] { (0..<count).map { String(decoding: rawCell($0), as: UTF8.self) } }
 
     func rawCell(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let s = starts[i], e = ends[i]
+        let s = bounds[2 * i], e = bounds[2 * i + 1]
         return s >= base.count ? UnsafeBufferPointer(rebasing: scratch[(s - base.count)..<(e - base.count)])
                                : UnsafeBufferPointer(rebasing: base[s..<e])
     }
@@ -48,19 +47,16 @@ public struct CellRow {
     /// Lends a row of strings (a sheet's row) as cells.
     public static func with<R>(_ cells: [String], _ body: (CellRow) -> R) -> R {
         var bytes: [UInt8] = []
-        var starts: [Int] = [], ends: [Int] = []
-        starts.reserveCapacity(cells.count)
-        ends.reserveCapacity(cells.count)
+        var bounds: [Int] = []
+        bounds.reserveCapacity(2 * cells.count)
         for c in cells {
-            starts.append(bytes.count)
+            bounds.append(bytes.count)
             bytes.append(contentsOf: c.utf8)
-            ends.append(bytes.count)
+            bounds.append(bytes.count)
         }
         return bytes.withUnsafeBufferPointer { scratch in
-            starts.withUnsafeBufferPointer { s in
-                ends.withUnsafeBufferPointer { e in
-                    body(CellRow(base: UnsafeBufferPointer(start: nil, count: 0), scratch: scratch, starts: s, ends: e))
-                }
+            bounds.withUnsafeBufferPointer { b in
+                body(CellRow(base: UnsafeBufferPointer(start: nil, count: 0), scratch: scratch, bounds: b))
             }
         }
     }

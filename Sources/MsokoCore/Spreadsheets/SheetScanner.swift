@@ -117,11 +117,10 @@ enum SheetScanner {
         var inPhonetic = false
         var done = false
         var tags = 0
-        /// The current cell's text, and the row's cells: `[starts[i], ends[i])` of `bytes`.
+        /// The current cell's text, and the row's cells: cell i is `[bounds[2i], bounds[2i + 1])` of `bytes`.
         var value: [UInt8] = []
         var bytes: [UInt8] = []
-        var starts: [Int] = []
-        var ends: [Int] = []
+        var bounds: [Int] = []
 
         init(shared: SharedStrings, limits: Limits) {
             self.shared = shared
@@ -130,7 +129,7 @@ enum SheetScanner {
 
         mutating func put() throws {
             if column >= limits.sheet.maxColumns { throw Failure.column(row: rowNumber) }
-            let added = max(0, column + 1 - starts.count)
+            let added = max(0, column + 1 - bounds.count / 2)
             limits.cells += added
             limits.realCells += 1
             limits.padding += max(0, added - 1)
@@ -140,19 +139,17 @@ enum SheetScanner {
             limits.textBytes += bytes.count - from
             if limits.cells > limits.sheet.maxCells { throw Failure.cells(row: rowNumber) }
             if limits.textBytes > limits.sheet.maxTextBytes { throw Failure.text(row: rowNumber) }
-            while starts.count <= column { starts.append(from); ends.append(from) }
-            starts[column] = from
-            ends[column] = bytes.count
+            while bounds.count / 2 <= column { bounds.append(from); bounds.append(from) }
+            bounds[2 * column] = from
+            bounds[2 * column + 1] = bytes.count
         }
 
         mutating func endRow(_ emit: (CellRow, Int) throws -> Bool) throws -> Bool {
             guard rowNumber <= limits.sheet.maxRows else { throw Failure.row(String(rowNumber)) }
-            defer { bytes.removeAll(keepingCapacity: true); starts.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true) }
+            defer { bytes.removeAll(keepingCapacity: true); bounds.removeAll(keepingCapacity: true) }
             return try bytes.withUnsafeBufferPointer { scratch in
-                try starts.withUnsafeBufferPointer { s in
-                    try ends.withUnsafeBufferPointer { e in
-                        try emit(CellRow(base: UnsafeBufferPointer(start: nil, count: 0), scratch: scratch, starts: s, ends: e), rowNumber - 1)
-                    }
+                try bounds.withUnsafeBufferPointer { b in
+                    try emit(CellRow(base: UnsafeBufferPointer(start: nil, count: 0), scratch: scratch, bounds: b), rowNumber - 1)
                 }
             }
         }
@@ -228,8 +225,7 @@ enum SheetScanner {
                 } else if tag.named("row", in: xml) {
                     i = tag.end
                     bytes.removeAll(keepingCapacity: true)
-                    starts.removeAll(keepingCapacity: true)
-                    ends.removeAll(keepingCapacity: true)
+                    bounds.removeAll(keepingCapacity: true)
                     column = 0
                     let r = attribute("r", in: xml, tag)
                     rowNumber = r.flatMap { rowIndex(xml, $0) } ?? rowNumber + 1
