@@ -79,7 +79,18 @@ final class ParallelReadTests: XCTestCase {
             for k in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(k, Int(g.next() % UInt64(k + 1))) }
             lines = Array(lines[..<4]) + rows
         })
+        assertSame(data, parallel: true)
         let works = read(data, threads: 1).works
+        // Each school once, at the row where it first appears (the schools are looked up in a table
+        // of the cells' bytes when they differ from the row above).
+        let lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n")
+        var firstRow: [String: Int] = [:]
+        for (i, line) in lines.enumerated() where i >= 4 && !line.isEmpty {
+            let login = String(line.prefix { $0 != ";" })
+            if firstRow[login] == nil { firstRow[login] = i + 1 }
+        }
+        XCTAssertEqual(works.schoolTable.count, 150)
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: zip(works.schoolTable.map { $0.login ?? "" }, works.schoolFirstRows)), firstRow)
         let one = ResultsAnalysis.analyze(works, spec: spec, threads: 1)
         for threads in [2, 3, 7] {
             XCTAssertEqual(ResultsAnalysis.analyze(works, spec: spec, threads: threads).groups, one.groups, "threads \(threads)")

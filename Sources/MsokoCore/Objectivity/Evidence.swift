@@ -87,7 +87,7 @@ public enum Evidence {
     /// mean of z, which a single sign among six dilutes); several moderate signs add up.
     /// The z comes from whichever tail is small, so that groups with no evidence at all still differ
     /// (a ranking, not a mass of ties at p = 1).
-    public static func weightedFisherZ(_ zs: [(z: Double, weight: Double)]) -> (p: Double, z: Double) {
+    public static func weightedFisherZ<S: Collection>(_ zs: S) -> (p: Double, z: Double) where S.Element == (z: Double, weight: Double) {
         var t = 0.0, sw = 0.0, sw2 = 0.0
         for x in zs where x.weight > 0 {
             let p = max(upperTail(x.z), 1e-300)
@@ -113,7 +113,7 @@ public enum Evidence {
     /// variance 3Σw² (Satterthwaite: c = 3Σw²/(2Σw), ν = 2(Σw)²/(3Σw²)). A group with no sign
     /// above its centre (T = 0) ranks below every group with some evidence, among such groups by
     /// the plain weighted Fisher z, so that they still differ.
-    public static func truncatedFisherZ(_ zs: [(z: Double, weight: Double)]) -> (p: Double, z: Double) {
+    public static func truncatedFisherZ<S: Collection>(_ zs: S) -> (p: Double, z: Double) where S.Element == (z: Double, weight: Double) {
         var t = 0.0, sw = 0.0, sw2 = 0.0
         for x in zs where x.weight > 0 {
             let p = max(upperTail(x.z), 1e-300)
@@ -129,6 +129,11 @@ public enum Evidence {
         let z = tails.upper < 0.5 ? zOfUpperTail(tails.upper) : -zOfUpperTail(tails.lower)
         return (tails.upper, max(z, noEvidenceZ + 0.1))
     }
+
+    /// The same for an array of literals (`[(2, 1), (0, 1)]`: a literal cannot take its type from
+    /// the generic forms, which take any collection so that the groups' signs need no array each).
+    public static func weightedFisherZ(_ zs: [(z: Double, weight: Double)]) -> (p: Double, z: Double) { weightedFisherZ(zs[...]) }
+    public static func truncatedFisherZ(_ zs: [(z: Double, weight: Double)]) -> (p: Double, z: Double) { truncatedFisherZ(zs[...]) }
 
     /// Where groups with no sign above its honest centre are placed (below any other group).
     static let noEvidenceZ = -10.0

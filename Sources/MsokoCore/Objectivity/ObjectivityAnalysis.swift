@@ -469,10 +469,10 @@ public enum ObjectivityAnalysis {
                     if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
                     if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
                     if let x = heaping(g, reference, spec) { raws.append(x) }
-                    var own = [Int](repeating: 0, count: 16), school = [Int](repeating: 0, count: 16)
+                    // The journal tables of the group and of the rest of the district (the district's less the school's).
+                    var own = [Int](repeating: 0, count: 16), rest = districtJournal
                     for c in classes { for k in 0..<16 { own[k] += classJournal[c * 16 + k] } }
-                    for c in schoolClasses[s] { for k in 0..<16 { school[k] += classJournal[c * 16 + k] } }
-                    let rest = (0..<16).map { districtJournal[$0] - school[$0] }
+                    for c in schoolClasses[s] { for k in 0..<16 { rest[k] -= classJournal[c * 16 + k] } }
                     if let x = journal(own: own, rest: rest) { raws.append(x) }
                     raws.append(personFit(misfit: misfit, n: g.participants, reference: referenceMisfit))
                     let pairs = classes.reduce(0) { $0 + classPairs[$1] }, expected = classes.reduce(0.0) { $0 + classExpectedPairs[$1] }
@@ -487,9 +487,12 @@ public enum ObjectivityAnalysis {
                     }
                     if let x = observer(g, a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
                     if g.level == .school, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
-                    let groupKey = "\(key)|\(g.className ?? "")"
-                    if let before = inputs.previousYear[groupKey], let x = yearSign(g, before, settings) { raws.append(x) }
-                    if let after = inputs.nextCohort[groupKey], let x = cohortSign(g, after, settings) { raws.append(x) }
+                    // (The key only where there are other years: a country's file has none, and 120 000 groups.)
+                    if !inputs.previousYear.isEmpty || !inputs.nextCohort.isEmpty {
+                        let groupKey = "\(key)|\(g.className ?? "")"
+                        if let before = inputs.previousYear[groupKey], let x = yearSign(g, before, settings) { raws.append(x) }
+                        if let after = inputs.nextCohort[groupKey], let x = cohortSign(g, after, settings) { raws.append(x) }
+                    }
                     let mean0 = reference.meanPrimaryScore ?? 0
                     let sd0 = reference.histogram.indices.reduce(0.0) { $0 + Double(reference.histogram[$1]) * pow(Double($1) - mean0, 2) } / Double(max(1, reference.participants - 1))
                     let level = ((g.meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
@@ -553,7 +556,7 @@ public enum ObjectivityAnalysis {
                                 contribution(r, null: nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)], level: p.level, spec: spec, settings)
                             }
                             pb[k].raws = []
-                            zb[p.index] = Evidence.truncatedFisherZ(judged.map { ($0.signal.z, $0.weight) }).z
+                            zb[p.index] = Evidence.truncatedFisherZ(judged.lazy.map { (z: $0.signal.z, weight: $0.weight) }).z
                             ob[p.index].contributions = judged
                         }
                     }

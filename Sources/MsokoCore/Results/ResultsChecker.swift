@@ -190,7 +190,11 @@ struct Checker {
         var works = WorkTable(taskCount: order.count)
         works.reserveCapacity(max(0, expectedRows - firstData))
         var codes = CodeSet(expected: checkCodes ? max(0, expectedRows - firstData) : 0)
-        var scores = [UInt8](repeating: 0, count: order.count)
+        // A row's scores in a buffer of its own: an array captured by the row closure below was
+        // checked for uniqueness on every cell written.
+        let scores = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: order.count)
+        scores.initialize(repeating: 0)
+        defer { scores.deallocate() }
         // Task maxima as bytes for the fast path (a task of more than 9 points takes the slow one).
         let maxes = spec.tasks.map { UInt8(min($0.max, 9)) }
         // Rows repeat their school, class, variant and gender: each is worked out when its bytes
@@ -324,10 +328,8 @@ struct Checker {
             guard rowOK, !code.isEmpty, cls != 0 else { return }
             let variant = variantCache.index(row.cell(c.variant ?? -1)) { works.textIndex(String(decoding: $0, as: UTF8.self)) }
             let gender = genderCache.index(row.cell(c.gender ?? -1)) { works.textIndex(String(decoding: $0, as: UTF8.self).uppercased()) }
-            scores.withUnsafeBufferPointer { sc in
-                works.append(school: school, code: code, classText: cls, variant: variant, gender: gender, scores: sc,
-                             primaryScore: primary, mark: mark, journalMark: journal, row: rowNumber)
-            }
+            works.append(school: school, code: code, classText: cls, variant: variant, gender: gender, scores: UnsafeBufferPointer(scores),
+                         primaryScore: primary, mark: mark, journalMark: journal, row: rowNumber)
         }
         result.works = works
         if works.schoolsInOrder.contains(where: { $0.login == nil && $0.name == nil }) {
@@ -415,7 +417,7 @@ struct Checker {
         /// their length: looked up among the last ones seen without a copy or a hash.
         var shortKeys: [UInt64] = [], shortCounts: [Int] = [], shortValues: [UInt32] = []
         var last = -1
-        var seen: [[UInt8]: UInt32] = [:]
+        var seen: [ByteKey: UInt32] = [:]
         /// 0 for an empty cell.
         @inline(__always) mutating func index(_ raw: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> UInt32) -> UInt32 {
             if raw.isEmpty { return 0 }
@@ -442,25 +444,57 @@ struct Checker {
             if !lastLong.isEmpty && raw.equals(lastLong) { return lastLongValue }
             lastLong.removeAll(keepingCapacity: true)
             lastLong.append(contentsOf: raw)
-            if let known = seen[lastLong] { lastLongValue = known; return known }
+            if let known = seen[ByteKey(lastLong)] { lastLongValue = known; return known }
             lastLongValue = make(raw)
-            if seen.count < 4096 { seen[lastLong] = lastLongValue }
+            if seen.count < 4096 { seen[ByteKey(lastLong)] = lastLongValue }
             return lastLongValue
         }
     }
 
+    /// A row's school (its index and what is wrong with it) from its login, name and municipality
+    /// cells: the row above's kept, and every school met in a table keyed by the three cells'
+    /// bytes, so that rows in another order than school by school (sorted by code, shuffled) do
+    /// not decode, normalise and hash the texts again on each row.
     struct SchoolCache {
-        var keys: ([UInt8], [UInt8], [UInt8]) = ([], [], [])
+        var probe: [UInt8] = [], last: [UInt8] = []
         var value: (UInt32, String?) = (0, nil)
         var filled = false
+        var seen: [ByteKey: (UInt32, String?)] = [:]
+
         @inline(__always) mutating func lookup(_ l: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>, _ m: UnsafeBufferPointer<UInt8>,
                                                _ make: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> (UInt32, String?)) -> (UInt32, String?) {
-            if filled && l.equals(keys.0) && n.equals(keys.1) && m.equals(keys.2) { return value }
-            keys = (Array(l), Array(n), Array(m))
-            value = make(l, n, m)
+            // The key: each cell's length, then its bytes (no separator a cell could contain).
+            probe.removeAll(keepingCapacity: true)
+            Self.put(l, into: &probe)
+            Self.put(n, into: &probe)
+            Self.put(m, into: &probe)
+            if filled && probe == last { return value }
+            swap(&probe, &last)
             filled = true
+            if let known = seen[ByteKey(last)] { value = known; return known }
+            value = make(l, n, m)
+            if seen.count < 1 << 20 { seen[ByteKey(last)] = value }
             return value
         }
+
+        @inline(__always) static func put(_ cell: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]) {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: cell.count).littleEndian) { key.append(contentsOf: $0) }
+            key.append(contentsOf: cell)
+        }
+    }
+
+    /// A cell's bytes as a dictionary key, hashed once by `CodeSet.hash` (an array of bytes as a key
+    /// is hashed byte by byte through `Hasher`: a fifth of reading a file whose rows are not in
+    /// school order).
+    struct ByteKey: Hashable {
+        let bytes: [UInt8]
+        let hash: UInt64
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            hash = bytes.withUnsafeBufferPointer { CodeSet.hash(0, $0) }
+        }
+        static func == (a: ByteKey, b: ByteKey) -> Bool { a.hash == b.hash && a.bytes == b.bytes }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     /// «X» or «Х» (Latin or Cyrillic, either case).
