@@ -14,7 +14,7 @@ public struct GroupFigures: Sendable, Equatable {
     public var className: String?
     public var participants = 0
     /// Works with mark 2, 3, 4, 5 (from the scale); all zero without a scale.
-    public var marks = [0, 0, 0, 0]
+    public var marks: [Int]
     public var primarySum = 0
     /// Points per task, in the specification's order («X» counts 0).
     public var taskPoints: [Int]
@@ -41,9 +41,20 @@ public struct GroupFigures: Sendable, Equatable {
         self.school = school
         self.schoolName = schoolName
         self.className = className
+        marks = [0, 0, 0, 0]
         taskPoints = [Int](repeating: 0, count: taskCount)
         histogram = [Int](repeating: 0, count: maxScore + 1)
         taskPointsByMark = [[Int]](repeating: [Int](repeating: 0, count: taskCount), count: 4)
+    }
+
+    /// Without its arrays, for a group whose figures are all filled afterwards (`ResultsAnalysis.analyze`
+    /// makes 120 000 of them for a country on one thread).
+    init(unfilled level: Level, school: String?, schoolName: String?, className: String?) {
+        self.level = level
+        self.school = school
+        self.schoolName = schoolName
+        self.className = className
+        (marks, taskPoints, histogram, taskPointsByMark) = ([], [], [], [])
     }
 
     public var smallGroup: SmallGroup? { participants < 10 ? .suppressed : participants < 20 ? .limited : nil }

@@ -366,7 +366,9 @@ struct Checker {
             let (blocks, bytes, outcomes, starts) = (shared, shared.bytes, slots, cuts)
             var checker = base
             checker.blocks = nil
-            checker.expectedRows = k == 0 ? perBlock + firstData : perBlock
+            // The first block's table becomes the whole file's: room for every row from the start,
+            // so that the later blocks are copied into it once and it is never copied itself.
+            checker.expectedRows = k == 0 ? base.expectedRows : perBlock
             checker.firstDataRow = k == 0 ? nil : 0
             checker.checkCodes = false
             let (from, until) = (starts[k], k + 1 < parts ? starts[k + 1] : bytes.count)
@@ -387,13 +389,18 @@ struct Checker {
         var joined = result
         var offset = 0
         for k in 0..<parts {
-            guard let (part, end, rows) = outcomes[k], part.problems.isEmpty, end == (k + 1 < parts ? starts[k + 1] : bytes.count) else { return nil }
+            // Taken out of its slot, so that the first block's table is the only reference to its
+            // columns and grows in place.
+            guard var outcome = outcomes[k].take(), outcome.file.problems.isEmpty,
+                  outcome.end == (k + 1 < parts ? starts[k + 1] : bytes.count) else { return nil }
+            var works = WorkTable(taskCount: 0)
+            swap(&works, &outcome.file.works)
             if k == 0 {
-                joined.works = part.works
-                joined.works.reserveCapacity(expectedRows)
+                joined.works = consume works
             } else {
-                joined.works.append(contentsOf: part.works, rowOffset: offset, threads: parts)
+                joined.works.append(contentsOf: works, rowOffset: offset, threads: parts)
             }
+            let (part, rows) = (outcome.file, outcome.rows)
             for (school, classes) in part.enrolment {
                 for (cls, n) in classes {
                     if let known = joined.enrolment[school]?[cls], known != n { return nil }
