@@ -368,8 +368,18 @@ public enum ObjectivityAnalysis {
         // so a weak school must not look misfitting for being weak).
         let scoreLevels = spec.maxScore + 1
         let perScore = (0..<scoreLevels).map { v in (0..<bands).reduce(0) { $0 + perCell[v * bands + $1] } }
+        // (Counted in runs of works on every core, each run its own bins, added after.)
+        let binRuns = max(1, min(threads * 4, works.count / 100_000))
+        var runBins = [Int](repeating: 0, count: binRuns * 1001 * scoreLevels)
+        runBins.withUnsafeMutableBufferPointer { rb in
+            nonisolated(unsafe) let rb = rb
+            Parallelism.forEachRun(of: works.count, runs: binRuns, threads: threads) { [primaryOf, guttman] run, range in
+                let base = run * 1001 * scoreLevels
+                for i in range { rb[base + Int(primaryOf[i]) * 1001 + Int((min(max(guttman[i], 0), 1) * 1000).rounded())] += 1 }
+            }
+        }
         var bins = [Int](repeating: 0, count: 1001 * scoreLevels)
-        for i in 0..<works.count { bins[Int(primaryOf[i]) * 1001 + Int((min(max(guttman[i], 0), 1) * 1000).rounded())] += 1 }
+        for run in 0..<binRuns { for b in bins.indices { bins[b] += runBins[run * 1001 * scoreLevels + b] } }
         var cuts = [Float](repeating: 1, count: scoreLevels)
         for v in 0..<scoreLevels {
             let total = perScore[v]
@@ -379,11 +389,19 @@ public enum ObjectivityAnalysis {
                 if total > 0 && Double(seen) >= settings.personFitQuantile * Double(total) { cuts[v] = Float(b) / 1000; break }
             }
         }
+        // Each class's misfits from its own works (classes in runs on every core), a school's from its classes'.
         var schoolMisfit = [Int](repeating: 0, count: schoolKeys.count), classMisfit = [Int](repeating: 0, count: classCount)
-        for i in 0..<works.count where guttman[i] > cuts[Int(primaryOf[i])] {
-            classMisfit[Int(workClass[i])] += 1
-            schoolMisfit[classSchool[Int(workClass[i])]] += 1
+        classMisfit.withUnsafeMutableBufferPointer { cm in
+            nonisolated(unsafe) let cm = cm
+            Parallelism.forEachRun(of: classCount, runs: threads * 16, threads: threads) { [order, start, guttman, primaryOf, cuts] _, range in
+                for c in range {
+                    var n = 0
+                    for i in order[start[c]..<start[c + 1]] where guttman[i] > cuts[Int(primaryOf[i])] { n += 1 }
+                    cm[c] = n
+                }
+            }
         }
+        for c in 0..<classCount { schoolMisfit[classSchool[c]] += classMisfit[c] }
         let districtMisfit = schoolMisfit.reduce(0, +)
 
         clock.lap("пороги Гуттмана")
@@ -411,12 +429,15 @@ public enum ObjectivityAnalysis {
         // Enrolment: the district's share of the enrolled who did not write.
         var enrolledTotal = 0, writtenTotal = 0
         var schoolEnrolled: [String: (enrolled: Int, written: Int)] = [:]
-        for g in a.groups where g.level == .class {
-            guard let key = g.school, let e = inputs.enrolment[key]?[g.className ?? ""], e > 0 else { continue }
+        // (The groups by index, here and below: a copy of each group's figures retains and releases
+        // its arrays, on one thread, 120 000 times.)
+        for i in a.groups.indices where !inputs.enrolment.isEmpty && a.groups[i].level == .class {
+            guard let key = a.groups[i].school, let e = inputs.enrolment[key]?[a.groups[i].className ?? ""], e > 0 else { continue }
+            let written = min(a.groups[i].participants, e)
             enrolledTotal += e
-            writtenTotal += min(g.participants, e)
+            writtenTotal += written
             schoolEnrolled[key, default: (0, 0)].enrolled += e
-            schoolEnrolled[key, default: (0, 0)].written += min(g.participants, e)
+            schoolEnrolled[key, default: (0, 0)].written += written
         }
 
         // Groups come as each school followed by its classes: one segment per school, judged on every
@@ -424,8 +445,8 @@ public enum ObjectivityAnalysis {
         let district = a.district
         let groups = a.groups
         var segments: [Range<Int>] = []
-        for (i, g) in groups.enumerated() where g.level != .district {
-            if g.level == .school || segments.isEmpty { segments.append(i..<(i + 1)) } else { segments[segments.count - 1] = segments[segments.count - 1].lowerBound..<(i + 1) }
+        for i in groups.indices where groups[i].level != .district {
+            if groups[i].level == .school || segments.isEmpty { segments.append(i..<(i + 1)) } else { segments[segments.count - 1] = segments[segments.count - 1].lowerBound..<(i + 1) }
         }
         let chunks = min(segments.count, max(1, threads * 16))
         let parts = UnsafeMutableBufferPointer<(out: [GroupRisk], pending: [Pending])>.allocate(capacity: chunks)
@@ -531,7 +552,10 @@ public enum ObjectivityAnalysis {
             defer { fitted.deallocate() }
             nonisolated(unsafe) let into = fitted
             let frozen = samples
-            Parallelism.perform(iterations: samples.count, threads: threads) { k in
+            // The largest samples first, so that the cores finish together (the classes' are twice the schools').
+            let bySize = samples.indices.sorted { (samples[$0].count, $1) > (samples[$1].count, $0) }
+            Parallelism.perform(iterations: samples.count, threads: threads) { j in
+                let k = bySize[j]
                 let indicator = indicators[k / 2]
                 guard refitted.contains(indicator) else { return }
                 into[k] = Evidence.Null.fit(frozen[k], regress: regressed.contains(indicator), lowerHalf: indicator != .participation)
