@@ -37,6 +37,20 @@ public enum Parallelism {
         perform(iterations: runs, threads: threads) { k in body(k, (count * k / runs)..<(count * (k + 1) / runs)) }
     }
 
+    /// An array of `count` copies of `value`, written on every core when it is large: a fresh
+    /// array's first touch (a page fault and zeroing per 4 KB) on one core was a serial step of
+    /// tens of milliseconds for a country's per-work columns.
+    public static func array<T: BitwiseCopyable & Sendable>(repeating value: T, count: Int, threads: Int = Parallelism.threads) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            nonisolated(unsafe) let buffer = buffer
+            let runs = count * MemoryLayout<T>.stride >= 1 << 22 ? max(1, threads) * 4 : 1
+            forEachRun(of: count, runs: runs, threads: runs > 1 ? threads : 1) { _, range in
+                UnsafeMutableBufferPointer(rebasing: buffer[range]).initialize(repeating: value)
+            }
+            initialized = count
+        }
+    }
+
     /// Sorts `array`: one run per thread sorted on its core, then the runs merged in turn. The
     /// order of elements the comparison calls equal is not kept, so give it a total order where the
     /// result must not depend on the thread count. (Written here: the standard library sorts on one
