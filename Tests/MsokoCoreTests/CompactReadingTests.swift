@@ -24,6 +24,15 @@ final class CompactReadingTests: XCTestCase {
         XCTAssertEqual(CSVTable(text: "a;b\n\n1;2\n").rows, [["a", "b"], [""], ["1", "2"]], "an empty line is a row (it counts for line numbers)")
     }
 
+    func testWideRowsAndLongQuotedFieldsOutgrowTheRowBuffers() {
+        // A row of 300 cells and quoted fields of 5 000 bytes: the reader's reused buffers (64 cell
+        // bounds, 256 bytes of unquoted text to start with) grow, and the next rows start empty.
+        let wide = (0..<300).map { "c\($0)" }
+        let long = String(repeating: "ж\"", count: 2_500)
+        let text = wide.joined(separator: ";") + "\n\"" + long.replacingOccurrences(of: "\"", with: "\"\"") + "\";x;\"" + long.replacingOccurrences(of: "\"", with: "\"\"") + "\"\n1;2\n"
+        XCTAssertEqual(cells(text), [wide, [long, "x", long], ["1", "2"]])
+    }
+
     func testUTF8IsCheckedInPlaceLikeTheStandardLibrary() {
         var generator = SplitMix64(seed: 7)
         let samples: [[UInt8]] = [
