@@ -490,7 +490,7 @@ struct Checker {
         }
     }
 
-    /// A cell's bytes as a dictionary key, hashed once by `CodeSet.hash` (an array of bytes as a key
+    /// Bytes (a cell's, or a school's three cells') as a dictionary key, hashed once by `CodeSet.hash` (an array of bytes as a key
     /// is hashed byte by byte through `Hasher`: a fifth of reading a file whose rows are not in
     /// school order).
     struct ByteKey: Hashable {
