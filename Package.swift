@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ],
+            // The layout guide for contributors, not a resource.
+            exclude: ["Features/README.md"],
             resources: [.copy("Resources")]
         ),
         .executableTarget(

@@ -171,7 +171,8 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         hashes.withUnsafeMutableBufferPointer { hb in
             histogram.withUnsafeMutableBufferPointer { counts in
                 codeBytes.withUnsafeBufferPointer { bytes in
-                    nonisolated(unsafe) let (hb, counts, bytes, ends, schools) = (hb, counts, bytes, codeEnds, school)
+                    nonisolated(unsafe) let (hb, counts, bytes) = (hb, counts, bytes)
+                    let (ends, schools) = (codeEnds, school)
                     Parallelism.forEachRun(of: n, runs: runs, threads: threads) { run, range in
                         for i in range {
                             let h = CodeSet.hash(schools[i], UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
@@ -193,7 +194,8 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         partitionStart[partitions] = at
         var scattered = [Int32](repeating: 0, count: n)
         scattered.withUnsafeMutableBufferPointer { sb in
-            nonisolated(unsafe) let (sb, hb) = (sb, hashes)
+            nonisolated(unsafe) let sb = sb
+            let hb = hashes
             Parallelism.forEachRun(of: n, runs: runs, threads: threads) { [place] run, range in
                 var next = Array(place[(run * partitions)..<((run + 1) * partitions)])
                 for i in range {
@@ -207,7 +209,8 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         found.initialize(repeating: false)
         defer { found.deallocate() }
         codeBytes.withUnsafeBufferPointer { bytes in
-            nonisolated(unsafe) let (flags, bytes, ends, schools, hb, sb) = (found, bytes, codeEnds, school, hashes, scattered)
+            nonisolated(unsafe) let (flags, bytes) = (found, bytes)
+            let (ends, schools, hb, sb) = (codeEnds, school, hashes, scattered)
             Parallelism.forEachRun(of: partitions, runs: Swift.min(partitions, threads * 8), threads: threads) { [partitionStart] _, range in
                 var slots: [Int32] = []
                 for p in range {

@@ -55,7 +55,7 @@ enum LocalActsController {
             .field(\.$citationsJSON).field(\.$createdAt).field(\.$changes).field(\.$pedsovetDate).field(\.$pedsovetProtocol).field(\.$councilDate)
             .field(\.$orderNumber).field(\.$publishedURL).field(\.$createdBy).field(\.$size).field(\.$sha256).field(\.$contentType)
             .field(\.$regionID).field(\.$municipalityID).all()
-        return try schools.map { s in
+        return schools.map { s in
             let mine = versions.filter { $0.$school.id == s.id }
             var kinds = types.map { ($0, true) }
             for key in Set(mine.map(\.act)) where !types.contains(where: { $0.key == key }) {
