@@ -70,6 +70,14 @@ def test_out_is_written_in_place_not_replaced(datadir):
         assert json.load(f)["groups"][0]["participants"] == 3000
 
 
+def test_a_full_disk_is_reported_not_ignored(datadir):
+    """/dev/full refuses every write (ENOSPC): the command says so, with the path, and fails."""
+    spec, csv, _ = generated(datadir)
+    p = run(["analyze", "--spec", spec, "--out", "/dev/full", csv], check=False)
+    assert p.returncode != 0
+    assert "не удалось записать /dev/full: на диске нет места." in p.stderr
+
+
 def test_thread_count_changes_nothing_and_a_bad_one_is_refused(datadir):
     # Over 1 MB, so the file is read in blocks on several threads.
     spec, csv, _ = generated(datadir, rows=40000)

@@ -17,17 +17,76 @@ public enum OutputFile {
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
-    /// All of `data` into `path`; false when the path cannot be opened, written or closed (a
-    /// failed close can be the write that did not reach the disk).
-    public static func write(_ data: Data, to path: String) -> Bool {
-        guard let handle = open(path) else { return false }
-        do {
-            try handle.write(contentsOf: data)
-            try handle.close()
-        } catch {
-            try? handle.close()  // already failing; the error above is the one reported
-            return false
+    /// All of `data` into `path`; the problem in Russian when the path cannot be opened, written
+    /// or closed (a failed close can be the write that did not reach the disk), nil when it did.
+    public static func write(_ data: Data, to path: String) -> String? {
+        guard let file = Stream(path) else { return Stream.cannotOpen(path) }
+        file.write(data)
+        return file.finish()
+    }
+
+    /// A file (or standard output) written in pieces: the first failure — a full disk, a closed
+    /// pipe — is kept with the path, nothing more is written after it, and `finish()` reports it.
+    /// On a failure the descriptor is not closed by hand: the handle closes it when let go.
+    public final class Stream {
+        let name: String
+        let handle: FileHandle
+        let closes: Bool
+        public private(set) var problem: String?
+
+        /// Opened and cut in place (`OutputFile.open`); nil when the path cannot be opened.
+        public init?(_ path: String) {
+            guard let handle = OutputFile.open(path) else { return nil }
+            (name, self.handle, closes) = (path, handle, true)
         }
-        return true
+
+        init(standardOutput: Void) {
+            (name, handle, closes) = ("стандартный вывод", FileHandle.standardOutput, false)
+        }
+
+        public static var standardOutput: Stream { Stream(standardOutput: ()) }
+
+        public static func cannotOpen(_ path: String) -> String { "не удалось открыть для записи \(path)." }
+
+        /// Why a write failed, in Russian (Foundation's own text is English).
+        static func reason(_ error: Error) -> String {
+            let ns = error as NSError
+            if ns.domain == NSCocoaErrorDomain {
+                switch CocoaError.Code(rawValue: ns.code) {
+                case .fileWriteOutOfSpace: return "на диске нет места"
+                case .fileWriteNoPermission: return "нет прав на запись"
+                default: break
+                }
+            }
+            let posix = ns.domain == NSPOSIXErrorDomain ? ns : (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0 : nil }
+            switch posix.map({ Int32($0.code) }) {
+            case ENOSPC?: return "на диске нет места"
+            case EDQUOT?: return "исчерпана квота на диске"
+            case EPIPE?: return "получатель вывода закрыт"
+            case EACCES?, EPERM?: return "нет прав на запись"
+            case let code?: return "системная ошибка \(code)"
+            case nil: return "ошибка записи (\(ns.domain), код \(ns.code))"
+            }
+        }
+
+        /// Written from `bytes` in place (no copy of a chunk).
+        public func write(_ bytes: UnsafeRawBufferPointer) {
+            guard problem == nil, let base = bytes.baseAddress, bytes.count > 0 else { return }
+            do {
+                try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+            } catch {
+                problem = "не удалось записать \(name): \(Self.reason(error))."
+            }
+        }
+
+        public func write(_ data: Data) { data.withUnsafeBytes { write($0) } }
+
+        /// Closes the file (standard output stays open) and returns the first problem of the
+        /// writes and the close; nil when everything reached the file.
+        public func finish() -> String? {
+            guard problem == nil, closes else { return problem }
+            do { try handle.close() } catch { problem = "не удалось записать \(name): \(Self.reason(error))." }
+            return problem
+        }
     }
 }

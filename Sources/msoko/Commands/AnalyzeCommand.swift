@@ -29,19 +29,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
             files.append(((path as NSString).lastPathComponent, bytes))
         }
         // The output file is created only once the input has passed every check.
-        var handle: FileHandle?
+        var file: OutputFile.Stream?
         let output = try MsokoTextFile.analyze(files: &files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details) { chunk in
-            if handle == nil {
+            if file == nil {
                 if let out {
-                    guard let h = OutputFile.open(out) else { fail("не удалось записать \(out).") }
-                    handle = h
+                    guard let f = OutputFile.Stream(out) else { fail(OutputFile.Stream.cannotOpen(out)) }
+                    file = f
                 } else {
-                    handle = FileHandle.standardOutput
+                    file = .standardOutput
                 }
             }
             // Written before `chunk` is let go: no copy of it.
-            guard let base = chunk.baseAddress, chunk.count > 0 else { return }
-            handle?.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: chunk.count, deallocator: .none))
+            file?.write(chunk)
         }
         for w in output.warnings { FileHandle.standardError.write(Data("Предупреждение: \(w)\n".utf8)) }
         guard output.problems.isEmpty else {
@@ -49,6 +48,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Анализ не выполнен: в файлах ошибки (\(output.problems.count)).\n".utf8))
             throw ExitCode(1)
         }
-        if out != nil { try handle?.close() }
+        if let problem = file?.finish() { fail(problem) }
     }
 }

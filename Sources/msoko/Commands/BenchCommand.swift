@@ -14,14 +14,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Flag(help: "Разброс честных групп оценивать только по честным школам (истина известна): сколько стоит подгонка по району с манипуляциями.") var oracle = false
         @Option(help: "Записать z каждого признака каждой оцениваемой группы в CSV (для scripts/bench/objectivity_combinations.py).") var dump: String?
         func run() async throws {
-            var file: FileHandle?
+            var file: OutputFile.Stream?
             if let dump {
-                guard let h = OutputFile.open(dump) else { fail("--dump: не удалось записать \(dump).") }
-                file = h
+                guard let f = OutputFile.Stream(dump) else { fail("--dump: " + OutputFile.Stream.cannotOpen(dump)) }
+                file = f
             }
             let table = MsokoTextFile.objectivityBenchmark(schools: schools, seeds: seeds, tuning: tuning, oracle: oracle,
-                                                           dump: file.map { h in { lines in h.write(Data(lines.utf8)) } })
-            do { try file?.close() } catch { fail("--dump: не удалось записать \(dump ?? ""): \(error.localizedDescription)") }
+                                                           dump: file.map { f in { lines in f.write(Data(lines.utf8)) } })
+            if let problem = file?.finish() { fail("--dump: " + problem) }
             print(table, terminator: "")
         }
     }
@@ -42,7 +42,7 @@ struct BenchCommand: AsyncParsableCommand {
             let files = try MsokoTextFile.benchmarkFiles(rows: rows, seed: seed)
             for (name, data) in files {
                 let path = (out as NSString).appendingPathComponent(name)
-                guard OutputFile.write(data, to: path) else { fail("не удалось записать \(path).") }
+                if let problem = OutputFile.write(data, to: path) { fail(problem) }
                 say("\(path): \(data.count) байт")
             }
         }

@@ -15,7 +15,7 @@ struct ExportCommand: AsyncParsableCommand {
             guard out.lowercased().hasSuffix(".xlsx") || out.lowercased().hasSuffix(".csv") else { fail("--out: ожидается файл .xlsx или .csv.") }
             try await withRuntime(data) { rt in
                 let bytes = try await rt.exportResults(procedureID: id, fileName: out)
-                guard OutputFile.write(bytes, to: out) else { throw ConfigError("не удалось записать \(out).") }
+                if let problem = OutputFile.write(bytes, to: out) { throw ConfigError(problem) }
                 say("Результаты выгружены в \(out).")
             }
         }

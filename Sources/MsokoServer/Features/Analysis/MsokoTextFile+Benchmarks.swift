@@ -13,10 +13,7 @@ extension MsokoTextFile {
         let spec = nationalSpec()
         try Data(try Audit.json(spec).utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("spec.json"))
         let path = URL(fileURLWithPath: directory).appendingPathComponent("national.csv").path
-        guard let handle = OutputFile.open(path) else {
-            throw ConfigError("не удалось записать \(path).")
-        }
-        defer { try? handle.close() }
+        guard let file = OutputFile.Stream(path) else { throw ConfigError(OutputFile.Stream.cannotOpen(path)) }
         var buffer = Data([0xEF, 0xBB, 0xBF])
         buffer += Data((ResultsExport.head(spec: spec, count: works).map(ResultsExport.csvLine).joined(separator: "\r\n") + "\r\n").utf8)
         let perSchool = works / max(1, schools), extra = works % max(1, schools)
@@ -28,9 +25,10 @@ extension MsokoTextFile {
         var total = 0
         ResultsGenerator(spec: spec, seed: seed).forEachRow(for: plans) { row in
             buffer += Data((ResultsExport.csvLine(ResultsExport.line(row)) + "\r\n").utf8)
-            if buffer.count > 1 << 22 { handle.write(buffer); total += buffer.count; buffer.removeAll(keepingCapacity: true) }
+            if buffer.count > 1 << 22 { file.write(buffer); total += buffer.count; buffer.removeAll(keepingCapacity: true) }
         }
-        handle.write(buffer)
+        file.write(buffer)
+        if let problem = file.finish() { throw ConfigError(problem) }
         return total + buffer.count
     }
 }
