@@ -45,6 +45,7 @@ final class EndpointTests: XCTestCase {
         // The demo's plan of the teacher's class (Зырянская СОШ 4А), with its item, route and re-diagnosis.
         let plan = try await GapPlan.query(on: app.db).filter(\.$school.$id == zyr).first()!
         let pid = try plan.requireID()
+        let interview = try await Meeting.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$kind == "interview").first()!.requireID()
         return [
             "planID": pid.uuidString,
             "itemID": try await GapPlanItem.query(on: app.db).filter(\.$plan.$id == pid).first()!.requireID().uuidString,
@@ -64,6 +65,10 @@ final class EndpointTests: XCTestCase {
             "informingID": try await SheetInforming.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID().uuidString,
             // A version of a local act of Зырянская СОШ still on review (deletable by its head).
             "versionID": try await LocalActVersion.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$act == "marks").first()!.requireID().uuidString,
+            // The September interview with Зырянская СОШ, its item and the decision given to its head.
+            "meetingID": interview.uuidString,
+            "agendaItemID": try await MeetingItem.query(on: app.db).filter(\.$meeting.$id == interview).first()!.requireID().uuidString,
+            "decisionID": try await Decision.query(on: app.db).filter(\.$meeting.$id == interview).first()!.requireID().uuidString,
         ]
     }
 
@@ -89,6 +94,17 @@ final class EndpointTests: XCTestCase {
         "observer GET /schools/:schoolID": "403", "commission GET /schools/:schoolID": "403",
         // The demo's uploaded results file is the district's, not one the school sent itself.
         "head-zyr GET /uploads/:uploadID": "403",
+        // The interview with Зырянская СОШ: its head reads it and reports on the decision given to
+        // them, but the district runs it; a teacher or methodist outside it sees none of it.
+        "teacher GET /meetings/:meetingID": "403", "methodist GET /meetings/:meetingID": "403",
+        "teacher GET /meetings/:meetingID/protocol.docx": "403", "methodist GET /meetings/:meetingID/protocol.docx": "403",
+        "teacher GET /meetings/:meetingID/dossier": "403", "methodist GET /meetings/:meetingID/dossier": "403",
+        "teacher GET /meetings/:meetingID/dossier.docx": "403", "methodist GET /meetings/:meetingID/dossier.docx": "403",
+        "methodist GET /meetings/:meetingID/order.docx": "403", "head-zyr GET /meetings/:meetingID/order.docx": "403",
+        "methodist GET /meetings/:meetingID/delete": "403", "head-zyr GET /meetings/:meetingID/delete": "403",
+        "methodist GET /meeting-items/:agendaItemID/delete": "403", "head-zyr GET /meeting-items/:agendaItemID/delete": "403",
+        "teacher GET /decisions/:decisionID": "403", "methodist GET /decisions/:decisionID": "403",
+        "methodist GET /decisions/:decisionID/delete": "403", "head-zyr GET /decisions/:decisionID/delete": "403",
     ]
 
     /// A page whose markup shows as text (a fragment built as `String` and escaped into `HTML`),

@@ -51,6 +51,23 @@ final class HostileTextTests: XCTestCase {
             u.fileName = "\(p).xlsx"
             try await u.save(on: app.db)
         }
+        // Meetings: titles, places, chairs, participants, minutes, decisions and reports (issue 15).
+        for mt in try await Meeting.query(on: app.db).all() {
+            (mt.title, mt.place, mt.chairName, mt.number) = (p, p, p, p)
+            try await mt.save(on: app.db)
+        }
+        for pp in try await MeetingParticipant.query(on: app.db).all() {
+            (pp.name, pp.post) = (p, p)
+            try await pp.save(on: app.db)
+        }
+        for it in try await MeetingItem.query(on: app.db).all() {
+            (it.title, it.heard, it.spoke, it.decided) = (p, p, p, p)
+            try await it.save(on: app.db)
+        }
+        for d in try await Decision.query(on: app.db).all() {
+            (d.text, d.report, d.reportForm) = (p, p, p)
+            try await d.save(on: app.db)
+        }
         assertEq(try await app.school("edu700101").shortName, p, "the name is stored as typed")
     }
 

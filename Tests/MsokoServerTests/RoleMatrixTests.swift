@@ -23,6 +23,9 @@ final class RoleMatrixTests: XCTestCase {
             let zyrCode = try await SheetCode.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$revokedAt == nil).first()!
             let zyrInformed = try await SheetInforming.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
             let zyrAct = try await LocalActVersion.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$act == "marks").first()!.requireID()
+            let august = try await Meeting.query(on: app.db).filter(\.$date == "2025-08-27").first()!.requireID()
+            let zyrInterview = try await Meeting.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$kind == "interview").first()!.requireID()
+            let zyrDecision = try await Decision.query(on: app.db).filter(\.$meeting.$id == zyrInterview).first()!.requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.
@@ -112,6 +115,17 @@ final class RoleMatrixTests: XCTestCase {
                 ("/api/v1/procedures/\(vpr)/gaps?school=edu700101&class=4%D0%90", ["401", "200", "200", "403", "200", "200", "403", "403", "200"]),
                 ("/api/v1/procedures/\(vpr)/gaps?school=edu700102&class=4%D0%90", ["401", "200", "403", "200", "403", "200", "403", "403", "200"]),
                 ("/api/v1/me", ["401", "200", "200", "200", "200", "200", "200", "200", "200"]),
+                ("/meetings", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/meetings/new", ["L", "200", "200", "200", "403", "200", "403", "403", "403"]),
+                ("/meetings/templates", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/meetings/\(august)", ["L", "200", "200", "200", "403", "403", "403", "403", "200"]),
+                ("/meetings/\(august)/order.docx", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
+                ("/meetings/\(zyrInterview)", ["L", "200", "200", "403", "403", "403", "403", "403", "200"]),
+                ("/meetings/\(zyrInterview)/protocol.docx", ["L", "200", "200", "403", "403", "403", "403", "403", "200"]),
+                ("/decisions", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/decisions/\(zyrDecision)", ["L", "200", "200", "403", "403", "403", "403", "403", "200"]),
+                ("/api/v1/meetings", ["401", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/api/v1/decisions", ["401", "200", "200", "200", "200", "200", "403", "403", "200"]),
             ]
             var failures: [String] = []
             for (index, login) in Self.users.enumerated() {

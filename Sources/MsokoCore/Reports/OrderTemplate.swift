@@ -51,10 +51,25 @@ public enum OrderTemplate {
         ]
     }
 
+    /// The template with each `{ключ}` of `values` replaced, in one pass over the template: a value
+    /// that itself holds «{…}» (typed by a user) is never filled again. Unknown keys stay as they are.
     public static func fill(_ template: String, values: [String: String]) -> String {
-        var text = template
-        for (k, v) in values { text = text.replacingOccurrences(of: "{\(k)}", with: v) }
-        return text
+        var out = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            out += rest[..<open]
+            let key = String(rest[rest.index(after: open)..<close])
+            if let v = values[key] {
+                out += v
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out += "{"
+                rest = rest[rest.index(after: open)...]
+            }
+        }
+        out += rest
+        return out
     }
 
     public static func document(_ text: String, title: String) -> DocxDocument {
@@ -65,11 +80,26 @@ public enum OrderTemplate {
             if line.hasPrefix("# ") {
                 doc.paragraph(String(line.dropFirst(2)), alignment: .center, bold: true)
             } else if line.hasPrefix("- ") {
-                doc.paragraph("— " + line.dropFirst(2))
+                doc.add(DocxDocument.Paragraph(runs("— " + line.dropFirst(2))))
             } else {
-                doc.paragraph(line, alignment: line.contains("    ") ? .left : .both)
+                doc.add(DocxDocument.Paragraph(runs(line), alignment: line.contains("    ") ? .left : .both))
             }
         }
         return doc
+    }
+
+    /// A line's runs: text between `**` and `**` bold («**СЛУШАЛИ:** …» in a protocol); an unpaired
+    /// `**` is kept as it is.
+    static func runs(_ line: String) -> [DocxDocument.Run] {
+        let parts = line.components(separatedBy: "**")
+        guard parts.count >= 3 else { return [DocxDocument.Run(line)] }
+        var out: [DocxDocument.Run] = []
+        for (i, part) in parts.enumerated() {
+            // An odd count of markers leaves the last part outside any pair: plain, marker restored.
+            let closed = i % 2 == 1 && i < parts.count - 1
+            let text = i % 2 == 1 && !closed ? "**" + part : part
+            if !text.isEmpty { out.append(DocxDocument.Run(text, bold: closed)) }
+        }
+        return out
     }
 }

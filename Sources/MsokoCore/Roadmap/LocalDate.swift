@@ -78,6 +78,14 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         return calendar.date(from: DateComponents(year: year, month: month, day: day))!
     }
 
+    /// 1 for Monday … 7 for Sunday (ISO 8601).
+    public var isoWeekday: Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let d = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        return (calendar.component(.weekday, from: d) + 5) % 7 + 1
+    }
+
     public func adding(days: Int) -> LocalDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

@@ -56,6 +56,7 @@ enum Migrations {
         app.migrations.add(M012CreateSheetAccess())
         app.migrations.add(M013CreateLocalActs())
         app.migrations.add(M014AuditAppendOnly())
+        app.migrations.add(M015CreateMeetings())
     }
 }
 

@@ -89,6 +89,7 @@ enum DemoDistrict {
             try await DemoGapPlans.load(municipality: m, now: now, on: db)
             try await DemoSheets.load(municipality: m, now: now, on: db)
             try await DemoLocalActs.load(municipality: m, now: now, on: db)
+            try await DemoMeetings.load(municipality: m, now: now, on: db)
             try await Audit.record(on: db, actor: actor, action: "demo", entity: "installation", id: nil,
                                    summary: "Загружен демонстрационный район", municipalityID: mid, regionID: m.$region.id)
         }

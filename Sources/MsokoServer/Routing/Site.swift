@@ -239,6 +239,46 @@ enum Site {
     static let seminarAdd = Endpoint<Void>(.POST, "seminars", .only(.specialist, .methodist))
     static let gradingErrors = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/errors.docx", districtReaders)
 
+    // Meetings, interviews with heads and their decisions (1.5, 2.4): who sees which meeting and
+    // decision, and who edits or reports, is `MeetingViewer`'s.
+    private static let meetingReaders: Access = .only(.specialist, .admin, .methodist, .head, .teacher)
+    private static let meetingEditors: Access = .only(.specialist, .methodist, .head)
+    private static let decisionReporters: Access = .only(.specialist, .methodist, .head, .teacher)
+    static let meetings = Endpoint<Void>(.GET, "meetings", meetingReaders, menu: MenuEntry(label: "Совещания и решения", order: 74, group: .events))
+    static let meetingNew = Endpoint<Void>(.GET, "meetings/new", meetingEditors)
+    static let meetingCreate = Endpoint<Void>(.POST, "meetings", meetingEditors)
+    static let meetingTemplates = Endpoint<Void>(.GET, "meetings/templates", district)
+    static let meetingTemplatesSave = Endpoint<Void>(.POST, "meetings/templates", .only(.specialist))
+    static let meeting = Endpoint<UUID>(.GET, "meetings/:meetingID", meetingReaders)
+    static let meetingUpdate = Endpoint<UUID>(.POST, "meetings/:meetingID", meetingEditors)
+    static let meetingDeleteConfirm = Endpoint<UUID>(.GET, "meetings/:meetingID/delete", meetingEditors)
+    static let meetingDelete = Endpoint<UUID>(.POST, "meetings/:meetingID/delete", meetingEditors)
+    static let meetingParticipantAdd = Endpoint<UUID>(.POST, "meetings/:meetingID/participants", meetingEditors)
+    static let meetingParticipantDelete = Endpoint<UUID>(.POST, "meeting-participants/:participantID/delete", meetingEditors)
+    static let meetingItemAdd = Endpoint<UUID>(.POST, "meetings/:meetingID/items", meetingEditors)
+    static let meetingItemSave = Endpoint<UUID>(.POST, "meeting-items/:agendaItemID", meetingEditors)
+    static let meetingItemDeleteConfirm = Endpoint<UUID>(.GET, "meeting-items/:agendaItemID/delete", meetingEditors)
+    static let meetingItemDelete = Endpoint<UUID>(.POST, "meeting-items/:agendaItemID/delete", meetingEditors)
+    static let meetingDecisionAdd = Endpoint<UUID>(.POST, "meetings/:meetingID/decisions", meetingEditors)
+    static let meetingProtocol = Endpoint<UUID>(.GET, "meetings/:meetingID/protocol.docx", meetingReaders)
+    static let meetingOrder = Endpoint<UUID>(.GET, "meetings/:meetingID/order.docx", .only(.specialist, .admin, .methodist, .head))
+    static let meetingAttach = Endpoint<UUID>(.POST, "meetings/:meetingID/attach", meetingEditors)
+    static let meetingDossier = Endpoint<UUID>(.GET, "meetings/:meetingID/dossier", meetingReaders)
+    static let meetingDossierDocx = Endpoint<UUID>(.GET, "meetings/:meetingID/dossier.docx", meetingReaders)
+    static let interviewsSchedule = Endpoint<Void>(.POST, "meetings/interviews", .only(.specialist))
+    static let decisions = Endpoint<Void>(.GET, "decisions", meetingReaders)
+    static let decisionCreate = Endpoint<Void>(.POST, "decisions", .only(.specialist))
+    static let decision = Endpoint<UUID>(.GET, "decisions/:decisionID", meetingReaders)
+    static let decisionUpdate = Endpoint<UUID>(.POST, "decisions/:decisionID", meetingEditors)
+    static let decisionReport = Endpoint<UUID>(.POST, "decisions/:decisionID/report", decisionReporters,
+                                               upload: UploadLimit(maxBytes: nil, what: "Файлы отчёта вместе"))
+    static let decisionAttach = Endpoint<UUID>(.POST, "decisions/:decisionID/attach", meetingEditors)
+    static let decisionDeleteConfirm = Endpoint<UUID>(.GET, "decisions/:decisionID/delete", meetingEditors)
+    static let decisionDelete = Endpoint<UUID>(.POST, "decisions/:decisionID/delete", meetingEditors)
+    static let decisionFile = Endpoint<UUID>(.GET, "decision-files/:fileID", meetingReaders)
+    static let apiMeetings = Endpoint<Void>(.GET, "api/v1/meetings", meetingReaders)
+    static let apiDecisions = Endpoint<Void>(.GET, "api/v1/decisions", meetingReaders)
+
     /// The table, for registration checks, the menu and the tests.
     static let all: [any EndpointEntry] = [
         css, uploadJS, namesJS, printJS, health,
@@ -268,5 +308,9 @@ enum Site {
         gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,
         gapPlanDeleteConfirm, gapPlanDelete, gapItemAdd, gapItemSave, gapItemDeleteConfirm, gapItemDelete, gapRouteAdd, gapRouteSave, gapFile,
         rediagnosisNew, rediagnosisCreate, rediagnosis, rediagnosisSave, rediagnosisUpload, rediagnosisTemplate, rediagnosisAttach, rediagnosisDeleteConfirm, rediagnosisDelete,
+        meetings, meetingNew, meetingCreate, meetingTemplates, meetingTemplatesSave, meeting, meetingUpdate, meetingDeleteConfirm, meetingDelete,
+        meetingParticipantAdd, meetingParticipantDelete, meetingItemAdd, meetingItemSave, meetingItemDeleteConfirm, meetingItemDelete, meetingDecisionAdd,
+        meetingProtocol, meetingOrder, meetingAttach, meetingDossier, meetingDossierDocx, interviewsSchedule, decisions, decisionCreate, decision, decisionUpdate, decisionReport, decisionAttach,
+        decisionDeleteConfirm, decisionDelete, decisionFile, apiMeetings, apiDecisions,
     ]
 }

@@ -37,6 +37,8 @@ func routes(_ app: Application) throws {
     ObserversController.register(app)
     RecheckController.register(app)
     SeminarsController.register(app)
+    MeetingsController.register(app)
+    DecisionsController.register(app)
 }
 
 enum StaticFiles {

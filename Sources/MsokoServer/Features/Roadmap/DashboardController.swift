@@ -22,7 +22,8 @@ enum DashboardController {
         guard let tracker = try await req.tracker() else {
             return Layout.page(req, title: "Дорожная карта", body: emptyState(user))
         }
-        let model = DashboardPage(tracker: tracker, years: try await req.roadmapYears(), role: user.role)
+        var model = DashboardPage(tracker: tracker, years: try await req.roadmapYears(), role: user.role)
+        model.decisions = try await DecisionSummary.make(req)
         return Layout.page(req, title: "Дорожная карта", body: model.view(req.pageContext()))
     }
 
@@ -77,6 +78,8 @@ struct DashboardPage {
     var tracker: Tracker
     var years: [String]
     var role: Role
+    /// The decisions of meetings the reader sees: how many are open, and the overdue ones.
+    var decisions = DecisionSummary()
 
     /// The reports and the editing the reader's role may use (a teacher reads the roadmap only).
     func actions(_ year: String, _ ctx: PageContext) -> HTML {
@@ -155,6 +158,8 @@ struct DashboardPage {
         } else {
             html += "<p>Просрочено контрольных точек: \(overdue.count).</p>"
         }
+
+        html += decisions.view
 
         html += "<h2>Мероприятия</h2>"
         for section in tracker.sections {

@@ -43,6 +43,14 @@ enum TasksController {
         if let observer = try await Observer.query(on: req.db).filter(\.$userID == user.requireID()).first() {
             model.acts = try await MyAssignments.query(observer: observer, on: req.db).rows.filter { !$0.submitted }
         }
+        if Site.decisions.admits(user.role) {
+            let v = try MeetingStore.viewer(req)
+            let today = try await req.today()
+            let users = try await MeetingStore.users(municipalityID: v.municipalityID, on: req.db)
+            model.decisions = try await MeetingStore.register(req).map(\.0).filter { v.reports($0) && $0.status(today: today).isOpen }
+                .sorted { ($0.deadline ?? "9999") < ($1.deadline ?? "9999") }
+                .map { TaskList.DecisionRow(id: $0.id!, text: $0.text, owner: MeetingStore.ownerName($0, users: users), deadline: $0.deadlineDate, status: $0.status(today: today)) }
+        }
         if user.role == .commission {
             model.scorings = try await CommissionWorks.query(member: user, on: req.db).rows.filter { !$0.submitted }
         }
@@ -89,8 +97,24 @@ struct TaskList {
     /// The results of a teacher's classes.
     var classes: [ClassResult] = []
 
+    /// An open decision the user reports on (theirs, their school's for a head, the department's for a specialist).
+    struct DecisionRow {
+        var id: UUID
+        var text: String
+        var owner: String
+        var deadline: LocalDate?
+        var status: DecisionStatus
+    }
+    var decisions: [DecisionRow] = []
+
     func view(_ ctx: PageContext) -> HTML {
         var own = HTML()
+        if !decisions.isEmpty {
+            own += "<h2>Решения к исполнению</h2>"
+            own += .table(head: #"<th>Срок</th><th>Решение</th><th>Ответственный</th><th>Состояние</th><th class="no-print"></th>"#, rows: decisions.map { d in
+                #"<tr><td class="nowrap">\#(d.deadline?.russian ?? "—")</td><td>\#(d.text)</td><td>\#(d.owner)</td><td>\#(HTML.badge(d.status))</td><td class="no-print"><a class="btn secondary" href="\#(Site.decision.url(d.id))">Отчитаться</a></td></tr>"#
+            })
+        }
         if !acts.isEmpty {
             own += "<h2>Акты наблюдения к заполнению</h2>"
             own += .table(head: #"<th>Дата, место</th><th>Процедура</th><th>Состояние</th><th class="no-print"></th>"#, rows: acts.map { a in
