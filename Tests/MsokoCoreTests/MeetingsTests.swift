@@ -101,3 +101,45 @@ final class MeetingsTests: XCTestCase {
         XCTAssertEqual(OrderTemplate.runs("без разметки").map(\.text), ["без разметки"])
     }
 }
+
+/// The loop's before/after and verdict on hand-made procedures (issue 15 §4).
+final class LoopTests: XCTestCase {
+    func testTheVerdictFollowsTheFlagOrFivePointsOfCompletion() {
+        let b = { (flag: Bool) in LoopMeasurement(label: "до", flagged: flag, risk: flag ? 0.9 : 0.1) }
+        XCTAssertEqual(LoopRules.verdict(before: b(true), after: b(false)), .improved)
+        XCTAssertEqual(LoopRules.verdict(before: b(false), after: b(true)), .worsened)
+        XCTAssertEqual(LoopRules.verdict(before: b(true), after: b(true)), .unchanged)
+        XCTAssertEqual(LoopRules.verdict(before: b(false), after: b(false)), .unchanged)
+        XCTAssertEqual(LoopRules.verdict(before: b(true), after: nil), .notMeasured)
+        XCTAssertEqual(LoopRules.verdict(before: b(true), after: LoopMeasurement(label: "мало работ")), .notMeasured)
+        let c = { (v: Double) in LoopMeasurement(label: "", completion: v) }
+        XCTAssertEqual(LoopRules.verdict(before: c(0.40), after: c(0.45)), .improved, "exactly 5 п. п. counts")
+        XCTAssertEqual(LoopRules.verdict(before: c(0.40), after: c(0.449)), .unchanged)
+        XCTAssertEqual(LoopRules.verdict(before: c(0.40), after: c(0.35)), .worsened)
+        XCTAssertEqual(LoopRules.verdict(before: c(0.40), after: c(0.36)), .unchanged)
+        let d = { (n: Int) in LoopMeasurement(label: "", flaggedSchools: n) }
+        XCTAssertEqual(LoopRules.verdict(before: d(3), after: d(1)), .improved)
+        XCTAssertEqual(LoopRules.verdict(before: d(1), after: d(2)), .worsened)
+        XCTAssertEqual(LoopRules.verdict(before: d(0), after: d(0)), .unchanged)
+    }
+
+    func testCompletionOfARequirementBeforeAndAfter() {
+        let spec = GapsTests.spec
+        func analysis(_ works: [WorkRecord]) -> ResultsAnalysis {
+            var t = WorkTable(taskCount: spec.tasks.count)
+            for w in works { t.append(w) }
+            return ResultsAnalysis.analyze(t, spec: spec)
+        }
+        // Requirement B (tasks 2К1, 2К2, 3; 7 points a work): 6 of 14 before, 10 of 14 after.
+        let before = analysis([GapsTests.work("a", [1, 2, 1, 0, 0, 0, 0, 0]), GapsTests.work("b", [0, 1, 1, 1, 0, 0, 0, 0])])
+        let after = analysis([GapsTests.work("c", [1, 3, 1, 1, 0, 0, 0, 0]), GapsTests.work("d", [0, 2, 1, 2, 0, 0, 0, 0])])
+        let was = LoopRules.completion(codes: ["B"], in: before, group: before.school("edu1")!)!
+        let now = LoopRules.completion(codes: ["B"], in: after, group: after.school("edu1")!)!
+        XCTAssertEqual(was, 6.0 / 14, accuracy: 1e-12)
+        XCTAssertEqual(now, 10.0 / 14, accuracy: 1e-12)
+        XCTAssertEqual(LoopRules.verdict(before: LoopMeasurement(label: "", completion: was), after: LoopMeasurement(label: "", completion: now)), .improved)
+        // All tasks when no code is given (the result of a procedure): 7 of 2 × 18 points before.
+        XCTAssertEqual(LoopRules.completion(codes: [], in: before, group: before.district)!, 7.0 / 36, accuracy: 1e-12)
+        XCTAssertNil(LoopRules.completion(codes: ["нет такого"], in: before, group: before.district))
+    }
+}

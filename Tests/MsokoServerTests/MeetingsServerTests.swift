@@ -272,4 +272,45 @@ final class MeetingsServerTests: XCTestCase {
             assertContains(try await s.get("/meetings?kind=interview"), "Поле «Начало собеседований»: «сентябрь»")
         }
     }
+
+    func testTheLoopCarriesAFindingToItsMeasuredEffect() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            let page = try await s.get("/loop")
+            assertStatus(page, .ok)
+            // Окунеевская ООШ: signs in ВПР 2025 (математика, 4), the decision, and ВПР 2026 measured
+            // independently here through the objectivity the district's pages use.
+            let oku = try await app.school("edu700107")
+            let mid = oku.$municipality.id
+            let p2025 = try await Procedure.query(on: app.db).filter(\.$year == 2025).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+            let p2026 = try await Procedure.query(on: app.db).filter(\.$year == 2026).filter(\.$subject == "Математика").filter(\.$grade == 4).first()!
+            func flagged(_ p: Procedure) async throws -> Bool {
+                let (_, risks, settings) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: mid, on: app.db)
+                return risks.first { $0.school == "edu700107" && $0.className == nil }!.hasSigns(settings)
+            }
+            let (was, now) = (try await flagged(p2025), try await flagged(p2026))
+            XCTAssertTrue(was, "the demo plants pushing over thresholds in 2025")
+            let expected: LoopVerdict = was && !now ? .improved : !was && now ? .worsened : .unchanged
+            let schoolPage = try await s.get("/loop/schools/\(oku.id!)")
+            assertStatus(schoolPage, .ok)
+            assertContains(schoolPage, "Организовать перекрёстную проверку работ ВПР")
+            assertContains(schoolPage, "ВПР 2025 · Математика · 4 класс: есть признаки")
+            assertContains(schoolPage, "ВПР 2026 · Математика · 4 класс: \(now ? "есть признаки" : "признаков нет")")
+            assertContains(schoolPage, ">\(expected.title)</span>")
+            // A decision about the spring 2026 procedure has no comparable measurement yet.
+            assertContains(page, "ещё не измерено")
+            let docx = try await s.get("/loop/report.docx")
+            assertStatus(docx, .ok)
+            let xml = try documentXML(Data(buffer: docx.body))
+            XCTAssertTrue(xml.contains("Анализ эффективности принятых мер"))
+            XCTAssertTrue(xml.contains("Организовать перекрёстную проверку работ ВПР"))
+            // A head: their own school's page only; the district's view is not theirs.
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            assertStatus(try await head.get("/loop/schools/\(try await app.school("edu700101").requireID())"), .ok)
+            assertStatus(try await head.get("/loop/schools/\(oku.id!)"), .forbidden)
+            assertStatus(try await head.get("/loop"), .forbidden)
+        }
+    }
 }

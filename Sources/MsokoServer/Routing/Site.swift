@@ -266,6 +266,10 @@ enum Site {
     static let meetingDossier = Endpoint<UUID>(.GET, "meetings/:meetingID/dossier", meetingReaders)
     static let meetingDossierDocx = Endpoint<UUID>(.GET, "meetings/:meetingID/dossier.docx", meetingReaders)
     static let interviewsSchedule = Endpoint<Void>(.POST, "meetings/interviews", .only(.specialist))
+    // The loop from a finding to its measured effect: the district's «анализ эффективности принятых мер», a school's page.
+    static let loop = Endpoint<Void>(.GET, "loop", districtReaders)
+    static let loopReport = Endpoint<Void>(.GET, "loop/report.docx", districtReaders)
+    static let loopSchool = Endpoint<UUID>(.GET, "loop/schools/:schoolID", readers)
     static let decisions = Endpoint<Void>(.GET, "decisions", meetingReaders)
     static let decisionCreate = Endpoint<Void>(.POST, "decisions", .only(.specialist))
     static let decision = Endpoint<UUID>(.GET, "decisions/:decisionID", meetingReaders)
@@ -310,7 +314,7 @@ enum Site {
         rediagnosisNew, rediagnosisCreate, rediagnosis, rediagnosisSave, rediagnosisUpload, rediagnosisTemplate, rediagnosisAttach, rediagnosisDeleteConfirm, rediagnosisDelete,
         meetings, meetingNew, meetingCreate, meetingTemplates, meetingTemplatesSave, meeting, meetingUpdate, meetingDeleteConfirm, meetingDelete,
         meetingParticipantAdd, meetingParticipantDelete, meetingItemAdd, meetingItemSave, meetingItemDeleteConfirm, meetingItemDelete, meetingDecisionAdd,
-        meetingProtocol, meetingOrder, meetingAttach, meetingDossier, meetingDossierDocx, interviewsSchedule, decisions, decisionCreate, decision, decisionUpdate, decisionReport, decisionAttach,
+        meetingProtocol, meetingOrder, meetingAttach, meetingDossier, meetingDossierDocx, interviewsSchedule, loop, loopReport, loopSchool, decisions, decisionCreate, decision, decisionUpdate, decisionReport, decisionAttach,
         decisionDeleteConfirm, decisionDelete, decisionFile, apiMeetings, apiDecisions,
     ]
 }

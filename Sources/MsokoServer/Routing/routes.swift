@@ -39,6 +39,7 @@ func routes(_ app: Application) throws {
     SeminarsController.register(app)
     MeetingsController.register(app)
     DecisionsController.register(app)
+    LoopController.register(app)
 }
 
 enum StaticFiles {

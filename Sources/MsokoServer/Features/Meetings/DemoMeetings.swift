@@ -29,10 +29,10 @@ enum DemoMeetings {
         let schools = Dictionary(uniqueKeysWithValues: try await School.query(on: db).filter(\.$municipality.$id == mid).all().map { ($0.login, $0) })
         let users = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$municipality.$id == mid).all().map { ($0.login, $0) })
         guard let specialist = users["specialist"] else { throw ConfigError("Демо: нет специалиста.") }
-        let procedures = try await Procedure.query(on: db).filter(\.$municipalityID == mid).filter(\.$year == 2026).sort(\.$grade).all()
-        let procedure = procedures.first
-        // The procedure in which МБОУ «Высоковская СОШ» shows its planted help (математика, 5 класс).
-        let helped = procedures.first { $0.subject == "Математика" && $0.grade == 5 } ?? procedure
+        // The spring 2025 procedures the meetings and the September interviews discussed: the loop
+        // measures their effect in the same procedures of 2026.
+        let spring2025 = try await Procedure.query(on: db).filter(\.$municipalityID == mid).filter(\.$year == 2025).all()
+        func p2025(_ subject: String, _ grade: Int) -> UUID? { spring2025.first { $0.subject == subject && $0.grade == grade }?.id }
 
         func meeting(_ kind: MeetingKind, _ date: String, _ time: String, _ number: String, _ title: String, school: String? = nil) async throws -> Meeting {
             let mt = Meeting()
@@ -139,7 +139,15 @@ enum DemoMeetings {
                            Plan(text: "Рассмотреть на педагогическом совете вопрос объективности текущего оценивания и её соответствия результатам ВПР", owner: .school("edu700102"), days: -20,
                                 state: .assigned, reportForm: "протокол педсовета"),
                        ])
+        try await item(august, 2, "Об объективности результатов ВПР 2025 по математике в 4 классе МБОУ «Окунеевская ООШ»", school: "edu700107",
+                       link: (.objectivity, p2025("Математика", 4)),
+                       heard: "Признаки необъективных результатов: скопление работ на границах отметок.",
+                       decided: "Признать результаты требующими проверки.",
+                       decisions: [Plan(text: "Организовать перекрёстную проверку работ ВПР по математике учителями другой школы", owner: .school("edu700107"), deadline: "2026-04-30", state: .done,
+                                        report: "Работы ВПР-2026 проверены комиссией с участием учителей МБОУ «Берёзовская ООШ», протокол приложен.", reportForm: "протокол проверки")])
         // September 2025: interviews with the heads (2.4).
+        let interviewLinks: [String: (RecordLink.Kind, UUID?)] = ["edu700101": (.analysis, p2025("Математика", 4)), "edu700102": (.analysis, p2025("Русский язык", 4)),
+                                                                  "edu700103": (.analysis, p2025("Математика", 5)), "edu700104": (.analysis, p2025("Математика", 5))]
         let interviews: [(String, String, [Plan])] = [
             ("edu700101", "2025-09-16", [Plan(text: "Проанализировать расхождение отметок за ВПР с журнальными отметками в 4А и принять меры", owner: .user("head-zyr"), days: 14, state: .inProgress,
                                               report: "Проведён анализ по математике; беседы с учителями начальных классов запланированы.", reportForm: "аналитическая справка")]),
@@ -151,13 +159,13 @@ enum DemoMeetings {
         ]
         for (i, (login, date, plans)) in interviews.enumerated() {
             let mt = try await meeting(.interview, date, "1\(i % 2 == 0 ? 0 : 4):00", "С-\(i + 1)", "Собеседование по результатам оценочных процедур и принятым управленческим решениям", school: login)
-            try await item(mt, 1, "Результаты оценочных процедур прошлого учебного года, объективность и управленческие решения школы", school: login,
+            try await item(mt, 1, "Результаты оценочных процедур прошлого учебного года, объективность и управленческие решения школы", school: login, link: interviewLinks[login],
                            heard: "Руководитель о результатах школы, признаках необъективности и выполнении планов ликвидации пробелов.",
                            decided: "Поручить руководителю ОО:", decisions: plans)
         }
         // January 2026: the half-year's findings (1.5).
         let january = try await meeting(.headsMeeting, "2026-01-28", "10:00", "1", "Об объективности оценочных процедур первого полугодия и исполнении ранее принятых решений")
-        try await item(january, 1, "О результатах региональных диагностических работ первого полугодия", link: procedure.map { (.analysis, $0.id) },
+        try await item(january, 1, "О результатах ВПР 2025 по математике в 4 классах и работе по устранению дефицитов", link: (.analysis, p2025("Математика", 4)),
                        heard: "Самойлова А.Л. о результатах диагностических работ и школах с признаками необъективности.",
                        decided: "Информацию принять к сведению.",
                        decisions: [Plan(text: "Направить специалистов Управления образования наблюдателями в школы с признаками необъективных результатов", owner: .department, days: 30,
@@ -165,8 +173,8 @@ enum DemoMeetings {
         // March 2026: preparing the spring procedures (1.5).
         let march = try await meeting(.headsMeeting, "2026-03-25", "10:00", "2", "О подготовке к ВПР-2026 и обеспечении объективности их проведения")
         try await item(march, 1, "О мерах по обеспечению объективности ВПР-2026 в МБОУ «Высоковская СОШ»", school: "edu700105",
-                       link: helped.map { (.objectivity, $0.id) },
-                       heard: "О признаках необъективных результатов школы в прошлом учебном году.",
+                       link: (.objectivity, p2025("Математика", 5)),
+                       heard: "О результатах школы по математике в 5 классе в прошлом учебном году и организации проверки работ ВПР-2026.",
                        decided: "Усилить контроль за проведением и проверкой работ.",
                        decisions: [Plan(text: "Провести проверку работ ВПР школьной комиссией с участием учителей другой параллели", owner: .school("edu700105"), days: 10,
                                         state: .assigned, reportForm: "протокол школьной комиссии")])

@@ -34,6 +34,7 @@ struct MeetingList {
         var actions: [HTML] = []
         if canCreate { actions.append(#"<a class="btn" href="\#(Site.meetingNew.url)">Новое заседание</a>"#) }
         actions.append(#"<a class="btn secondary" href="\#(Site.decisions.url)">Реестр решений</a>"#)
+        if Site.loop.admits(role) { actions.append(#"<a class="btn secondary" href="\#(Site.loop.url)">Анализ эффективности принятых мер</a>"#) }
         if Site.meetingTemplates.admits(role) { actions.append(#"<a class="btn secondary" href="\#(Site.meetingTemplates.url)">Шаблоны протокола и приказа</a>"#) }
         html += #"<div class="actions no-print">\#(HTML(actions, separator: " "))</div>"#
         html += #"<div class="grid" style="margin:16px 0">\#(HTML.stat(rows.count, "заседаний"))\#(HTML.stat(openDecisions, "решений на контроле"))\#(HTML.stat(overdue, "просрочено", overdue > 0 ? "bad" : ""))</div>"#
