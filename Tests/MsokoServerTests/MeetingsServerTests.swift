@@ -313,4 +313,60 @@ final class MeetingsServerTests: XCTestCase {
             assertStatus(try await head.get("/loop"), .forbidden)
         }
     }
+
+    func testAPersonalCalendarFeedIsSecretRevocableAndHoldsTheUsersMeetings() async throws {
+        try await withApp { app in
+            let head = Browser(app)
+            try await head.login("head-mih")
+            assertContains(try await head.get("/calendar/feed"), "Ссылки пока нет.")
+            let made = try await head.post("/calendar/feed", [:])
+            assertStatus(made, .ok)
+            let body = made.body.string
+            let r = body.range(of: #"/ical/[A-Za-z0-9_-]+\.ics"#, options: .regularExpression)!
+            let path = String(body[r])
+            // No session needed: the secret is the key.
+            let feed = try await Browser(app).get(path)
+            assertStatus(feed, .ok)
+            XCTAssertEqual(feed.headers.contentType?.subType, "calendar")
+            let text = feed.body.string
+            XCTAssertTrue(text.hasPrefix("BEGIN:VCALENDAR\r\n"))
+            let unfolded = text.replacingOccurrences(of: "\r\n ", with: "")
+            XCTAssertTrue(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 }, "long lines are folded")
+            // The head's meetings (the August heads' meeting, their interview) and their school's deadlines; not another school's interview.
+            XCTAssertTrue(unfolded.contains("SUMMARY:Совещание руководителей ОО: Об объективности проведения оценочных процедур в 2024-2025 учебном году"))
+            XCTAssertTrue(unfolded.contains("Собеседование с руководителем ОО: МОУ «Михайловская СОШ»"))
+            XCTAssertFalse(unfolded.contains("Зырянская"))
+            XCTAssertTrue(unfolded.contains("Представить план ликвидации пробелов по русскому языку"))
+            // 27 August 2025, 10:00 in Tomsk (UTC+7) is 03:00 UTC.
+            XCTAssertTrue(unfolded.contains("DTSTART:20250827T030000Z"))
+            // A new link disables the old one; revoking disables the new.
+            let again = try await head.post("/calendar/feed", [:])
+            let b2 = again.body.string
+            let path2 = String(b2[b2.range(of: #"/ical/[A-Za-z0-9_-]+\.ics"#, options: .regularExpression)!])
+            XCTAssertNotEqual(path, path2)
+            assertStatus(try await Browser(app).get(path), .notFound)
+            assertStatus(try await Browser(app).get(path2), .ok)
+            try await head.get("/calendar/feed")
+            assertStatus(try await head.post("/calendar/feed/revoke", [:]), .seeOther)
+            assertStatus(try await Browser(app).get(path2), .notFound)
+            assertStatus(try await Browser(app).get("/ical/nonsense.ics"), .notFound)
+            // The calendar page shows meetings beside the procedures.
+            let cal = try await head.get("/calendar?view=month&date=2025-08-01")
+            assertContains(cal, "Совещание руководителей ОО")
+        }
+    }
+
+    func testICalendarTextIsEscapedAndFolded() {
+        let long = String(repeating: "Объективность, решения; и \\ строки\n", count: 4)
+        let doc = ICalendar.document(name: "МСОКО", events: [ICalendar.Event(uid: "a@msoko", day: LocalDate(year: 2026, month: 1, day: 28), summary: long)],
+                                     stamp: Date(timeIntervalSince1970: 0))
+        let lines = doc.components(separatedBy: "\r\n")
+        XCTAssertTrue(lines.allSatisfy { $0.utf8.count <= 75 }, "no line over 75 octets")
+        XCTAssertTrue(doc.contains("DTSTART;VALUE=DATE:20260128\r\nDTEND;VALUE=DATE:20260129"))
+        let summary = doc.replacingOccurrences(of: "\r\n ", with: "").components(separatedBy: "\r\n").first { $0.hasPrefix("SUMMARY:") }!
+        XCTAssertTrue(summary.hasPrefix("SUMMARY:Объективность\\, решения\\; и \\\\ строки\\nОбъективность"), summary)
+        // Folding never cuts a two-octet letter.
+        XCTAssertNotNil(String(data: Data(doc.utf8), encoding: .utf8))
+        XCTAssertEqual(ICalendar.fold(String(repeating: "я", count: 40)).components(separatedBy: "\r\n ").map { $0.utf8.count }, [74, 6])
+    }
 }

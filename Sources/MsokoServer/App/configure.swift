@@ -57,6 +57,7 @@ enum Migrations {
         app.migrations.add(M013CreateLocalActs())
         app.migrations.add(M014AuditAppendOnly())
         app.migrations.add(M015CreateMeetings())
+        app.migrations.add(M016CreateCalendarFeeds())
     }
 }
 

@@ -136,3 +136,18 @@ final class DecisionFile: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A user's personal iCalendar feed (issue 15 §5): a secret URL, only its SHA-256 stored;
+/// revoked by the user (or when a new one is made).
+final class CalendarFeed: Model, @unchecked Sendable {
+    static let schema = "calendar_feeds"
+
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "token_hash") var tokenHash: String
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+    @OptionalField(key: "last_read_at") var lastReadAt: Date?
+
+    init() {}
+}

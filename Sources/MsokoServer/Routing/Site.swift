@@ -107,6 +107,12 @@ enum Site {
     static let procedureUpdate = Endpoint<UUID>(.POST, "procedures/:procedureID/edit", .only(.specialist))
     static let procedureSpecJSON = Endpoint<UUID>(.GET, "procedures/:procedureID/spec.json", districtReaders)
     static let calendar = Endpoint<Void>(.GET, "calendar", readers, menu: MenuEntry(label: "Календарь", order: 40))
+    /// A personal iCalendar feed: the page that makes and revokes its secret address, and the feed
+    /// itself, read by a phone without a session (the secret is the key; a revoked one is 404).
+    static let calendarFeed = Endpoint<Void>(.GET, "calendar/feed", .signedIn)
+    static let calendarFeedCreate = Endpoint<Void>(.POST, "calendar/feed", .signedIn)
+    static let calendarFeedRevoke = Endpoint<Void>(.POST, "calendar/feed/revoke", .signedIn)
+    static let calendarICS = Endpoint<String>(.GET, "ical/:token", .anyone)
     static let participantSave = Endpoint<UUID>(.POST, "procedures/:procedureID/participants", .only(.specialist, .head))
     static let participantDelete = Endpoint<UUID>(.POST, "participants/:participantID/delete", .only(.specialist, .head))
     static let reference = Endpoint<UUID>(.GET, "procedures/:procedureID/reference", .only(.specialist))
@@ -298,7 +304,7 @@ enum Site {
         localActs, localActsSettings, localActsSettingsSave, localActsSchool, localActUpload, localActsAttach, localActVersion, localActFile,
         localActReview, localActAnswer, localActAdopt, localActPublish, localActDeleteConfirm, localActDelete,
         procedures, procedureCreate, procedure, procedureNew, procedureNewSubmit, procedureFromHeader, procedureEdit, procedureUpdate,
-        procedureSpecJSON, calendar, participantSave, participantDelete, reference, referenceSave,
+        procedureSpecJSON, calendar, calendarFeed, calendarFeedCreate, calendarFeedRevoke, calendarICS, participantSave, participantDelete, reference, referenceSave,
         resultsUpload, resultsExport, uploadedFile,
         analysis, analysisReport, analysisSchool, analysisSchoolReport, analysisClass, analysisOrder, analysisAttach,
         gapsSchool, gapsClass,

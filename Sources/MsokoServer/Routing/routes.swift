@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     ProcedureFormController.register(app)
     ResultsUploadController.register(app)
     CalendarController.register(app)
+    CalendarFeedController.register(app)
     ReferenceController.register(app)
     AnalysisController.register(app)
     GapsController.register(app)

@@ -498,37 +498,3 @@ struct MeetingTemplatesPage {
         return html
     }
 }
-
-/// The dashboard's block of decisions (issue 15 §2): how many are open, the overdue ones first.
-struct DecisionSummary {
-    struct Row {
-        var id: UUID
-        var text: String
-        var owner: String
-        var deadline: LocalDate?
-    }
-
-    var open = 0
-    var overdue: [Row] = []
-
-    static func make(_ req: Request) async throws -> DecisionSummary {
-        let user = try req.user
-        guard Site.decisions.admits(user.role) else { return DecisionSummary() }
-        let today = try await req.today()
-        let rows = try await MeetingStore.register(req).map(\.0).filter { $0.status(today: today).isOpen }
-        let users = try await MeetingStore.users(municipalityID: try user.requireMunicipalityID(), on: req.db)
-        let late = rows.filter { $0.status(today: today) == .overdue }.sorted { ($0.deadline ?? "") < ($1.deadline ?? "") }
-        return DecisionSummary(open: rows.count, overdue: late.map { Row(id: $0.id!, text: $0.text, owner: MeetingStore.ownerName($0, users: users), deadline: $0.deadlineDate) })
-    }
-
-    var view: HTML {
-        guard open > 0 else { return "" }
-        var html: HTML = #"<h2>Решения на контроле</h2><p>Открытых решений совещаний и собеседований: \#(open), из них просрочено: \#(overdue.count). <a href="\#(Site.decisions.url)">Реестр решений</a></p>"#
-        if !overdue.isEmpty {
-            html += HTML.table(head: "<th>Срок</th><th>Решение</th><th>Ответственный</th>", rows: overdue.prefix(10).map { r in
-                #"<tr><td class="nowrap">\#(r.deadline?.russian ?? "—")</td><td><a href="\#(Site.decision.url(r.id))">\#(r.text)</a></td><td>\#(r.owner)</td></tr>"#
-            })
-        }
-        return html
-    }
-}

@@ -32,6 +32,21 @@ struct CalendarPage {
     var schools: [(value: String, label: String)]?
     var school: UUID?
     var showsSchool: Bool
+    /// Meetings, interviews and decision deadlines in the range, by date (issue 15 §5).
+    var events: [LocalDate: [CalendarEvent]] = [:]
+
+    func event(_ e: CalendarEvent) -> HTML {
+        let compact = mode == .month
+        switch e.kind {
+        case .meeting:
+            let time: HTML = e.time.isEmpty ? "" : "\(e.time) "
+            return #"<li class="event"><a href="\#(e.url)" title="\#(e.detail)">\#(time)\#(e.title)</a>\#(compact ? "" : " — \(e.detail)")</li>"#
+        case .deadline:
+            let cls: HTML = e.overdue ? " overdue" : ""
+            let text = compact && e.detail.count > 40 ? String(e.detail.prefix(40)) + "…" : e.detail
+            return #"<li class="event deadline\#(cls)"><a href="\#(e.url)" title="\#(e.detail)">\#(e.overdue ? "Просрочено" : "Срок"): \#(text)</a></li>"#
+        }
+    }
 
     static let weekdays = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
     static let months = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]
@@ -80,9 +95,13 @@ struct CalendarPage {
             }
         }
         let schools = user.role == .head ? nil : try await Schools.all(of: user, on: db).map { ($0.id!.uuidString, $0.shortName) }
-        return CalendarPage(mode: view, anchor: anchor, from: from, to: to, previous: prev, next: next, heading: heading, today: today, entries: entries,
-                            warningCount: inRange.filter { !$0.warnings.isEmpty }.count, anyDated: !all.isEmpty, schools: schools, school: school,
-                            showsSchool: user.role != .head)
+        var page = CalendarPage(mode: view, anchor: anchor, from: from, to: to, previous: prev, next: next, heading: heading, today: today, entries: entries,
+                                warningCount: inRange.filter { !$0.warnings.isEmpty }.count, anyDated: !all.isEmpty, schools: schools, school: school,
+                                showsSchool: user.role != .head)
+        // With a school chosen, only what is about that school.
+        let events = try await CalendarEvents.of(user, today: today, on: db).filter { $0.date >= from && $0.date <= to && (school == nil || $0.school == school) }
+        page.events = Dictionary(grouping: events, by: \.date)
+        return page
     }
 }
 
@@ -105,7 +124,8 @@ extension CalendarPage {
 
     var view: HTML {
         var html: HTML = """
-        <h1>Календарь оценочных процедур</h1>
+        <h1>Календарь</h1>
+        <p class="muted no-print">Оценочные процедуры, совещания и собеседования, сроки решений. <a href="\(Site.calendarFeed.url)">Календарь на телефоне</a></p>
         <div class="actions no-print">\(link("‹", view: mode, date: previous)) <strong>\(heading)</strong> \(link("›", view: mode, date: next))
         \(link("День", view: .day, date: anchor, current: mode == .day)) \(link("Неделя", view: .week, date: anchor, current: mode == .week)) \(link("Месяц", view: .month, date: anchor, current: mode == .month))
         </div>
@@ -124,7 +144,8 @@ extension CalendarPage {
             var day = from
             while day <= to {
                 let list = entries[day] ?? []
-                let items: HTML = list.isEmpty ? "" : #"<ul class="cp-list">\#(list.map(entry))</ul>"#
+                let more = events[day] ?? []
+                let items: HTML = list.isEmpty && more.isEmpty ? "" : #"<ul class="cp-list">\#(list.map(entry))\#(more.map(event))</ul>"#
                 cells.append(#"<td\#(day == today ? #" class="today""# as HTML : "")><div class="day">\#(day.day)</div>\#(items)</td>"#)
                 day = day.adding(days: 1)
             }
@@ -135,8 +156,9 @@ extension CalendarPage {
             var day = from
             while day <= to {
                 let list = entries[day] ?? []
+                let more = events[day] ?? []
                 html += "<h2>\(Self.weekdays[Self.weekday(day)]), \(day.russian)</h2>"
-                html += list.isEmpty ? #"<p class="muted">Процедур нет.</p>"# : "<ul>\(list.map(entry))</ul>"
+                html += list.isEmpty && more.isEmpty ? #"<p class="muted">Процедур и совещаний нет.</p>"# : "<ul>\(list.map(entry))\(more.map(event))</ul>"
                 day = day.adding(days: 1)
             }
         }

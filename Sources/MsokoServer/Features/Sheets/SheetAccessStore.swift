@@ -77,11 +77,7 @@ enum SheetAccess {
 
     /// The address the printed link and QR code name: `MSOKO_PUBLIC_URL` when set (the address
     /// parents can reach), else the address the page was asked on.
-    static func publicBase(_ req: Request) -> String {
-        if let url = Environment.get("MSOKO_PUBLIC_URL"), !url.isEmpty { return url.hasSuffix("/") ? String(url.dropLast()) : url }
-        let host = req.headers.first(name: .host) ?? "localhost:8080"
-        return "http://\(host)"
-    }
+    static func publicBase(_ req: Request) -> String { PublicAddress.base(req) }
 
     static func link(_ req: Request, code: String) -> String { publicBase(req) + Site.parentSheet.url(code).path }
 

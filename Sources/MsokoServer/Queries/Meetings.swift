@@ -125,13 +125,16 @@ enum MeetingStore {
     /// The meetings the user sees, newest first, with their counts of visible items and decisions
     /// (four queries whatever the number of meetings).
     static func visible(_ req: Request) async throws -> [(meeting: Meeting, items: Int, decisions: Int)] {
-        let v = try viewer(req)
-        let meetings = try await Meeting.query(on: req.db).filter(\.$municipalityID == v.municipalityID).with(\.$school).sort(\.$date, .descending).sort(\.$time, .descending).all()
+        try await visible(viewer(req), on: req.db)
+    }
+
+    static func visible(_ v: MeetingViewer, on db: Database) async throws -> [(meeting: Meeting, items: Int, decisions: Int)] {
+        let meetings = try await Meeting.query(on: db).filter(\.$municipalityID == v.municipalityID).with(\.$school).sort(\.$date, .descending).sort(\.$time, .descending).all()
         let ids = meetings.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
-        let participants = Dictionary(grouping: try await MeetingParticipant.query(on: req.db).filter(\.$meeting.$id ~~ ids).all(), by: { $0.$meeting.id })
-        let items = Dictionary(grouping: try await MeetingItem.query(on: req.db).filter(\.$meeting.$id ~~ ids).all(), by: { $0.$meeting.id })
-        let decisions = Dictionary(grouping: try await Decision.query(on: req.db).filter(\.$meeting.$id ~~ ids).all(), by: { $0.$meeting.id! })
+        let participants = Dictionary(grouping: try await MeetingParticipant.query(on: db).filter(\.$meeting.$id ~~ ids).all(), by: { $0.$meeting.id })
+        let items = Dictionary(grouping: try await MeetingItem.query(on: db).filter(\.$meeting.$id ~~ ids).all(), by: { $0.$meeting.id })
+        let decisions = Dictionary(grouping: try await Decision.query(on: db).filter(\.$meeting.$id ~~ ids).all(), by: { $0.$meeting.id! })
         return meetings.compactMap { m in
             let mi = items[m.id!] ?? [], md = decisions[m.id!] ?? []
             guard v.sees(m, participants: participants[m.id!] ?? [], itemSchools: mi.map(\.schoolID), decisionSchools: md.map(\.$school.id)) else { return nil }
@@ -191,10 +194,13 @@ enum MeetingStore {
 
     /// Decisions the user sees in the register, with their meetings (two queries).
     static func register(_ req: Request) async throws -> [(Decision, Meeting?)] {
-        let v = try viewer(req)
-        let all = try await Decision.query(on: req.db).filter(\.$municipalityID == v.municipalityID).with(\.$school).sort(\.$createdAt, .descending).all()
+        try await register(viewer(req), on: req.db)
+    }
+
+    static func register(_ v: MeetingViewer, on db: Database) async throws -> [(Decision, Meeting?)] {
+        let all = try await Decision.query(on: db).filter(\.$municipalityID == v.municipalityID).with(\.$school).sort(\.$createdAt, .descending).all()
         let mids = Array(Set(all.compactMap { $0.$meeting.id }))
-        let meetings = mids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Meeting.query(on: req.db).filter(\.$id ~~ mids).all().map { ($0.id!, $0) })
+        let meetings = mids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Meeting.query(on: db).filter(\.$id ~~ mids).all().map { ($0.id!, $0) })
         return all.compactMap { d in
             let m = d.$meeting.id.flatMap { meetings[$0] }
             return v.sees(d, meetingRunByMe: m.map { v.runs($0) } ?? false) ? (d, m) : nil
@@ -232,5 +238,39 @@ enum MeetingStore {
     /// The district's users by id (for owners' and chairs' names), one query.
     static func users(municipalityID: UUID, on db: Database) async throws -> [UUID: User] {
         Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$municipality.$id == municipalityID).all().map { ($0.id!, $0) })
+    }
+}
+
+/// The dashboard's block of decisions (issue 15 §2): how many are open, the overdue ones first.
+struct DecisionSummary {
+    struct Row {
+        var id: UUID
+        var text: String
+        var owner: String
+        var deadline: LocalDate?
+    }
+
+    var open = 0
+    var overdue: [Row] = []
+
+    static func make(_ req: Request) async throws -> DecisionSummary {
+        let user = try req.user
+        guard Site.decisions.admits(user.role) else { return DecisionSummary() }
+        let today = try await req.today()
+        let rows = try await MeetingStore.register(req).map(\.0).filter { $0.status(today: today).isOpen }
+        let users = try await MeetingStore.users(municipalityID: try user.requireMunicipalityID(), on: req.db)
+        let late = rows.filter { $0.status(today: today) == .overdue }.sorted { ($0.deadline ?? "") < ($1.deadline ?? "") }
+        return DecisionSummary(open: rows.count, overdue: late.map { Row(id: $0.id!, text: $0.text, owner: MeetingStore.ownerName($0, users: users), deadline: $0.deadlineDate) })
+    }
+
+    var view: HTML {
+        guard open > 0 else { return "" }
+        var html: HTML = #"<h2>Решения на контроле</h2><p>Открытых решений совещаний и собеседований: \#(open), из них просрочено: \#(overdue.count). <a href="\#(Site.decisions.url)">Реестр решений</a></p>"#
+        if !overdue.isEmpty {
+            html += HTML.table(head: "<th>Срок</th><th>Решение</th><th>Ответственный</th>", rows: overdue.prefix(10).map { r in
+                #"<tr><td class="nowrap">\#(r.deadline?.russian ?? "—")</td><td><a href="\#(Site.decision.url(r.id))">\#(r.text)</a></td><td>\#(r.owner)</td></tr>"#
+            })
+        }
+        return html
     }
 }
