@@ -207,6 +207,7 @@ struct AccountPage {
         \(ctx.flash)
         <section class="card">
         <p><strong>\(user.name)</strong> — <code>\(user.login)</code>, \(user.role.russian)</p>\(school)
+        <p><a href="\(Site.calendarFeed.url)">Календарь на телефоне</a>: совещания, сроки решений и даты процедур по личной ссылке.</p>
         </section>
         <section class="card">
         <h2>Смена пароля</h2>

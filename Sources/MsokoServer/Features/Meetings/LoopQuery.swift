@@ -44,7 +44,9 @@ enum LoopQuery {
         var out: [LoopRow] = []
         for (d, m) in decisions {
             guard let kind = d.linkKind.flatMap(RecordLink.Kind.init(rawValue:)) else { continue }
-            var school = d.$school.id.flatMap { schools[$0] }
+            // The finding's school: the item's (a decision given to a person keeps the school the item is about).
+            let item = d.itemID.flatMap { items[$0] }
+            var school = (item?.schoolID ?? d.$school.id).flatMap { schools[$0] }
             let base: Procedure?
             let family: Family
             var codes: [String] = []
@@ -80,7 +82,7 @@ enum LoopQuery {
             let next = try await comparable(p, after: procedures, school: school, codes: codes, family: family, cache: &cache, on: db)
             let after = try await next.asyncFlatMap { try await cache.measure($0, school: school, family: family, codes: codes, on: db) }
             out.append(LoopRow(decision: d, status: d.status(today: today), owner: MeetingStore.ownerName(d, users: users), school: school, meeting: m,
-                               item: d.itemID.flatMap { items[$0] }, finding: finding, before: before, after: after,
+                               item: item, finding: finding, before: before, after: after,
                                verdict: LoopRules.verdict(before: before, after: after)))
         }
         return out
