@@ -30,9 +30,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if ! python3 -c "import selenium, docx, pytest, openpyxl, pandas" 2>/dev/null; then
+if ! python3 -c "import selenium, docx, pytest, openpyxl, pandas, icalendar" 2>/dev/null; then
   log "Installing Python packages"
-  python3 -m pip install -q --root-user-action=ignore selenium python-docx pytest openpyxl pandas
+  python3 -m pip install -q --root-user-action=ignore selenium python-docx pytest openpyxl pandas icalendar
 fi
 
 log "Starting a private PostgreSQL on 127.0.0.1"

@@ -141,6 +141,14 @@ final class MeetingsServerTests: XCTestCase {
             XCTAssertTrue(xml.contains("ПРИКАЗЫВАЮ:"))
             XCTAssertTrue(xml.contains("1. Провести педагогический совет по объективности. Ответственный: МОУ «Михайловская СОШ». Срок: до 20.02.2026."))
             XCTAssertTrue(xml.contains("3. Контроль за исполнением приказа"))
+            // The protocol and the order go to the district's report on 1.5 in one click each.
+            let evidenceBefore = try await EvidenceFile.query(on: app.db).count()
+            assertStatus(try await s.post("/meetings/\(m.id!)/attach", [:]), .seeOther)
+            assertStatus(try await s.post("/meetings/\(m.id!)/attach", ["document": "order"]), .seeOther)
+            let attached = try await EvidenceFile.query(on: app.db).sort(\.$createdAt).all().suffix(2).map(\.fileName)
+            let evidenceAfter = try await EvidenceFile.query(on: app.db).count()
+            XCTAssertEqual(evidenceAfter, evidenceBefore + 2)
+            XCTAssertEqual(Set(attached.map { $0.components(separatedBy: " ").first! }), ["Протокол", "Приказ"])
             // The head of that school reports it done, with a file; «Мои задачи» listed it.
             let head = Browser(app)
             try await head.login("head-mih")
@@ -167,6 +175,8 @@ final class MeetingsServerTests: XCTestCase {
             // Audited: creation, decisions, the report.
             let audited = try await AuditEntry.query(on: app.db).filter(\.$entity ~~ ["meeting", "decision"]).count()
             XCTAssertEqual(audited, 4)
+            let attachedAudit = try await AuditEntry.query(on: app.db).filter(\.$entity == "evidence").filter(\.$action == "attach").count()
+            XCTAssertGreaterThanOrEqual(attachedAudit, 2)
         }
     }
 

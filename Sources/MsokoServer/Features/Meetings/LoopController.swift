@@ -115,7 +115,7 @@ struct LoopSchoolPage {
             }
             steps.append(#"<li><b>Решение.</b> <a href="\#(Site.decision.url(d.id!))">\#(d.text)</a> — \#(r.owner), срок \#(d.deadlineDate?.russian ?? "не указан"); \#(HTML.badge(r.status))</li>"#)
             steps.append(#"<li><b>Отчёт исполнителя.</b> \#(d.report.isEmpty ? "нет" : d.report)</li>"#)
-            steps.append(#"<li><b>Следующее измерение.</b> \#(r.after == nil ? "сопоставимого измерения пока нет" : "")</li>"#)
+            steps.append(#"<li><b>Следующее измерение.</b> \#(r.after?.label ?? "сопоставимого измерения пока нет")</li>"#)
             html += #"<section class="card"><ol class="loop">\#(HTML(steps))</ol>"#
             html += HTML.table(head: "<th>Было</th><th>Стало</th><th>Вывод</th>", rows: [#"<tr><td>\#(LoopQuery.describe(r.before))</td><td>\#(LoopQuery.describe(r.after))</td><td>\#(LoopDistrictPage.verdictBadge(r.verdict))</td></tr>"#])
             html += "</section>"

@@ -194,6 +194,9 @@ struct MeetingPage {
         if l.canEdit {
             let number = m.meetingKind.measure ?? "1.5"
             actions.append(#"<form method="post" action="\#(Site.meetingAttach.url(l.id))" class="inline">\#(ctxField(ctx))<button type="submit" class="btn secondary">Приложить протокол к отчёту по \#(number)</button></form>"#)
+            if !l.decisions.isEmpty {
+                actions.append(#"<form method="post" action="\#(Site.meetingAttach.url(l.id))" class="inline">\#(ctxField(ctx))<input type="hidden" name="document" value="order"><button type="submit" class="btn secondary">Приложить приказ к отчёту по \#(number)</button></form>"#)
+            }
             actions.append(#"<a class="btn danger-outline" href="\#(Site.meetingDeleteConfirm.url(l.id))">Удалить заседание</a>"#)
         }
         html += #"<div class="actions no-print">\#(HTML(actions, separator: " "))</div>"#

@@ -700,7 +700,9 @@ enum MeetingsController {
         }
     }
 
-    /// Attaches the protocol to the roadmap's report on the kind's measure (1.5 for a heads'
+    struct AttachForm: Content { var document: String? }
+
+    /// Attaches the protocol (or the order) to the roadmap's report on the kind's measure (1.5 for a heads'
     /// meeting, 2.4 for an interview, 3.1, 3.3): the district's report for a specialist or a
     /// methodist, the school's own for a head (their council's protocol on 1.5); the checkpoint due on
     /// or after the meeting's date, or the last one.
@@ -720,13 +722,24 @@ enum MeetingsController {
         guard user.role == .head ? ExecutorParser.schoolsReport(measure.responsible) : user.canReportDistrict(for: measure) else {
             return req.redirect(to: back, error: "По мероприятию \(number) вы не отчитываетесь — протокол прикладывает исполнитель мероприятия.")
         }
-        let template = try await MeetingTemplates.protocolTemplate(municipalityID: m.id, on: req.db)
-        let data = try MeetingDocuments.document(template: template, values: MeetingDocuments.protocolValues(doc), title: "Протокол \(fileStem(l))").data()
-        let name = "Протокол \(fileStem(l)).docx"
+        // The protocol, or the order drafted from the decisions (`document=order`).
+        let isOrder = try req.content.decode(AttachForm.self).document == "order"
+        let data: Data
+        let name: String
+        if isOrder {
+            let template = try await MeetingTemplates.orderTemplate(municipalityID: m.id, on: req.db)
+            let values = MeetingDocuments.orderValues(doc, today: l.today, measure: "\(number) «\(measureTitle(number))»", control: "заместителя начальника Управления образования")
+            name = "Приказ по решениям \(fileStem(l)).docx"
+            data = try MeetingDocuments.document(template: template, values: values, title: name).data()
+        } else {
+            let template = try await MeetingTemplates.protocolTemplate(municipalityID: m.id, on: req.db)
+            name = "Протокол \(fileStem(l)).docx"
+            data = try MeetingDocuments.document(template: template, values: MeetingDocuments.protocolValues(doc), title: name).data()
+        }
         try await CheckpointReport.attach(req, checkpoint: checkpoint, of: measure, schoolID: school?.id, name: name, data: data,
-                                          summary: "Протокол заседания \(l.meeting.localDate.russian) приложен к мероприятию \(number) (\(checkpoint.label))")
+                                          summary: "\(isOrder ? "Приказ по решениям" : "Протокол") заседания \(l.meeting.localDate.russian) приложен к мероприятию \(number) (\(checkpoint.label))")
         return req.redirect(to: Site.checkpointReport.url(checkpoint.id!).query(["party": school?.id?.uuidString ?? "district"]),
-                            ok: "Протокол «\(name)» приложен к отчёту по мероприятию \(number), контрольная точка «\(checkpoint.label)». Проверьте статус и текст отчёта.")
+                            ok: "Документ «\(name)» приложен к отчёту по мероприятию \(number), контрольная точка «\(checkpoint.label)». Проверьте статус и текст отчёта.")
     }
 
     // MARK: interviews (2.4)
