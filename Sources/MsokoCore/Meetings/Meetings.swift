@@ -23,6 +23,18 @@ public enum MeetingKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// A word for a calendar's month cell.
+    public var shortTitle: String {
+        switch self {
+        case .headsMeeting: return "Совещание"
+        case .interview: return "Собеседование"
+        case .methodAssociation: return "МО"
+        case .pedagogicalCouncil: return "Педсовет"
+        case .commission: return "Комиссия"
+        case .other: return "Заседание"
+        }
+    }
+
     /// The words under «ПРОТОКОЛ № …»: «совещания руководителей общеобразовательных организаций».
     public var protocolOf: String {
         switch self {

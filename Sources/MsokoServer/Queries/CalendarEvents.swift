@@ -13,6 +13,8 @@ struct CalendarEvent {
     /// «10:00», empty for a deadline or a meeting without a time.
     var time: String
     var title: String
+    /// A word or two for a month's cell («Собеседование»).
+    var short: String
     var detail: String
     var place: String
     var url: SiteURL
@@ -28,12 +30,12 @@ enum CalendarEvents {
         for row in try await MeetingStore.visible(v, on: db) {
             let m = row.meeting
             out.append(CalendarEvent(kind: .meeting, id: m.id!, date: m.localDate, time: m.time, title: "\(m.kindTitle)\(m.school.map { ": \($0.shortName)" } ?? "")",
-                                     detail: m.title, place: m.place, url: Site.meeting.url(m.id!), overdue: false, school: m.$school.id))
+                                     short: m.meetingKind == .other && !m.kindName.isEmpty ? m.kindName : m.meetingKind.shortTitle, detail: m.title, place: m.place, url: Site.meeting.url(m.id!), overdue: false, school: m.$school.id))
         }
         for (d, m) in try await MeetingStore.register(v, on: db) {
             let status = d.status(today: today)
             guard status.isOpen, let deadline = d.deadlineDate, v.reports(d) || v.role == .specialist else { continue }
-            out.append(CalendarEvent(kind: .deadline, id: d.id!, date: deadline, time: "", title: "Срок решения", detail: d.text,
+            out.append(CalendarEvent(kind: .deadline, id: d.id!, date: deadline, time: "", title: "Срок решения", short: status == .overdue ? "Просрочено" : "Срок", detail: d.text,
                                      place: m.map { "\($0.kindTitle) \($0.localDate.russian)" } ?? "", url: Site.decision.url(d.id!), overdue: status == .overdue, school: d.$school.id))
         }
         return out.sorted { ($0.date, $0.time, $0.title) < ($1.date, $1.time, $1.title) }

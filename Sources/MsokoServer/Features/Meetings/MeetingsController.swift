@@ -647,8 +647,10 @@ enum MeetingsController {
         let mt = l.meeting
         let attendees = l.participants.map { MeetingDocuments.Attendee(name: $0.name, post: $0.post) }
         let schoolYear = mt.localDate.month >= 9 ? "\(mt.localDate.year)-\(mt.localDate.year + 1)" : "\(mt.localDate.year - 1)-\(mt.localDate.year)"
+        // A school's own council or ШМО writes the school's documents: its name at the head.
+        let ownBySchool = mt.school != nil && (mt.meetingKind.belongsToSchool || mt.meetingKind == .methodAssociation)
         return MeetingDocuments.Meeting(
-            department: m.departmentName, territory: m.name, kind: mt.meetingKind, title: mt.title, number: mt.number, date: mt.localDate, time: mt.time, place: mt.place,
+            department: ownBySchool ? mt.school!.fullName : m.departmentName, territory: m.name, kind: mt.meetingKind, title: mt.title, number: mt.number, date: mt.localDate, time: mt.time, place: mt.place,
             chair: mt.chairName.isEmpty ? nil : .init(name: mt.chairName, post: mt.chairPost),
             secretary: mt.secretaryName.isEmpty ? nil : .init(name: mt.secretaryName, post: mt.secretaryPost),
             attendees: attendees, hiddenAttendees: l.hiddenParticipants, carried: l.carried.map(line),
@@ -685,7 +687,8 @@ enum MeetingsController {
         guard l.canEdit || l.viewer.seesDistrict else { throw AppError.forbidden }
         let template = try await MeetingTemplates.orderTemplate(municipalityID: m.id, on: req.db)
         let measure = l.meeting.meetingKind.measure.map { "\($0) «\(measureTitle($0))»" } ?? "«Управленческие решения по результатам оценочных процедур»"
-        let values = MeetingDocuments.orderValues(doc, today: l.today, measure: measure, control: "заместителя начальника Управления образования")
+        let control = l.meeting.school != nil && l.meeting.meetingKind.belongsToSchool ? "заместителя директора по учебно-воспитательной работе" : "заместителя начальника Управления образования"
+        let values = MeetingDocuments.orderValues(doc, today: l.today, measure: measure, control: control)
         let docx = MeetingDocuments.document(template: template, values: values, title: "Проект приказа по решениям \(fileStem(l))")
         return try Download.docx(docx, name: "Проект приказа по решениям \(fileStem(l))")
     }

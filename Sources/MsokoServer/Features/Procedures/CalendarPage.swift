@@ -40,11 +40,10 @@ struct CalendarPage {
         switch e.kind {
         case .meeting:
             let time: HTML = e.time.isEmpty ? "" : "\(e.time) "
-            return #"<li class="event"><a href="\#(e.url)" title="\#(e.detail)">\#(time)\#(e.title)</a>\#(compact ? "" : " — \(e.detail)")</li>"#
+            return #"<li class="event"><a href="\#(e.url)" title="\#(e.title): \#(e.detail)">\#(time)\#(compact ? e.short : e.title)</a>\#(compact ? "" : " — \(e.detail)")</li>"#
         case .deadline:
             let cls: HTML = e.overdue ? " overdue" : ""
-            let text = compact && e.detail.count > 40 ? String(e.detail.prefix(40)) + "…" : e.detail
-            return #"<li class="event deadline\#(cls)"><a href="\#(e.url)" title="\#(e.detail)">\#(e.overdue ? "Просрочено" : "Срок"): \#(text)</a></li>"#
+            return #"<li class="event deadline\#(cls)"><a href="\#(e.url)" title="\#(e.detail)">\#(e.short)\#(compact ? "" : ": \(e.detail)")</a></li>"#
         }
     }
 
