@@ -75,6 +75,12 @@ final class MeetingsTests: XCTestCase {
         XCTAssertEqual(MeetingDocuments.unknownKeys(in: MeetingDocuments.defaultProtocolTemplate, keys: MeetingDocuments.protocolKeys), [])
         XCTAssertEqual(MeetingDocuments.unknownKeys(in: MeetingDocuments.defaultOrderTemplate, keys: MeetingDocuments.orderKeys), [])
         XCTAssertEqual(MeetingDocuments.unknownKeys(in: "{дата} {итоги}", keys: MeetingDocuments.orderKeys), ["итоги"])
+        // An interview's protocol names the school it is with.
+        var interview = meeting()
+        interview.kind = .interview
+        interview.school = "МБОУ «Зырянская СОШ»"
+        XCTAssertEqual(MeetingDocuments.protocolValues(interview)["вид"], "собеседования с руководителем МБОУ «Зырянская СОШ»")
+        XCTAssertEqual(v["вид"], "совещания руководителей общеобразовательных организаций")
     }
 
     func testTheOrderNumbersTheDecisionsAndPutsControlLast() {

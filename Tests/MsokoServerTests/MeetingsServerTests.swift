@@ -274,6 +274,11 @@ final class MeetingsServerTests: XCTestCase {
             let zyrMeeting = planned.first { $0.$school.id == zyr }!
             let heads = try await MeetingParticipant.query(on: app.db).filter(\.$meeting.$id == zyrMeeting.requireID()).all().map(\.name)
             XCTAssertTrue(heads.contains("Кузнецова Н.В."))
+            // A school without a head's account gets its head typed in.
+            let oku = try await app.school("edu700107").requireID()
+            let okuMeeting = planned.first { $0.$school.id == oku }!
+            let okuPeople = try await MeetingParticipant.query(on: app.db).filter(\.$meeting.$id == okuMeeting.requireID()).all().map(\.name)
+            XCTAssertTrue(okuPeople.contains("Руководитель МБОУ «Окунеевская ООШ»"), "\(okuPeople)")
             // Again: nothing new. A bad date is named.
             assertStatus(try await s.post("/meetings/interviews", ["start": "07.09.2026"]), .seeOther)
             let again = try await Meeting.query(on: app.db).filter(\.$kind == "interview").count()

@@ -68,9 +68,11 @@ public enum MeetingDocuments {
         public var items: [Item]
         public var schoolYear: String
         public var signature: [String]
+        /// The school an interview is with («МБОУ «Зырянская СОШ»»), named in the protocol's heading.
+        public var school: String = ""
         public init(department: String, territory: String, kind: MeetingKind, title: String, number: String, date: LocalDate, time: String = "", place: String = "",
                     chair: Attendee? = nil, secretary: Attendee? = nil, attendees: [Attendee] = [], hiddenAttendees: Int = 0, carried: [Decision] = [],
-                    items: [Item] = [], schoolYear: String = "", signature: [String] = []) {
+                    items: [Item] = [], schoolYear: String = "", signature: [String] = [], school: String = "") {
             self.department = department
             self.territory = territory
             self.kind = kind
@@ -87,6 +89,12 @@ public enum MeetingDocuments {
             self.items = items
             self.schoolYear = schoolYear
             self.signature = signature
+            self.school = school
+        }
+
+        /// «собеседования с руководителем МБОУ «Зырянская СОШ»», «совещания руководителей …».
+        public var of: String {
+            kind == .interview && !school.isEmpty ? "собеседования с руководителем \(school)" : kind.protocolOf
         }
 
         /// Every decision of the meeting, in agenda order.
@@ -114,7 +122,7 @@ public enum MeetingDocuments {
             attendees.append("- и ещё \(m.hiddenAttendees) \(Plural.form(m.hiddenAttendees, "участник", "участника", "участников")) от других общеобразовательных организаций")
         }
         return [
-            "орган": m.department, "район": m.territory, "номер": m.number.isEmpty ? "___" : m.number, "вид": m.kind.protocolOf,
+            "орган": m.department, "район": m.territory, "номер": m.number.isEmpty ? "___" : m.number, "вид": m.of,
             "тема": m.title, "дата": m.date.russian, "время": m.time, "место": m.place.isEmpty ? "—" : m.place,
             "председатель": m.chair.map(line) ?? "—", "председатель_фио": m.chair?.name ?? "____________",
             "секретарь": m.secretary.map(line) ?? "—", "секретарь_фио": m.secretary?.name ?? "____________",
@@ -208,7 +216,7 @@ public enum MeetingDocuments {
     public static func orderValues(_ m: Meeting, today: LocalDate, measure: String, control: String) -> [String: String] {
         let decisions = m.decisions
         return [
-            "орган": m.department, "район": m.territory, "дата": today.russian, "номер": m.number.isEmpty ? "___" : m.number, "вид": m.kind.protocolOf,
+            "орган": m.department, "район": m.territory, "дата": today.russian, "номер": m.number.isEmpty ? "___" : m.number, "вид": m.of,
             "тема": m.title, "дата_заседания": m.date.russian, "учебный_год": m.schoolYear, "мероприятие": measure,
             "пункты": decisions.isEmpty ? "1. Принять к сведению информацию, рассмотренную на заседании."
                 : decisions.enumerated().map { "\($0.offset + 1). \(decisionLine($0.element))" }.joined(separator: "\n"),

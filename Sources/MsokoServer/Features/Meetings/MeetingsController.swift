@@ -655,7 +655,7 @@ enum MeetingsController {
             secretary: mt.secretaryName.isEmpty ? nil : .init(name: mt.secretaryName, post: mt.secretaryPost),
             attendees: attendees, hiddenAttendees: l.hiddenParticipants, carried: l.carried.map(line),
             items: l.items.map { MeetingDocuments.Item(title: $0.title, heard: $0.heard, spoke: $0.spoke, decided: $0.decided, decisions: l.decisions(of: $0).map(line)) },
-            schoolYear: schoolYear, signature: signature)
+            schoolYear: schoolYear, signature: signature, school: mt.school?.shortName ?? "")
     }
 
     static func documentParts(_ req: Request) async throws -> (LoadedMeeting, MeetingDocuments.Meeting, Municipality) {
@@ -818,7 +818,10 @@ enum MeetingsController {
             m.createdBy = user.login
             m.createdByID = user.id
             var people: [MeetingParticipant] = []
-            for (i, (id, name, post, school)) in ([(user.id, user.name, m.chairPost, nil as UUID?)] + heads.filter { $0.$school.id == s.id }.map { ($0.id, $0.name, "руководитель \(s.shortName)", s.id) }).enumerated() {
+            // The school's head account, or «Руководитель …» typed for a school without one.
+            let own: [(UUID?, String, String, UUID?)] = heads.filter { $0.$school.id == s.id }.map { ($0.id, $0.name, "руководитель \(s.shortName)", s.id) }
+            let invited = own.isEmpty ? [(nil as UUID?, "Руководитель \(s.shortName)", "", s.id as UUID?)] : own
+            for (i, (id, name, post, school)) in ([(user.id, user.name, m.chairPost, nil as UUID?)] + invited).enumerated() {
                 let p = MeetingParticipant()
                 (p.userID, p.name, p.post, p.schoolID, p.position) = (id, name, post, school, i + 1)
                 people.append(p)
