@@ -384,4 +384,58 @@ final class MeetingsServerTests: XCTestCase {
         XCTAssertNotNil(String(data: Data(doc.utf8), encoding: .utf8))
         XCTAssertEqual(ICalendar.fold(String(repeating: "я", count: 40)).components(separatedBy: "\r\n ").map { $0.utf8.count }, [74, 6])
     }
+
+    func testItemsAreCheckedAndAHeadRunsTheirOwnCouncil() async throws {
+        try await withApp { app in
+            let august = try await meeting(app, "2025-08-27")
+            let vpr = try await app.demoVPR().requireID()
+            let oku = try await app.school("edu700107").requireID()
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/meetings/\(august.id!)")
+            // An objectivity card is a school's: without the school the item is refused, all problems named.
+            assertStatus(try await s.post("/meetings/\(august.id!)/items", ["title": "", "link": "objectivity:\(vpr)"]), .seeOther)
+            let refused = try await s.get("/meetings/\(august.id!)")
+            assertContains(refused, "Новый вопрос, поле «Вопрос»: заполните.")
+            assertContains(refused, "карточка объективности — это карточка школы")
+            assertStatus(try await s.post("/meetings/\(august.id!)/items", ["title": "О школе", "link": "objectivity:\(vpr)", "school": oku.uuidString, "heard": "Признаки"]), .seeOther)
+            let item = try await MeetingItem.query(on: app.db).filter(\.$title == "О школе").first()!
+            XCTAssertEqual(item.schoolID, oku)
+            XCTAssertEqual(item.linkKind, "objectivity")
+            XCTAssertEqual(item.linkProcedureID, vpr)
+            assertStatus(try await s.post("/meeting-items/\(item.id!)", ["title": "О школе", "school": oku.uuidString, "link": "", "decided": "Принять к сведению"]), .seeOther)
+            let saved = try await MeetingItem.find(item.id, on: app.db)!
+            XCTAssertEqual(saved.decided, "Принять к сведению")
+            XCTAssertNil(saved.linkKind)
+            // A head holds the school's pedagogical council and gives a decision to a teacher of the school.
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            try await head.get("/meetings/new")
+            assertStatus(try await head.post("/meetings", ["kind": "pedagogicalCouncil", "title": "Итоги ВПР", "date": "10.02.2026"]), .seeOther)
+            let council = try await Meeting.query(on: app.db).filter(\.$kind == "pedagogicalCouncil").first()!
+            let zyr = try await app.school("edu700101").id
+            XCTAssertEqual(council.$school.id, zyr)
+            try await head.get("/meetings/\(council.id!)")
+            assertStatus(try await head.post("/meetings/\(council.id!)/items", ["title": "Объективность оценивания"]), .seeOther)
+            let councilItem = try await MeetingItem.query(on: app.db).filter(\.$meeting.$id == council.requireID()).first()!
+            let teacher = try await User.query(on: app.db).filter(\.$login == "teacher").first()!
+            let mih = try await app.school("edu700102").requireID()
+            // Another school is not among the owners a head may choose.
+            assertStatus(try await head.post("/meetings/\(council.id!)/decisions", ["item": councilItem.id!.uuidString, "text": "x", "owner": "school:\(mih)", "deadline": "01.03.2026"]), .seeOther)
+            let none = try await Decision.query(on: app.db).filter(\.$meeting.$id == council.requireID()).count()
+            XCTAssertEqual(none, 0)
+            assertStatus(try await head.post("/meetings/\(council.id!)/decisions", ["item": councilItem.id!.uuidString, "text": "Сверить журнальные отметки с результатами ВПР",
+                                                                                    "owner": "user:\(teacher.id!)", "deadline": "01.03.2026"]), .seeOther)
+            let t = Browser(app)
+            try await t.login("teacher")
+            assertContains(try await t.get("/tasks"), "Сверить журнальные отметки с результатами ВПР")
+            assertStatus(try await t.get("/meetings/\(council.id!)"), .ok)
+            // The district reads it but does not edit a school's council; another head does not see it.
+            assertStatus(try await s.get("/meetings/\(council.id!)"), .ok)
+            assertStatus(try await s.post("/meetings/\(council.id!)/items", ["title": "x"]), .forbidden)
+            let other = Browser(app)
+            try await other.login("head-mih")
+            assertStatus(try await other.get("/meetings/\(council.id!)"), .forbidden)
+        }
+    }
 }

@@ -455,7 +455,26 @@ enum MeetingsController {
     }
 
     /// The item form checked; the school must be the meeting's own for an interview or a school's meeting.
-    static func itemValues(_ f: ItemForm, _ l: LoadedMeeting, user: User, place: String, on db: Database) async throws -> Result<(String, UUID?, (RecordLink.Kind, UUID)?, String, String, String), FormProblems> {
+    /// An item form's values, checked; `apply` writes them into an item.
+    struct ItemValues {
+        var title: String
+        var school: UUID?
+        var link: (RecordLink.Kind, UUID)?
+        var heard, spoke, decided: String
+
+        func apply(to item: MeetingItem) {
+            item.title = title
+            item.schoolID = school
+            item.linkKind = link?.0.rawValue
+            item.linkProcedureID = link.flatMap { $0.0.isProcedure ? $0.1 : nil }
+            item.linkRecordID = link.flatMap { $0.0.isProcedure ? nil : $0.1 }
+            item.heard = heard
+            item.spoke = spoke
+            item.decided = decided
+        }
+    }
+
+    static func itemValues(_ f: ItemForm, _ l: LoadedMeeting, user: User, place: String, on db: Database) async throws -> Result<ItemValues, FormProblems> {
         var errors: [String] = []
         let title = text(f.title, "Вопрос", max: 500, required: true, &errors, place: place)
         let heard = text(f.heard, "Слушали", max: 8000, required: false, &errors, place: place)
@@ -472,7 +491,7 @@ enum MeetingsController {
         let link = RecordLink.parse(f.link, choices: choices, field: "\(place), поле «Связанная запись»", errors: &errors)
         if let link, link.0 == .objectivity && school == nil { errors.append("\(place), поле «Связанная запись»: карточка объективности — это карточка школы; выберите школу вопроса.") }
         guard errors.isEmpty else { return .failure(FormProblems(errors)) }
-        return .success((title, school, link, heard, spoke, decided))
+        return .success(ItemValues(title: title, school: school, link: link, heard: heard, spoke: spoke, decided: decided))
     }
 
     static func addItem(req: Request) async throws -> Response {
@@ -484,19 +503,12 @@ enum MeetingsController {
         let position = (all.map(\.position).max() ?? 0) + 1
         switch try await itemValues(f, l, user: user, place: "Новый вопрос", on: req.db) {
         case .failure(let p): return req.redirect(to: back.fragment("add-item"), error: "Вопрос не добавлен.\n" + p.messages.joined(separator: "\n"))
-        case .success(let (title, school, link, heard, spoke, decided)):
+        case .success(let v):
             let item = MeetingItem()
             item.$meeting.id = l.id
             item.position = position
-            item.title = title
-            item.schoolID = school
-            item.linkKind = link?.0.rawValue
-            item.linkProcedureID = link.flatMap { $0.0.isProcedure ? $0.1 : nil }
-            item.linkRecordID = link.flatMap { $0.0.isProcedure ? nil : $0.1 }
-            item.heard = heard
-            item.spoke = spoke
-            item.decided = decided
-            let m = l.meeting
+            v.apply(to: item)
+            let (m, title, school) = (l.meeting, v.title, v.school)
             try await req.audited { db in
                 try await item.create(on: db)
                 return try AuditNote(action: "create", entity: "meeting_item", id: item.id, summary: "В повестку заседания \(m.localDate.russian) добавлен вопрос «\(title)»",
@@ -530,17 +542,10 @@ enum MeetingsController {
         let back = Site.meeting.url(l.id).fragment("item-\(item.id!)")
         switch try await itemValues(f, l, user: user, place: "Вопрос \(item.position)", on: req.db) {
         case .failure(let p): return req.redirect(to: back, error: "Вопрос не сохранён.\n" + p.messages.joined(separator: "\n"))
-        case .success(let (title, school, link, heard, spoke, decided)):
+        case .success(let v):
             let before = ItemDTO(item)
-            item.title = title
-            item.schoolID = school
-            item.linkKind = link?.0.rawValue
-            item.linkProcedureID = link.flatMap { $0.0.isProcedure ? $0.1 : nil }
-            item.linkRecordID = link.flatMap { $0.0.isProcedure ? nil : $0.1 }
-            item.heard = heard
-            item.spoke = spoke
-            item.decided = decided
-            let m = l.meeting
+            v.apply(to: item)
+            let (m, title, school) = (l.meeting, v.title, v.school)
             try await req.audited { db in
                 try await item.save(on: db)
                 return try AuditNote(action: "update", entity: "meeting_item", id: item.id, summary: "Заседание \(m.localDate.russian), вопрос «\(title)»: повестка и протокол",
