@@ -69,6 +69,8 @@ final class EndpointTests: XCTestCase {
             "meetingID": interview.uuidString,
             "agendaItemID": try await MeetingItem.query(on: app.db).filter(\.$meeting.$id == interview).first()!.requireID().uuidString,
             "decisionID": try await Decision.query(on: app.db).filter(\.$meeting.$id == interview).first()!.requireID().uuidString,
+            // A calendar feed's secret that no feed has (404 for everyone).
+            "token": "unknown.ics",
         ]
     }
 
