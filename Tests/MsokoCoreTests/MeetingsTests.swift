@@ -148,4 +148,14 @@ final class LoopTests: XCTestCase {
         XCTAssertEqual(LoopRules.completion(codes: [], in: before, group: before.district)!, 7.0 / 36, accuracy: 1e-12)
         XCTAssertNil(LoopRules.completion(codes: ["нет такого"], in: before, group: before.district))
     }
+
+    func testCompletionInAReDiagnosisCountsThoseWhoTookIt() {
+        let tasks = [Rediagnosis.Task(number: "1", code: "B", max: 2), Rediagnosis.Task(number: "2", code: "A", max: 1), Rediagnosis.Task(number: "3", code: "B", max: 3)]
+        let rows = [Rediagnosis.Row(code: "a", scores: [2, 0, 1]), Rediagnosis.Row(code: "b", scores: [nil, 1, 3]), Rediagnosis.Row(code: "c", scores: [nil, nil, nil])]
+        // B: tasks 1 and 3 (5 points a student), two students took it: (2 + 1) + (0 + 3) of 10.
+        XCTAssertEqual(LoopRules.completion(codes: ["B"], tasks: tasks, rows: rows)!, 6.0 / 10, accuracy: 1e-12)
+        XCTAssertEqual(LoopRules.completion(codes: ["A", "B"], tasks: tasks, rows: rows)!, 7.0 / 12, accuracy: 1e-12)
+        XCTAssertNil(LoopRules.completion(codes: ["C"], tasks: tasks, rows: rows))
+        XCTAssertNil(LoopRules.completion(codes: ["B"], tasks: tasks, rows: [rows[2]]))
+    }
 }

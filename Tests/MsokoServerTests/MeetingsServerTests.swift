@@ -438,4 +438,38 @@ final class MeetingsServerTests: XCTestCase {
             assertStatus(try await other.get("/meetings/\(council.id!)"), .forbidden)
         }
     }
+
+    func testAGapPlanDecisionIsMeasuredByThePlansReDiagnosis() async throws {
+        try await withApp { app in
+            let zyr = try await app.school("edu700101")
+            let plan = try await GapPlan.query(on: app.db).filter(\.$school.$id == zyr.requireID()).with(\.$items).with(\.$rediagnoses).with(\.$procedure).first()!
+            let s = Browser(app)
+            try await s.login("specialist")
+            try await s.get("/meetings/new")
+            assertStatus(try await s.post("/meetings", ["kind": "headsMeeting", "title": "О ликвидации пробелов", "date": "10.03.2026"]), .seeOther)
+            let m = try await Meeting.query(on: app.db).filter(\.$date == "2026-03-10").first()!
+            try await s.get("/meetings/\(m.id!)")
+            assertStatus(try await s.post("/meetings/\(m.id!)/items", ["title": "План 4А", "school": zyr.id!.uuidString, "link": "gapPlan:\(plan.id!)"]), .seeOther)
+            let item = try await MeetingItem.query(on: app.db).filter(\.$meeting.$id == m.requireID()).first()!
+            assertStatus(try await s.post("/meetings/\(m.id!)/decisions", ["item": item.id!.uuidString, "text": "Закрыть пункты плана по итогам повторной диагностики",
+                                                                       "owner": "school:\(zyr.id!)", "deadline": "01.04.2026"]), .seeOther)
+            // Independently: the class's completion of the plan's requirements in the procedure, and in its re-diagnosis.
+            // Only the requirements the re-diagnosis checked are compared (the demo's checks two of the plan's).
+            let last = plan.rediagnoses.max { $0.date < $1.date }!
+            let tasks = try last.decodedTasks()
+            let codes = plan.items.map(\.code).filter { c in tasks.contains { $0.code == c } }
+            XCTAssertEqual(codes.count, 2)
+            let a = try await AnalysisQuery.analysis(procedure: plan.procedure, municipalityID: zyr.$municipality.id, on: app.db)
+            let before = LoopRules.completion(codes: codes, in: a, group: a.group(school: "edu700101", className: plan.className)!)!
+            let after = LoopRules.completion(codes: codes, tasks: tasks, rows: try last.decodedRows())!
+            let expected = LoopRules.verdict(before: LoopMeasurement(label: "", completion: before), after: LoopMeasurement(label: "", completion: after))
+            XCTAssertNotEqual(before, after)
+            let page = try await s.get("/loop/schools/\(zyr.id!)")
+            assertContains(page, "Закрыть пункты плана по итогам повторной диагностики")
+            let list = codes.joined(separator: ", ")
+            assertContains(page, "Повторная диагностика \(plan.className) (\(list)), \(LocalDate.russian(last.date)): выполнение \(AnalyticalReport.pct(after))")
+            assertContains(page, "\(ProcedureStore.title(plan.procedure)), \(plan.className) (\(list)): выполнение \(AnalyticalReport.pct(before))")
+            assertContains(page, ">\(expected.title)</span>")
+        }
+    }
 }

@@ -81,4 +81,17 @@ public enum LoopRules {
         let max = tasks.reduce(0) { $0 + a.spec.tasks[$1].max } * g.participants
         return max == 0 ? nil : Double(points) / Double(max)
     }
+
+    /// Completion of the requirements `codes` in a school's re-diagnosis of one class: points on its
+    /// tasks that check them over their maximum, among the students who took it (a row with no score
+    /// is a student who did not); nil when no task checks them or nobody took it.
+    public static func completion(codes: [String], tasks: [Rediagnosis.Task], rows: [Rediagnosis.Row]) -> Double? {
+        let wanted = Set(codes)
+        let concerned = tasks.indices.filter { wanted.contains(tasks[$0].code) }
+        let took = rows.filter { $0.scores.contains { $0 != nil } }
+        guard !concerned.isEmpty, !took.isEmpty else { return nil }
+        let points = took.reduce(0) { sum, r in sum + concerned.reduce(0) { $0 + ($1 < r.scores.count ? (r.scores[$1] ?? 0) : 0) } }
+        let max = concerned.reduce(0) { $0 + tasks[$1].max } * took.count
+        return max == 0 ? nil : Double(points) / Double(max)
+    }
 }

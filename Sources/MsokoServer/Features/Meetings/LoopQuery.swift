@@ -12,9 +12,9 @@ import Vapor
 /// earliest later procedure of the same subject whose specification carries one of its codes.
 /// What is measured: for objectivity, an act or a re-check, the school's flag (a district decision:
 /// the number of schools with signs); for a result, the completion of all its tasks; for a gap
-/// plan, the completion of the plan's requirements. *Decision:* a re-diagnosis is the school's own
-/// check of one class and stays on the plan's page (before/after per student); the loop compares
-/// procedures the district runs.
+/// plan, the completion of the plan's requirements — by its class, against the plan's latest
+/// re-diagnosis when the school has held one (the issue's «re-diagnosis of the same requirement»),
+/// else by the school in the next comparable procedure.
 struct LoopRow {
     var decision: Decision
     var status: DecisionStatus
@@ -61,12 +61,25 @@ enum LoopQuery {
                 family = .completion
                 finding = "Результаты"
             case .gapPlan:
-                guard let id = d.linkRecordID, let plan = try await GapPlan.query(on: db).filter(\.$id == id).with(\.$items).first() else { continue }
+                guard let id = d.linkRecordID, let plan = try await GapPlan.query(on: db).filter(\.$id == id).with(\.$items).with(\.$rediagnoses).first() else { continue }
                 base = byID[plan.$procedure.id]
                 school = schools[plan.$school.id] ?? school
                 codes = plan.items.map(\.code)
                 family = .completion
                 finding = "Пробелы \(plan.className) по требованиям \(codes.joined(separator: ", "))"
+                // The plan's own re-diagnosis is the class's next measurement of the requirements it checks.
+                if let p = base, let s = school, let last = plan.rediagnoses.sorted(by: { ($0.date, $0.createdAt ?? .distantPast) < ($1.date, $1.createdAt ?? .distantPast) }).last {
+                    let tasks = try last.decodedTasks()
+                    let checked = codes.filter { c in tasks.contains { $0.code == c } }
+                    if !checked.isEmpty, let before = try await cache.measure(p, school: s, className: plan.className, codes: checked, on: db) {
+                        let after = LoopMeasurement(label: "Повторная диагностика \(plan.className) (\(checked.joined(separator: ", "))), \(LocalDate.russian(last.date))",
+                                                    completion: LoopRules.completion(codes: checked, tasks: tasks, rows: try last.decodedRows()))
+                        out.append(LoopRow(decision: d, status: d.status(today: today), owner: MeetingStore.ownerName(d, users: users), school: s, meeting: m,
+                                           item: item, finding: finding + ": " + ProcedureStore.title(p), before: before, after: after,
+                                           verdict: LoopRules.verdict(before: before, after: after)))
+                        continue
+                    }
+                }
             case .observerAct:
                 guard let id = d.linkRecordID, let act = try await ObservationAct.query(on: db).filter(\.$id == id).with(\.$assignment).first() else { continue }
                 base = byID[act.assignment.$procedure.id]
@@ -113,6 +126,14 @@ enum LoopQuery {
             let c = try await ResultsQuery.worksPerProcedure(municipalityID: municipalityID, schoolID: school, on: db)
             worksBySchool[school] = c
             return c
+        }
+
+        /// A class's completion of `codes` in a procedure (the plan's class before its re-diagnosis).
+        mutating func measure(_ p: Procedure, school: School, className: String, codes: [String], on db: Database) async throws -> LoopMeasurement? {
+            if analyses[p.id!] == nil { analyses[p.id!] = try await AnalysisQuery.analysis(procedure: p, municipalityID: municipalityID, on: db) }
+            let a = analyses[p.id!]!
+            guard let g = a.group(school: school.login, className: className) else { return nil }
+            return LoopMeasurement(label: "\(ProcedureStore.title(p)), \(className) (\(codes.joined(separator: ", ")))", completion: LoopRules.completion(codes: codes, in: a, group: g))
         }
 
         mutating func measure(_ p: Procedure, school: School?, family: Family, codes: [String], on db: Database) async throws -> LoopMeasurement? {
