@@ -172,6 +172,14 @@ final class MeetingsServerTests: XCTestCase {
             try await zyr.login("head-zyr")
             assertStatus(try await zyr.get("/decisions/\(decision.id!)"), .forbidden)
             assertStatus(try await zyr.postMultipart("/decisions/\(decision.id!)/report", ["report": "x", "state": "done"], files: []), .forbidden)
+            // The report's file: kept whole, for those who see the decision only.
+            let file = try await DecisionFile.query(on: app.db).filter(\.$decision.$id == decision.requireID()).first()!
+            XCTAssertEqual(file.sha256, Checksum.sha256(Data("%PDF-1.4 test".utf8)))
+            let got = try await head.get("/decision-files/\(file.id!)")
+            assertStatus(got, .ok)
+            XCTAssertEqual(got.body.string, "%PDF-1.4 test")
+            assertStatus(try await zyr.get("/decision-files/\(file.id!)"), .forbidden)
+            assertStatus(try await s.get("/decision-files/\(file.id!)"), .ok)
             // Audited: creation, decisions, the report.
             let audited = try await AuditEntry.query(on: app.db).filter(\.$entity ~~ ["meeting", "decision"]).count()
             XCTAssertEqual(audited, 4)

@@ -120,8 +120,8 @@ final class Decision: Model, @unchecked Sendable {
     func status(today: LocalDate) -> DecisionStatus { DecisionStatus(decisionState, deadline: deadlineDate, today: today) }
 }
 
-/// A file of an owner's report on a decision, kept whole.
-final class DecisionFile: Model, @unchecked Sendable {
+/// A file of an owner's report on a decision, kept whole (filled by `StoredFile.keep`).
+final class DecisionFile: Model, StoredFile, @unchecked Sendable {
     static let schema = "decision_files"
 
     @ID(key: .id) var id: UUID?

@@ -178,9 +178,9 @@ enum MeetingStore {
     }
 
     /// The decision of the path parameter `decisionID` with its meeting, if the user sees it.
-    static func decision(_ req: Request) async throws -> (Decision, LoadedMeeting?) {
+    static func decision(_ req: Request, id: UUID? = nil) async throws -> (Decision, LoadedMeeting?) {
         let v = try viewer(req)
-        guard let d = try await Decision.query(on: req.db).filter(\.$id == (try req.pathID("decisionID"))).with(\.$school).first(),
+        guard let d = try await Decision.query(on: req.db).filter(\.$id == (try id ?? req.pathID("decisionID"))).with(\.$school).first(),
               d.municipalityID == v.municipalityID else { throw AppError.notFound }
         var meeting: LoadedMeeting?
         if let mid = d.$meeting.id {

@@ -239,11 +239,8 @@ enum DecisionsController {
             for u in kept {
                 let row = DecisionFile()
                 row.$decision.id = d.id!
-                row.fileName = u.name
+                row.keep(u.data, name: u.name)
                 row.contentType = u.type
-                row.size = u.data.count
-                row.sha256 = Checksum.sha256(u.data)
-                row.data = u.data
                 row.uploadedBy = login
                 try await row.create(on: db)
                 names.append("\(u.name) (sha256 \(row.sha256.prefix(12))…)")
@@ -317,15 +314,9 @@ enum DecisionsController {
     /// A file of an owner's report, for those who see the decision.
     static func file(req: Request) async throws -> Response {
         guard let f = try await DecisionFile.find(try req.pathID("fileID"), on: req.db) else { throw AppError.notFound }
-        guard let d = try await Decision.query(on: req.db).filter(\.$id == f.$decision.id).with(\.$school).first() else { throw AppError.notFound }
-        let v = try MeetingStore.viewer(req)
-        guard d.municipalityID == v.municipalityID else { throw AppError.notFound }
-        var visible = v.sees(d, meetingRunByMe: false)
-        if !visible, let mid = d.$meeting.id {
-            do { visible = try await MeetingStore.load(req, id: mid).decisions.contains { $0.id == d.id } } catch AppError.forbidden { visible = false }
-        }
-        guard visible else { throw AppError.forbidden }
-        return Download.file(f.data, type: f.contentType, name: f.fileName, sha256: f.sha256)
+        // The decision's own rule: 404 for another district's, 403 outside the reader's scope.
+        _ = try await MeetingStore.decision(req, id: f.$decision.id)
+        return Download.stored(f, type: f.contentType)
     }
 }
 

@@ -12,6 +12,7 @@ enum LoopController {
         app.on(Site.loopSchool, use: school)
     }
 
+    /// Every decision of the district with its meeting, measured (the pages cut it to what the reader may see).
     static func districtRows(_ req: Request) async throws -> [LoopRow] {
         let user = try req.user
         let mid = try user.requireMunicipalityID()
@@ -53,11 +54,7 @@ enum LoopController {
         let user = try req.user
         let s = try await Schools.find(req)
         let sid = try s.requireID()
-        let decisions = try await Decision.query(on: req.db).filter(\.$municipalityID == (try user.requireMunicipalityID())).with(\.$school).sort(\.$createdAt).all()
-        let mids = Array(Set(decisions.compactMap { $0.$meeting.id }))
-        let meetings = mids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Meeting.query(on: req.db).filter(\.$id ~~ mids).all().map { ($0.id!, $0) })
-        let all = try await LoopQuery.rows(decisions.map { ($0, $0.$meeting.id.flatMap { meetings[$0] }) }, user: user, today: try await req.today(), on: req.db)
-        let rows = all.filter { $0.school?.id == sid }
+        let rows = try await districtRows(req).filter { $0.school?.id == sid }
         var crumbs: [Crumb] = [Crumb(Site.meetings.url, "Совещания и решения")]
         if Site.loop.admits(user.role) { crumbs.append(Crumb(Site.loop.url, "Анализ эффективности")) }
         return Layout.page(req, title: "От находки к результату: \(s.shortName)", body: LoopSchoolPage(school: s, rows: rows, role: user.role).view, crumbs: crumbs, paper: .landscape)

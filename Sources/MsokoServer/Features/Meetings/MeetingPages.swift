@@ -193,9 +193,9 @@ struct MeetingPage {
         }
         if l.canEdit {
             let number = m.meetingKind.measure ?? "1.5"
-            actions.append(#"<form method="post" action="\#(Site.meetingAttach.url(l.id))" class="inline">\#(ctxField(ctx))<button type="submit" class="btn secondary">Приложить протокол к отчёту по \#(number)</button></form>"#)
+            actions.append(#"<form method="post" action="\#(Site.meetingAttach.url(l.id))" class="inline">\#(ctx.csrfField)<button type="submit" class="btn secondary">Приложить протокол к отчёту по \#(number)</button></form>"#)
             if !l.decisions.isEmpty {
-                actions.append(#"<form method="post" action="\#(Site.meetingAttach.url(l.id))" class="inline">\#(ctxField(ctx))<input type="hidden" name="document" value="order"><button type="submit" class="btn secondary">Приложить приказ к отчёту по \#(number)</button></form>"#)
+                actions.append(#"<form method="post" action="\#(Site.meetingAttach.url(l.id))" class="inline">\#(ctx.csrfField)<input type="hidden" name="document" value="order"><button type="submit" class="btn secondary">Приложить приказ к отчёту по \#(number)</button></form>"#)
             }
             actions.append(#"<a class="btn danger-outline" href="\#(Site.meetingDeleteConfirm.url(l.id))">Удалить заседание</a>"#)
         }
@@ -209,8 +209,6 @@ struct MeetingPage {
         if let e = editing { html += headerForm(e, ctx) }
         return html
     }
-
-    func ctxField(_ ctx: PageContext) -> HTML { ctx.csrfField }
 
     func participants(_ ctx: PageContext) -> HTML {
         var html: HTML = #"<h2 id="participants">Участники (\#(l.participants.count + l.hiddenParticipants))</h2>"#
