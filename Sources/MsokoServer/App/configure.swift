@@ -58,6 +58,7 @@ enum Migrations {
         app.migrations.add(M014AuditAppendOnly())
         app.migrations.add(M015CreateMeetings())
         app.migrations.add(M016CreateCalendarFeeds())
+        app.migrations.add(M017CreateStaff())
     }
 }
 

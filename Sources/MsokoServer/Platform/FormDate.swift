@@ -18,3 +18,14 @@ enum FormDate {
         return d
     }
 }
+
+/// A text field of a form, trimmed, with its problems named the same way: «Поле «…»: заполните.»
+enum FormText {
+    static func read(_ value: String?, _ field: String, max: Int, required: Bool, _ errors: inout [String], place: String? = nil) -> String {
+        let name = place.map { "\($0), поле «\(field)»" } ?? "Поле «\(field)»"
+        let t = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if required && t.isEmpty { errors.append("\(name): заполните.") }
+        if t.count > max { errors.append("\(name): не больше \(max) символов (сейчас \(t.count)).") }
+        return t
+    }
+}

@@ -77,6 +77,30 @@ extension CheckpointReport {
     }
 }
 
+/// Where a dated document (a meeting's protocol, a decision, the PD report) goes in the roadmap:
+/// the measure `number` of the roadmap of the school year the date falls in (else the latest
+/// roadmap), its checkpoint due on or after the date (else the last one).
+extension CheckpointReport {
+    static func checkpoint(on date: LocalDate, _ req: Request, number: String, municipalityID: UUID, forSchool: Bool) async throws -> Result<(Measure, Checkpoint), AttachProblem> {
+        let start = date.month >= 9 ? date.year : date.year - 1
+        let year = "\(start)-\(start + 1)"
+        let roadmaps = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == municipalityID).sort(\.$schoolYear, .descending).all()
+        guard let roadmap = roadmaps.first(where: { $0.schoolYear == year }) ?? roadmaps.first,
+              let measure = try await Measure.query(on: req.db).filter(\.$roadmap.$id == roadmap.requireID()).filter(\.$number == number).first() else {
+            return .failure(AttachProblem("В дорожной карте \(year) нет мероприятия \(number) — документ не к чему приложить."))
+        }
+        if forSchool && !ExecutorParser.schoolsReport(measure.responsible) {
+            return .failure(AttachProblem("По мероприятию \(number) школы не отчитываются (исполнитель — Управление образования)."))
+        }
+        let checkpoints = try await Checkpoint.query(on: req.db).filter(\.$measure.$id == measure.requireID()).sort(\.$due).all()
+        let on = roadmap.schoolYear == year ? date.iso : "0000-00-00"
+        guard let cp = checkpoints.first(where: { $0.due >= on }) ?? checkpoints.last else {
+            return .failure(AttachProblem("У мероприятия \(number) нет контрольных точек."))
+        }
+        return .success((measure, cp))
+    }
+}
+
 /// Why a document cannot be attached to a measure's report, in words for the user.
 struct AttachProblem: Error, CustomStringConvertible {
     let description: String

@@ -289,6 +289,27 @@ enum Site {
     static let apiMeetings = Endpoint<Void>(.GET, "api/v1/meetings", meetingReaders)
     static let apiDecisions = Endpoint<Void>(.GET, "api/v1/decisions", meetingReaders)
 
+    // Staff, courses and the three-year cycle (3.4): a specialist keeps the district's schools and
+    // the department, a head their own school (the loaders check which); methodists read.
+    private static let staffEditors: Access = .only(.specialist, .head)
+    static let staff = Endpoint<Void>(.GET, "staff", readers, menu: MenuEntry(label: "Кадры и курсы", order: 78, group: .events))
+    static let staffAdd = Endpoint<Void>(.POST, "staff", staffEditors)
+    static let staffImport = Endpoint<Void>(.POST, "staff/import", staffEditors, upload: UploadLimit(maxBytes: 10 << 20, what: "Список работников"))
+    static let staffImportFile = Endpoint<UUID>(.GET, "staff-imports/:importID", staffEditors)
+    static let staffCoverage = Endpoint<Void>(.GET, "staff/coverage", readers)
+    static let staffReportDocx = Endpoint<Void>(.GET, "staff/report.docx", readers)
+    static let staffReportXlsx = Endpoint<Void>(.GET, "staff/report.xlsx", readers)
+    static let staffAttach = Endpoint<Void>(.POST, "staff/attach", staffEditors)
+    static let staffMember = Endpoint<UUID>(.GET, "staff/:staffID", readers)
+    static let staffUpdate = Endpoint<UUID>(.POST, "staff/:staffID", staffEditors)
+    static let staffDeleteConfirm = Endpoint<UUID>(.GET, "staff/:staffID/delete", staffEditors)
+    static let staffDelete = Endpoint<UUID>(.POST, "staff/:staffID/delete", staffEditors)
+    static let courseAdd = Endpoint<UUID>(.POST, "staff/:staffID/courses", staffEditors, upload: UploadLimit(maxBytes: nil, what: "Удостоверение"))
+    static let courseDeleteConfirm = Endpoint<UUID>(.GET, "courses/:courseID/delete", staffEditors)
+    static let courseDelete = Endpoint<UUID>(.POST, "courses/:courseID/delete", staffEditors)
+    static let courseFile = Endpoint<UUID>(.GET, "course-files/:fileID", readers)
+    static let apiStaffCourses = Endpoint<Void>(.GET, "api/v1/staff/courses", readers)
+
     /// The table, for registration checks, the menu and the tests.
     static let all: [any EndpointEntry] = [
         css, uploadJS, namesJS, printJS, health,
@@ -322,5 +343,7 @@ enum Site {
         meetingParticipantAdd, meetingParticipantDelete, meetingItemAdd, meetingItemSave, meetingItemDeleteConfirm, meetingItemDelete, meetingDecisionAdd,
         meetingProtocol, meetingOrder, meetingAttach, meetingDossier, meetingDossierDocx, interviewsSchedule, loop, loopReport, loopSchool, decisions, decisionCreate, decision, decisionUpdate, decisionReport, decisionAttach,
         decisionDeleteConfirm, decisionDelete, decisionFile, apiMeetings, apiDecisions,
+        staff, staffAdd, staffImport, staffImportFile, staffCoverage, staffReportDocx, staffReportXlsx, staffAttach, staffMember, staffUpdate,
+        staffDeleteConfirm, staffDelete, courseAdd, courseDeleteConfirm, courseDelete, courseFile, apiStaffCourses,
     ]
 }

@@ -40,6 +40,7 @@ func routes(_ app: Application) throws {
     SeminarsController.register(app)
     MeetingsController.register(app)
     DecisionsController.register(app)
+    StaffController.register(app)
     LoopController.register(app)
 }
 

@@ -262,7 +262,7 @@ enum DecisionsController {
         let back = Site.decision.url(d.id!)
         let number = meeting?.meeting.meetingKind.measure ?? "1.5"
         let today = try await req.today()
-        let result = try await MeetingAttach.checkpoint(req, number: number, date: meeting?.meeting.localDate ?? today, municipalityID: v.municipalityID, forSchool: user.role == .head)
+        let result = try await CheckpointReport.checkpoint(on: meeting?.meeting.localDate ?? today, req, number: number, municipalityID: v.municipalityID, forSchool: user.role == .head)
         let (measure, checkpoint): (Measure, Checkpoint)
         switch result {
         case .failure(let problem): return req.redirect(to: back, error: problem.description)

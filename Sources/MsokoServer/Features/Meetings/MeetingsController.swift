@@ -160,11 +160,7 @@ enum MeetingsController {
 
     /// A trimmed text field; a problem when required and empty or longer than `max`.
     static func text(_ value: String?, _ field: String, max: Int, required: Bool, _ errors: inout [String], place: String? = nil) -> String {
-        let name = place.map { "\($0), поле «\(field)»" } ?? "Поле «\(field)»"
-        let t = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if required && t.isEmpty { errors.append("\(name): заполните.") }
-        if t.count > max { errors.append("\(name): не больше \(max) символов (сейчас \(t.count)).") }
-        return t
+        FormText.read(value, field, max: max, required: required, &errors, place: place)
     }
 
     /// A chair or secretary: a user of the district chosen, or a name typed in (the typed name and
@@ -720,7 +716,7 @@ enum MeetingsController {
         guard l.canEdit else { throw AppError.forbidden }
         let back = Site.meeting.url(l.id)
         let number = l.meeting.meetingKind.measure ?? "1.5"
-        let result = try await MeetingAttach.checkpoint(req, number: number, date: l.meeting.localDate, municipalityID: l.viewer.municipalityID, forSchool: user.role == .head)
+        let result = try await CheckpointReport.checkpoint(on: l.meeting.localDate, req, number: number, municipalityID: l.viewer.municipalityID, forSchool: user.role == .head)
         let (measure, checkpoint): (Measure, Checkpoint)
         switch result {
         case .failure(let problem): return req.redirect(to: back, error: problem.description)
@@ -913,29 +909,5 @@ enum MeetingTemplates {
     static func orderTemplate(municipalityID: UUID?, on db: Database) async throws -> String {
         if let own = try await Settings.get(orderKey, municipalityID: municipalityID, on: db), !own.isEmpty { return own }
         return MeetingDocuments.defaultOrderTemplate
-    }
-}
-
-/// Where a meeting's protocol or a decision goes in the roadmap: the measure `number` of the
-/// roadmap of the school year the date falls in (else the latest roadmap), its checkpoint due on or
-/// after the date (else the last one).
-enum MeetingAttach {
-    static func checkpoint(_ req: Request, number: String, date: LocalDate, municipalityID: UUID, forSchool: Bool) async throws -> Result<(Measure, Checkpoint), AttachProblem> {
-        let start = date.month >= 9 ? date.year : date.year - 1
-        let year = "\(start)-\(start + 1)"
-        let roadmaps = try await Roadmap.query(on: req.db).filter(\.$municipality.$id == municipalityID).sort(\.$schoolYear, .descending).all()
-        guard let roadmap = roadmaps.first(where: { $0.schoolYear == year }) ?? roadmaps.first,
-              let measure = try await Measure.query(on: req.db).filter(\.$roadmap.$id == roadmap.requireID()).filter(\.$number == number).first() else {
-            return .failure(AttachProblem("В дорожной карте \(year) нет мероприятия \(number) — документ не к чему приложить."))
-        }
-        if forSchool && !ExecutorParser.schoolsReport(measure.responsible) {
-            return .failure(AttachProblem("По мероприятию \(number) школы не отчитываются (исполнитель — Управление образования)."))
-        }
-        let checkpoints = try await Checkpoint.query(on: req.db).filter(\.$measure.$id == measure.requireID()).sort(\.$due).all()
-        let on = roadmap.schoolYear == year ? date.iso : "0000-00-00"
-        guard let cp = checkpoints.first(where: { $0.due >= on }) ?? checkpoints.last else {
-            return .failure(AttachProblem("У мероприятия \(number) нет контрольных точек."))
-        }
-        return .success((measure, cp))
     }
 }

@@ -51,6 +51,10 @@ enum TasksController {
                 .sorted { ($0.deadline ?? "9999") < ($1.deadline ?? "9999") }
                 .map { TaskList.DecisionRow(id: $0.id!, text: $0.text, owner: MeetingStore.ownerName($0, users: users), deadline: $0.deadlineDate, status: $0.status(today: today)) }
         }
+        // Courses (3.4): a head's staff, a specialist's department, whose three years run out or have.
+        if user.role == .head || user.role == .specialist {
+            model.courses = try await StaffStore.reminders(for: user, today: try await req.today(), on: req.db)
+        }
         if user.role == .commission {
             model.scorings = try await CommissionWorks.query(member: user, on: req.db).rows.filter { !$0.submitted }
         }
@@ -106,6 +110,8 @@ struct TaskList {
         var status: DecisionStatus
     }
     var decisions: [DecisionRow] = []
+    /// People whose courses are due, overdue or missing (a head's school; a specialist's department).
+    var courses: [StaffRow] = []
 
     func view(_ ctx: PageContext) -> HTML {
         var own = HTML()
@@ -114,6 +120,14 @@ struct TaskList {
             own += .table(head: #"<th>Срок</th><th>Решение</th><th>Ответственный</th><th>Состояние</th><th class="no-print"></th>"#, rows: decisions.map { d in
                 #"<tr><td class="nowrap">\#(d.deadline?.russian ?? "—")</td><td>\#(d.text)</td><td>\#(d.owner)</td><td>\#(HTML.badge(d.status))</td><td class="no-print"><a class="btn secondary" href="\#(Site.decision.url(d.id))">Отчитаться</a></td></tr>"#
             })
+        }
+        if !courses.isEmpty {
+            own += "<h2>Курсы повышения квалификации</h2>"
+            own += #"<p>Пора направить на курсы: \#(Plural.count(courses.count, "работник", "работника", "работников")) — срок прошёл у \#(courses.filter { $0.status == .overdue }.count), курсов не записано у \#(courses.filter { $0.status == .none }.count), срок подходит у \#(courses.filter { $0.status == .due }.count).</p>"#
+            own += .table(head: #"<th>ФИО</th><th>Должность</th><th>Следующий срок</th><th>Статус</th>"#, rows: courses.prefix(20).map { r in
+                #"<tr><td><a href="\#(Site.staffMember.url(r.member.id!))">\#(r.member.name)</a></td><td>\#(r.member.position)</td><td class="nowrap">\#(r.nextDue?.russian ?? "—")</td><td>\#(HTML.courseBadge(r.status))</td></tr>"#
+            })
+            if courses.count > 20 { own += #"<p><a href="\#(Site.staff.url)">Все \#(courses.count) — на странице «Кадры и курсы»</a></p>"# }
         }
         if !acts.isEmpty {
             own += "<h2>Акты наблюдения к заполнению</h2>"
