@@ -46,6 +46,7 @@ final class EndpointTests: XCTestCase {
         let plan = try await GapPlan.query(on: app.db).filter(\.$school.$id == zyr).first()!
         let pid = try plan.requireID()
         let interview = try await Meeting.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$kind == "interview").first()!.requireID()
+        let zyrStaff = try await StaffMember.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "Смирнова О.И.").first()!.requireID()
         return [
             "planID": pid.uuidString,
             "itemID": try await GapPlanItem.query(on: app.db).filter(\.$plan.$id == pid).first()!.requireID().uuidString,
@@ -71,6 +72,10 @@ final class EndpointTests: XCTestCase {
             "decisionID": try await Decision.query(on: app.db).filter(\.$meeting.$id == interview).first()!.requireID().uuidString,
             // A calendar feed's secret that no feed has (404 for everyone).
             "token": "unknown.ics",
+            // A teacher of Зырянская СОШ on the staff list, and their course; no staff list was uploaded.
+            "staffID": zyrStaff.uuidString,
+            "courseID": try await CourseRecord.query(on: app.db).filter(\.$staff.$id == zyrStaff).first()!.requireID().uuidString,
+            "importID": UUID().uuidString,
         ]
     }
 

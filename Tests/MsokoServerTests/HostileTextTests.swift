@@ -68,6 +68,16 @@ final class HostileTextTests: XCTestCase {
             (d.text, d.report, d.reportForm) = (p, p, p)
             try await d.save(on: app.db)
         }
+        // Staff and courses (issue 16 §3): names, positions, subjects, courses, certificates.
+        for st in try await StaffMember.query(on: app.db).all() {
+            (st.position, st.subjects) = (p, p)
+            if st.name != "Смирнова О.И." { st.name = p }  // the fixture is found by name
+            try await st.save(on: app.db)
+        }
+        for c in try await CourseRecord.query(on: app.db).all() {
+            (c.title, c.provider, c.certificateNumber) = (p, p, p)
+            try await c.save(on: app.db)
+        }
         assertEq(try await app.school("edu700101").shortName, p, "the name is stored as typed")
     }
 

@@ -26,6 +26,8 @@ final class RoleMatrixTests: XCTestCase {
             let august = try await Meeting.query(on: app.db).filter(\.$date == "2025-08-27").first()!.requireID()
             let zyrInterview = try await Meeting.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$kind == "interview").first()!.requireID()
             let zyrDecision = try await Decision.query(on: app.db).filter(\.$meeting.$id == zyrInterview).first()!.requireID()
+            let zyrStaff = try await StaffMember.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "Смирнова О.И.").first()!.requireID()
+            let zyrCourse = try await CourseRecord.query(on: app.db).filter(\.$staff.$id == zyrStaff).first()!.requireID()
             // Expected status per user, in the order of `users`:
             // anon, specialist, head-zyr, head-mih, teacher, methodist, observer, commission, admin.
             // L = redirect to the login page, R = another redirect.
@@ -126,6 +128,16 @@ final class RoleMatrixTests: XCTestCase {
                 ("/decisions/\(zyrDecision)", ["L", "200", "200", "403", "403", "403", "403", "403", "200"]),
                 ("/api/v1/meetings", ["401", "200", "200", "200", "200", "200", "403", "403", "200"]),
                 ("/api/v1/decisions", ["401", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                // Staff and courses (3.4): a head their own school's people; methodists read; a
+                // specialist keeps them all, the administrator reads.
+                ("/staff", ["L", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                ("/staff/coverage", ["L", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                ("/staff/report.docx", ["L", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                ("/staff/report.xlsx", ["L", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                ("/staff/\(zyrStaff)", ["L", "200", "200", "403", "403", "200", "403", "403", "200"]),
+                ("/staff/\(zyrStaff)/delete", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
+                ("/courses/\(zyrCourse)/delete", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
+                ("/api/v1/staff/courses", ["401", "200", "200", "200", "403", "200", "403", "403", "200"]),
             ]
             var failures: [String] = []
             for (index, login) in Self.users.enumerated() {

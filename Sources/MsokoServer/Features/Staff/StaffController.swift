@@ -276,8 +276,8 @@ enum StaffController {
     static func courseFile(req: Request) async throws -> Response {
         let scope = try StaffScope(req.user)
         guard let file = try await CourseFile.find(req.pathID("fileID"), on: req.db),
-              let course = try await CourseRecord.find(file.$course.id, on: req.db),
-              try await scope.query(on: req.db).filter(\.$id == course.$staff.id).count() == 1 else { throw AppError.notFound }
+              let course = try await CourseRecord.find(file.$course.id, on: req.db) else { throw AppError.notFound }
+        _ = try await StaffStore.member(course.$staff.id, scope, on: req.db)
         return Download.stored(file, type: file.contentType)
     }
 

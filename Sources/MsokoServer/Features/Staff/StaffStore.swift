@@ -82,20 +82,24 @@ enum StaffStore {
             .sorted { ($0.school?.login ?? "\u{10FFFF}", $0.member.name) < ($1.school?.login ?? "\u{10FFFF}", $1.member.name) }
     }
 
-    /// The person of the path (`:staffID`): 404 outside the user's district or scope (a head asking
-    /// for another school's teacher learns nothing about them).
+    /// The person of the path (`:staffID`): 404 outside the user's district, 403 outside their
+    /// scope (another school's teacher for a head), as every loader answers.
     static func member(_ req: Request) async throws -> (StaffMember, StaffScope) {
         let scope = try StaffScope(req.user)
-        guard let m = try await scope.query(on: req.db).filter(\.$id == req.pathID("staffID")).with(\.$school).first() else { throw AppError.notFound }
-        return (m, scope)
+        return (try await member(req.pathID("staffID"), scope, on: req.db), scope)
+    }
+
+    static func member(_ id: UUID, _ scope: StaffScope, on db: Database) async throws -> StaffMember {
+        guard let m = try await StaffMember.query(on: db).filter(\.$id == id).filter(\.$municipalityID == scope.municipalityID).with(\.$school).first() else { throw AppError.notFound }
+        if let own = scope.schoolID, m.$school.id != own { throw AppError.forbidden }
+        return m
     }
 
     /// The course of the path (`:courseID`) with its person, in the user's scope.
     static func course(_ req: Request) async throws -> (CourseRecord, StaffMember, StaffScope) {
         let scope = try StaffScope(req.user)
-        guard let c = try await CourseRecord.find(req.pathID("courseID"), on: req.db),
-              let m = try await scope.query(on: req.db).filter(\.$id == c.$staff.id).with(\.$school).first() else { throw AppError.notFound }
-        return (c, m, scope)
+        guard let c = try await CourseRecord.find(req.pathID("courseID"), on: req.db) else { throw AppError.notFound }
+        return (c, try await member(c.$staff.id, scope, on: req.db), scope)
     }
 
     /// Accounts a person may be linked to: users of their school, or (for the department) the

@@ -1,0 +1,112 @@
+import XCTest
+@testable import MsokoCore
+
+/// Staff and courses (issue 16 §3): the three-year cycle, the staff list, coverage.
+final class CompetenceTests: XCTestCase {
+    func d(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }
+
+    func testTheNextCourseIsDueThreeYearsAfterTheLastOneEnded() {
+        XCTAssertEqual(CourseCycle.nextDue(after: d("2023-05-12")), d("2026-05-12"))
+        // 29 February: three years later has no 29 February, so the 28th.
+        XCTAssertEqual(CourseCycle.nextDue(after: d("2024-02-29")), d("2027-02-28"))
+        XCTAssertEqual(CourseCycle.nextDue(after: d("2023-12-31")), d("2026-12-31"))
+        // Six months ahead of 31 August is the last day of February (a leap year's 29th).
+        XCTAssertEqual(CourseCycle.adding(months: 6, to: d("2027-08-31")), d("2028-02-29"))
+        XCTAssertEqual(CourseCycle.adding(months: 6, to: d("2026-08-31")), d("2027-02-28"))
+        XCTAssertEqual(CourseCycle.adding(months: 6, to: d("2026-10-15")), d("2027-04-15"))
+    }
+
+    func testStatusIsCurrentDueOverdueOrNone() {
+        let today = d("2026-01-20")
+        XCTAssertEqual(CourseCycle.status(lastEnd: nil, today: today), .none)
+        // Due on 20 July 2026: exactly six months ahead — due; a day later — still current.
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2023-07-20"), today: today), .due)
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2023-07-21"), today: today), .current)
+        // Due today: not yet past — due; due yesterday — overdue.
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2023-01-20"), today: today), .due)
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2023-01-19"), today: today), .overdue)
+        // The 29 February course: due 28 February 2027; overdue from 1 March 2027.
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2024-02-29"), today: d("2027-02-28")), .due)
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2024-02-29"), today: d("2027-03-01")), .overdue)
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2024-02-29"), today: d("2026-08-27")), .current)
+        XCTAssertEqual(CourseCycle.status(lastEnd: d("2024-02-29"), today: d("2026-08-28")), .due)
+    }
+
+    func testCoverageCountsPeopleWithACourseStillInItsThreeYears() {
+        let today = d("2026-01-20")
+        let people = [
+            CourseCoverage.Person(courses: [(d("2025-05-01"), .assessmentCompetence, .state, 36), (d("2024-03-01"), .deficits, .municipal, 24)]),
+            CourseCoverage.Person(courses: [(d("2023-07-01"), .effectiveSchool, .other, 72)]),
+            CourseCoverage.Person(courses: [(d("2022-12-01"), .assessmentCompetence, .state, 36)]),
+            CourseCoverage.Person(courses: []),
+        ]
+        let c = CourseCoverage(people, today: today)
+        XCTAssertEqual(c.staff, 4)
+        XCTAssertEqual(c.covered, 2)
+        XCTAssertEqual(c.due, 1)
+        XCTAssertEqual(c.overdue, 1)
+        XCTAssertEqual(c.none, 1)
+        XCTAssertEqual(c.byDirection, [.assessmentCompetence: 1, .deficits: 1, .effectiveSchool: 1])
+        XCTAssertEqual(c.courses, 3)
+        XCTAssertEqual(c.hours, 132)
+        XCTAssertEqual(c.publicProvider, 2)
+        XCTAssertEqual(c.coveredShare, 0.5)
+        XCTAssertNil(CourseCoverage([], today: today).coveredShare)
+    }
+
+    func testPositionsFallIntoCategories() {
+        XCTAssertEqual(StaffCategory.of(position: "учитель математики", inDepartment: false), .teacher)
+        XCTAssertEqual(StaffCategory.of(position: "Заместитель директора по УВР", inDepartment: false), .deputy)
+        XCTAssertEqual(StaffCategory.of(position: "зам. директора", inDepartment: false), .deputy)
+        XCTAssertEqual(StaffCategory.of(position: "Директор", inDepartment: false), .head)
+        XCTAssertEqual(StaffCategory.of(position: "педагог-психолог", inDepartment: false), .teacher)
+        XCTAssertEqual(StaffCategory.of(position: "главный специалист", inDepartment: true), .specialist)
+        XCTAssertEqual(StaffCategory.of(position: "библиотекарь", inDepartment: false), .other)
+    }
+
+    func testAGoodStaffListIsRead() {
+        let rows = [
+            ["Список работников на 01.09.2025"],
+            [],
+            ["№", "ФИО", "Должность", "ОО", "Предметы"],
+            ["1", "  Иванова   Анна Петровна ", "учитель математики", "edu700101", "Математика, Информатика; математика"],
+            ["2", "Петров-Водкин К. С.", "директор", "МБОУ «Зырянская СОШ»", ""],
+            ["", "", "", "", ""],
+            ["3", "Самойлова Анна Леонидовна", "главный специалист", "", ""],
+        ]
+        let r = StaffListReader.read(rows: rows, file: "кадры.xlsx")
+        XCTAssertEqual(r.problems, [])
+        XCTAssertTrue(r.hasSchoolColumn)
+        XCTAssertEqual(r.records.map(\.name), ["Иванова Анна Петровна", "Петров-Водкин К. С.", "Самойлова Анна Леонидовна"])
+        XCTAssertEqual(r.records[0].subjects, ["Математика", "Информатика"])
+        XCTAssertEqual(r.records.map(\.row), [4, 5, 7])
+        XCTAssertEqual(r.records[2].school, "")
+        // The header as other lists spell it.
+        let other = StaffListReader.read(rows: [["Фамилия, имя, отчество", "Должность", "Логин ОО", "Преподаваемые предметы"], ["Орлов Иван Ильич", "учитель", "edu700102", "Физика"]], file: "s.csv")
+        XCTAssertEqual(other.problems, [])
+        XCTAssertEqual(other.records.first?.school, "edu700102")
+    }
+
+    func testABrokenStaffListNamesEveryRowAndColumnAtOnce() {
+        let rows = [
+            ["ФИО", "Должность", "ОО", "Предметы"],
+            ["", "учитель", "edu700101", ""],
+            ["Иванова123", "учитель", "edu700101", ""],
+            ["Иванова Анна Петровна", "", "edu700101", ""],
+            ["Петрова Ольга Ивановна", "учитель", "edu700101", String(repeating: "Я", count: 120)],
+            ["Сидоров Пётр Петрович", "учитель", "edu700101", "Физика"],
+            ["сидоров  пётр петрович", "учитель физики", "EDU700101", ""],
+        ]
+        let r = StaffListReader.read(rows: rows, file: "кадры.csv")
+        XCTAssertEqual(r.problems.map { "\($0.row ?? 0) \($0.column ?? "")" }, ["2 ФИО", "3 ФИО", "4 Должность", "5 Предметы", "7 ФИО"])
+        XCTAssertTrue(r.problems[4].description.contains("уже есть в строке 6"), r.problems[4].description)
+        XCTAssertTrue(r.problems[0].description.hasPrefix("кадры.csv, строка 2, столбец «ФИО»"), r.problems[0].description)
+        let noHeader = StaffListReader.read(rows: [["Фамилия", "Имя"], ["Иванова", "Анна"]], file: "x.xlsx")
+        XCTAssertEqual(noHeader.records, [])
+        XCTAssertEqual(noHeader.problems.count, 1)
+        XCTAssertTrue(noHeader.problems[0].description.contains("«ФИО», «Должность»"))
+        let empty = StaffListReader.read(rows: [["ФИО", "Должность"]], file: "x.xlsx")
+        XCTAssertEqual(empty.problems.map(\.message), ["в файле нет ни одного работника."])
+        XCTAssertFalse(empty.hasSchoolColumn)
+    }
+}
