@@ -110,3 +110,29 @@ final class CompetenceTests: XCTestCase {
         XCTAssertFalse(empty.hasSchoolColumn)
     }
 }
+
+/// The library of recommendations (issue 16 §1): codes and grades as typed, what answers a gap.
+final class RecommendationMatchTests: XCTestCase {
+    func testCodesAndGradesAreReadAsTypedWithEveryProblemNamed() {
+        XCTAssertEqual(RecommendationMatch.codes("1.2, 4.1.3; 1.2\nПР5.1").codes, ["1.2", "4.1.3", "ПР5.1"])
+        XCTAssertEqual(RecommendationMatch.codes("").codes, [])
+        let bad = RecommendationMatch.codes("1.2, <b>, задачи")
+        XCTAssertEqual(bad.codes, ["1.2"])
+        XCTAssertEqual(bad.problems.count, 2)
+        XCTAssertEqual(RecommendationMatch.grades("4, 5").grades, [4, 5])
+        XCTAssertEqual(RecommendationMatch.grades("5–7; 10").grades, [5, 6, 7, 10])
+        XCTAssertEqual(RecommendationMatch.grades("12, 3-1, x").problems.count, 3)
+    }
+
+    func testARecommendationAnswersAGapByItsCodeFirst() {
+        func score(_ subject: String, _ grades: [Int], _ codes: [String], _ code: String, grade: Int = 4, gapSubject: String = "Математика") -> Int? {
+            RecommendationMatch.score(subject: subject, grades: grades, codes: codes, gapSubject: gapSubject, grade: grade, code: code)
+        }
+        XCTAssertEqual(score("Математика", [4], ["4.3", "4.10"], "4.10"), 3)
+        XCTAssertEqual(score("математика ", [], ["4"], "4.10"), 2, "a broader code; subject spelled otherwise")
+        XCTAssertNil(score("Математика", [], ["4.1"], "4.10"), "4.1 is not a part of 4.10")
+        XCTAssertEqual(score("Математика", [4, 5], [], "4.10"), 1, "general for the subject and grade")
+        XCTAssertNil(score("Математика", [5], ["4.10"], "4.10"), "another grade")
+        XCTAssertNil(score("Русский язык", [4], ["4.10"], "4.10"), "another subject")
+    }
+}

@@ -46,6 +46,7 @@ final class EndpointTests: XCTestCase {
         let plan = try await GapPlan.query(on: app.db).filter(\.$school.$id == zyr).first()!
         let pid = try plan.requireID()
         let interview = try await Meeting.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$kind == "interview").first()!.requireID()
+        let rmo = try await MethodAssociation.query(on: app.db).filter(\.$school.$id == nil).first()!.requireID()
         let zyrStaff = try await StaffMember.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "Смирнова О.И.").first()!.requireID()
         return [
             "planID": pid.uuidString,
@@ -76,6 +77,12 @@ final class EndpointTests: XCTestCase {
             "staffID": zyrStaff.uuidString,
             "courseID": try await CourseRecord.query(on: app.db).filter(\.$staff.$id == zyrStaff).first()!.requireID().uuidString,
             "importID": UUID().uuidString,
+            // The district's РМО of mathematics (every reader sees it), a member, a recommendation
+            // it issued and the demo's link of a recommendation to the 4А plan's item.
+            "associationID": rmo.uuidString,
+            "memberID": try await AssociationMember.query(on: app.db).filter(\.$association.$id == rmo).first()!.requireID().uuidString,
+            "recommendationID": try await Recommendation.query(on: app.db).filter(\.$association.$id == rmo).first()!.requireID().uuidString,
+            "linkID": try await GapItemRecommendation.query(on: app.db).first()!.requireID().uuidString,
         ]
     }
 
@@ -112,6 +119,16 @@ final class EndpointTests: XCTestCase {
         "methodist GET /meeting-items/:agendaItemID/delete": "403", "head-zyr GET /meeting-items/:agendaItemID/delete": "403",
         "teacher GET /decisions/:decisionID": "403", "methodist GET /decisions/:decisionID": "403",
         "methodist GET /decisions/:decisionID/delete": "403", "head-zyr GET /decisions/:decisionID/delete": "403",
+        // A teacher is admitted to the meeting editors' lines only for a school association they
+        // lead (`MeetingViewer.edits`); the interview is not theirs, nor a new meeting of any kind.
+        "teacher GET /meetings/new": "403", "teacher GET /meetings/:meetingID/delete": "403",
+        "teacher GET /meeting-items/:agendaItemID/delete": "403", "teacher GET /decisions/:decisionID/delete": "403",
+        // The interview is no association's sitting (404 to those who see it) and unseen by these.
+        "teacher GET /meetings/:meetingID/recommendations.docx": "403", "methodist GET /meetings/:meetingID/recommendations.docx": "403",
+        // The district's РМО is the specialist's to set up and the methodist's to keep: a head
+        // manages only their school's, a teacher keeps only one they lead.
+        "head-zyr GET /associations/:associationID/delete": "403",
+        "head-zyr GET /recommendations/:recommendationID/delete": "403", "teacher GET /recommendations/:recommendationID/delete": "403",
     ]
 
     /// A page whose markup shows as text (a fragment built as `String` and escaped into `HTML`),

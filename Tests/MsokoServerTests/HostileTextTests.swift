@@ -78,6 +78,15 @@ final class HostileTextTests: XCTestCase {
             (c.title, c.provider, c.certificateNumber) = (p, p, p)
             try await c.save(on: app.db)
         }
+        // Associations and recommendations (issue 16 §1).
+        for a in try await MethodAssociation.query(on: app.db).all() {
+            (a.name, a.subject) = (p, p)
+            try await a.save(on: app.db)
+        }
+        for r in try await Recommendation.query(on: app.db).all() {
+            (r.title, r.description, r.subject) = (p, p, p)
+            try await r.save(on: app.db)
+        }
         assertEq(try await app.school("edu700101").shortName, p, "the name is stored as typed")
     }
 

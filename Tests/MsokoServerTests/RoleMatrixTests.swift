@@ -26,6 +26,9 @@ final class RoleMatrixTests: XCTestCase {
             let august = try await Meeting.query(on: app.db).filter(\.$date == "2025-08-27").first()!.requireID()
             let zyrInterview = try await Meeting.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$kind == "interview").first()!.requireID()
             let zyrDecision = try await Decision.query(on: app.db).filter(\.$meeting.$id == zyrInterview).first()!.requireID()
+            let rmo = try await MethodAssociation.query(on: app.db).filter(\.$school.$id == nil).first()!.requireID()
+            let zyrShmo = try await MethodAssociation.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
+            let rmoRec = try await Recommendation.query(on: app.db).filter(\.$association.$id == rmo).first()!.requireID()
             let zyrStaff = try await StaffMember.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "Смирнова О.И.").first()!.requireID()
             let zyrCourse = try await CourseRecord.query(on: app.db).filter(\.$staff.$id == zyrStaff).first()!.requireID()
             // Expected status per user, in the order of `users`:
@@ -138,6 +141,17 @@ final class RoleMatrixTests: XCTestCase {
                 ("/staff/\(zyrStaff)/delete", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
                 ("/courses/\(zyrCourse)/delete", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
                 ("/api/v1/staff/courses", ["401", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                // Methodical associations (3.1): the РМО is everyone's to read; a school's ШМО its
+                // school's and the district's; the library is the district's.
+                ("/associations", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/associations/\(rmo)", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/associations/\(zyrShmo)", ["L", "200", "200", "403", "200", "200", "403", "403", "200"]),
+                ("/associations/\(rmo)/delete", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
+                ("/associations/\(zyrShmo)/delete", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
+                ("/recommendations", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/recommendations/\(rmoRec)", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/recommendations/\(rmoRec)/file", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),
+                ("/recommendations/\(rmoRec)/delete", ["L", "200", "403", "403", "403", "200", "403", "403", "403"]),
             ]
             var failures: [String] = []
             for (index, login) in Self.users.enumerated() {

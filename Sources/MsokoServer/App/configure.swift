@@ -59,6 +59,7 @@ enum Migrations {
         app.migrations.add(M015CreateMeetings())
         app.migrations.add(M016CreateCalendarFeeds())
         app.migrations.add(M017CreateStaff())
+        app.migrations.add(M018CreateAssociations())
     }
 }
 

@@ -91,6 +91,7 @@ enum DemoDistrict {
             try await DemoLocalActs.load(municipality: m, now: now, on: db)
             try await DemoMeetings.load(municipality: m, now: now, on: db)
             try await DemoStaff.load(municipality: m, now: now, on: db)
+            try await DemoAssociations.load(municipality: m, now: now, on: db)
             try await Audit.record(on: db, actor: actor, action: "demo", entity: "installation", id: nil,
                                    summary: "Загружен демонстрационный район", municipalityID: mid, regionID: m.$region.id)
         }

@@ -34,6 +34,8 @@ final class Meeting: Model, @unchecked Sendable {
     @Field(key: "created_by") var createdBy: String
     /// The account that created it (a methodist sees the association sittings they run).
     @OptionalField(key: "created_by_id") var createdByID: UUID?
+    /// The methodical association whose sitting this is (issue 16 §1).
+    @OptionalField(key: "association_id") var associationID: UUID?
 
     init() {}
 

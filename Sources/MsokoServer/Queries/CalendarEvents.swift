@@ -25,7 +25,7 @@ struct CalendarEvent {
 
 enum CalendarEvents {
     static func of(_ user: User, today: LocalDate, on db: Database) async throws -> [CalendarEvent] {
-        let v = try MeetingViewer(user)
+        let v = try await MeetingStore.viewer(user, on: db)
         var out: [CalendarEvent] = []
         for row in try await MeetingStore.visible(v, on: db) {
             let m = row.meeting

@@ -20,12 +20,16 @@ struct MeetingViewer: Sendable {
     var role: Role
     var municipalityID: UUID
     var schoolID: UUID?
+    /// The methodical associations the user leads (issue 16 §1): a methodist their РМО, a teacher
+    /// marked as the head of their school's ШМО; their sittings are the leader's to run.
+    var leads: Set<UUID> = []
 
-    init(_ user: User) throws {
+    init(_ user: User, leads: Set<UUID> = []) throws {
         userID = try user.requireID()
         role = user.role
         municipalityID = try user.requireMunicipalityID()
         schoolID = user.$school.id
+        self.leads = leads
     }
 
     /// Heads and teachers see a meeting cut to their school.
@@ -35,7 +39,7 @@ struct MeetingViewer: Sendable {
     /// Whether an item, a decision or an attendee tied to `school` (nil: the district's) is shown.
     func shows(school: UUID?) -> Bool { !isSchoolBound || school == nil || school == schoolID }
 
-    func runs(_ m: Meeting) -> Bool { m.createdByID == userID || m.chairID == userID }
+    func runs(_ m: Meeting) -> Bool { m.createdByID == userID || m.chairID == userID || m.associationID.map(leads.contains) == true }
 
     func sees(_ m: Meeting, participants: [MeetingParticipant], itemSchools: [UUID?], decisionSchools: [UUID?]) -> Bool {
         guard m.municipalityID == municipalityID else { return false }
@@ -47,6 +51,7 @@ struct MeetingViewer: Sendable {
             return m.$school.id == s || itemSchools.contains(s) || decisionSchools.contains(s)
         case .teacher:
             return schoolID != nil && m.$school.id == schoolID && (m.meetingKind == .pedagogicalCouncil || m.meetingKind == .methodAssociation)
+                || m.meetingKind == .methodAssociation && runs(m)
         case .methodist:
             return m.meetingKind == .methodAssociation && runs(m)
         default:
@@ -61,6 +66,8 @@ struct MeetingViewer: Sendable {
         case .specialist: return !(m.meetingKind.belongsToSchool || (m.meetingKind == .methodAssociation && m.$school.id != nil))
         case .head: return schoolID != nil && m.$school.id == schoolID && (m.meetingKind == .pedagogicalCouncil || m.meetingKind == .methodAssociation)
         case .methodist: return m.meetingKind == .methodAssociation && m.$school.id == nil && runs(m)
+        // A teacher marked as the head of their school's association runs its sittings.
+        case .teacher: return m.meetingKind == .methodAssociation && m.$school.id != nil && m.$school.id == schoolID && m.associationID.map(leads.contains) == true
         default: return false
         }
     }
@@ -82,7 +89,7 @@ struct MeetingViewer: Sendable {
         if d.ownerUserID == userID { return true }
         switch role {
         case .head: return schoolID != nil && d.$school.id == schoolID
-        case .methodist: return meetingRunByMe
+        case .methodist, .teacher: return meetingRunByMe
         default: return false
         }
     }
@@ -120,7 +127,13 @@ struct LoadedMeeting {
 }
 
 enum MeetingStore {
-    static func viewer(_ req: Request) throws -> MeetingViewer { try MeetingViewer(try req.user) }
+    static func viewer(_ req: Request) async throws -> MeetingViewer { try await viewer(try req.user, on: req.db) }
+
+    /// The viewer with the associations the user leads.
+    static func viewer(_ user: User, on db: Database) async throws -> MeetingViewer {
+        let leads = try await MethodAssociation.query(on: db).filter(\.$leaderID == user.requireID()).field(\.$id).all().compactMap(\.id)
+        return try MeetingViewer(user, leads: Set(leads))
+    }
 
     /// The meetings the user sees, newest first, with their counts of visible items and decisions
     /// (four queries whatever the number of meetings).
@@ -144,7 +157,7 @@ enum MeetingStore {
 
     /// The meeting of the path parameter `meetingID`: 404 for another district's, 403 outside the scope.
     static func load(_ req: Request, id: UUID? = nil) async throws -> LoadedMeeting {
-        let v = try viewer(req)
+        let v = try await viewer(req)
         let mid = try id ?? req.pathID("meetingID")
         guard let m = try await Meeting.query(on: req.db).filter(\.$id == mid).with(\.$school).first(), m.municipalityID == v.municipalityID else { throw AppError.notFound }
         let participants = try await MeetingParticipant.query(on: req.db).filter(\.$meeting.$id == mid).sort(\.$position).all()
@@ -179,7 +192,7 @@ enum MeetingStore {
 
     /// The decision of the path parameter `decisionID` with its meeting, if the user sees it.
     static func decision(_ req: Request, id: UUID? = nil) async throws -> (Decision, LoadedMeeting?) {
-        let v = try viewer(req)
+        let v = try await viewer(req)
         guard let d = try await Decision.query(on: req.db).filter(\.$id == (try id ?? req.pathID("decisionID"))).with(\.$school).first(),
               d.municipalityID == v.municipalityID else { throw AppError.notFound }
         var meeting: LoadedMeeting?

@@ -248,7 +248,8 @@ enum Site {
     // Meetings, interviews with heads and their decisions (1.5, 2.4): who sees which meeting and
     // decision, and who edits or reports, is `MeetingViewer`'s.
     private static let meetingReaders: Access = .only(.specialist, .admin, .methodist, .head, .teacher)
-    private static let meetingEditors: Access = .only(.specialist, .methodist, .head)
+    /// A teacher edits only the sittings of a school association they lead (`MeetingViewer.edits`).
+    private static let meetingEditors: Access = .only(.specialist, .methodist, .head, .teacher)
     private static let decisionReporters: Access = .only(.specialist, .methodist, .head, .teacher)
     static let meetings = Endpoint<Void>(.GET, "meetings", meetingReaders, menu: MenuEntry(label: "Совещания и решения", order: 74, group: .events))
     static let meetingNew = Endpoint<Void>(.GET, "meetings/new", meetingEditors)
@@ -288,6 +289,33 @@ enum Site {
     static let decisionFile = Endpoint<UUID>(.GET, "decision-files/:fileID", meetingReaders)
     static let apiMeetings = Endpoint<Void>(.GET, "api/v1/meetings", meetingReaders)
     static let apiDecisions = Endpoint<Void>(.GET, "api/v1/decisions", meetingReaders)
+
+    // Methodical associations and the library of recommendations (3.1): a specialist sets up the
+    // district's associations, a head their school's; an association's leader (a methodist, or a
+    // teacher marked as the head of a school's) keeps its members, sittings and recommendations
+    // (`AssociationRights` says which).
+    private static let associationReaders: Access = .only(.specialist, .admin, .methodist, .head, .teacher)
+    private static let associationKeepers: Access = .only(.specialist, .methodist, .head, .teacher)
+    static let associations = Endpoint<Void>(.GET, "associations", associationReaders, menu: MenuEntry(label: "Методические объединения", order: 73, group: .events))
+    static let associationCreate = Endpoint<Void>(.POST, "associations", .only(.specialist, .head))
+    static let association = Endpoint<UUID>(.GET, "associations/:associationID", associationReaders)
+    static let associationUpdate = Endpoint<UUID>(.POST, "associations/:associationID", .only(.specialist, .head))
+    static let associationDeleteConfirm = Endpoint<UUID>(.GET, "associations/:associationID/delete", .only(.specialist, .head))
+    static let associationDelete = Endpoint<UUID>(.POST, "associations/:associationID/delete", .only(.specialist, .head))
+    static let associationMemberAdd = Endpoint<UUID>(.POST, "associations/:associationID/members", associationKeepers)
+    static let associationMemberDelete = Endpoint<UUID>(.POST, "association-members/:memberID/delete", associationKeepers)
+    static let associationSittingAdd = Endpoint<UUID>(.POST, "associations/:associationID/sittings", associationKeepers)
+    static let sittingRecommendations = Endpoint<UUID>(.GET, "meetings/:meetingID/recommendations.docx", meetingReaders)
+    static let recommendations = Endpoint<Void>(.GET, "recommendations", associationReaders)
+    static let recommendationCreate = Endpoint<Void>(.POST, "recommendations", associationKeepers, upload: UploadLimit(maxBytes: nil, what: "Файл рекомендации"))
+    static let recommendation = Endpoint<UUID>(.GET, "recommendations/:recommendationID", associationReaders)
+    static let recommendationFile = Endpoint<UUID>(.GET, "recommendations/:recommendationID/file", associationReaders)
+    static let recommendationDeleteConfirm = Endpoint<UUID>(.GET, "recommendations/:recommendationID/delete", associationKeepers)
+    static let recommendationDelete = Endpoint<UUID>(.POST, "recommendations/:recommendationID/delete", associationKeepers)
+    /// «Чем работать»: a recommendation attached to a gap plan item by the school's staff, the
+    /// district's specialist or a methodist; detached by the same.
+    static let gapItemRecommend = Endpoint<UUID>(.POST, "gap-items/:itemID/recommendations", associationKeepers)
+    static let gapItemUnrecommend = Endpoint<UUID>(.POST, "gap-item-recommendations/:linkID/delete", associationKeepers)
 
     // Staff, courses and the three-year cycle (3.4): a specialist keeps the district's schools and
     // the department, a head their own school (the loaders check which); methodists read.
@@ -345,5 +373,8 @@ enum Site {
         decisionDeleteConfirm, decisionDelete, decisionFile, apiMeetings, apiDecisions,
         staff, staffAdd, staffImport, staffImportFile, staffCoverage, staffReportDocx, staffReportXlsx, staffAttach, staffMember, staffUpdate,
         staffDeleteConfirm, staffDelete, courseAdd, courseDeleteConfirm, courseDelete, courseFile, apiStaffCourses,
+        associations, associationCreate, association, associationUpdate, associationDeleteConfirm, associationDelete, associationMemberAdd,
+        associationMemberDelete, associationSittingAdd, sittingRecommendations, recommendations, recommendationCreate, recommendation,
+        recommendationFile, recommendationDeleteConfirm, recommendationDelete, gapItemRecommend, gapItemUnrecommend,
     ]
 }

@@ -10,6 +10,9 @@ struct GapPlanPage {
     var staff: [User]
     var userID: UUID?
     var role: Role
+    /// Recommendations attached to each item, and (for those who may attach) those that match it.
+    var attached: [UUID: [(link: GapItemRecommendation, rec: Recommendation)]] = [:]
+    var matching: [UUID: [Recommendation]] = [:]
 
     func view(_ ctx: PageContext) -> HTML {
         let pid = l.id
@@ -31,6 +34,7 @@ struct GapPlanPage {
         html += items.isEmpty ? .emptyState("В плане нет пунктов.") : HTML.table(
             head: #"<th>№</th><th>Требование</th><th>Не освоили</th><th>Форма работы</th><th>Ответственный</th><th>Сроки</th><th>Статус</th><th>До → после</th>"#,
             rows: items.map(row))
+        html += recommendations(ctx)
         if !editableItems.isEmpty {
             html += #"<h2 class="no-print">Изменить пункты</h2><div class="no-print">"#
             for item in editableItems { html += itemForm(item, ctx) }
@@ -198,6 +202,40 @@ struct GapPlanPage {
             })
         }
         if l.rights.rediagnoses { html += #"<div class="actions no-print"><a class="btn" href="\#(Site.rediagnosisNew.url(l.id))">Провести повторную диагностику</a></div>"# }
+        return html
+    }
+
+    /// «Чем работать»: the methodical recommendations attached to each item (printed with the plan),
+    /// and for those who may attach, the library's recommendations that match the item's
+    /// requirement — by its code first — with a link to the whole library filtered to it.
+    func recommendations(_ ctx: PageContext) -> HTML {
+        let anyAttached = l.items.contains { !(attached[$0.id!] ?? []).isEmpty }
+        let mayAttach = l.items.contains { l.rights.recommends(item: $0.id) }
+        guard anyAttached || mayAttach, !l.items.isEmpty else { return "" }
+        var html: HTML = "<h2>Методические рекомендации к пунктам</h2>"
+        var rows: [HTML] = []
+        for item in l.items {
+            let iid = item.id!
+            let links = attached[iid] ?? []
+            let may = l.rights.recommends(item: iid)
+            if links.isEmpty && !may { continue }
+            var cell: HTML = links.isEmpty ? #"<span class="muted">не прикреплено</span>"# : HTML(links.map { x in
+                let remove: HTML = may ? HTML.postButton(ctx, action: Site.gapItemUnrecommend.url(x.link.id!), label: "Открепить", style: "secondary no-print") : ""
+                return #"<div><a href="\#(Site.recommendation.url(x.rec.id!))">\#(x.rec.title)</a> \#(remove)</div>"# as HTML
+            })
+            if may {
+                let find = RecommendationQuery.url(subject: l.procedure.subject, grade: l.procedure.grade, code: item.code)
+                let options = matching[iid] ?? []
+                cell += options.isEmpty ? #"<div class="no-print hint">\#(links.isEmpty ? "Подходящих" : "Других подходящих") рекомендаций в библиотеке нет — <a href="\#(find)">что почитать</a>.</div>"# : #"""
+                <form method="post" action="\#(Site.gapItemRecommend.url(iid))" class="no-print inline-form">\#(ctx.csrfField)
+                <label for="rec-\#(item.position)" class="sr-only">Рекомендация к пункту \#(item.position)</label>
+                <select id="rec-\#(item.position)" name="recommendation">\#(HTML.options(options.map { ($0.id!.uuidString, $0.title) }))</select>
+                <button class="btn secondary" type="submit">Прикрепить</button> <a href="\#(find)">вся подборка</a></form>
+                """#
+            }
+            rows.append(#"<tr><td>\#(item.position)</td><td><b>\#(item.code)</b> \#(item.text)</td><td>\#(cell)</td></tr>"#)
+        }
+        html += HTML.table(head: "<th>№</th><th>Требование</th><th>Чем работать</th>", rows: rows)
         return html
     }
 }

@@ -17,6 +17,11 @@ struct GapPlanRights: Sendable {
     func edits(route id: UUID?) -> Bool { canEdit || id.map(ownRoutes.contains) == true }
     /// Entering a re-diagnosis: the plan's editors and any teacher with an item in it.
     var rediagnoses: Bool { canEdit || !ownItems.isEmpty }
+    /// The district's methodical roles (a specialist, a methodist) read every plan and may attach
+    /// a methodical recommendation to its items (issue 16 §1), though they edit nothing else.
+    var methodical = false
+    /// Attaching or detaching a recommendation on an item: its editors and the methodical roles.
+    func recommends(item id: UUID?) -> Bool { methodical || edits(item: id) }
 }
 
 /// A plan with everything its pages and documents show.
@@ -61,7 +66,9 @@ enum GapPlanStore {
     /// The user's rights on the plan, nil when they may not open it (a database error still throws).
     static func admitted(_ user: User, plan: GapPlan, items: [GapPlanItem], routes: [GapRoute], on db: Database) async throws -> GapPlanRights? {
         switch user.role {
-        case .specialist, .admin, .methodist:
+        case .specialist, .methodist:
+            return GapPlanRights(methodical: true)
+        case .admin:
             return GapPlanRights()
         case .head:
             return user.$school.id == plan.$school.id ? GapPlanRights(canEdit: true) : nil

@@ -17,6 +17,8 @@ enum GapPlansController {
         app.on(Site.gapRouteAdd, use: addRoute)
         app.on(Site.gapRouteSave, authorize: { req in _ = try await route(req, editing: true) }, use: saveRoute)
         app.on(Site.gapFile, use: file)
+        app.on(Site.gapItemRecommend, use: recommend)
+        app.on(Site.gapItemUnrecommend, use: unrecommend)
     }
 
     // MARK: drafting
@@ -103,7 +105,15 @@ enum GapPlansController {
         let progress = try await PlanProgress.make(l, on: req.db)
         let staff = l.rights.canEdit || !l.rights.ownItems.isEmpty || !l.rights.ownRoutes.isEmpty ? try await GapPlanStore.staff(of: l.school.requireID(), on: req.db) : []
         let user = try req.user
-        let model = GapPlanPage(l: l, progress: progress, staff: staff, userID: user.id, role: user.role)
+        // «Чем работать»: the district's recommendations attached to each item, and those that match it.
+        let attached = try await RecommendationQuery.attached(itemIDs: l.items.compactMap(\.id), on: req.db)
+        let library = l.items.contains(where: { l.rights.recommends(item: $0.id) }) ? try await RecommendationQuery.library(municipalityID: l.plan.municipalityID, on: req.db) : []
+        var matching: [UUID: [Recommendation]] = [:]
+        for item in l.items where l.rights.recommends(item: item.id) {
+            let taken = Set((attached[item.id!] ?? []).map { $0.rec.id })
+            matching[item.id!] = RecommendationQuery.matching(library, subject: l.procedure.subject, grade: l.procedure.grade, code: item.code).map(\.rec).filter { !taken.contains($0.id) }
+        }
+        let model = GapPlanPage(l: l, progress: progress, staff: staff, userID: user.id, role: user.role, attached: attached, matching: matching)
         var crumbs = [Crumb(Site.gapPlans.url, "Ликвидация пробелов")]
         if Site.gapSchool.admits(user.role) { crumbs.append(Crumb(Site.gapSchool.url(try l.school.requireID()), l.school.shortName)) }
         return Layout.page(req, title: l.title, body: model.view(req.pageContext()), crumbs: crumbs, paper: .landscape)
@@ -435,5 +445,60 @@ enum ConfirmPage {
         <a class="btn secondary" href="\(cancel)">Отмена</a></div>
         </section>
         """
+    }
+}
+
+// MARK: methodical recommendations on items (issue 16 §1)
+
+extension GapPlansController {
+
+    /// The item of the path and its plan, if the user may attach recommendations to it.
+    static func recommendable(_ req: Request) async throws -> (LoadedPlan, GapPlanItem) {
+        let iid = try req.pathID("itemID")
+        guard let item = try await GapPlanItem.find(iid, on: req.db) else { throw AppError.notFound }
+        let l = try await GapPlanStore.load(req, id: item.$plan.id)
+        guard let found = l.items.first(where: { $0.id == iid }), l.rights.recommends(item: iid) else { throw AppError.forbidden }
+        return (l, found)
+    }
+
+    struct RecommendForm: Content { var recommendation: String? }
+
+    static func recommend(req: Request) async throws -> Response {
+        let (l, item) = try await recommendable(req)
+        let back = Site.gapPlan.url(l.id).fragment("item-\(item.position)")
+        guard let rid = try req.content.decode(RecommendForm.self).recommendation.flatMap(UUID.init(uuidString:)),
+              let rec = try await Recommendation.query(on: req.db).filter(\.$id == rid).filter(\.$municipalityID == l.plan.municipalityID).first() else {
+            return req.redirect(to: back, error: "Пункт \(item.position): выберите рекомендацию из библиотеки района.")
+        }
+        if try await GapItemRecommendation.query(on: req.db).filter(\.$item.$id == item.requireID()).filter(\.$recommendation.$id == rid).count() > 0 {
+            return req.redirect(to: back, info: "Рекомендация «\(rec.title)» уже прикреплена к пункту \(item.position).")
+        }
+        let link = GapItemRecommendation()
+        link.$item.id = try item.requireID()
+        link.$recommendation.id = rid
+        link.attachedBy = try req.user.login
+        let (plan, school) = (l.plan, l.school)
+        try await req.audited { db in
+            try await link.create(on: db)
+            return try AuditNote(action: "attach", entity: "gap_item_recommendation", id: link.id,
+                                 summary: "План \(plan.className) (\(school.login)), пункт \(item.position) \(item.code): прикреплена рекомендация «\(rec.title)»",
+                                 municipalityID: plan.municipalityID, regionID: plan.regionID, schoolID: school.id)
+        }
+        return req.redirect(to: back, ok: "Рекомендация «\(rec.title)» прикреплена к пункту \(item.position).")
+    }
+
+    static func unrecommend(req: Request) async throws -> Response {
+        guard let link = try await GapItemRecommendation.query(on: req.db).filter(\.$id == req.pathID("linkID")).with(\.$recommendation).first(),
+              let item = try await GapPlanItem.find(link.$item.id, on: req.db) else { throw AppError.notFound }
+        let l = try await GapPlanStore.load(req, id: item.$plan.id)
+        guard l.rights.recommends(item: item.id) else { throw AppError.forbidden }
+        let (plan, school, title) = (l.plan, l.school, link.recommendation.title)
+        try await req.audited { db in
+            try await link.delete(on: db)
+            return try AuditNote(action: "detach", entity: "gap_item_recommendation", id: link.id,
+                                 summary: "План \(plan.className) (\(school.login)), пункт \(item.position) \(item.code): откреплена рекомендация «\(title)»",
+                                 municipalityID: plan.municipalityID, regionID: plan.regionID, schoolID: school.id)
+        }
+        return req.redirect(to: Site.gapPlan.url(l.id).fragment("item-\(item.position)"), ok: "Рекомендация откреплена от пункта \(item.position).")
     }
 }

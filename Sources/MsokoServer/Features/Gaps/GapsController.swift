@@ -57,7 +57,8 @@ enum GapsController {
             title: title, procedure: ProcedureStore.title(p), className: className, gaps: l.gaps,
             classes: classes, classLinks: classes.map { Site.gapsClass.url(pid, login, $0.name) },
             followed: followed, xlsx: here.query(["format": "xlsx"]),
-            analysis: className.map { Site.analysisClass.url(pid, login, $0) } ?? Site.analysisSchool.url(pid, login))
+            analysis: className.map { Site.analysisClass.url(pid, login, $0) } ?? Site.analysisSchool.url(pid, login),
+            library: Site.recommendations.admits(user.role) ? (p.subject, p.grade) : nil)
         var crumbs = Site.procedure.admits(user.role) ? Crumb.procedure(p) : [Crumb(Site.tasks.url, "Мои задачи")]
         if className != nil && Site.gapsSchool.admits(user.role) { crumbs.append(Crumb(Site.gapsSchool.url(pid, login), "Пробелы: \(s.shortName)")) }
         return Layout.page(req, title: title, body: model.view(req.pageContext()), crumbs: crumbs, paper: .landscape)

@@ -16,6 +16,9 @@ struct GapsPage {
     var followed: [FollowedRequirement]
     var xlsx: SiteURL
     var analysis: SiteURL
+    /// «Что почитать»: the library of recommendations filtered to a requirement's code (nil for
+    /// roles without the library).
+    var library: (subject: String, grade: Int)? = nil
 
     func view(_ ctx: PageContext) -> HTML {
         var html: HTML = #"<h1>\#(title)</h1><p class="muted">\#(procedure)</p>"#
@@ -39,7 +42,7 @@ struct GapsPage {
         } else {
             html += "<h2>Системные дефициты</h2><ul>"
             for f in systemic {
-                html += #"<li><b>\#(f.requirement.code)</b> \#(f.requirement.text) — не освоили \#(AnalyticalReport.pct(f.notMasteredShare)) (\#(f.notMastered) из \#(f.works)); \#(f.requirement.tasks.count == 1 ? "задание" : "задания") \#(f.requirement.tasks.joined(separator: ", "))</li>"#
+                html += #"<li><b>\#(f.requirement.code)</b> \#(f.requirement.text) — не освоили \#(AnalyticalReport.pct(f.notMasteredShare)) (\#(f.notMastered) из \#(f.works)); \#(f.requirement.tasks.count == 1 ? "задание" : "задания") \#(f.requirement.tasks.joined(separator: ", "))\#(library.map { #" · <a class="no-print" href="\#(RecommendationQuery.url(subject: $0.subject, grade: $0.grade, code: f.requirement.code))">что почитать</a>"# as HTML } ?? "")</li>"#
             }
             html += "</ul>"
         }

@@ -15,7 +15,7 @@ enum DecisionsController {
         app.on(Site.decisionUpdate, use: update)
         app.on(Site.decisionReport, authorize: { req in
             let (d, _) = try await MeetingStore.decision(req)
-            guard try MeetingStore.viewer(req).reports(d) else { throw AppError.forbidden }
+            guard try await MeetingStore.viewer(req).reports(d) else { throw AppError.forbidden }
         }, use: report)
         app.on(Site.decisionAttach, use: attach)
         app.on(Site.decisionDeleteConfirm, use: confirmDelete)
@@ -148,7 +148,7 @@ enum DecisionsController {
 
     static func page(req: Request) async throws -> Response {
         let user = try req.user
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let (d, meeting) = try await MeetingStore.decision(req)
         let today = try await req.today()
         let users = try await MeetingStore.users(municipalityID: v.municipalityID, on: req.db)
@@ -177,7 +177,7 @@ enum DecisionsController {
 
     static func update(req: Request) async throws -> Response {
         let user = try req.user
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let (d, meeting) = try await MeetingStore.decision(req)
         guard manages(d, meeting, v) else { throw AppError.forbidden }
         let f = try req.content.decode(UpdateForm.self)
@@ -256,7 +256,7 @@ enum DecisionsController {
     /// measure (1.5 or 2.4; a decision outside a meeting: 1.5), as a DOCX «Выписка из протокола».
     static func attach(req: Request) async throws -> Response {
         let user = try req.user
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let (d, meeting) = try await MeetingStore.decision(req)
         guard manages(d, meeting, v) || v.reports(d) else { throw AppError.forbidden }
         let back = Site.decision.url(d.id!)
@@ -290,7 +290,7 @@ enum DecisionsController {
     }
 
     static func confirmDelete(req: Request) async throws -> Response {
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let (d, meeting) = try await MeetingStore.decision(req)
         guard manages(d, meeting, v) else { throw AppError.forbidden }
         return Layout.page(req, title: "Удаление решения", body: ConfirmPage.view(req.pageContext(), title: "Удалить решение?",
@@ -299,7 +299,7 @@ enum DecisionsController {
     }
 
     static func delete(req: Request) async throws -> Response {
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let (d, meeting) = try await MeetingStore.decision(req)
         guard manages(d, meeting, v) else { throw AppError.forbidden }
         try await req.audited { db in

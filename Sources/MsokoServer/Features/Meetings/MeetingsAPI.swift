@@ -71,7 +71,7 @@ enum MeetingsAPI {
         let today = try await req.today()
         let users = try await MeetingStore.users(municipalityID: try user.requireMunicipalityID(), on: req.db)
         // A head's list is exactly what is addressed to their school or to them (issue 15 §4a).
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let rows = try await MeetingStore.register(req).filter { d, _ in
             v.role != .head || d.ownerUserID == v.userID || (v.schoolID != nil && d.$school.id == v.schoolID)
         }

@@ -38,7 +38,7 @@ enum MeetingsController {
 
     static func list(req: Request) async throws -> Response {
         let user = try req.user
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let rows = try await MeetingStore.visible(req)
         let kind = req.query[String.self, at: "kind"].flatMap(MeetingKind.init(rawValue:))
         let today = try await req.today()
@@ -53,7 +53,7 @@ enum MeetingsController {
 
     static func newForm(req: Request) async throws -> Response {
         let user = try req.user
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         guard !v.creatableKinds.isEmpty else { throw AppError.forbidden }
         let kind = req.query[String.self, at: "kind"].flatMap(MeetingKind.init(rawValue:)).flatMap { v.creatableKinds.contains($0) ? $0 : nil } ?? v.creatableKinds[0]
         let today = try await req.today()
@@ -195,7 +195,7 @@ enum MeetingsController {
 
     static func create(req: Request) async throws -> Response {
         let user = try req.user
-        let v = try MeetingStore.viewer(req)
+        let v = try await MeetingStore.viewer(req)
         let f = try req.content.decode(HeaderForm.self)
         let h: Header
         switch try await header(f, user: user, kinds: v.creatableKinds, on: req.db) {

@@ -44,7 +44,7 @@ enum TasksController {
             model.acts = try await MyAssignments.query(observer: observer, on: req.db).rows.filter { !$0.submitted }
         }
         if Site.decisions.admits(user.role) {
-            let v = try MeetingStore.viewer(req)
+            let v = try await MeetingStore.viewer(req)
             let today = try await req.today()
             let users = try await MeetingStore.users(municipalityID: v.municipalityID, on: req.db)
             model.decisions = try await MeetingStore.register(req).map(\.0).filter { v.reports($0) && $0.status(today: today).isOpen }
