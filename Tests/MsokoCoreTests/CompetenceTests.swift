@@ -136,3 +136,25 @@ final class RecommendationMatchTests: XCTestCase {
         XCTAssertNil(score("Русский язык", [4], ["4.10"], "4.10"), "another subject")
     }
 }
+
+/// A seminar's effect (issue 16 §2): the discrepancy on its tasks before and after.
+final class SeminarEffectTests: XCTestCase {
+    func testTheDiscrepancyOnTheSeminarsTasksIsComparedByTaskNumber() {
+        let a = ProcedureSpec(type: "ВПР", year: 2025, subject: "Математика", grade: 4, tasks: [TaskSpec(number: "1", max: 1, level: .basic), TaskSpec(number: "8", max: 2, level: .advanced)], scale: MarkScale(three: 1, four: 2, five: 3))
+        // The next year's specification puts task 8 elsewhere and has no task 1.
+        let b = ProcedureSpec(type: "ВПР", year: 2025, subject: "Математика", grade: 4, tasks: [TaskSpec(number: "8", max: 2, level: .advanced), TaskSpec(number: "9", max: 1, level: .basic)], scale: MarkScale(three: 1, four: 2, five: 3))
+        let before: [(school: [UInt8], commission: [UInt8])] = [([1, 2], [1, 1]), ([0, 2], [0, 0]), ([1, 1], [1, 1]), ([1, WorkRecord.notDone], [1, 0])]
+        let after: [(school: [UInt8], commission: [UInt8])] = [([2, 1], [2, 1]), ([1, 0], [2, 0]), ([2, 1], [2, 1]), ([0, 0], [0, 0])]
+        let c = SeminarEffect.compare(tasks: SeminarEffect.tasks("8, 1; 8"), before: (a, before), after: (b, after))
+        XCTAssertEqual(c.map(\.number), ["8", "1"])
+        XCTAssertEqual(c[0].before, SeminarEffect.Figures(works: 4, meanDifference: 0.75, meanAbsolute: 0.75, discrepantShare: 0.5))
+        XCTAssertEqual(c[0].after, SeminarEffect.Figures(works: 4, meanDifference: -0.25, meanAbsolute: 0.25, discrepantShare: 0.25))
+        XCTAssertEqual(c[0].verdict(), .smaller)
+        XCTAssertNil(c[1].after, "task 1 is not in the next re-check")
+        XCTAssertNil(c[1].verdict())
+        XCTAssertEqual(SeminarEffect.compare(tasks: ["8"], before: (a, before), after: nil)[0].verdict(), nil)
+        let same = SeminarEffect.TaskChange(number: "8", before: .init(works: 1, meanDifference: 0.5, meanAbsolute: 0.5, discrepantShare: 0.5),
+                                            after: .init(works: 1, meanDifference: 0.52, meanAbsolute: 0.52, discrepantShare: 0.5))
+        XCTAssertEqual(same.verdict(), .same)
+    }
+}

@@ -83,6 +83,8 @@ final class EndpointTests: XCTestCase {
             "memberID": try await AssociationMember.query(on: app.db).filter(\.$association.$id == rmo).first()!.requireID().uuidString,
             "recommendationID": try await Recommendation.query(on: app.db).filter(\.$association.$id == rmo).first()!.requireID().uuidString,
             "linkID": try await GapItemRecommendation.query(on: app.db).first()!.requireID().uuidString,
+            // The demo seminar planned from the 2025 re-check.
+            "seminarID": try await Seminar.query(on: app.db).first()!.requireID().uuidString,
         ]
     }
 

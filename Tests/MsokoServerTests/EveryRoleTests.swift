@@ -118,7 +118,7 @@ final class EveryRoleTests: XCTestCase {
             assertLocation(try await member.login("commission"), "/tasks")
             let mine = try await member.get("/tasks")
             assertContains(mine, "Ждут ваших баллов: 6\u{00A0}работ")
-            for scoring in try await RecheckScoring.query(on: app.db).with(\.$item).all() {
+            for scoring in try await app.recheckScorings(p) {
                 assertContains(mine, "/commission/scorings/\(scoring.id!)")
                 assertContains(mine, scoring.item.blindCode)
             }

@@ -207,11 +207,11 @@ final class HardeningTests: XCTestCase {
             let statuses = try await Self.concurrently(6) { try await Self.post(app, base, cookie: cookie, form: ["_csrf": csrf, "size": "4", "control": "25"]) }
             XCTAssertEqual(statuses.filter { $0 == .seeOther }.count, 1, "\(statuses)")
             XCTAssertEqual(statuses.filter { $0 == .conflict }.count, 5, "\(statuses)")
-            assertEq(try await RecheckSample.query(on: app.db).count(), 1)
+            assertEq(try await RecheckSample.query(on: app.db).filter(\.$procedure.$id == p.requireID()).count(), 1)
 
             let member = Browser(app)
             try await member.login("commission")
-            let scoring = try await RecheckScoring.query(on: app.db).first()!
+            let scoring = try await app.recheckScorings(p).first!
             try await member.get("/commission/scorings/\(scoring.id!)")
             let spec = try ProcedureStore.spec(of: p)
             var form = Dictionary(uniqueKeysWithValues: spec.tasks.indices.map { ("t\($0)", "0") })

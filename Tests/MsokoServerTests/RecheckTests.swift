@@ -21,7 +21,7 @@ final class RecheckServerTests: XCTestCase {
             let page = try await s.get(base)
             assertContains(page, "Выборка: 8\u{00A0}работ (из них контрольных 2)")
             // The risky school (planted help on hard tasks) is in the risk part.
-            let items = try await RecheckItem.query(on: app.db).with(\.$school).with(\.$work).all()
+            let items = try await app.recheckItems(p)
             XCTAssertTrue(items.contains { $0.reason == "risk" && $0.school.login == "edu700105" }, items.map { "\($0.school.login) \($0.reason)" }.description)
 
             // The member sees blind codes only.
@@ -32,7 +32,7 @@ final class RecheckServerTests: XCTestCase {
                 assertContains(mine, item.blindCode)
                 assertNotContains(mine, item.school.shortName)
             }
-            let scorings = try await RecheckScoring.query(on: app.db).with(\.$item) { $0.with(\.$work) }.all()
+            let scorings = try await app.recheckScorings(p)
             let first = scorings[0]
             let form = try await member.get("/commission/scorings/\(first.id!)")
             assertNotContains(form, first.item.work.code)
@@ -75,11 +75,12 @@ final class RecheckServerTests: XCTestCase {
             let methodist = Browser(app)
             try await methodist.login("methodist")
             try await methodist.get("/seminars")
-            try await methodist.post("/seminars", ["date": "12.10.2026", "topic": "Критерии заданий 8–10", "invited": "10", "attended": "12"])
-            assertContains(try await methodist.get("/seminars"), "«Присутствовало» — от 0 до числа приглашённых.")
-            try await methodist.post("/seminars", ["date": "12.10.2026", "topic": "Критерии заданий 8–10", "procedure": p.id!.uuidString, "participants": "МБОУ «Высоковская СОШ»", "invited": "10", "attended": "8"])
+            try await methodist.post("/seminars", ["date": "12.10.2025", "topic": "Критерии заданий 8–10", "invited": "10", "attended": "12"])
+            assertContains(try await methodist.get("/seminars/new"), "Поле «Присутствовало»: больше, чем приглашено (10).")
+            try await methodist.post("/seminars", ["date": "12.10.2025", "topic": "Критерии заданий 8–10", "procedure": p.id!.uuidString, "participants": "МБОУ «Высоковская СОШ»", "invited": "10", "attended": "8"])
             let seminars = try await methodist.get("/seminars")
-            assertContains(seminars, "<td>12.10.2026</td><td>Критерии заданий 8–10</td>")
+            assertContains(seminars, "<td class=\"nowrap\">12.10.2025</td>")
+            assertContains(seminars, "Критерии заданий 8–10</a>")
             assertContains(seminars, "8 из 10 (80 %)")
             // Nobody else sees a member's items; a head sees no re-check at all.
             let head = Browser(app)
@@ -106,7 +107,7 @@ final class RecheckServerTests: XCTestCase {
             assertContains(try await s.get(base), "перепроверяются задания: 1К1, 5")
             let member = Browser(app)
             try await member.login("commission")
-            let scoring = try await RecheckScoring.query(on: app.db).first()!
+            let scoring = try await app.recheckScorings(p).first!
             let form = try await member.get("/commission/scorings/\(scoring.id!)")
             assertContains(form, "aria-label=\"Задание 1К1\"")
             assertContains(form, "aria-label=\"Задание 5\"")

@@ -29,6 +29,7 @@ final class RoleMatrixTests: XCTestCase {
             let rmo = try await MethodAssociation.query(on: app.db).filter(\.$school.$id == nil).first()!.requireID()
             let zyrShmo = try await MethodAssociation.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
             let rmoRec = try await Recommendation.query(on: app.db).filter(\.$association.$id == rmo).first()!.requireID()
+            let seminar = try await Seminar.query(on: app.db).first()!.requireID()
             let zyrStaff = try await StaffMember.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "Смирнова О.И.").first()!.requireID()
             let zyrCourse = try await CourseRecord.query(on: app.db).filter(\.$staff.$id == zyrStaff).first()!.requireID()
             // Expected status per user, in the order of `users`:
@@ -104,6 +105,9 @@ final class RoleMatrixTests: XCTestCase {
                 ("/observer", ["L", "200", "403", "403", "403", "200", "200", "403", "403"]),
                 ("/commission", ["L", "403", "403", "403", "403", "403", "403", "200", "403"]),
                 ("/seminars", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),
+                ("/seminars/new", ["L", "200", "403", "403", "403", "200", "403", "403", "403"]),
+                ("/seminars/\(seminar)", ["L", "200", "403", "403", "403", "200", "403", "403", "200"]),
+                ("/seminars/\(seminar)/delete", ["L", "200", "403", "403", "403", "200", "403", "403", "403"]),
                 ("/procedures/\(vpr)/recheck", ["L", "200", "403", "403", "403", "403", "403", "403", "200"]),
                 ("/measures/new", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),
                 ("/measures/\(m14)/edit", ["L", "200", "403", "403", "403", "403", "403", "403", "403"]),

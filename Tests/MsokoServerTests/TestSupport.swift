@@ -210,3 +210,17 @@ extension Application {
         return (head, cp, url)
     }
 }
+
+extension Application {
+    /// The commission's scorings of `p`'s sample (the demo has re-checks of its own, issue 16 §2).
+    func recheckScorings(_ p: Procedure) async throws -> [RecheckScoring] {
+        let samples = try await RecheckSample.query(on: db).filter(\.$procedure.$id == p.requireID()).all().compactMap(\.id)
+        let items = try await RecheckItem.query(on: db).filter(\.$sample.$id ~~ samples).all().compactMap(\.id)
+        return try await RecheckScoring.query(on: db).filter(\.$item.$id ~~ items).with(\.$item) { $0.with(\.$work) }.all()
+    }
+
+    func recheckItems(_ p: Procedure) async throws -> [RecheckItem] {
+        let samples = try await RecheckSample.query(on: db).filter(\.$procedure.$id == p.requireID()).all().compactMap(\.id)
+        return try await RecheckItem.query(on: db).filter(\.$sample.$id ~~ samples).with(\.$school).with(\.$work).all()
+    }
+}

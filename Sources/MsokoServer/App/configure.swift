@@ -60,6 +60,7 @@ enum Migrations {
         app.migrations.add(M016CreateCalendarFeeds())
         app.migrations.add(M017CreateStaff())
         app.migrations.add(M018CreateAssociations())
+        app.migrations.add(M019ExtendSeminars())
     }
 }
 

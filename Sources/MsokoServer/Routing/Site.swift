@@ -243,6 +243,16 @@ enum Site {
     // Seminars
     static let seminars = Endpoint<Void>(.GET, "seminars", districtReaders, menu: MenuEntry(label: "Семинары", order: 75, group: .events))
     static let seminarAdd = Endpoint<Void>(.POST, "seminars", .only(.specialist, .methodist))
+    /// A seminar planned from a procedure's typical grading errors (`?procedure=`), its page with
+    /// attendance, feedback, materials and its effect at the next re-check (issue 16 §2).
+    static let seminarNew = Endpoint<Void>(.GET, "seminars/new", .only(.specialist, .methodist))
+    static let seminar = Endpoint<UUID>(.GET, "seminars/:seminarID", districtReaders)
+    static let seminarUpdate = Endpoint<UUID>(.POST, "seminars/:seminarID", .only(.specialist, .methodist))
+    static let seminarFeedbackAdd = Endpoint<UUID>(.POST, "seminars/:seminarID/feedback", .only(.specialist, .methodist))
+    static let seminarFileAdd = Endpoint<UUID>(.POST, "seminars/:seminarID/files", .only(.specialist, .methodist), upload: UploadLimit(maxBytes: nil, what: "Материал семинара"))
+    static let seminarFile = Endpoint<UUID>(.GET, "seminar-files/:fileID", districtReaders)
+    static let seminarDeleteConfirm = Endpoint<UUID>(.GET, "seminars/:seminarID/delete", .only(.specialist, .methodist))
+    static let seminarDelete = Endpoint<UUID>(.POST, "seminars/:seminarID/delete", .only(.specialist, .methodist))
     static let gradingErrors = Endpoint<UUID>(.GET, "procedures/:procedureID/recheck/errors.docx", districtReaders)
 
     // Meetings, interviews with heads and their decisions (1.5, 2.4): who sees which meeting and
@@ -361,7 +371,7 @@ enum Site {
         observers, observerAdd, observerActs, observerCoverage, observerAct, observerActFile, observerOrder,
         observerAssignments, observerAssign, observerSuggest, observerUnassign, myAssignments, actForm, actSubmit,
         recheck, recheckCreate, recheckReport, recheckOrder, commission, scoring, scoringSave,
-        seminars, seminarAdd, gradingErrors,
+        seminars, seminarAdd, seminarNew, seminar, seminarUpdate, seminarFeedbackAdd, seminarFileAdd, seminarFile, seminarDeleteConfirm, seminarDelete, gradingErrors,
         sheets, sheetsCoverage, sheetCodesIssue, sheetInformingCreate, sheetCode, sheetCodeRevoke, sheetCodeReissue, sheetInformingFile, sheetInformingAttach,
         sheetInformingDeleteConfirm, sheetInformingDelete, parentEntry, parentSheet,
         gapPlans, gapSchool, gapSchoolDocx, gapSchoolXlsx, gapSchoolAttach, gapPlanDraft, gapPlan, gapPlanDocx, gapPlanXlsx, gapPlanAttach,

@@ -312,10 +312,3 @@ enum AssociationsController {
     }
 }
 
-extension Optional {
-    /// The wrapped value mapped by an async function.
-    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let v = self else { return nil }
-        return try await f(v)
-    }
-}
