@@ -158,3 +158,33 @@ final class SeminarEffectTests: XCTestCase {
         XCTAssertEqual(same.verdict(), .same)
     }
 }
+
+/// Needs of subject teams (issue 16 §3): drawn from the re-check and the gaps, small teams rolled up.
+final class CompetenceNeedsTests: XCTestCase {
+    func testNeedsBelongToTeamsAndTeamsUnderThreeRollIntoTheDistrict() {
+        let e = [
+            CompetenceNeeds.Evidence(school: "edu1", subject: "Математика", team: 3, systemic: ["4.3"], rescored: 4, discrepant: 2, typicalTasks: [], covered: [.deficits: 1]),
+            CompetenceNeeds.Evidence(school: "edu2", subject: "Математика", team: 5, systemic: [], rescored: 10, discrepant: 2, typicalTasks: [], covered: [:]),
+            CompetenceNeeds.Evidence(school: "edu3", subject: "Математика", team: 2, systemic: ["4.8"], rescored: 2, discrepant: 2, typicalTasks: ["8"], covered: [.assessmentCompetence: 1]),
+            CompetenceNeeds.Evidence(school: "edu4", subject: "математика", team: 1, systemic: ["4.8", "4.9"], rescored: 2, discrepant: 0, typicalTasks: [], covered: [:]),
+            CompetenceNeeds.Evidence(school: "edu5", subject: "Русский язык", team: 0, systemic: [], rescored: 0, discrepant: 0, typicalTasks: [], covered: [:]),
+        ]
+        let rows = CompetenceNeeds.rows(e)
+        XCTAssertEqual(rows.map { $0.school ?? "район" }, ["edu1", "edu2", "район", "район"])
+        // 2 of 4 re-scored works differ (≥ 30 %), and systemic deficits.
+        XCTAssertEqual(rows[0].needs.map(\.direction), [.assessmentCompetence, .deficits])
+        XCTAssertTrue(rows[0].needs[0].reason.contains("2 из 4"))
+        // 2 of 10 is under 30 %: no need from the re-check.
+        XCTAssertEqual(rows[1].needs, [])
+        // The two small mathematics teams together: 3 people, 2 schools, no school named.
+        XCTAssertNil(rows[2].school)
+        XCTAssertEqual(rows[2].schools, 2)
+        XCTAssertEqual(rows[2].team, 3)
+        XCTAssertEqual(rows[2].needs.map(\.direction), [.assessmentCompetence, .deficits])
+        XCTAssertTrue(rows[2].needs[1].reason.contains("4.8, 4.9"))
+        XCTAssertEqual(rows[2].covered, [.assessmentCompetence: 1])
+        XCTAssertEqual(rows[3].needs, [])
+        // Too few re-scored works count for nothing on their own.
+        XCTAssertEqual(CompetenceNeeds.rows([CompetenceNeeds.Evidence(school: "x", subject: "М", team: 4, systemic: [], rescored: 2, discrepant: 2, typicalTasks: [], covered: [:])])[0].needs, [])
+    }
+}

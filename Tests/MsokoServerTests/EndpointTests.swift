@@ -85,6 +85,8 @@ final class EndpointTests: XCTestCase {
             "linkID": try await GapItemRecommendation.query(on: app.db).first()!.requireID().uuidString,
             // The demo seminar planned from the 2025 re-check.
             "seminarID": try await Seminar.query(on: app.db).first()!.requireID().uuidString,
+            // The demo teacher's ИОМ at Зырянская СОШ.
+            "developmentPlanID": try await DevelopmentPlan.query(on: app.db).first()!.requireID().uuidString,
         ]
     }
 

@@ -78,6 +78,14 @@ final class HostileTextTests: XCTestCase {
             (c.title, c.provider, c.certificateNumber) = (p, p, p)
             try await c.save(on: app.db)
         }
+        for d in try await DevelopmentPlan.query(on: app.db).all() {
+            (d.diagnostic, d.goals, d.activities, d.result) = (p, p, p, p)
+            try await d.save(on: app.db)
+        }
+        for s in try await Seminar.query(on: app.db).all() {
+            (s.errorTypes, s.materials, s.tasks) = (p, p, p)
+            try await s.save(on: app.db)
+        }
         // Associations and recommendations (issue 16 §1).
         for a in try await MethodAssociation.query(on: app.db).all() {
             (a.name, a.subject) = (p, p)

@@ -30,6 +30,7 @@ final class RoleMatrixTests: XCTestCase {
             let zyrShmo = try await MethodAssociation.query(on: app.db).filter(\.$school.$id == zyr).first()!.requireID()
             let rmoRec = try await Recommendation.query(on: app.db).filter(\.$association.$id == rmo).first()!.requireID()
             let seminar = try await Seminar.query(on: app.db).first()!.requireID()
+            let iom = try await DevelopmentPlan.query(on: app.db).first()!.requireID()
             let zyrStaff = try await StaffMember.query(on: app.db).filter(\.$school.$id == zyr).filter(\.$name == "Смирнова О.И.").first()!.requireID()
             let zyrCourse = try await CourseRecord.query(on: app.db).filter(\.$staff.$id == zyrStaff).first()!.requireID()
             // Expected status per user, in the order of `users`:
@@ -145,6 +146,10 @@ final class RoleMatrixTests: XCTestCase {
                 ("/staff/\(zyrStaff)/delete", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
                 ("/courses/\(zyrCourse)/delete", ["L", "200", "200", "403", "403", "403", "403", "403", "403"]),
                 ("/api/v1/staff/courses", ["401", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                ("/staff/needs", ["L", "200", "200", "200", "403", "200", "403", "403", "200"]),
+                // The demo teacher's ИОМ: their school's head and the teacher only.
+                ("/development-plans/\(iom)", ["L", "403", "200", "403", "200", "403", "403", "403", "403"]),
+                ("/development-plans/\(iom)/delete", ["L", "403", "200", "403", "403", "403", "403", "403", "403"]),
                 // Methodical associations (3.1): the РМО is everyone's to read; a school's ШМО its
                 // school's and the district's; the library is the district's.
                 ("/associations", ["L", "200", "200", "200", "200", "200", "403", "403", "200"]),

@@ -210,3 +210,65 @@ final class StaffServerTests: XCTestCase {
         }
     }
 }
+
+/// Needs without names, and the teacher's ИОМ kept to the school (issue 16 §3).
+final class StaffNeedsServerTests: XCTestCase {
+    func testNeedsNameNoTeacherAndRollSmallTeamsUp() async throws {
+        try await withApp { app in
+            let s = Browser(app)
+            try await s.login("specialist")
+            let page = try await s.get("/staff/needs")
+            assertStatus(page, .ok)
+            // The page's own content (the header names the signed-in specialist).
+            let content = page.body.string.components(separatedBy: "<main").last ?? ""
+            for person in try await StaffMember.query(on: app.db).all() { XCTAssertFalse(content.contains(HTML.escape(person.name)), person.name) }
+            assertContains(page, "системные дефициты обучающихся по требованиям")
+            // A school whose Russian-language team is under three is not a row of its own.
+            let mih = try await app.school("edu700102")
+            let team = try await StaffMember.query(on: app.db).filter(\.$school.$id == mih.requireID()).all().filter { $0.subjectList.contains("Русский язык") }
+            XCTAssertLessThan(team.count, CompetenceNeeds.minimumTeam)
+            let body = page.body.string
+            let rows = body.components(separatedBy: "<tr>").filter { $0.contains(HTML.escape(mih.shortName)) }
+            XCTAssertFalse(rows.contains { $0.contains("<td>Русский язык</td>") }, "the small team is rolled up")
+            assertContains(page, "Район (")
+            // A head sees their school's rows and the district's, not another school's.
+            let h = Browser(app)
+            try await h.login("head-zyr")
+            let own = try await h.get("/staff/needs")
+            assertNotContains(own, HTML.escape(mih.shortName))
+        }
+    }
+
+    func testAHeadRecordsATeachersPlanThatOnlyTheSchoolSees() async throws {
+        try await withApp { app in
+            let zyr = try await app.school("edu700101")
+            let person = try await StaffMember.query(on: app.db).filter(\.$school.$id == zyr.requireID()).filter(\.$name == "Волков Л.К.").first()!
+            let h = Browser(app)
+            try await h.login("head-zyr")
+            _ = try await h.get("/staff/\(person.id!)")
+            _ = try await h.post("/staff/\(person.id!)/plans", ["schoolYear": "2025", "diagnostic": "", "goals": "x", "activities": "y", "direction": "deficits", "state": "done"])
+            let shown = try await h.get("/staff/\(person.id!)")
+            assertContains(shown, "Поле «Учебный год»")
+            assertContains(shown, "Поле «Результаты диагностики педагога»: заполните.")
+            assertContains(shown, "Поле «Итог»")
+            assertStatus(try await h.post("/staff/\(person.id!)/plans", ["schoolYear": "2025-2026", "diagnostic": "Самодиагностика: оценивание развёрнутых ответов",
+                                                                      "goals": "Критерии", "activities": "Семинар — октябрь\nВзаимопроверка — ноябрь", "direction": "assessmentCompetence"]), .seeOther)
+            let plan = try await DevelopmentPlan.query(on: app.db).filter(\.$staff.$id == person.requireID()).first()!
+            assertStatus(try await h.get("/development-plans/\(plan.id!)"), .ok)
+            // Kept to the school: the district and another school's head see none of it.
+            let s = Browser(app)
+            try await s.login("specialist")
+            assertStatus(try await s.get("/development-plans/\(plan.id!)"), .forbidden)
+            assertNotContains(try await s.get("/staff/\(person.id!)"), "/development-plans/")
+            let mih = Browser(app)
+            try await mih.login("head-mih")
+            assertStatus(try await mih.get("/development-plans/\(plan.id!)"), .forbidden)
+            // The demo teacher reads their own plan from «Мои задачи», not a colleague's.
+            let t = Browser(app)
+            try await t.login("teacher")
+            let tasks = try await t.get("/tasks")
+            assertContains(tasks, "Мой индивидуальный образовательный маршрут")
+            assertStatus(try await t.get("/development-plans/\(plan.id!)"), .forbidden)
+        }
+    }
+}

@@ -61,6 +61,7 @@ enum Migrations {
         app.migrations.add(M017CreateStaff())
         app.migrations.add(M018CreateAssociations())
         app.migrations.add(M019ExtendSeminars())
+        app.migrations.add(M020CreateDevelopmentPlans())
     }
 }
 

@@ -96,3 +96,33 @@ final class StaffImport: Model, StoredFile, @unchecked Sendable {
 
     init() {}
 }
+
+/// An individual development plan («индивидуальный образовательный маршрут педагога», ИОМ) a head
+/// records for a teacher of their school from the teacher's own diagnostic — never from ВПР results.
+/// Kept to the school: its head and the teacher (through their account) read it; the district does not.
+final class DevelopmentPlan: Model, @unchecked Sendable {
+    static let schema = "development_plans"
+
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Parent(key: "staff_id") var staff: StaffMember
+    @Parent(key: "school_id") var school: School
+    @Field(key: "school_year") var schoolYear: String
+    /// What the teacher's own diagnostic showed (a self-assessment, a test of professional deficits).
+    @Field(key: "diagnostic") var diagnostic: String
+    @Field(key: "goals") var goals: String
+    /// Activities, one a line: what, in which form, by when.
+    @Field(key: "activities") var activities: String
+    /// `CourseDirection` raw value.
+    @Field(key: "direction") var direction: String
+    /// `active` or `done`.
+    @Field(key: "state") var state: String
+    @Field(key: "result") var result: String
+    @Field(key: "created_by") var createdBy: String
+
+    init() {}
+
+    var courseDirection: CourseDirection { CourseDirection(rawValue: direction) ?? .deficits }
+    var isDone: Bool { state == "done" }
+}

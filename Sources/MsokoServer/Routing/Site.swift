@@ -347,6 +347,15 @@ enum Site {
     static let courseDelete = Endpoint<UUID>(.POST, "courses/:courseID/delete", staffEditors)
     static let courseFile = Endpoint<UUID>(.GET, "course-files/:fileID", readers)
     static let apiStaffCourses = Endpoint<Void>(.GET, "api/v1/staff/courses", readers)
+    /// The needs of schools' subject teams (no teacher named, small teams rolled up).
+    static let staffNeeds = Endpoint<Void>(.GET, "staff/needs", readers)
+    /// A teacher's individual development plan (ИОМ): the head of their school keeps it, the teacher
+    /// reads their own; the district does not see it.
+    static let developmentPlanAdd = Endpoint<UUID>(.POST, "staff/:staffID/plans", .only(.head))
+    static let developmentPlan = Endpoint<UUID>(.GET, "development-plans/:developmentPlanID", .only(.head, .teacher))
+    static let developmentPlanUpdate = Endpoint<UUID>(.POST, "development-plans/:developmentPlanID", .only(.head))
+    static let developmentPlanDeleteConfirm = Endpoint<UUID>(.GET, "development-plans/:developmentPlanID/delete", .only(.head))
+    static let developmentPlanDelete = Endpoint<UUID>(.POST, "development-plans/:developmentPlanID/delete", .only(.head))
 
     /// The table, for registration checks, the menu and the tests.
     static let all: [any EndpointEntry] = [
@@ -383,6 +392,7 @@ enum Site {
         decisionDeleteConfirm, decisionDelete, decisionFile, apiMeetings, apiDecisions,
         staff, staffAdd, staffImport, staffImportFile, staffCoverage, staffReportDocx, staffReportXlsx, staffAttach, staffMember, staffUpdate,
         staffDeleteConfirm, staffDelete, courseAdd, courseDeleteConfirm, courseDelete, courseFile, apiStaffCourses,
+        staffNeeds, developmentPlanAdd, developmentPlan, developmentPlanUpdate, developmentPlanDeleteConfirm, developmentPlanDelete,
         associations, associationCreate, association, associationUpdate, associationDeleteConfirm, associationDelete, associationMemberAdd,
         associationMemberDelete, associationSittingAdd, sittingRecommendations, recommendations, recommendationCreate, recommendation,
         recommendationFile, recommendationDeleteConfirm, recommendationDelete, gapItemRecommend, gapItemUnrecommend,

@@ -41,6 +41,7 @@ func routes(_ app: Application) throws {
     MeetingsController.register(app)
     DecisionsController.register(app)
     StaffController.register(app)
+    DevelopmentPlans.register(app)
     AssociationsController.register(app)
     RecommendationsController.register(app)
     LoopController.register(app)

@@ -98,5 +98,22 @@ enum DemoStaff {
                 try await r.create(on: db)
             }
         }
+        // The demo teacher's ИОМ, recorded by the head of «Зырянская СОШ» from the teacher's own diagnostic.
+        if let teacher = users.first(where: { $0.role == .teacher }), let sid = teacher.$school.id,
+           let me = try await StaffMember.query(on: db).filter(\.$userID == teacher.requireID()).first() {
+            let start = today.month >= 9 ? today.year : today.year - 1
+            let p = DevelopmentPlan()
+            p.$staff.id = try me.requireID()
+            p.$school.id = sid
+            p.schoolYear = "\(start)-\(start + 1)"
+            p.diagnostic = "Самодиагностика профессиональных затруднений: затруднения в применении критериев оценивания заданий с развёрнутым ответом и в подборе заданий на работу с информацией."
+            p.goals = "Освоить единые критерии оценивания развёрнутых ответов; научиться строить задания на чтение таблиц и диаграмм."
+            p.activities = "Семинар-практикум РМО по критериям оценивания — октябрь\nВзаимопроверка работ с коллегой по ШМО — ноябрь–декабрь\nКурсы «Оценка качества образования: объективность проведения и проверки» — до марта"
+            p.direction = CourseDirection.assessmentCompetence.rawValue
+            p.state = "active"
+            p.result = ""
+            p.createdBy = "demo"
+            try await p.create(on: db)
+        }
     }
 }

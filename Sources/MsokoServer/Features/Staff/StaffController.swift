@@ -28,6 +28,12 @@ enum StaffController {
         app.on(Site.staffReportXlsx, use: reportXlsx)
         app.on(Site.staffAttach, use: attach)
         app.on(Site.apiStaffCourses, use: api)
+        app.on(Site.staffNeeds, use: needs)
+    }
+
+    static func needs(req: Request) async throws -> Response {
+        let model = try await StaffNeeds.query(req)
+        return Layout.page(req, title: "Потребности в повышении квалификации", body: model.view(req.pageContext()), crumbs: [Crumb(Site.staff.url, "Кадры и курсы")], paper: .landscape)
     }
 
     /// The choices of «ОО» a user has: a head only their school; a specialist every school and the department.
@@ -142,10 +148,13 @@ enum StaffController {
         let files = ids.isEmpty ? [] : try await CourseFile.query(on: req.db).filter(\.$course.$id ~~ ids)
             .field(\.$id).field(\.$course.$id).field(\.$fileName).field(\.$size).all()
         let canEdit = scope.canEdit(m)
+        let user = try req.user
+        let plans = try await DevelopmentPlans.plans(of: m, user: user, on: req.db)
         let model = StaffMemberPage(row: StaffRow(member: m, school: m.school, courses: courses, today: today), today: today,
                                     files: Dictionary(grouping: files, by: { $0.$course.id }), canEdit: canEdit,
                                     schools: canEdit ? try await schoolChoices(scope, on: req.db) : [],
-                                    accounts: try await StaffStore.accounts(schoolID: m.$school.id, municipalityID: scope.municipalityID, on: req.db))
+                                    accounts: try await StaffStore.accounts(schoolID: m.$school.id, municipalityID: scope.municipalityID, on: req.db),
+                                    plans: plans, schoolYear: today.month >= 9 ? "\(today.year)-\(today.year + 1)" : "\(today.year - 1)-\(today.year)", headKeepsPlans: user.role == .head)
         return Layout.page(req, title: m.name, body: model.view(req.pageContext()), crumbs: [Crumb(Site.staff.url, "Кадры и курсы")])
     }
 

@@ -45,7 +45,7 @@ struct StaffList {
         <a href="\(link(.overdue))" class="stat\(count(.overdue) > 0 ? " bad" : "")"><div class="num">\(count(.overdue))</div><div class="lbl">срок прошёл</div></a>
         <a href="\(link(.none))" class="stat\(count(.none) > 0 ? " bad" : "")"><div class="num">\(count(.none))</div><div class="lbl">курсов нет</div></a>
         </div>
-        <p class="actions no-print"><a class="btn secondary" href="\(Site.staffCoverage.url)">Охват по школам и направлениям</a>
+        <p class="actions no-print"><a class="btn secondary" href="\(Site.staffCoverage.url)">Охват по школам и направлениям</a> <a class="btn secondary" href="\(Site.staffNeeds.url)">Потребности команд</a>
         <a class="btn secondary" href="\(Site.staffReportDocx.url)">Отчёт (DOCX)</a> <a class="btn secondary" href="\(Site.staffReportXlsx.url)">Таблицы (XLSX)</a></p>
         """
         if !isHead {
@@ -108,6 +108,10 @@ struct StaffMemberPage {
     var canEdit: Bool
     var schools: [(value: String, label: String)]
     var accounts: [User]
+    /// The person's ИОМ, for their school's head only (nil: not shown).
+    var plans: [DevelopmentPlan]? = nil
+    var schoolYear = ""
+    var headKeepsPlans = false
 
     func view(_ ctx: PageContext) -> HTML {
         let m = row.member
@@ -131,6 +135,13 @@ struct StaffMemberPage {
                                    \(canEdit ? #"<td class="no-print"><a href="\#(Site.courseDeleteConfirm.url(c.id!))">удалить</a></td>"# as HTML : "")</tr>
                                    """
                                })
+        }
+        if let plans, headKeepsPlans {
+            html += #"<h2 id="iom">Индивидуальный образовательный маршрут (ИОМ)</h2>"#
+            html += plans.isEmpty ? #"<p class="muted">ИОМ не составлялся.</p>"# : HTML.table(head: "<th>Учебный год</th><th>Направление</th><th>Состояние</th>", rows: plans.map { p in
+                #"<tr><td><a href="\#(Site.developmentPlan.url(p.id!))">\#(p.schoolYear)</a></td><td>\#(p.courseDirection.title)</td><td>\#(p.isDone ? "выполнен" : "в работе")</td></tr>"#
+            })
+            html += #"<details class="card no-print"><summary>Составить ИОМ по диагностике педагога</summary>\#(DevelopmentPlans.form(ctx, action: Site.developmentPlanAdd.url(m.id!), plan: nil, schoolYear: schoolYear))</details>"#
         }
         if canEdit { html += forms(ctx) }
         return html

@@ -24,6 +24,13 @@ struct StaffScope: Sendable {
         }
     }
 
+    /// The whole district, for figures every reader sees aggregated (the needs' roll-up).
+    init(municipalityID: UUID, regionID: UUID) {
+        self.municipalityID = municipalityID
+        self.regionID = regionID
+        role = .specialist
+    }
+
     var seesDistrict: Bool { schoolID == nil }
 
     /// Whether the user may change a person's record (and their courses).

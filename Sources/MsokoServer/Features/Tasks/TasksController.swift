@@ -58,6 +58,9 @@ enum TasksController {
         if user.role == .commission {
             model.scorings = try await CommissionWorks.query(member: user, on: req.db).rows.filter { !$0.submitted }
         }
+        if user.role == .teacher, let me = try await StaffMember.query(on: req.db).filter(\.$userID == user.requireID()).first() {
+            model.plans = try await DevelopmentPlans.plans(of: me, user: user, on: req.db)?.filter { !$0.isDone } ?? []
+        }
         if user.role == .teacher {
             model.classes = try await TeacherClasses.results(of: user, on: req.db).map { r in
                 TaskList.ClassResult(procedure: ProcedureStore.title(r.procedure), className: r.className, nowCalled: r.nowCalled, works: r.works,
@@ -112,6 +115,8 @@ struct TaskList {
     var decisions: [DecisionRow] = []
     /// People whose courses are due, overdue or missing (a head's school; a specialist's department).
     var courses: [StaffRow] = []
+    /// A teacher's own development plans in work (ИОМ).
+    var plans: [DevelopmentPlan] = []
 
     func view(_ ctx: PageContext) -> HTML {
         var own = HTML()
@@ -128,6 +133,10 @@ struct TaskList {
                 #"<tr><td><a href="\#(Site.staffMember.url(r.member.id!))">\#(r.member.name)</a></td><td>\#(r.member.position)</td><td class="nowrap">\#(r.nextDue?.russian ?? "—")</td><td>\#(HTML.courseBadge(r.status))</td></tr>"#
             })
             if courses.count > 20 { own += #"<p><a href="\#(Site.staff.url)">Все \#(courses.count) — на странице «Кадры и курсы»</a></p>"# }
+        }
+        if !plans.isEmpty {
+            own += "<h2>Мой индивидуальный образовательный маршрут</h2>"
+            own += HTML(plans.map { #"<p><a href="\#(Site.developmentPlan.url($0.id!))">ИОМ на \#($0.schoolYear) учебный год</a> — \#($0.courseDirection.title)</p>"# as HTML })
         }
         if !acts.isEmpty {
             own += "<h2>Акты наблюдения к заполнению</h2>"
