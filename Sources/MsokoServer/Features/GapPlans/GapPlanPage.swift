@@ -233,7 +233,7 @@ struct GapPlanPage {
                 <button class="btn secondary" type="submit">Прикрепить</button> <a href="\#(find)">вся подборка</a></form>
                 """#
             }
-            rows.append(#"<tr><td>\#(item.position)</td><td><b>\#(item.code)</b> \#(item.text)</td><td>\#(cell)</td></tr>"#)
+            rows.append(#"<tr id="rec-\#(item.position)"><td>\#(item.position)</td><td><b>\#(item.code)</b> \#(item.text)</td><td>\#(cell)</td></tr>"#)
         }
         html += HTML.table(head: "<th>№</th><th>Требование</th><th>Чем работать</th>", rows: rows)
         return html

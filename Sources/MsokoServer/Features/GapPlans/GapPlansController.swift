@@ -465,7 +465,7 @@ extension GapPlansController {
 
     static func recommend(req: Request) async throws -> Response {
         let (l, item) = try await recommendable(req)
-        let back = Site.gapPlan.url(l.id).fragment("item-\(item.position)")
+        let back = Site.gapPlan.url(l.id).fragment("rec-\(item.position)")
         guard let rid = try req.content.decode(RecommendForm.self).recommendation.flatMap(UUID.init(uuidString:)),
               let rec = try await Recommendation.query(on: req.db).filter(\.$id == rid).filter(\.$municipalityID == l.plan.municipalityID).first() else {
             return req.redirect(to: back, error: "Пункт \(item.position): выберите рекомендацию из библиотеки района.")
@@ -499,6 +499,6 @@ extension GapPlansController {
                                  summary: "План \(plan.className) (\(school.login)), пункт \(item.position) \(item.code): откреплена рекомендация «\(title)»",
                                  municipalityID: plan.municipalityID, regionID: plan.regionID, schoolID: school.id)
         }
-        return req.redirect(to: Site.gapPlan.url(l.id).fragment("item-\(item.position)"), ok: "Рекомендация откреплена от пункта \(item.position).")
+        return req.redirect(to: Site.gapPlan.url(l.id).fragment("rec-\(item.position)"), ok: "Рекомендация откреплена от пункта \(item.position).")
     }
 }

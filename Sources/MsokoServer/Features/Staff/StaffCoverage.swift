@@ -134,7 +134,7 @@ struct StaffCoverage {
             doc.add(DocxDocument.Table(widths: widths, header: t.header, rows: t.rows.map { $0.map { DocxDocument.Cell($0.display) } }))
             for n in t.notes { doc.paragraph(n, style: .small) }
         }
-        let wide = [6, 2, 3, 2, 3, 3, 3, 2, 2, 2, 2]
+        let wide = [5, 3, 3, 2, 3, 3, 3, 2, 3, 3, 2]
         table(schoolTable, widths: wide)
         if groups.count > 1, total.staff > 0 {
             doc.add(DocxChart(title: "Доля работников с действующими курсами, %", categories: groups.map { $0.login ?? "УО" },
