@@ -10,6 +10,7 @@ import docx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -46,6 +47,19 @@ def login(driver, base, user):
 def logout(driver):
     driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
     WebDriverWait(driver, 15).until(lambda d: "/login" in d.current_url)
+
+
+def submit(browser, button, expect):
+    """Clicks a submit button and waits until the page shows `expect`."""
+    button.click()
+    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(lambda d: expect in d.page_source)
+
+
+def fetch(browser, url):
+    """A file the signed-in browser may download, with its session cookie."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=60) as r:
+        return r.read()
 
 
 def click_and_wait(driver, element):

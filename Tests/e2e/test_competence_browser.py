@@ -4,26 +4,13 @@ and downloads the PD report (python-docx and openpyxl open it); a methodist atta
 association's recommendation to a class's gap plan item, and the school's head sees it there."""
 import io
 import os
-import urllib.request
 
 import docx
 import openpyxl
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from test_browser import browser, click_and_wait, login, logout, shot  # noqa: F401  (fixture)
-
-
-def submit(browser, button, expect):
-    button.click()
-    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(lambda d: expect in d.page_source)
-
-
-def fetch(browser, url):
-    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=60) as r:
-        return r.read()
+from test_browser import browser, click_and_wait, fetch, login, logout, shot, submit  # noqa: F401  (fixture)
 
 
 def test_specialist_sees_who_is_due_and_loads_the_staff_list(demo_server, browser, datadir):  # noqa: F811

@@ -9,18 +9,10 @@ import subprocess
 import urllib.request
 
 import docx
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from test_browser import browser, click_and_wait, login, logout, shot  # noqa: F401  (fixture)
-
-
-def submit(browser, button, expect):
-    """Clicks a form's button and waits for the answer's message. (Waiting for the old page to go
-    stale is unreliable here: the answer is often the same page at another fragment.)"""
-    button.click()
-    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(lambda d: expect in d.page_source)
+from test_browser import browser, click_and_wait, login, logout, shot, submit  # noqa: F401  (fixture)
 
 
 def test_head_drafts_teacher_works_rediagnosis_closes_district_sees(demo_server, browser, datadir):  # noqa: F811

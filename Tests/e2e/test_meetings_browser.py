@@ -12,22 +12,10 @@ import urllib.request
 
 import docx
 import icalendar
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from test_browser import browser, click_and_wait, login, logout, shot  # noqa: F401  (fixture)
-
-
-def submit(browser, button, expect):
-    button.click()
-    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(lambda d: expect in d.page_source)
-
-
-def fetch(browser, url):
-    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=60) as r:
-        return r.read()
+from test_browser import browser, click_and_wait, fetch, login, logout, shot, submit  # noqa: F401  (fixture)
 
 
 def test_january_meeting_decisions_report_and_loop(demo_server, browser, datadir):  # noqa: F811

@@ -261,17 +261,28 @@ enum AssociationsController {
         let place = FormText.read(f.place, "Место", max: 300, required: false, &errors)
         guard errors.isEmpty, let date else { return req.redirect(to: back, error: "Заседание не добавлено.\n" + errors.joined(separator: "\n")) }
         let leader = try await a.leaderID.asyncMap { try await User.find($0, on: req.db) } ?? nil
-        let members = try await AssociationMember.query(on: req.db).filter(\.$association.$id == a.requireID()).with(\.$staff).all()
-            .sorted { $0.staff.name < $1.staff.name }
+        let t = time.count == 4 ? "0" + time : time
+        try await req.audited { db in
+            let m = try await sitting(of: a, date: date, time: t, place: place, topic: topic, leader: leader, by: user, on: db)
+            return try AuditNote(action: "create", entity: "meeting", id: m.id, summary: "«\(a.name)»: заседание \(date.russian) «\(topic)» внесено в план",
+                                 after: ["date": date.iso, "title": topic], municipalityID: a.municipalityID, regionID: a.regionID, schoolID: a.$school.id)
+        }
+        return req.redirect(to: back, ok: "Заседание \(date.russian) внесено в план. Повестку, протокол и решения ведите на странице заседания.")
+    }
+
+    /// Creates the sitting: a meeting of the kind «Заседание РМО / ШМО» naming the association,
+    /// chaired by its leader, with its members (as on the staff list) as participants.
+    static func sitting(of a: MethodAssociation, date: LocalDate, time: String, place: String, topic: String, number: String = "",
+                        leader: User?, by user: User, on db: Database) async throws -> Meeting {
         let m = Meeting()
         m.regionID = a.regionID
         m.municipalityID = a.municipalityID
         m.kind = MeetingKind.methodAssociation.rawValue
         m.kindName = ""
         m.title = topic
-        m.number = ""
+        m.number = number
         m.date = date.iso
-        m.time = time.count == 4 ? "0" + time : time
+        m.time = time
         m.place = place
         m.$school.id = a.$school.id
         m.chairID = leader?.id
@@ -283,22 +294,19 @@ enum AssociationsController {
         m.createdBy = user.login
         m.createdByID = user.id
         m.associationID = a.id
-        try await req.audited { db in
-            try await m.create(on: db)
-            for (i, member) in members.enumerated() {
-                let p = MeetingParticipant()
-                p.$meeting.id = try m.requireID()
-                p.userID = member.staff.userID
-                p.name = member.staff.name
-                p.post = member.staff.position
-                p.schoolID = member.staff.$school.id
-                p.position = i + 1
-                try await p.create(on: db)
-            }
-            return try AuditNote(action: "create", entity: "meeting", id: m.id, summary: "«\(a.name)»: заседание \(date.russian) «\(topic)» внесено в план",
-                                 after: ["date": date.iso, "title": topic], municipalityID: a.municipalityID, regionID: a.regionID, schoolID: a.$school.id)
+        try await m.create(on: db)
+        let members = try await AssociationMember.query(on: db).filter(\.$association.$id == a.requireID()).with(\.$staff).all().sorted { $0.staff.name < $1.staff.name }
+        for (i, member) in members.enumerated() {
+            let p = MeetingParticipant()
+            p.$meeting.id = try m.requireID()
+            p.userID = member.staff.userID
+            p.name = member.staff.name
+            p.post = member.staff.position
+            p.schoolID = member.staff.$school.id
+            p.position = i + 1
+            try await p.create(on: db)
         }
-        return req.redirect(to: back, ok: "Заседание \(date.russian) внесено в план. Повестку, протокол и решения ведите на странице заседания.")
+        return m
     }
 
     // MARK: the recommendations DOCX of a sitting

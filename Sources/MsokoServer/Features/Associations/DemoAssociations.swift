@@ -51,38 +51,9 @@ enum DemoAssociations {
         }
 
         func sitting(_ a: MethodAssociation, days: Int, title: String, leader: User, item: (title: String, heard: String, decided: String)?) async throws -> Meeting {
-            let mt = Meeting()
-            mt.regionID = m.$region.id
-            mt.municipalityID = mid
-            mt.kind = MeetingKind.methodAssociation.rawValue
-            mt.kindName = ""
-            mt.title = title
-            mt.number = days < 0 ? "\(abs(days) / 40 + 1)" : ""
-            mt.date = today.adding(days: days).iso
-            mt.time = "15:00"
-            mt.place = a.isDistrict ? "Управление образования, методический кабинет" : "\(a.school?.shortName ?? ""), кабинет 12"
-            mt.$school.id = a.$school.id
-            mt.chairID = leader.id
-            mt.chairName = leader.name
-            mt.chairPost = a.isDistrict ? "руководитель РМО" : "руководитель ШМО"
-            mt.secretaryID = nil
-            mt.secretaryName = ""
-            mt.secretaryPost = ""
-            mt.createdBy = leader.login
-            mt.createdByID = leader.id
-            mt.associationID = a.id
-            try await mt.create(on: db)
-            let members = try await AssociationMember.query(on: db).filter(\.$association.$id == a.requireID()).with(\.$staff).all().sorted { $0.staff.name < $1.staff.name }
-            for (i, member) in members.enumerated() {
-                let p = MeetingParticipant()
-                p.$meeting.id = try mt.requireID()
-                p.userID = member.staff.userID
-                p.name = member.staff.name
-                p.post = member.staff.position
-                p.schoolID = member.staff.$school.id
-                p.position = i + 1
-                try await p.create(on: db)
-            }
+            let mt = try await AssociationsController.sitting(of: a, date: today.adding(days: days), time: "15:00",
+                                                              place: a.isDistrict ? "Управление образования, методический кабинет" : "\(zyr?.shortName ?? ""), кабинет 12",
+                                                              topic: title, number: days < 0 ? "\(abs(days) / 40 + 1)" : "", leader: leader, by: leader, on: db)
             if let item {
                 let it = MeetingItem()
                 it.$meeting.id = try mt.requireID()
