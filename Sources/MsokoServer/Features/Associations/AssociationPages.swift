@@ -76,7 +76,7 @@ struct AssociationPage {
         } else {
             html += HTML.table(head: "<th>Дата</th><th>Тема</th><th>Состояние</th><th class=\"no-print\">Документы</th>", rows: sittings.map { m in
                 let held = m.localDate <= today
-                return #"<tr><td class="nowrap">\#(m.localDate.russian)\#(m.time.isEmpty ? "" : " \(m.time)")</td><td><a href="\#(Site.meeting.url(m.id!))">\#(m.title)</a></td><td>\#(held ? #"<span class="badge st-done">проведено</span>"# as HTML : #"<span class="badge st-notStarted">запланировано</span>"#)</td><td class="no-print"><a href="\#(Site.meetingProtocol.url(m.id!))">Протокол</a> · <a href="\#(Site.sittingRecommendations.url(m.id!))">Методические рекомендации</a></td></tr>"#
+                return #"<tr><td class="nowrap">\#(m.localDate.russian)\#(m.time.isEmpty ? "" : " \(m.time)")</td><td><a href="\#(Site.meeting.url(m.id!))">\#(m.title)</a></td><td>\#(held ? #"<span class="badge st-done">проведено</span>"# as HTML : #"<span class="badge st-notStarted">запланировано</span>"#)</td><td class="no-print">\#(held ? #"<a href="\#(Site.meetingProtocol.url(m.id!))">Протокол</a> · <a href="\#(Site.sittingRecommendations.url(m.id!))">Методические рекомендации</a>"# as HTML : "—")</td></tr>"#
             })
         }
         if keeps {
