@@ -47,6 +47,26 @@ extension EvidenceFile: StoredFile {
 }
 
 extension ActFile: StoredFile {}
+
+/// A kept file that also records its type and who uploaded it: a course's certificate, a
+/// recommendation's document, a seminar's material.
+protocol UploadedFile: StoredFile {
+    var contentType: String { get set }
+    var uploadedBy: String { get set }
+}
+
+extension UploadedFile {
+    /// Fills the record from a checked upload (`EvidenceRules.upload`) by `login`.
+    func keep(_ upload: (name: String, type: String, data: Data), by login: String) {
+        keep(upload.data, name: upload.name)
+        contentType = upload.type
+        uploadedBy = login
+    }
+}
+
+extension CourseFile: UploadedFile {}
+extension RecommendationFile: UploadedFile {}
+extension SeminarFile: UploadedFile {}
 extension ResultUpload: StoredFile {}
 
 /// Responses that hand a file to the browser to save.

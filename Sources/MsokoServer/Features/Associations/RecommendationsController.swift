@@ -116,9 +116,7 @@ enum RecommendationsController {
             if let k = kept_file {
                 let file = RecommendationFile()
                 file.$recommendation.id = try rec.requireID()
-                file.keep(k.data, name: k.name)
-                file.contentType = k.type
-                file.uploadedBy = user.login
+                file.keep(k, by: user.login)
                 try await file.create(on: db)
                 after["file"] = file.fileName
                 after["sha256"] = file.sha256

@@ -126,7 +126,8 @@ enum SeminarsController {
         if let id = form.procedure.flatMap(UUID.init(uuidString:)) {
             if let p = try await Procedures.visible(to: user, on: req.db).first(where: { $0.id == id }) {
                 s.$procedure.id = p.id
-                if let bad = s.taskList.first(where: { n in (try? ProcedureStore.spec(of: p).tasks.contains { $0.number == n }) != true }) {
+                let numbers = Set(try ProcedureStore.spec(of: p).tasks.map(\.number))
+                if let bad = s.taskList.first(where: { !numbers.contains($0) }) {
                     errors.append("Поле «Задания»: задания «\(bad)» нет в спецификации процедуры.")
                 }
             } else {
@@ -232,9 +233,7 @@ enum SeminarsController {
         }
         let f = SeminarFile()
         f.$seminar.id = try s.requireID()
-        f.keep(kept.data, name: kept.name)
-        f.contentType = kept.type
-        f.uploadedBy = try req.user.login
+        f.keep(kept, by: try req.user.login)
         try await req.audited { db in
             try await f.create(on: db)
             return try AuditNote(action: "create", entity: "seminar_file", id: f.id, summary: "Семинар «\(s.topic)»: добавлен материал «\(f.fileName)»",

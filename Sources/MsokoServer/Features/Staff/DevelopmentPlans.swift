@@ -58,7 +58,7 @@ enum DevelopmentPlans {
 
     static func fill(_ p: DevelopmentPlan, _ f: Form, errors: inout [String]) {
         let year = (f.schoolYear ?? "").trimmingCharacters(in: .whitespaces)
-        if (try? RoadmapDocument.startYear(of: year)) == nil { errors.append("Поле «Учебный год»: «\(year)» — ожидается вид 2025-2026.") }
+        do { _ = try RoadmapDocument.startYear(of: year) } catch { errors.append("Поле «Учебный год»: «\(year)» — ожидается вид 2025-2026.") }
         p.schoolYear = year
         p.diagnostic = FormText.read(f.diagnostic, "Результаты диагностики педагога", max: 3000, required: true, &errors)
         p.goals = FormText.read(f.goals, "Цели", max: 2000, required: true, &errors)

@@ -249,9 +249,7 @@ enum StaffController {
             if let kept {
                 let file = CourseFile()
                 file.$course.id = c.id!
-                file.keep(kept.data, name: kept.name)
-                file.contentType = kept.type
-                file.uploadedBy = user.login
+                file.keep(kept, by: user.login)
                 try await file.create(on: db)
                 after["file"] = file.fileName
                 after["sha256"] = file.sha256

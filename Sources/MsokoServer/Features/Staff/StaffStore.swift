@@ -24,11 +24,12 @@ struct StaffScope: Sendable {
         }
     }
 
-    /// The whole district, for figures every reader sees aggregated (the needs' roll-up).
+    /// The whole district read-only, for figures every reader sees aggregated (the needs' roll-up):
+    /// nothing can be edited through it (`canEdit` is false for an administrator).
     init(municipalityID: UUID, regionID: UUID) {
         self.municipalityID = municipalityID
         self.regionID = regionID
-        role = .specialist
+        role = .admin
     }
 
     var seesDistrict: Bool { schoolID == nil }
