@@ -108,6 +108,12 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        // Only a school's public block (`PublicController.embed`) sets its own policy, whose
+        // frame-ancestors names the school's sites; every other page may be framed by nobody.
+        if request.route?.path.map(\.description) == Site.publicEmbed.pattern.split(separator: "/").map(String.init),
+           response.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors") == true {
+            return response
+        }
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         // A page may ask for less (a parent's page, whose address holds the code: no-referrer).
         if !response.headers.contains(name: "Referrer-Policy") { response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin") }

@@ -62,6 +62,7 @@ enum Migrations {
         app.migrations.add(M018CreateAssociations())
         app.migrations.add(M019ExtendSeminars())
         app.migrations.add(M020CreateDevelopmentPlans())
+        app.migrations.add(M021CreatePublicInformation())
     }
 }
 

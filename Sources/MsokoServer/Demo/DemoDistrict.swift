@@ -93,6 +93,7 @@ enum DemoDistrict {
             try await DemoStaff.load(municipality: m, now: now, on: db)
             try await DemoAssociations.load(municipality: m, now: now, on: db)
             try await DemoSeminars.load(municipality: m, now: now, on: db)
+            try await DemoPublication.load(municipality: m, now: now, on: db)
             try await Audit.record(on: db, actor: actor, action: "demo", entity: "installation", id: nil,
                                    summary: "Загружен демонстрационный район", municipalityID: mid, regionID: m.$region.id)
         }

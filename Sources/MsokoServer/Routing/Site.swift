@@ -357,6 +357,37 @@ enum Site {
     static let developmentPlanDeleteConfirm = Endpoint<UUID>(.GET, "development-plans/:developmentPlanID/delete", .only(.head))
     static let developmentPlanDelete = Endpoint<UUID>(.POST, "development-plans/:developmentPlanID/delete", .only(.head))
 
+    // Open information about assessment (4.1): the public pages, without an account — the district's
+    // schedule, how objectivity is ensured, aggregate results (small groups suppressed, no school
+    // beside another), published documents and news with an Atom feed, a school's page and the
+    // block its website frames (only this page may be framed, by the school's listed sites).
+    static let publicHome = Endpoint<Void>(.GET, "public", .anyone)
+    static let publicSchedule = Endpoint<Void>(.GET, "public/schedule", .anyone)
+    static let publicResults = Endpoint<Void>(.GET, "public/results", .anyone)
+    static let publicDocuments = Endpoint<Void>(.GET, "public/documents", .anyone)
+    static let publicDocument = Endpoint<UUID>(.GET, "public/documents/:documentID", .anyone)
+    static let publicNews = Endpoint<Void>(.GET, "public/news", .anyone)
+    static let publicFeed = Endpoint<Void>(.GET, "public/news.atom", .anyone)
+    static let publicSchool = Endpoint<String>(.GET, "public/schools/:login", .anyone)
+    static let publicEmbed = Endpoint<String>(.GET, "public/schools/:login/embed", .anyone)
+    /// The version for the visually impaired: text size and colour scheme, kept in a cookie.
+    static let publicView = Endpoint<Void>(.GET, "public/view", .anyone)
+    // What is published, by whom: a specialist the district's news and documents and the settings,
+    // a head their school's news, documents and website addresses (the loaders check which).
+    private static let publishers: Access = .only(.specialist, .head)
+    static let publication = Endpoint<Void>(.GET, "publication", .only(.specialist, .admin, .head), menu: MenuEntry(label: "Открытая информация", order: 79, group: .events))
+    static let newsCreate = Endpoint<Void>(.POST, "publication/news", publishers)
+    static let newsDeleteConfirm = Endpoint<UUID>(.GET, "news/:newsID/delete", publishers)
+    static let newsDelete = Endpoint<UUID>(.POST, "news/:newsID/delete", publishers)
+    static let publicDocumentCreate = Endpoint<Void>(.POST, "publication/documents", publishers, upload: UploadLimit(maxBytes: nil, what: "Файл документа"))
+    static let publicDocumentFile = Endpoint<UUID>(.GET, "public-documents/:documentID/file", .only(.specialist, .admin, .head))
+    static let publicDocumentPublish = Endpoint<UUID>(.POST, "public-documents/:documentID/publish", publishers)
+    static let publicDocumentUnpublish = Endpoint<UUID>(.POST, "public-documents/:documentID/unpublish", publishers)
+    static let publicDocumentDeleteConfirm = Endpoint<UUID>(.GET, "public-documents/:documentID/delete", publishers)
+    static let publicDocumentDelete = Endpoint<UUID>(.POST, "public-documents/:documentID/delete", publishers)
+    static let publicationSettings = Endpoint<Void>(.POST, "publication/settings", .only(.specialist))
+    static let publicationSchool = Endpoint<UUID>(.POST, "publication/schools/:schoolID", publishers)
+
     /// The table, for registration checks, the menu and the tests.
     static let all: [any EndpointEntry] = [
         css, uploadJS, namesJS, printJS, health,
@@ -396,5 +427,8 @@ enum Site {
         associations, associationCreate, association, associationUpdate, associationDeleteConfirm, associationDelete, associationMemberAdd,
         associationMemberDelete, associationSittingAdd, sittingRecommendations, recommendations, recommendationCreate, recommendation,
         recommendationFile, recommendationDeleteConfirm, recommendationDelete, gapItemRecommend, gapItemUnrecommend,
+        publicHome, publicSchedule, publicResults, publicDocuments, publicDocument, publicNews, publicFeed, publicSchool, publicEmbed, publicView,
+        publication, newsCreate, newsDeleteConfirm, newsDelete, publicDocumentCreate, publicDocumentFile, publicDocumentPublish, publicDocumentUnpublish,
+        publicDocumentDeleteConfirm, publicDocumentDelete, publicationSettings, publicationSchool,
     ]
 }

@@ -45,6 +45,8 @@ func routes(_ app: Application) throws {
     AssociationsController.register(app)
     RecommendationsController.register(app)
     LoopController.register(app)
+    PublicController.register(app)
+    PublicationController.register(app)
 }
 
 enum StaticFiles {
