@@ -282,9 +282,10 @@ enum PublicationController {
         let back = Site.publication.url.fragment("school-\(s.login)")
         let (origins, errors) = EmbedOrigins.parse(form["origins"] ?? "")
         guard errors.isEmpty else { return req.redirect(to: back, error: "Адреса не сохранены.\n" + errors.joined(separator: "\n")) }
-        let row = try await SchoolPublicSettings.query(on: req.db).filter(\.$school.$id == s.requireID()).first() ?? SchoolPublicSettings()
-        let before = row.siteOrigins
-        if row.id == nil { row.$school.id = try s.requireID(); row.showResults = false }
+        let existing = try await SchoolPublicSettings.query(on: req.db).filter(\.$school.$id == s.requireID()).first()
+        let before = existing?.siteOrigins ?? ""
+        let row = existing ?? SchoolPublicSettings()
+        if existing == nil { row.$school.id = try s.requireID(); row.showResults = false }
         row.siteOrigins = origins.joined(separator: "\n")
         row.updatedBy = scope.user.login
         try await req.audited { db in
