@@ -1,7 +1,7 @@
 """Page speed on the demo district: a release build of msoko on SQLite, loaded with wrk at
-64 connections on loopback for 20 s per page (two threads), anonymous for a static file and the
-login page, signed in as the specialist for the dashboard, a procedure's analysis page and its
-objectivity list. Prints requests per second and p50/p99 latency per page as a Markdown table.
+64 connections on loopback for 20 s per page (two threads), anonymous for a static file, the
+login page and the public pages (`--only public`: these and the static file alone), signed in as
+the specialist for the dashboard, a procedure's analysis page and its objectivity list. Prints requests per second and p50/p99 latency per page as a Markdown table.
 Loopback only; every wrk run is bounded in time and the server is stopped at the end.
 
     python3 scripts/bench/pages.py --bin .build/release/msoko [--seconds 20] [--connections 64]
@@ -50,6 +50,7 @@ def main():
     ap.add_argument("--bin", default=".build/release/msoko")
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--only", choices=["all", "public"], default="all", help="public: the static file and the public pages only")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -68,7 +69,16 @@ def main():
             ("dashboard / (specialist)", "/", cookie),
             ("analysis /procedures/…/analysis", f"/procedures/{procedure}/analysis", cookie),
             ("objectivity /procedures/…/objectivity", f"/procedures/{procedure}/objectivity", cookie),
+            # Open information (4.1), anonymous: rendered from the district's snapshot.
+            ("public /public", "/public", None),
+            ("public schedule /public/schedule?period=all", "/public/schedule?period=all", None),
+            ("public results /public/results", "/public/results", None),
+            ("school's public page /public/schools/edu700101", "/public/schools/edu700101", None),
+            ("school's block …/embed", "/public/schools/edu700101/embed", None),
+            ("news feed /public/news.atom", "/public/news.atom", None),
         ]
+        if args.only == "public":
+            pages = [p for p in pages if p[2] is None and p[1] != "/login"]
         print(f"| page | requests/s | p50, ms | p99, ms |")
         print("|---|---|---|---|")
         failed = False

@@ -114,9 +114,12 @@ extension Database {
     }
 
     /// A transaction that writes: `writing` around Fluent's `transaction`. Every transaction in
-    /// msoko goes through here.
+    /// msoko goes through here; once it has committed, `DataVersion` moves on (what is computed
+    /// from the data and kept — the public pages' figures — is then computed again).
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        try await writing { try await self.transaction(body) }
+        let value = try await writing { try await self.transaction(body) }
+        if !inTransaction { DataVersion.bump() }
+        return value
     }
 }
 

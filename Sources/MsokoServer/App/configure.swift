@@ -6,6 +6,7 @@ import Vapor
 /// Sets up databases, migrations, sessions, middleware and routes.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.storage[AppConfigKey.self] = config
+    app.storage[PublicCacheKey.self] = PublicCache()
     switch config.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,

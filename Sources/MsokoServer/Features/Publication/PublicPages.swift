@@ -170,7 +170,7 @@ enum PublicPages {
             let items = withResults.filter { $0.year == y }.map { p in
                 #"<li><a href="\#(s.link(Site.publicResults.url).query(["procedure": p.id.uuidString]))"\#(p.id == selected?.id ? #" aria-current="page""# as HTML : "")>\#(p.type) · \#(p.subject) · \#(p.grade) класс</a></li>"# as HTML
             }
-            return #"<h3>\#(y)</h3><ul class="pub-list">\#(HTML(items, separator: ""))</ul>"#
+            return #"<h2 class="pub-year">\#(y)</h2><ul class="pub-list">\#(HTML(items, separator: ""))</ul>"#
         }, separator: "")
         var out: HTML = """
         <h1>Результаты оценочных процедур в районе</h1>

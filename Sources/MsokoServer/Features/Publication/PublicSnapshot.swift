@@ -299,23 +299,24 @@ extension PublicSnapshot {
     }
 }
 
-/// The public pages' precomputed figures, one snapshot per district: built on first use, kept
-/// for `lifetime` seconds (so results imported or observers assigned appear within a minute),
-/// dropped at once when something published changes (`invalidate`). Concurrent requests for a
-/// district being built wait for the same build.
+/// The public pages' precomputed figures, one snapshot per district: built on first use and kept
+/// while no write has committed since (`DataVersion`) and for at most `lifetime` seconds (the
+/// safety net for writes on another node). Concurrent requests for a district being built wait
+/// for the same build.
 actor PublicCache {
-    private var entries: [UUID: (built: Date, task: Task<PublicSnapshot, Error>)] = [:]
+    private var entries: [UUID: (built: Date, version: UInt64, task: Task<PublicSnapshot, Error>)] = [:]
     let lifetime: TimeInterval
 
     init(lifetime: TimeInterval = 60) { self.lifetime = lifetime }
 
     func snapshot(_ m: Municipality, now: Date, db: Database) async throws -> PublicSnapshot {
         let id = try m.requireID()
-        if let e = entries[id], now.timeIntervalSince(e.built) < lifetime, now >= e.built {
+        let version = DataVersion.current
+        if let e = entries[id], e.version == version, now >= e.built, now.timeIntervalSince(e.built) < lifetime {
             return try await e.task.value
         }
         let task = Task { try await PublicSnapshot.build(m, now: now, on: db) }
-        entries[id] = (now, task)
+        entries[id] = (now, version, task)
         do {
             return try await task.value
         } catch {
@@ -323,8 +324,6 @@ actor PublicCache {
             throw error
         }
     }
-
-    func invalidate(_ municipalityID: UUID) { entries[municipalityID] = nil }
 }
 
 struct PublicCacheKey: StorageKey { typealias Value = PublicCache }

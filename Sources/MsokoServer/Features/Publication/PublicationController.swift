@@ -51,10 +51,6 @@ enum PublicationController {
 
     static let fileTypes: Set<String> = ["pdf", "docx", "doc", "odt", "xlsx", "rtf"]
 
-    static func invalidate(_ req: Request, _ scope: PublicationScope) async throws {
-        await req.application.publicCache.invalidate(try scope.municipality.requireID())
-    }
-
     // MARK: the page
 
     static func page(req: Request) async throws -> Response {
@@ -99,7 +95,6 @@ enum PublicationController {
             return try AuditNote(action: "create", entity: "news_post", id: n.id, summary: "Опубликована новость «\(n.title)»\(scope.school.map { " (\($0.shortName))" } ?? "")",
                                  after: ["title": n.title, "body": n.body], municipalityID: n.municipalityID, regionID: n.regionID, schoolID: n.$school.id)
         }
-        try await invalidate(req, scope)
         return req.redirect(to: back, ok: "Новость «\(n.title)» опубликована на открытой странице.")
     }
 
@@ -124,7 +119,6 @@ enum PublicationController {
             return try AuditNote(action: "delete", entity: "news_post", id: n.id, summary: "Снята новость «\(n.title)»",
                                  before: ["title": n.title, "body": n.body], municipalityID: n.municipalityID, regionID: n.regionID, schoolID: n.$school.id)
         }
-        try await invalidate(req, scope)
         return req.redirect(to: Site.publication.url.fragment("news"), ok: "Новость снята.")
     }
 
@@ -197,7 +191,6 @@ enum PublicationController {
                                  before: ["published": "нет"], after: ["published": "да", "confirmed": scope.user.login, "sha256": d.sha256],
                                  municipalityID: d.municipalityID, regionID: d.regionID, schoolID: d.$school.id)
         }
-        try await invalidate(req, scope)
         return req.redirect(to: back, ok: "Документ «\(d.title)» опубликован.")
     }
 
@@ -211,7 +204,6 @@ enum PublicationController {
             return try AuditNote(action: "unpublish", entity: "public_document", id: d.id, summary: "Снят с публикации документ «\(d.title)»",
                                  before: ["published": "да"], after: ["published": "нет"], municipalityID: d.municipalityID, regionID: d.regionID, schoolID: d.$school.id)
         }
-        try await invalidate(req, scope)
         return req.redirect(to: back, ok: "Документ «\(d.title)» снят с публикации.")
     }
 
@@ -230,7 +222,6 @@ enum PublicationController {
                                  before: ["title": d.title, "published": d.published ? "да" : "нет", "sha256": d.sha256],
                                  municipalityID: d.municipalityID, regionID: d.regionID, schoolID: d.$school.id)
         }
-        try await invalidate(req, scope)
         return req.redirect(to: Site.publication.url.fragment("documents"), ok: "Документ удалён.")
     }
 
@@ -268,7 +259,6 @@ enum PublicationController {
             return try AuditNote(action: "update", entity: "public_settings", id: nil, summary: "Настройки открытой информации: наименьшая группа \(minimum)\(changed.isEmpty ? "" : "; результаты школ — " + changed.joined(separator: ", "))",
                              before: ["minimum": String(before)], after: ["minimum": String(minimum), "schools": changed.joined(separator: "; ")], municipalityID: mid, regionID: scope.municipality.$region.id)
         }
-        try await invalidate(req, scope)
         return req.redirect(to: back, ok: "Настройки сохранены.")
     }
 
@@ -293,7 +283,6 @@ enum PublicationController {
             return try AuditNote(action: "update", entity: "school_public_settings", id: row.id, summary: "Сайты, на которых показывается блок школы \(s.shortName): \(origins.isEmpty ? "не указаны" : origins.joined(separator: ", "))",
                                  before: ["origins": before], after: ["origins": row.siteOrigins], municipalityID: s.$municipality.id, regionID: s.regionID, schoolID: s.id)
         }
-        try await invalidate(req, scope)
         return req.redirect(to: back, ok: origins.isEmpty ? "Адреса удалены: блок не показывается ни на одном сайте." : "Адреса сохранены. Вставьте код блока на сайт школы.")
     }
 }
