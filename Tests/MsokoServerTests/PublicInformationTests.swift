@@ -299,3 +299,28 @@ final class PublicInformationTests: XCTestCase {
         }
     }
 }
+
+extension PublicInformationTests {
+    /// A head marking an adopted local act as published may place it on the school's open page at
+    /// once (the same file, the confirmation recorded); without the box it stays off the public pages.
+    func testAnAdoptedLocalActGoesToTheSchoolsPublicPage() async throws {
+        try await withApp { app in
+            let zyr = try await app.school("edu700101")
+            let v = try await LocalActVersion.query(on: app.db).filter(\.$school.$id == zyr.requireID()).filter(\.$act == "shmo").first()!
+            XCTAssertNil(v.publishedOn)
+            let head = Browser(app)
+            try await head.login("head-zyr")
+            try await head.get("/local-act-versions/\(v.id!)")
+            assertStatus(try await head.post("/local-act-versions/\(v.id!)/publish", ["date": "2026-01-15", "url": "", "toPublic": "on"]), .seeOther)
+            let d = try await PublicDocument.query(on: app.db).filter(\.$school.$id == zyr.requireID()).filter(\.$sha256 == v.sha256).first()
+            XCTAssertEqual(d?.published, true)
+            XCTAssertEqual(d?.publishedBy, "head-zyr")
+            XCTAssertEqual(d?.kind, "local_act")
+            let anon = Browser(app)
+            let file = try await anon.get("/public/documents/\(d!.id!)")
+            assertStatus(file, .ok)
+            XCTAssertEqual(Data(file.body.readableBytesView), v.data)
+            assertContains(try await anon.get("/public/schools/edu700101"), HTML.escape(d!.title))
+        }
+    }
+}

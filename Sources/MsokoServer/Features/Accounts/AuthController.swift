@@ -188,6 +188,7 @@ struct LoginPage {
         <input type="password" id="password" name="password" autocomplete="current-password" required>
         <div class="actions"><button class="btn" type="submit">Войти</button></div>
         </form>
+        <p class="hint">Родителям и общественности вход не нужен: <a href="\(Site.publicHome.url)">открытая информация об оценочных процедурах</a>; лист результатов ребёнка — <a href="\(Site.parentEntry.url)">по коду доступа</a>.</p>
         </section>
         \(demoBlock)
         """

@@ -380,12 +380,33 @@ enum LocalActsController {
         v.publishedOn = d.iso
         v.publishedURL = url.isEmpty ? nil : url
         let (school, title) = (l.school, l.type.title)
+        // «Публиковать» on the school's open page (4.1): the adopted file as a published document,
+        // the head having confirmed it holds no personal data.
+        let toPublic = try req.content.decode([String: String].self)["toPublic"] == "on"
+        let login = try req.user.login
+        let document: PublicDocument? = toPublic ? {
+            let p = PublicDocument()
+            p.regionID = v.regionID
+            p.municipalityID = v.municipalityID
+            p.$school.id = school.id
+            p.kind = PublicDocument.Kind.localAct.rawValue
+            p.title = title
+            p.number = v.orderNumber ?? ""
+            p.docDate = v.orderDate
+            p.keep((name: v.fileName, type: v.contentType, data: v.data), by: login)
+            p.published = true
+            p.publishedAt = req.now
+            p.publishedBy = login
+            return p
+        }() : nil
         try await req.audited { db in
             try await v.save(on: db)
-            return try AuditNote(action: "update", entity: "local_act", id: v.id, summary: "«\(title)», редакция \(v.number) (\(school.login)) опубликована \(d.russian)",
-                                 after: ["date": d.iso, "text": url], municipalityID: v.municipalityID, regionID: v.regionID, schoolID: school.id)
+            try await document?.create(on: db)
+            return try AuditNote(action: "update", entity: "local_act", id: v.id,
+                                 summary: "«\(title)», редакция \(v.number) (\(school.login)) опубликована \(d.russian)\(document == nil ? "" : "; размещена на открытой странице школы, подтверждено отсутствие персональных данных")",
+                                 after: ["date": d.iso, "text": url, "public": document == nil ? "нет" : "да"], municipalityID: v.municipalityID, regionID: v.regionID, schoolID: school.id)
         }
-        return req.redirect(to: back, ok: "Отмечено: опубликован \(d.russian).")
+        return req.redirect(to: back, ok: "Отмечено: опубликован \(d.russian).\(document == nil ? "" : " Акт размещён на открытой странице школы.")")
     }
 
     static func confirmDelete(req: Request) async throws -> Response {

@@ -226,6 +226,7 @@ struct LocalActVersionPage {
                 <form method="post" action="\#(Site.localActPublish.url(id))" class="inline-form">\#(ctx.csrfField)
                 <label>Дата публикации <input type="date" name="date" value="\#(today.iso)" max="\#(today.iso)" required></label>
                 <label>Адрес на сайте школы <input type="url" name="url" placeholder="https://…" maxlength="500"></label>
+                <div class="check"><input type="checkbox" id="to-public" name="toPublic"><label for="to-public">Разместить и на открытой странице школы в МСОКО — в акте нет персональных данных</label></div>
                 <button class="btn" type="submit">Отметить публикацию</button></form>
                 """#
             }
