@@ -54,6 +54,24 @@ final class PublicDocument: Model, UploadedFile, @unchecked Sendable {
 
     init() {}
 
+    /// A document of the district (`school` nil) or a school, from a checked upload; published at
+    /// `publishedAt` by `login` (who confirmed it holds no personal data), or not yet when nil.
+    convenience init(municipalityID: UUID, regionID: UUID, school: UUID?, kind: Kind, title: String, number: String, date: String?,
+                     file: (name: String, type: String, data: Data), by login: String, publishedAt: Date?) {
+        self.init()
+        self.municipalityID = municipalityID
+        self.regionID = regionID
+        self.$school.id = school
+        self.kind = kind.rawValue
+        self.title = title
+        self.number = number
+        self.docDate = date
+        keep(file, by: login)
+        published = publishedAt != nil
+        self.publishedAt = publishedAt
+        publishedBy = publishedAt == nil ? nil : login
+    }
+
     var documentKind: Kind { Kind(rawValue: kind) ?? .other }
 }
 

@@ -384,21 +384,8 @@ enum LocalActsController {
         // the head having confirmed it holds no personal data.
         let toPublic = try req.content.decode([String: String].self)["toPublic"] == "on"
         let login = try req.user.login
-        let document: PublicDocument? = toPublic ? {
-            let p = PublicDocument()
-            p.regionID = v.regionID
-            p.municipalityID = v.municipalityID
-            p.$school.id = school.id
-            p.kind = PublicDocument.Kind.localAct.rawValue
-            p.title = title
-            p.number = v.orderNumber ?? ""
-            p.docDate = v.orderDate
-            p.keep((name: v.fileName, type: v.contentType, data: v.data), by: login)
-            p.published = true
-            p.publishedAt = req.now
-            p.publishedBy = login
-            return p
-        }() : nil
+        let document = toPublic ? PublicDocument(municipalityID: v.municipalityID, regionID: v.regionID, school: school.id, kind: .localAct, title: title,
+                                                 number: v.orderNumber ?? "", date: v.orderDate, file: (v.fileName, v.contentType, v.data), by: login, publishedAt: req.now) : nil
         try await req.audited { db in
             try await v.save(on: db)
             try await document?.create(on: db)

@@ -21,18 +21,9 @@ enum DemoPublication {
             return try d.data()
         }
         func add(_ kind: PublicDocument.Kind, _ title: String, number: String, date: LocalDate, school: School?, published: Bool, lines: [String]) async throws {
-            let d = PublicDocument()
-            d.regionID = m.$region.id
-            d.municipalityID = mid
-            d.$school.id = school?.id
-            d.kind = kind.rawValue
-            d.title = title
-            d.number = number
-            d.docDate = date.iso
-            d.keep((name: title + ".docx", type: Download.docxType, data: try doc(title, lines: lines)), by: school == nil ? specialist : "head-zyr")
-            d.published = published
-            d.publishedAt = published ? now : nil
-            d.publishedBy = published ? d.uploadedBy : nil
+            let d = PublicDocument(municipalityID: mid, regionID: m.$region.id, school: school?.id, kind: kind, title: title, number: number, date: date.iso,
+                                   file: (title + ".docx", Download.docxType, try doc(title, lines: lines)), by: school == nil ? specialist : "head-zyr",
+                                   publishedAt: published ? now : nil)
             try await d.create(on: db)
         }
         let spring = LocalDate(year: today.month >= 5 ? today.year : today.year - 1, month: 3, day: 12)

@@ -113,7 +113,7 @@ enum PublicationController {
     }
 
     static func deleteNews(req: Request) async throws -> Response {
-        let (scope, n) = try await loadNews(req)
+        let (_, n) = try await loadNews(req)
         try await req.audited { db in
             try await n.delete(on: db)
             return try AuditNote(action: "delete", entity: "news_post", id: n.id, summary: "Снята новость «\(n.title)»",
@@ -130,20 +130,18 @@ enum PublicationController {
         let scope = try await PublicationScope.of(req)
         let form = try req.content.decode(DocumentForm.self)
         var errors: [String] = []
-        let d = PublicDocument()
-        if let kind = PublicDocument.Kind(rawValue: form.kind ?? "") { d.kind = kind.rawValue } else { errors.append("Поле «Вид документа»: выберите из списка.") }
-        d.title = FormText.read(form.title, "Название", max: 300, required: true, &errors)
-        d.number = FormText.read(form.number, "Номер", max: 40, required: false, &errors)
-        d.docDate = FormDate.parse(form.date, field: "Дата документа", notAfter: LocalDate(req.now, in: scope.municipality.zone), errors: &errors)?.iso
+        let kind = PublicDocument.Kind(rawValue: form.kind ?? "")
+        if kind == nil { errors.append("Поле «Вид документа»: выберите из списка.") }
+        let title = FormText.read(form.title, "Название", max: 300, required: true, &errors)
+        let number = FormText.read(form.number, "Номер", max: 40, required: false, &errors)
+        let date = FormDate.parse(form.date, field: "Дата документа", notAfter: LocalDate(req.now, in: scope.municipality.zone), errors: &errors)
         let upload = EvidenceRules.upload(form.file, field: "Поле «Файл»", maxBytes: req.msokoConfig.maxEvidenceBytes, extensions: fileTypes, errors: &errors)
         if upload == nil, errors.isEmpty { errors.append("Поле «Файл»: выберите файл документа.") }
         let back = Site.publication.url.fragment("documents")
-        guard errors.isEmpty, let upload else { return req.redirect(to: back, error: "Документ не загружен.\n" + errors.joined(separator: "\n")) }
-        d.keep(upload, by: scope.user.login)
-        d.municipalityID = try scope.municipality.requireID()
-        d.regionID = scope.municipality.$region.id
-        d.$school.id = scope.school?.id
-        d.published = false
+        guard errors.isEmpty, let upload, let kind else { return req.redirect(to: back, error: "Документ не загружен.\n" + errors.joined(separator: "\n")) }
+        // Uploaded unpublished: «Публиковать» is a separate, confirmed step.
+        let d = PublicDocument(municipalityID: try scope.municipality.requireID(), regionID: scope.municipality.$region.id, school: scope.school?.id, kind: kind,
+                               title: title, number: number, date: date?.iso, file: upload, by: scope.user.login, publishedAt: nil)
         try await req.audited { db in
             try await d.create(on: db)
             return try AuditNote(action: "create", entity: "public_document", id: d.id, summary: "Загружен документ для публикации «\(d.title)» (\(d.fileName)), не опубликован",
@@ -195,7 +193,7 @@ enum PublicationController {
     }
 
     static func unpublish(req: Request) async throws -> Response {
-        let (scope, d) = try await loadForChange(req)
+        let (_, d) = try await loadForChange(req)
         let back = Site.publication.url.fragment("doc-\(d.id!)")
         guard d.published else { return req.redirect(to: back, info: "Документ не опубликован.") }
         d.published = false
@@ -215,7 +213,7 @@ enum PublicationController {
     }
 
     static func deleteDocument(req: Request) async throws -> Response {
-        let (scope, d) = try await loadForChange(req)
+        let (_, d) = try await loadForChange(req)
         try await req.audited { db in
             try await d.delete(on: db)
             return try AuditNote(action: "delete", entity: "public_document", id: d.id, summary: "Удалён документ «\(d.title)» (\(d.fileName))",
