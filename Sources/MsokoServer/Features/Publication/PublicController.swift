@@ -2,36 +2,50 @@ import Fluent
 import MsokoCore
 import Vapor
 
-/// Which district the public pages are about.
+/// Which district the public pages are about, from the cached directory (no query per request).
 enum PublicSite {
+    static func directory(_ req: Request) async throws -> PublicCache.Directory {
+        try await req.application.publicCache.directory(now: req.now, db: req.application.db)
+    }
+
     /// `?district=` or, where the installation holds one district, that one; nil when it holds
     /// several and none is chosen (the home page then lists them), or none at all.
     static func district(_ req: Request) async throws -> Municipality? {
-        if let id = req.query[String.self, at: "district"].flatMap(UUID.init(uuidString:)) {
-            guard let m = try await Municipality.find(id, on: req.db) else { throw AppError.notFound }
+        let dir = try await directory(req)
+        if let text = req.query[String.self, at: "district"] {
+            guard let id = UUID(uuidString: text), let m = dir.districts.first(where: { $0.id == id }) else { throw AppError.notFound }
             return m
         }
-        let all = try await Municipality.query(on: req.db).limit(2).all()
-        return all.count == 1 ? all[0] : nil
+        return dir.districts.count == 1 ? dir.districts[0] : nil
     }
 
-    /// The snapshot of the chosen district; 404 where none can be chosen (every page but the home page).
-    static func snapshot(_ req: Request) async throws -> PublicSnapshot {
+    /// The chosen district; 404 where none can be chosen (every page but the home page).
+    static func chosen(_ req: Request) async throws -> Municipality {
         guard let m = try await district(req) else { throw AppError.notFound }
-        return try await req.application.publicCache.snapshot(m, now: req.now, db: req.application.db)
+        return m
     }
 
-    /// The school of the path and its district's snapshot; an unknown or inactive school is 404.
-    static func school(_ req: Request) async throws -> (PublicSnapshot, PublicSnapshot.SchoolInfo) {
-        guard let login = req.parameters.get("login")?.lowercased(),
-              let s = try await School.query(on: req.db).filter(\.$login == login).filter(\.$isActive == true).first(),
-              let m = try await Municipality.find(s.$municipality.id, on: req.db) else { throw AppError.notFound }
-        let snapshot = try await req.application.publicCache.snapshot(m, now: req.now, db: req.application.db)
-        guard let info = snapshot.school(login: login) else { throw AppError.notFound }
-        return (snapshot, info)
+    /// The district of the path's school (`:login`); an unknown or inactive school is 404.
+    static func schoolDistrict(_ req: Request) async throws -> (Municipality, String) {
+        let dir = try await directory(req)
+        guard let login = req.parameters.get("login")?.lowercased(), let id = dir.schools[login],
+              let m = dir.districts.first(where: { $0.id == id }) else { throw AppError.notFound }
+        return (m, login)
     }
 
     static func today(_ s: PublicSnapshot, _ req: Request) -> LocalDate { LocalDate(req.now, in: s.district.zone) }
+
+    /// The page of `m` for this address, view and day: served as rendered before from the same
+    /// snapshot, or rendered now and kept.
+    static func serve(_ req: Request, _ m: Municipality, render: (PublicSnapshot) throws -> PublicCache.Page) async throws -> Response {
+        let key = "\(req.url.path)?\(req.url.query ?? "")|\(PublicView.of(req).cookieValue)|\(LocalDate(req.now, in: m.zone).iso)"
+        let cache = req.application.publicCache
+        let (snapshot, kept) = try await cache.snapshot(m, page: key, now: req.now, db: req.application.db)
+        if let kept { return kept.response }
+        let page = try render(snapshot)
+        await cache.keep(page, key: key, from: snapshot)
+        return page.response
+    }
 }
 
 /// The public pages (4.1, issue 18): no account, read only, rendered from the district's snapshot.
@@ -56,34 +70,38 @@ enum PublicController {
     /// `/public`: the district's page, or — where the installation holds several — the list to choose from.
     static func home(req: Request) async throws -> Response {
         guard let m = try await PublicSite.district(req) else {
-            let all = try await Municipality.query(on: req.db).sort(\.$name).all()
+            let all = try await PublicSite.directory(req).districts
             return PublicLayout.page(req, title: "Выбор района", snapshot: nil, section: nil,
-                                     body: PublicPages.chooser(all.map { ($0.id!, $0.name, $0.departmentName) }))
+                                     body: PublicPages.chooser(all.map { ($0.id!, $0.name, $0.departmentName) })).response
         }
-        let s = try await req.application.publicCache.snapshot(m, now: req.now, db: req.application.db)
-        return PublicLayout.page(req, title: "Главная", snapshot: s, section: .home, body: PublicPages.home(s, today: PublicSite.today(s, req)), feed: feedURL(s))
+        return try await PublicSite.serve(req, m) { s in
+            PublicLayout.page(req, title: "Главная", snapshot: s, section: .home, body: PublicPages.home(s, today: PublicSite.today(s, req)), feed: feedURL(s))
+        }
     }
 
     static func schedule(req: Request) async throws -> Response {
-        let s = try await PublicSite.snapshot(req)
         func text(_ key: String) -> String? { req.query[String.self, at: key].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } }
         let period = text("period").flatMap { ["coming", "past", "all"].contains($0) ? $0 : nil } ?? "coming"
         let filter = PublicPages.ScheduleFilter(school: text("school")?.lowercased(), grade: text("grade").flatMap(Int.init), subject: text("subject"), period: period)
-        return PublicLayout.page(req, title: "График процедур", snapshot: s, section: .schedule, body: PublicPages.schedule(s, today: PublicSite.today(s, req), filter: filter), feed: feedURL(s))
+        return try await PublicSite.serve(req, try await PublicSite.chosen(req)) { s in
+            PublicLayout.page(req, title: "График процедур", snapshot: s, section: .schedule, body: PublicPages.schedule(s, today: PublicSite.today(s, req), filter: filter), feed: feedURL(s))
+        }
     }
 
     static func results(req: Request) async throws -> Response {
-        let s = try await PublicSite.snapshot(req)
-        let chosen = req.query[String.self, at: "procedure"].flatMap(UUID.init(uuidString:)).flatMap { s.procedure($0) }
-        if req.query[String.self, at: "procedure"] != nil, chosen == nil || chosen?.participants == 0 { throw AppError.notFound }
-        let selected = chosen ?? s.procedures.first { $0.participants > 0 }
-        return PublicLayout.page(req, title: "Результаты", snapshot: s, section: .results, body: PublicPages.results(s, selected: selected), feed: feedURL(s))
+        try await PublicSite.serve(req, try await PublicSite.chosen(req)) { s in
+            let asked = req.query[String.self, at: "procedure"]
+            let chosen = asked.flatMap(UUID.init(uuidString:)).flatMap { s.procedure($0) }
+            if asked != nil, chosen == nil || chosen?.participants == 0 { throw AppError.notFound }
+            let selected = chosen ?? s.procedures.first { $0.participants > 0 }
+            return PublicLayout.page(req, title: "Результаты", snapshot: s, section: .results, body: PublicPages.results(s, selected: selected), feed: feedURL(s))
+        }
     }
 
     static func documents(req: Request) async throws -> Response {
-        let s = try await PublicSite.snapshot(req)
-        let school = try schoolFilter(req, s)
-        return PublicLayout.page(req, title: "Документы", snapshot: s, section: .documents, body: PublicPages.documents(s, school: school), feed: feedURL(s))
+        try await PublicSite.serve(req, try await PublicSite.chosen(req)) { s in
+            PublicLayout.page(req, title: "Документы", snapshot: s, section: .documents, body: PublicPages.documents(s, school: try schoolFilter(req, s)), feed: feedURL(s))
+        }
     }
 
     /// `?school=LOGIN` of the district, or none; an unknown one is 404.
@@ -102,48 +120,53 @@ enum PublicController {
     }
 
     static func news(req: Request) async throws -> Response {
-        let s = try await PublicSite.snapshot(req)
-        let school = try schoolFilter(req, s)
-        return PublicLayout.page(req, title: "Новости", snapshot: s, section: .news, body: PublicPages.news(s, school: school, feed: feedURL(s, school: school?.login)),
-                                 feed: feedURL(s, school: school?.login))
+        try await PublicSite.serve(req, try await PublicSite.chosen(req)) { s in
+            let school = try schoolFilter(req, s)
+            return PublicLayout.page(req, title: "Новости", snapshot: s, section: .news, body: PublicPages.news(s, school: school, feed: feedURL(s, school: school?.login)),
+                                     feed: feedURL(s, school: school?.login))
+        }
     }
 
     /// The Atom feed of the district's and its schools' news (`?school=` for one school's).
     static func feed(req: Request) async throws -> Response {
-        let s = try await PublicSite.snapshot(req)
-        let school = try schoolFilter(req, s)
-        let base = PublicAddress.base(req)
-        let items = s.news.filter { school == nil || $0.school == school?.id }.prefix(50)
-        let feed = AtomFeed(id: "urn:uuid:\(school?.id ?? s.district.id)".lowercased(), title: "Новости: \(school?.shortName ?? s.district.department)",
-                            subtitle: "Оценочные процедуры, объективность, результаты — \(s.district.name)",
-                            selfLink: base + feedURL(s, school: school?.login).path, pageLink: base + s.link(Site.publicNews.url).query(["school": school?.login]).path,
-                            author: school?.shortName ?? s.district.department,
-                            entries: items.map { n in
-                                AtomFeed.Entry(id: "urn:uuid:\(n.id.uuidString.lowercased())", title: n.title, updated: n.updatedAt, published: n.publishedAt,
-                                               link: base + s.link(Site.publicNews.url).fragment("news-\(n.id.uuidString)").path, author: s.author(n.school), content: n.body)
-                            }, emptyUpdated: s.builtAt)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "application/atom+xml; charset=utf-8")
-        let res = Response(status: .ok, headers: headers, body: .init(string: feed.xml))
-        res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
-        return res
+        try await PublicSite.serve(req, try await PublicSite.chosen(req)) { s in
+            let school = try schoolFilter(req, s)
+            let base = PublicAddress.base(req)
+            let items = s.news.filter { school == nil || $0.school == school?.id }.prefix(50)
+            let feed = AtomFeed(id: "urn:uuid:\(school?.id ?? s.district.id)".lowercased(), title: "Новости: \(school?.shortName ?? s.district.department)",
+                                subtitle: "Оценочные процедуры, объективность, результаты — \(s.district.name)",
+                                selfLink: base + feedURL(s, school: school?.login).path, pageLink: base + s.link(Site.publicNews.url).query(["school": school?.login]).path,
+                                author: school?.shortName ?? s.district.department,
+                                entries: items.map { n in
+                                    AtomFeed.Entry(id: "urn:uuid:\(n.id.uuidString.lowercased())", title: n.title, updated: n.updatedAt, published: n.publishedAt,
+                                                   link: base + s.link(Site.publicNews.url).fragment("news-\(n.id.uuidString)").path, author: s.author(n.school), content: n.body)
+                                }, emptyUpdated: s.builtAt)
+            var headers = PublicLayout.headers(contentType: "application/atom+xml; charset=utf-8")
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+            return PublicCache.Page(status: .ok, headers: headers, body: feed.xml)
+        }
     }
 
     static func school(req: Request) async throws -> Response {
-        let (s, sc) = try await PublicSite.school(req)
-        return PublicLayout.page(req, title: sc.shortName, snapshot: s, section: .school, body: PublicPages.school(s, sc, today: PublicSite.today(s, req)),
-                                 feed: feedURL(s, school: sc.login))
+        let (m, login) = try await PublicSite.schoolDistrict(req)
+        return try await PublicSite.serve(req, m) { s in
+            guard let sc = s.school(login: login) else { throw AppError.notFound }
+            return PublicLayout.page(req, title: sc.shortName, snapshot: s, section: .school, body: PublicPages.school(s, sc, today: PublicSite.today(s, req)),
+                                     feed: feedURL(s, school: sc.login))
+        }
     }
 
     /// The block for the school's website: the only page that may be framed, and only by the
     /// origins the school lists (none listed: by nobody).
     static func embed(req: Request) async throws -> Response {
-        let (s, sc) = try await PublicSite.school(req)
-        let res = HTMLResponse.make(PublicPages.embed(s, sc, today: PublicSite.today(s, req)))
-        let ancestors = sc.origins.isEmpty ? "'none'" : sc.origins.joined(separator: " ")
-        res.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors \(ancestors)")
-        PublicLayout.cacheable(res)
-        return res
+        let (m, login) = try await PublicSite.schoolDistrict(req)
+        return try await PublicSite.serve(req, m) { s in
+            guard let sc = s.school(login: login) else { throw AppError.notFound }
+            var headers = PublicLayout.headers()
+            let ancestors = sc.origins.isEmpty ? "'none'" : sc.origins.joined(separator: " ")
+            headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors \(ancestors)")
+            return PublicCache.Page(status: .ok, headers: headers, body: PublicPages.embed(s, sc, today: PublicSite.today(s, req)).markup)
+        }
     }
 
     /// Sets the view (text size, colour scheme) and goes back to the public page it was chosen on.
@@ -153,7 +176,8 @@ enum PublicController {
         let view = PublicView(size: size, scheme: scheme)
         // Only back to a public page of this site (no open redirect).
         var back = req.query[String.self, at: "back"] ?? ""
-        if !(back == "/public" || back.hasPrefix("/public/") || back.hasPrefix("/public?")) || back.contains("//") || back.contains("\\") { back = Site.publicHome.url.path }
+        if !(back == "/public" || back.hasPrefix("/public/") || back.hasPrefix("/public?")) || back.contains("//") || back.contains("\\")
+            || back.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { back = Site.publicHome.url.path }
         let res = req.redirect(to: back)
         res.cookies[PublicView.cookie] = HTTPCookies.Value(string: view.cookieValue, expires: nil, maxAge: view.isAccessible ? 365 * 24 * 3600 : 0,
                                                              path: "/public", isSecure: false, isHTTPOnly: true, sameSite: .lax)

@@ -61,7 +61,7 @@ enum PublicLayout {
     }
 
     static func page(_ req: Request, title: String, snapshot: PublicSnapshot?, section: Section?, body: HTML, status: HTTPResponseStatus = .ok,
-                     feed: SiteURL? = nil) -> Response {
+                     feed: SiteURL? = nil) -> PublicCache.Page {
         let district = snapshot?.district
         let view = PublicView.of(req)
         let here = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
@@ -111,14 +111,15 @@ enum PublicLayout {
         </body>
         </html>
         """
-        let res = HTMLResponse.make(html, status: status)
-        cacheable(res)
-        return res
+        return PublicCache.Page(status: status, headers: headers(), body: html.markup)
     }
 
-    /// A minute in any cache; the view (cookie) changes the page.
-    static func cacheable(_ res: Response) {
-        res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
-        res.headers.replaceOrAdd(name: .vary, value: "Cookie")
+    /// HTML for a minute in any cache; the view (cookie) changes the page.
+    static func headers(contentType: String = "text/html; charset=utf-8") -> HTTPHeaders {
+        var h = HTTPHeaders()
+        h.replaceOrAdd(name: .contentType, value: contentType)
+        h.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        h.replaceOrAdd(name: .vary, value: "Cookie")
+        return h
     }
 }

@@ -135,6 +135,8 @@ struct PublicSnapshot: Sendable {
     var news: [News]
     var minimum: Int
     var builtAt: Date
+    /// The `DataVersion` read before the build.
+    var version: UInt64
     /// The installation holds several districts: links carry `?district=`.
     var multiDistrict: Bool
 
@@ -166,7 +168,7 @@ extension PublicSnapshot {
 
     static let genderTitles = ["boys": "Мальчики", "girls": "Девочки", "unstated": "Пол не указан"]
 
-    static func build(_ m: Municipality, now: Date, on db: Database) async throws -> PublicSnapshot {
+    static func build(_ m: Municipality, now: Date, version: UInt64, on db: Database) async throws -> PublicSnapshot {
         let mid = try m.requireID()
         let minimum = try await minimum(municipalityID: mid, on: db)
         let schoolRows = try await School.query(on: db).filter(\.$municipality.$id == mid).filter(\.$isActive == true).sort(\.$login).all()
@@ -294,7 +296,7 @@ extension PublicSnapshot {
 
         return PublicSnapshot(district: District(id: mid, name: m.name, department: m.departmentName, zone: m.zone), schools: schools,
                               sittings: sittings.sorted { ($0.date, $0.school.uuidString) < ($1.date, $1.school.uuidString) },
-                              procedures: figures, observation: observation, schoolObservation: perSchool, recheck: recheck, documents: documents, news: news, minimum: minimum, builtAt: now,
+                              procedures: figures, observation: observation, schoolObservation: perSchool, recheck: recheck, documents: documents, news: news, minimum: minimum, builtAt: now, version: version,
                               multiDistrict: try await Municipality.query(on: db).count() > 1)
     }
 }
@@ -302,27 +304,83 @@ extension PublicSnapshot {
 /// The public pages' precomputed figures, one snapshot per district: built on first use and kept
 /// while no write has committed since (`DataVersion`) and for at most `lifetime` seconds (the
 /// safety net for writes on another node). Concurrent requests for a district being built wait
-/// for the same build.
+/// for the same build. Beside each snapshot, the pages rendered from it (by address, view and day),
+/// so that a page asked again is served like a static file; and the directory of districts and
+/// schools the addresses are resolved against.
 actor PublicCache {
-    private var entries: [UUID: (built: Date, version: UInt64, task: Task<PublicSnapshot, Error>)] = [:]
+    /// A rendered response, kept to be served again.
+    struct Page: Sendable {
+        var status: HTTPResponseStatus
+        var headers: HTTPHeaders
+        var body: String
+
+        var response: Response { Response(status: status, headers: headers, body: .init(string: body)) }
+    }
+
+    struct Directory: Sendable {
+        var districts: [Municipality]
+        /// A school's login → its district.
+        var schools: [String: UUID]
+    }
+
+    private struct Entry {
+        var built: Date
+        var version: UInt64
+        var task: Task<PublicSnapshot, Error>
+        var pages: [String: Page] = [:]
+    }
+
+    private var entries: [UUID: Entry] = [:]
+    private var directory: (built: Date, version: UInt64, task: Task<Directory, Error>)?
     let lifetime: TimeInterval
+    /// Rendered pages kept per district: addresses with any query are many, memory is not.
+    let maxPages = 400
 
     init(lifetime: TimeInterval = 60) { self.lifetime = lifetime }
 
-    func snapshot(_ m: Municipality, now: Date, db: Database) async throws -> PublicSnapshot {
-        let id = try m.requireID()
+    private func fresh(_ built: Date, _ version: UInt64, now: Date) -> Bool {
+        version == DataVersion.current && now >= built && now.timeIntervalSince(built) < lifetime
+    }
+
+    func directory(now: Date, db: Database) async throws -> Directory {
+        if let d = directory, fresh(d.built, d.version, now: now) { return try await d.task.value }
         let version = DataVersion.current
-        if let e = entries[id], e.version == version, now >= e.built, now.timeIntervalSince(e.built) < lifetime {
-            return try await e.task.value
+        let task = Task {
+            let districts = try await Municipality.query(on: db).sort(\.$name).all()
+            let schools = try await School.query(on: db).filter(\.$isActive == true).all()
+            return Directory(districts: districts, schools: Dictionary(schools.map { ($0.login, $0.$municipality.id) }, uniquingKeysWith: { a, _ in a }))
         }
-        let task = Task { try await PublicSnapshot.build(m, now: now, on: db) }
-        entries[id] = (now, version, task)
+        directory = (now, version, task)
         do {
             return try await task.value
+        } catch {
+            directory = nil
+            throw error
+        }
+    }
+
+    /// The district's snapshot and, if it was rendered from this snapshot before, the page `key`.
+    func snapshot(_ m: Municipality, page key: String? = nil, now: Date, db: Database) async throws -> (PublicSnapshot, Page?) {
+        let id = try m.requireID()
+        if let e = entries[id], fresh(e.built, e.version, now: now) {
+            return (try await e.task.value, key.flatMap { e.pages[$0] })
+        }
+        let version = DataVersion.current
+        let task = Task { try await PublicSnapshot.build(m, now: now, version: version, on: db) }
+        entries[id] = Entry(built: now, version: version, task: task)
+        do {
+            return (try await task.value, nil)
         } catch {
             entries[id] = nil
             throw error
         }
+    }
+
+    /// Keeps a page rendered from `snapshot`, unless the snapshot has been replaced meanwhile.
+    func keep(_ page: Page, key: String, from snapshot: PublicSnapshot) {
+        guard var e = entries[snapshot.district.id], e.version == snapshot.version, e.pages.count < maxPages else { return }
+        e.pages[key] = page
+        entries[snapshot.district.id] = e
     }
 }
 
