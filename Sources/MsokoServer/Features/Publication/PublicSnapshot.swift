@@ -312,9 +312,16 @@ actor PublicCache {
     struct Page: Sendable {
         var status: HTTPResponseStatus
         var headers: HTTPHeaders
-        var body: String
+        /// The bytes, shared (not copied) by every response that serves them.
+        var body: ByteBuffer
 
-        var response: Response { Response(status: status, headers: headers, body: .init(string: body)) }
+        init(status: HTTPResponseStatus, headers: HTTPHeaders, body: String) {
+            self.status = status
+            self.headers = headers
+            self.body = ByteBuffer(string: body)
+        }
+
+        var response: Response { Response(status: status, headers: headers, body: .init(buffer: body)) }
     }
 
     struct Directory: Sendable {
