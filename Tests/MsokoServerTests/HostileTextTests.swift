@@ -95,6 +95,15 @@ final class HostileTextTests: XCTestCase {
             (r.title, r.description, r.subject) = (p, p, p)
             try await r.save(on: app.db)
         }
+        // Open information (issue 18): news and published documents, on the public pages and the publishers'.
+        for n in try await NewsPost.query(on: app.db).all() {
+            (n.title, n.body) = (p, "\(p)\n\n\(p)")
+            try await n.save(on: app.db)
+        }
+        for d in try await PublicDocument.query(on: app.db).all() {
+            (d.title, d.number, d.fileName) = (p, p, "\(p).docx")
+            try await d.save(on: app.db)
+        }
         assertEq(try await app.school("edu700101").shortName, p, "the name is stored as typed")
     }
 
