@@ -196,6 +196,7 @@ public enum XMLText {
             default:
                 // XML 1.0 forbids most control characters: drop them rather than write a broken file.
                 if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" { continue }
+                if scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
                 out.unicodeScalars.append(scalar)
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An Atom 1.0 feed (RFC 4287) of published news. Written by hand: the format is a dozen
-/// elements and no listed package writes it; every text goes through `escape`.
+/// elements and no listed package writes it; every text goes through `XMLText.escape`.
 public struct AtomFeed: Sendable {
     public struct Entry: Sendable {
         public var id: String
@@ -45,27 +45,6 @@ public struct AtomFeed: Sendable {
         self.emptyUpdated = emptyUpdated
     }
 
-    /// Text for XML character data and attribute values; characters XML 1.0 forbids are dropped.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                if v < 0x20 || (0xD800...0xDFFF).contains(v) || v == 0xFFFE || v == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     public static func timestamp(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
@@ -74,7 +53,7 @@ public struct AtomFeed: Sendable {
     }
 
     public var xml: String {
-        let e = Self.escape
+        let e = XMLText.escape
         let updated = entries.map(\.updated).max() ?? emptyUpdated
         var out = """
         <?xml version="1.0" encoding="utf-8"?>

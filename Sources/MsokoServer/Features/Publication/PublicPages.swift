@@ -7,10 +7,6 @@ import MsokoCore
 enum PublicPages {
     static func pct(_ v: Double?) -> HTML { HTML(stringLiteral: HTML.escape(AnalyticalReport.pct(v))) }
 
-    static func size(_ bytes: Int) -> String {
-        bytes < 1024 * 1024 ? "\(max(1, bytes / 1024)) КБ" : "\(ReferenceTable.oneDecimal(Double(bytes) / 1024 / 1024)) МБ"
-    }
-
     static func fileKind(_ name: String) -> String {
         let ext = (name as NSString).pathExtension.uppercased()
         return ext.isEmpty ? "файл" : ext
@@ -252,7 +248,7 @@ enum PublicPages {
         let meta = [d.number.isEmpty ? nil : "№ \(d.number)", d.date.map { "от \($0.russian)" }].compactMap { $0 }.joined(separator: " ")
         return #"""
         <li><a href="\#(Site.publicDocument.url(d.id))">\#(d.title)</a>\#(meta.isEmpty ? "" : " " + meta)
-        <span class="muted"> — \#(s.author(d.school)); \#(fileKind(d.fileName)), \#(size(d.size))</span></li>
+        <span class="muted"> — \#(s.author(d.school)); \#(fileKind(d.fileName)), \#(ByteSize.format(d.size))</span></li>
         """#
     }
 

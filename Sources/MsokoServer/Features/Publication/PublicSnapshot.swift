@@ -54,7 +54,6 @@ struct PublicSnapshot: Sendable {
     }
 
     struct Part: Sendable {
-        var key: String
         var title: String
         var size: Int
         /// Nil when suppressed.
@@ -68,7 +67,6 @@ struct PublicSnapshot: Sendable {
         var subject: String
         var grade: Int
         var year: Int
-        var schoolYear: String
         var taskNumbers: [String]
         var hasScale: Bool
         /// The district's figures, nil when it has fewer works than the minimum (or none).
@@ -111,7 +109,6 @@ struct PublicSnapshot: Sendable {
         var date: LocalDate?
         var fileName: String
         var size: Int
-        var publishedAt: Date
     }
 
     struct News: Sendable {
@@ -245,7 +242,7 @@ extension PublicSnapshot {
             }
             guard !rows.isEmpty else {
                 if !bySchoolDate.isEmpty {
-                    figures.append(ProcedureFigures(id: pid, type: p.type, subject: p.subject, grade: p.grade, year: p.year, schoolYear: p.schoolYear, taskNumbers: spec.tasks.map(\.number),
+                    figures.append(ProcedureFigures(id: pid, type: p.type, subject: p.subject, grade: p.grade, year: p.year, taskNumbers: spec.tasks.map(\.number),
                                                     hasScale: spec.scale != nil, district: nil, participants: 0, parts: [], region: spec.reference?["region"], russia: spec.reference?["russia"], schoolFigures: [:]))
                 }
                 continue
@@ -265,7 +262,7 @@ extension PublicSnapshot {
             if verdict.parts.count > 1 {
                 for part in verdict.parts {
                     let g = part.shown ? ResultsAnalysis.analyze(table(byGender[part.key] ?? []), spec: spec).district : nil
-                    parts.append(Part(key: part.key, title: genderTitles[part.key] ?? part.key, size: part.size, figures: g.map { Figures($0, spec: spec) },
+                    parts.append(Part(title: genderTitles[part.key] ?? part.key, size: part.size, figures: g.map { Figures($0, spec: spec) },
                                       complementary: verdict.complementary.contains(part.key)))
                 }
             }
@@ -274,7 +271,7 @@ extension PublicSnapshot {
                 guard let g = all.schools.first(where: { $0.school == s.login }) else { continue }
                 schoolFigures[s.id] = (g.participants, Suppression.shows(g.participants, minimum: minimum) ? Figures(g, spec: spec) : nil)
             }
-            figures.append(ProcedureFigures(id: pid, type: p.type, subject: p.subject, grade: p.grade, year: p.year, schoolYear: p.schoolYear, taskNumbers: spec.tasks.map(\.number),
+            figures.append(ProcedureFigures(id: pid, type: p.type, subject: p.subject, grade: p.grade, year: p.year, taskNumbers: spec.tasks.map(\.number),
                                             hasScale: spec.scale != nil,
                                             district: verdict.totalShown ? Figures(district, spec: spec) : nil, participants: district.participants, parts: parts,
                                             region: spec.reference?["region"], russia: spec.reference?["russia"], schoolFigures: schoolFigures))
@@ -287,7 +284,7 @@ extension PublicSnapshot {
             .sort(\.$publishedAt, .descending).all()
         let documents = docs.map { d in
             Document(id: d.id!, school: d.$school.id, kind: d.documentKind, title: d.title, number: d.number, date: d.docDate.flatMap(LocalDate.init(iso:)),
-                     fileName: d.fileName, size: d.size, publishedAt: d.publishedAt ?? now)
+                     fileName: d.fileName, size: d.size)
         }.filter { $0.school == nil || schoolIDs.contains($0.school!) }
         let posts = try await NewsPost.query(on: db).filter(\.$municipalityID == mid).filter(\.$publishedAt <= now).sort(\.$publishedAt, .descending).all()
         let news = posts.map { n in

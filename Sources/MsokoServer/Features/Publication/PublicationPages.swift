@@ -69,7 +69,7 @@ struct PublicationPage {
                 actions += #" <a href="\#(Site.publicDocumentDeleteConfirm.url(d.id!))">Удалить</a>"#
             }
             return #"""
-            <tr id="doc-\#(d.id!)"><td><a href="\#(Site.publicDocumentFile.url(d.id!))">\#(d.title)</a>\#(meta.isEmpty ? "" : " " + meta)<div class="hint">\#(d.documentKind.title) · \#(d.fileName), \#(PublicPages.size(d.size))</div></td>
+            <tr id="doc-\#(d.id!)"><td><a href="\#(Site.publicDocumentFile.url(d.id!))">\#(d.title)</a>\#(meta.isEmpty ? "" : " " + meta)<div class="hint">\#(d.documentKind.title) · \#(d.fileName), \#(ByteSize.format(d.size))</div></td>
             <td>\#(schoolName(d.$school.id))</td><td>\#(state)</td><td>\#(actions)</td></tr>
             """#
         }, separator: "")
