@@ -13,22 +13,30 @@ enum DemoPublication {
         guard let zyr = try await School.query(on: db).filter(\.$municipality.$id == mid).filter(\.$login == "edu700101").first() else { return }
         let specialist = "specialist"
 
-        func doc(_ title: String, lines: [String]) throws -> Data {
-            var d = DocxDocument(title: title)
-            d.paragraph(m.departmentName, alignment: .center, bold: true)
-            d.paragraph(title, style: .title, alignment: .center)
-            for l in lines { d.paragraph(l) }
+        /// An order through the department's order head (`DocxDocument.order`: letterhead, «ПРИКАЗ»,
+        /// date and number lines, «ПРИКАЗЫВАЮ:»); other documents with a plain title.
+        func doc(_ title: String, order: Bool, lines: [String]) throws -> Data {
+            var d: DocxDocument
+            if order, let preamble = lines.first {
+                d = DocxDocument.order(title: title, letterhead: [m.departmentName], subject: title, preamble: preamble)
+                for l in lines.dropFirst() { d.paragraph(l) }
+            } else {
+                d = DocxDocument(title: title)
+                d.paragraph(m.departmentName, alignment: .center, bold: true)
+                d.paragraph(title, style: .title, alignment: .center)
+                for l in lines { d.paragraph(l) }
+            }
             return try d.data()
         }
         func add(_ kind: PublicDocument.Kind, _ title: String, number: String, date: LocalDate, school: School?, published: Bool, lines: [String]) async throws {
             let d = PublicDocument(municipalityID: mid, regionID: m.$region.id, school: school?.id, kind: kind, title: title, number: number, date: date.iso,
-                                   file: (title + ".docx", Download.docxType, try doc(title, lines: lines)), by: school == nil ? specialist : "head-zyr",
+                                   file: (title + ".docx", Download.docxType, try doc(title, order: kind == .order, lines: lines)), by: school == nil ? specialist : "head-zyr",
                                    publishedAt: published ? now : nil)
             try await d.create(on: db)
         }
         let spring = LocalDate(year: today.month >= 5 ? today.year : today.year - 1, month: 3, day: 12)
         try await add(.order, "О проведении всероссийских проверочных работ в \(spring.year) году", number: "45-о", date: spring, school: nil, published: true, lines: [
-            "В соответствии с графиком проведения всероссийских проверочных работ ПРИКАЗЫВАЮ:",
+            "В соответствии с графиком проведения всероссийских проверочных работ",
             "1. Провести ВПР в общеобразовательных организациях района в сроки, установленные графиком.",
             "2. Обеспечить присутствие независимых наблюдателей в аудиториях при проведении работ.",
             "3. Провести выборочную перепроверку работ муниципальной комиссией.",
@@ -36,7 +44,8 @@ enum DemoPublication {
         try await add(.report, "Аналитическая справка по итогам ВПР \(spring.year) года", number: "", date: LocalDate(year: spring.year, month: 6, day: 20), school: nil, published: true, lines: [
             "Справка составлена по результатам всероссийских проверочных работ в целом по району; результаты отдельных школ не сравниваются."])
         try await add(.order, "О составе муниципальной комиссии по перепроверке работ", number: "46-о", date: spring.adding(days: 2), school: nil, published: false, lines: [
-            "Состав комиссии (версия с фамилиями — для служебного пользования)."])
+            "В целях объективной оценки результатов всероссийских проверочных работ",
+            "1. Утвердить состав муниципальной комиссии (версия с фамилиями — для служебного пользования)."])
         try await add(.localAct, "Положение о внутренней системе оценки качества образования", number: "12", date: LocalDate(year: spring.year - 1, month: 8, day: 30), school: zyr, published: true, lines: [
             "Положение определяет порядок проведения оценочных процедур в школе и информирования родителей о результатах."])
 
