@@ -9,31 +9,40 @@ enum AnalysisQuery {
         try await load(procedure: p, municipalityID: municipalityID, on: db).analysis
     }
 
-    struct Loaded {
+    struct Loaded: Sendable {
         var works: WorkTable
         var analysis: ResultsAnalysis
         var enrolment: [String: [String: Int]]
     }
 
-    /// The works, their analysis and the class enrolment of a procedure in one district.
+    /// The works, their analysis and the class enrolment of a procedure in one district, kept
+    /// between requests until their inputs change (`KeptAnalyses`).
     static func load(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> Loaded {
+        try await KeptAnalyses.shared.analysis(p, municipalityID: municipalityID, on: db).loaded
+    }
+
+    /// Reads the district's works of a procedure and analyses them (what `KeptAnalyses` keeps).
+    static func compute(procedure p: Procedure, municipalityID: UUID, enrolment: [String: [String: Int]], on db: Database) async throws -> Loaded {
         let spec = try ProcedureStore.spec(of: p)
         let rows = try await ResultsQuery.exportRows(procedure: p, schoolID: nil, municipalityID: municipalityID, on: db)
         var works = WorkTable(taskCount: spec.tasks.count)
         works.reserveCapacity(rows.count)
         for r in rows { works.append(r.work) }
-        let schools = try await School.query(on: db).filter(\.$municipality.$id == municipalityID).all()
-        let classes = try await SchoolClass.query(on: db).filter(\.$school.$id ~~ schools.compactMap(\.id))
-            .filter(\.$schoolYear == p.schoolYear).filter(\.$grade == p.grade).all()
-        let login = Dictionary(uniqueKeysWithValues: schools.map { ($0.id!, $0.login) })
-        var enrolment: [String: [String: Int]] = [:]
-        for c in classes { if let l = login[c.$school.id] { enrolment[l, default: [:]][c.name] = c.enrolment } }
         return Loaded(works: works, analysis: ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment), enrolment: enrolment)
     }
 
-    /// Signs of non-objective results of a procedure in one district, with the district's thresholds.
+    /// Signs of non-objective results of a procedure in one district, with the district's
+    /// thresholds, kept between requests until their inputs change (`KeptAnalyses`).
     static func objectivity(procedure p: Procedure, municipalityID: UUID, on db: Database) async throws -> (Loaded, [GroupRisk], ObjectivitySettings) {
-        let loaded = try await load(procedure: p, municipalityID: municipalityID, on: db)
+        let (analysis, signs) = try await KeptAnalyses.shared.signs(p, municipalityID: municipalityID, on: db)
+        return (analysis.loaded, signs.risks, signs.settings)
+    }
+
+    /// What the signs are computed from besides the works: thresholds, observers' places and the
+    /// violations in their acts, the commission's re-scoring, the same procedure a year earlier
+    /// and the same cohort a year later — and the stamp that tells when any of it changed.
+    static func signsInputs(procedure p: Procedure, municipalityID: UUID, analysis: KeptAnalyses.Analysis,
+                            on db: Database) async throws -> (ObjectivityAnalysis.Inputs, KeptAnalyses.SignsStamp) {
         let settings = try await Settings.objectivity(municipalityID: municipalityID, on: db)
         // Observers' places and the violations their submitted acts record.
         var observed: [String: Set<String>] = [:]
@@ -49,29 +58,31 @@ enum AnalysisQuery {
         // The commission's re-scoring, where done: (school − commission) primary score per work.
         var recheck: [String: [Double]] = [:]
         if let sample = try await RecheckSample.latest(of: p, municipalityID: municipalityID, on: db) {
-            for pair in try await sample.pairs(spec: loaded.analysis.spec, on: db) {
+            for pair in try await sample.pairs(spec: analysis.loaded.analysis.spec, on: db) {
                 let primary = { (s: [UInt8]) in s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) } }
                 recheck[pair.school, default: []].append(Double(primary(pair.schoolScores) - primary(pair.commissionScores)))
             }
         }
-        var inputs = ObjectivityAnalysis.Inputs(enrolment: loaded.enrolment, observed: observed, violations: violations, recheck: recheck)
+        var inputs = ObjectivityAnalysis.Inputs(enrolment: analysis.loaded.enrolment, observed: observed, violations: violations, recheck: recheck)
+        var stamp = KeptAnalyses.SignsStamp(analysis: analysis.stamp, settings: settings, observed: observed, violations: violations, recheck: recheck)
         // The same procedure a year earlier (schools), and the same cohort a year later (classes, letter kept).
-        func related(year: Int, grade: Int) async throws -> ResultsAnalysis? {
+        func related(year: Int, grade: Int) async throws -> (UUID, KeptAnalyses.Analysis)? {
             guard let q = try await Procedure.query(on: db).filter(\.$type == p.type).filter(\.$subject == p.subject).filter(\.$grade == grade)
                 .filter(\.$year == year).filter(\.$regionID == p.regionID).all().first(where: { $0.municipalityID == nil || $0.municipalityID == municipalityID }) else { return nil }
-            return try await analysis(procedure: q, municipalityID: municipalityID, on: db)
+            return (try q.requireID(), try await KeptAnalyses.shared.analysis(q, municipalityID: municipalityID, on: db))
         }
-        if let before = try await related(year: p.year - 1, grade: p.grade) {
-            for g in before.schools { inputs.previousYear["\(g.school ?? "")|"] = g }
+        if let (id, before) = try await related(year: p.year - 1, grade: p.grade) {
+            for g in before.loaded.analysis.schools { inputs.previousYear["\(g.school ?? "")|"] = g }
+            stamp.previous = .init(procedure: id, stamp: before.stamp)
         }
-        if let after = try await related(year: p.year + 1, grade: p.grade + 1) {
-            for g in after.groups where g.level == .class {
+        if let (id, after) = try await related(year: p.year + 1, grade: p.grade + 1) {
+            for g in after.loaded.analysis.groups where g.level == .class {
                 let letter = (g.className ?? "").drop { $0.isNumber }
                 inputs.nextCohort["\(g.school ?? "")|\(p.grade)\(letter)"] = g
             }
+            stamp.next = .init(procedure: id, stamp: after.stamp)
         }
-        let risks = ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: settings, inputs: inputs)
-        return (loaded, risks, settings)
+        return (inputs, stamp)
     }
 
     /// The same procedure (type, subject, grade) in earlier years, with the figures of the district

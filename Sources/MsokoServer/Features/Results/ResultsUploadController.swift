@@ -39,6 +39,14 @@ enum ResultsUploadController {
             refused.schoolLogin = form.school
             return problems(req, refused)
         }
+        // The district's analysis and its signs are computed now, once, and kept for every page
+        // that shows them (issue 19 §3). A failure here does not undo the import: the pages
+        // compute it on their first visit instead.
+        do {
+            _ = try await AnalysisQuery.objectivity(procedure: p, municipalityID: user.requireMunicipalityID(), on: req.db)
+        } catch {
+            req.logger.warning("Анализ после загрузки не посчитан: \(String(reflecting: error))")
+        }
         let back = Site.procedure.url(try p.requireID())
         let text = "Файл «\(form.file.filename)» принят: работ \(outcome.file.works.count), школы: \(outcome.replacedSchools.joined(separator: ", "))."
         guard outcome.file.warnings.isEmpty else {

@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import MsokoCore
+import SQLKit
+import XCTest
+import XCTVapor
+@testable import MsokoServer
+
+/// Analyses kept between requests (issue 19 §3): computed once, served again without reading the
+/// works, computed again when — and only when — results, classes, thresholds or the other inputs
+/// change; always equal to a fresh computation.
+final class KeptAnalysesTests: XCTestCase {
+    func procedure(_ app: Application, _ year: Int, _ subject: String, _ grade: Int) async throws -> Procedure {
+        try await Procedure.query(on: app.db).filter(\.$year == year).filter(\.$subject == subject).filter(\.$grade == grade).first()!
+    }
+
+    /// The analysis and signs computed from the database now, bypassing what is kept.
+    func fresh(_ p: Procedure, _ mid: UUID, on db: Database) async throws -> (AnalysisQuery.Loaded, [GroupRisk]) {
+        let stamp = try await KeptAnalyses.stamp(p, municipalityID: mid, on: db)
+        let loaded = try await AnalysisQuery.compute(procedure: p, municipalityID: mid, enrolment: stamp.enrolment, on: db)
+        let (inputs, signsStamp) = try await AnalysisQuery.signsInputs(procedure: p, municipalityID: mid, analysis: .init(loaded: loaded, stamp: stamp), on: db)
+        return (loaded, ObjectivityAnalysis.evaluate(loaded.works, analysis: loaded.analysis, settings: signsStamp.settings, inputs: inputs))
+    }
+
+    func assertKeptIsFresh(_ app: Application, _ p: Procedure, _ mid: UUID, _ message: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let (kept, risks, settings) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: mid, on: app.db)
+        let (loaded, freshRisks) = try await fresh(p, mid, on: app.db)
+        XCTAssertEqual(kept.works, loaded.works, message, file: file, line: line)
+        XCTAssertEqual(kept.enrolment, loaded.enrolment, message, file: file, line: line)
+        XCTAssertEqual(AnalysisJSON.data(kept.analysis, objectivity: risks, settings: settings),
+                       AnalysisJSON.data(loaded.analysis, objectivity: freshRisks, settings: settings), message, file: file, line: line)
+    }
+
+    func testComputedOnceAndAgainOnlyWhenTheInputsChange() async throws {
+        try await withApp { app in
+            let keeper = KeptAnalyses.shared
+            await keeper.clear()
+            let p = try await procedure(app, 2026, "Математика", 5)
+            let m = try await Municipality.query(on: app.db).first()!
+            let mid = try m.requireID()
+            let s = Browser(app)
+            try await s.login("specialist")
+            let objectivity = "/procedures/\(p.id!)/objectivity", analysis = "/procedures/\(p.id!)/analysis"
+            assertStatus(try await s.get(objectivity), .ok)
+            let once = await keeper.computed
+            XCTAssertGreaterThanOrEqual(once, 2, "the analysis and its signs")
+            // Served again: the objectivity list, the analysis page, a school's page — nothing computed.
+            assertStatus(try await s.get(objectivity), .ok)
+            assertStatus(try await s.get(analysis), .ok)
+            assertStatus(try await s.get("\(analysis)/schools/edu700102"), .ok)
+            assertEq(await keeper.computed, once, "served from what is kept")
+            try await assertKeptIsFresh(app, p, mid, "at the start")
+
+            // A write that is not an input (a log entry) moves the data version: the stamp is read
+            // again, equal, and nothing is computed.
+            try await app.db.writeTransaction { db in
+                try await Audit.record(on: db, actor: "test", action: "note", entity: "test", id: nil, summary: "запись не о результатах", after: ["x": "1"], municipalityID: m.id, regionID: m.$region.id)
+            }
+            assertStatus(try await s.get(objectivity), .ok)
+            assertEq(await keeper.computed, once, "an unrelated write computes nothing")
+
+            // Thresholds: the signs again, the analysis kept.
+            var form = Dictionary(uniqueKeysWithValues: ObjectivitySettings.editable.map { ($0.name, ReferenceTable.format(ObjectivitySettings().value($0.name))) })
+            assertContains(try await s.get("/objectivity"), "Окунеевская")
+            form["riskThreshold"] = "0,99"
+            assertStatus(try await s.post("/objectivity/thresholds", form), .seeOther)
+            assertNotContains(try await s.get("/objectivity"), "Окунеевская")
+            let (_, _, settings) = try await AnalysisQuery.objectivity(procedure: p, municipalityID: mid, on: app.db)
+            assertEq(settings.riskThreshold, 0.99)
+            try await assertKeptIsFresh(app, p, mid, "after the thresholds")
+
+            // A class's enrolment: participation changes.
+            let before = try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).enrolment
+            let cls = try await SchoolClass.query(on: app.db).filter(\.$municipalityID == mid).filter(\.$grade == 5).filter(\.$schoolYear == p.schoolYear).first()!
+            let enrolled = cls.enrolment
+            try await app.db.writeTransaction { db in
+                cls.enrolment = enrolled + 7
+                try await cls.save(on: db)
+            }
+            let after = try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).enrolment
+            XCTAssertNotEqual(before, after)
+            try await assertKeptIsFresh(app, p, mid, "after an enrolment")
+
+            // A corrected file of one school replaces its works: computed again, equal to fresh.
+            let school = try await app.school("edu700102")
+            let rows = try await ResultsQuery.exportRows(procedure: p, schoolID: school.requireID(), on: app.db)
+            let spec = try ProcedureStore.spec(of: p)
+            let kept = try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count
+            let file = try ResultsExport.xlsx(spec: spec, rows: Array(rows.dropLast(3)))
+            let computedBefore = await keeper.computed
+            assertStatus(try await s.postMultipart("/procedures/\(p.id!)/results", ["school": "edu700102"], files: [("file", "исправленный.xlsx", Array(file))]), .seeOther)
+            let computedAfterUpload = await keeper.computed
+            XCTAssertGreaterThan(computedAfterUpload, computedBefore, "the upload computes the analysis")
+            assertEq(try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count, kept - 3)
+            assertStatus(try await s.get(objectivity), .ok)
+            assertEq(await keeper.computed, computedAfterUpload, "the page after the upload uses what the upload computed")
+            try await assertKeptIsFresh(app, p, mid, "after an upload")
+        }
+    }
+
+    /// A change that reaches the database without this process's write (another node, a script)
+    /// is seen once the entry's lifetime has passed.
+    func testAChangeFromOutsideIsSeenAfterTheLifetime() async throws {
+        try await withApp { app in
+            let keeper = KeptAnalyses.shared
+            await keeper.clear()
+            let p = try await procedure(app, 2026, "Математика", 5)
+            let mid = try await Municipality.query(on: app.db).first()!.requireID()
+            let count = try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count
+            let work = try await WorkRow.query(on: app.db).filter(\.$procedure.$id == p.requireID()).first()!
+            try await (app.db as! any SQLDatabase).delete(from: "works").where("id", .equal, SQLBind(work.requireID())).run()
+            assertEq(try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count, count, "within the lifetime")
+            await keeper.setLifetime(0)
+            assertEq(try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count, count - 1, "after it")
+            await keeper.setLifetime(10)
+            try await assertKeptIsFresh(app, p, mid, "after a change from outside")
+        }
+    }
+
+    /// Sixty-four requests for an analysis nobody has computed yet wait for one computation.
+    func testConcurrentRequestsComputeOnce() async throws {
+        try await withApp { app in
+            let keeper = KeptAnalyses.shared
+            await keeper.clear()
+            let p = try await procedure(app, 2026, "Математика", 5)
+            let mid = try await Municipality.query(on: app.db).first()!.requireID()
+            let before = await keeper.computed
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<64 { group.addTask { try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count } }
+                return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
+            }
+            XCTAssertEqual(counts.count, 1)
+            assertEq(await keeper.computed, before + 1)
+        }
+    }
+}
