@@ -19,9 +19,11 @@ func withRuntime(_ data: DataOption, arguments: [String] = ["msoko"], _ body: (M
     }
     do {
         try await body(runtime)
-    } catch let e as ConfigError {
+    } catch {
+        // Closed whatever went wrong: an application left open stops the process on an assertion.
         await runtime.close()
-        fail(e.description)
+        if let e = error as? ConfigError { fail(e.description) }
+        throw error
     }
     await runtime.close()
 }

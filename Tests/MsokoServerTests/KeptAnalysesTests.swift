@@ -133,4 +133,60 @@ final class KeptAnalysesTests: XCTestCase {
             assertEq(await keeper.computed, before + 1)
         }
     }
+
+    /// Rendered pages kept per user: each session gets its own CSRF token in them, another user
+    /// their own page, a one-shot message is shown, and a write makes the page again.
+    func testKeptPagesCarryTheSessionsTokenAndAreMadeAgainAfterAWrite() async throws {
+        try await withApp { app in
+            KeptPages.clear()
+            let p = try await procedure(app, 2026, "Математика", 5)
+            let path = "/procedures/\(p.id!)/analysis"
+            let a = Browser(app), b = Browser(app)
+            try await a.login("specialist")
+            try await b.login("specialist")
+            let (tokenA, tokenB) = (a.csrf ?? "", b.csrf ?? "")
+            XCTAssertNotEqual(tokenA, tokenB)
+            let made = KeptPages.made
+            let first = try await a.get(path)
+            assertStatus(first, .ok)
+            assertEq(KeptPages.made, made + 1)
+            assertEq(a.csrf, tokenA, "the kept page carries the session's own token")
+            let second = try await b.get(path)
+            assertEq(KeptPages.made, made + 1, "the same user's other session is served the kept page")
+            assertEq(b.csrf, tokenB)
+            XCTAssertEqual(first.body.string.replacingOccurrences(of: tokenA, with: "T"), second.body.string.replacingOccurrences(of: tokenB, with: "T"))
+            XCTAssertFalse(first.body.string.contains(KeptPages.marker))
+            XCTAssertFalse(second.body.string.contains(KeptPages.marker))
+            // The token served is the one the session checks: signing out with it works.
+            assertStatus(try await b.post("/logout", [:]), .seeOther)
+
+            // Another user: their own page, with their name.
+            let names = Dictionary(uniqueKeysWithValues: try await User.query(on: app.db).all().map { ($0.login, $0.name) })
+            let m = Browser(app)
+            try await m.login("methodist")
+            let theirs = try await m.get(path)
+            assertContains(theirs, names["methodist"]!)
+            assertNotContains(theirs, names["specialist"]!)
+            assertContains(try await a.get(path), names["specialist"]!)
+            assertEq(KeptPages.made, made + 2)
+
+            // A one-shot message is shown on the page it was left for, and the page is kept again after.
+            assertStatus(try await a.get("/objectivity"), .ok)
+            let form = Dictionary(uniqueKeysWithValues: ObjectivitySettings.editable.map { ($0.name, ReferenceTable.format(ObjectivitySettings().value($0.name))) })
+            assertLocation(try await a.post("/objectivity/thresholds", form), "/objectivity")
+            assertContains(try await a.get("/objectivity"), "Пороги признаков сохранены.")
+            assertNotContains(try await a.get("/objectivity"), "Пороги признаков сохранены.")
+
+            // A committed write makes the page again.
+            assertStatus(try await a.get(path), .ok)
+            assertStatus(try await a.get(path), .ok)
+            let before = KeptPages.made
+            let mun = try await Municipality.query(on: app.db).first()!
+            try await app.db.writeTransaction { db in
+                try await Audit.record(on: db, actor: "test", action: "note", entity: "test", id: nil, summary: "запись", after: ["x": "1"], municipalityID: mun.id, regionID: mun.$region.id)
+            }
+            assertStatus(try await a.get(path), .ok)
+            assertEq(KeptPages.made, before + 1)
+        }
+    }
 }

@@ -29,6 +29,9 @@ final class SessionState: @unchecked Sendable {
     var cookies: [String: HTTPCookies.Value] = [:]
     var anonymousCSRF: String?
     var anonymousFlash: String?
+    /// What pages are made with instead of the session's CSRF token while they are made to be
+    /// kept (`KeptPages`, which puts each session's own token back).
+    var csrfOverride: String?
 }
 
 struct SessionStateKey: StorageKey { typealias Value = SessionState }
@@ -132,6 +135,7 @@ extension Request {
     /// The CSRF token of the session, or of the anonymous visitor's cookie (made on first use).
     var csrfToken: String {
         let state = sessionState
+        if let marker = state.csrfOverride { return marker }
         if let record = state.record { return record.csrf }
         if let token = state.anonymousCSRF, !token.isEmpty { return token }
         let token = Tokens.random(bytes: 24)

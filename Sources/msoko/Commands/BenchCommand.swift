@@ -4,7 +4,7 @@ import MsokoServer
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Данные для замеров скорости (docs/benchmarks.md).",
-                                                    subcommands: [Generate.self, Objectivity.self])
+                                                    subcommands: [Generate.self, Objectivity.self, Region.self])
 
     struct Objectivity: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Качество обнаружения признаков необъективности на синтетических районах с подложенными манипуляциями.")
@@ -23,6 +23,22 @@ struct BenchCommand: AsyncParsableCommand {
                                                            dump: file.map { f in { lines in f.write(Data(lines.utf8)) } })
             if let problem = file?.finish() { fail("--dump: " + problem) }
             print(table, terminator: "")
+        }
+    }
+
+    struct Region: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Район размером с регион в пустую базу (демо-район, школы, процедуры, работы) для замера страниц.")
+        @Option(help: "Школ всего (вместе с демонстрационными).") var schools = 300
+        @Option(help: "Процедур сверх демонстрационных.") var procedures = 12
+        @Option(help: "Работ во всех этих процедурах.") var works = 400_000
+        @Option var seed: UInt64 = 42
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            try await withRuntime(data) { rt in
+                let r = try await rt.loadRegionBenchmark(schools: schools, procedures: procedures, works: works, seed: seed) { say($0) }
+                let total = r.imports.reduce(0, +)
+                say("Загружено (\(rt.describeDatabase)): школ \(r.schools), процедур \(r.procedures), работ \(r.works); загрузка файлов \(String(format: "%.1f", total)) с. Пароль демо-учётных записей: demo.")
+            }
         }
     }
 

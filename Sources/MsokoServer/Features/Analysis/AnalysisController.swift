@@ -7,11 +7,11 @@ import Vapor
 /// every page's tables as XLSX, the справки as DOCX.
 enum AnalysisController {
     static func register(_ app: Application) {
-        app.on(Site.analysis, use: district)
+        app.on(Site.analysis, use: KeptPages.keep(district))
         app.on(Site.analysisReport, use: districtReport)
-        app.on(Site.analysisSchool, use: school)
+        app.on(Site.analysisSchool, use: KeptPages.keep(school))
         app.on(Site.analysisSchoolReport, use: schoolReport)
-        app.on(Site.analysisClass, use: schoolClass)
+        app.on(Site.analysisClass, use: KeptPages.keep(schoolClass))
         app.on(Site.analysisOrder, use: order)
         app.on(Site.analysisAttach, use: attach)
     }

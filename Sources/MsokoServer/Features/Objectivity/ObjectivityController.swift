@@ -8,10 +8,10 @@ import Vapor
 /// classes); nothing here is public, and no teacher is named.
 enum ObjectivityController {
     static func register(_ app: Application) {
-        app.on(Site.objectivityAcross, use: across)
+        app.on(Site.objectivityAcross, use: KeptPages.keep(across))
         app.on(Site.objectivityThresholds, use: saveThresholds)
-        app.on(Site.objectivity, use: list)
-        app.on(Site.objectivityCard, use: card)
+        app.on(Site.objectivity, use: KeptPages.keep(list))
+        app.on(Site.objectivityCard, use: KeptPages.keep(card))
         app.on(Site.objectivityReport, use: report)
     }
 

@@ -6,7 +6,7 @@ import Vapor
 /// in the next 30 days.
 enum DashboardController {
     static func register(_ app: Application) {
-        app.on(Site.home, use: dashboard)
+        app.on(Site.home, use: KeptPages.keep(dashboard))
         app.on(Site.mySchool, use: mySchool)
     }
 
@@ -75,6 +75,8 @@ enum DashboardController {
 /// The district dashboard: the loaded roadmap tracker (statuses computed in memory), the school
 /// years the district has roadmaps for, and the reader's role.
 struct DashboardPage {
+    /// Overdue items listed on the page at most.
+    static let overdueListed = 200
     var tracker: Tracker
     var years: [String]
     var role: Role
@@ -150,9 +152,16 @@ struct DashboardPage {
             html += HTML.table(head: #"<th>Кто отчитывается</th><th class="num">Просрочено контрольных точек</th>"#, rows: byParty.sorted(by: { $0.1 > $1.1 }).map { party, n in
                 #"<tr><td>\#(DashboardController.partyLink(party, tracker: tracker))</td><td class="num">\#(n)</td></tr>"#
             })
+            // A region's hundreds of schools make thousands of overdue items: the page lists the
+            // first ones, the XLSX table of execution has them all.
+            let shown = overdue.prefix(Self.overdueListed)
+            let whole: HTML = Site.roadmapReportXlsx.admits(role)
+                ? #"в <a href="\#(Site.roadmapReportXlsx.url.query(["year": year, "details": "1"]))">таблице исполнения (XLSX)</a>"#
+                : "на страницах мероприятий"
+            let rest: HTML = overdue.count > shown.count ? #"<p class="hint">Показаны первые \#(shown.count) из \#(overdue.count); полный список — \#(whole).</p>"# : ""
             html += """
             <details class="no-print"><summary>Весь список просроченного (\(overdue.count))</summary>
-            \(DashboardController.itemTable(overdue.map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: true))
+            \(DashboardController.itemTable(shown.map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: true))\(rest)
             </details>
             """
         } else {

@@ -1,0 +1,142 @@
+import Foundation
+import NIOCore
+import Synchronization
+import Vapor
+
+/// Signed-in pages that are costly to make at a region's scale — the analysis pages, the lists of
+/// signs of non-objectivity, the roadmap dashboard (issue 19 §3) — kept as rendered bytes per user
+/// and address, and served again while no write has committed in this process (`DataVersion`) and
+/// for at most `lifetime` seconds (writes made by another node are seen within it). The key holds
+/// the hour of the application's clock too, so the day's turn (the dashboard's overdue items) is
+/// never served from the day before in any of Russia's whole-hour time zones.
+///
+/// A page is kept for its user only (it shows their name, their menu and their scope), never for
+/// a request that carries a one-shot message, and never when signed in with an API token. The
+/// session's CSRF token is the one part that differs between that user's sessions: the page is
+/// made with a marker in its place, kept cut at the markers, and each response puts the
+/// session's own token back. Bytes kept are bounded (`maxBytes`, least recently used let go).
+enum KeptPages {
+    static let lifetime: TimeInterval = 10
+    static let maxBytes = 64 << 20
+    /// What a page is made with instead of the session's CSRF token (letters, digits, «-» and «_»
+    /// only, like the tokens: nothing in it is escaped).
+    static let marker = "kept-csrf-" + Tokens.random(bytes: 18)
+
+    private struct Page {
+        var parts: [ByteBuffer]
+        var status: HTTPResponseStatus
+        var headers: HTTPHeaders
+        var version: UInt64
+        var made: Date
+        var size: Int
+        var used: UInt64
+    }
+
+    private struct Store {
+        var pages: [String: Page] = [:]
+        var bytes = 0
+        var clock: UInt64 = 0
+        /// Pages made (not served from the store): what the tests count.
+        var made = 0
+    }
+
+    private static let store = Mutex(Store())
+
+    static var made: Int { store.withLock { $0.made } }
+
+    /// The page `make` renders, or the one kept for this user and address.
+    static func page(_ req: Request, _ make: () async throws -> Response) async throws -> Response {
+        guard req.method == .GET, !req.isTokenAuth, let user = req.currentUser, let userID = user.id,
+              let record = req.sessionState.record, record.flash == nil else { return try await make() }
+        let key = "\(userID)|\(Int(req.now.timeIntervalSince1970 / 3600))|\(req.url.string)"
+        let version = DataVersion.current
+        let now = Date()
+        let token = record.csrf
+        let kept: Page? = store.withLock { s in
+            guard let p = s.pages[key], p.version == version, now >= p.made, now.timeIntervalSince(p.made) < lifetime else { return nil }
+            s.clock += 1
+            s.pages[key]?.used = s.clock
+            return p
+        }
+        if let kept { return response(kept, token: token) }
+
+        let state = req.sessionState
+        state.csrfOverride = marker
+        let made: Response
+        do {
+            made = try await make()
+            state.csrfOverride = nil
+        } catch {
+            state.csrfOverride = nil
+            throw error
+        }
+        // Only a page as such is kept: not a redirect, a download or an error page.
+        guard made.status == .ok, made.headers.contentType == .html, let body = made.body.buffer else {
+            return made
+        }
+        let page = Page(parts: cut(body), status: made.status, headers: made.headers, version: version, made: now, size: body.readableBytes, used: 0)
+        store.withLock { s in
+            s.made += 1
+            s.clock += 1
+            if let old = s.pages[key] { s.bytes -= old.size }
+            var p = page
+            p.used = s.clock
+            s.pages[key] = p
+            s.bytes += p.size
+            if s.bytes > maxBytes {
+                for (k, old) in s.pages.sorted(by: { $0.value.used < $1.value.used }) where s.bytes > maxBytes && k != key {
+                    s.pages[k] = nil
+                    s.bytes -= old.size
+                }
+            }
+        }
+        return response(page, token: token)
+    }
+
+    /// The body cut at every marker.
+    private static func cut(_ body: ByteBuffer) -> [ByteBuffer] {
+        let bytes = body.readableBytesView
+        let needle = Array(marker.utf8)
+        var parts: [ByteBuffer] = []
+        var start = bytes.startIndex
+        var i = start
+        while let found = bytes[i...].firstIndex(of: needle[0]) {
+            if bytes[found...].starts(with: needle) {
+                parts.append(body.getSlice(at: body.readerIndex + (start - bytes.startIndex), length: found - start)!)
+                start = found + needle.count
+                i = start
+            } else {
+                i = found + 1
+            }
+        }
+        parts.append(body.getSlice(at: body.readerIndex + (start - bytes.startIndex), length: bytes.endIndex - start)!)
+        return parts
+    }
+
+    private static func response(_ page: Page, token: String) -> Response {
+        let body: ByteBuffer
+        if page.parts.count == 1 {
+            body = page.parts[0]
+        } else {
+            var out = ByteBufferAllocator().buffer(capacity: page.size + (page.parts.count - 1) * token.utf8.count)
+            for (i, part) in page.parts.enumerated() {
+                if i > 0 { out.writeString(token) }
+                out.writeImmutableBuffer(part)
+            }
+            body = out
+        }
+        return Response(status: page.status, headers: page.headers, body: .init(buffer: body))
+    }
+
+    /// Forgets every page (the tests).
+    static func clear() {
+        store.withLock { $0 = Store() }
+    }
+}
+
+extension KeptPages {
+    /// A handler whose pages are kept (`app.on(Site.analysis, use: KeptPages.keep(district))`).
+    static func keep(_ handler: @escaping @Sendable (Request) async throws -> Response) -> @Sendable (Request) async throws -> Response {
+        { req in try await page(req) { try await handler(req) } }
+    }
+}
