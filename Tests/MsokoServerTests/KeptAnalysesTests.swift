@@ -189,4 +189,49 @@ final class KeptAnalysesTests: XCTestCase {
             assertEq(KeptPages.made, before + 1)
         }
     }
+
+    /// The identity kept for page reads (`SignedInCache`): a signed-out session's cookie opens
+    /// nothing at once, a role changed by the administrator shows at once, a one-shot message left
+    /// by a form is shown, and a handler's change to its user reaches no other request.
+    func testTheIdentityKeptForPagesEndsWithTheSession() async throws {
+        try await withApp { app in
+            let b = Browser(app)
+            try await b.login("methodist")
+            assertStatus(try await b.get("/tasks"), .ok)
+            assertStatus(try await b.get("/tasks"), .ok)
+            let hash = Tokens.hash(b.cookie ?? "")
+            let kept = try XCTUnwrap(SignedInCache.entry(hash, now: midYear), "kept after a page read")
+            // Copies, not one shared object.
+            let (s1, u1) = SignedInCache.copies(kept, tokenHash: hash)
+            let (s2, u2) = SignedInCache.copies(kept, tokenHash: hash)
+            XCTAssertFalse(s1 === s2 || u1 === u2)
+            // Every stored field copied: the copy encodes as the user read from the database does.
+            let stored = try await User.query(on: app.db).filter(\.$login == "methodist").first()!
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            XCTAssertEqual(try encoder.encode(stored.copy()), try encoder.encode(stored))
+            XCTAssertEqual(try encoder.encode(u1), try encoder.encode(stored))
+            u1.name = "изменено"
+            XCTAssertNotEqual(u2.name, "изменено")
+
+            // The administrator makes the methodist a specialist: the menu shows it at once.
+            let before = try await b.get("/tasks").body.string
+            XCTAssertFalse(before.contains(Role.specialist.russian))
+            let admin = Browser(app)
+            try await admin.login("admin")
+            let user = try await User.query(on: app.db).filter(\.$login == "methodist").first()!
+            try await admin.get("/admin/users/\(user.id!)")
+            assertStatus(try await admin.post("/admin/users/\(user.id!)", ["name": user.name, "role": "specialist", "school": "", "subject": ""]), .seeOther)
+            assertEq(try await User.find(user.id, on: app.db)?.role, .specialist)
+            assertContains(try await b.get("/tasks"), Role.specialist.russian)
+
+            // Signed out: the same cookie opens nothing.
+            let saved = b.cookies
+            assertStatus(try await b.post("/logout", [:]), .seeOther)
+            let stale = Browser(app)
+            stale.cookies = saved
+            assertLocation(try await stale.get("/tasks"), "/login?next=/tasks")
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear))
+        }
+    }
 }

@@ -1,7 +1,9 @@
 """Page speed on the demo district: a release build of msoko on SQLite, loaded with wrk at
 64 connections on loopback for 20 s per page (two threads), anonymous for a static file, the
 login page and the public pages (`--only public`: these and the static file alone), signed in as
-the specialist for the dashboard, a procedure's analysis page and its objectivity list. Prints requests per second and p50/p99 latency per page as a Markdown table.
+the specialist for the dashboard, a procedure's analysis pages (the district's, a school's, and the
+school's own for its head), its objectivity list and a school's card, and the objectivity of every
+procedure. Prints requests per second and p50/p99 latency per page as a Markdown table.
 Loopback only; every wrk run is bounded in time and the server is stopped at the end.
 
     python3 scripts/bench/pages.py --bin .build/release/msoko [--seconds 20] [--connections 64]
@@ -120,12 +122,13 @@ def main():
         procedure, title, works = max(rows, key=lambda r: int(r[2]))
         print(f"procedure: {title} ({works} works)\n")
         cookie = client.cookie_header()
+        head = Client(base)
+        head.login("head-mih")
         pages = [
             ("static file /static/msoko.css", "/static/msoko.css", None),
             ("login page /login", "/login", None),
-            ("dashboard / (specialist)", "/", cookie),
-            ("analysis /procedures/…/analysis", f"/procedures/{procedure}/analysis", cookie),
-            ("objectivity /procedures/…/objectivity", f"/procedures/{procedure}/objectivity", cookie),
+        ] + signed_in_pages(procedure, cookie, head.cookie_header(), "district") + [
+
             # Open information (4.1), anonymous: rendered from the district's snapshot.
             ("public /public", "/public", None),
             ("public schedule /public/schedule?period=all", "/public/schedule?period=all", None),
@@ -136,11 +139,24 @@ def main():
         ]
         if args.only == "public":
             pages = [p for p in pages if p[2] is None and p[1] != "/login"]
-        return 1 if time_pages(base, pages, {cookie: client}, args) else 0
+        return 1 if time_pages(base, pages, {cookie: client, head.cookie_header(): head}, args) else 0
     finally:
         proc.terminate()
         proc.wait(20)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def signed_in_pages(procedure, specialist, head, scale):
+    """The pages issue 19 §3 times signed in: (label, path, cookie of the specialist or the head)."""
+    return [
+        ("dashboard / (specialist)", "/", specialist),
+        (f"analysis, the {scale}", f"/procedures/{procedure}/analysis", specialist),
+        ("analysis, a school (specialist)", f"/procedures/{procedure}/analysis/schools/edu700102", specialist),
+        ("analysis, own school (head)", f"/procedures/{procedure}/analysis/schools/edu700102", head),
+        ("objectivity list of the procedure", f"/procedures/{procedure}/objectivity", specialist),
+        ("objectivity card of a school", f"/procedures/{procedure}/objectivity/schools/edu700102", specialist),
+        ("objectivity of every procedure /objectivity", "/objectivity", specialist),
+    ]
 
 
 def time_pages(base, pages, clients, args):
@@ -177,16 +193,7 @@ def region(args):
         print(f"procedure: {title} ({works} works), {len(rows)} procedures\n")
         s, h = specialist.cookie_header(), head.cookie_header()
         clients = {s: specialist, h: head}
-        pages = [
-            ("static file /static/msoko.css", "/static/msoko.css", None),
-            ("dashboard / (specialist)", "/", s),
-            ("analysis, district (300 schools)", f"/procedures/{procedure}/analysis", s),
-            ("analysis, a school (specialist)", f"/procedures/{procedure}/analysis/schools/edu700102", s),
-            ("analysis, own school (head)", f"/procedures/{procedure}/analysis/schools/edu700102", h),
-            ("objectivity list of the procedure", f"/procedures/{procedure}/objectivity", s),
-            ("objectivity card of a school", f"/procedures/{procedure}/objectivity/schools/edu700102", s),
-            ("objectivity of every procedure /objectivity", "/objectivity", s),
-        ]
+        pages = [("static file /static/msoko.css", "/static/msoko.css", None)] + signed_in_pages(procedure, s, h, "district of 300 schools")
         failed = time_pages(base, pages, clients, args)
         if args.upload_rows:
             body = big_file(specialist, procedure, args.upload_rows)

@@ -19,11 +19,18 @@ struct CurrentUserMiddleware: AsyncMiddleware {
             request.storage[CurrentUserKey.self] = token.user
             request.storage[AuthViaTokenKey.self] = true
         } else if let record = request.sessionState.record {
-            if let user = try await User.find(record.$user.id, on: request.db), !user.isDisabled {
+            let state = request.sessionState
+            if let user = state.cachedUser {
+                // A page read by a session kept in `SignedInCache`: no query.
+                request.storage[CurrentUserKey.self] = user
+                if !request.isAPI { request.storage[IsObserverKey.self] = state.cachedObserver }
+            } else if let user = try await User.find(record.$user.id, on: request.db), !user.isDisabled {
                 request.storage[CurrentUserKey.self] = user
                 // The menu shows the observer's own pages to a user registered as an observer.
                 if request.method == .GET, !request.isAPI {
-                    request.storage[IsObserverKey.self] = try await Observer.query(on: request.db).filter(\.$userID == user.id).count() > 0
+                    let observer = try await Observer.query(on: request.db).filter(\.$userID == user.id).count() > 0
+                    request.storage[IsObserverKey.self] = observer
+                    SignedInCache.keep(record, user: user, isObserver: observer, version: state.versionRead)
                 }
             } else {
                 try await request.signOut()

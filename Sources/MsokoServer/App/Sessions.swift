@@ -32,6 +32,11 @@ final class SessionState: @unchecked Sendable {
     /// What pages are made with instead of the session's CSRF token while they are made to be
     /// kept (`KeptPages`, which puts each session's own token back).
     var csrfOverride: String?
+    /// The user and the observer flag of a GET served from `SignedInCache` (no query made).
+    var cachedUser: User?
+    var cachedObserver = false
+    /// `DataVersion` read before the session was looked up (what a kept identity is valid for).
+    var versionRead: UInt64 = 0
 }
 
 struct SessionStateKey: StorageKey { typealias Value = SessionState }
@@ -52,8 +57,15 @@ struct SessionMiddleware: AsyncMiddleware {
         let state = SessionState()
         request.storage[SessionStateKey.self] = state
         let now = request.now
+        state.versionRead = DataVersion.current
         if let token = request.cookies[SessionCookies.session]?.string, !token.isEmpty {
-            if let found = try await UserSession.query(on: request.db).filter(\.$tokenHash == Tokens.hash(token)).first(), found.expiresAt > now {
+            let hash = Tokens.hash(token)
+            if request.method == .GET, let kept = SignedInCache.entry(hash, now: now) {
+                let (record, user) = SignedInCache.copies(kept, tokenHash: hash)
+                state.record = record
+                state.cachedUser = user
+                state.cachedObserver = kept.isObserver
+            } else if let found = try await UserSession.query(on: request.db).filter(\.$tokenHash == hash).first(), found.expiresAt > now {
                 state.record = found
             } else {
                 state.cookies[SessionCookies.session] = Self.expired(request)
@@ -68,7 +80,10 @@ struct SessionMiddleware: AsyncMiddleware {
                 record.touchedAt = now
                 record.expiresAt = now.addingTimeInterval(SessionCookies.lifetime)
             }
-            if touch || state.flashChanged { try await request.db.writing { try await record.save(on: request.db) } }
+            if touch || state.flashChanged {
+                SignedInCache.drop(record.tokenHash)
+                try await request.db.writing { try await record.save(on: request.db) }
+            }
         }
         for (name, value) in state.cookies { response.cookies[name] = value }
         return response
@@ -115,7 +130,10 @@ extension Request {
         s.touchedAt = now
         s.expiresAt = now.addingTimeInterval(SessionCookies.lifetime)
         try await db.writing {
-            if let old { try await old.delete(on: db) }
+            if let old {
+                SignedInCache.drop(old.tokenHash)
+                try await old.delete(on: db)
+            }
             try await UserSession.query(on: db).filter(\.$expiresAt < now).delete()
             try await s.create(on: db)
         }
@@ -126,7 +144,10 @@ extension Request {
 
     func signOut() async throws {
         let state = sessionState
-        if let record = state.record { try await db.writing { try await record.delete(on: self.db) } }
+        if let record = state.record {
+            SignedInCache.drop(record.tokenHash)
+            try await db.writing { try await record.delete(on: self.db) }
+        }
         state.record = nil
         state.cookies[SessionCookies.session] = SessionMiddleware.expired(self)
         storage[CurrentUserKey.self] = nil
@@ -151,6 +172,7 @@ enum SessionRevocation {
     static func endAll(of userID: UUID, except keep: UUID? = nil, on db: Database) async throws {
         let q = UserSession.query(on: db).filter(\.$user.$id == userID)
         if let keep { q.filter(\.$id != keep) }
+        SignedInCache.drop(user: userID)
         try await q.delete()
     }
 }

@@ -33,6 +33,18 @@ final class User: Model, @unchecked Sendable {
         self.$municipality.id = municipalityID
         self.$school.id = schoolID
     }
+
+    /// A copy of every stored field, for one request (`SignedInCache`); a new field must be copied
+    /// here too (`KeptAnalysesTests.testTheIdentityKeptForPagesEndsWithTheSession` compares them).
+    func copy() -> User {
+        let u = User(id: id, login: login, name: name, role: role, passwordHash: passwordHash, regionID: regionID,
+                     municipalityID: $municipality.id, schoolID: $school.id)
+        u.createdAt = createdAt
+        u.isDisabled = isDisabled
+        u.subject = subject
+        u.$id.exists = true
+        return u
+    }
 }
 
 /// A personal API token; only its SHA-256 is stored.

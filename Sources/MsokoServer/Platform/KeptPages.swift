@@ -34,6 +34,7 @@ enum KeptPages {
 
     private struct Store {
         var pages: [String: Page] = [:]
+        var pending: [String: Task<Made, Error>] = [:]
         var bytes = 0
         var clock: UInt64 = 0
         /// Pages made (not served from the store): what the tests count.
@@ -44,22 +45,50 @@ enum KeptPages {
 
     static var made: Int { store.withLock { $0.made } }
 
-    /// The page `make` renders, or the one kept for this user and address.
-    static func page(_ req: Request, _ make: () async throws -> Response) async throws -> Response {
+    /// What one making gave: a page to keep, or a response that is not kept (a redirect, a download).
+    private enum Made: Sendable {
+        case page(Page)
+        case other(Response)
+    }
+
+    /// The page `make` renders, or the one kept for this user and address. While a page is being
+    /// made, other requests for it (the same user's other tabs and sessions) wait for it.
+    static func page(_ req: Request, _ make: @escaping @Sendable () async throws -> Response) async throws -> Response {
         guard req.method == .GET, !req.isTokenAuth, let user = req.currentUser, let userID = user.id,
               let record = req.sessionState.record, record.flash == nil else { return try await make() }
         let key = "\(userID)|\(Int(req.now.timeIntervalSince1970 / 3600))|\(req.url.string)"
         let version = DataVersion.current
         let now = Date()
         let token = record.csrf
-        let kept: Page? = store.withLock { s in
-            guard let p = s.pages[key], p.version == version, now >= p.made, now.timeIntervalSince(p.made) < lifetime else { return nil }
-            s.clock += 1
-            s.pages[key]?.used = s.clock
-            return p
+        let (kept, task, mine) = store.withLock { s -> (Page?, Task<Made, Error>?, Bool) in
+            if let p = s.pages[key], p.version == version, now >= p.made, now.timeIntervalSince(p.made) < lifetime {
+                s.clock += 1
+                s.pages[key]?.used = s.clock
+                return (p, nil, false)
+            }
+            if let running = s.pending[key] { return (nil, running, false) }
+            let t = Task { try await Self.make(req, key: key, version: version, now: now, make) }
+            s.pending[key] = t
+            return (nil, t, true)
         }
         if let kept { return response(kept, token: token) }
+        guard let task else { return try await make() }
+        let made: Made
+        do {
+            made = try await task.value
+            if mine { store.withLock { _ = $0.pending.removeValue(forKey: key) } }
+        } catch {
+            if mine { store.withLock { _ = $0.pending.removeValue(forKey: key) } }
+            throw error
+        }
+        switch made {
+        case .page(let p): return response(p, token: token)
+        case .other(let r): return mine ? r : try await make()
+        }
+    }
 
+    /// Makes the page with the marker for the CSRF token and keeps it.
+    private static func make(_ req: Request, key: String, version: UInt64, now: Date, _ make: @Sendable () async throws -> Response) async throws -> Made {
         let state = req.sessionState
         state.csrfOverride = marker
         let made: Response
@@ -71,18 +100,15 @@ enum KeptPages {
             throw error
         }
         // Only a page as such is kept: not a redirect, a download or an error page.
-        guard made.status == .ok, made.headers.contentType == .html, let body = made.body.buffer else {
-            return made
-        }
-        let page = Page(parts: cut(body), status: made.status, headers: made.headers, version: version, made: now, size: body.readableBytes, used: 0)
+        guard made.status == .ok, made.headers.contentType == .html, let body = made.body.buffer else { return .other(made) }
+        var page = Page(parts: cut(body), status: made.status, headers: made.headers, version: version, made: now, size: body.readableBytes, used: 0)
         store.withLock { s in
             s.made += 1
             s.clock += 1
             if let old = s.pages[key] { s.bytes -= old.size }
-            var p = page
-            p.used = s.clock
-            s.pages[key] = p
-            s.bytes += p.size
+            page.used = s.clock
+            s.pages[key] = page
+            s.bytes += page.size
             if s.bytes > maxBytes {
                 for (k, old) in s.pages.sorted(by: { $0.value.used < $1.value.used }) where s.bytes > maxBytes && k != key {
                     s.pages[k] = nil
@@ -90,7 +116,7 @@ enum KeptPages {
                 }
             }
         }
-        return response(page, token: token)
+        return .page(page)
     }
 
     /// The body cut at every marker.

@@ -1,0 +1,87 @@
+import Foundation
+import Synchronization
+import Vapor
+
+/// Who a session belongs to, kept for page reads (issue 19 §3): a signed-in GET would otherwise
+/// read its session, its user and whether the user is an observer — three queries, most of the
+/// cost of a page that is itself kept (`KeptPages`). An entry serves GET requests only, for at
+/// most `lifetime` seconds and while no write has committed in this process (`DataVersion`: a role
+/// changed, an account disabled, sessions ended). Every other request — every form, upload and
+/// sign-out — reads the session and the user from the database as before. A session's own
+/// writes (its one-shot message, its expiry moved on, its end) drop its entry at once; a session
+/// ended on another node may still open pages on this one for up to `lifetime` seconds
+/// (docs/security.md). Each request gets its own copies of the session and the user, so nothing
+/// a handler does to them reaches another request.
+enum SignedInCache {
+    static let lifetime: TimeInterval = 2
+    static let maxEntries = 20_000
+
+    struct Entry: Sendable {
+        var sessionID: UUID
+        var userID: UUID
+        var csrf: String
+        var createdAt: Date
+        var expiresAt: Date
+        var touchedAt: Date
+        /// The user as read; never handed out — each request gets its own `copy()`.
+        var user: User
+        var isObserver: Bool
+        var version: UInt64
+        var read: Date
+    }
+
+    private static let entries = Mutex([String: Entry]())
+
+    /// The entry for a session's token hash, if it may serve a GET now.
+    static func entry(_ tokenHash: String, now: Date) -> Entry? {
+        let version = DataVersion.current
+        let clock = Date()
+        return entries.withLock { all in
+            guard let e = all[tokenHash] else { return nil }
+            guard e.version == version, clock >= e.read, clock.timeIntervalSince(e.read) < lifetime, e.expiresAt > now,
+                  now.timeIntervalSince(e.touchedAt) <= SessionCookies.touchEvery else {
+                all[tokenHash] = nil
+                return nil
+            }
+            return e
+        }
+    }
+
+    /// Keeps what a GET read from the database; `version` is the one read before the queries.
+    static func keep(_ record: UserSession, user: User, isObserver: Bool, version: UInt64) {
+        guard record.flash == nil, let sessionID = record.id, let userID = user.id else { return }
+        let e = Entry(sessionID: sessionID, userID: userID, csrf: record.csrf, createdAt: record.createdAt, expiresAt: record.expiresAt,
+                      touchedAt: record.touchedAt, user: user.copy(), isObserver: isObserver, version: version, read: Date())
+        entries.withLock { all in
+            if all.count >= maxEntries {
+                let clock = Date()
+                all = all.filter { clock.timeIntervalSince($0.value.read) < lifetime }
+                if all.count >= maxEntries { all.removeAll(keepingCapacity: true) }
+            }
+            all[record.tokenHash] = e
+        }
+    }
+
+    /// This request's own copies of the session and the user.
+    static func copies(_ e: Entry, tokenHash: String) -> (UserSession, User) {
+        let s = UserSession()
+        s.id = e.sessionID
+        s.tokenHash = tokenHash
+        s.$user.id = e.userID
+        s.csrf = e.csrf
+        s.flash = nil
+        s.createdAt = e.createdAt
+        s.expiresAt = e.expiresAt
+        s.touchedAt = e.touchedAt
+        s.$id.exists = true
+        return (s, e.user.copy())
+    }
+
+    static func drop(_ tokenHash: String) {
+        _ = entries.withLock { $0.removeValue(forKey: tokenHash) }
+    }
+
+    static func drop(user userID: UUID) {
+        entries.withLock { all in all = all.filter { $0.value.userID != userID } }
+    }
+}
