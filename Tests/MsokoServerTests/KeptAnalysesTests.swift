@@ -234,4 +234,57 @@ final class KeptAnalysesTests: XCTestCase {
             XCTAssertNil(SignedInCache.entry(hash, now: midYear))
         }
     }
+
+    /// While a kept page is made again, the page made before is served to the user's other
+    /// requests — but not once the user has written since: they wait for the new one.
+    func testWhileAPageIsMadeAgainTheOldOneServesUnlessTheUserWrote() async throws {
+        try await withApp { app in
+            KeptPages.clear()
+            let user = try await User.query(on: app.db).filter(\.$login == "specialist").first()!
+            @Sendable func request() -> Request {
+                let req = Request(application: app, method: .GET, url: URI(path: "/kept-test"), on: app.eventLoopGroup.next())
+                let record = UserSession()
+                record.csrf = "token"
+                record.flash = nil
+                req.sessionState.record = record
+                req.storage[CurrentUserKey.self] = user
+                return req
+            }
+            func text(_ r: Response) -> String { r.body.string ?? "" }
+            assertEq(text(try await KeptPages.page(request()) { HTMLResponse.make("<p>первая</p>") }), "<p>первая</p>")
+            // Someone writes; the page is being made again (held at a gate).
+            DataVersion.bump()
+            let (gate, open) = AsyncStream<Void>.makeStream()
+            let slow = Task { try await KeptPages.page(request()) {
+                for await _ in gate { break }
+                return HTMLResponse.make("<p>вторая</p>")
+            } }
+            try await Task.sleep(for: .milliseconds(300))
+            let meanwhile = try await KeptPages.page(request()) {
+                XCTFail("made twice")
+                return HTMLResponse.make("")
+            }
+            assertEq(text(meanwhile), "<p>первая</p>", "the page made before, while the next is made")
+            // The write was the user's: their next read waits for the page being made after it.
+            KeptPages.wrote(user.id!)
+            let waiting = Task { try await KeptPages.page(request()) {
+                XCTFail("made twice")
+                return HTMLResponse.make("")
+            } }
+            try await Task.sleep(for: .milliseconds(300))
+            // The user writes again: the page being made began before that, so they make their own.
+            DataVersion.bump()
+            KeptPages.wrote(user.id!)
+            assertEq(text(try await KeptPages.page(request()) { HTMLResponse.make("<p>третья</p>") }), "<p>третья</p>")
+            open.yield()
+            open.finish()
+            assertEq(text(try await slow.value), "<p>вторая</p>")
+            assertEq(text(try await waiting.value), "<p>вторая</p>", "a user who wrote waits for the page begun after their write")
+            // The older making did not replace the newer page.
+            assertEq(text(try await KeptPages.page(request()) {
+                XCTFail("kept")
+                return HTMLResponse.make("")
+            }), "<p>третья</p>")
+        }
+    }
 }

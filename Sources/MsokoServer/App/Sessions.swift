@@ -73,7 +73,14 @@ struct SessionMiddleware: AsyncMiddleware {
         }
         state.anonymousCSRF = request.cookies[SessionCookies.csrf]?.string
         state.anonymousFlash = (request.cookies[SessionCookies.flash]?.string).flatMap(Self.decodeFlash)
-        let response = try await next.respond(to: request)
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+            if request.method != .GET, let uid = request.currentUser?.id { KeptPages.wrote(uid) }
+        } catch {
+            if request.method != .GET, let uid = request.currentUser?.id { KeptPages.wrote(uid) }
+            throw error
+        }
         if let record = state.record, record.id != nil {
             let touch = now.timeIntervalSince(record.touchedAt) > SessionCookies.touchEvery
             if touch {

@@ -18,6 +18,8 @@ import Vapor
 enum KeptPages {
     static let lifetime: TimeInterval = 10
     static let maxBytes = 64 << 20
+    /// The oldest page served while the next is made.
+    static let staleness: TimeInterval = 60
     /// What a page is made with instead of the session's CSRF token (letters, digits, «-» and «_»
     /// only, like the tokens: nothing in it is escaped).
     static let marker = "kept-csrf-" + Tokens.random(bytes: 18)
@@ -34,7 +36,9 @@ enum KeptPages {
 
     private struct Store {
         var pages: [String: Page] = [:]
-        var pending: [String: Task<Made, Error>] = [:]
+        var pending: [String: (task: Task<Made, Error>, version: UInt64)] = [:]
+        /// `DataVersion` after each user's latest write (a request that is not a GET).
+        var lastWrite: [UUID: UInt64] = [:]
         var bytes = 0
         var clock: UInt64 = 0
         /// Pages made (not served from the store): what the tests count.
@@ -52,7 +56,9 @@ enum KeptPages {
     }
 
     /// The page `make` renders, or the one kept for this user and address. While a page is being
-    /// made, other requests for it (the same user's other tabs and sessions) wait for it.
+    /// made again (a write, or its lifetime over), the request that makes it waits and the others
+    /// are served the page made before — unless the user has written since, who waits for the new
+    /// one; with no page made before, they all wait for the one being made.
     static func page(_ req: Request, _ make: @escaping @Sendable () async throws -> Response) async throws -> Response {
         guard req.method == .GET, !req.isTokenAuth, let user = req.currentUser, let userID = user.id,
               let record = req.sessionState.record, record.flash == nil else { return try await make() }
@@ -66,13 +72,29 @@ enum KeptPages {
                 s.pages[key]?.used = s.clock
                 return (p, nil, false)
             }
-            if let running = s.pending[key] { return (nil, running, false) }
+            let wrote = s.lastWrite[userID] ?? 0
+            if let running = s.pending[key] {
+                // While the page is being made again, the page made before serves everyone who
+                // has not written since it was made (so a user always reads their own change)...
+                if let p = s.pages[key], now >= p.made, now.timeIntervalSince(p.made) < staleness, wrote <= p.version {
+                    return (p, nil, false)
+                }
+                // ...and the page being made serves those whose writes it was begun after.
+                if wrote <= running.version { return (nil, running.task, false) }
+                return (nil, nil, false)
+            }
             let t = Task { try await Self.make(req, key: key, version: version, now: now, make) }
-            s.pending[key] = t
+            s.pending[key] = (t, version)
             return (nil, t, true)
         }
         if let kept { return response(kept, token: token) }
-        guard let task else { return try await make() }
+        // A user who wrote after the page being made was begun makes their own.
+        guard let task else {
+            switch try await Self.make(req, key: key, version: version, now: now, make) {
+            case .page(let p): return response(p, token: token)
+            case .other(let r): return r
+            }
+        }
         let made: Made
         do {
             made = try await task.value
@@ -105,7 +127,11 @@ enum KeptPages {
         store.withLock { s in
             s.made += 1
             s.clock += 1
-            if let old = s.pages[key] { s.bytes -= old.size }
+            // A page begun before another that is kept already is not kept over it.
+            if let old = s.pages[key] {
+                guard old.version <= page.version else { return }
+                s.bytes -= old.size
+            }
             page.used = s.clock
             s.pages[key] = page
             s.bytes += page.size
@@ -152,6 +178,12 @@ enum KeptPages {
             body = out
         }
         return Response(status: page.status, headers: page.headers, body: .init(buffer: body))
+    }
+
+    /// Notes that `userID` has written (their next page read waits for pages made after it).
+    static func wrote(_ userID: UUID) {
+        let version = DataVersion.current
+        store.withLock { $0.lastWrite[userID] = version }
     }
 
     /// Forgets every page (the tests).
