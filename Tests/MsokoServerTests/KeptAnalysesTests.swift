@@ -14,6 +14,13 @@ final class KeptAnalysesTests: XCTestCase {
         try await Procedure.query(on: app.db).filter(\.$year == year).filter(\.$subject == subject).filter(\.$grade == grade).first()!
     }
 
+    /// What is kept forgotten; the demo's ВПР 2026 mathematics, grade 5, and the district.
+    func start(_ app: Application) async throws -> (KeptAnalyses, Procedure, UUID) {
+        await KeptAnalyses.shared.clear()
+        let p = try await procedure(app, 2026, "Математика", 5)
+        return (KeptAnalyses.shared, p, try await Municipality.query(on: app.db).first()!.requireID())
+    }
+
     /// The analysis and signs computed from the database now, bypassing what is kept.
     func fresh(_ p: Procedure, _ mid: UUID, on db: Database) async throws -> (AnalysisQuery.Loaded, [GroupRisk]) {
         let stamp = try await KeptAnalyses.stamp(p, municipalityID: mid, on: db)
@@ -102,10 +109,7 @@ final class KeptAnalysesTests: XCTestCase {
     /// is seen once the entry's lifetime has passed.
     func testAChangeFromOutsideIsSeenAfterTheLifetime() async throws {
         try await withApp { app in
-            let keeper = KeptAnalyses.shared
-            await keeper.clear()
-            let p = try await procedure(app, 2026, "Математика", 5)
-            let mid = try await Municipality.query(on: app.db).first()!.requireID()
+            let (keeper, p, mid) = try await start(app)
             let count = try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count
             let work = try await WorkRow.query(on: app.db).filter(\.$procedure.$id == p.requireID()).first()!
             try await (app.db as! any SQLDatabase).delete(from: "works").where("id", .equal, SQLBind(work.requireID())).run()
@@ -120,10 +124,7 @@ final class KeptAnalysesTests: XCTestCase {
     /// Sixty-four requests for an analysis nobody has computed yet wait for one computation.
     func testConcurrentRequestsComputeOnce() async throws {
         try await withApp { app in
-            let keeper = KeptAnalyses.shared
-            await keeper.clear()
-            let p = try await procedure(app, 2026, "Математика", 5)
-            let mid = try await Municipality.query(on: app.db).first()!.requireID()
+            let (keeper, p, mid) = try await start(app)
             let before = await keeper.computed
             let counts = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<64 { group.addTask { try await AnalysisQuery.load(procedure: p, municipalityID: mid, on: app.db).works.count } }

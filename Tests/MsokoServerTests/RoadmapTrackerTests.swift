@@ -229,9 +229,42 @@ final class RoadmapTrackerTests: XCTestCase {
             assertContains(try await observer.get("/tasks"), "Акты наблюдения к заполнению")
         }
     }
+
+    /// At a region's scale thousands of items are overdue: the dashboard lists the first
+    /// `overdueListed` and says how many there are; `?overdue=all` lists them all, opened.
+    func testTheDashboardListsTheFirstOverdueItemsAndAllOnRequest() async throws {
+        try await withApp { app in
+            // Forty more schools with no reports: every checkpoint already due is overdue for each.
+            let m = try await Municipality.query(on: app.db).first()!
+            try await app.db.writeTransaction { db in
+                for i in 0..<40 {
+                    try await School(regionID: m.$region.id, municipalityID: m.requireID(), login: String(format: "edu%06d", 900_000 + i),
+                                     fullName: "Школа \(i)", shortName: "Школа \(i)", type: SchoolType.sosh.rawValue).create(on: db)
+                }
+            }
+            let s = Browser(app)
+            try await s.login("specialist")
+            let page = try await s.get("/").body.string
+            let total = try XCTUnwrap(page.firstMatch(of: /Весь список просроченного \((\d+)\)/).map { Int($0.1)! })
+            func rows(_ html: String) -> Int {
+                guard let from = html.range(of: #"id="overdue""#), let to = html.range(of: "</details>", range: from.upperBound..<html.endIndex) else { return -1 }
+                return html[from.upperBound..<to.lowerBound].components(separatedBy: "<tr><td>").count - 1
+            }
+            if total > DashboardPage.overdueListed {
+                XCTAssertTrue(page.contains("Показаны первые \(DashboardPage.overdueListed) из \(total)."), "the count is told")
+                XCTAssertEqual(rows(page), DashboardPage.overdueListed)
+                let link = try XCTUnwrap(page.firstMatch(of: /href="(\/\?[^"#]*overdue=all[^"#]*)#overdue">Показать все/).map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") })
+                let all = try await s.get(link).body.string
+                XCTAssertEqual(rows(all), total)
+                XCTAssertTrue(all.contains(#"id="overdue" open"#))
+                XCTAssertFalse(all.contains("Показаны первые"))
+            } else {
+                XCTFail("\(total) overdue items: too few to test the limit")
+            }
+        }
+    }
 }
 
-/// Issue 11: the school year moves on.
 final class SchoolYearTests: XCTestCase {
     func testCopyTheRoadmapIntoTheNextSchoolYear() async throws {
         let june = ISO8601DateFormatter().date(from: "2026-06-10T03:00:00Z")!

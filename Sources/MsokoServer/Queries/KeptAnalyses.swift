@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import MsokoCore
 import SQLKit
+import Vapor
 
 /// Analyses kept between requests (issue 19 §3): a procedure's analysis in a district, and its
 /// signs of non-objective results, are computed once and served again until their inputs change.
@@ -176,6 +177,28 @@ actor KeptAnalyses {
             held -= e.value.loaded.works.count
             analyses[key] = nil
             signs[key] = nil
+        }
+    }
+
+    /// Computes every procedure's analysis and signs for every district that has its works, newest
+    /// first, one at a time, in the background when the server starts (`msoko serve`): a region's
+    /// twenty procedures take seconds each, and the first visitor of its lists would wait for all.
+    /// A page asked for meanwhile waits only for its own (or takes the one being computed).
+    nonisolated static func warm(_ app: Application) {
+        Task.detached {
+            do {
+                let db = app.db
+                let procedures = try await Procedure.query(on: db).sort(\.$year, .descending).sort(\.$grade).all()
+                for m in try await Municipality.query(on: db).all() {
+                    let mid = try m.requireID()
+                    let counts = try await ResultsQuery.worksPerProcedure(municipalityID: mid, schoolID: nil, on: db)
+                    for p in procedures where (counts[try p.requireID()] ?? 0) > 0 && (p.municipalityID == nil || p.municipalityID == mid) {
+                        _ = try await AnalysisQuery.objectivity(procedure: p, municipalityID: mid, on: db)
+                    }
+                }
+            } catch {
+                app.logger.warning("Анализы при запуске не посчитаны заранее: \(String(reflecting: error))")
+            }
         }
     }
 

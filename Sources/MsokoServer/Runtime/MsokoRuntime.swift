@@ -71,6 +71,7 @@ public final class MsokoRuntime: @unchecked Sendable {
 
     public func serve() async throws {
         BackupController.startDaily(app)
+        KeptAnalyses.warm(app)
         try await app.execute()
     }
 }

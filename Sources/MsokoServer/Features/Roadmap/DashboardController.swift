@@ -23,6 +23,7 @@ enum DashboardController {
             return Layout.page(req, title: "Дорожная карта", body: emptyState(user))
         }
         var model = DashboardPage(tracker: tracker, years: try await req.roadmapYears(), role: user.role)
+        model.allOverdue = req.query[String.self, at: "overdue"] == "all"
         model.decisions = try await DecisionSummary.make(req)
         return Layout.page(req, title: "Дорожная карта", body: model.view(req.pageContext()))
     }
@@ -78,6 +79,8 @@ struct DashboardPage {
     /// Overdue items listed on the page at most.
     static let overdueListed = 200
     var tracker: Tracker
+    /// The whole list of overdue items, not only the first `overdueListed` (`?overdue=all`).
+    var allOverdue = false
     var years: [String]
     var role: Role
     /// The decisions of meetings the reader sees: how many are open, and the overdue ones.
@@ -153,14 +156,13 @@ struct DashboardPage {
                 #"<tr><td>\#(DashboardController.partyLink(party, tracker: tracker))</td><td class="num">\#(n)</td></tr>"#
             })
             // A region's hundreds of schools make thousands of overdue items: the page lists the
-            // first ones, the XLSX table of execution has them all.
-            let shown = overdue.prefix(Self.overdueListed)
-            let whole: HTML = Site.roadmapReportXlsx.admits(role)
-                ? #"в <a href="\#(Site.roadmapReportXlsx.url.query(["year": year, "details": "1"]))">таблице исполнения (XLSX)</a>"#
-                : "на страницах мероприятий"
-            let rest: HTML = overdue.count > shown.count ? #"<p class="hint">Показаны первые \#(shown.count) из \#(overdue.count); полный список — \#(whole).</p>"# : ""
+            // first ones and the whole list on request (`?overdue=all`, opened).
+            let shown = allOverdue ? overdue[...] : overdue.prefix(Self.overdueListed)
+            let rest: HTML = overdue.count > shown.count
+                ? #"<p class="hint">Показаны первые \#(shown.count) из \#(overdue.count). <a href="\#(Site.home.url.query(["overdue": "all", "year": year]))#overdue">Показать все</a></p>"#
+                : ""
             html += """
-            <details class="no-print"><summary>Весь список просроченного (\(overdue.count))</summary>
+            <details class="no-print" id="overdue"\(allOverdue ? " open" : "")><summary>Весь список просроченного (\(overdue.count))</summary>
             \(DashboardController.itemTable(shown.map { ($0.measure, $0.cp, $0.party, $0.status) }, tracker: tracker, showSchools: true))\(rest)
             </details>
             """
