@@ -226,6 +226,18 @@ final class KeptAnalysesTests: XCTestCase {
             assertEq(try await User.find(user.id, on: app.db)?.role, .specialist)
             assertContains(try await b.get("/tasks"), Role.specialist.russian)
 
+            // Past its lifetime, the first request reads the session again and the others are
+            // served the entry meanwhile — for `grace` seconds at most.
+            let now = Date()
+            SignedInCache.entries.withLock { $0[hash]?.read = now.addingTimeInterval(-SignedInCache.lifetime - 0.5) }
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear), "the first request after the lifetime reads it again")
+            XCTAssertNotNil(SignedInCache.entry(hash, now: midYear), "the others meanwhile are served the entry")
+            SignedInCache.entries.withLock { $0[hash]?.read = now.addingTimeInterval(-SignedInCache.lifetime - SignedInCache.grace - 0.5) }
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear))
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear), "dropped after the grace")
+            assertStatus(try await b.get("/tasks"), .ok)
+            XCTAssertNotNil(SignedInCache.entry(hash, now: midYear), "kept again by the next read")
+
             // Signed out: the same cookie opens nothing.
             let saved = b.cookies
             assertStatus(try await b.post("/logout", [:]), .seeOther)

@@ -10,10 +10,11 @@ import Vapor
 /// sign-out — reads the session and the user from the database as before. A session's own
 /// writes (its one-shot message, its expiry moved on, its end) drop its entry at once; a session
 /// ended on another node may still open pages on this one for up to `lifetime` seconds
-/// (docs/security.md). Each request gets its own copies of the session and the user, so nothing
-/// a handler does to them reaches another request.
+/// (docs/security.md; four while this node reads it again under load). Each request gets its own
+/// copies of the session and the user, so nothing a handler does to them reaches another request.
 enum SignedInCache {
     static let lifetime: TimeInterval = 2
+    static let grace: TimeInterval = 2
     static let maxEntries = 20_000
 
     struct Entry: Sendable {
@@ -28,22 +29,31 @@ enum SignedInCache {
         var isObserver: Bool
         var version: UInt64
         var read: Date
+        /// A request is reading the session again (the others are served this entry meanwhile).
+        var reading = false
     }
 
-    private static let entries = Mutex([String: Entry]())
+    /// Internal for the tests only.
+    static let entries = Mutex([String: Entry]())
 
-    /// The entry for a session's token hash, if it may serve a GET now.
+    /// The entry for a session's token hash, if it may serve a GET now. Once `lifetime` has passed
+    /// (and nothing was written), the first request reads the session again and the others are
+    /// served the entry meanwhile, for at most `grace` seconds more: a busy database does not
+    /// hold every page of a session up at once.
     static func entry(_ tokenHash: String, now: Date) -> Entry? {
         let version = DataVersion.current
         let clock = Date()
         return entries.withLock { all in
             guard let e = all[tokenHash] else { return nil }
-            guard e.version == version, clock >= e.read, clock.timeIntervalSince(e.read) < lifetime, e.expiresAt > now,
-                  now.timeIntervalSince(e.touchedAt) <= SessionCookies.touchEvery else {
+            guard e.version == version, clock >= e.read, e.expiresAt > now, now.timeIntervalSince(e.touchedAt) <= SessionCookies.touchEvery,
+                  clock.timeIntervalSince(e.read) < lifetime + grace else {
                 all[tokenHash] = nil
                 return nil
             }
-            return e
+            if clock.timeIntervalSince(e.read) < lifetime { return e }
+            if e.reading { return e }
+            all[tokenHash]?.reading = true
+            return nil
         }
     }
 
