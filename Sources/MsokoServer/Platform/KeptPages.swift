@@ -18,8 +18,10 @@ import Vapor
 enum KeptPages {
     static let lifetime: TimeInterval = 10
     static let maxBytes = 64 << 20
-    /// The oldest page served while the next is made.
-    static let staleness: TimeInterval = 60
+    /// The oldest page served while the next is made (for the second or so that takes): a page
+    /// the reader could have opened that long ago, rather than every reader of a busy page
+    /// waiting at once.
+    static let staleness: TimeInterval = 15 * 60
     /// What a page is made with instead of the session's CSRF token (letters, digits, «-» and «_»
     /// only, like the tokens: nothing in it is escaped).
     static let marker = "kept-csrf-" + Tokens.random(bytes: 18)
