@@ -79,8 +79,8 @@ actor KeptAnalyses {
 
     private var analyses: [Key: Entry<Analysis>] = [:]
     private var signs: [Key: Entry<Signs>] = [:]
-    private var pendingAnalyses: [Key: Task<Analysis, Error>] = [:]
-    private var pendingSigns: [Key: Task<Signs, Error>] = [:]
+    private var pendingAnalyses: [Key: (task: Task<Analysis, Error>, version: UInt64)] = [:]
+    private var pendingSigns: [Key: (task: Task<Signs, Error>, version: UInt64)] = [:]
     private var clock: UInt64 = 0
     /// Computations done (not served from an entry): what the tests count.
     private(set) var computed = 0
@@ -98,19 +98,24 @@ actor KeptAnalyses {
             analyses[key]?.used = clock
             return e.value
         }
-        if let running = pendingAnalyses[key] { return try await running.value }
+        // A computation begun after the same write is joined; one begun before it is not.
+        if let running = pendingAnalyses[key], running.version == version { return try await running.task.value }
         let prior = analyses[key]?.value
         let task = Task.detached { () async throws -> Analysis in
             let stamp = try await Self.stamp(p, municipalityID: municipalityID, on: db)
             if let prior, prior.stamp == stamp { return prior }
             return Analysis(loaded: try await AnalysisQuery.compute(procedure: p, municipalityID: municipalityID, enrolment: stamp.enrolment, on: db), stamp: stamp)
         }
-        pendingAnalyses[key] = task
-        defer { pendingAnalyses[key] = nil }
+        let mine = pendingAnalyses[key] == nil
+        if mine { pendingAnalyses[key] = (task, version) }
+        defer { if mine { pendingAnalyses[key] = nil } }
         let value = try await task.value
         if prior.map({ $0.stamp != value.stamp }) ?? true { computed += 1 }
-        analyses[key] = Entry(value: value, version: version, checked: now, used: clock)
-        trim()
+        // An entry kept meanwhile from a later version stays.
+        if (analyses[key]?.version ?? 0) <= version {
+            analyses[key] = Entry(value: value, version: version, checked: now, used: clock)
+            trim()
+        }
         return value
     }
 
@@ -143,13 +148,8 @@ actor KeptAnalyses {
             return (a.value, e.value)
         }
         let analysis = try await self.analysis(p, municipalityID: municipalityID, on: db)
-        if let running = pendingSigns[key] {
-            let s = try await running.value
-            if s.stamp.analysis == analysis.stamp { return (analysis, s) }
-        }
-        // Another request may have started the same computation while this one waited.
-        if let running = pendingSigns[key] {
-            let s = try await running.value
+        if let running = pendingSigns[key], running.version == version {
+            let s = try await running.task.value
             if s.stamp.analysis == analysis.stamp { return (analysis, s) }
         }
         let prior = signs[key]?.value
@@ -159,11 +159,14 @@ actor KeptAnalyses {
             let risks = ObjectivityAnalysis.evaluate(analysis.loaded.works, analysis: analysis.loaded.analysis, settings: stamp.settings, inputs: inputs)
             return Signs(risks: risks, settings: stamp.settings, stamp: stamp)
         }
-        pendingSigns[key] = task
-        defer { pendingSigns[key] = nil }
+        let mine = pendingSigns[key] == nil
+        if mine { pendingSigns[key] = (task, version) }
+        defer { if mine { pendingSigns[key] = nil } }
         let value = try await task.value
         if prior.map({ $0.stamp != value.stamp }) ?? true { computed += 1 }
-        signs[key] = Entry(value: value, version: version, checked: now, used: clock)
+        if (signs[key]?.version ?? 0) <= version {
+            signs[key] = Entry(value: value, version: version, checked: now, used: clock)
+        }
         return (analysis, value)
     }
 
