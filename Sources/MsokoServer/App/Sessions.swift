@@ -88,8 +88,10 @@ struct SessionMiddleware: AsyncMiddleware {
                 record.expiresAt = now.addingTimeInterval(SessionCookies.lifetime)
             }
             if touch || state.flashChanged {
+                // Dropped after the write too: a page read meanwhile may have kept the row before it.
                 SignedInCache.drop(record.tokenHash)
                 try await request.db.writing { try await record.save(on: request.db) }
+                SignedInCache.drop(record.tokenHash)
             }
         }
         for (name, value) in state.cookies { response.cookies[name] = value }
@@ -140,6 +142,7 @@ extension Request {
             if let old {
                 SignedInCache.drop(old.tokenHash)
                 try await old.delete(on: db)
+                SignedInCache.drop(old.tokenHash)
             }
             try await UserSession.query(on: db).filter(\.$expiresAt < now).delete()
             try await s.create(on: db)
@@ -154,6 +157,7 @@ extension Request {
         if let record = state.record {
             SignedInCache.drop(record.tokenHash)
             try await db.writing { try await record.delete(on: self.db) }
+            SignedInCache.drop(record.tokenHash)
         }
         state.record = nil
         state.cookies[SessionCookies.session] = SessionMiddleware.expired(self)
@@ -181,5 +185,6 @@ enum SessionRevocation {
         if let keep { q.filter(\.$id != keep) }
         SignedInCache.drop(user: userID)
         try await q.delete()
+        SignedInCache.drop(user: userID)
     }
 }
