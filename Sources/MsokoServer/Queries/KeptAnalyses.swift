@@ -119,7 +119,7 @@ actor KeptAnalyses {
         return value
     }
 
-    /// The stamp of a procedure's analysis in a district: five small queries.
+    /// The stamp of a procedure's analysis in a district: four small queries.
     static func stamp(_ p: Procedure, municipalityID: UUID, on db: any Database) async throws -> Stamp {
         let pid = try p.requireID()
         let works = try await WorkRow.query(on: db).filter(\.$procedure.$id == pid).filter(\.$municipalityID == municipalityID).count()
