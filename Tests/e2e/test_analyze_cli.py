@@ -55,19 +55,35 @@ def test_json_agrees_with_pandas_and_xlsx_with_csv(datadir):
 
 
 def test_out_is_written_in_place_not_replaced(datadir):
-    """--out is opened and cut to nothing in place: a symbolic link stays a link and the file it
-    points to gets the JSON (a rename over the path, as FileManager.createFile does, replaced the
-    link — and, run as root with --out /dev/null, the device itself)."""
+    """--out is written in place: a symbolic link stays a link and the file it points to gets the
+    JSON (a rename over the path, as FileManager.createFile does, replaced the link — and, run as
+    root with --out /dev/null, the device itself). The file is written over from its start and cut
+    to the new length at the end (not cut to nothing when opened: OutputFile), so a longer earlier
+    content leaves nothing behind, and /dev/null takes the output like any file."""
     spec, csv, _ = generated(datadir)
     target = os.path.join(datadir, "target.json")
     link = os.path.join(datadir, "link.json")
     with open(target, "w", encoding="utf-8") as f:
-        f.write("старое содержимое " * 10000)
+        f.write("старое содержимое " * 400000)
     os.symlink(target, link)
     run(["analyze", "--spec", spec, "--out", link, csv])
     assert os.path.islink(link)
+    expected = run(["analyze", "--spec", spec, csv]).stdout.encode("utf-8")
+    with open(target, "rb") as f:
+        assert f.read() == expected
     with open(target, encoding="utf-8") as f:
         assert json.load(f)["groups"][0]["participants"] == 3000
+    # Shorter again (a subset of the works): the second run's bytes and nothing after them.
+    small = os.path.join(datadir, "small.csv")
+    with open(csv, encoding="utf-8") as f:
+        lines = f.readlines()
+    with open(small, "w", encoding="utf-8") as f:
+        f.writelines(lines[:200])
+    run(["analyze", "--spec", spec, "--out", target, small])
+    with open(target, "rb") as f:
+        assert f.read() == run(["analyze", "--spec", spec, small]).stdout.encode("utf-8")
+    run(["analyze", "--spec", spec, "--out", "/dev/null", csv])
+    assert not os.path.isfile("/dev/null")
 
 
 def test_a_full_disk_is_reported_not_ignored(datadir):

@@ -30,7 +30,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         }
         // The output file is created only once the input has passed every check.
         var file: OutputFile.Stream?
-        let output = try MsokoTextFile.analyze(files: &files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details) { chunk in
+        let output = try MsokoTextFile.analyze(files: &files, specData: specData, specFile: (spec as NSString).lastPathComponent, format: format, details: details,
+                                                keptUntilExit: true) { chunk in
             if file == nil {
                 if let out {
                     guard let f = OutputFile.Stream(out) else { fail(OutputFile.Stream.cannotOpen(out)) }

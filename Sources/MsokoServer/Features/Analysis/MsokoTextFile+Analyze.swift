@@ -19,8 +19,10 @@ extension MsokoTextFile {
     /// written when a file has problems.
     /// Each file's bytes are let go once it is read (`files` keeps the names): a country's file is
     /// mapped, and its 140 MiB of pages need not stay beside the analysis.
+    /// `keptUntilExit`: the command line's call — the analysis is handed to `KeptUntilExit` instead of
+    /// being freed, since the process ends next.
     public static func analyze(files: inout [(name: String, data: Data)], specData: Data, specFile: String, format: AnalysisFormat, details: Bool = false,
-                               to sink: (UnsafeRawBufferPointer) -> Void) throws -> AnalysisOutput {
+                               keptUntilExit: Bool = false, to sink: (UnsafeRawBufferPointer) -> Void) throws -> AnalysisOutput {
         let spec: ProcedureSpec
         do { spec = try ProcedureSpec.read(data: specData, file: specFile) } catch let e as SpecError { throw ConfigError(e.description) }
         var out = AnalysisOutput()
@@ -59,6 +61,10 @@ extension MsokoTextFile {
         case .docx: try AnalyticalReport.district(analysis, context: AnalyticalReport.Context()).data().withUnsafeBytes { sink($0) }
         }
         phase("запись")
+        if keptUntilExit {
+            KeptUntilExit.keep(analysis)
+            KeptUntilExit.keep(objectivity)
+        }
         return out
     }
 
