@@ -37,12 +37,16 @@ public struct ResultsAnalysis: Sendable {
             groups.append(GroupFigures(unfilled: level, school: school, schoolName: name, className: cls))
             return groups.count - 1
         }
+        // Room for a school and about two classes each from the start: the tables below grow by
+        // rehashing, and the groups by moving, otherwise (this step runs on one thread).
+        let expectedGroups = 1 + works.schoolTable.count * 3
+        groups.reserveCapacity(expectedGroups)
         _ = newGroup(.district, nil, nil, nil)
 
         // First the groups of every work, in one pass: schools of the table merged by key (login,
         // or name without one), classes by school and name, numbered in the order they first appear.
         var schoolGroupOf = [Int](repeating: -1, count: works.schoolTable.count)
-        var schoolGroupByKey: [String: Int] = [:]
+        var schoolGroupByKey = [String: Int](minimumCapacity: works.schoolTable.count)
         func schoolGroup(_ index: Int) -> Int {
             if schoolGroupOf[index] >= 0 { return schoolGroupOf[index] }
             let s = works.schoolTable[index]
@@ -52,17 +56,19 @@ public struct ResultsAnalysis: Sendable {
             schoolGroupOf[index] = g
             return g
         }
-        var classGroupByKey: [Int: Int] = [:]
+        var classGroupByKey = [Int: Int](minimumCapacity: expectedGroups)
         /// Per group: the school group of a class, −1 for the others.
         var parentSchool: [Int] = []
         /// Per group: the text of a class's name (an index into the table's texts), for the order.
         var classTextOf: [UInt32] = []
+        parentSchool.reserveCapacity(expectedGroups)
+        classTextOf.reserveCapacity(expectedGroups)
         var lastClassKey = -1, lastClassGroup = -1
-        var workSchool = [Int32](repeating: 0, count: works.count)
-        var workClass = [Int32](repeating: 0, count: works.count)
+        var workSchool = Parallelism.array(repeating: Int32(0), count: works.count, threads: threads)
+        var workClass = Parallelism.array(repeating: Int32(0), count: works.count, threads: threads)
         // Whether each school's works come together (a file as ФИС ОКО gives it): then the sums
         // below split the works into contiguous ranges.
-        var lastSchoolGroup = -1, schoolsLeft = Set<Int>(), schoolsTogether = true
+        var lastSchoolGroup = -1, schoolsLeft = Set<Int>(minimumCapacity: works.schoolTable.count), schoolsTogether = true
         // Per work only a comparison with the work above and two stores: the lookups run where the
         // school or class changes (a country's 1.5 million works are 80 000 runs in a file as ФИС ОКО
         // gives it; this loop is on one thread, and was 55 ns a work through the lookups).
@@ -199,15 +205,25 @@ public struct ResultsAnalysis: Sendable {
             if k > 0, works.texts[rankedTexts[k - 1]].localizedStandardCompare(works.texts[t]) != .orderedSame { rank = k }
             textRank[t] = rank
         }
-        var classesOf = [[Int]](repeating: [], count: groups.count)
-        for (g, school) in parentSchool.enumerated() where school >= 0 { classesOf[school].append(g) }
+        // Each school's classes together in one array (a counting sort by school, the classes in
+        // the order of their groups — 40 000 small arrays cost more than the rest of this step),
+        // then each school's few sorted in place by their names' places (the sort is stable).
+        var firstClass = [Int](repeating: 0, count: groups.count + 1)
+        for school in parentSchool where school >= 0 { firstClass[school + 1] += 1 }
+        for g in 0..<groups.count { firstClass[g + 1] += firstClass[g] }
+        var classList = [Int](repeating: 0, count: firstClass[groups.count])
+        var nextSlot = firstClass
+        for (g, school) in parentSchool.enumerated() where school >= 0 {
+            classList[nextSlot[school]] = g
+            nextSlot[school] += 1
+        }
         var sequence = [0]
         sequence.reserveCapacity(groups.count)
         for s in groups.indices where groups[s].level == .school {
             sequence.append(s)
-            let mine = classesOf[s]
-            if mine.count == 1 { sequence.append(mine[0]); continue }
-            sequence += mine.sorted { textRank[Int(classTextOf[$0])] < textRank[Int(classTextOf[$1])] }
+            let mine = firstClass[s]..<firstClass[s + 1]
+            if mine.count > 1 { classList[mine].sort { textRank[Int(classTextOf[$0])] < textRank[Int(classTextOf[$1])] } }
+            sequence += classList[mine]
         }
         // Each group moved, not copied (a copy retains and later releases each of its arrays).
         var ordered: [GroupFigures] = []

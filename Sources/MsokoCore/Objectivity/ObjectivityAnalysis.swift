@@ -42,7 +42,7 @@ public enum ObjectivityAnalysis {
 
         var clock = PhaseClock("признаки")
         // Work → school and class, as the analysis keys them.
-        var schoolOfKey: [String: Int] = [:]
+        var schoolOfKey = [String: Int](minimumCapacity: works.schoolTable.count)
         var schoolKeys: [String] = []
         let schoolIndexOfTable: [Int] = works.schoolTable.map { s in
             let key = s.login ?? s.name ?? ""
@@ -51,24 +51,37 @@ public enum ObjectivityAnalysis {
             schoolOfKey[key] = schoolKeys.count - 1
             return schoolKeys.count - 1
         }
-        var classOfKey: [Int: Int] = [:]
+        // (Room for about two classes a school from the start: the table grows by rehashing otherwise.)
+        var classOfKey = [Int: Int](minimumCapacity: works.schoolTable.count * 2)
         var classSchool: [Int] = [], classText: [UInt32] = []
-        var workClass = [Int32](repeating: 0, count: works.count)
-        // (A file's rows come class by class: the dictionary is asked only when the class changes.)
+        var workClass = Parallelism.array(repeating: Int32(0), count: works.count, threads: threads)
+        // (A file's rows come class by class: per work only a comparison with the work above; the
+        // dictionary is asked only when the school or class changes.)
         var lastKey = -1, lastClass = 0
-        for i in 0..<works.count {
-            let s = schoolIndexOfTable[Int(works.school[i])]
-            let key = s << 32 | Int(works.classText[i])
-            if key != lastKey {
-                lastKey = key
-                lastClass = classOfKey[key] ?? {
-                    classSchool.append(s)
-                    classText.append(works.classText[i])
-                    classOfKey[key] = classSchool.count - 1
-                    return classSchool.count - 1
-                }()
+        works.school.withUnsafeBufferPointer { school in
+            works.classText.withUnsafeBufferPointer { text in
+                workClass.withUnsafeMutableBufferPointer { wc in
+                    precondition(school.count == wc.count && text.count == wc.count)
+                    var lastSchool = UInt32.max, lastText = UInt32.max
+                    for i in 0..<wc.count {
+                        if school[i] != lastSchool || text[i] != lastText {
+                            (lastSchool, lastText) = (school[i], text[i])
+                            let s = schoolIndexOfTable[Int(school[i])]
+                            let key = s << 32 | Int(text[i])
+                            if key != lastKey {
+                                lastKey = key
+                                lastClass = classOfKey[key] ?? {
+                                    classSchool.append(s)
+                                    classText.append(text[i])
+                                    classOfKey[key] = classSchool.count - 1
+                                    return classSchool.count - 1
+                                }()
+                            }
+                        }
+                        wc[i] = Int32(lastClass)
+                    }
+                }
             }
-            workClass[i] = Int32(lastClass)
         }
 
         clock.lap("классы работ")
@@ -108,16 +121,17 @@ public enum ObjectivityAnalysis {
         var start = [Int](repeating: 0, count: classCount + 1)
         for c in workClass { start[Int(c) + 1] += 1 }
         for c in 0..<classCount { start[c + 1] += start[c] }
-        var order = [Int](repeating: 0, count: works.count)
+        var order = Parallelism.array(repeating: 0, count: works.count, threads: threads)
         var fill = start
         for i in 0..<works.count { order[fill[Int(workClass[i])]] = i; fill[Int(workClass[i])] += 1 }
 
         // Per work: normed Guttman errors and a hash of the score vector. Identical vectors are
         // judged against works with the same primary score across the district: strong students
         // coincide on a full score by ability, not by copying.
-        var guttman = [Float](repeating: 0, count: works.count)
-        var hash = [UInt64](repeating: 0, count: works.count)
-        var primaryOf = [Int32](repeating: 0, count: works.count)
+        // (Zeroed on every core: the first touch of 24 MB of pages on one core was most of a step.)
+        var guttman = Parallelism.array(repeating: Float(0), count: works.count, threads: threads)
+        var hash = Parallelism.array(repeating: UInt64(0), count: works.count, threads: threads)
+        var primaryOf = Parallelism.array(repeating: Int32(0), count: works.count, threads: threads)
         // Works are independent here: in chunks on every core, each writing its own rows.
         let stepList = stepPass.map { (t: $0.t, k: UInt8($0.k)) }
         let count = works.count
@@ -166,8 +180,14 @@ public enum ObjectivityAnalysis {
         let bands = 3
         var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
         for c in 0..<classCount { schoolClasses[classSchool[c]].append(c) }
+        // Each class's sum over its works (together in `order`), the classes in runs on every core.
         var classSum = [Int](repeating: 0, count: classCount)
-        for i in 0..<works.count { classSum[Int(workClass[i])] += Int(primaryOf[i]) }
+        classSum.withUnsafeMutableBufferPointer { cs in
+            nonisolated(unsafe) let cs = cs
+            Parallelism.forEachRun(of: classCount, runs: threads * 8, threads: threads) { [order, start, primaryOf] _, range in
+                for c in range { cs[c] = order[start[c]..<start[c + 1]].reduce(0) { $0 + Int(primaryOf[$1]) } }
+            }
+        }
         // A class's band: where its mean stands among the district's works (its classes' midrank, so
         // that classes of one mean share a band): the lower, middle or upper third.
         let classMean = (0..<classCount).map { c in Double(classSum[c]) / Double(max(1, start[c + 1] - start[c])) }
@@ -185,7 +205,7 @@ public enum ObjectivityAnalysis {
         clock.lap("полосы классов")
         let cells = levels * bands
         var perCell = [Int](repeating: 0, count: cells)
-        var ownCell = [Int32](repeating: 0, count: schoolKeys.count * cells)
+        var ownCell = Parallelism.array(repeating: Int32(0), count: schoolKeys.count * cells, threads: threads)
         // Works bucketed by primary score (a counting sort): pairs only form within a score, so each
         // bucket is sorted and counted on its own, the buckets on every core, each writing only its
         // own score's entries.
@@ -208,17 +228,20 @@ public enum ObjectivityAnalysis {
             for r in 0..<scatterRuns { runNext[r * levels + v] = at; at += runCounts[r * levels + v] }
         }
         bucketStart[levels] = at
-        var keyed = [(key: UInt64, band: UInt8, school: Int32)](repeating: (0, 0, 0), count: works.count)
-        keyed.withUnsafeMutableBufferPointer { kb in
+        // Each work placed exactly once by the scatter (the runs' counts add up to every work): the
+        // array is filled there, on every core, not zeroed first on one.
+        precondition(at == works.count)
+        var keyed = [(key: UInt64, band: UInt8, school: Int32)](unsafeUninitializedCapacity: works.count) { kb, initialized in
             nonisolated(unsafe) let kb = kb
             Parallelism.forEachRun(of: works.count, runs: scatterRuns, threads: threads) { [primaryOf, workClass, classSchool, classBand, hash, runNext] run, range in
                 var next = Array(runNext[(run * levels)..<((run + 1) * levels)])
                 for i in range {
                     let c = Int(workClass[i]), v = Int(primaryOf[i])
-                    kb[next[v]] = (hash[i], classBand[c], Int32(classSchool[c]))
+                    (kb.baseAddress! + next[v]).initialize(to: (hash[i], classBand[c], Int32(classSchool[c])))
                     next[v] += 1
                 }
             }
+            initialized = works.count
         }
         clock.lap("раскладка по баллам")
         // Works per school and cell, the schools in runs on every core (each writes its own rows).
