@@ -613,13 +613,16 @@ public enum ObjectivityAnalysis {
         // A class is one of the school's k assessed classes: its p-value counts k times (Bonferroni),
         // and the school's risk is the higher of its own and its classes'.
         clock.lap("комбинация")
-        var bestClass: [Int: (z: Double, index: Int)] = [:]
+        // Per school: its best class's z and entry (−1: none assessed). Arrays, not a dictionary:
+        // this runs on one thread over a country's 120 000 groups.
+        var bestClassZ = [Double](repeating: -.infinity, count: schoolKeys.count)
+        var bestClassIndex = [Int](repeating: -1, count: schoolKeys.count)
         for p in pending {
             var z = zOwn[p.index]
             if p.isClass {
                 let k = Double(max(1, assessedClasses[p.school]))
                 if k > 1 { z = Evidence.zOfUpperTail(min(1, Evidence.upperTail(z) * k)) }
-                if z > (bestClass[p.school]?.z ?? -.infinity) { bestClass[p.school] = (z, p.index) }
+                if z > bestClassZ[p.school] { (bestClassZ[p.school], bestClassIndex[p.school]) = (z, p.index) }
             }
             out[p.index].risk = Evidence.risk(z: z)
             zOwn[p.index] = z
@@ -630,13 +633,14 @@ public enum ObjectivityAnalysis {
         let (finalZ, risks, names) = (zOwn, out.map(\.risk), out.map(\.className))
         out.withUnsafeMutableBufferPointer { ob in
             nonisolated(unsafe) let ob = ob
-            Parallelism.forEachRun(of: pending.count, runs: threads * 16, threads: threads) { [pending, bestClass, assessedClasses] _, range in
+            Parallelism.forEachRun(of: pending.count, runs: threads * 16, threads: threads) { [pending, bestClassZ, bestClassIndex, assessedClasses] _, range in
                 for p in pending[range] {
                     // Also for a school of one class (its own and its class's figures are the same works,
                     // judged against schools and against classes): a school has signs whenever a class has.
-                    if !p.isClass, let best = bestClass[p.school], best.z > finalZ[p.index] {
-                        ob[p.index].risk = risks[best.index]
-                        if assessedClasses[p.school] >= 2 { ob[p.index].riskFromClass = names[best.index] }
+                    let best = bestClassIndex[p.school]
+                    if !p.isClass, best >= 0, bestClassZ[p.school] > finalZ[p.index] {
+                        ob[p.index].risk = risks[best]
+                        if assessedClasses[p.school] >= 2 { ob[p.index].riskFromClass = names[best] }
                     }
                     // Sentences for what is shown, in place: the signs past their thresholds, and all of a flagged group's.
                     let flagged = ob[p.index].risk >= settings.riskThreshold
