@@ -30,6 +30,37 @@ final class EvidenceTests: XCTestCase {
         }
     }
 
+    /// The honest spread's solve replays the plain bisection with Newton's bracket: the same τ² to
+    /// the last bit, on spreads from none to far more than the sampling noise, small and large
+    /// samples, standard errors from tiny to large, roots past the bisection's upper end (4¹⁰).
+    func testTheSpreadSolveIsTheBisectionBitForBit() {
+        var rng = SplitMix64(seed: 11)
+        func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        var solved = 0
+        for trial in 0..<400 {
+            let n = [3, 4, 7, 20, 150, 2_000, 40_000][trial % 7]
+            let tau2 = [0, 1e-6, 0.003, 0.05, 1, 30, 2e6][(trial / 7) % 7]
+            let seScale = [1e-4, 0.02, 0.3, 5][(trial / 49) % 4]
+            var r2: [Double] = [], se2: [Double] = []
+            for _ in 0..<n {
+                let se = seScale * (0.2 + 2 * uniform())
+                // |r| of a normal with variance se² + τ² (Box–Muller), as the groups below the line give.
+                let z = (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform())
+                let r = z * (se * se + tau2).squareRoot()
+                r2.append(r * r)
+                se2.append(se * se)
+            }
+            let fast = Evidence.Null.halfNormalSpread(r2: r2, se2: se2)
+            let plain = Evidence.Null.halfNormalSpreadByBisection(r2: r2, se2: se2)
+            XCTAssertEqual(fast.bitPattern, plain.bitPattern, "n \(n), τ² \(tau2), se \(seScale): \(fast) against \(plain)")
+            if plain > 0 { solved += 1 }
+        }
+        XCTAssertGreaterThan(solved, 250, "most samples have a spread to solve for")
+        // Nothing over n at 0: no spread.
+        XCTAssertEqual(Evidence.Null.halfNormalSpread(r2: [0, 0, 0], se2: [1, 1, 1]), 0)
+        XCTAssertEqual(Evidence.Null.halfNormalSpread(r2: [0.5, 0.1, 0.2], se2: [1, 1, 1]), 0)
+    }
+
     func testGammaTailsAgainstClosedForms() {
         // Q(1, x) = e^−x; Q(1/2, x) = erfc(√x).
         for x in [0.01, 0.5, 1, 3, 10, 40] {

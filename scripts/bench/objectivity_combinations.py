@@ -73,6 +73,28 @@ def schools(d, group_z):
     return s.loc[s.index.intersection(assessed)].reset_index()
 
 
+def schools_joined(d, group_z, mode):
+    """The class → school step done otherwise: the school's own z and its best class's (Bonferroni
+    over its k classes) joined by the smaller p doubled, by Stouffer, or by Fisher, instead of the higher."""
+    d = d.assign(gz=group_z)
+    k = d[d.isClass].groupby(['family', 'seed', 'school']).size().rename('k')
+    d = d.join(k, on=['family', 'seed', 'school'])
+    d['k'] = d['k'].fillna(1)
+    d['adj'] = np.where(d.isClass & (d.k > 1), stats.norm.isf(np.clip(stats.norm.sf(d.gz) * d.k, 1e-300, 1)), d.gz)
+    own = d[~d.isClass].drop(columns=['k']).set_index(['family', 'seed', 'school'])
+    best = d[d.isClass].groupby(['family', 'seed', 'school']).agg(best=('adj', 'max'), k=('k', 'first'))
+    s = own.join(best, how='left')
+    s['best'], s['k'] = s.best.fillna(-20), s.k.fillna(1)
+    p1, p2 = np.clip(stats.norm.sf(s.gz), 1e-300, 1), np.clip(stats.norm.sf(s.best), 1e-300, 1)
+    if mode == 'min p × 2':
+        score = stats.norm.isf(np.clip(2 * np.minimum(p1, p2), 1e-300, 1))
+    elif mode == 'Stouffer':
+        score = np.where(s.k > 1, np.maximum(s.gz, (np.clip(s.gz, -3, None) + s.best) / np.sqrt(2)), s.gz)
+    else:
+        score = stats.norm.isf(np.clip(stats.chi2.sf(-2 * np.log(p1) - 2 * np.log(p2), 4), 1e-300, 1))
+    return s.reset_index().assign(score=np.asarray(score))
+
+
 def auc(pos, neg):
     r = stats.rankdata(np.concatenate([pos, neg]))
     return (r[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
@@ -87,6 +109,24 @@ def report(s, tuning=False):
         for kind in KINDS:
             out[(kind, band)] = auc(h[(h.kind == kind) & (h.band == band)].score.values, honest.score.values)
     out['all'] = auc(h[h.kind != ''].score.values, honest.score.values)
+    return out
+
+
+def whitened(d, z, cols, shrink):
+    """The z's of `cols` multiplied by the inverse square root of their correlation over each region's
+    groups of a level (the district's own, as msoko would have it: no truth used)."""
+    out = z.copy()
+    idx = [SIGNS.index(c) for c in cols]
+    for _, rows in d.groupby(['family', 'seed', 'isClass']).indices.items():
+        sub = z[np.ix_(rows, idx)]
+        ok = ~np.isnan(sub).any(1)
+        if ok.sum() < 20:
+            continue
+        x = np.clip(sub[ok], np.percentile(sub[ok], 10, 0), np.percentile(sub[ok], 90, 0))
+        c = np.eye(len(idx)) + shrink * (np.corrcoef(x.T) - np.eye(len(idx)))
+        values, vectors = np.linalg.eigh(c)
+        sub[ok] = sub[ok] @ (vectors @ np.diag(values ** -0.5) @ vectors.T).T
+        out[np.ix_(rows, idx)] = sub
     return out
 
 
@@ -116,12 +156,23 @@ def main(path):
     rules['max over the kinds\' patterns (A)'] = projections.max(1)
     lr = np.array([(z0 * u).sum(1) - 0.5 * (m * u * u).sum(1) for u in units]).T
     rules['mixture likelihood ratio (A)'] = np.log(np.exp(lr).sum(1))
+    # Decorrelated: honest noise is shared by inversion, lenient scoring and person-fit (correlations
+    # 0.2-0.55 over a region's groups), so msoko's rule on z's whitened by each region's own correlation
+    # (per level, winsorized at the 10th and 90th percentiles, shrunk halfway to none or not at all).
+    for cols, label in [(['inv', 'len', 'pf'], 'inversion, lenient, person-fit'), (SIGNS, 'all signs')]:
+        for shrink in [0.5, 1.0]:
+            rules['msoko\'s rule on z whitened per region (%s, %s)' % (label, 'halfway' if shrink < 1 else 'fully')] = truncated(whitened(d, z, cols, shrink), w)
     print('| rule | weak | ordinary | strong | all | weak by kind (help, lenient, pushing, copying, kept away) |')
     print('|---|---|---|---|---|---|')
     for name, gz in rules.items():
         o = report(schools(d, gz))
         kinds = ' / '.join('%.3f' % o[(k, 'weak')] for k in KINDS)
         print('| %s | %.3f | %.3f | %.3f | %.3f | %s |' % (name, o['weak'], o['ordinary'], o['strong'], o['all'], kinds))
+    ours = rules['weighted Fisher truncated at ½ (msoko)']
+    for mode in ['min p × 2', 'Stouffer', 'Fisher']:
+        o = report(schools_joined(d, ours, mode))
+        kinds = ' / '.join('%.3f' % o[(k, 'weak')] for k in KINDS)
+        print('| msoko\'s rule, the school\'s own z and its best class\'s joined by %s | %.3f | %.3f | %.3f | %.3f | %s |' % (mode, o['weak'], o['ordinary'], o['strong'], o['all'], kinds))
 
 
 if __name__ == '__main__':

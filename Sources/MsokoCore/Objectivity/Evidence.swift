@@ -234,20 +234,77 @@ public enum Evidence {
                     // computing them in each of the bisection's seventy sums).
                     let r2 = below.map { g -> Double in let r = g.e - null.a - null.b * g.level; return r * r }
                     let se2 = below.map { $0.se * $0.se }
-                    func excess(_ t2: Double) -> Double {
-                        var acc = 0.0
-                        for k in r2.indices { acc = acc + r2[k] / (se2[k] + t2) }
-                        return acc - Double(below.count)
-                    }
-                    if below.count < 3 || excess(0) <= 0 { null.tau2 = 0 } else {
-                        var lo = 0.0, hi = 1.0
-                        while excess(hi) > 0 && hi < 1e6 { hi *= 4 }
-                        for _ in 0..<60 { let m = (lo + hi) / 2; if excess(m) > 0 { lo = m } else { hi = m } }
-                        null.tau2 = (lo + hi) / 2
-                    }
+                    null.tau2 = below.count < 3 ? 0 : halfNormalSpread(r2: r2, se2: se2)
                 }
             }
             return null
+        }
+
+        /// τ² solving Σ r²/(se² + τ²) = n (0 when even τ² = 0 leaves the sum at or under n): the
+        /// bisection from [0, 1] (the upper end raised fourfold while the sum is still over n, up to
+        /// 4¹⁰), sixty halvings, the midpoint.
+        ///
+        /// The same number, with about a third of the sums: the computed sum is non-increasing in τ²
+        /// (each term is, rounding preserves it, and the terms are added in one fixed order), so once
+        /// two points L < H are known with the sum over n at L and not over at H, every point up to L
+        /// is over and every point from H is not — the bisection's answers there are known without
+        /// summing. L and H come from Newton's method from 0, which approaches the root from below
+        /// on this convex, decreasing function; the bisection is then replayed, and sums only at the
+        /// points between L and H (its last few). Tested against the plain bisection, bit for bit
+        /// (`EvidenceTests`). On a country's 80 000 classes this was most of the fits' 0.1 s.
+        static func halfNormalSpread(r2: [Double], se2: [Double]) -> Double {
+            let n = Double(r2.count)
+            func excess(_ t2: Double) -> Double {
+                var acc = 0.0
+                for k in r2.indices { acc = acc + r2[k] / (se2[k] + t2) }
+                return acc - n
+            }
+            guard excess(0) > 0 else { return 0 }
+            // Newton from 0: L the highest point seen whose sum is over n.
+            var low = 0.0, t = 0.0
+            for _ in 0..<30 {
+                var f = 0.0, slope = 0.0
+                for k in r2.indices {
+                    let q = 1 / (se2[k] + t)
+                    f += r2[k] * q
+                    slope -= r2[k] * q * q
+                }
+                f -= n
+                guard f > 0, slope < 0 else { break }
+                let next = t - f / slope
+                guard next.isFinite, next > t else { break }
+                if excess(next) > 0 { low = next } else { break }
+                if next - t <= next * 1e-12 { break }
+                t = next
+            }
+            // H: just above L, widened sixteenfold until the sum there is not over n (up to 4¹¹,
+            // above any point the bisection can ask about; none found, every point above L is summed).
+            // (Newton's last step was under 10⁻¹² of L, so L is within rounding of the root: H is
+            // looked for from a few units in the last place up.)
+            var high = Double.infinity, step = low > 0 ? low * 1e-15 : 1e-14
+            while low + step < 4_194_304 {
+                if excess(low + step) <= 0 { high = low + step; break }
+                step *= 16
+            }
+            func over(_ m: Double) -> Bool { m <= low ? true : m >= high ? false : excess(m) > 0 }
+            var lo = 0.0, hi = 1.0
+            while over(hi) && hi < 1e6 { hi *= 4 }
+            for _ in 0..<60 { let m = (lo + hi) / 2; if over(m) { lo = m } else { hi = m } }
+            return (lo + hi) / 2
+        }
+
+        /// The same by the plain bisection (for the tests that hold `halfNormalSpread` to it).
+        static func halfNormalSpreadByBisection(r2: [Double], se2: [Double]) -> Double {
+            func excess(_ t2: Double) -> Double {
+                var acc = 0.0
+                for k in r2.indices { acc = acc + r2[k] / (se2[k] + t2) }
+                return acc - Double(r2.count)
+            }
+            guard excess(0) > 0 else { return 0 }
+            var lo = 0.0, hi = 1.0
+            while excess(hi) > 0 && hi < 1e6 { hi *= 4 }
+            for _ in 0..<60 { let m = (lo + hi) / 2; if excess(m) > 0 { lo = m } else { hi = m } }
+            return (lo + hi) / 2
         }
 
         /// τ² alone around 0, by DerSimonian–Laird over all groups with z winsorized at the second

@@ -566,7 +566,12 @@ public enum ObjectivityAnalysis {
         // (In a closure of its own, so that the samples go once the fits are made.)
         let nulls: [Evidence.Null] = {
             var samples = [[(e: Double, se: Double, level: Double)]](repeating: [], count: indicators.count * 2)
-            for p in pending where !inputs.outOfNull.contains(schoolKeys[p.school]) {
+            let classes = pending.lazy.filter(\.isClass).count
+            for k in samples.indices { samples[k].reserveCapacity(k % 2 == 1 ? classes : pending.count - classes) }
+            // (The oracle's set is empty outside `msoko bench objectivity --oracle`: not asked then,
+            // since asking hashes each school's key — 120 000 times on one thread for a country.)
+            let leftOut = inputs.outOfNull
+            for p in pending where leftOut.isEmpty || !leftOut.contains(schoolKeys[p.school]) {
                 for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, p.level)) }
             }
             // The fits are independent: both cores.
