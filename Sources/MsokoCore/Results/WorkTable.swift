@@ -166,7 +166,9 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         let threads = Swift.max(1, threads)
         let bits = n >= 1 << 16 ? 8 : 0, partitions = 1 << bits
         let runs = Swift.min(n, threads * 4)
-        var hashes = [UInt64](repeating: 0, count: n)
+        // (Zeroed on every core, like every per-work array here: their first touch on one core was a
+        // serial few milliseconds each.)
+        var hashes = Parallelism.array(repeating: UInt64(0), count: n, threads: threads)
         var histogram = [Int](repeating: 0, count: runs * partitions)
         hashes.withUnsafeMutableBufferPointer { hb in
             histogram.withUnsafeMutableBufferPointer { counts in
@@ -192,7 +194,7 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
             for r in 0..<runs { place[r * partitions + p] = at; at += histogram[r * partitions + p] }
         }
         partitionStart[partitions] = at
-        var scattered = [Int32](repeating: 0, count: n)
+        var scattered = Parallelism.array(repeating: Int32(0), count: n, threads: threads)
         scattered.withUnsafeMutableBufferPointer { sb in
             nonisolated(unsafe) let sb = sb
             let hb = hashes
