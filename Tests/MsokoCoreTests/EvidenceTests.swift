@@ -51,7 +51,7 @@ final class EvidenceTests: XCTestCase {
                 se2.append(se * se)
             }
             let fast = Evidence.Null.halfNormalSpread(r2: r2, se2: se2)
-            let plain = Evidence.Null.halfNormalSpreadByBisection(r2: r2, se2: se2)
+            let plain = plainBisection(r2: r2, se2: se2)
             XCTAssertEqual(fast.bitPattern, plain.bitPattern, "n \(n), τ² \(tau2), se \(seScale): \(fast) against \(plain)")
             if plain > 0 { solved += 1 }
         }
@@ -59,6 +59,20 @@ final class EvidenceTests: XCTestCase {
         // Nothing over n at 0: no spread.
         XCTAssertEqual(Evidence.Null.halfNormalSpread(r2: [0, 0, 0], se2: [1, 1, 1]), 0)
         XCTAssertEqual(Evidence.Null.halfNormalSpread(r2: [0.5, 0.1, 0.2], se2: [1, 1, 1]), 0)
+    }
+
+    /// The plain bisection `halfNormalSpread` replays (its code before 2026-12-04).
+    private func plainBisection(r2: [Double], se2: [Double]) -> Double {
+        func excess(_ t2: Double) -> Double {
+            var acc = 0.0
+            for k in r2.indices { acc = acc + r2[k] / (se2[k] + t2) }
+            return acc - Double(r2.count)
+        }
+        guard excess(0) > 0 else { return 0 }
+        var lo = 0.0, hi = 1.0
+        while excess(hi) > 0 && hi < 1e6 { hi *= 4 }
+        for _ in 0..<60 { let m = (lo + hi) / 2; if excess(m) > 0 { lo = m } else { hi = m } }
+        return (lo + hi) / 2
     }
 
     func testGammaTailsAgainstClosedForms() {

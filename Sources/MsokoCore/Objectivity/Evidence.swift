@@ -293,20 +293,6 @@ public enum Evidence {
             return (lo + hi) / 2
         }
 
-        /// The same by the plain bisection (for the tests that hold `halfNormalSpread` to it).
-        static func halfNormalSpreadByBisection(r2: [Double], se2: [Double]) -> Double {
-            func excess(_ t2: Double) -> Double {
-                var acc = 0.0
-                for k in r2.indices { acc = acc + r2[k] / (se2[k] + t2) }
-                return acc - Double(r2.count)
-            }
-            guard excess(0) > 0 else { return 0 }
-            var lo = 0.0, hi = 1.0
-            while excess(hi) > 0 && hi < 1e6 { hi *= 4 }
-            for _ in 0..<60 { let m = (lo + hi) / 2; if excess(m) > 0 { lo = m } else { hi = m } }
-            return (lo + hi) / 2
-        }
-
         /// τ² alone around 0, by DerSimonian–Laird over all groups with z winsorized at the second
         /// lowest and second highest: a small district's spread, with no centre fitted.
         static func fitSpread(_ groups: [(e: Double, se: Double, level: Double)]) -> Null {
