@@ -201,7 +201,7 @@ final class KeptAnalysesTests: XCTestCase {
             assertStatus(try await b.get("/tasks"), .ok)
             assertStatus(try await b.get("/tasks"), .ok)
             let hash = Tokens.hash(b.cookie ?? "")
-            let kept = try XCTUnwrap(SignedInCache.entry(hash, now: midYear), "kept after a page read")
+            let kept = try XCTUnwrap(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""), "kept after a page read")
             // Copies, not one shared object.
             let (s1, u1) = SignedInCache.copies(kept, tokenHash: hash)
             let (s2, u2) = SignedInCache.copies(kept, tokenHash: hash)
@@ -230,13 +230,13 @@ final class KeptAnalysesTests: XCTestCase {
             // served the entry meanwhile — for `grace` seconds at most.
             let now = Date()
             SignedInCache.entries.withLock { $0[hash]?.read = now.addingTimeInterval(-SignedInCache.lifetime - 0.5) }
-            XCTAssertNil(SignedInCache.entry(hash, now: midYear), "the first request after the lifetime reads it again")
-            XCTAssertNotNil(SignedInCache.entry(hash, now: midYear), "the others meanwhile are served the entry")
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""), "the first request after the lifetime reads it again")
+            XCTAssertNotNil(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""), "the others meanwhile are served the entry")
             SignedInCache.entries.withLock { $0[hash]?.read = now.addingTimeInterval(-SignedInCache.lifetime - SignedInCache.grace - 0.5) }
-            XCTAssertNil(SignedInCache.entry(hash, now: midYear))
-            XCTAssertNil(SignedInCache.entry(hash, now: midYear), "dropped after the grace")
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""))
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""), "dropped after the grace")
             assertStatus(try await b.get("/tasks"), .ok)
-            XCTAssertNotNil(SignedInCache.entry(hash, now: midYear), "kept again by the next read")
+            XCTAssertNotNil(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""), "kept again by the next read")
 
             // Signed out: the same cookie opens nothing.
             let saved = b.cookies
@@ -244,7 +244,40 @@ final class KeptAnalysesTests: XCTestCase {
             let stale = Browser(app)
             stale.cookies = saved
             assertLocation(try await stale.get("/tasks"), "/login?next=/tasks")
-            XCTAssertNil(SignedInCache.entry(hash, now: midYear))
+            XCTAssertNil(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""))
+        }
+    }
+
+    /// A one-shot message left by a form on one node is shown by the next page on another, whose
+    /// identity kept from before the form no longer serves: the form's write gave the browser a
+    /// new write mark. (Two nodes stand in as one process whose entry is put back as the other
+    /// node would still have it.)
+    func testAMessageLeftOnOneNodeIsShownOnAnother() async throws {
+        try await withApp { app in
+            let b = Browser(app)
+            try await b.login("methodist")
+            assertStatus(try await b.get("/tasks"), .ok)
+            assertStatus(try await b.get("/tasks"), .ok)
+            let hash = Tokens.hash(b.cookie ?? "")
+            let markBefore = b.cookies[SessionCookies.writeMark] ?? ""
+            XCTAssertFalse(markBefore.isEmpty, "signing in sets a write mark")
+            let otherNode = try XCTUnwrap(SignedInCache.entry(hash, now: midYear, mark: markBefore), "kept after a page read")
+            // A form that leaves a message: the session row is written, the mark changes.
+            assertStatus(try await b.post("/seminars", ["date": "12.10.2025", "topic": "Критерии заданий 8–10", "invited": "10", "attended": "8"]), .seeOther)
+            let markAfter = b.cookies[SessionCookies.writeMark] ?? ""
+            XCTAssertNotEqual(markAfter, markBefore)
+            // The other node still has the entry read before the form, valid there: nothing was
+            // written in its process (its data version is the one it read at), and read just now.
+            var stale = otherNode
+            (stale.version, stale.read) = (DataVersion.current, Date())
+            SignedInCache.entries.withLock { $0[hash] = stale }
+            XCTAssertNotNil(SignedInCache.entry(hash, now: midYear, mark: markBefore), "it would serve the mark from before")
+            SignedInCache.entries.withLock { $0[hash] = stale }
+            assertContains(try await b.get("/tasks"), "Семинар «Критерии заданий 8–10» записан.")
+            // Shown once: the message taken wrote the row again, with another mark.
+            XCTAssertNotEqual(b.cookies[SessionCookies.writeMark] ?? "", markAfter)
+            let again = try await b.get("/tasks").body.string
+            XCTAssertFalse(again.contains("Семинар «Критерии заданий 8–10» записан."))
         }
     }
 

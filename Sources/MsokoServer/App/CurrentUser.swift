@@ -30,7 +30,7 @@ struct CurrentUserMiddleware: AsyncMiddleware {
                 if request.method == .GET, !request.isAPI {
                     let observer = try await Observer.query(on: request.db).filter(\.$userID == user.id).count() > 0
                     request.storage[IsObserverKey.self] = observer
-                    SignedInCache.keep(record, user: user, isObserver: observer, version: state.versionRead)
+                    SignedInCache.keep(record, user: user, isObserver: observer, version: state.versionRead, mark: state.writeMark)
                 }
             } else {
                 try await request.signOut()

@@ -37,6 +37,18 @@ final class SessionState: @unchecked Sendable {
     var cachedObserver = false
     /// `DataVersion` read before the session was looked up (what a kept identity is valid for).
     var versionRead: UInt64 = 0
+    /// The request's session write mark (`SessionCookies.writeMark`; "" without one).
+    var writeMark = ""
+}
+
+extension SessionState {
+    /// The session's row was written: the browser gets a new write mark, so that no node serves
+    /// it the identity it kept from before (`SignedInCache`).
+    func markWritten(_ request: Request) {
+        let mark = Tokens.random(bytes: 8)
+        writeMark = mark
+        cookies[SessionCookies.writeMark] = SessionMiddleware.cookie(request, mark, maxAge: Int(SessionCookies.lifetime))
+    }
 }
 
 struct SessionStateKey: StorageKey { typealias Value = SessionState }
@@ -45,6 +57,8 @@ enum SessionCookies {
     static let session = "msoko_session"
     static let csrf = "msoko_csrf"
     static let flash = "msoko_flash"
+    /// Set to a new random value whenever the session's row is written (`SignedInCache`).
+    static let writeMark = "msoko_sw"
     /// A session lasts 12 hours from its last use; its row is touched at most every 10 minutes.
     static let lifetime: TimeInterval = 12 * 60 * 60
     static let touchEvery: TimeInterval = 10 * 60
@@ -58,9 +72,10 @@ struct SessionMiddleware: AsyncMiddleware {
         request.storage[SessionStateKey.self] = state
         let now = request.now
         state.versionRead = DataVersion.current
+        state.writeMark = request.cookies[SessionCookies.writeMark]?.string ?? ""
         if let token = request.cookies[SessionCookies.session]?.string, !token.isEmpty {
             let hash = Tokens.hash(token)
-            if request.method == .GET, let kept = SignedInCache.entry(hash, now: now) {
+            if request.method == .GET, let kept = SignedInCache.entry(hash, now: now, mark: state.writeMark) {
                 let (record, user) = SignedInCache.copies(kept, tokenHash: hash)
                 state.record = record
                 state.cachedUser = user
@@ -92,6 +107,7 @@ struct SessionMiddleware: AsyncMiddleware {
                 SignedInCache.drop(record.tokenHash)
                 try await request.db.writing { try await record.save(on: request.db) }
                 SignedInCache.drop(record.tokenHash)
+                state.markWritten(request)
             }
         }
         for (name, value) in state.cookies { response.cookies[name] = value }
@@ -149,6 +165,7 @@ extension Request {
         }
         state.record = s
         state.cookies[SessionCookies.session] = SessionMiddleware.cookie(self, token, maxAge: Int(SessionCookies.lifetime))
+        state.markWritten(self)
         storage[CurrentUserKey.self] = user
     }
 

@@ -12,6 +12,11 @@ import Vapor
 /// ended on another node may still open pages on this one for up to `lifetime` seconds
 /// (docs/security.md; four while this node reads it again under load). Each request gets its own
 /// copies of the session and the user, so nothing a handler does to them reaches another request.
+///
+/// The session's own writes reach other nodes too, through the browser: each write sets the
+/// cookie `msoko_sw` (`SessionCookies.writeMark`) to a new value, and an entry serves only requests
+/// carrying the value it was read with. A one-shot message left by a form on one node is shown by
+/// the page the browser is sent to on another, not lost for the entry's two seconds there.
 enum SignedInCache {
     static let lifetime: TimeInterval = 2
     static let grace: TimeInterval = 2
@@ -28,6 +33,8 @@ enum SignedInCache {
         var user: User
         var isObserver: Bool
         var version: UInt64
+        /// The session's write mark the request that read it carried ("" without one).
+        var mark: String
         var read: Date
         /// A request is reading the session again (the others are served this entry meanwhile).
         var reading = false
@@ -40,12 +47,14 @@ enum SignedInCache {
     /// (and nothing was written), the first request reads the session again and the others are
     /// served the entry meanwhile, for at most `grace` seconds more: a busy database does not
     /// hold every page of a session up at once.
-    static func entry(_ tokenHash: String, now: Date) -> Entry? {
+    /// `mark`: the request's write mark; another than the entry's means the session was written
+    /// since it was read (perhaps on another node), and it is read again.
+    static func entry(_ tokenHash: String, now: Date, mark: String) -> Entry? {
         let version = DataVersion.current
         let clock = Date()
         return entries.withLock { all in
             guard let e = all[tokenHash] else { return nil }
-            guard e.version == version, clock >= e.read, e.expiresAt > now, now.timeIntervalSince(e.touchedAt) <= SessionCookies.touchEvery,
+            guard e.version == version, e.mark == mark, clock >= e.read, e.expiresAt > now, now.timeIntervalSince(e.touchedAt) <= SessionCookies.touchEvery,
                   clock.timeIntervalSince(e.read) < lifetime + grace else {
                 all[tokenHash] = nil
                 return nil
@@ -58,10 +67,10 @@ enum SignedInCache {
     }
 
     /// Keeps what a GET read from the database; `version` is the one read before the queries.
-    static func keep(_ record: UserSession, user: User, isObserver: Bool, version: UInt64) {
+    static func keep(_ record: UserSession, user: User, isObserver: Bool, version: UInt64, mark: String) {
         guard record.flash == nil, let sessionID = record.id, let userID = user.id else { return }
         let e = Entry(sessionID: sessionID, userID: userID, csrf: record.csrf, createdAt: record.createdAt, expiresAt: record.expiresAt,
-                      touchedAt: record.touchedAt, user: user.copy(), isObserver: isObserver, version: version, read: Date())
+                      touchedAt: record.touchedAt, user: user.copy(), isObserver: isObserver, version: version, mark: mark, read: Date())
         entries.withLock { all in
             if all.count >= maxEntries {
                 let clock = Date()
