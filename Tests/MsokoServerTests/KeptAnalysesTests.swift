@@ -191,16 +191,22 @@ final class KeptAnalysesTests: XCTestCase {
         }
     }
 
+    /// The methodist signed in, with two page reads (the first keeps the identity, the second is
+    /// served by it); and the hash of the session's token, which keys the kept identity.
+    private func methodistWithKeptIdentity(_ app: Application) async throws -> (Browser, String) {
+        let b = Browser(app)
+        try await b.login("methodist")
+        assertStatus(try await b.get("/tasks"), .ok)
+        assertStatus(try await b.get("/tasks"), .ok)
+        return (b, Tokens.hash(b.cookie ?? ""))
+    }
+
     /// The identity kept for page reads (`SignedInCache`): a signed-out session's cookie opens
     /// nothing at once, a role changed by the administrator shows at once, a one-shot message left
     /// by a form is shown, and a handler's change to its user reaches no other request.
     func testTheIdentityKeptForPagesEndsWithTheSession() async throws {
         try await withApp { app in
-            let b = Browser(app)
-            try await b.login("methodist")
-            assertStatus(try await b.get("/tasks"), .ok)
-            assertStatus(try await b.get("/tasks"), .ok)
-            let hash = Tokens.hash(b.cookie ?? "")
+            let (b, hash) = try await methodistWithKeptIdentity(app)
             let kept = try XCTUnwrap(SignedInCache.entry(hash, now: midYear, mark: b.cookies[SessionCookies.writeMark] ?? ""), "kept after a page read")
             // Copies, not one shared object.
             let (s1, u1) = SignedInCache.copies(kept, tokenHash: hash)
@@ -254,11 +260,7 @@ final class KeptAnalysesTests: XCTestCase {
     /// node would still have it.)
     func testAMessageLeftOnOneNodeIsShownOnAnother() async throws {
         try await withApp { app in
-            let b = Browser(app)
-            try await b.login("methodist")
-            assertStatus(try await b.get("/tasks"), .ok)
-            assertStatus(try await b.get("/tasks"), .ok)
-            let hash = Tokens.hash(b.cookie ?? "")
+            let (b, hash) = try await methodistWithKeptIdentity(app)
             let markBefore = b.cookies[SessionCookies.writeMark] ?? ""
             XCTAssertFalse(markBefore.isEmpty, "signing in sets a write mark")
             let otherNode = try XCTUnwrap(SignedInCache.entry(hash, now: midYear, mark: markBefore), "kept after a page read")
