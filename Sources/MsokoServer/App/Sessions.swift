@@ -37,7 +37,8 @@ final class SessionState: @unchecked Sendable {
     var cachedObserver = false
     /// `DataVersion` read before the session was looked up (what a kept identity is valid for).
     var versionRead: UInt64 = 0
-    /// The request's session write mark (`SessionCookies.writeMark`; "" without one).
+    /// The session write mark the request carried (`SessionCookies.writeMark`; "" without one):
+    /// what a kept identity read by this request is valid for.
     var writeMark = ""
 }
 
@@ -45,9 +46,7 @@ extension SessionState {
     /// The session's row was written: the browser gets a new write mark, so that no node serves
     /// it the identity it kept from before (`SignedInCache`).
     func markWritten(_ request: Request) {
-        let mark = Tokens.random(bytes: 8)
-        writeMark = mark
-        cookies[SessionCookies.writeMark] = SessionMiddleware.cookie(request, mark, maxAge: Int(SessionCookies.lifetime))
+        cookies[SessionCookies.writeMark] = SessionMiddleware.cookie(request, Tokens.random(bytes: 8), maxAge: Int(SessionCookies.lifetime))
     }
 }
 
