@@ -65,7 +65,10 @@ def fetch(browser, url):
 def click_and_wait(driver, element):
     """Clicks a link or submit button and waits until the next page has replaced this one."""
     element.click()
-    WebDriverWait(driver, 15).until(EC.staleness_of(element))
+    # Asked mid-navigation, chromedriver may answer «Node with given id does not belong to the
+    # document» (a plain WebDriverException, not a stale reference): the old page is going, so ask
+    # again — the next poll sees the element stale (CI failed once on this race).
+    WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(EC.staleness_of(element))
 
 
 def test_head_reports_specialist_sees_and_downloads_docx(demo_server, browser, datadir):
