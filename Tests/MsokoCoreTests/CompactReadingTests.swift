@@ -103,6 +103,32 @@ final class CompactReadingTests: XCTestCase {
         XCTAssertLessThan(calls, cells.count / 3, "repeated cells are not made again")
     }
 
+    func testTheSchoolCacheTellsCellsWithTheSameBytesApart() {
+        // The same bytes cut differently between login, name and municipality are different schools;
+        // rows alternate, so the row above's school is compared in place every time; empty cells too.
+        let triples: [(String, String, String)] = [("edu1", "Школа ", "АРайон"), ("edu1", "Школа А", "Район"), ("edu1Школа", " А", "Район"),
+                                                   ("", "Школа А", ""), ("", "", "Школа А"), ("edu1", "Школа ", "АРайон")]
+        var cache = Checker.SchoolCache()
+        var made: [String: UInt32] = [:]
+        for k in 0..<600 {
+            let (l, n, m) = triples[k % 3 == 0 ? k % triples.count : (k / 3) % triples.count]
+            let (value, _) = Array(l.utf8).withUnsafeBufferPointer { lb in
+                Array(n.utf8).withUnsafeBufferPointer { nb in
+                    Array(m.utf8).withUnsafeBufferPointer { mb in
+                        cache.lookup(lb, nb, mb) { l, n, m in
+                            let key = [l, n, m].map { String(decoding: $0, as: UTF8.self) }.joined(separator: "|")
+                            if let v = made[key] { return (v, nil) }
+                            made[key] = UInt32(made.count)
+                            return (UInt32(made.count - 1), nil)
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(value, made["\(l)|\(n)|\(m)"], "\(l)|\(n)|\(m)")
+        }
+        XCTAssertEqual(made.count, 5)
+    }
+
     func testIntegersAreReadFromBytes() {
         func integer(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { Checker.integer($0) } }
         XCTAssertEqual(integer("12"), 12)

@@ -157,6 +157,36 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertEqual(String(decoding: w.bytes, as: UTF8.self), String(decoding: expected, as: UTF8.self))
     }
 
+    func testTheWriterEscapesTextsAndGrows() throws {
+        // Texts that need escapes, Cyrillic, an empty one and one longer than the writer's memory,
+        // read back by a JSON parser; the pieces around them where they were put.
+        let texts = ["МБОУ «СОШ №1» \"Гимназия\"", "a\\b", "строка\nвторая\tтаб\r", "\u{01}\u{1F}", "", String(repeating: "Я", count: 5000)]
+        var w = AnalysisJSON.Writer(capacity: 16)
+        w.raw("[")
+        for (k, t) in texts.enumerated() {
+            if k > 0 { w.raw(",") }
+            w.string(t)
+            w.raw(","); w.int(-k * 1_000_000_007); w.raw(","); w.int(Int.min); w.raw(","); w.double(nil)
+        }
+        w.raw("]")
+        let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(w.bytes)) as? [Any])
+        XCTAssertEqual(parsed.count, texts.count * 4)
+        for (k, t) in texts.enumerated() {
+            XCTAssertEqual(parsed[k * 4] as? String, t)
+            XCTAssertEqual((parsed[k * 4 + 1] as? NSNumber)?.int64Value, Int64(-k * 1_000_000_007))
+            XCTAssertEqual((parsed[k * 4 + 2] as? NSNumber)?.int64Value, Int64.min)
+            XCTAssertTrue(parsed[k * 4 + 3] is NSNull)
+        }
+        // Flushed to a sink: what was written goes out once, and the writer starts again.
+        var out: [UInt8] = []
+        let written = w.bytes
+        w.sink = { out.append(contentsOf: $0) }
+        w.flush()
+        w.raw("x")
+        XCTAssertEqual(out, written)
+        XCTAssertEqual(w.bytes, Array("x".utf8))
+    }
+
     func testTablesForALargeEnoughGroup() {
         // 20 works of one class: shares shown, the caution gone.
         let rows = (1...20).map { "edu700101;Школа А;\($0);4А;1;\($0 % 3);\($0 % 2 == 0 ? "X" : "1");" }

@@ -33,50 +33,92 @@ public enum AnalysisJSON {
         w.raw(",\"grade\":"); w.int(spec.grade)
         w.raw(",\"maxScore\":"); w.int(spec.maxScore)
         w.raw("},\"groups\":[")
-        // Each task's key as JSON bytes, made once: written into every group's completion.
-        let taskKeys = spec.tasks.map { task -> [UInt8] in
-            var key = Writer()
-            key.string(task.number)
-            key.raw(":")
-            return key.bytes
-        }
-        inOrder(count: a.groups.count, threads: threads, &w) { n, w in
-            if n > 0 { w.raw(",") }
-            group(a.groups[n], a, details: details, requirements: requirements, taskKeys: taskKeys, &w)
+        let shape = Shape(spec, requirements: requirements)
+        // The groups and the entries through their buffers: a group read out of an array is a copy,
+        // its arrays and texts retained and released — on every core at once, on the same counters
+        // (`a` and `objectivity` outlive the writing).
+        a.groups.withUnsafeBufferPointer { groups in
+            nonisolated(unsafe) let groups = groups
+            inOrder(count: groups.count, threads: threads, &w) { n, w in
+                if n > 0 { w.raw(",") }
+                group(groups[n], shape, details: details, &w)
+            }
         }
         w.raw("],\"objectivity\":[")
-        inOrder(count: objectivity.count, threads: threads, &w) { n, w in
-            let r = objectivity[n]
-            if n > 0 { w.raw(",") }
-            w.raw("\n{\"school\":"); w.string(r.school)
-            w.raw(",\"class\":"); w.optionalString(r.className)
-            w.raw(",\"participants\":"); w.int(r.participants)
-            w.raw(",\"risk\":"); w.double(r.risk)
-            w.raw(",\"note\":"); w.optionalString(r.note)
-            w.raw(",\"riskFromClass\":"); w.optionalString(r.riskFromClass)
-            w.raw(",\"signals\":[")
-            for (k, x) in r.signals.enumerated() {
-                if k > 0 { w.raw(",") }
-                signal(x, &w)
+        objectivity.withUnsafeBufferPointer { entries in
+            nonisolated(unsafe) let entries = entries
+            inOrder(count: entries.count, threads: threads, &w) { n, w in
+                if n > 0 { w.raw(",") }
+                risk(entries[n], settings: settings, &w)
             }
-            w.raw("],\"weakSignals\":[")
+        }
+        w.raw("]}\n")
+        w.flush()
+    }
+
+    static func risk(_ r: GroupRisk, settings: ObjectivitySettings, _ w: inout Writer) {
+        w.raw("\n{\"school\":"); w.string(r.school)
+        w.raw(",\"class\":"); w.optionalString(r.className)
+        w.raw(",\"participants\":"); w.int(r.participants)
+        w.raw(",\"risk\":"); w.double(r.risk)
+        w.raw(",\"note\":"); w.optionalString(r.note)
+        w.raw(",\"riskFromClass\":"); w.optionalString(r.riskFromClass)
+        w.raw(",\"signals\":[")
+        var first = true
+        for c in r.contributions.indices where r.contributions[c].passes {
+            if !first { w.raw(",") }
+            first = false
+            signal(r.contributions[c].signal, &w)
+        }
+        w.raw("],\"weakSignals\":[")
+        if r.hasSigns(settings) {
             for (k, x) in r.weakSignals(settings).enumerated() {
                 if k > 0 { w.raw(",") }
                 signal(x, &w)
             }
-            // Every sign's z (against honest groups) and weight in the combination, passing or not.
-            w.raw("],\"contributions\":[")
-            for (k, c) in r.contributions.enumerated() {
-                if k > 0 { w.raw(",") }
-                w.raw("{\"indicator\":"); w.string(c.signal.indicator.rawValue)
-                w.raw(",\"z\":"); w.double((c.signal.z * 1000).rounded() / 1000)
-                w.raw(",\"weight\":"); w.double(c.weight)
-                w.raw("}")
-            }
-            w.raw("]}")
         }
-        w.raw("]}\n")
-        w.flush()
+        // Every sign's z (against honest groups) and weight in the combination, passing or not.
+        w.raw("],\"contributions\":[")
+        for c in r.contributions.indices {
+            if c > 0 { w.raw(",") }
+            w.raw("{\"indicator\":"); w.string(r.contributions[c].signal.indicator.rawValue)
+            w.raw(",\"z\":"); w.double((r.contributions[c].signal.z * 1000).rounded() / 1000)
+            w.raw(",\"weight\":"); w.double(r.contributions[c].weight)
+            w.raw("}")
+        }
+        w.raw("]}")
+    }
+
+    /// What every group's entry repeats, made once as bytes and flat arrays: the tasks' keys and
+    /// maxima, the requirements' keys, tasks and maxima. (Arrays of arrays or of texts would be
+    /// retained and released at each use, 120 000 groups × 100 uses for a country.)
+    struct Shape: Sendable {
+        let hasScale: Bool
+        let maxes: [Int]
+        /// `"number":` of task t is `keys[keyStarts[t] ..< keyStarts[t + 1]]`.
+        let keys: [UInt8], keyStarts: [Int]
+        /// `"code":` of requirement k, its tasks `requirementTasks[taskStarts[k] ..< taskStarts[k + 1]]`, its maximum.
+        let requirementKeys: [UInt8], requirementKeyStarts: [Int]
+        let requirementTasks: [Int], taskStarts: [Int], requirementMaxes: [Int]
+
+        init(_ spec: ProcedureSpec, requirements: [GapRequirement]) {
+            hasScale = spec.scale != nil
+            maxes = spec.tasks.map(\.max)
+            func keyed(_ texts: [String]) -> ([UInt8], [Int]) {
+                var w = Writer(), starts = [0]
+                for t in texts {
+                    w.string(t)
+                    w.raw(":")
+                    starts.append(w.bytes.count)
+                }
+                return (w.bytes, starts)
+            }
+            (keys, keyStarts) = keyed(spec.tasks.map(\.number))
+            (requirementKeys, requirementKeyStarts) = keyed(requirements.map(\.code))
+            requirementTasks = requirements.flatMap(\.taskIndexes)
+            taskStarts = requirements.reduce(into: [0]) { $0.append($0.last! + $1.taskIndexes.count) }
+            requirementMaxes = requirements.map(\.max)
+        }
     }
 
     /// Writes items `0..<count` with `item`: on one thread straight into `w`; on several, in
@@ -99,34 +141,32 @@ public enum AnalysisJSON {
         let runs = threads * 16
         nonisolated(unsafe) let sink = w.sink!
         var start = 0
-        // Two sets of buffers used in turn (one filled while the other is written), each kept with
-        // its capacity from batch to batch: fresh buffers cost a page fault per 4 KB written.
-        var sets = [[[UInt8]]](repeating: [[UInt8]](repeating: [], count: runs), count: 2)
+        // Two sets of writers used in turn (one filled while the other is written), each kept with
+        // its memory from batch to batch: fresh buffers cost a page fault per 4 KB written.
+        let slots = UnsafeMutableBufferPointer<Writer>.allocate(capacity: 2 * runs)
+        for k in slots.indices { (slots.baseAddress! + k).initialize(to: Writer(capacity: 1 << 16)) }
+        defer {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        nonisolated(unsafe) let shared = slots
         var batch = 0, previousFilled = 0
         while start < count || previousFilled > 0 {
             let end = min(count, start + runs * run)
             let filling = start < end ? runs : 0
-            let (current, previous) = (batch % 2, 1 - batch % 2)
-            var made = sets[previous]
-            sets[previous] = []
-            sets[current].withUnsafeMutableBufferPointer { slots in
-                // Task 0 hands the previous batch to the sink; each other task fills its own slot.
-                nonisolated(unsafe) let (slots, made, previousCount) = (slots, made, previousFilled)
-                let first = start
-                Parallelism.perform(iterations: 1 + filling, threads: threads) { k in
-                    guard k > 0 else {
-                        for b in made.prefix(previousCount) { b.withUnsafeBytes { sink($0) } }
-                        return
-                    }
-                    var local = Writer()
-                    swap(&local.bytes, &slots[k - 1])
-                    local.bytes.removeAll(keepingCapacity: true)
-                    let lo = first + (k - 1) * run, hi = min(end, lo + run)
-                    if lo < hi { for n in lo..<hi { item(n, &local) } }
-                    swap(&local.bytes, &slots[k - 1])
+            let (current, previous) = (batch % 2 * runs, (1 - batch % 2) * runs)
+            // Task 0 hands the previous batch to the sink; each other task fills its own slot.
+            let (first, previousCount) = (start, previousFilled)
+            Parallelism.perform(iterations: 1 + filling, threads: threads) { k in
+                guard k > 0 else {
+                    for b in previous..<(previous + previousCount) { sink(shared[b].written) }
+                    return
                 }
+                let slot = current + k - 1
+                shared[slot].reset()
+                let lo = first + (k - 1) * run, hi = min(end, lo + run)
+                if lo < hi { for n in lo..<hi { item(n, &shared[slot]) } }
             }
-            swap(&sets[previous], &made)
             previousFilled = filling
             batch += 1
             start = end
@@ -143,9 +183,8 @@ public enum AnalysisJSON {
         w.raw("}")
     }
 
-    static func group(_ g: GroupFigures, _ a: ResultsAnalysis, details: Bool, requirements: [GapRequirement], taskKeys: [[UInt8]], _ w: inout Writer) {
-        let tasks = a.spec.tasks
-        let hasScale = a.spec.scale != nil
+    static func group(_ g: GroupFigures, _ shape: Shape, details: Bool, _ w: inout Writer) {
+        let taskCount = shape.maxes.count
         w.raw("\n{\"level\":\""); w.raw(g.level.rawValue)
         w.raw("\",\"school\":"); w.optionalString(g.school)
         w.raw(",\"schoolName\":"); w.optionalString(g.schoolName)
@@ -153,7 +192,7 @@ public enum AnalysisJSON {
         w.raw(",\"participants\":"); w.int(g.participants)
         w.raw(",\"enrolled\":"); g.enrolled.map { w.int($0) } ?? w.raw("null")
         w.raw(",\"marks\":")
-        if hasScale {
+        if shape.hasScale {
             w.raw("{"); for m in 2...5 { if m > 2 { w.raw(",") }; w.raw("\""); w.int(m); w.raw("\":"); w.int(g.marks[m - 2]) }; w.raw("}")
         } else { w.raw("null") }
         w.raw(",\"meanPrimaryScore\":"); w.double(g.meanPrimaryScore)
@@ -161,39 +200,44 @@ public enum AnalysisJSON {
         w.raw(",\"passRate\":"); w.double(g.passRate)
         w.raw(",\"qualityRate\":"); w.double(g.qualityRate)
         w.raw(",\"taskCompletion\":{")
-        for (t, task) in tasks.enumerated() {
+        for t in 0..<taskCount {
             if t > 0 { w.raw(",") }
-            w.bytes.append(contentsOf: taskKeys[t]); w.double(g.taskCompletion(t, max: task.max))
+            w.part(of: shape.keys, shape.keyStarts[t]..<shape.keyStarts[t + 1]); w.double(g.taskCompletion(t, max: shape.maxes[t]))
         }
         w.raw("}")
         if details {
         w.raw(",\"taskCompletionByMark\":")
-        if hasScale {
+        if shape.hasScale {
             w.raw("{")
             for m in 2...5 {
                 if m > 2 { w.raw(",") }
                 w.raw("\""); w.int(m); w.raw("\":{")
-                for (t, task) in tasks.enumerated() {
+                for t in 0..<taskCount {
                     if t > 0 { w.raw(",") }
-                    w.bytes.append(contentsOf: taskKeys[t]); w.double(g.taskCompletion(t, max: task.max, mark: m))
+                    w.part(of: shape.keys, shape.keyStarts[t]..<shape.keyStarts[t + 1]); w.double(g.taskCompletion(t, max: shape.maxes[t], mark: m))
                 }
                 w.raw("}")
             }
             w.raw("}")
         } else { w.raw("null") }
+        // Each requirement's completion, as `ResultsAnalysis.requirements` computes it.
         w.raw(",\"requirements\":{")
-        for (k, r) in ResultsAnalysis.requirements(requirements, g).enumerated() {
+        for k in shape.requirementMaxes.indices {
             if k > 0 { w.raw(",") }
-            w.string(r.code); w.raw(":"); w.double(r.completion)
+            var points = 0
+            for i in shape.taskStarts[k]..<shape.taskStarts[k + 1] { points += g.taskPoints[shape.requirementTasks[i]] }
+            let max = shape.requirementMaxes[k] * g.participants
+            w.part(of: shape.requirementKeys, shape.requirementKeyStarts[k]..<shape.requirementKeyStarts[k + 1])
+            w.double(max == 0 ? nil : Double(points) / Double(max))
         }
         w.raw("}")
         }
         w.raw(",\"scoreHistogram\":{")
         var first = true
-        for (score, count) in g.histogram.enumerated() where count > 0 {
+        for score in g.histogram.indices where g.histogram[score] > 0 {
             if !first { w.raw(",") }
             first = false
-            w.raw("\""); w.int(score); w.raw("\":"); w.int(count)
+            w.raw("\""); w.int(score); w.raw("\":"); w.int(g.histogram[score])
         }
         w.raw("},\"journal\":{\"lower\":"); w.int(g.journalLower)
         w.raw(",\"same\":"); w.int(g.journalSame)
@@ -203,32 +247,83 @@ public enum AnalysisJSON {
         w.raw("}")
     }
 
+    /// Bytes written through a pointer: an entry is a few hundred small pieces, and an array's
+    /// `append` checks its uniqueness and capacity at each (a country's JSON is 12 million pieces).
+    /// The memory belongs to `Storage` (freed with it); the struct keeps where to write, so the hot
+    /// path touches no class. A copy shares the memory: a writer is used by one owner at a time
+    /// (`inOrder` takes a slot's writer and puts it back). Hand-written: no listed package writes
+    /// JSON bytes in place.
     struct Writer {
-        var bytes: [UInt8] = []
+        final class Storage {
+            let base: UnsafeMutablePointer<UInt8>
+            init(capacity: Int) { base = .allocate(capacity: capacity) }
+            deinit { base.deallocate() }
+        }
+        private var storage: Storage
+        private var base: UnsafeMutablePointer<UInt8>
+        private(set) var count = 0
+        private var capacity: Int
         var sink: ((UnsafeRawBufferPointer) -> Void)?
 
-        mutating func flushIfFull() { if bytes.count >= 1 << 22 { flush() } }
+        init(capacity: Int = 1024) {
+            storage = Storage(capacity: capacity)
+            base = storage.base
+            self.capacity = capacity
+        }
+
+        /// What is written and not yet handed to the sink.
+        var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+        var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+        /// Forgets what is written, keeping the memory.
+        mutating func reset() { count = 0 }
+
+        @inline(__always) private mutating func reserve(_ n: Int) {
+            if count + n > capacity { grow(n) }
+        }
+        @inline(never) private mutating func grow(_ n: Int) {
+            let bigger = Swift.max(capacity * 2, count + n)
+            let next = Storage(capacity: bigger)
+            next.base.update(from: base, count: count)
+            (storage, base, capacity) = (next, next.base, bigger)
+        }
+        @inline(__always) mutating func put(_ source: UnsafePointer<UInt8>, _ n: Int) {
+            reserve(n)
+            (base + count).update(from: source, count: n)
+            count += n
+        }
+        @inline(__always) mutating func put(_ byte: UInt8) {
+            reserve(1)
+            base[count] = byte
+            count += 1
+        }
+
+        mutating func flushIfFull() { if count >= 1 << 22 { flush() } }
         mutating func flush() {
-            bytes.withUnsafeBytes { sink?($0) }
-            bytes.removeAll(keepingCapacity: true)
+            sink?(written)
+            count = 0
         }
         mutating func raw(_ s: StaticString) {
-            s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            s.withUTF8Buffer { if let start = $0.baseAddress { put(start, $0.count) } }
+        }
+        /// `source[range]`.
+        mutating func part(of source: [UInt8], _ range: Range<Int>) {
+            source.withUnsafeBufferPointer { if let start = $0.baseAddress, !range.isEmpty { put(start + range.lowerBound, range.count) } }
         }
         mutating func raw(_ s: String) {
-            if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
+            var s = s
+            s.withUTF8 { if let start = $0.baseAddress { put(start, $0.count) } }
         }
         mutating func int(_ v: Int) {
-            if v < 0 { bytes.append(0x2D) }
+            reserve(21)
+            if v < 0 { base[count] = 0x2D; count += 1 }
             var n = v.magnitude
-            if n < 10 { bytes.append(0x30 + UInt8(n)); return }
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { d in
-                while n > 0 { d[count] = 0x30 + UInt8(n % 10); n /= 10; count += 1 }
-                for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(d[k]) }
-            }
+            if n < 10 { base[count] = 0x30 + UInt8(n); count += 1; return }
+            var digits = 0
+            var m = n
+            while m > 0 { digits += 1; m /= 10 }
+            count += digits
+            var at = count - 1
+            while n > 0 { base[at] = 0x30 + UInt8(n % 10); n /= 10; at -= 1 }
         }
         /// Shortest text that reads back as the same double; null for none.
         mutating func double(_ v: Double?) {
@@ -241,27 +336,27 @@ public enum AnalysisJSON {
         }
         mutating func optionalString(_ s: String?) { if let s { string(s) } else { raw("null") } }
         mutating func string(_ s: String) {
-            bytes.append(0x22)
+            put(0x22)
             var s = s
             s.withUTF8 { utf8 in
-                // Most texts need no escape: appended at once.
+                // Most texts need no escape: written at once.
                 if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-                    bytes.append(contentsOf: utf8)
+                    if let start = utf8.baseAddress { put(start, utf8.count) }
                     return
                 }
                 for b in utf8 {
                     switch b {
-                    case 0x22: bytes += [0x5C, 0x22]
-                    case 0x5C: bytes += [0x5C, 0x5C]
-                    case 0x0A: bytes += [0x5C, 0x6E]
-                    case 0x0D: bytes += [0x5C, 0x72]
-                    case 0x09: bytes += [0x5C, 0x74]
-                    case 0..<0x20: bytes += Array(String(format: "\\u%04x", b).utf8)
-                    default: bytes.append(b)
+                    case 0x22: put(0x5C); put(0x22)
+                    case 0x5C: put(0x5C); put(0x5C)
+                    case 0x0A: put(0x5C); put(0x6E)
+                    case 0x0D: put(0x5C); put(0x72)
+                    case 0x09: put(0x5C); put(0x74)
+                    case 0..<0x20: for e in String(format: "\\u%04x", b).utf8 { put(e) }
+                    default: put(b)
                     }
                 }
             }
-            bytes.append(0x22)
+            put(0x22)
         }
     }
 }
@@ -270,5 +365,5 @@ public enum AnalysisJSON {
 /// point for ASCII text — which is the same text as `description` (`testDoublesAreWrittenAsDescriptionWritesThem`).
 extension AnalysisJSON.Writer: TextOutputStream {
     mutating func write(_ string: String) { raw(string) }
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { if let start = buffer.baseAddress { put(start, buffer.count) } }
 }

@@ -470,18 +470,35 @@ struct Checker {
 
         @inline(__always) mutating func lookup(_ l: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>, _ m: UnsafeBufferPointer<UInt8>,
                                                _ make: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> (UInt32, String?)) -> (UInt32, String?) {
+            // The row above's school: its key compared in place (most rows), no key built.
+            if filled && Self.isKey(last, of: l, n, m) { return value }
             // The key: each cell's length, then its bytes (no separator a cell could contain).
             probe.removeAll(keepingCapacity: true)
             Self.put(l, into: &probe)
             Self.put(n, into: &probe)
             Self.put(m, into: &probe)
-            if filled && probe == last { return value }
             swap(&probe, &last)
             filled = true
             if let known = seen[ByteKey(last)] { value = known; return known }
             value = make(l, n, m)
             if seen.count < 1 << 20 { seen[ByteKey(last)] = value }
             return value
+        }
+
+        /// Whether `key` is what `put` makes of the three cells.
+        @inline(__always) static func isKey(_ key: [UInt8], of l: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>, _ m: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard key.count == 12 + l.count + n.count + m.count else { return false }
+            return key.withUnsafeBytes { k in
+                var at = 0
+                return matches(k, &at, l) && matches(k, &at, n) && matches(k, &at, m)
+            }
+        }
+        /// Whether the key at `at` is the cell's length and bytes; `at` moves past them.
+        @inline(__always) private static func matches(_ k: UnsafeRawBufferPointer, _ at: inout Int, _ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard k.loadUnaligned(fromByteOffset: at, as: UInt32.self) == UInt32(truncatingIfNeeded: cell.count).littleEndian else { return false }
+            if cell.count > 0 && memcmp(k.baseAddress! + at + 4, cell.baseAddress!, cell.count) != 0 { return false }
+            at += 4 + cell.count
+            return true
         }
 
         @inline(__always) static func put(_ cell: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]) {
