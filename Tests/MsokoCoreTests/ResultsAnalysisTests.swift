@@ -101,6 +101,11 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertEqual(a.group(school: "edu700101", className: "4А")?.participation, 2.0 / 30.0)
         let bad = ResultsReader.read(data: Data((text + "\nedu700101;4;4А;1;1;1;31").utf8), file: "r.csv", spec: Self.spec)
         XCTAssertEqual(bad.problems.map(\.description), ["r.csv, строка 5, столбец «Обучающихся в классе»: в классе 4А уже указано обучающихся: 30, здесь — 31."])
+        // Right under a row of the same class (which the reader does not look up again when the number is the same).
+        let next = ResultsReader.read(data: Data((text + "\nedu700101;5;4Б;1;1;1;26\nedu700101;6;4Б;1;1;1;25\nedu700101;7;4Б;1;1;1;0").utf8), file: "r.csv", spec: Self.spec)
+        XCTAssertEqual(next.problems.map(\.description), ["r.csv, строка 5, столбец «Обучающихся в классе»: в классе 4Б уже указано обучающихся: 25, здесь — 26.",
+                                                            "r.csv, строка 7, столбец «Обучающихся в классе»: «0» — не число обучающихся в классе (от 1 до 100)."])
+        XCTAssertEqual(next.enrolment, ["edu700101": ["4А": 30, "4Б": 25]])
     }
 
     func testMasteryThresholds() {

@@ -204,6 +204,7 @@ struct Checker {
         var classNames: [String: UInt32] = [:]
         var loginOK: [String: Bool] = [:]
         var foreignSchools = Set<UInt32>()
+        var lastEnrolled: (school: UInt32, cls: UInt32, n: Int) = (.max, 0, 0)
         let fileSchool = WorkTable.School(login: result.fileSchoolLogin, name: result.fileSchoolName, municipality: nil)
         let source = dataRows ?? { [rows] body in for (i, row) in rows.enumerated() { CellRow.with(row) { body($0, i) } } }
         source { row, i in
@@ -312,7 +313,10 @@ struct Checker {
                 }
             }
             // The class's enrolment, where the file has the column: the same number on each of its rows.
-            if let e = c.enrolled, !row.cell(e).isEmpty, cls != 0 {
+            // (The row above's class with the same number is recorded already: most rows, and
+            // looking it up hashed a school's key and a Cyrillic class name on each of them.)
+            if let e = c.enrolled, !row.cell(e).isEmpty, cls != 0,
+               !(lastEnrolled.school == school && lastEnrolled.cls == cls && Self.integer(row.cell(e)) == lastEnrolled.n) {
                 let schoolKey = works.schoolTable[Int(school)].login ?? works.schoolTable[Int(school)].name ?? ""
                 let className = works.texts[Int(cls)]
                 if let n = Self.integer(row.cell(e)), (1...100).contains(n) {
@@ -320,6 +324,7 @@ struct Checker {
                         problem(&result, row: rowNumber, column: e, "в классе \(className) уже указано обучающихся: \(known), здесь — \(n).")
                     } else {
                         result.enrolment[schoolKey, default: [:]][className] = n
+                        lastEnrolled = (school, cls, n)
                     }
                 } else {
                     problem(&result, row: rowNumber, column: e, "«\(row.string(e))» — не число обучающихся в классе (от 1 до 100).")
