@@ -71,11 +71,9 @@ public enum AnalysisJSON {
             signal(r.contributions[c].signal, &w)
         }
         w.raw("],\"weakSignals\":[")
-        if r.hasSigns(settings) {
-            for (k, x) in r.weakSignals(settings).enumerated() {
-                if k > 0 { w.raw(",") }
-                signal(x, &w)
-            }
+        for (k, x) in r.weakSignals(settings).enumerated() {
+            if k > 0 { w.raw(",") }
+            signal(x, &w)
         }
         // Every sign's z (against honest groups) and weight in the combination, passing or not.
         w.raw("],\"contributions\":[")
@@ -250,8 +248,8 @@ public enum AnalysisJSON {
     /// Bytes written through a pointer: an entry is a few hundred small pieces, and an array's
     /// `append` checks its uniqueness and capacity at each (a country's JSON is 12 million pieces).
     /// The memory belongs to `Storage` (freed with it); the struct keeps where to write, so the hot
-    /// path touches no class. A copy shares the memory: a writer is used by one owner at a time
-    /// (`inOrder` takes a slot's writer and puts it back). Hand-written: no listed package writes
+    /// path touches no class. A copy shares the memory until either grows: a writer has one owner
+    /// (`inOrder` writes into its slots' writers in place). Hand-written: no listed package writes
     /// JSON bytes in place.
     struct Writer {
         final class Storage {
