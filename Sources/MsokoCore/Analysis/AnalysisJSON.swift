@@ -34,26 +34,24 @@ public enum AnalysisJSON {
         w.raw(",\"maxScore\":"); w.int(spec.maxScore)
         w.raw("},\"groups\":[")
         let shape = Shape(spec, requirements: requirements)
-        // The groups and the entries through their buffers: a group read out of an array is a copy,
-        // its arrays and texts retained and released — on every core at once, on the same counters
-        // (`a` and `objectivity` outlive the writing).
-        a.groups.withUnsafeBufferPointer { groups in
-            nonisolated(unsafe) let groups = groups
-            inOrder(count: groups.count, threads: threads, &w) { n, w in
-                if n > 0 { w.raw(",") }
-                group(groups[n], shape, details: details, &w)
-            }
-        }
+        list(a.groups, threads: threads, &w) { g, w in group(g, shape, details: details, &w) }
         w.raw("],\"objectivity\":[")
-        objectivity.withUnsafeBufferPointer { entries in
-            nonisolated(unsafe) let entries = entries
-            inOrder(count: entries.count, threads: threads, &w) { n, w in
-                if n > 0 { w.raw(",") }
-                risk(entries[n], settings: settings, &w)
-            }
-        }
+        list(objectivity, threads: threads, &w) { r, w in risk(r, settings: settings, &w) }
         w.raw("]}\n")
         w.flush()
+    }
+
+    /// The items comma-separated, through `inOrder`, each read through the array's buffer: an item
+    /// read out of an array is a copy, its arrays and texts retained and released — on every core at
+    /// once, on the same counters (the array outlives the writing).
+    static func list<T: Sendable>(_ items: [T], threads: Int, _ w: inout Writer, _ item: @escaping @Sendable (T, inout Writer) -> Void) {
+        items.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            inOrder(count: buffer.count, threads: threads, &w) { n, w in
+                if n > 0 { w.raw(",") }
+                item(buffer[n], &w)
+            }
+        }
     }
 
     static func risk(_ r: GroupRisk, settings: ObjectivitySettings, _ w: inout Writer) {
