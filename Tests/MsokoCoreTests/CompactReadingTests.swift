@@ -129,6 +129,15 @@ final class CompactReadingTests: XCTestCase {
         XCTAssertEqual(made.count, 5)
     }
 
+    func testSchoolsOfOneLoginHashApart() {
+        // A file of one login under many names makes many schools: hashed by the login alone they
+        // would all share a bucket (100 000 such rows once took minutes to read).
+        let hashes = Set((0..<1000).map { WorkTable.School(login: "edu100000", name: "Школа № \($0)", municipality: "Район").hashValue })
+        XCTAssertGreaterThan(hashes.count, 990)
+        let byMunicipality = Set((0..<1000).map { WorkTable.School(login: "edu100000", name: "Школа", municipality: "Район \($0)").hashValue })
+        XCTAssertGreaterThan(byMunicipality.count, 990)
+    }
+
     func testIntegersAreReadFromBytes() {
         func integer(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { Checker.integer($0) } }
         XCTAssertEqual(integer("12"), 12)

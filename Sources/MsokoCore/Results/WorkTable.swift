@@ -16,10 +16,6 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
             self.name = name
             self.municipality = municipality
         }
-        /// The login alone (the name without one): equal schools have equal logins, and hashing a
-        /// school's Cyrillic name and municipality on each of a country's 40 000 schools, again at
-        /// each growth of the table, was a twentieth of reading.
-        public func hash(into hasher: inout Hasher) { hasher.combine(login ?? name) }
     }
 
     public let taskCount: Int
@@ -59,6 +55,11 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         classText.reserveCapacity(n)
         variantText.reserveCapacity(n)
         genderText.reserveCapacity(n)
+        // Room for a school per 16 works (a country's file has 37 a school; 65 536 at most): each
+        // growth of the table hashed every school's Cyrillic name and municipality again. (Hashing
+        // the login alone would be cheaper, but a file of one login under many names would then
+        // put every school in one bucket: 100 000 such rows took minutes, and do not now.)
+        schoolIndexes.reserveCapacity(Swift.min(n / 16, 1 << 16))
         primary.reserveCapacity(n)
         marks.reserveCapacity(n)
         rows.reserveCapacity(n)
