@@ -134,6 +134,18 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertEqual(d["smallGroup"] as? String, "suppressed")
         XCTAssertEqual(groups[2]["class"] as? String, "4А")
         XCTAssertEqual(groups[2]["school"] as? String, "edu700101")
+        // Planned results: R1 is tasks 1 and 2 (3 points a work), R2 tasks 2 and 3 (4 points); every
+        // group's as the pages compute them.
+        XCTAssertEqual(d["requirements"] as? [String: Double], ["R1": 0.6, "R2": 0.45])
+        for (k, g) in groups.enumerated() {
+            let expected = Dictionary(uniqueKeysWithValues: a.requirements(a.groups[k]).map { ($0.code, $0.completion) })
+            let written = try XCTUnwrap(g["requirements"] as? [String: Any])
+            XCTAssertEqual(Set(written.keys), Set(expected.keys))
+            // (Within 10⁻¹²: Foundation's JSON parser on Linux may read the shortest digits one ulp off.)
+            for (code, value) in written {
+                if let e = expected[code] ?? nil { XCTAssertEqual(try XCTUnwrap(value as? Double), e, accuracy: 1e-12, "group \(k), \(code)") } else { XCTAssert(value is NSNull, "group \(k), \(code)") }
+            }
+        }
 
         // Pages and documents: no percentages for a group under 10.
         let marks = AnalysisTables.marksCompact([a.district], a)
