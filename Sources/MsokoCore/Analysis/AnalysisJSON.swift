@@ -255,10 +255,32 @@ public enum AnalysisJSON {
             init(capacity: Int) { base = .allocate(capacity: capacity) }
             deinit { base.deallocate() }
         }
+        /// The texts of the doubles written last, by their bits (direct-mapped, `slots` entries of
+        /// one length byte and up to 31 bytes of text): a country's JSON has 3.7 million fractions
+        /// but only 75 000 distinct ones (a class's share of points is k/(n·max) for small n), and the
+        /// thousand most frequent are 86 % of them — a copy instead of a shortest-digits conversion.
+        /// A slot holds exactly the bytes the conversion wrote for those bits, so the output is the same.
+        final class DoubleTexts {
+            static let slots = 1024
+            let keys: UnsafeMutablePointer<UInt64>
+            let texts: UnsafeMutablePointer<UInt8>
+            /// A NaN's bits: never written through the cache (a non-finite value is `null`).
+            static let empty: UInt64 = 0x7FF8_0000_0000_0001
+            init() {
+                keys = .allocate(capacity: Self.slots)
+                keys.initialize(repeating: Self.empty, count: Self.slots)
+                texts = .allocate(capacity: Self.slots * 32)
+            }
+            deinit {
+                keys.deallocate()
+                texts.deallocate()
+            }
+        }
         private var storage: Storage
         private var base: UnsafeMutablePointer<UInt8>
         private(set) var count = 0
         private var capacity: Int
+        private let doubleTexts = DoubleTexts()
         var sink: ((UnsafeRawBufferPointer) -> Void)?
 
         init(capacity: Int = 1024) {
@@ -325,10 +347,21 @@ public enum AnalysisJSON {
         mutating func double(_ v: Double?) {
             guard let v, v.isFinite else { return raw("null") }
             if v == v.rounded() && abs(v) < 1e15 { return int(Int(v)) }
+            let bits = v.bitPattern
+            let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 54)
+            let text = doubleTexts.texts + slot * 32
+            if doubleTexts.keys[slot] == bits { return put(text + 1, Int(text[0])) }
             // The digits of `v.description`, handed over as bytes (`_writeASCII` below) instead of
             // in a `String` of their own: most figures are shares with 16–17 digits, past the
             // length a `String` holds without allocating (a country's JSON has two million).
+            let before = count
             v.write(to: &self)
+            let n = count - before
+            if n <= 31 {
+                doubleTexts.keys[slot] = bits
+                text[0] = UInt8(n)
+                (text + 1).update(from: base + before, count: n)
+            }
         }
         mutating func optionalString(_ s: String?) { if let s { string(s) } else { raw("null") } }
         mutating func string(_ s: String) {

@@ -86,12 +86,27 @@ struct ConditionalTable {
     /// gymnasium's works are compared with equally placed works, not with the district's average at
     /// the same score.
     func reference(without own: [Int]) -> Reference {
-        guard usable else { return Reference() }
-        var t = district
+        var r = Reference(), t: [Double] = []
+        reference(without: own, into: &r, sums: &t)
+        return r
+    }
+
+    /// The same into `r`, with `t` for the sums: their arrays reused from school to school (a
+    /// country has 40 000 schools, each judged against two tables).
+    func reference(without own: [Int], into r: inout Reference, sums t: inout [Double]) {
+        guard usable else { r = Reference(); return }
+        if t.count == district.count {
+            for k in district.indices { t[k] = district[k] }
+        } else {
+            t = district
+        }
         for i in own { Self.add(&t, x: Int(x[i]), y: Double(y[i]), l: Double(l[i]), sign: -1) }
         let f = Self.fields
-        var r = Reference(mean: [Double](repeating: 0, count: xMax + 1), slope: [Double](repeating: 0, count: xMax + 1),
+        // (Every entry of `r` is written below for every score.)
+        if r.mean.count != xMax + 1 {
+            r = Reference(mean: [Double](repeating: 0, count: xMax + 1), slope: [Double](repeating: 0, count: xMax + 1),
                           classMean: [Double](repeating: 0, count: xMax + 1), variance: [Double](repeating: 0, count: xMax + 1))
+        }
         for b in 0...xMax {
             // Mean and class mean at this score, pooling neighbours until 10 works.
             var n = 0.0, sy = 0.0, syy = 0.0, sl = 0.0, w = 0
@@ -128,7 +143,6 @@ struct ConditionalTable {
             let explained = m > 1 ? slope * slope * cll / (m - 1) : 0
             r.variance[b] = max(total - explained, 0.0625)
         }
-        return r
     }
 
     /// The group's outcome points against what its works' condition points predict: the deviation

@@ -475,76 +475,103 @@ public enum ObjectivityAnalysis {
         let parts = UnsafeMutableBufferPointer<(out: [GroupRisk], pending: [Pending])>.allocate(capacity: chunks)
         parts.initialize(repeating: ([], []))
         nonisolated(unsafe) let parted = parts
-        // The arrays built above, captured as they are now.
-        Parallelism.forEachRun(of: segments.count, runs: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest,
-                                                                                      schoolOfKey, schoolClasses, classText, order, start, districtJournal, schoolEnrolled,
-                                                                                      enrolledTotal, writtenTotal, segments] chunk, range in
-            var out: [GroupRisk] = []
-            var pending: [Pending] = []
-            var schoolKey: String?
-            var reference = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
-            var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
-            for segment in segments[range] {
-                schoolKey = nil
-                for g in groups[segment] {
-                    // The rest of the district, once per school (its classes share it).
-                    if g.level == .school { schoolKey = g.school; reference.becomeDifference(district, g) }
-                    guard let key = g.school, let s = schoolOfKey[key], schoolKey == key else { continue }
-                    var risk = GroupRisk(school: key, schoolName: g.schoolName, className: g.className, participants: g.participants, risk: 0, note: nil)
-                    guard g.participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
-                        risk.note = g.participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
-                        out.append(risk)
-                        continue
-                    }
-                    let classes: [Int] = g.level == .class
-                        ? schoolClasses[s].filter { texts[Int(classText[$0])] == g.className }
-                        : schoolClasses[s]
-                    let groupWorks = classes.flatMap { order[start[$0]..<start[$0 + 1]] }
-                    if g.level == .school {
-                        let own = schoolClasses[s].flatMap { order[start[$0]..<start[$0 + 1]] }
-                        profileReference = profile.reference(without: own)
-                        criteriaReference = criteria.reference(without: own)
-                    }
-                    let misfit = g.level == .class ? classes.reduce(0) { $0 + classMisfit[$1] } : schoolMisfit[s]
-                    let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
+        // The groups read through their buffer (a group copied out of the array retains and releases
+        // its four arrays and three texts), and per run of schools one set of scratch arrays for a
+        // group's classes, works and journal tables (a country has 120 000 groups).
+        groups.withUnsafeBufferPointer { groupBuffer in
+            nonisolated(unsafe) let gb = groupBuffer
+            // The arrays built above, captured as they are now.
+            Parallelism.forEachRun(of: segments.count, runs: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest,
+                                                                                          schoolOfKey, schoolClasses, classText, order, start, districtJournal, schoolEnrolled,
+                                                                                          enrolmentKnown = !inputs.enrolment.isEmpty, enrolledTotal, writtenTotal, segments] chunk, range in
+                var out: [GroupRisk] = []
+                var pending: [Pending] = []
+                var reference = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
+                var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
+                var classes: [Int] = [], groupWorks: [Int] = [], profileSums: [Double] = [], criteriaSums: [Double] = []
+                var own = [Int](repeating: 0, count: 16), rest = [Int](repeating: 0, count: 16)
+                for segment in segments[range] {
+                    // The school's key, index and enrolment, looked up once for it and its classes.
+                    var schoolKey: String?
+                    var s = -1
+                    var schoolEnrolment: [String: Int]?
+                    var mine = (enrolled: 0, written: 0)
+                    for gi in segment {
+                        // The rest of the district, once per school (its classes share it).
+                        if gb[gi].level == .school {
+                            schoolKey = gb[gi].school
+                            reference.becomeDifference(district, gb[gi])
+                            s = schoolKey.flatMap { schoolOfKey[$0] } ?? -1
+                            schoolEnrolment = enrolmentKnown ? schoolKey.flatMap { inputs.enrolment[$0] } : nil
+                            mine = schoolKey.flatMap { schoolEnrolled[$0] } ?? (0, 0)
+                        }
+                        guard let key = gb[gi].school, s >= 0, schoolKey == key else { continue }
+                        let isClass = gb[gi].level == .class
+                        let participants = gb[gi].participants
+                        var risk = GroupRisk(school: key, schoolName: gb[gi].schoolName, className: gb[gi].className, participants: participants, risk: 0, note: nil)
+                        guard participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
+                            risk.note = participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
+                            out.append(risk)
+                            continue
+                        }
+                        classes.removeAll(keepingCapacity: true)
+                        if isClass {
+                            let name = gb[gi].className
+                            for c in schoolClasses[s] where texts[Int(classText[c])] == name { classes.append(c) }
+                        } else {
+                            classes += schoolClasses[s]
+                        }
+                        groupWorks.removeAll(keepingCapacity: true)
+                        for c in classes { groupWorks += order[start[c]..<start[c + 1]] }
+                        if !isClass {
+                            // A school's works are all its classes': the tables' references without them.
+                            profile.reference(without: groupWorks, into: &profileReference, sums: &profileSums)
+                            criteria.reference(without: groupWorks, into: &criteriaReference, sums: &criteriaSums)
+                        }
+                        var misfit = schoolMisfit[s]
+                        if isClass { misfit = 0; for c in classes { misfit += classMisfit[c] } }
+                        let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
 
-                    var raws: [Raw] = []
-                    if let x = highResults(g, reference) { raws.append(x) }
-                    if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
-                    if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
-                    if let x = heaping(g, reference, spec) { raws.append(x) }
-                    // The journal tables of the group and of the rest of the district (the district's less the school's).
-                    var own = [Int](repeating: 0, count: 16), rest = districtJournal
-                    for c in classes { for k in 0..<16 { own[k] += classJournal[c * 16 + k] } }
-                    for c in schoolClasses[s] { for k in 0..<16 { rest[k] -= classJournal[c * 16 + k] } }
-                    if let x = journal(own: own, rest: rest) { raws.append(x) }
-                    raws.append(personFit(misfit: misfit, n: g.participants, reference: referenceMisfit))
-                    let pairs = classes.reduce(0) { $0 + classPairs[$1] }, expected = classes.reduce(0.0) { $0 + classExpectedPairs[$1] }
-                    let largest = classes.map { classLargest[$0] }.max() ?? 0
-                    raws.append(identical(pairs: pairs, expected: expected, largest: largest, settings))
-                    let enrolled = g.level == .class ? inputs.enrolment[key]?[g.className ?? ""] : inputs.enrolment[key].map { $0.values.reduce(0, +) }
-                    if let e = enrolled, e > 0 {
-                        let mine = schoolEnrolled[key] ?? (0, 0)
-                        let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
-                        let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
-                        raws.append(participation(written: g.participants, enrolled: e, referenceAbsent: absent0))
+                        var raws: [Raw] = []
+                        raws.reserveCapacity(10)
+                        if let x = highResults(gb[gi], reference) { raws.append(x) }
+                        if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
+                        if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
+                        if let x = heaping(gb[gi], reference, spec) { raws.append(x) }
+                        // The journal tables of the group and of the rest of the district (the district's less the school's).
+                        for k in 0..<16 { (own[k], rest[k]) = (0, districtJournal[k]) }
+                        for c in classes { for k in 0..<16 { own[k] += classJournal[c * 16 + k] } }
+                        for c in schoolClasses[s] { for k in 0..<16 { rest[k] -= classJournal[c * 16 + k] } }
+                        if let x = journal(own: own, rest: rest) { raws.append(x) }
+                        raws.append(personFit(misfit: misfit, n: participants, reference: referenceMisfit))
+                        var pairs = 0, expected = 0.0, largest = 0
+                        for c in classes { (pairs, expected, largest) = (pairs + classPairs[c], expected + classExpectedPairs[c], max(largest, classLargest[c])) }
+                        raws.append(identical(pairs: pairs, expected: expected, largest: largest, settings))
+                        let enrolled = isClass ? schoolEnrolment?[gb[gi].className ?? ""] : schoolEnrolment.map { $0.values.reduce(0, +) }
+                        if let e = enrolled, e > 0 {
+                            let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
+                            let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
+                            raws.append(participation(written: participants, enrolled: e, referenceAbsent: absent0))
+                        }
+                        if let x = observer(gb[gi], a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
+                        if !isClass, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
+                        // (The key only where there are other years: a country's file has none, and 120 000 groups.)
+                        if !inputs.previousYear.isEmpty || !inputs.nextCohort.isEmpty {
+                            let groupKey = "\(key)|\(gb[gi].className ?? "")"
+                            if let before = inputs.previousYear[groupKey], let x = yearSign(gb[gi], before, settings) { raws.append(x) }
+                            if let after = inputs.nextCohort[groupKey], let x = cohortSign(gb[gi], after, settings) { raws.append(x) }
+                        }
+                        let mean0 = reference.meanPrimaryScore ?? 0
+                        var squares = 0.0
+                        for v in reference.histogram.indices { squares += Double(reference.histogram[v]) * pow(Double(v) - mean0, 2) }
+                        let sd0 = squares / Double(max(1, reference.participants - 1))
+                        let level = ((gb[gi].meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
+                        pending.append(Pending(index: out.count, isClass: isClass, school: s, level: level, raws: raws))
+                        out.append(risk)
                     }
-                    if let x = observer(g, a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
-                    if g.level == .school, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
-                    // (The key only where there are other years: a country's file has none, and 120 000 groups.)
-                    if !inputs.previousYear.isEmpty || !inputs.nextCohort.isEmpty {
-                        let groupKey = "\(key)|\(g.className ?? "")"
-                        if let before = inputs.previousYear[groupKey], let x = yearSign(g, before, settings) { raws.append(x) }
-                        if let after = inputs.nextCohort[groupKey], let x = cohortSign(g, after, settings) { raws.append(x) }
-                    }
-                    let mean0 = reference.meanPrimaryScore ?? 0
-                    let sd0 = reference.histogram.indices.reduce(0.0) { $0 + Double(reference.histogram[$1]) * pow(Double($1) - mean0, 2) } / Double(max(1, reference.participants - 1))
-                    let level = ((g.meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
-                    pending.append(Pending(index: out.count, isClass: g.level == .class, school: s, level: level, raws: raws))
-                    out.append(risk)
                 }
+                parted[chunk] = (out, pending)
             }
-            parted[chunk] = (out, pending)
         }
         clock.lap("группы: сырые признаки")
         var out: [GroupRisk] = []
@@ -808,44 +835,48 @@ public enum ObjectivityAnalysis {
     /// thresholds are pooled.
     static func heaping(_ g: GroupFigures, _ ref: GroupFigures, _ spec: ProcedureSpec) -> Raw? {
         guard let scale = spec.scale, let mean = g.meanPrimaryScore else { return nil }
-        let h = g.histogram.map(Double.init)
-        let r = ref.histogram.map { Double($0) + 0.5 }
-        let centre = Double(r.count - 1) / 2
-        // The tilt λ whose distribution r·e^{λ(v − centre)} has the group's mean: Newton's method
-        // (the mean's derivative in λ is the variance), powers by multiplication; bisection guards it.
-        func moments(_ lambda: Double) -> (mean: Double, variance: Double) {
-            let step = exp(lambda)
-            var w = exp(-lambda * centre), s = 0.0, sv = 0.0, svv = 0.0
-            for v in r.indices {
-                let x = r[v] * w
-                s += x; sv += x * Double(v); svv += x * Double(v * v)
-                w *= step
+        // (The histograms read in place, as doubles, the reference's with ½ added: no arrays made per group.)
+        return g.histogram.withUnsafeBufferPointer { h in ref.histogram.withUnsafeBufferPointer { rc in
+            @inline(__always) func r(_ v: Int) -> Double { Double(rc[v]) + 0.5 }
+            let centre = Double(rc.count - 1) / 2
+            // The tilt λ whose distribution r·e^{λ(v − centre)} has the group's mean: Newton's method
+            // (the mean's derivative in λ is the variance), powers by multiplication; bisection guards it.
+            func moments(_ lambda: Double) -> (mean: Double, variance: Double) {
+                let step = exp(lambda)
+                var w = exp(-lambda * centre), s = 0.0, sv = 0.0, svv = 0.0
+                for v in rc.indices {
+                    let x = r(v) * w
+                    s += x; sv += x * Double(v); svv += x * Double(v * v)
+                    w *= step
+                }
+                let m = sv / s
+                return (m, max(svv / s - m * m, 1e-9))
             }
-            let m = sv / s
-            return (m, max(svv / s - m * m, 1e-9))
-        }
-        let target = min(max(mean, 0.05), Double(r.count - 1) - 0.05)
-        var lambda = 0.0, lo = -4.0, hi = 4.0
-        for _ in 0..<40 {
-            let (m, v) = moments(lambda)
-            if abs(m - target) < 1e-9 { break }
-            if m < target { lo = lambda } else { hi = lambda }
-            var next = lambda - (m - target) / v
-            if !(next > lo && next < hi) { next = (lo + hi) / 2 }
-            lambda = next
-        }
-        var observed = 0.0, expected = 0.0, variance = 0.0, window = 0.0
-        for t in [scale.three, scale.four, scale.five] where t >= 2 && t < h.count {
-            let n = h[t] + h[t - 1] + h[t - 2]
-            guard n > 0 else { continue }
-            let p0 = r[t] / (r[t] + r[t - 1] * exp(-lambda) + r[t - 2] * exp(-2 * lambda))
-            observed += h[t]
-            expected += n * p0
-            variance += n * p0 * (1 - p0)
-            window += n
-        }
-        guard variance > 0 else { return nil }
-        return Raw(indicator: .thresholdHeaping, e: (observed - expected) / window, se: variance.squareRoot() / window, value: observed, reference: expected, extra: window)
+            let target = min(max(mean, 0.05), Double(rc.count - 1) - 0.05)
+            var lambda = 0.0, lo = -4.0, hi = 4.0
+            for _ in 0..<40 {
+                let (m, v) = moments(lambda)
+                if abs(m - target) < 1e-9 { break }
+                if m < target { lo = lambda } else { hi = lambda }
+                var next = lambda - (m - target) / v
+                if !(next > lo && next < hi) { next = (lo + hi) / 2 }
+                lambda = next
+            }
+            var observed = 0.0, expected = 0.0, variance = 0.0, window = 0.0
+            for k in 0..<3 {
+                let t = k == 0 ? scale.three : k == 1 ? scale.four : scale.five
+                guard t >= 2 && t < h.count else { continue }
+                let n = Double(h[t]) + Double(h[t - 1]) + Double(h[t - 2])
+                guard n > 0 else { continue }
+                let p0 = r(t) / (r(t) + r(t - 1) * exp(-lambda) + r(t - 2) * exp(-2 * lambda))
+                observed += Double(h[t])
+                expected += n * p0
+                variance += n * p0 * (1 - p0)
+                window += n
+            }
+            guard variance > 0 else { return nil }
+            return Raw(indicator: .thresholdHeaping, e: (observed - expected) / window, se: variance.squareRoot() / window, value: observed, reference: expected, extra: window)
+        } }
     }
 
     /// Works whose ВПР mark is above the journal mark, against what the rest of the district shows
@@ -926,6 +957,8 @@ public enum ObjectivityAnalysis {
     /// An observer's act with violations in this school (or class); or, where some classes were
     /// observed and others not, results in the unobserved classes far above the observed ones.
     static func observer(_ g: GroupFigures, a: ResultsAnalysis, key: String, inputs: Inputs, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+        // (No act and no observed class anywhere — a file given to `msoko analyze`: no lookup by key.)
+        guard !inputs.violations.isEmpty || !inputs.observed.isEmpty else { return nil }
         let acts = inputs.violations[key] ?? [:]
         let found = g.level == .class ? (acts[g.className ?? ""] ?? []) + (acts[""] ?? []) : acts.values.flatMap { $0 }
         if !found.isEmpty {

@@ -17,6 +17,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         guard let format = MsokoTextFile.AnalysisFormat(rawValue: format.lowercased()) else { fail("--format: ожидается json, xlsx или docx.") }
         guard !results.isEmpty else { fail("укажите хотя бы один файл результатов.") }
         refuseBadEnvironment()
+        // A one-shot command: freed memory is reused, not given back (`FreedMemory`).
+        FreedMemory.keepForReuse()
         if let threads {
             guard (1...256).contains(threads) else { fail("--threads: ожидается число от 1 до 256.") }
             Parallelism.threads = threads

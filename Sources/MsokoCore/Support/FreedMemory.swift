@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a one-shot command asks the C allocator to keep the memory it frees for the next
+/// allocation instead of handing it back to the system at once. `msoko analyze` allocates and
+/// frees its large per-work arrays phase after phase; by default glibc unmaps every block over
+/// 128 KB when it is freed and trims each heap's top past 128 KB, so the next phase's arrays land
+/// on fresh pages — each a page fault and a page zeroed by the kernel (on the project's virtual
+/// machine about 3 µs a page: 165 000 faults were a fifth of a country's run on one core;
+/// docs/benchmarks.md, «Every core»). Kept, a freed block is reused as it is. Never called by the
+/// server, which must give memory back between requests. Hand-written: a call to the C library.
+public enum FreedMemory {
+    /// Raises the trim threshold (no heap is trimmed while the command runs), the mmap threshold
+    /// to glibc's largest (32 MB: blocks below it come from the heaps and are reused), and pads each
+    /// heap's growth by 16 MB (fewer `brk`/`mprotect` calls, each of which touches a fresh page).
+    public static func keepForReuse() {
+        #if canImport(Glibc)
+        // `mallopt` and its parameters live in <malloc.h>, which the Glibc module does not import:
+        // the function is found by name, its parameters are glibc's values (malloc.h:
+        // M_TRIM_THRESHOLD −1, M_TOP_PAD −2, M_MMAP_THRESHOLD −3).
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-1, Int32.max)
+        _ = mallopt(-3, 32 << 20)
+        _ = mallopt(-2, 16 << 20)
+        #endif
+    }
+}
