@@ -144,9 +144,14 @@ public enum ObjectivityAnalysis {
                             for i in range {
                                 let base = i * T
                                 var failed = 0, errors = 0, passed = 0, primary = 0
+                                // Without a branch per step (whether a step is passed is as good as
+                                // random to the processor: 60 million steps for a country).
                                 for step in stepList {
                                     let s = sc[base + step.t]
-                                    if s != WorkRecord.notDone && s >= step.k { errors += failed; passed += 1 } else { failed += 1 }
+                                    let pass = (s != WorkRecord.notDone ? 1 : 0) & (s >= step.k ? 1 : 0)
+                                    errors &+= failed & -pass
+                                    passed &+= pass
+                                    failed &+= 1 &- pass
                                 }
                                 g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
                                 var h: UInt64 = 0xcbf2_9ce4_8422_2325
