@@ -97,10 +97,12 @@ public enum ObjectivityAnalysis {
             nonisolated(unsafe) let (scores, counts) = (scores, partial)
             Parallelism.forEachRun(of: works.count, runs: runs, threads: threads) { run, range in
                 let base = run * T * stride
+                // Every cell counted, «X» and 0 into the score-0 slot, which is never read: no branch
+                // per cell (whether a task is solved is as good as random to the processor).
                 for i in range {
                     for t in 0..<T {
                         let s = scores[i * T + t]
-                        if s != WorkRecord.notDone && s > 0 { counts[base + t * stride + Int(min(s, UInt8(maxes[t])))] += 1 }
+                        counts[base + t * stride + Int(s == WorkRecord.notDone ? 0 : min(s, UInt8(maxes[t])))] += 1
                     }
                 }
             }
