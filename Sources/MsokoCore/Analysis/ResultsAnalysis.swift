@@ -22,9 +22,10 @@ public struct ResultsAnalysis: Sendable {
     /// `enrolment`: students per school key and class («4А»), where known. `threads`: the pass over
     /// the works is shared out by school (each thread adds its schools' works; the district's
     /// sums are added up at the end), so figures are the same whatever the count — they are sums
-    /// of integers.
+    /// of integers. `wideCounts`: the sums in 64 bits even where 32 suffice (the tests compare the two
+    /// ways; a file too large for 32-bit sums takes the 64-bit one by itself).
     public static func analyze(_ works: WorkTable, spec: ProcedureSpec, enrolment: [String: [String: Int]] = [:],
-                               threads: Int? = nil) -> ResultsAnalysis {
+                               threads: Int? = nil, wideCounts: Bool = false) -> ResultsAnalysis {
         let taskCount = spec.tasks.count
         precondition(works.taskCount == taskCount || works.isEmpty)
         let maxScore = spec.maxScore
@@ -115,43 +116,50 @@ public struct ResultsAnalysis: Sendable {
         clock.lap("группы работ")
         // Then the sums: a school's and its classes' by the thread that has the school, the
         // district's by every thread into its own row, added up after.
-        var acc = Accumulator(taskCount: taskCount, maxScore: maxScore, groups: groups.count, threads: threads)
-        var partials = Accumulator(taskCount: taskCount, maxScore: maxScore, groups: threads)
-        let mins = spec.scale.map { [$0.three, $0.four, $0.five] } ?? []
+        // The counts in 32 bits when no sum can pass Int32.max (a work adds at most 254 points to a
+        // task's sum and its primary score to the primary sum): half the memory — a country's rows
+        // are 100 MB in 64 bits, whose first touch was most of this step.
         let maxes = spec.tasks.map(\.max)
-        let layout = acc.layout
-        // Thread k adds the works of its range when each school's works come together (the ranges
-        // cut where a school ends), else those of the schools numbered k modulo the threads.
-        var cuts = [0]
-        if schoolsTogether && threads > 1 {
-            for k in 1..<threads {
-                var p = max(works.count * k / threads, cuts[k - 1])
-                while p > 0 && p < works.count && workSchool[p] == workSchool[p - 1] { p += 1 }
-                cuts.append(p)
+        let perWork = max(254, maxes.reduce(0, +))
+        if !wideCounts && works.count <= Int(Int32.max) / perWork { sumAndFill(Int32.self) } else { sumAndFill(Int.self) }
+        func sumAndFill<Count: FixedWidthInteger & BitwiseCopyable & Sendable>(_: Count.Type) {
+            var acc = Accumulator<Count>(taskCount: taskCount, maxScore: maxScore, groups: groups.count, threads: threads)
+            var partials = Accumulator<Count>(taskCount: taskCount, maxScore: maxScore, groups: threads)
+            let mins = spec.scale.map { [$0.three, $0.four, $0.five] } ?? []
+            let layout = acc.layout
+            // Thread k adds the works of its range when each school's works come together (the ranges
+            // cut where a school ends), else those of the schools numbered k modulo the threads.
+            var cuts = [0]
+            if schoolsTogether && threads > 1 {
+                for k in 1..<threads {
+                    var p = max(works.count * k / threads, cuts[k - 1])
+                    while p > 0 && p < works.count && workSchool[p] == workSchool[p - 1] { p += 1 }
+                    cuts.append(p)
+                }
             }
-        }
-        cuts.append(works.count)
-        let (bounds, contiguous) = (cuts, cuts.count == threads + 1)
-        works.scores.withUnsafeBufferPointer { scores in
-            works.marks.withUnsafeBufferPointer { marks in
-                workSchool.withUnsafeBufferPointer { ws in
-                    workClass.withUnsafeBufferPointer { wc in
-                        acc.sums.withUnsafeMutableBufferPointer { sums in
-                            partials.sums.withUnsafeMutableBufferPointer { partial in
-                                // Each thread writes only its schools' rows and its own district row.
-                                nonisolated(unsafe) let (scores, marks, ws, wc, sums, partial) = (scores, marks, ws, wc, sums, partial)
-                                Parallelism.perform(iterations: threads, threads: threads) { k in
-                                    let range = contiguous ? bounds[k]..<bounds[k + 1] : 0..<ws.count
-                                    for i in range where contiguous || Int(ws[i]) % threads == k {
-                                        let row = UnsafeBufferPointer(rebasing: scores[(i * taskCount)..<((i + 1) * taskCount)])
-                                        var primary = 0
-                                        for t in 0..<taskCount where row[t] != WorkRecord.notDone { primary += min(Int(row[t]), maxes[t]) }
-                                        var mark = 0
-                                        if !mins.isEmpty { mark = primary >= mins[2] ? 5 : primary >= mins[1] ? 4 : primary >= mins[0] ? 3 : 2 }
-                                        let journal = Int(marks[i] >> 4)
-                                        layout.add(partial, group: k, scores: row, primary: primary, mark: mark, journal: journal)
-                                        layout.add(sums, group: Int(ws[i]), scores: row, primary: primary, mark: mark, journal: journal)
-                                        layout.add(sums, group: Int(wc[i]), scores: row, primary: primary, mark: mark, journal: journal)
+            cuts.append(works.count)
+            let (bounds, contiguous) = (cuts, cuts.count == threads + 1)
+            works.scores.withUnsafeBufferPointer { scores in
+                works.marks.withUnsafeBufferPointer { marks in
+                    workSchool.withUnsafeBufferPointer { ws in
+                        workClass.withUnsafeBufferPointer { wc in
+                            acc.sums.withUnsafeMutableBufferPointer { sums in
+                                partials.sums.withUnsafeMutableBufferPointer { partial in
+                                    // Each thread writes only its schools' rows and its own district row.
+                                    nonisolated(unsafe) let (scores, marks, ws, wc, sums, partial) = (scores, marks, ws, wc, sums, partial)
+                                    Parallelism.perform(iterations: threads, threads: threads) { k in
+                                        let range = contiguous ? bounds[k]..<bounds[k + 1] : 0..<ws.count
+                                        for i in range where contiguous || Int(ws[i]) % threads == k {
+                                            let row = UnsafeBufferPointer(rebasing: scores[(i * taskCount)..<((i + 1) * taskCount)])
+                                            var primary = 0
+                                            for t in 0..<taskCount where row[t] != WorkRecord.notDone { primary += min(Int(row[t]), maxes[t]) }
+                                            var mark = 0
+                                            if !mins.isEmpty { mark = primary >= mins[2] ? 5 : primary >= mins[1] ? 4 : primary >= mins[0] ? 3 : 2 }
+                                            let journal = Int(marks[i] >> 4)
+                                            layout.add(partial, group: k, scores: row, primary: primary, mark: mark, journal: journal)
+                                            layout.add(sums, group: Int(ws[i]), scores: row, primary: primary, mark: mark, journal: journal)
+                                            layout.add(sums, group: Int(wc[i]), scores: row, primary: primary, mark: mark, journal: journal)
+                                        }
                                     }
                                 }
                             }
@@ -159,18 +167,18 @@ public struct ResultsAnalysis: Sendable {
                     }
                 }
             }
-        }
-        clock.lap("суммы")
-        for k in 0..<threads { for j in 0..<layout.stride { acc.sums[j] += partials.sums[k * layout.stride + j] } }
-        // Each group's figures from its row: independent, in runs of groups on every thread.
-        let filled = acc
-        groups.withUnsafeMutableBufferPointer { gb in
-            nonisolated(unsafe) let gb = gb
-            Parallelism.forEachRun(of: gb.count, runs: threads * 16, threads: threads) { _, range in
-                for g in range {
-                    filled.fill(&gb[g], group: g)
-                    if gb[g].level == .class, let school = gb[g].school, let cls = gb[g].className {
-                        gb[g].enrolled = enrolment[school]?[cls]
+            clock.lap("суммы")
+            for k in 0..<threads { for j in 0..<layout.stride { acc.sums[j] += partials.sums[k * layout.stride + j] } }
+            // Each group's figures from its row: independent, in runs of groups on every thread.
+            let filled = acc
+            groups.withUnsafeMutableBufferPointer { gb in
+                nonisolated(unsafe) let gb = gb
+                Parallelism.forEachRun(of: gb.count, runs: threads * 16, threads: threads) { _, range in
+                    for g in range {
+                        filled.fill(&gb[g], group: g)
+                        if gb[g].level == .class, let school = gb[g].school, let cls = gb[g].className {
+                            gb[g].enrolled = enrolment[school]?[cls]
+                        }
                     }
                 }
             }
@@ -256,48 +264,52 @@ public struct ResultsAnalysis: Sendable {
 
 /// Counts and sums of every group in one flat array, a row of `Layout.stride` numbers a group,
 /// so the pass over a country's works touches contiguous memory and threads can share it out.
-struct Accumulator {
+struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
     /// Where each figure sits in a group's row.
     struct Layout: Sendable {
         let taskCount: Int
         let histogramSize: Int
         // participants, primary sum, marks 2-5, journal (lower, same, higher, gap ≥ 2), then the arrays.
-        static let participants = 0, primarySum = 1, marks = 2, journal = 6
+        static var participants: Int { 0 }
+        static var primarySum: Int { 1 }
+        static var marks: Int { 2 }
+        static var journal: Int { 6 }
         var taskPoints: Int { 10 }
         var histogram: Int { 10 + taskCount }
         var byMark: Int { 10 + taskCount + histogramSize }
         var stride: Int { 10 + taskCount + histogramSize + 4 * taskCount }
 
-        @inline(__always) func add(_ sums: UnsafeMutableBufferPointer<Int>, group g: Int, scores: UnsafeBufferPointer<UInt8>, primary: Int, mark: Int, journal j: Int) {
+        @inline(__always) func add(_ sums: UnsafeMutableBufferPointer<Count>, group g: Int, scores: UnsafeBufferPointer<UInt8>, primary: Int, mark: Int, journal j: Int) {
             let base = g * stride
-            sums[base + Self.participants] += 1
-            sums[base + Self.primarySum] += primary
-            sums[base + histogram + min(primary, histogramSize - 1)] += 1
+            sums[base + Self.participants] &+= 1
+            sums[base + Self.primarySum] &+= Count(truncatingIfNeeded: primary)
+            sums[base + histogram + min(primary, histogramSize - 1)] &+= 1
             let points = base + taskPoints
             // «X» adds 0. Without a branch per task or an overflow check (a sum of a country's
             // scores is far from Int's limit), so that the loop runs in vector registers.
             if mark >= 2 {
                 let markBase = base + byMark + (mark - 2) * taskCount
                 for t in 0..<taskCount {
-                    let v = scores[t] == WorkRecord.notDone ? 0 : Int(scores[t])
+                    let v: Count = scores[t] == WorkRecord.notDone ? 0 : Count(truncatingIfNeeded: scores[t])
                     sums[points + t] &+= v
                     sums[markBase + t] &+= v
                 }
             } else {
-                for t in 0..<taskCount { sums[points + t] &+= scores[t] == WorkRecord.notDone ? 0 : Int(scores[t]) }
+                for t in 0..<taskCount { sums[points + t] &+= scores[t] == WorkRecord.notDone ? 0 : Count(truncatingIfNeeded: scores[t]) }
             }
             if mark >= 2 {
-                sums[base + Self.marks + mark - 2] += 1
+                sums[base + Self.marks + mark - 2] &+= 1
                 if j >= 2 {
-                    sums[base + Self.journal + (mark < j ? 0 : mark == j ? 1 : 2)] += 1
-                    if abs(mark - j) >= 2 { sums[base + Self.journal + 3] += 1 }
+                    sums[base + Self.journal + (mark < j ? 0 : mark == j ? 1 : 2)] &+= 1
+                    if abs(mark - j) >= 2 { sums[base + Self.journal + 3] &+= 1 }
                 }
             }
         }
     }
 
     let layout: Layout
-    var sums: [Int]
+    /// Int32 where the caller knows no sum can pass its limit (`ResultsAnalysis.analyze`), else Int.
+    var sums: [Count]
 
     /// `threads`: the rows zeroed on that many cores — a country's 120 000 groups take 100 MB,
     /// whose first touch (page faults and zeroing) on one core was a fifth of the sums' time.
@@ -308,16 +320,21 @@ struct Accumulator {
 
     func fill(_ f: inout GroupFigures, group g: Int) {
         let base = g * layout.stride, T = layout.taskCount
-        func slice(_ from: Int, _ count: Int) -> [Int] { Array(sums[(base + from)..<(base + from + count)]) }
-        f.participants = sums[base + Layout.participants]
-        f.primarySum = sums[base + Layout.primarySum]
+        func slice(_ from: Int, _ count: Int) -> [Int] {
+            [Int](unsafeUninitializedCapacity: count) { out, n in
+                for k in 0..<count { out[k] = Int(sums[base + from + k]) }
+                n = count
+            }
+        }
+        f.participants = Int(sums[base + Layout.participants])
+        f.primarySum = Int(sums[base + Layout.primarySum])
         f.marks = slice(Layout.marks, 4)
         f.taskPoints = slice(layout.taskPoints, T)
         f.histogram = slice(layout.histogram, layout.histogramSize)
         f.taskPointsByMark = (0..<4).map { k in slice(layout.byMark + k * T, T) }
-        f.journalLower = sums[base + Layout.journal]
-        f.journalSame = sums[base + Layout.journal + 1]
-        f.journalHigher = sums[base + Layout.journal + 2]
-        f.journalGapTwoOrMore = sums[base + Layout.journal + 3]
+        f.journalLower = Int(sums[base + Layout.journal])
+        f.journalSame = Int(sums[base + Layout.journal + 1])
+        f.journalHigher = Int(sums[base + Layout.journal + 2])
+        f.journalGapTwoOrMore = Int(sums[base + Layout.journal + 3])
     }
 }
