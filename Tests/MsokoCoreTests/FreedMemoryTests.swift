@@ -31,22 +31,3 @@ final class FreedMemoryTests: XCTestCase {
     }
     #endif
 }
-
-/// The identical-works step sorts a score's works by their vector's hash with a radix sort: the
-/// same order of keys as a comparison sort, every record kept (small, large, keys sharing digits).
-final class RadixSortTests: XCTestCase {
-    func testTheRadixSortOrdersByKeyAndKeepsEveryRecord() {
-        var rng = SplitMix64(seed: 5)
-        for n in [0, 1, 2, 64, 65, 1000, 70_000] {
-            for spread in [UInt64.max, 0xFFFF, 7, 0] {
-                // Keys drawn from a range (repeated ones, digits all keys share) or from all 64 bits.
-                let records = (0..<n).map { k in (key: rng.next() & spread | (spread == 0 ? 0xABCD_0000_0000_0000 : 0), band: UInt8(k % 3), school: Int32(k)) }
-                var sorted = records
-                sorted.withUnsafeMutableBufferPointer { ObjectivityAnalysis.radixSortByKey($0) }
-                XCTAssertEqual(sorted.map(\.key), records.map(\.key).sorted(), "n \(n), spread \(spread)")
-                XCTAssertEqual(sorted.map(\.school).sorted(), records.map(\.school), "n \(n), spread \(spread)")
-                for k in sorted.indices { XCTAssertEqual(records[Int(sorted[k].school)].key, sorted[k].key) }
-            }
-        }
-    }
-}

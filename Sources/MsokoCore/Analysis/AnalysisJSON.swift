@@ -256,12 +256,13 @@ public enum AnalysisJSON {
             deinit { base.deallocate() }
         }
         /// The texts of the doubles written last, by their bits (direct-mapped, `slots` entries of
-        /// one length byte and up to 31 bytes of text): a country's JSON has 3.7 million fractions
+        /// one length byte and up to `slotBytes − 1` bytes of text): a country's JSON has 3.7 million fractions
         /// but only 75 000 distinct ones (a class's share of points is k/(n·max) for small n), and the
         /// thousand most frequent are 86 % of them — a copy instead of a shortest-digits conversion.
         /// A slot holds exactly the bytes the conversion wrote for those bits, so the output is the same.
         final class DoubleTexts {
-            static let slots = 1024
+            /// The slot is the top `bits` bits of the value's bits times a large odd constant.
+            static let bits = 10, slots = 1 << bits, slotBytes = 32
             let keys: UnsafeMutablePointer<UInt64>
             let texts: UnsafeMutablePointer<UInt8>
             /// A NaN's bits: never written through the cache (a non-finite value is `null`).
@@ -269,7 +270,7 @@ public enum AnalysisJSON {
             init() {
                 keys = .allocate(capacity: Self.slots)
                 keys.initialize(repeating: Self.empty, count: Self.slots)
-                texts = .allocate(capacity: Self.slots * 32)
+                texts = .allocate(capacity: Self.slots * Self.slotBytes)
             }
             deinit {
                 keys.deallocate()
@@ -348,8 +349,8 @@ public enum AnalysisJSON {
             guard let v, v.isFinite else { return raw("null") }
             if v == v.rounded() && abs(v) < 1e15 { return int(Int(v)) }
             let bits = v.bitPattern
-            let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 54)
-            let text = doubleTexts.texts + slot * 32
+            let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> (64 - DoubleTexts.bits))
+            let text = doubleTexts.texts + slot * DoubleTexts.slotBytes
             if doubleTexts.keys[slot] == bits { return put(text + 1, Int(text[0])) }
             // The digits of `v.description`, handed over as bytes (`_writeASCII` below) instead of
             // in a `String` of their own: most figures are shares with 16–17 digits, past the
@@ -357,7 +358,7 @@ public enum AnalysisJSON {
             let before = count
             v.write(to: &self)
             let n = count - before
-            if n <= 31 {
+            if n < DoubleTexts.slotBytes {
                 doubleTexts.keys[slot] = bits
                 text[0] = UInt8(n)
                 (text + 1).update(from: base + before, count: n)

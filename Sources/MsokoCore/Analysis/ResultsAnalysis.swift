@@ -116,11 +116,12 @@ public struct ResultsAnalysis: Sendable {
         clock.lap("группы работ")
         // Then the sums: a school's and its classes' by the thread that has the school, the
         // district's by every thread into its own row, added up after.
-        // The counts in 32 bits when no sum can pass Int32.max (a work adds at most 254 points to a
-        // task's sum and its primary score to the primary sum): half the memory — a country's rows
-        // are 100 MB in 64 bits, whose first touch was most of this step.
+        // The counts in 32 bits when no sum can pass Int32.max (a work adds at most a score cell's
+        // largest value, 254 — 255 is «X» — to a task's sum, and its primary score to the primary
+        // sum): half the memory — a country's rows are 100 MB in 64 bits, whose first touch was
+        // most of this step.
         let maxes = spec.tasks.map(\.max)
-        let perWork = max(254, maxes.reduce(0, +))
+        let perWork = max(Int(WorkRecord.notDone) - 1, maxes.reduce(0, +))
         if !wideCounts && works.count <= Int(Int32.max) / perWork { sumAndFill(Int32.self) } else { sumAndFill(Int.self) }
         func sumAndFill<Count: FixedWidthInteger & BitwiseCopyable & Sendable>(_: Count.Type) {
             var acc = Accumulator<Count>(taskCount: taskCount, maxScore: maxScore, groups: groups.count, threads: threads)
@@ -285,8 +286,8 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
             sums[base + Self.primarySum] &+= Count(truncatingIfNeeded: primary)
             sums[base + histogram + min(primary, histogramSize - 1)] &+= 1
             let points = base + taskPoints
-            // «X» adds 0. Without a branch per task or an overflow check (a sum of a country's
-            // scores is far from Int's limit), so that the loop runs in vector registers.
+            // «X» adds 0. Without a branch per task or an overflow check (the caller picks a
+            // `Count` no sum can overflow), so that the loop runs in vector registers.
             if mark >= 2 {
                 let markBase = base + byMark + (mark - 2) * taskCount
                 for t in 0..<taskCount {
@@ -311,7 +312,7 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
     /// Int32 where the caller knows no sum can pass its limit (`ResultsAnalysis.analyze`), else Int.
     var sums: [Count]
 
-    /// `threads`: the rows zeroed on that many cores — a country's 120 000 groups take 100 MB,
+    /// `threads`: the rows zeroed on that many cores — a country's 120 000 groups take 50 MB in 32 bits,
     /// whose first touch (page faults and zeroing) on one core was a fifth of the sums' time.
     init(taskCount: Int, maxScore: Int, groups: Int, threads: Int = 1) {
         layout = Layout(taskCount: taskCount, histogramSize: maxScore + 1)

@@ -7,7 +7,7 @@ import Glibc
 /// frees its large per-work arrays phase after phase; by default glibc unmaps every block over
 /// 128 KB when it is freed and trims each heap's top past 128 KB, so the next phase's arrays land
 /// on fresh pages — each a page fault and a page zeroed by the kernel (on the project's virtual
-/// machine about 3 µs a page: 165 000 faults were a fifth of a country's run on one core;
+/// machine about 3 µs a page: 166 000 faults were a fifth of a country's run on one core;
 /// docs/benchmarks.md, «Every core»). Kept, a freed block is reused as it is. Never called by the
 /// server, which must give memory back between requests. Hand-written: a call to the C library.
 public enum FreedMemory {
