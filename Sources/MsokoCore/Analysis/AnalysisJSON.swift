@@ -41,45 +41,46 @@ public enum AnalysisJSON {
         w.flush()
     }
 
-    /// The items comma-separated, through `inOrder`, each read through the array's buffer: an item
-    /// read out of an array is a copy, its arrays and texts retained and released — on every core at
-    /// once, on the same counters (the array outlives the writing).
-    static func list<T: Sendable>(_ items: [T], threads: Int, _ w: inout Writer, _ item: @escaping @Sendable (T, inout Writer) -> Void) {
+    /// The items comma-separated, through `inOrder`, each by its address in the array's buffer: an
+    /// item read out of an array — or passed by value from its buffer, even to a `borrowing`
+    /// parameter — is a copy, its arrays and texts retained and released, on every core at once, on
+    /// the same counters (the array outlives the writing).
+    static func list<T: Sendable>(_ items: [T], threads: Int, _ w: inout Writer, _ item: @escaping @Sendable (UnsafePointer<T>, inout Writer) -> Void) {
         items.withUnsafeBufferPointer { buffer in
-            nonisolated(unsafe) let buffer = buffer
+            nonisolated(unsafe) let base = buffer.baseAddress
             inOrder(count: buffer.count, threads: threads, &w) { n, w in
                 if n > 0 { w.raw(",") }
-                item(buffer[n], &w)
+                item(base! + n, &w)
             }
         }
     }
 
-    static func risk(_ r: GroupRisk, settings: ObjectivitySettings, _ w: inout Writer) {
-        w.raw("\n{\"school\":"); w.string(r.school)
-        w.raw(",\"class\":"); w.optionalString(r.className)
-        w.raw(",\"participants\":"); w.int(r.participants)
-        w.raw(",\"risk\":"); w.double(r.risk)
-        w.raw(",\"note\":"); w.optionalString(r.note)
-        w.raw(",\"riskFromClass\":"); w.optionalString(r.riskFromClass)
+    static func risk(_ r: UnsafePointer<GroupRisk>, settings: ObjectivitySettings, _ w: inout Writer) {
+        w.raw("\n{\"school\":"); w.string(r.pointee.school)
+        w.raw(",\"class\":"); w.optionalString(r.pointee.className)
+        w.raw(",\"participants\":"); w.int(r.pointee.participants)
+        w.raw(",\"risk\":"); w.double(r.pointee.risk)
+        w.raw(",\"note\":"); w.optionalString(r.pointee.note)
+        w.raw(",\"riskFromClass\":"); w.optionalString(r.pointee.riskFromClass)
         w.raw(",\"signals\":[")
         var first = true
-        for c in r.contributions.indices where r.contributions[c].passes {
+        for c in r.pointee.contributions.indices where r.pointee.contributions[c].passes {
             if !first { w.raw(",") }
             first = false
-            signal(r.contributions[c].signal, &w)
+            signal(r.pointee.contributions[c].signal, &w)
         }
         w.raw("],\"weakSignals\":[")
-        for (k, x) in r.weakSignals(settings).enumerated() {
+        for (k, x) in r.pointee.weakSignals(settings).enumerated() {
             if k > 0 { w.raw(",") }
             signal(x, &w)
         }
         // Every sign's z (against honest groups) and weight in the combination, passing or not.
         w.raw("],\"contributions\":[")
-        for c in r.contributions.indices {
+        for c in r.pointee.contributions.indices {
             if c > 0 { w.raw(",") }
-            w.raw("{\"indicator\":"); w.string(r.contributions[c].signal.indicator.rawValue)
-            w.raw(",\"z\":"); w.double((r.contributions[c].signal.z * 1000).rounded() / 1000)
-            w.raw(",\"weight\":"); w.double(r.contributions[c].weight)
+            w.raw("{\"indicator\":"); w.string(r.pointee.contributions[c].signal.indicator.rawValue)
+            w.raw(",\"z\":"); w.double((r.pointee.contributions[c].signal.z * 1000).rounded() / 1000)
+            w.raw(",\"weight\":"); w.double(r.pointee.contributions[c].weight)
             w.raw("}")
         }
         w.raw("]}")
@@ -179,26 +180,26 @@ public enum AnalysisJSON {
         w.raw("}")
     }
 
-    static func group(_ g: GroupFigures, _ shape: Shape, details: Bool, _ w: inout Writer) {
+    static func group(_ g: UnsafePointer<GroupFigures>, _ shape: Shape, details: Bool, _ w: inout Writer) {
         let taskCount = shape.maxes.count
-        w.raw("\n{\"level\":\""); w.raw(g.level.rawValue)
-        w.raw("\",\"school\":"); w.optionalString(g.school)
-        w.raw(",\"schoolName\":"); w.optionalString(g.schoolName)
-        w.raw(",\"class\":"); w.optionalString(g.className)
-        w.raw(",\"participants\":"); w.int(g.participants)
-        w.raw(",\"enrolled\":"); g.enrolled.map { w.int($0) } ?? w.raw("null")
+        w.raw("\n{\"level\":\""); w.raw(g.pointee.level.rawValue)
+        w.raw("\",\"school\":"); w.optionalString(g.pointee.school)
+        w.raw(",\"schoolName\":"); w.optionalString(g.pointee.schoolName)
+        w.raw(",\"class\":"); w.optionalString(g.pointee.className)
+        w.raw(",\"participants\":"); w.int(g.pointee.participants)
+        w.raw(",\"enrolled\":"); g.pointee.enrolled.map { w.int($0) } ?? w.raw("null")
         w.raw(",\"marks\":")
         if shape.hasScale {
-            w.raw("{"); for m in 2...5 { if m > 2 { w.raw(",") }; w.raw("\""); w.int(m); w.raw("\":"); w.int(g.marks[m - 2]) }; w.raw("}")
+            w.raw("{"); for m in 2...5 { if m > 2 { w.raw(",") }; w.raw("\""); w.int(m); w.raw("\":"); w.int(g.pointee.marks[m - 2]) }; w.raw("}")
         } else { w.raw("null") }
-        w.raw(",\"meanPrimaryScore\":"); w.double(g.meanPrimaryScore)
-        w.raw(",\"meanMark\":"); w.double(g.meanMark)
-        w.raw(",\"passRate\":"); w.double(g.passRate)
-        w.raw(",\"qualityRate\":"); w.double(g.qualityRate)
+        w.raw(",\"meanPrimaryScore\":"); w.double(g.pointee.meanPrimaryScore)
+        w.raw(",\"meanMark\":"); w.double(g.pointee.meanMark)
+        w.raw(",\"passRate\":"); w.double(g.pointee.passRate)
+        w.raw(",\"qualityRate\":"); w.double(g.pointee.qualityRate)
         w.raw(",\"taskCompletion\":{")
         for t in 0..<taskCount {
             if t > 0 { w.raw(",") }
-            w.part(of: shape.keys, shape.keyStarts[t]..<shape.keyStarts[t + 1]); w.double(g.taskCompletion(t, max: shape.maxes[t]))
+            w.part(of: shape.keys, shape.keyStarts[t]..<shape.keyStarts[t + 1]); w.double(g.pointee.taskCompletion(t, max: shape.maxes[t]))
         }
         w.raw("}")
         if details {
@@ -210,7 +211,7 @@ public enum AnalysisJSON {
                 w.raw("\""); w.int(m); w.raw("\":{")
                 for t in 0..<taskCount {
                     if t > 0 { w.raw(",") }
-                    w.part(of: shape.keys, shape.keyStarts[t]..<shape.keyStarts[t + 1]); w.double(g.taskCompletion(t, max: shape.maxes[t], mark: m))
+                    w.part(of: shape.keys, shape.keyStarts[t]..<shape.keyStarts[t + 1]); w.double(g.pointee.taskCompletion(t, max: shape.maxes[t], mark: m))
                 }
                 w.raw("}")
             }
@@ -221,8 +222,8 @@ public enum AnalysisJSON {
         for k in shape.requirementMaxes.indices {
             if k > 0 { w.raw(",") }
             var points = 0
-            for i in shape.taskStarts[k]..<shape.taskStarts[k + 1] { points += g.taskPoints[shape.requirementTasks[i]] }
-            let max = shape.requirementMaxes[k] * g.participants
+            for i in shape.taskStarts[k]..<shape.taskStarts[k + 1] { points += g.pointee.taskPoints[shape.requirementTasks[i]] }
+            let max = shape.requirementMaxes[k] * g.pointee.participants
             w.part(of: shape.requirementKeys, shape.requirementKeyStarts[k]..<shape.requirementKeyStarts[k + 1])
             w.double(max == 0 ? nil : Double(points) / Double(max))
         }
@@ -230,16 +231,16 @@ public enum AnalysisJSON {
         }
         w.raw(",\"scoreHistogram\":{")
         var first = true
-        for score in g.histogram.indices where g.histogram[score] > 0 {
+        for score in g.pointee.histogram.indices where g.pointee.histogram[score] > 0 {
             if !first { w.raw(",") }
             first = false
-            w.raw("\""); w.int(score); w.raw("\":"); w.int(g.histogram[score])
+            w.raw("\""); w.int(score); w.raw("\":"); w.int(g.pointee.histogram[score])
         }
-        w.raw("},\"journal\":{\"lower\":"); w.int(g.journalLower)
-        w.raw(",\"same\":"); w.int(g.journalSame)
-        w.raw(",\"higher\":"); w.int(g.journalHigher)
-        w.raw(",\"gapTwoOrMore\":"); w.int(g.journalGapTwoOrMore)
-        w.raw("},\"smallGroup\":"); g.smallGroup.map { w.string($0.rawValue) } ?? w.raw("null")
+        w.raw("},\"journal\":{\"lower\":"); w.int(g.pointee.journalLower)
+        w.raw(",\"same\":"); w.int(g.pointee.journalSame)
+        w.raw(",\"higher\":"); w.int(g.pointee.journalHigher)
+        w.raw(",\"gapTwoOrMore\":"); w.int(g.pointee.journalGapTwoOrMore)
+        w.raw("},\"smallGroup\":"); g.pointee.smallGroup.map { w.string($0.rawValue) } ?? w.raw("null")
         w.raw("}")
     }
 

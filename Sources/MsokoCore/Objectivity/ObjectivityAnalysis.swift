@@ -483,9 +483,15 @@ public enum ObjectivityAnalysis {
             if groups[i].level == .school || segments.isEmpty { segments.append(i..<(i + 1)) } else { segments[segments.count - 1] = segments[segments.count - 1].lowerBound..<(i + 1) }
         }
         let chunks = min(segments.count, max(1, threads * 16))
-        let parts = UnsafeMutableBufferPointer<(out: [GroupRisk], pending: [Pending])>.allocate(capacity: chunks)
-        parts.initialize(repeating: ([], []))
-        nonisolated(unsafe) let parted = parts
+        // Each run of schools writes its entries and pending signs into its own stretch of two
+        // buffers (from its first group's index: a group gives at most one of each), and they are
+        // moved from there into the arrays below, bitwise: appending the runs' arrays copied each
+        // entry, retaining its texts and signs, and then released the runs' — on one thread.
+        let risksMade = UnsafeMutablePointer<GroupRisk>.allocate(capacity: groups.count)
+        let pendingMade = UnsafeMutablePointer<Pending>.allocate(capacity: groups.count)
+        let made = UnsafeMutableBufferPointer<(from: Int, risks: Int, pending: Int)>.allocate(capacity: chunks)
+        made.initialize(repeating: (0, 0, 0))
+        nonisolated(unsafe) let (risksOut, pendingOut, madeOut) = (risksMade, pendingMade, made)
         // The groups read through their buffer (a group copied out of the array retains and releases
         // its four arrays and three texts), and per run of schools one set of scratch arrays for a
         // group's classes, works and journal tables (a country has 120 000 groups).
@@ -495,8 +501,9 @@ public enum ObjectivityAnalysis {
             Parallelism.forEachRun(of: segments.count, runs: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest,
                                                                                           schoolOfKey, schoolClasses, classText, order, start, districtJournal, schoolEnrolled,
                                                                                           enrolmentKnown = !inputs.enrolment.isEmpty, enrolledTotal, writtenTotal, segments] chunk, range in
-                var out: [GroupRisk] = []
-                var pending: [Pending] = []
+                let from = segments[range.lowerBound].lowerBound
+                var (risks, pendings) = (0, 0)
+                func emit(_ risk: GroupRisk) { (risksOut + from + risks).initialize(to: risk); risks += 1 }
                 var reference = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
                 var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
                 var classes: [Int] = [], groupWorks: [Int] = [], profileSums: [Double] = [], criteriaSums: [Double] = []
@@ -511,7 +518,7 @@ public enum ObjectivityAnalysis {
                         // The rest of the district, once per school (its classes share it).
                         if gb[gi].level == .school {
                             schoolKey = gb[gi].school
-                            reference.becomeDifference(district, gb[gi])
+                            reference.becomeDifference(district, gb.baseAddress! + gi)
                             s = schoolKey.flatMap { schoolOfKey[$0] } ?? -1
                             schoolEnrolment = enrolmentKnown ? schoolKey.flatMap { inputs.enrolment[$0] } : nil
                             mine = schoolKey.flatMap { schoolEnrolled[$0] } ?? (0, 0)
@@ -522,7 +529,7 @@ public enum ObjectivityAnalysis {
                         var risk = GroupRisk(school: key, schoolName: gb[gi].schoolName, className: gb[gi].className, participants: participants, risk: 0, note: nil)
                         guard participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
                             risk.note = participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
-                            out.append(risk)
+                            emit(risk)
                             continue
                         }
                         classes.removeAll(keepingCapacity: true)
@@ -545,10 +552,10 @@ public enum ObjectivityAnalysis {
 
                         var raws: [Raw] = []
                         raws.reserveCapacity(10)
-                        if let x = highResults(gb[gi], reference) { raws.append(x) }
+                        if let x = highResults(gb.baseAddress! + gi, reference) { raws.append(x) }
                         if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
                         if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
-                        if let x = heaping(gb[gi], reference, spec) { raws.append(x) }
+                        if let x = heaping(gb.baseAddress! + gi, reference, spec) { raws.append(x) }
                         // The journal tables of the group and of the rest of the district (the district's less the school's).
                         for k in 0..<16 { (own[k], rest[k]) = (0, districtJournal[k]) }
                         for c in classes { for k in 0..<16 { own[k] += classJournal[c * 16 + k] } }
@@ -564,7 +571,7 @@ public enum ObjectivityAnalysis {
                             let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
                             raws.append(participation(written: participants, enrolled: e, referenceAbsent: absent0))
                         }
-                        if let x = observer(gb[gi], a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
+                        if let x = observer(gb.baseAddress! + gi, a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
                         if !isClass, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
                         // (The key only where there are other years: a country's file has none, and 120 000 groups.)
                         if !inputs.previousYear.isEmpty || !inputs.nextCohort.isEmpty {
@@ -577,25 +584,36 @@ public enum ObjectivityAnalysis {
                         for v in reference.histogram.indices { squares += Double(reference.histogram[v]) * pow(Double(v) - mean0, 2) }
                         let sd0 = squares / Double(max(1, reference.participants - 1))
                         let level = ((gb[gi].meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
-                        pending.append(Pending(index: out.count, isClass: isClass, school: s, level: level, raws: raws))
-                        out.append(risk)
+                        (pendingOut + from + pendings).initialize(to: Pending(index: risks, isClass: isClass, school: s, level: level, raws: raws))
+                        pendings += 1
+                        emit(risk)
                     }
                 }
-                parted[chunk] = (out, pending)
+                madeOut[chunk] = (from, risks, pendings)
             }
         }
         clock.lap("группы: сырые признаки")
-        var out: [GroupRisk] = []
-        var pending: [Pending] = []
-        for part in parts {
-            let offset = out.count
-            out += part.out
-            pending += part.pending.map { var p = $0; p.index += offset; return p }
+        var out = [GroupRisk](unsafeUninitializedCapacity: made.reduce(0) { $0 + $1.risks }) { buffer, count in
+            for part in made {
+                (buffer.baseAddress! + count).moveInitialize(from: risksMade + part.from, count: part.risks)
+                count += part.risks
+            }
         }
+        var pending = [Pending](unsafeUninitializedCapacity: made.reduce(0) { $0 + $1.pending }) { buffer, count in
+            var offset = 0
+            for part in made {
+                (buffer.baseAddress! + count).moveInitialize(from: pendingMade + part.from, count: part.pending)
+                for k in count..<(count + part.pending) { buffer[k].index += offset }
+                count += part.pending
+                offset += part.risks
+            }
+        }
+        // (Everything in them was moved out.)
+        risksMade.deallocate()
+        pendingMade.deallocate()
+        made.deallocate()
         // What only the passes above needed goes now, before the groups' signs are judged (the peak
-        // of a country's run is here): the chunks' copies and the per-work columns.
-        parts.deinitialize()
-        parts.deallocate()
+        // of a country's run is here): the per-work columns.
         (hash, guttman, primaryOf, order, workClass, classJournal) = ([], [], [], [], [], [])
 
         // Each sign judged against the honest groups of its level (schools, classes), then combined.
@@ -641,13 +659,19 @@ public enum ObjectivityAnalysis {
                     nonisolated(unsafe) let (zb, ob, pb) = (zb, ob, pb)
                     Parallelism.forEachRun(of: pb.count, runs: threads * 16, threads: threads) { _, range in
                         for k in range {
-                            let p = pb[k]
-                            let judged = p.raws.map { r in
-                                contribution(r, null: nulls[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)], level: p.level, spec: spec, settings)
+                            // (Read in place: a copy of the group's entry or of a raw sign retains
+                            // and releases what it holds.)
+                            let (index, side, level) = (pb[k].index, pb[k].isClass ? 1 : 0, pb[k].level)
+                            var judged: [Contribution] = []
+                            judged.reserveCapacity(pb[k].raws.count)
+                            pb[k].raws.withUnsafeBufferPointer { rb in
+                                for r in rb.indices {
+                                    judged.append(contribution(rb[r], null: nulls[rb[r].indicator.ordinal * 2 + side], level: level, spec: spec, settings))
+                                }
                             }
                             pb[k].raws = []
-                            zb[p.index] = Evidence.truncatedFisherZ(judged.lazy.map { (z: $0.signal.z, weight: $0.weight) }).z
-                            ob[p.index].contributions = judged
+                            zb[index] = Evidence.truncatedFisherZ(judged.lazy.map { (z: $0.signal.z, weight: $0.weight) }).z
+                            ob[index].contributions = judged
                         }
                     }
                 }
@@ -791,7 +815,7 @@ public enum ObjectivityAnalysis {
     /// Signs whose honest centre may move with the group's level (strong groups differ by nature).
     static let regressed: Set<ObjectivitySignal.Indicator> = [.taskProfileInversion, .lenientScoring, .thresholdHeaping, .journalMismatch, .personFit]
 
-    static func contribution(_ r: Raw, null: Evidence.Null, level: Double, spec: ProcedureSpec, _ s: ObjectivitySettings) -> Contribution {
+    static func contribution(_ r: borrowing Raw, null: Evidence.Null, level: Double, spec: ProcedureSpec, _ s: ObjectivitySettings) -> Contribution {
         let weight = r.indicator.weight
         if let z = r.ownZ {
             let x = ObjectivitySignal(indicator: r.indicator, value: r.value, threshold: r.extra, reference: r.reference, z: z, explanation: r.ownExplanation)
@@ -808,7 +832,7 @@ public enum ObjectivityAnalysis {
             var low = 0, high = n + 1
             while low < high {
                 let mid = (low + high) / 2
-                var probe = r
+                var probe = copy r
                 probe.value = Double(mid) / Double(n)
                 if personFitZ(probe, null: null, level: level) >= cut { high = mid } else { low = mid + 1 }
             }
@@ -869,9 +893,12 @@ public enum ObjectivityAnalysis {
         return (p * (1 - p) / Double(max(n, 1))).squareRoot()
     }
 
-    static func highResults(_ g: GroupFigures, _ ref: GroupFigures) -> Raw? {
-        guard let q = g.qualityRate, let q0 = ref.qualityRate else { return nil }
-        return Raw(indicator: .highResults, e: q - q0, se: binomialSE(q0, g.participants), value: q, reference: q0)
+    /// (The group by its address, here and in `heaping`: a group passed by value out of the
+    /// analysis' buffer is copied first, its four arrays and three texts retained and released —
+    /// 120 000 groups, several calls each. Read through `pointee`, nothing is copied.)
+    static func highResults(_ g: UnsafePointer<GroupFigures>, _ ref: borrowing GroupFigures) -> Raw? {
+        guard let q = g.pointee.qualityRate, let q0 = ref.qualityRate else { return nil }
+        return Raw(indicator: .highResults, e: q - q0, se: binomialSE(q0, g.pointee.participants), value: q, reference: q0)
     }
 
     /// Works at each mark's threshold against the scores just below it (t−1, t−2), where a teacher
@@ -880,10 +907,10 @@ public enum ObjectivityAnalysis {
     /// distribution closest to the reference with the group's mean): a strong group's slope is
     /// allowed for, and the district's own shape at the thresholds is the yardstick. The three
     /// thresholds are pooled.
-    static func heaping(_ g: GroupFigures, _ ref: GroupFigures, _ spec: ProcedureSpec) -> Raw? {
-        guard let scale = spec.scale, let mean = g.meanPrimaryScore else { return nil }
+    static func heaping(_ g: UnsafePointer<GroupFigures>, _ ref: borrowing GroupFigures, _ spec: ProcedureSpec) -> Raw? {
+        guard let scale = spec.scale, let mean = g.pointee.meanPrimaryScore else { return nil }
         // (The histograms read in place, as doubles, the reference's with ½ added: no arrays made per group.)
-        return g.histogram.withUnsafeBufferPointer { h in ref.histogram.withUnsafeBufferPointer { rc in
+        return g.pointee.histogram.withUnsafeBufferPointer { h in ref.histogram.withUnsafeBufferPointer { rc in
             @inline(__always) func r(_ v: Int) -> Double { Double(rc[v]) + 0.5 }
             let centre = Double(rc.count - 1) / 2
             // The tilt λ whose distribution r·e^{λ(v − centre)} has the group's mean: Newton's method
@@ -958,7 +985,7 @@ public enum ObjectivityAnalysis {
     /// reference's share moved by the fitted line at the group's level, the honest spread τ² as the
     /// intra-group correlation, the mid-p upper tail. A misfit is one work in ten by construction, so
     /// a class of fifteen with five misfits was z 3.0 as a normal deviation and is 2.4 as a count.
-    static func personFitZ(_ r: Raw, null: Evidence.Null, level: Double) -> Double {
+    static func personFitZ(_ r: borrowing Raw, null: Evidence.Null, level: Double) -> Double {
         let n = Int(r.extra.rounded())
         guard n > 0 else { return 0 }
         return countZ(Int((r.value * Double(n)).rounded()), of: n, expected: r.reference + null.a + null.b * level, null: null)
@@ -985,7 +1012,7 @@ public enum ObjectivityAnalysis {
     /// fitted spread τ² between groups — and its one-sided mid-p tail gives z. The normal
     /// approximation it replaces had a heavy upper tail for small classes (three of ten absent is
     /// z 3.6 against 5 %, while the binomial tail is z 2.3), behind most honest schools flagged.
-    static func participationZ(_ r: Raw, null: Evidence.Null) -> Double {
+    static func participationZ(_ r: borrowing Raw, null: Evidence.Null) -> Double {
         let enrolled = Int(r.extra.rounded())
         guard enrolled > 0 else { return 0 }
         let absent = enrolled - min(enrolled, Int((r.value * Double(enrolled)).rounded()))
@@ -1003,16 +1030,16 @@ public enum ObjectivityAnalysis {
 
     /// An observer's act with violations in this school (or class); or, where some classes were
     /// observed and others not, results in the unobserved classes far above the observed ones.
-    static func observer(_ g: GroupFigures, a: ResultsAnalysis, key: String, inputs: Inputs, _ s: ObjectivitySettings) -> ObjectivitySignal? {
+    static func observer(_ g: UnsafePointer<GroupFigures>, a: ResultsAnalysis, key: String, inputs: Inputs, _ s: ObjectivitySettings) -> ObjectivitySignal? {
         // (No act and no observed class anywhere — a file given to `msoko analyze`: no lookup by key.)
         guard !inputs.violations.isEmpty || !inputs.observed.isEmpty else { return nil }
         let acts = inputs.violations[key] ?? [:]
-        let found = g.level == .class ? (acts[g.className ?? ""] ?? []) + (acts[""] ?? []) : acts.values.flatMap { $0 }
+        let found = g.pointee.level == .class ? (acts[g.pointee.className ?? ""] ?? []) + (acts[""] ?? []) : acts.values.flatMap { $0 }
         if !found.isEmpty {
             return ObjectivitySignal(indicator: .observerEffect, value: Double(found.count), threshold: 1, reference: 0, z: s.signalZ + 2.5,
                                      explanation: "В акте наблюдения отмечены нарушения: \(Set(found).sorted().joined(separator: "; ")).")
         }
-        guard g.level == .school, let observed = inputs.observed[key], !observed.contains("") else { return nil }
+        guard g.pointee.level == .school, let observed = inputs.observed[key], !observed.contains("") else { return nil }
         let classes = a.classes(of: key)
         let seen = classes.filter { observed.contains($0.className ?? "") }, unseen = classes.filter { !observed.contains($0.className ?? "") }
         let good = { (xs: [GroupFigures]) in xs.reduce(0) { $0 + $1.marks[2] + $1.marks[3] } }
@@ -1109,20 +1136,21 @@ public enum ObjectivityAnalysis {
 extension GroupFigures {
     /// Becomes `a` without `o`'s figures (the district without one school), in place: the arrays it
     /// already has are written over, not allocated anew (a country has 40 000 schools).
-    mutating func becomeDifference(_ a: GroupFigures, _ o: GroupFigures) {
+    mutating func becomeDifference(_ a: borrowing GroupFigures, _ op: UnsafePointer<GroupFigures>) {
+        // (`op` by its address: see `ObjectivityAnalysis.highResults`.)
         (level, school, schoolName, className, enrolled, shownInFull) = (a.level, a.school, a.schoolName, a.className, a.enrolled, a.shownInFull)
-        participants = a.participants - o.participants
-        primarySum = a.primarySum - o.primarySum
-        (journalLower, journalSame) = (a.journalLower - o.journalLower, a.journalSame - o.journalSame)
-        (journalHigher, journalGapTwoOrMore) = (a.journalHigher - o.journalHigher, a.journalGapTwoOrMore - o.journalGapTwoOrMore)
+        participants = a.participants - op.pointee.participants
+        primarySum = a.primarySum - op.pointee.primarySum
+        (journalLower, journalSame) = (a.journalLower - op.pointee.journalLower, a.journalSame - op.pointee.journalSame)
+        (journalHigher, journalGapTwoOrMore) = (a.journalHigher - op.pointee.journalHigher, a.journalGapTwoOrMore - op.pointee.journalGapTwoOrMore)
         func difference(_ x: inout [Int], _ p: [Int], _ q: [Int]) {
             if x.count != p.count { x = [Int](repeating: 0, count: p.count) }
             for k in p.indices { x[k] = p[k] - q[k] }
         }
-        difference(&marks, a.marks, o.marks)
-        difference(&taskPoints, a.taskPoints, o.taskPoints)
-        difference(&histogram, a.histogram, o.histogram)
+        difference(&marks, a.marks, op.pointee.marks)
+        difference(&taskPoints, a.taskPoints, op.pointee.taskPoints)
+        difference(&histogram, a.histogram, op.pointee.histogram)
         if taskPointsByMark.count != a.taskPointsByMark.count { taskPointsByMark = [[Int]](repeating: [], count: a.taskPointsByMark.count) }
-        for k in a.taskPointsByMark.indices { difference(&taskPointsByMark[k], a.taskPointsByMark[k], o.taskPointsByMark[k]) }
+        for k in a.taskPointsByMark.indices { difference(&taskPointsByMark[k], a.taskPointsByMark[k], op.pointee.taskPointsByMark[k]) }
     }
 }
