@@ -20,8 +20,9 @@ public struct GroupFigures: Sendable, Equatable {
     public var taskPoints: [Int]
     /// Works per primary score 0 … max.
     public var histogram: [Int]
-    /// Points per task of the works with mark 2, 3, 4, 5.
-    public var taskPointsByMark: [[Int]]
+    /// Points per task of the works with mark 2, 3, 4, 5, in one array: mark m's task t at
+    /// (m − 2) × tasks + t (one allocation for the four: a country has 120 000 groups).
+    public var taskPointsByMark: [Int]
     /// ВПР mark against the journal mark, over works that have both: below, equal, above.
     public var journalLower = 0
     public var journalSame = 0
@@ -44,7 +45,7 @@ public struct GroupFigures: Sendable, Equatable {
         marks = [0, 0, 0, 0]
         taskPoints = [Int](repeating: 0, count: taskCount)
         histogram = [Int](repeating: 0, count: maxScore + 1)
-        taskPointsByMark = [[Int]](repeating: [Int](repeating: 0, count: taskCount), count: 4)
+        taskPointsByMark = [Int](repeating: 0, count: 4 * taskCount)
     }
 
     /// Without its arrays, for a group whose figures are all filled afterwards (`ResultsAnalysis.analyze`
@@ -88,7 +89,7 @@ public struct GroupFigures: Sendable, Equatable {
 
     public func taskCompletion(_ t: Int, max: Int, mark: Int) -> Double? {
         let n = marks[mark - 2]
-        return n == 0 ? nil : Double(taskPointsByMark[mark - 2][t]) / Double(n * max)
+        return n == 0 ? nil : Double(taskPointsByMark[(mark - 2) * taskPoints.count + t]) / Double(n * max)
     }
 }
 

@@ -332,7 +332,7 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
         f.marks = slice(Layout.marks, 4)
         f.taskPoints = slice(layout.taskPoints, T)
         f.histogram = slice(layout.histogram, layout.histogramSize)
-        f.taskPointsByMark = (0..<4).map { k in slice(layout.byMark + k * T, T) }
+        f.taskPointsByMark = slice(layout.byMark, 4 * T)
         f.journalLower = Int(sums[base + Layout.journal])
         f.journalSame = Int(sums[base + Layout.journal + 1])
         f.journalHigher = Int(sums[base + Layout.journal + 2])

@@ -622,13 +622,22 @@ public enum ObjectivityAnalysis {
         // (In a closure of its own, so that the samples go once the fits are made.)
         let nulls: [Evidence.Null] = {
             var samples = [[(e: Double, se: Double, level: Double)]](repeating: [], count: indicators.count * 2)
-            let classes = pending.lazy.filter(\.isClass).count
+            // (The groups and their signs read in place, by index, here and below: `for p in pending`
+            // copies each group's entry and each sign, retaining and releasing what they hold — on
+            // one thread, 120 000 groups with eight signs each.)
+            var classes = 0
+            for k in pending.indices where pending[k].isClass { classes += 1 }
             for k in samples.indices { samples[k].reserveCapacity(k % 2 == 1 ? classes : pending.count - classes) }
             // (The oracle's set is empty outside `msoko bench objectivity --oracle`: not asked then,
             // since asking hashes each school's key — 120 000 times on one thread for a country.)
             let leftOut = inputs.outOfNull
-            for p in pending where leftOut.isEmpty || !leftOut.contains(schoolKeys[p.school]) {
-                for r in p.raws where r.ownZ == nil { samples[r.indicator.ordinal * 2 + (p.isClass ? 1 : 0)].append((r.e, r.se, p.level)) }
+            pending.withUnsafeBufferPointer { pb in
+                for k in pb.indices where leftOut.isEmpty || !leftOut.contains(schoolKeys[pb[k].school]) {
+                    let (side, level) = (pb[k].isClass ? 1 : 0, pb[k].level)
+                    pb[k].raws.withUnsafeBufferPointer { rb in
+                        for r in rb.indices where rb[r].ownZ == nil { samples[rb[r].indicator.ordinal * 2 + side].append((rb[r].e, rb[r].se, level)) }
+                    }
+                }
             }
             // The fits are independent: both cores.
             let fitted = UnsafeMutableBufferPointer<Evidence.Null>.allocate(capacity: samples.count)
@@ -648,7 +657,7 @@ public enum ObjectivityAnalysis {
         }()
         clock.lap("нулевые модели")
         var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
-        for p in pending where p.isClass { assessedClasses[p.school] += 1 }
+        for k in pending.indices where pending[k].isClass { assessedClasses[pending[k].school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
         // Each group's signs judged and combined: independent, in runs of groups on every thread. The
         // judged signs go straight into the group's entry and its raw signs are let go (a country has
@@ -684,7 +693,8 @@ public enum ObjectivityAnalysis {
         // this runs on one thread over a country's 120 000 groups.
         var bestClassZ = [Double](repeating: -.infinity, count: schoolKeys.count)
         var bestClassIndex = [Int](repeating: -1, count: schoolKeys.count)
-        for p in pending {
+        for k in pending.indices {
+            let p = (index: pending[k].index, isClass: pending[k].isClass, school: pending[k].school)
             var z = zOwn[p.index]
             if p.isClass {
                 let k = Double(max(1, assessedClasses[p.school]))
@@ -697,11 +707,19 @@ public enum ObjectivityAnalysis {
         // The sentences, in runs of groups on every thread (each writes only its own groups; the
         // risks and class names it reads of other groups are copied first).
         clock.lap("класс → школа")
-        let (finalZ, risks, names) = (zOwn, out.map(\.risk), out.map(\.className))
+        var riskOf: [Double] = [], nameOf: [String?] = []
+        riskOf.reserveCapacity(out.count)
+        nameOf.reserveCapacity(out.count)
+        for k in out.indices {
+            riskOf.append(out[k].risk)
+            nameOf.append(out[k].className)
+        }
+        let (finalZ, risks, names) = (zOwn, riskOf, nameOf)
         out.withUnsafeMutableBufferPointer { ob in
             nonisolated(unsafe) let ob = ob
             Parallelism.forEachRun(of: pending.count, runs: threads * 16, threads: threads) { [pending, bestClassZ, bestClassIndex, assessedClasses] _, range in
-                for p in pending[range] {
+                for k in range {
+                    let p = (index: pending[k].index, isClass: pending[k].isClass, school: pending[k].school)
                     // Also for a school of one class (its own and its class's figures are the same works,
                     // judged against schools and against classes): a school has signs whenever a class has.
                     let best = bestClassIndex[p.school]
@@ -1150,7 +1168,6 @@ extension GroupFigures {
         difference(&marks, a.marks, op.pointee.marks)
         difference(&taskPoints, a.taskPoints, op.pointee.taskPoints)
         difference(&histogram, a.histogram, op.pointee.histogram)
-        if taskPointsByMark.count != a.taskPointsByMark.count { taskPointsByMark = [[Int]](repeating: [], count: a.taskPointsByMark.count) }
-        for k in a.taskPointsByMark.indices { difference(&taskPointsByMark[k], a.taskPointsByMark[k], op.pointee.taskPointsByMark[k]) }
+        difference(&taskPointsByMark, a.taskPointsByMark, op.pointee.taskPointsByMark)
     }
 }
