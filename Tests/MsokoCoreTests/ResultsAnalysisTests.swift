@@ -45,6 +45,9 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertEqual(d.smallGroup, .suppressed)
         XCTAssertEqual(d.taskCompletion(1, max: 2, mark: 2), 0.25)
         XCTAssertEqual(d.taskCompletion(0, max: 1, mark: 4), nil, "nobody got a 4")
+        // Each mark's own row of the table (one array for the four marks): «3» is works 1 and 4.
+        XCTAssertEqual((0..<3).map { d.taskCompletion($0, max: [1, 2, 2][$0], mark: 3) }, [1.0, 0.75, 0.25])
+        XCTAssertEqual((0..<3).map { d.taskCompletion($0, max: [1, 2, 2][$0], mark: 2) }, [0.0, 0.25, 0.0])
         let req = a.requirements(d)
         XCTAssertEqual(req.map(\.code), ["R1", "R2"])
         XCTAssertEqual(req.map(\.completion), [0.6, 0.45])

@@ -668,8 +668,8 @@ public enum ObjectivityAnalysis {
                     nonisolated(unsafe) let (zb, ob, pb) = (zb, ob, pb)
                     Parallelism.forEachRun(of: pb.count, runs: threads * 16, threads: threads) { _, range in
                         for k in range {
-                            // (Read in place: a copy of the group's entry or of a raw sign retains
-                            // and releases what it holds.)
+                            // (The group's entry read in place — a copy retains and releases what
+                            // it holds — and its signs through their buffer.)
                             let (index, side, level) = (pb[k].index, pb[k].isClass ? 1 : 0, pb[k].level)
                             var judged: [Contribution] = []
                             judged.reserveCapacity(pb[k].raws.count)
@@ -693,8 +693,8 @@ public enum ObjectivityAnalysis {
         // this runs on one thread over a country's 120 000 groups.
         var bestClassZ = [Double](repeating: -.infinity, count: schoolKeys.count)
         var bestClassIndex = [Int](repeating: -1, count: schoolKeys.count)
-        for k in pending.indices {
-            let p = (index: pending[k].index, isClass: pending[k].isClass, school: pending[k].school)
+        for j in pending.indices {
+            let p = (index: pending[j].index, isClass: pending[j].isClass, school: pending[j].school)
             var z = zOwn[p.index]
             if p.isClass {
                 let k = Double(max(1, assessedClasses[p.school]))
@@ -833,7 +833,7 @@ public enum ObjectivityAnalysis {
     /// Signs whose honest centre may move with the group's level (strong groups differ by nature).
     static let regressed: Set<ObjectivitySignal.Indicator> = [.taskProfileInversion, .lenientScoring, .thresholdHeaping, .journalMismatch, .personFit]
 
-    static func contribution(_ r: borrowing Raw, null: Evidence.Null, level: Double, spec: ProcedureSpec, _ s: ObjectivitySettings) -> Contribution {
+    static func contribution(_ r: Raw, null: Evidence.Null, level: Double, spec: ProcedureSpec, _ s: ObjectivitySettings) -> Contribution {
         let weight = r.indicator.weight
         if let z = r.ownZ {
             let x = ObjectivitySignal(indicator: r.indicator, value: r.value, threshold: r.extra, reference: r.reference, z: z, explanation: r.ownExplanation)
@@ -850,7 +850,7 @@ public enum ObjectivityAnalysis {
             var low = 0, high = n + 1
             while low < high {
                 let mid = (low + high) / 2
-                var probe = copy r
+                var probe = r
                 probe.value = Double(mid) / Double(n)
                 if personFitZ(probe, null: null, level: level) >= cut { high = mid } else { low = mid + 1 }
             }
@@ -914,7 +914,7 @@ public enum ObjectivityAnalysis {
     /// (The group by its address, here and in `heaping`: a group passed by value out of the
     /// analysis' buffer is copied first, its four arrays and three texts retained and released —
     /// 120 000 groups, several calls each. Read through `pointee`, nothing is copied.)
-    static func highResults(_ g: UnsafePointer<GroupFigures>, _ ref: borrowing GroupFigures) -> Raw? {
+    static func highResults(_ g: UnsafePointer<GroupFigures>, _ ref: GroupFigures) -> Raw? {
         guard let q = g.pointee.qualityRate, let q0 = ref.qualityRate else { return nil }
         return Raw(indicator: .highResults, e: q - q0, se: binomialSE(q0, g.pointee.participants), value: q, reference: q0)
     }
@@ -925,7 +925,7 @@ public enum ObjectivityAnalysis {
     /// distribution closest to the reference with the group's mean): a strong group's slope is
     /// allowed for, and the district's own shape at the thresholds is the yardstick. The three
     /// thresholds are pooled.
-    static func heaping(_ g: UnsafePointer<GroupFigures>, _ ref: borrowing GroupFigures, _ spec: ProcedureSpec) -> Raw? {
+    static func heaping(_ g: UnsafePointer<GroupFigures>, _ ref: GroupFigures, _ spec: ProcedureSpec) -> Raw? {
         guard let scale = spec.scale, let mean = g.pointee.meanPrimaryScore else { return nil }
         // (The histograms read in place, as doubles, the reference's with ½ added: no arrays made per group.)
         return g.pointee.histogram.withUnsafeBufferPointer { h in ref.histogram.withUnsafeBufferPointer { rc in
@@ -1003,7 +1003,7 @@ public enum ObjectivityAnalysis {
     /// reference's share moved by the fitted line at the group's level, the honest spread τ² as the
     /// intra-group correlation, the mid-p upper tail. A misfit is one work in ten by construction, so
     /// a class of fifteen with five misfits was z 3.0 as a normal deviation and is 2.4 as a count.
-    static func personFitZ(_ r: borrowing Raw, null: Evidence.Null, level: Double) -> Double {
+    static func personFitZ(_ r: Raw, null: Evidence.Null, level: Double) -> Double {
         let n = Int(r.extra.rounded())
         guard n > 0 else { return 0 }
         return countZ(Int((r.value * Double(n)).rounded()), of: n, expected: r.reference + null.a + null.b * level, null: null)
@@ -1030,7 +1030,7 @@ public enum ObjectivityAnalysis {
     /// fitted spread τ² between groups — and its one-sided mid-p tail gives z. The normal
     /// approximation it replaces had a heavy upper tail for small classes (three of ten absent is
     /// z 3.6 against 5 %, while the binomial tail is z 2.3), behind most honest schools flagged.
-    static func participationZ(_ r: borrowing Raw, null: Evidence.Null) -> Double {
+    static func participationZ(_ r: Raw, null: Evidence.Null) -> Double {
         let enrolled = Int(r.extra.rounded())
         guard enrolled > 0 else { return 0 }
         let absent = enrolled - min(enrolled, Int((r.value * Double(enrolled)).rounded()))
@@ -1154,7 +1154,7 @@ public enum ObjectivityAnalysis {
 extension GroupFigures {
     /// Becomes `a` without `o`'s figures (the district without one school), in place: the arrays it
     /// already has are written over, not allocated anew (a country has 40 000 schools).
-    mutating func becomeDifference(_ a: borrowing GroupFigures, _ op: UnsafePointer<GroupFigures>) {
+    mutating func becomeDifference(_ a: GroupFigures, _ op: UnsafePointer<GroupFigures>) {
         // (`op` by its address: see `ObjectivityAnalysis.highResults`.)
         (level, school, schoolName, className, enrolled, shownInFull) = (a.level, a.school, a.schoolName, a.className, a.enrolled, a.shownInFull)
         participants = a.participants - op.pointee.participants
