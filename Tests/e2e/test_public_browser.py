@@ -95,7 +95,7 @@ def test_a_parent_finds_dates_observation_and_results_on_a_phone(demo_server, br
     day = datetime.date.today() + datetime.timedelta(days=14)
     browser.find_element(By.ID, "pclass").send_keys("4А")
     browser.execute_script("document.getElementById('pdate').value = arguments[0]", day.isoformat())
-    submit(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить дату']"), "Дата")
+    submit(browser, browser.find_element(By.XPATH, "//button[text()='Сохранить дату']"), "Дата сохранена")
     logout(browser)
 
     # A parent on a phone: the district's page, the school's page with the date.
