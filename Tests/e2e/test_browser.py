@@ -50,8 +50,11 @@ def logout(driver):
 
 
 def submit(browser, button, expect):
-    """Clicks a submit button and waits until the page shows `expect`."""
+    """Clicks a submit button and waits until the next page has replaced this one and shows
+    `expect` (waiting for the text alone returned at once when the form's own page already had it —
+    «Дата» on its label — and the next step raced the redirect: CI failed once so)."""
     button.click()
+    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(EC.staleness_of(button))
     WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(lambda d: expect in d.page_source)
 
 

@@ -911,7 +911,7 @@ public enum ObjectivityAnalysis {
         return (p * (1 - p) / Double(max(n, 1))).squareRoot()
     }
 
-    /// (The group by its address, here and in `heaping`: a group passed by value out of the
+    /// (The group by its address, here, in `heaping`, `observer` and `becomeDifference`: a group passed by value out of the
     /// analysis' buffer is copied first, its four arrays and three texts retained and released —
     /// 120 000 groups, several calls each. Read through `pointee`, nothing is copied.)
     static func highResults(_ g: UnsafePointer<GroupFigures>, _ ref: GroupFigures) -> Raw? {
