@@ -153,7 +153,7 @@ public struct ResultsAnalysis: Sendable {
                                         for i in range where contiguous || Int(ws[i]) % threads == k {
                                             let row = UnsafeBufferPointer(rebasing: scores[(i * taskCount)..<((i + 1) * taskCount)])
                                             var primary = 0
-                                            for t in 0..<taskCount where row[t] != WorkRecord.notDone { primary += min(Int(row[t]), maxes[t]) }
+                                            for t in 0..<taskCount { primary &+= min(WorkRecord.points(row[t]), maxes[t]) }
                                             var mark = 0
                                             if !mins.isEmpty { mark = primary >= mins[2] ? 5 : primary >= mins[1] ? 4 : primary >= mins[0] ? 3 : 2 }
                                             let journal = Int(marks[i] >> 4)

@@ -31,8 +31,8 @@ struct ConditionalTable {
         works.scores.withUnsafeBufferPointer { scores in
             for i in 0..<works.count {
                 var sx = 0, sy = 0
-                for t in condition { let s = scores[i * T + t]; if s != WorkRecord.notDone { sx += Int(s) } }
-                for t in outcome { let s = scores[i * T + t]; if s != WorkRecord.notDone { sy += Int(s) } }
+                for t in condition { sx &+= WorkRecord.points(scores[i &* T &+ t]) }
+                for t in outcome { sy &+= WorkRecord.points(scores[i &* T &+ t]) }
                 xs[i] = UInt16(min(sx, xMax))
                 ys[i] = UInt16(sy)
             }

@@ -160,7 +160,7 @@ public enum ObjectivityAnalysis {
                                 for t in 0..<T {
                                     let s = sc[base + t]
                                     h = (h ^ UInt64(s)) &* 0x100_0000_01b3
-                                    if s != WorkRecord.notDone { primary += Int(s) }
+                                    primary &+= WorkRecord.points(s)
                                 }
                                 hh[i] = h
                                 pp[i] = Int32(primary)
@@ -845,14 +845,35 @@ public enum ObjectivityAnalysis {
         let cut = r.indicator == .thresholdHeaping ? s.heapingZ : s.signalZ
         var deviation = null.deviation(atZ: cut, se: r.se, level: level)
         if r.indicator == .personFit, r.extra >= 1 {
-            // The count's own threshold: the fewest misfits whose tail reaches the level.
+            // The count's own threshold: the fewest misfits whose tail reaches the level (n + 1: none).
+            // The tail grows with the count, so the first count that reaches it is found by probing
+            // outward from where the normal approximation puts it — two or three tails a group
+            // instead of the seven of a search over 0…n (a country has 120 000 groups) — then by
+            // halving the bracket; the answer is the same first count either way.
             let n = Int(r.extra.rounded())
-            var low = 0, high = n + 1
+            func reaches(_ count: Int) -> Bool {
+                guard count <= n else { return true }
+                var probe = r
+                probe.value = Double(count) / Double(n)
+                return personFitZ(probe, null: null, level: level) >= cut
+            }
+            let estimate = ((r.reference + deviation) * Double(n)).rounded(.up)
+            let guess = estimate.isFinite ? min(max(0, Int(estimate)), n + 1) : n + 1
+            var low = 0, high = n + 1, step = 1
+            if reaches(guess) {
+                high = guess
+                while high - step >= 0 {
+                    if reaches(high - step) { high -= step; step *= 2 } else { low = high - step + 1; break }
+                }
+            } else {
+                low = guess + 1
+                while low - 1 + step <= n {
+                    if reaches(low - 1 + step) { high = low - 1 + step; break } else { low += step; step *= 2 }
+                }
+            }
             while low < high {
                 let mid = (low + high) / 2
-                var probe = r
-                probe.value = Double(mid) / Double(n)
-                if personFitZ(probe, null: null, level: level) >= cut { high = mid } else { low = mid + 1 }
+                if reaches(mid) { high = mid } else { low = mid + 1 }
             }
             deviation = Double(low) / Double(n) - r.reference
         }
