@@ -150,6 +150,33 @@ final class EvidenceTests: XCTestCase {
         XCTAssertLessThan(ObjectivityAnalysis.personFitZ(below, null: Evidence.Null(), level: 0), settings.signalZ)
     }
 
+    /// The count's threshold is searched from the normal approximation's estimate outward; whether
+    /// that estimate is right, too low or too high (a wide honest spread, a line in the level, tiny
+    /// and large groups), the count found is the first one whose tail reaches the level — as a
+    /// search over every count finds it — and n + 1 where none does.
+    func testPersonFitThresholdIsTheFirstCountThatReachesTheLevel() {
+        var settings = ObjectivitySettings()
+        settings.personFitMargin = 0 // the threshold shown is then the count's own, not the margin
+        let nulls = [Evidence.Null(), Evidence.Null(a: 0.05, b: 0, tau2: 0.01), Evidence.Null(a: -0.04, b: 0.02, tau2: 0),
+                     Evidence.Null(a: 0, b: 0, tau2: 0.08)]
+        var checked = 0
+        let cases = [1, 2, 3, 5, 9, 15, 40, 120].flatMap { n in [0.01, 0.1, 0.3, 0.6].flatMap { reference in
+            nulls.flatMap { null in [-1.5, 0.0, 2.0].map { level in (n: n, reference: reference, null: null, level: level) } } } }
+        for (n, reference, null, level) in cases {
+            func z(_ misfit: Int) -> Double {
+                ObjectivityAnalysis.personFitZ(ObjectivityAnalysis.personFit(misfit: misfit, n: n, reference: reference), null: null, level: level)
+            }
+            let first = (0...n).first { z($0) >= settings.signalZ } ?? n + 1
+            let judged = ObjectivityAnalysis.contribution(ObjectivityAnalysis.personFit(misfit: 0, n: n, reference: reference), null: null, level: level,
+                                                          spec: DetectionBenchmark.mathematics, settings)
+            // (Shown as a share above the reference: a first count under it shows the reference.)
+            let expected = reference + max(0, Double(first) / Double(n) - reference)
+            XCTAssertEqual(judged.signal.threshold, expected, accuracy: 1e-12, "n \(n), reference \(reference), \(null), level \(level)")
+            if Double(first) / Double(n) > reference { checked += 1 }
+        }
+        XCTAssertGreaterThan(checked, cases.count / 2, "most cases have a count of their own above the reference")
+    }
+
     /// Truncated at p = ½: a sign below its honest centre takes nothing away (plain Fisher lets it);
     /// under honesty the combined z is still about standard normal in its upper tail; groups with no
     /// sign above its centre rank below all others and still differ among themselves.
