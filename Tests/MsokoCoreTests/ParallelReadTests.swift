@@ -153,6 +153,13 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertGreaterThan(one.count, 64, "more groups than runs, so the threads share them")
         XCTAssertTrue(one.contains { !$0.contributions.isEmpty })
         for threads in [2, 3, 8] { XCTAssertTrue(ObjectivityAnalysis.evaluate(r.works, analysis: a, inputs: .init(enrolment: r.enrolment), threads: threads) == one, "threads \(threads)") }
+        // The per-work passes made beforehand (as `msoko analyze` makes them beside the analysis, on
+        // one thread) give the same signs as those the evaluation makes itself.
+        for (made, judged) in [(1, 2), (3, 1)] {
+            let prepared = ObjectivityAnalysis.perWork(r.works, spec: spec, threads: made)
+            XCTAssertTrue(ObjectivityAnalysis.evaluate(r.works, analysis: a, inputs: .init(enrolment: r.enrolment), threads: judged, perWork: prepared) == one,
+                          "made on \(made), judged on \(judged)")
+        }
     }
 
     /// The JSON written in runs on several threads is byte for byte the one-thread JSON.

@@ -31,10 +31,102 @@ public enum ObjectivityAnalysis {
         }
     }
 
+    /// What the signs need of each work from its scores alone: normed Guttman errors, a hash of the
+    /// score vector, the primary score. Independent of the analysis, so `msoko analyze` computes it on
+    /// a thread of its own while the analysis runs (the analysis leaves a core idle in its serial steps).
+    public struct PerWork: Sendable {
+        var guttman: [Float], hash: [UInt64], primaryOf: [Int32]
+        let count: Int, taskCount: Int
+    }
+
+    public static func perWork(_ works: borrowing WorkTable, spec: ProcedureSpec, threads: Int = Parallelism.threads) -> PerWork {
+        let T = spec.tasks.count
+        let maxes = spec.tasks.map(\.max)
+        var clock = PhaseClock("признаки")
+        // Item steps (task t, score ≥ k) ordered from the most to the least often passed in the district.
+        var stepPass: [(t: Int, k: Int, n: Int)] = []
+        // Works counted per task and score in runs on every core (each run its own counts, added after).
+        let stride = (maxes.max() ?? 0) + 1
+        let runs = max(1, min(threads * 4, works.count / 100_000))
+        let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs * T * stride)
+        partial.initialize(repeating: 0)
+        defer { partial.deallocate() }
+        works.scores.withUnsafeBufferPointer { scores in
+            nonisolated(unsafe) let (scores, counts) = (scores, partial)
+            Parallelism.forEachRun(of: works.count, runs: runs, threads: threads) { run, range in
+                let base = run * T * stride
+                // Every cell counted, «X» and 0 into the score-0 slot, which is never read: no branch
+                // per cell (whether a task is solved is as good as random to the processor).
+                for i in range {
+                    for t in 0..<T {
+                        let s = scores[i * T + t]
+                        counts[base + t * stride + Int(s == WorkRecord.notDone ? 0 : min(s, UInt8(maxes[t])))] += 1
+                    }
+                }
+            }
+        }
+        for t in 0..<T {
+            var cumulative = 0
+            for k in Swift.stride(from: maxes[t], through: 1, by: -1) {
+                for run in 0..<runs { cumulative += partial[run * T * stride + t * stride + k] }
+                stepPass.append((t, k, cumulative))
+            }
+        }
+        stepPass.sort { $0.n > $1.n }
+        let steps = stepPass.count
+
+        clock.lap("шаги заданий")
+        // Per work: normed Guttman errors and a hash of the score vector. Identical vectors are
+        // judged against works with the same primary score across the district: strong students
+        // coincide on a full score by ability, not by copying.
+        // (Zeroed on every core: the first touch of 24 MB of pages on one core was most of a step.)
+        var guttman = Parallelism.array(repeating: Float(0), count: works.count, threads: threads)
+        var hash = Parallelism.array(repeating: UInt64(0), count: works.count, threads: threads)
+        var primaryOf = Parallelism.array(repeating: Int32(0), count: works.count, threads: threads)
+        // Works are independent here: in chunks on every core, each writing its own rows.
+        let stepList = stepPass.map { (t: $0.t, k: UInt8($0.k)) }
+        let count = works.count
+        guttman.withUnsafeMutableBufferPointer { g in
+            hash.withUnsafeMutableBufferPointer { hh in
+                primaryOf.withUnsafeMutableBufferPointer { pp in
+                    works.scores.withUnsafeBufferPointer { sc in
+                        nonisolated(unsafe) let (g, hh, pp, sc) = (g, hh, pp, sc)
+                        Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { _, range in
+                            for i in range {
+                                let base = i * T
+                                var failed = 0, errors = 0, passed = 0, primary = 0
+                                // Without a branch per step (whether a step is passed is as good as
+                                // random to the processor: 60 million steps for a country).
+                                for step in stepList {
+                                    let s = sc[base + step.t]
+                                    let pass = (s != WorkRecord.notDone ? 1 : 0) & (s >= step.k ? 1 : 0)
+                                    errors &+= failed & -pass
+                                    passed &+= pass
+                                    failed &+= 1 &- pass
+                                }
+                                g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
+                                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                                for t in 0..<T {
+                                    let s = sc[base + t]
+                                    h = (h ^ UInt64(s)) &* 0x100_0000_01b3
+                                    primary &+= WorkRecord.points(s)
+                                }
+                                hh[i] = h
+                                pp[i] = Int32(primary)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        clock.lap("Гуттман и ключи работ")
+        return PerWork(guttman: guttman, hash: hash, primaryOf: primaryOf, count: works.count, taskCount: T)
+    }
+
     /// Schools first (in the analysis' order), each followed by its classes.
     /// `threads`: how many cores the passes use (the same risks whatever the number).
     public static func evaluate(_ works: consuming WorkTable, analysis a: ResultsAnalysis, settings: ObjectivitySettings = ObjectivitySettings(),
-                                inputs: Inputs = Inputs(), threads: Int = Parallelism.threads) -> [GroupRisk] {
+                                inputs: Inputs = Inputs(), threads: Int = Parallelism.threads, perWork given: consuming PerWork? = nil) -> [GroupRisk] {
         let spec = a.spec
         let T = spec.tasks.count
         guard T > 0, !works.isEmpty else { return [] }
@@ -85,39 +177,13 @@ public enum ObjectivityAnalysis {
         }
 
         clock.lap("классы работ")
-        // Item steps (task t, score ≥ k) ordered from the most to the least often passed in the district.
-        var stepPass: [(t: Int, k: Int, n: Int)] = []
-        // Works counted per task and score in runs on every core (each run its own counts, added after).
-        let stride = (maxes.max() ?? 0) + 1
-        let runs = max(1, min(threads * 4, works.count / 100_000))
-        let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs * T * stride)
-        partial.initialize(repeating: 0)
-        defer { partial.deallocate() }
-        works.scores.withUnsafeBufferPointer { scores in
-            nonisolated(unsafe) let (scores, counts) = (scores, partial)
-            Parallelism.forEachRun(of: works.count, runs: runs, threads: threads) { run, range in
-                let base = run * T * stride
-                // Every cell counted, «X» and 0 into the score-0 slot, which is never read: no branch
-                // per cell (whether a task is solved is as good as random to the processor).
-                for i in range {
-                    for t in 0..<T {
-                        let s = scores[i * T + t]
-                        counts[base + t * stride + Int(s == WorkRecord.notDone ? 0 : min(s, UInt8(maxes[t])))] += 1
-                    }
-                }
-            }
-        }
-        for t in 0..<T {
-            var cumulative = 0
-            for k in Swift.stride(from: maxes[t], through: 1, by: -1) {
-                for run in 0..<runs { cumulative += partial[run * T * stride + t * stride + k] }
-                stepPass.append((t, k, cumulative))
-            }
-        }
-        stepPass.sort { $0.n > $1.n }
-        let steps = stepPass.count
-
-        clock.lap("шаги заданий")
+        // Per work (from its scores alone): computed here, or before — beside the analysis, by a caller
+        // with a core to spare (`perWork`).
+        var pre = given.take() ?? perWork(works, spec: spec, threads: threads)
+        precondition(pre.count == works.count && pre.taskCount == T, "per-work passes of other works")
+        var (guttman, hash, primaryOf) = (pre.guttman, pre.hash, pre.primaryOf)
+        (pre.guttman, pre.hash, pre.primaryOf) = ([], [], [])
+        clock.lap("шаги заданий, Гуттман и ключи работ")
         // Classes' works together: a counting sort of work indices by class.
         let classCount = classSchool.count
         var start = [Int](repeating: 0, count: classCount + 1)
@@ -127,50 +193,6 @@ public enum ObjectivityAnalysis {
         var fill = start
         for i in 0..<works.count { order[fill[Int(workClass[i])]] = i; fill[Int(workClass[i])] += 1 }
 
-        // Per work: normed Guttman errors and a hash of the score vector. Identical vectors are
-        // judged against works with the same primary score across the district: strong students
-        // coincide on a full score by ability, not by copying.
-        // (Zeroed on every core: the first touch of 24 MB of pages on one core was most of a step.)
-        var guttman = Parallelism.array(repeating: Float(0), count: works.count, threads: threads)
-        var hash = Parallelism.array(repeating: UInt64(0), count: works.count, threads: threads)
-        var primaryOf = Parallelism.array(repeating: Int32(0), count: works.count, threads: threads)
-        // Works are independent here: in chunks on every core, each writing its own rows.
-        let stepList = stepPass.map { (t: $0.t, k: UInt8($0.k)) }
-        let count = works.count
-        guttman.withUnsafeMutableBufferPointer { g in
-            hash.withUnsafeMutableBufferPointer { hh in
-                primaryOf.withUnsafeMutableBufferPointer { pp in
-                    works.scores.withUnsafeBufferPointer { sc in
-                        nonisolated(unsafe) let (g, hh, pp, sc) = (g, hh, pp, sc)
-                        Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { _, range in
-                            for i in range {
-                                let base = i * T
-                                var failed = 0, errors = 0, passed = 0, primary = 0
-                                // Without a branch per step (whether a step is passed is as good as
-                                // random to the processor: 60 million steps for a country).
-                                for step in stepList {
-                                    let s = sc[base + step.t]
-                                    let pass = (s != WorkRecord.notDone ? 1 : 0) & (s >= step.k ? 1 : 0)
-                                    errors &+= failed & -pass
-                                    passed &+= pass
-                                    failed &+= 1 &- pass
-                                }
-                                g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
-                                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                                for t in 0..<T {
-                                    let s = sc[base + t]
-                                    h = (h ^ UInt64(s)) &* 0x100_0000_01b3
-                                    primary &+= WorkRecord.points(s)
-                                }
-                                hh[i] = h
-                                pp[i] = Int32(primary)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        clock.lap("Гуттман и ключи работ")
         // Pairs of works with the same primary score that coincide, over the district; for each school
         // the same without its own works (copies must not set their own expectation). Also *among
         // works of classes of the same strength* (a band of the class's mean primary score: the

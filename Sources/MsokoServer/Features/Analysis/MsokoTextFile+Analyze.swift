@@ -48,11 +48,19 @@ extension MsokoTextFile {
         }
         guard out.problems.isEmpty else { return out }
         phase("чтение и проверка")
+        // The signs' per-work passes need only the works: on a thread of their own, one core, while the
+        // analysis runs — its serial steps (groups of works, their order) leave a core idle, and the
+        // operating system shares the cores out in its parallel ones (docs/benchmarks.md).
+        let perWork = PerWorkThread()
+        if format == .json && works.count >= 10_000 && Parallelism.threads > 1 {
+            perWork.start { [works] in ObjectivityAnalysis.perWork(works, spec: spec, threads: 1) }
+        }
         let analysis = ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
+        let prepared = perWork.result()
         phase("анализ")
         // The works handed over: the signs let them go once their per-work passes are done.
         var objectivity: [GroupRisk] = []
-        if format == .json { objectivity = ObjectivityAnalysis.evaluate(consume works, analysis: analysis, inputs: .init(enrolment: enrolment)) }
+        if format == .json { objectivity = ObjectivityAnalysis.evaluate(consume works, analysis: analysis, inputs: .init(enrolment: enrolment), perWork: prepared) }
         works = WorkTable(taskCount: 0)
         phase("признаки необъективности")
         switch format {
@@ -75,5 +83,30 @@ extension MsokoTextFile {
         var out = try analyze(files: &files, specData: specData, specFile: specFile, format: format, details: details) { data.append(contentsOf: $0) }
         if out.problems.isEmpty { out.data = data }
         return out
+    }
+}
+
+/// A computation on a thread of its own (not one of Dispatch's workers, which the analysis' parallel
+/// steps use), its result waited for.
+private final class PerWorkThread: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var started = false
+    private var value: ObjectivityAnalysis.PerWork?
+
+    func start(_ body: @escaping @Sendable () -> ObjectivityAnalysis.PerWork) {
+        started = true
+        let thread = Thread { [self] in
+            value = body()
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// The result once the thread is done (nil when none was started).
+    func result() -> ObjectivityAnalysis.PerWork? {
+        guard started else { return nil }
+        done.wait()
+        defer { value = nil }
+        return value
     }
 }
