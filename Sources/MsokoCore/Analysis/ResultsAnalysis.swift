@@ -291,12 +291,12 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
             if mark >= 2 {
                 let markBase = base + byMark + (mark - 2) * taskCount
                 for t in 0..<taskCount {
-                    let v: Count = scores[t] == WorkRecord.notDone ? 0 : Count(truncatingIfNeeded: scores[t])
+                    let v = Count(truncatingIfNeeded: WorkRecord.points(scores[t]))
                     sums[points + t] &+= v
                     sums[markBase + t] &+= v
                 }
             } else {
-                for t in 0..<taskCount { sums[points + t] &+= scores[t] == WorkRecord.notDone ? 0 : Count(truncatingIfNeeded: scores[t]) }
+                for t in 0..<taskCount { sums[points + t] &+= Count(truncatingIfNeeded: WorkRecord.points(scores[t])) }
             }
             if mark >= 2 {
                 sums[base + Self.marks + mark - 2] &+= 1

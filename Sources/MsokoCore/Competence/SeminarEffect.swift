@@ -46,7 +46,7 @@ public enum SeminarEffect {
     public static func figures(_ pairs: [(school: [UInt8], commission: [UInt8])], index: Int) -> Figures? {
         let usable = pairs.filter { index < $0.school.count && index < $0.commission.count }
         guard !usable.isEmpty else { return nil }
-        let points = { (s: UInt8) in s == WorkRecord.notDone ? 0 : Int(s) }
+        let points = WorkRecord.points
         let d = usable.map { points($0.school[index]) - points($0.commission[index]) }
         let n = Double(d.count)
         return Figures(works: d.count, meanDifference: Double(d.reduce(0, +)) / n, meanAbsolute: Double(d.reduce(0) { $0 + abs($1) }) / n,

@@ -189,7 +189,7 @@ public enum Rediagnosis {
                 return UInt8(clamping: s)
             }
             return WorkRecord(schoolLogin: nil, schoolName: nil, code: r.code, className: className, variant: nil, gender: nil,
-                              scores: scores, primaryScore: scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }, mark: nil, journalMark: nil, row: i + 2)
+                              scores: scores, primaryScore: scores.reduce(0) { $0 + WorkRecord.points($1) }, mark: nil, journalMark: nil, row: i + 2)
         }
         return Gaps.group(works, spec: spec(tasks, requirements: requirements))
     }

@@ -50,9 +50,8 @@ public enum Agreement {
     public static func meanDifferences(school: [[UInt8]], commission: [[UInt8]]) -> [Double] {
         guard let t = school.first?.count, !school.isEmpty else { return [] }
         return (0..<t).map { j in
-            zip(school, commission).reduce(0.0) { $0 + Double(points($1.0[j]) - points($1.1[j])) } / Double(school.count)
+            zip(school, commission).reduce(0.0) { $0 + Double(WorkRecord.points($1.0[j]) - WorkRecord.points($1.1[j])) } / Double(school.count)
         }
     }
 
-    @inline(__always) static func points(_ s: UInt8) -> Int { s == WorkRecord.notDone ? 0 : Int(s) }
 }

@@ -36,7 +36,7 @@ public enum ObjectivityAnalysis {
     /// a thread of its own while the analysis runs (the analysis leaves a core idle in its serial steps).
     public struct PerWork: Sendable {
         var guttman: [Float], hash: [UInt64], primaryOf: [Int32]
-        let count: Int, taskCount: Int
+        let taskCount: Int
     }
 
     public static func perWork(_ works: borrowing WorkTable, spec: ProcedureSpec, threads: Int = Parallelism.threads) -> PerWork {
@@ -120,7 +120,7 @@ public enum ObjectivityAnalysis {
             }
         }
         clock.lap("Гуттман и ключи работ")
-        return PerWork(guttman: guttman, hash: hash, primaryOf: primaryOf, count: works.count, taskCount: T)
+        return PerWork(guttman: guttman, hash: hash, primaryOf: primaryOf, taskCount: T)
     }
 
     /// Schools first (in the analysis' order), each followed by its classes.
@@ -180,7 +180,7 @@ public enum ObjectivityAnalysis {
         // Per work (from its scores alone): computed here, or before — beside the analysis, by a caller
         // with a core to spare (`perWork`).
         var pre = given.take() ?? perWork(works, spec: spec, threads: threads)
-        precondition(pre.count == works.count && pre.taskCount == T, "per-work passes of other works")
+        precondition(pre.guttman.count == works.count && pre.taskCount == T, "per-work passes of other works")
         var (guttman, hash, primaryOf) = (pre.guttman, pre.hash, pre.primaryOf)
         (pre.guttman, pre.hash, pre.primaryOf) = ([], [], [])
         clock.lap("шаги заданий, Гуттман и ключи работ")

@@ -76,7 +76,7 @@ public enum Recheck {
     }
 
     public static func figures(_ pairs: [Pair], spec: ProcedureSpec) -> Figures {
-        let primary = { (s: [UInt8]) in s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) } }
+        let primary = { (s: [UInt8]) in s.reduce(0) { $0 + WorkRecord.points($1) } }
         let a = pairs.map { primary($0.schoolScores) }, b = pairs.map { primary($0.commissionScores) }
         let differences = zip(a, b).map { Double($0 - $1) }
         var marksA: [Int] = [], marksB: [Int] = []

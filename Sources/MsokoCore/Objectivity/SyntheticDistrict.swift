@@ -104,7 +104,7 @@ public struct SyntheticDistrict: Sendable {
                 }
                 for s in students {
                     code += 1
-                    let primary = zip(s.scores, spec.tasks).reduce(0) { $0 + ($1.0 == WorkRecord.notDone ? 0 : Int($1.0)) }
+                    let primary = s.scores.reduce(0) { $0 + WorkRecord.points($1) }
                     let journal = min(5, max(2, Int((3.5 + 0.8 * s.theta + rng.normal() * 0.5).rounded())))
                     table.append(WorkRecord(schoolLogin: school.login, schoolName: school.name, code: String(code), className: cls.name,
                                             variant: nil, gender: nil, scores: s.scores, primaryScore: primary, mark: spec.scale?.mark(for: primary),
@@ -142,18 +142,18 @@ public struct SyntheticDistrict: Sendable {
         case .lenientScoring:
             for i in out.indices {
                 for (t, task) in spec.tasks.enumerated() where task.max >= 2 && rng.uniform() < p(0.7) {
-                    let s = out[i].scores[t] == WorkRecord.notDone ? 0 : Int(out[i].scores[t])
+                    let s = WorkRecord.points(out[i].scores[t])
                     if s < task.max { out[i].scores[t] = UInt8(s + 1) }
                 }
             }
         case .thresholdPush:
             guard let scale = spec.scale else { return out }
             for i in out.indices {
-                let primary = out[i].scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+                let primary = out[i].scores.reduce(0) { $0 + WorkRecord.points($1) }
                 guard let target = [scale.three, scale.four, scale.five].first(where: { primary < $0 && primary >= $0 - 2 }), rng.uniform() < p(0.85) else { continue }
                 var missing = target - primary
                 for (t, task) in spec.tasks.enumerated() where missing > 0 {
-                    let s = out[i].scores[t] == WorkRecord.notDone ? 0 : Int(out[i].scores[t])
+                    let s = WorkRecord.points(out[i].scores[t])
                     let add = min(task.max - s, missing)
                     if add > 0 { out[i].scores[t] = UInt8(s + add); missing -= add }
                 }
@@ -192,7 +192,7 @@ extension SyntheticDistrict {
                 for (row, s) in zip(pending, changed) {
                     var r = row
                     r.work.scores = s.scores
-                    r.work.primaryScore = s.scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+                    r.work.primaryScore = s.scores.reduce(0) { $0 + WorkRecord.points($1) }
                     r.work.mark = spec.scale?.mark(for: r.work.primaryScore)
                     out.append(r)
                 }

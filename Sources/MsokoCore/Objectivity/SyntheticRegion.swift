@@ -128,7 +128,7 @@ public struct SyntheticRegion: Sendable {
                 }
                 for st in students {
                     code += 1
-                    let primary = st.scores.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) }
+                    let primary = st.scores.reduce(0) { $0 + WorkRecord.points($1) }
                     table.append(WorkRecord(schoolLogin: school.login, schoolName: "Школа № \(s + 1)", code: String(code), className: cls.name,
                                             variant: nil, gender: nil, scores: st.scores, primaryScore: primary, mark: spec.scale?.mark(for: primary),
                                             journalMark: st.journal, row: 0))
@@ -156,7 +156,6 @@ public struct SyntheticRegion: Sendable {
         }
     }
 
-    static func points(_ s: UInt8) -> Int { s == WorkRecord.notDone ? 0 : Int(s) }
 
     static func manipulate(_ students: [Student], _ m: Manipulation, factor: Double, spec: ProcedureSpec, rng: inout SplitMix64) -> [Student] {
         // The ordinary share drawn from ±20 % of the tuning generator's value, then scaled by the band.
@@ -169,7 +168,7 @@ public struct SyntheticRegion: Sendable {
             let students = share(0.75), tasks = share(0.7)
             for i in out.indices where rng.uniform() < students {
                 for (t, task) in spec.tasks.enumerated() where task.level != .basic && rng.uniform() < tasks {
-                    let s = points(out[i].scores[t])
+                    let s = WorkRecord.points(out[i].scores[t])
                     out[i].scores[t] = UInt8(rng.uniform() < 0.5 ? task.max : min(task.max, s + 1))
                 }
             }
@@ -179,7 +178,7 @@ public struct SyntheticRegion: Sendable {
             let p = share(0.7)
             for i in out.indices {
                 for t in chosen where rng.uniform() < p {
-                    let s = points(out[i].scores[t])
+                    let s = WorkRecord.points(out[i].scores[t])
                     if s < maxes[t] { out[i].scores[t] = UInt8(s + 1) }
                 }
             }
@@ -187,13 +186,13 @@ public struct SyntheticRegion: Sendable {
             guard let scale = spec.scale else { return out }
             let p = share(0.85)
             for i in out.indices {
-                let primary = out[i].scores.reduce(0) { $0 + points($1) }
+                let primary = out[i].scores.reduce(0) { $0 + WorkRecord.points($1) }
                 guard let target = [scale.three, scale.four, scale.five].first(where: { primary < $0 && primary >= $0 - 2 }), rng.uniform() < p else { continue }
                 var missing = target - primary
                 // Points go where a teacher has room to judge: criteria-scored tasks first, in random order.
                 let order = spec.tasks.indices.sorted { (maxes[$0] >= 2 ? 0 : 1, ($0 * 7 + i * 3) % 11) < (maxes[$1] >= 2 ? 0 : 1, ($1 * 7 + i * 3) % 11) }
                 for t in order where missing > 0 {
-                    let s = points(out[i].scores[t])
+                    let s = WorkRecord.points(out[i].scores[t])
                     let add = min(maxes[t] - s, missing)
                     if add > 0 { out[i].scores[t] = UInt8(s + add); missing -= add }
                 }
@@ -208,7 +207,7 @@ public struct SyntheticRegion: Sendable {
                 // Some copies differ in one task.
                 if rng.uniform() < 0.3 {
                     let t = Int(rng.uniform() * Double(copy.count))
-                    copy[t] = UInt8(max(0, points(copy[t]) - 1))
+                    copy[t] = UInt8(max(0, WorkRecord.points(copy[t]) - 1))
                 }
                 out[i].scores = copy
             }

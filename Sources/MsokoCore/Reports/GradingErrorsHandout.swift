@@ -27,7 +27,7 @@ public enum GradingErrors {
     /// Tasks whose mean discrepancy is at least `minimum` points either way, largest first.
     public static func tasks(_ rescored: [(code: String, school: [UInt8], commission: [UInt8])], spec: ProcedureSpec, minimum: Double = 0.2) -> [TaskError] {
         guard !rescored.isEmpty else { return [] }
-        let points = { (s: UInt8) in s == WorkRecord.notDone ? 0 : Int(s) }
+        let points = WorkRecord.points
         var out: [TaskError] = []
         for (t, task) in spec.tasks.enumerated() {
             let d = rescored.map { points($0.school[t]) - points($0.commission[t]) }

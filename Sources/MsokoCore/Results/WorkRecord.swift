@@ -8,7 +8,7 @@ public struct WorkRecord: Equatable, Sendable {
     /// good as random to the processor, and a mispredicted branch per cell was most of the loops
     /// that add a country's 23 million cells): v − 255 is negative exactly for a score, so its sign
     /// bits keep v.
-    @inline(__always) static func points(_ s: UInt8) -> Int {
+    @inline(__always) public static func points(_ s: UInt8) -> Int {
         let v = Int(s)
         return v & ((v &- 255) >> 63)
     }

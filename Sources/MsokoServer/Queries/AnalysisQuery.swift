@@ -59,7 +59,7 @@ enum AnalysisQuery {
         var recheck: [String: [Double]] = [:]
         if let sample = try await RecheckSample.latest(of: p, municipalityID: municipalityID, on: db) {
             for pair in try await sample.pairs(spec: analysis.loaded.analysis.spec, on: db) {
-                let primary = { (s: [UInt8]) in s.reduce(0) { $0 + ($1 == WorkRecord.notDone ? 0 : Int($1)) } }
+                let primary = { (s: [UInt8]) in s.reduce(0) { $0 + WorkRecord.points($1) } }
                 recheck[pair.school, default: []].append(Double(primary(pair.schoolScores) - primary(pair.commissionScores)))
             }
         }

@@ -89,7 +89,7 @@ struct InterviewDossier {
                 if !pairs.isEmpty {
                     let diff = pairs.map { pair in
                         zip(pair.schoolScores, pair.commissionScores).reduce(0) { acc, t in
-                            acc + Int(t.0 == WorkRecord.notDone ? 0 : t.0) - Int(t.1 == WorkRecord.notDone ? 0 : t.1)
+                            acc + WorkRecord.points(t.0) - WorkRecord.points(t.1)
                         }
                     }
                     d.rechecks.append(Recheck(procedure: ProcedureStore.title(p), works: pairs.count, meanDifference: Double(diff.reduce(0, +)) / Double(pairs.count)))
