@@ -31,12 +31,21 @@ public enum ObjectivityAnalysis {
         }
     }
 
-    /// What the signs need of each work from its scores alone: normed Guttman errors, a hash of the
-    /// score vector, the primary score. Independent of the analysis, so `msoko analyze` computes it on
-    /// a thread of its own while the analysis runs (the analysis leaves a core idle in its serial steps).
+    /// What the signs need of each work from the works alone: normed Guttman errors, a hash of the
+    /// score vector, the primary score, its class, the works class by class and each class's band of
+    /// strength. Independent of the analysis, so `msoko analyze` computes it on a thread of its own
+    /// while the analysis runs (the analysis leaves a core idle in its serial steps, and the classes'
+    /// order and bands are serial steps themselves).
     public struct PerWork: Sendable {
         var guttman: [Float], hash: [UInt64], primaryOf: [Int32]
         let taskCount: Int
+        /// The schools (keyed as the analysis keys them) and classes of the works; each work's class;
+        /// the works class by class (`order`, class c at `start[c]..<start[c + 1]`); each class's
+        /// band of strength (the lower, middle or upper third of the district's works by its mean).
+        let schoolKeys: [String], schoolOfKey: [String: Int], classSchool: [Int], classText: [UInt32]
+        var workClass: [Int32], order: [Int]
+        let start: [Int], classBand: [UInt8]
+        static let bands = 3
     }
 
     public static func perWork(_ works: borrowing WorkTable, spec: ProcedureSpec, threads: Int = Parallelism.threads) -> PerWork {
@@ -120,19 +129,6 @@ public enum ObjectivityAnalysis {
             }
         }
         clock.lap("Гуттман и ключи работ")
-        return PerWork(guttman: guttman, hash: hash, primaryOf: primaryOf, taskCount: T)
-    }
-
-    /// Schools first (in the analysis' order), each followed by its classes.
-    /// `threads`: how many cores the passes use (the same risks whatever the number).
-    public static func evaluate(_ works: consuming WorkTable, analysis a: ResultsAnalysis, settings: ObjectivitySettings = ObjectivitySettings(),
-                                inputs: Inputs = Inputs(), threads: Int = Parallelism.threads, perWork given: consuming PerWork? = nil) -> [GroupRisk] {
-        let spec = a.spec
-        let T = spec.tasks.count
-        guard T > 0, !works.isEmpty else { return [] }
-        let maxes = spec.tasks.map(\.max)
-
-        var clock = PhaseClock("признаки")
         // Work → school and class, as the analysis keys them.
         var schoolOfKey = [String: Int](minimumCapacity: works.schoolTable.count)
         var schoolKeys: [String] = []
@@ -177,13 +173,6 @@ public enum ObjectivityAnalysis {
         }
 
         clock.lap("классы работ")
-        // Per work (from its scores alone): computed here, or before — beside the analysis, by a caller
-        // with a core to spare (`perWork`).
-        var pre = given.take() ?? perWork(works, spec: spec, threads: threads)
-        precondition(pre.guttman.count == works.count && pre.taskCount == T, "per-work passes of other works")
-        var (guttman, hash, primaryOf) = (pre.guttman, pre.hash, pre.primaryOf)
-        (pre.guttman, pre.hash, pre.primaryOf) = ([], [], [])
-        clock.lap("шаги заданий, Гуттман и ключи работ")
         // Classes' works together: a counting sort of work indices by class.
         let classCount = classSchool.count
         var start = [Int](repeating: 0, count: classCount + 1)
@@ -192,23 +181,6 @@ public enum ObjectivityAnalysis {
         var order = Parallelism.array(repeating: 0, count: works.count, threads: threads)
         var fill = start
         for i in 0..<works.count { order[fill[Int(workClass[i])]] = i; fill[Int(workClass[i])] += 1 }
-
-        // Pairs of works with the same primary score that coincide, over the district; for each school
-        // the same without its own works (copies must not set their own expectation). Also *among
-        // works of classes of the same strength* (a band of the class's mean primary score: the
-        // lower, middle and upper third of the district's works): in a strong class a work one point
-        // short of the maximum has almost surely missed the hardest task, so such works coincide far
-        // more often than the district's works with that score do (an honest gymnasium class had z
-        // 5.1). A class's expected pairs take the higher of the two rates — its band's where the
-        // rest of the district has 30 works in it — so that a strong class is not flagged for the
-        // way strong students coincide, and no class is judged more strictly than by the district.
-        // Works sorted by (vector, band, school) within each score: a run of one vector gives the
-        // district's pairs, its sub-runs by band and by school what each band and each school's own
-        // works add (no hash tables: a country has 1.5 million works).
-        let levels = spec.maxScore + 1
-        let bands = 3
-        var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
-        for c in 0..<classCount { schoolClasses[classSchool[c]].append(c) }
         // Each class's sum over its works (together in `order`), the classes in runs on every core.
         var classSum = [Int](repeating: 0, count: classCount)
         classSum.withUnsafeMutableBufferPointer { cs in
@@ -222,6 +194,7 @@ public enum ObjectivityAnalysis {
         let classMean = (0..<classCount).map { c in Double(classSum[c]) / Double(max(1, start[c + 1] - start[c])) }
         let byMean = (0..<classCount).sorted { classMean[$0] < classMean[$1] }
         var classBand = [UInt8](repeating: 0, count: classCount)
+        let bands = PerWork.bands
         var below = 0, tie = 0
         while tie < byMean.count {
             var end = tie, inTie = 0
@@ -232,6 +205,44 @@ public enum ObjectivityAnalysis {
             tie = end
         }
         clock.lap("полосы классов")
+        return PerWork(guttman: guttman, hash: hash, primaryOf: primaryOf, taskCount: T, schoolKeys: schoolKeys, schoolOfKey: schoolOfKey,
+                       classSchool: classSchool, classText: classText, workClass: workClass, order: order, start: start, classBand: classBand)
+    }
+
+    /// Schools first (in the analysis' order), each followed by its classes.
+    /// `threads`: how many cores the passes use (the same risks whatever the number).
+    public static func evaluate(_ works: consuming WorkTable, analysis a: ResultsAnalysis, settings: ObjectivitySettings = ObjectivitySettings(),
+                                inputs: Inputs = Inputs(), threads: Int = Parallelism.threads, perWork given: consuming PerWork? = nil) -> [GroupRisk] {
+        let spec = a.spec
+        let T = spec.tasks.count
+        guard T > 0, !works.isEmpty else { return [] }
+        let maxes = spec.tasks.map(\.max)
+
+        var clock = PhaseClock("признаки")
+        // Per work (from its scores alone): computed here, or before — beside the analysis, by a caller
+        // with a core to spare (`perWork`).
+        var pre = given.take() ?? perWork(works, spec: spec, threads: threads)
+        precondition(pre.guttman.count == works.count && pre.workClass.count == works.count && pre.taskCount == T, "per-work passes of other works")
+        var (guttman, hash, primaryOf, workClass, order) = (pre.guttman, pre.hash, pre.primaryOf, pre.workClass, pre.order)
+        (pre.guttman, pre.hash, pre.primaryOf, pre.workClass, pre.order) = ([], [], [], [], [])
+        let (schoolKeys, schoolOfKey, classSchool, classText, start, classBand) = (pre.schoolKeys, pre.schoolOfKey, pre.classSchool, pre.classText, pre.start, pre.classBand)
+        let classCount = classSchool.count, bands = PerWork.bands
+        clock.lap("шаги заданий, Гуттман, классы работ")
+        // Pairs of works with the same primary score that coincide, over the district; for each school
+        // the same without its own works (copies must not set their own expectation). Also *among
+        // works of classes of the same strength* (a band of the class's mean primary score: the
+        // lower, middle and upper third of the district's works): in a strong class a work one point
+        // short of the maximum has almost surely missed the hardest task, so such works coincide far
+        // more often than the district's works with that score do (an honest gymnasium class had z
+        // 5.1). A class's expected pairs take the higher of the two rates — its band's where the
+        // rest of the district has 30 works in it — so that a strong class is not flagged for the
+        // way strong students coincide, and no class is judged more strictly than by the district.
+        // Works sorted by (vector, band, school) within each score: a run of one vector gives the
+        // district's pairs, its sub-runs by band and by school what each band and each school's own
+        // works add (no hash tables: a country has 1.5 million works).
+        let levels = spec.maxScore + 1
+        var schoolClasses = [[Int]](repeating: [], count: schoolKeys.count)
+        for c in 0..<classCount { schoolClasses[classSchool[c]].append(c) }
         let cells = levels * bands
         var perCell = [Int](repeating: 0, count: cells)
         var ownCell = Parallelism.array(repeating: Int32(0), count: schoolKeys.count * cells, threads: threads)
