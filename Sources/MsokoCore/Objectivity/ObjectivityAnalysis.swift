@@ -175,12 +175,22 @@ public enum ObjectivityAnalysis {
         clock.lap("классы работ")
         // Classes' works together: a counting sort of work indices by class.
         let classCount = classSchool.count
+        // (Through buffers: as array subscripts in this function the loops kept a uniqueness check
+        // and an end-of-mutation call per work, 1.5 million of each for a country.)
         var start = [Int](repeating: 0, count: classCount + 1)
-        for c in workClass { start[Int(c) + 1] += 1 }
-        for c in 0..<classCount { start[c + 1] += start[c] }
         var order = Parallelism.array(repeating: 0, count: works.count, threads: threads)
-        var fill = start
-        for i in 0..<works.count { order[fill[Int(workClass[i])]] = i; fill[Int(workClass[i])] += 1 }
+        start.withUnsafeMutableBufferPointer { st in
+            order.withUnsafeMutableBufferPointer { or in
+                workClass.withUnsafeBufferPointer { wc in
+                    for c in wc { st[Int(c) + 1] += 1 }
+                    for c in 0..<classCount { st[c + 1] += st[c] }
+                    var fill = Array(st)
+                    fill.withUnsafeMutableBufferPointer { fl in
+                        for i in wc.indices { or[fl[Int(wc[i])]] = i; fl[Int(wc[i])] += 1 }
+                    }
+                }
+            }
+        }
         // Each class's sum over its works (together in `order`), the classes in runs on every core.
         var classSum = [Int](repeating: 0, count: classCount)
         classSum.withUnsafeMutableBufferPointer { cs in
@@ -590,9 +600,15 @@ public enum ObjectivityAnalysis {
                         if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
                         if let x = heaping(gb.baseAddress! + gi, reference, spec) { raws.append(x) }
                         // The journal tables of the group and of the rest of the district (the district's less the school's).
-                        for k in 0..<16 { (own[k], rest[k]) = (0, districtJournal[k]) }
-                        for c in classes { for k in 0..<16 { own[k] += classJournal[c * 16 + k] } }
-                        for c in schoolClasses[s] { for k in 0..<16 { rest[k] -= classJournal[c * 16 + k] } }
+                        // (Through buffers: as array subscripts the compiler may keep a uniqueness check and
+                        // an end-of-mutation call on each of these sums — 16 million for a country.)
+                        own.withUnsafeMutableBufferPointer { o in
+                            rest.withUnsafeMutableBufferPointer { r in
+                                for k in 0..<16 { (o[k], r[k]) = (0, districtJournal[k]) }
+                                for c in classes { for k in 0..<16 { o[k] += classJournal[c * 16 + k] } }
+                                for c in schoolClasses[s] { for k in 0..<16 { r[k] -= classJournal[c * 16 + k] } }
+                            }
+                        }
                         if let x = journal(own: own, rest: rest) { raws.append(x) }
                         raws.append(personFit(misfit: misfit, n: participants, reference: referenceMisfit))
                         var pairs = 0, expected = 0.0, largest = 0
