@@ -45,6 +45,8 @@ public enum ObjectivityAnalysis {
         let schoolKeys: [String], schoolOfKey: [String: Int], classSchool: [Int], classText: [UInt32]
         var workClass: [Int32], order: [Int]
         let start: [Int], classBand: [UInt8]
+        /// Classes' strength bands for the identical-works expectation: thirds (5 and 8 were measured
+        /// and gave the same detection: docs/objectivity.md).
         static let bands = 3
     }
 
