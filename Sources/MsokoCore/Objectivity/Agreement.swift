@@ -53,5 +53,4 @@ public enum Agreement {
             zip(school, commission).reduce(0.0) { $0 + Double(WorkRecord.points($1.0[j]) - WorkRecord.points($1.1[j])) } / Double(school.count)
         }
     }
-
 }

@@ -156,7 +156,6 @@ public struct SyntheticRegion: Sendable {
         }
     }
 
-
     static func manipulate(_ students: [Student], _ m: Manipulation, factor: Double, spec: ProcedureSpec, rng: inout SplitMix64) -> [Student] {
         // The ordinary share drawn from ±20 % of the tuning generator's value, then scaled by the band.
         func share(_ ordinary: Double) -> Double { min(1, ordinary * (0.8 + rng.uniform() * 0.4) * factor) }

@@ -36,7 +36,7 @@ extension RecheckSample {
             // two re-scorers: the mean per task, rounded down.
             let commission = first.indices.map { t -> UInt8 in
                 guard rescored.contains(t) else { return school[t] }
-                return done.count == 1 ? first[t] : UInt8(done.reduce(0) { $0 + Int($1[t] == WorkRecord.notDone ? 0 : $1[t]) } / done.count)
+                return done.count == 1 ? first[t] : UInt8(done.reduce(0) { $0 + WorkRecord.points($1[t]) } / done.count)
             }
             return (item.blindCode, Recheck.Pair(school: item.school.login, schoolScores: school, commissionScores: commission))
         }.sorted { $0.code < $1.code }
