@@ -54,6 +54,22 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertNil(d.enrolled, "the district's enrolment is known only when every school's is")
     }
 
+    /// Without the points by mark (`msoko analyze`'s JSON without `--details`): every other figure
+    /// the same, on one thread and on three, in 32 and 64 bits, and the JSON without details the same bytes.
+    func testTheAnalysisWithoutPointsByMarkKeepsEveryOtherFigure() {
+        let r = ResultsReader.read(data: Data(Self.file.utf8), file: "r.csv", spec: Self.spec)
+        let full = analysis()
+        for (threads, wide) in [(1, false), (3, false), (2, true)] {
+            let lean = ResultsAnalysis.analyze(r.works, spec: Self.spec, enrolment: ["edu700101": ["4А": 4, "4Б": 2]], threads: threads, wideCounts: wide, byMark: false)
+            XCTAssertEqual(lean.groups.map(\.taskPointsByMark), Array(repeating: [], count: full.groups.count))
+            var withoutByMark = full.groups
+            for k in withoutByMark.indices { withoutByMark[k].taskPointsByMark = [] }
+            XCTAssertEqual(lean.groups, withoutByMark, "threads \(threads), wide \(wide)")
+            XCTAssertEqual(AnalysisJSON.data(lean, details: false), AnalysisJSON.data(full, details: false))
+        }
+        XCTAssertNotEqual(full.district.taskPointsByMark, [], "the pages and documents still get them")
+    }
+
     /// A school's classes in the order a person reads them: «9А» before «10А», «6Б» before «6В»,
     /// whatever order the file gives them in (each distinct name compared once).
     func testClassesComeInNaturalOrder() {
@@ -177,6 +193,32 @@ final class ResultsAnalysisTests: XCTestCase {
             expected.append(0x2C)
         }
         XCTAssertEqual(String(decoding: w.bytes, as: UTF8.self), String(decoding: expected, as: UTF8.self))
+    }
+
+    /// A sign's z to three decimals, written from its thousandths: the same bytes as the shortest
+    /// digits of the rounded double — halves, negatives, whole numbers, negative zero, every size up
+    /// to past where the shortcut stops, and the non-finite.
+    func testThousandthsAreWrittenAsDoubleWritesThem() {
+        var values: [Double] = [0, -0.0, 0.0004, -0.0004, 0.0005, -0.0005, 0.001, 0.01, 0.1, 1, -1, 2.5, -38, -9.9, 0.1005, 1.2345,
+                                999_999_999.9994, 999_999_999.9996, 1e9 + 0.5, 1e12, 2e12 + 0.25, -3e13, 1e300, .infinity, -.infinity, .nan]
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<50_000 {
+            let scale = [1.0, 10, 100, 1e4, 1e6, 1e9, 1e11][Int(rng.next() % 7)]
+            let v = (Double(rng.next() >> 11) / Double(1 << 53) - 0.5) * 2 * scale
+            values += [v, (v * 1000).rounded() / 1000, ((v * 1000).rounded() + 0.5) / 1000]
+        }
+        var fast = AnalysisJSON.Writer(), slow = AnalysisJSON.Writer()
+        for v in values {
+            fast.thousandths(v); fast.raw(",")
+            slow.double((v * 1000).rounded() / 1000); slow.raw(",")
+        }
+        XCTAssertEqual(String(decoding: fast.bytes, as: UTF8.self), String(decoding: slow.bytes, as: UTF8.self))
+    }
+
+    func testIndicatorNamesAreTheirRawValuesQuoted() {
+        for indicator in ObjectivitySignal.Indicator.allCases {
+            XCTAssertEqual(indicator.quoted.description, "\"\(indicator.rawValue)\"")
+        }
     }
 
     func testTheWriterEscapesTextsAndGrows() throws {

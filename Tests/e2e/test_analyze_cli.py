@@ -52,6 +52,18 @@ def test_json_agrees_with_pandas_and_xlsx_with_csv(datadir):
         assert differences(ours, json.load(f)) == []
     from_xlsx = json.loads(run(["analyze", "--spec", spec, xlsx]).stdout)
     assert from_xlsx == ours
+    # --details adds completion by mark groups (made only then) and planned results, the rest unchanged:
+    # each task's points by mark add up to its points over all works.
+    detailed = json.loads(run(["analyze", "--details", "--spec", spec, csv]).stdout)
+    with open(spec, encoding="utf-8") as f:
+        maxes = {t["number"]: t["max"] for t in json.load(f)["tasks"]}
+    for g in detailed["groups"]:
+        by_mark, requirements = g.pop("taskCompletionByMark"), g.pop("requirements")
+        assert set(by_mark) == {"2", "3", "4", "5"} and requirements
+        for task, m in maxes.items():
+            points = sum((by_mark[k][task] or 0) * g["marks"][k] * m for k in "2345")
+            assert abs(points - g["taskCompletion"][task] * g["participants"] * m) < 1e-6, (g["school"], g["class"], task)
+    assert detailed == ours
 
 
 def test_out_is_written_in_place_not_replaced(datadir):

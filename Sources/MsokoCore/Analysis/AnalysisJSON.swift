@@ -78,8 +78,8 @@ public enum AnalysisJSON {
         w.raw("],\"contributions\":[")
         for c in r.pointee.contributions.indices {
             if c > 0 { w.raw(",") }
-            w.raw("{\"indicator\":"); w.string(r.pointee.contributions[c].signal.indicator.rawValue)
-            w.raw(",\"z\":"); w.double((r.pointee.contributions[c].signal.z * 1000).rounded() / 1000)
+            w.raw("{\"indicator\":"); w.raw(r.pointee.contributions[c].signal.indicator.quoted)
+            w.raw(",\"z\":"); w.thousandths(r.pointee.contributions[c].signal.z)
             w.raw(",\"weight\":"); w.double(r.pointee.contributions[c].weight)
             w.raw("}")
         }
@@ -177,7 +177,7 @@ public enum AnalysisJSON {
     }
 
     static func signal(_ x: ObjectivitySignal, _ w: inout Writer) {
-        w.raw("{\"indicator\":"); w.string(x.indicator.rawValue)
+        w.raw("{\"indicator\":"); w.raw(x.indicator.quoted)
         w.raw(",\"value\":"); w.double(x.value)
         w.raw(",\"threshold\":"); w.double(x.threshold)
         w.raw(",\"reference\":"); w.double(x.reference)
@@ -371,6 +371,25 @@ public enum AnalysisJSON {
                 (text + 1).update(from: base + before, count: n)
             }
         }
+        /// What `double((v * 1000).rounded() / 1000)` writes — a sign's z to three decimals, a million
+        /// of them in a country's list, most of them distinct — without the shortest-digits conversion:
+        /// the shortest text of the double nearest to k/1000 is k/1000's own decimals, trailing zeros
+        /// dropped (any shorter decimal is a multiple of 0.01, at least 0.001 away, and below 10¹² the
+        /// double's spacing is far under that). `testThousandthsAreWrittenAsDoubleWritesThem` compares the two.
+        mutating func thousandths(_ v: Double) {
+            let k = (v * 1000).rounded()
+            // (Whole numbers, huge ones and non-finite ones as `double` writes them.)
+            guard k.isFinite, abs(k) < 1e12, Int(k) % 1000 != 0 else { return double(k / 1000) }
+            var n = Int(k)
+            reserve(24)
+            if n < 0 { put(0x2D); n = -n }
+            int(n / 1000)
+            let f = n % 1000
+            put(0x2E)
+            put(0x30 + UInt8(f / 100))
+            if f % 100 != 0 { put(0x30 + UInt8(f / 10 % 10)) }
+            if f % 10 != 0 { put(0x30 + UInt8(f % 10)) }
+        }
         mutating func optionalString(_ s: String?) { if let s { string(s) } else { raw("null") } }
         mutating func string(_ s: String) {
             put(0x22)
@@ -403,4 +422,26 @@ public enum AnalysisJSON {
 extension AnalysisJSON.Writer: TextOutputStream {
     mutating func write(_ string: String) { raw(string) }
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { if let start = buffer.baseAddress { put(start, buffer.count) } }
+}
+
+extension ObjectivitySignal.Indicator {
+    /// The raw value as a JSON string, a constant: written for every sign of every group (a
+    /// country's list has a million) without a `String` to retain and scan for escapes.
+    /// `testIndicatorNamesAreTheirRawValuesQuoted` keeps it equal to the raw value.
+    var quoted: StaticString {
+        switch self {
+        case .highResults: return "\"highResults\""
+        case .taskProfileInversion: return "\"taskProfileInversion\""
+        case .lenientScoring: return "\"lenientScoring\""
+        case .thresholdHeaping: return "\"thresholdHeaping\""
+        case .journalMismatch: return "\"journalMismatch\""
+        case .personFit: return "\"personFit\""
+        case .identicalPatterns: return "\"identicalPatterns\""
+        case .observerEffect: return "\"observerEffect\""
+        case .recheckDiscrepancy: return "\"recheckDiscrepancy\""
+        case .cohortAnomaly: return "\"cohortAnomaly\""
+        case .yearAnomaly: return "\"yearAnomaly\""
+        case .participation: return "\"participation\""
+        }
+    }
 }

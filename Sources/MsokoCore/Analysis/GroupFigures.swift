@@ -21,7 +21,8 @@ public struct GroupFigures: Sendable, Equatable {
     /// Works per primary score 0 … max.
     public var histogram: [Int]
     /// Points per task of the works with mark 2, 3, 4, 5, in one array: mark m's task t at
-    /// (m − 2) × tasks + t (one allocation for the four: a country has 120 000 groups).
+    /// (m − 2) × tasks + t (one allocation for the four: a country has 120 000 groups). Empty
+    /// when the analysis was made without them (`ResultsAnalysis.analyze(…, byMark: false)`).
     public var taskPointsByMark: [Int]
     /// ВПР mark against the journal mark, over works that have both: below, equal, above.
     public var journalLower = 0
@@ -88,6 +89,7 @@ public struct GroupFigures: Sendable, Equatable {
     }
 
     public func taskCompletion(_ t: Int, max: Int, mark: Int) -> Double? {
+        precondition(!taskPointsByMark.isEmpty || taskPoints.isEmpty, "the analysis was made without the points by mark (byMark: false)")
         let n = marks[mark - 2]
         return n == 0 ? nil : Double(taskPointsByMark[(mark - 2) * taskPoints.count + t]) / Double(n * max)
     }

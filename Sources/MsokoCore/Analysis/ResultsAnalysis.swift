@@ -23,9 +23,12 @@ public struct ResultsAnalysis: Sendable {
     /// the works is shared out by school (each thread adds its schools' works; the district's
     /// sums are added up at the end), so figures are the same whatever the count — they are sums
     /// of integers. `wideCounts`: the sums in 64 bits even where 32 suffice (the tests compare the two
-    /// ways; a file too large for 32-bit sums takes the 64-bit one by itself).
+    /// ways; a file too large for 32-bit sums takes the 64-bit one by itself). `byMark`: also each
+    /// task's points by the works' marks (`GroupFigures.taskPointsByMark`), which only the tables of
+    /// completion by mark groups read — the documents, the pages and `--details`; without it a
+    /// country's groups take 90 MB less (their sums and figures) and the pass adds half as much.
     public static func analyze(_ works: WorkTable, spec: ProcedureSpec, enrolment: [String: [String: Int]] = [:],
-                               threads: Int? = nil, wideCounts: Bool = false) -> ResultsAnalysis {
+                               threads: Int? = nil, wideCounts: Bool = false, byMark: Bool = true) -> ResultsAnalysis {
         let taskCount = spec.tasks.count
         precondition(works.taskCount == taskCount || works.isEmpty)
         let maxScore = spec.maxScore
@@ -124,8 +127,8 @@ public struct ResultsAnalysis: Sendable {
         let perWork = max(Int(WorkRecord.notDone) - 1, maxes.reduce(0, +))
         if !wideCounts && works.count <= Int(Int32.max) / perWork { sumAndFill(Int32.self) } else { sumAndFill(Int.self) }
         func sumAndFill<Count: FixedWidthInteger & BitwiseCopyable & Sendable>(_: Count.Type) {
-            var acc = Accumulator<Count>(taskCount: taskCount, maxScore: maxScore, groups: groups.count, threads: threads)
-            var partials = Accumulator<Count>(taskCount: taskCount, maxScore: maxScore, groups: threads)
+            var acc = Accumulator<Count>(taskCount: taskCount, maxScore: maxScore, byMark: byMark, groups: groups.count, threads: threads)
+            var partials = Accumulator<Count>(taskCount: taskCount, maxScore: maxScore, byMark: byMark, groups: threads)
             let mins = spec.scale.map { [$0.three, $0.four, $0.five] } ?? []
             let layout = acc.layout
             // Thread k adds the works of its range when each school's works come together (the ranges
@@ -270,6 +273,8 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
     struct Layout: Sendable {
         let taskCount: Int
         let histogramSize: Int
+        /// Whether the rows hold each task's points by mark (see `ResultsAnalysis.analyze`'s `byMark`).
+        let byMarkTasks: Bool
         // participants, primary sum, marks 2-5, journal (lower, same, higher, gap ≥ 2), then the arrays.
         static var participants: Int { 0 }
         static var primarySum: Int { 1 }
@@ -278,7 +283,7 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
         var taskPoints: Int { 10 }
         var histogram: Int { 10 + taskCount }
         var byMark: Int { 10 + taskCount + histogramSize }
-        var stride: Int { 10 + taskCount + histogramSize + 4 * taskCount }
+        var stride: Int { 10 + taskCount + histogramSize + (byMarkTasks ? 4 * taskCount : 0) }
 
         @inline(__always) func add(_ sums: UnsafeMutableBufferPointer<Count>, group g: Int, scores: UnsafeBufferPointer<UInt8>, primary: Int, mark: Int, journal j: Int) {
             let base = g * stride
@@ -288,7 +293,7 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
             let points = base + taskPoints
             // «X» adds 0. Without a branch per task or an overflow check (the caller picks a
             // `Count` no sum can overflow), so that the loop runs in vector registers.
-            if mark >= 2 {
+            if mark >= 2 && byMarkTasks {
                 let markBase = base + byMark + (mark - 2) * taskCount
                 for t in 0..<taskCount {
                     let v = Count(truncatingIfNeeded: WorkRecord.points(scores[t]))
@@ -314,8 +319,8 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
 
     /// `threads`: the rows zeroed on that many cores — a country's 120 000 groups take 50 MB in 32 bits,
     /// whose first touch (page faults and zeroing) on one core was a fifth of the sums' time.
-    init(taskCount: Int, maxScore: Int, groups: Int, threads: Int = 1) {
-        layout = Layout(taskCount: taskCount, histogramSize: maxScore + 1)
+    init(taskCount: Int, maxScore: Int, byMark: Bool, groups: Int, threads: Int = 1) {
+        layout = Layout(taskCount: taskCount, histogramSize: maxScore + 1, byMarkTasks: byMark)
         sums = Parallelism.array(repeating: 0, count: groups * layout.stride, threads: threads)
     }
 
@@ -332,7 +337,7 @@ struct Accumulator<Count: FixedWidthInteger & BitwiseCopyable & Sendable> {
         f.marks = slice(Layout.marks, 4)
         f.taskPoints = slice(layout.taskPoints, T)
         f.histogram = slice(layout.histogram, layout.histogramSize)
-        f.taskPointsByMark = slice(layout.byMark, 4 * T)
+        f.taskPointsByMark = layout.byMarkTasks ? slice(layout.byMark, 4 * T) : []
         f.journalLower = Int(sums[base + Layout.journal])
         f.journalSame = Int(sums[base + Layout.journal + 1])
         f.journalHigher = Int(sums[base + Layout.journal + 2])

@@ -55,7 +55,8 @@ extension MsokoTextFile {
         if format == .json && works.count >= 10_000 && Parallelism.threads > 1 {
             perWork.start { [works] in ObjectivityAnalysis.perWork(works, spec: spec, threads: 1) }
         }
-        let analysis = ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment)
+        // The points by mark only where they are written: the JSON's `--details`, the workbook, the справка.
+        let analysis = ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment, byMark: details || format != .json)
         let prepared = perWork.result()
         phase("анализ")
         // The works handed over: the signs let them go once their per-work passes are done.
