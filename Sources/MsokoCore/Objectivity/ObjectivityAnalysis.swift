@@ -534,9 +534,15 @@ public enum ObjectivityAnalysis {
         // entry, retaining its texts and signs, and then released the runs' — on one thread.
         let risksMade = UnsafeMutablePointer<GroupRisk>.allocate(capacity: groups.count)
         let pendingMade = UnsafeMutablePointer<Pending>.allocate(capacity: groups.count)
+        // The groups' raw signs in one buffer, each run's packed from its first group's index times the
+        // most a group can have (one per indicator; the space past what a run writes is reserved, not
+        // touched): no array of its own per group, which the combination below freed on another
+        // thread than the one that made it — each free then waited for that thread's allocator lock.
+        let rawsPerGroup = ObjectivitySignal.Indicator.allCases.count
+        let rawsMade = UnsafeMutablePointer<Raw>.allocate(capacity: groups.count * rawsPerGroup)
         let made = UnsafeMutableBufferPointer<(from: Int, risks: Int, pending: Int)>.allocate(capacity: chunks)
         made.initialize(repeating: (0, 0, 0))
-        nonisolated(unsafe) let (risksOut, pendingOut, madeOut) = (risksMade, pendingMade, made)
+        nonisolated(unsafe) let (risksOut, pendingOut, madeOut, rawsOut) = (risksMade, pendingMade, made, rawsMade)
         // The groups read through their buffer (a group copied out of the array retains and releases
         // its four arrays and three texts), and per run of schools one set of scratch arrays for a
         // group's classes, works and journal tables (a country has 120 000 groups).
@@ -547,8 +553,10 @@ public enum ObjectivityAnalysis {
                                                                                           schoolOfKey, schoolClasses, classText, order, start, districtJournal, schoolEnrolled,
                                                                                           enrolmentKnown = !inputs.enrolment.isEmpty, enrolledTotal, writtenTotal, segments] chunk, range in
                 let from = segments[range.lowerBound].lowerBound
-                var (risks, pendings) = (0, 0)
+                var (risks, pendings, rawCount) = (0, 0, 0)
                 func emit(_ risk: GroupRisk) { (risksOut + from + risks).initialize(to: risk); risks += 1 }
+                let rawsFrom = from * rawsPerGroup
+                func add(_ raw: Raw) { (rawsOut + rawsFrom + rawCount).initialize(to: raw); rawCount += 1 }
                 var reference = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
                 var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
                 var classes: [Int] = [], groupWorks: [Int] = [], profileSums: [Double] = [], criteriaSums: [Double] = []
@@ -595,12 +603,11 @@ public enum ObjectivityAnalysis {
                         if isClass { misfit = 0; for c in classes { misfit += classMisfit[c] } }
                         let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
 
-                        var raws: [Raw] = []
-                        raws.reserveCapacity(10)
-                        if let x = highResults(gb.baseAddress! + gi, reference) { raws.append(x) }
-                        if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { raws.append(x) }
-                        if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { raws.append(x) }
-                        if let x = heaping(gb.baseAddress! + gi, reference, spec) { raws.append(x) }
+                        let firstRaw = rawCount
+                        if let x = highResults(gb.baseAddress! + gi, reference) { add(x) }
+                        if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { add(x) }
+                        if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { add(x) }
+                        if let x = heaping(gb.baseAddress! + gi, reference, spec) { add(x) }
                         // The journal tables of the group and of the rest of the district (the district's less the school's).
                         // (Through buffers: as array subscripts the compiler may keep a uniqueness check and
                         // an end-of-mutation call on each of these sums — 16 million for a country.)
@@ -611,31 +618,33 @@ public enum ObjectivityAnalysis {
                                 for c in schoolClasses[s] { for k in 0..<16 { r[k] -= classJournal[c * 16 + k] } }
                             }
                         }
-                        if let x = journal(own: own, rest: rest) { raws.append(x) }
-                        raws.append(personFit(misfit: misfit, n: participants, reference: referenceMisfit))
+                        if let x = journal(own: own, rest: rest) { add(x) }
+                        add(personFit(misfit: misfit, n: participants, reference: referenceMisfit))
                         var pairs = 0, expected = 0.0, largest = 0
                         for c in classes { (pairs, expected, largest) = (pairs + classPairs[c], expected + classExpectedPairs[c], max(largest, classLargest[c])) }
-                        raws.append(identical(pairs: pairs, expected: expected, largest: largest, settings))
+                        add(identical(pairs: pairs, expected: expected, largest: largest, settings))
                         let enrolled = isClass ? schoolEnrolment?[gb[gi].className ?? ""] : schoolEnrolment.map { $0.values.reduce(0, +) }
                         if let e = enrolled, e > 0 {
                             let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
                             let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
-                            raws.append(participation(written: participants, enrolled: e, referenceAbsent: absent0))
+                            add(participation(written: participants, enrolled: e, referenceAbsent: absent0))
                         }
-                        if let x = observer(gb.baseAddress! + gi, a: a, key: key, inputs: inputs, settings) { raws.append(Raw(own: x, passes: true)) }
-                        if !isClass, let d = inputs.recheck[key], let x = recheckSign(d, settings) { raws.append(x) }
+                        if let x = observer(gb.baseAddress! + gi, a: a, key: key, inputs: inputs, settings) { add(Raw(own: x, passes: true)) }
+                        if !isClass, let d = inputs.recheck[key], let x = recheckSign(d, settings) { add(x) }
                         // (The key only where there are other years: a country's file has none, and 120 000 groups.)
                         if !inputs.previousYear.isEmpty || !inputs.nextCohort.isEmpty {
                             let groupKey = "\(key)|\(gb[gi].className ?? "")"
-                            if let before = inputs.previousYear[groupKey], let x = yearSign(gb[gi], before, settings) { raws.append(x) }
-                            if let after = inputs.nextCohort[groupKey], let x = cohortSign(gb[gi], after, settings) { raws.append(x) }
+                            if let before = inputs.previousYear[groupKey], let x = yearSign(gb[gi], before, settings) { add(x) }
+                            if let after = inputs.nextCohort[groupKey], let x = cohortSign(gb[gi], after, settings) { add(x) }
                         }
                         let mean0 = reference.meanPrimaryScore ?? 0
                         var squares = 0.0
                         for v in reference.histogram.indices { squares += Double(reference.histogram[v]) * pow(Double(v) - mean0, 2) }
                         let sd0 = squares / Double(max(1, reference.participants - 1))
                         let level = ((gb[gi].meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
-                        (pendingOut + from + pendings).initialize(to: Pending(index: risks, isClass: isClass, school: s, level: level, raws: raws))
+                        precondition(rawCount - firstRaw <= rawsPerGroup, "one raw sign per indicator")
+                        (pendingOut + from + pendings).initialize(to: Pending(index: risks, isClass: isClass, school: s, level: level,
+                                                                              raws: (rawsFrom + firstRaw)..<(rawsFrom + rawCount)))
                         pendings += 1
                         emit(risk)
                     }
@@ -685,9 +694,8 @@ public enum ObjectivityAnalysis {
             pending.withUnsafeBufferPointer { pb in
                 for k in pb.indices where leftOut.isEmpty || !leftOut.contains(schoolKeys[pb[k].school]) {
                     let (side, level) = (pb[k].isClass ? 1 : 0, pb[k].level)
-                    pb[k].raws.withUnsafeBufferPointer { rb in
-                        for r in rb.indices where rb[r].ownZ == nil { samples[rb[r].indicator.ordinal * 2 + side].append((rb[r].e, rb[r].se, level)) }
-                    }
+                    let rb = UnsafeBufferPointer(start: rawsMade + pb[k].raws.lowerBound, count: pb[k].raws.count)
+                    for r in rb.indices where rb[r].ownZ == nil { samples[rb[r].indicator.ordinal * 2 + side].append((rb[r].e, rb[r].se, level)) }
                 }
             }
             // The fits are independent: both cores.
@@ -711,8 +719,8 @@ public enum ObjectivityAnalysis {
         for k in pending.indices where pending[k].isClass { assessedClasses[pending[k].school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
         // Each group's signs judged and combined: independent, in runs of groups on every thread. The
-        // judged signs go straight into the group's entry and its raw signs are let go (a country has
-        // 120 000 groups with eight signs each).
+        // judged signs go straight into the group's entry and its raw signs are let go in place (a
+        // country has 120 000 groups with eight signs each; their buffer is freed once, after).
         zOwn.withUnsafeMutableBufferPointer { zb in
             out.withUnsafeMutableBufferPointer { ob in
                 pending.withUnsafeMutableBufferPointer { pb in
@@ -722,14 +730,14 @@ public enum ObjectivityAnalysis {
                             // (The group's entry read in place — a copy retains and releases what
                             // it holds — and its signs through their buffer.)
                             let (index, side, level) = (pb[k].index, pb[k].isClass ? 1 : 0, pb[k].level)
-                            var judged: [Contribution] = []
-                            judged.reserveCapacity(pb[k].raws.count)
-                            pb[k].raws.withUnsafeBufferPointer { rb in
+                            let rb = UnsafeMutableBufferPointer(start: rawsOut + pb[k].raws.lowerBound, count: pb[k].raws.count)
+                            let judged = [Contribution](unsafeUninitializedCapacity: rb.count) { buffer, n in
                                 for r in rb.indices {
-                                    judged.append(contribution(rb[r], null: nulls[rb[r].indicator.ordinal * 2 + side], level: level, spec: spec, settings))
+                                    (buffer.baseAddress! + r).initialize(to: contribution(rb[r], null: nulls[rb[r].indicator.ordinal * 2 + side], level: level, spec: spec, settings))
                                 }
+                                n = rb.count
                             }
-                            pb[k].raws = []
+                            _ = rb.deinitialize()
                             zb[index] = Evidence.truncatedFisherZ(judged.lazy.map { (z: $0.signal.z, weight: $0.weight) }).z
                             ob[index].contributions = judged
                         }
@@ -737,6 +745,7 @@ public enum ObjectivityAnalysis {
                 }
             }
         }
+        rawsMade.deallocate()
         // A class is one of the school's k assessed classes: its p-value counts k times (Bonferroni),
         // and the school's risk is the higher of its own and its classes'.
         clock.lap("комбинация")
@@ -876,7 +885,8 @@ public enum ObjectivityAnalysis {
         /// growing at the top, and honest strong groups sat about one z above their line; on the
         /// primary score the bias is gone at the cost of little (docs/objectivity.md).
         var level: Double
-        var raws: [Raw]
+        /// Where its raw signs are in the buffer the raw signs are made into (`evaluate`).
+        var raws: Range<Int>
     }
 
     /// Signs judged against the spread of honest groups; the others bring their own z.
