@@ -237,17 +237,25 @@ public struct ResultsAnalysis: Sendable {
             if mine.count > 1 { classList[mine].sort { textRank[Int(classTextOf[$0])] < textRank[Int(classTextOf[$1])] } }
             sequence += classList[mine]
         }
-        // Each group moved, not copied (a copy retains and later releases each of its arrays).
-        var ordered: [GroupFigures] = []
-        ordered.reserveCapacity(sequence.count)
-        let empty = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
-        for g in sequence {
-            var taken = empty
-            swap(&taken, &groups[g])
-            ordered.append(taken)
+        // Put in that order in place, by swaps along each cycle of the permutation: no copy (which
+        // retains and later releases each group's arrays) and no second array (a country's groups
+        // take 18 MB, fresh pages each time).
+        precondition(sequence.count == groups.count)
+        var placed = [Bool](repeating: false, count: groups.count)
+        groups.withUnsafeMutableBufferPointer { gb in
+            for i in gb.indices where !placed[i] {
+                // Along the cycle i → sequence[i] → …: each swap puts the group that belongs at j there.
+                var j = i
+                placed[j] = true
+                while sequence[j] != i {
+                    gb.swapAt(j, sequence[j])
+                    j = sequence[j]
+                    placed[j] = true
+                }
+            }
         }
         clock.lap("порядок")
-        return ResultsAnalysis(spec: spec, groups: ordered)
+        return ResultsAnalysis(spec: spec, groups: groups)
     }
 
     /// Achievement of each planned result (requirement) in a group: the points scored on the tasks
