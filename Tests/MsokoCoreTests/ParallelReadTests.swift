@@ -219,6 +219,28 @@ final class ParallelReadTests: XCTestCase {
         }
     }
 
+    /// The CSV's one pass: valid exactly when the standard library says so, and then its lines as
+    /// `lineCount` counts them — on one thread and on several, with characters of two to four bytes
+    /// across the cuts, line feeds next to them, and a broken character near the start or the end.
+    func testUTF8AndLinesInOnePass() {
+        var g = SplitMix64(seed: 13)
+        let pieces: [[UInt8]] = [[0x0A], [0x0A, 0x0A], Array("ж".utf8), Array("№".utf8), Array("𝄞".utf8), Array("a;1;X".utf8), [0x0B], [0x8A & 0x7F]]
+        for size in [0, 5, 9, 100, 5000, (1 << 20) + 7, (3 << 20) + 1] {
+            var bytes: [UInt8] = []
+            while bytes.count < size { bytes += pieces[Int(g.next() % UInt64(pieces.count))] }
+            var broken = bytes
+            if !broken.isEmpty { broken[Int(g.next() % UInt64(broken.count))] = 0xC0 }
+            for sample in [bytes, broken, bytes + [0xE2, 0x82]] {
+                let valid = String(validating: sample, as: UTF8.self) != nil
+                for threads in [1, 2, 3] {
+                    let r = sample.withUnsafeBufferPointer { TextDecoding.validUTF8Lines($0, threads: threads) }
+                    XCTAssertEqual(r.valid, valid, "size \(sample.count), threads \(threads)")
+                    if valid { XCTAssertEqual(r.lines, sample.withUnsafeBufferPointer { CSVTable.lineCount($0) }, "size \(sample.count), threads \(threads)") }
+                }
+            }
+        }
+    }
+
     func testBlockCutsFallAfterLineEnds() {
         let text = Array("ab\ncd\r\nef\rgh\n\nij".utf8)
         text.withUnsafeBufferPointer { b in

@@ -110,8 +110,9 @@ public enum ResultsReader {
         // A CSV is not kept as a table: its first lines find the header, then rows stream through
         // the checks as bytes. UTF-8 is scanned in place; anything else is Windows-1251, decoded first.
         var clock = PhaseClock("чтение")
-        let valid = data.withUnsafeBytes { TextDecoding.isValidUTF8($0.assumingMemoryBound(to: UInt8.self), threads: threads) }
-        clock.lap("проверка UTF-8")
+        // (Its lines counted in the same pass, to size the tables.)
+        let (valid, lines) = data.withUnsafeBytes { TextDecoding.validUTF8Lines($0.assumingMemoryBound(to: UInt8.self), threads: threads) }
+        clock.lap("проверка UTF-8, строки")
         var decoded: [UInt8] = []
         if !valid {
             guard let text = TextDecoding.decode(data) else { return refuse("не удалось прочитать текст (ожидается CSV в UTF-8 или Windows-1251).") }
@@ -124,8 +125,8 @@ public enum ResultsReader {
             var checker = Checker(file: file, sheet: nil, spec: spec, layout: layout, rows: head, limits: limits)
             checker.expectedSchool = school?.lowercased()
             checker.logins = logins
-            checker.expectedRows = CSVTable.lineCount(bytes, threads: threads)
-            clock.lap("заголовок, строки")
+            checker.expectedRows = valid ? lines : CSVTable.lineCount(bytes, threads: threads)
+            clock.lap("заголовок")
             if threads > 1 && bytes.count >= parallelFrom { checker.blocks = CSVBlocks(bytes: bytes, parts: threads) }
             checker.dataRows = { body in
                 var index = 0

@@ -137,16 +137,21 @@ public struct CSVTable: Sendable {
         return counts.reduce(1, +)
     }
 
-    /// Eight bytes at a time: a byte of `w ^ 0x0A…` is zero exactly where `w` has a line feed, and
-    /// `~(((x & 0x7F…) + 0x7F…) | x | 0x7F…)` sets the top bit of exactly the zero bytes (no borrow
-    /// runs between bytes), so their count is the popcount.
+    /// The line feeds among eight bytes: a byte of `w ^ 0x0A…` is zero exactly where `w` has a line
+    /// feed, and `~(((x & 0x7F…) + 0x7F…) | x | 0x7F…)` sets the top bit of exactly the zero bytes (no
+    /// borrow runs between bytes), so their count is the popcount.
+    @inline(__always) static func lineFeeds(in w: UInt64) -> Int {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let x = w ^ 0x0A0A_0A0A_0A0A_0A0A
+        return (~(((x & low) &+ low) | x | low)).nonzeroBitCount
+    }
+
+    /// Eight bytes at a time (`lineFeeds(in:)`).
     private static func newlines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         var n = 0, i = 0
-        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, feeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
         while i + 8 <= bytes.count {
-            let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ feeds
-            n += (~(((x & low) &+ low) | x | low)).nonzeroBitCount
+            n += lineFeeds(in: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
             i += 8
         }
         while i < bytes.count { if base[i] == 0x0A { n += 1 }; i += 1 }

@@ -13,16 +13,26 @@ public enum TextDecoding {
 
     /// Whether the bytes are well-formed UTF-8 (no overlong forms, surrogates or values past
     /// U+10FFFF), checked in place: `String(validating:)` would copy a whole region's file.
-    public static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool { scan(b, countingLines: false).valid }
+
+    /// The check, and with `countingLines` the line feeds it passes (all of them when the bytes are
+    /// valid): a CSV's rows are counted in the same pass over its bytes, not in a second one.
+    @inline(__always) static func scan(_ b: UnsafeBufferPointer<UInt8>, countingLines: Bool) -> (valid: Bool, lineFeeds: Int) {
         let n = b.count
-        var i = 0
+        var i = 0, feeds = 0
         while i < n {
             let c = b[i]
             if c < 0x80 {
+                if countingLines && c == 0x0A { feeds += 1 }
                 i += 1
-                // ASCII eight bytes at a time: most of a sheet's XML.
+                // ASCII eight bytes at a time: most of a sheet's XML (line feeds counted as in `CSVTable.lineCount`).
                 if let base = b.baseAddress {
-                    while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                    while i + 8 <= n {
+                        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        guard w & 0x8080_8080_8080_8080 == 0 else { break }
+                        if countingLines { feeds += CSVTable.lineFeeds(in: w) }
+                        i += 8
+                    }
                 }
                 continue
             }
@@ -35,34 +45,38 @@ public enum TextDecoding {
             case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
             case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
             case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-            default: return false
+            default: return (false, feeds)
             }
-            guard i + length <= n, (low...high).contains(b[i + 1]) else { return false }
-            for k in 2..<max(2, length) where b[i + k] & 0xC0 != 0x80 { return false }
+            guard i + length <= n, (low...high).contains(b[i + 1]) else { return (false, feeds) }
+            for k in 2..<max(2, length) where b[i + k] & 0xC0 != 0x80 { return (false, feeds) }
             i += length
         }
-        return true
+        return (true, feeds)
     }
 
     /// The same on `threads` cores for a large buffer: cut into ranges, each cut moved past the
     /// continuation bytes of a character it falls in (at most three), each range checked on its own.
-    public static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>, threads: Int) -> Bool {
+    public static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>, threads: Int) -> Bool { validUTF8Lines(b, threads: threads).valid }
+
+    /// Whether a CSV's bytes are valid UTF-8 and, when they are, its lines as `CSVTable.lineCount`
+    /// counts them (line feeds + 1), in one pass on `threads` cores.
+    public static func validUTF8Lines(_ b: UnsafeBufferPointer<UInt8>, threads: Int) -> (valid: Bool, lines: Int) {
         let parts = b.count >= 1 << 20 ? max(1, threads) : 1
-        guard parts > 1 else { return isValidUTF8(b) }
+        guard parts > 1 else { let r = scan(b, countingLines: true); return (r.valid, r.lineFeeds + 1) }
         var cuts = (0...parts).map { b.count * $0 / parts }
         for k in 1..<parts {
             var c = cuts[k], moved = 0
             while c < b.count, moved < 3, b[c] & 0xC0 == 0x80 { c += 1; moved += 1 }
             cuts[k] = c
         }
-        let verdicts = UnsafeMutableBufferPointer<Bool>.allocate(capacity: parts)
-        verdicts.initialize(repeating: true)
+        let verdicts = UnsafeMutableBufferPointer<(valid: Bool, lineFeeds: Int)>.allocate(capacity: parts)
+        verdicts.initialize(repeating: (true, 0))
         defer { verdicts.deallocate() }
         nonisolated(unsafe) let (bytes, out) = (b, verdicts)
         Parallelism.perform(iterations: parts, threads: parts) { [cuts] k in
-            out[k] = isValidUTF8(UnsafeBufferPointer(rebasing: bytes[cuts[k]..<max(cuts[k], cuts[k + 1])]))
+            out[k] = scan(UnsafeBufferPointer(rebasing: bytes[cuts[k]..<max(cuts[k], cuts[k + 1])]), countingLines: true)
         }
-        return !verdicts.contains(false)
+        return (!verdicts.contains { !$0.valid }, verdicts.reduce(1) { $0 + $1.lineFeeds })
     }
 
     static let high: [UInt16] = [
