@@ -215,12 +215,6 @@ final class ResultsAnalysisTests: XCTestCase {
         XCTAssertEqual(String(decoding: fast.bytes, as: UTF8.self), String(decoding: slow.bytes, as: UTF8.self))
     }
 
-    func testIndicatorNamesAreTheirRawValuesQuoted() {
-        for indicator in ObjectivitySignal.Indicator.allCases {
-            XCTAssertEqual(indicator.quoted.description, "\"\(indicator.rawValue)\"")
-        }
-    }
-
     func testTheWriterEscapesTextsAndGrows() throws {
         // Texts that need escapes, Cyrillic, an empty one and one longer than the writer's memory,
         // read back by a JSON parser; the pieces around them where they were put.

@@ -36,7 +36,7 @@ public enum AnalysisJSON {
         let shape = Shape(spec, requirements: requirements)
         list(a.groups, threads: threads, &w) { g, w in group(g, shape, details: details, &w) }
         w.raw("],\"objectivity\":[")
-        list(objectivity, threads: threads, &w) { r, w in risk(r, settings: settings, &w) }
+        list(objectivity, threads: threads, &w) { r, w in risk(r, shape, settings: settings, &w) }
         w.raw("]}\n")
         w.flush()
     }
@@ -55,7 +55,7 @@ public enum AnalysisJSON {
         }
     }
 
-    static func risk(_ r: UnsafePointer<GroupRisk>, settings: ObjectivitySettings, _ w: inout Writer) {
+    static func risk(_ r: UnsafePointer<GroupRisk>, _ shape: Shape, settings: ObjectivitySettings, _ w: inout Writer) {
         w.raw("\n{\"school\":"); w.string(r.pointee.school)
         w.raw(",\"class\":"); w.optionalString(r.pointee.className)
         w.raw(",\"participants\":"); w.int(r.pointee.participants)
@@ -67,18 +67,18 @@ public enum AnalysisJSON {
         for c in r.pointee.contributions.indices where r.pointee.contributions[c].passes {
             if !first { w.raw(",") }
             first = false
-            signal(r.pointee.contributions[c].signal, &w)
+            signal(r.pointee.contributions[c].signal, shape, &w)
         }
         w.raw("],\"weakSignals\":[")
         for (k, x) in r.pointee.weakSignals(settings).enumerated() {
             if k > 0 { w.raw(",") }
-            signal(x, &w)
+            signal(x, shape, &w)
         }
         // Every sign's z (against honest groups) and weight in the combination, passing or not.
         w.raw("],\"contributions\":[")
         for c in r.pointee.contributions.indices {
             if c > 0 { w.raw(",") }
-            w.raw("{\"indicator\":"); w.raw(r.pointee.contributions[c].signal.indicator.quoted)
+            w.raw("{\"indicator\":"); shape.indicator(r.pointee.contributions[c].signal.indicator, &w)
             w.raw(",\"z\":"); w.thousandths(r.pointee.contributions[c].signal.z)
             w.raw(",\"weight\":"); w.double(r.pointee.contributions[c].weight)
             w.raw("}")
@@ -87,8 +87,10 @@ public enum AnalysisJSON {
     }
 
     /// What every group's entry repeats, made once as bytes and flat arrays: the tasks' keys and
-    /// maxima, the requirements' keys, tasks and maxima. (Arrays of arrays or of texts would be
-    /// retained and released at each use, 120 000 groups × 100 uses for a country.)
+    /// maxima, the requirements' keys, tasks and maxima, and the objectivity list's indicator names.
+    /// (Arrays of arrays or of texts would be retained and released at each use, 120 000 groups ×
+    /// 100 uses for a country; an indicator's name as a `String` was also scanned for escapes, a
+    /// million times.)
     struct Shape: Sendable {
         let hasScale: Bool
         let maxes: [Int]
@@ -97,24 +99,31 @@ public enum AnalysisJSON {
         /// `"code":` of requirement k, its tasks `requirementTasks[taskStarts[k] ..< taskStarts[k + 1]]`, its maximum.
         let requirementKeys: [UInt8], requirementKeyStarts: [Int]
         let requirementTasks: [Int], taskStarts: [Int], requirementMaxes: [Int]
+        /// `"name"` of the indicator of ordinal k is `indicators[indicatorStarts[k] ..< indicatorStarts[k + 1]]`.
+        let indicators: [UInt8], indicatorStarts: [Int]
 
         init(_ spec: ProcedureSpec, requirements: [GapRequirement]) {
             hasScale = spec.scale != nil
             maxes = spec.tasks.map(\.max)
-            func keyed(_ texts: [String]) -> ([UInt8], [Int]) {
+            func keyed(_ texts: [String], colon: Bool = true) -> ([UInt8], [Int]) {
                 var w = Writer(), starts = [0]
                 for t in texts {
                     w.string(t)
-                    w.raw(":")
+                    if colon { w.raw(":") }
                     starts.append(w.bytes.count)
                 }
                 return (w.bytes, starts)
             }
             (keys, keyStarts) = keyed(spec.tasks.map(\.number))
             (requirementKeys, requirementKeyStarts) = keyed(requirements.map(\.code))
+            (indicators, indicatorStarts) = keyed(ObjectivitySignal.Indicator.allCases.map(\.rawValue), colon: false)
             requirementTasks = requirements.flatMap(\.taskIndexes)
             taskStarts = requirements.reduce(into: [0]) { $0.append($0.last! + $1.taskIndexes.count) }
             requirementMaxes = requirements.map(\.max)
+        }
+
+        func indicator(_ x: ObjectivitySignal.Indicator, _ w: inout Writer) {
+            w.part(of: indicators, indicatorStarts[x.ordinal]..<indicatorStarts[x.ordinal + 1])
         }
     }
 
@@ -176,8 +185,8 @@ public enum AnalysisJSON {
         }
     }
 
-    static func signal(_ x: ObjectivitySignal, _ w: inout Writer) {
-        w.raw("{\"indicator\":"); w.raw(x.indicator.quoted)
+    static func signal(_ x: ObjectivitySignal, _ shape: Shape, _ w: inout Writer) {
+        w.raw("{\"indicator\":"); shape.indicator(x.indicator, &w)
         w.raw(",\"value\":"); w.double(x.value)
         w.raw(",\"threshold\":"); w.double(x.threshold)
         w.raw(",\"reference\":"); w.double(x.reference)
@@ -422,26 +431,4 @@ public enum AnalysisJSON {
 extension AnalysisJSON.Writer: TextOutputStream {
     mutating func write(_ string: String) { raw(string) }
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { if let start = buffer.baseAddress { put(start, buffer.count) } }
-}
-
-extension ObjectivitySignal.Indicator {
-    /// The raw value as a JSON string, a constant: written for every sign of every group (a
-    /// country's list has a million) without a `String` to retain and scan for escapes.
-    /// `testIndicatorNamesAreTheirRawValuesQuoted` keeps it equal to the raw value.
-    var quoted: StaticString {
-        switch self {
-        case .highResults: return "\"highResults\""
-        case .taskProfileInversion: return "\"taskProfileInversion\""
-        case .lenientScoring: return "\"lenientScoring\""
-        case .thresholdHeaping: return "\"thresholdHeaping\""
-        case .journalMismatch: return "\"journalMismatch\""
-        case .personFit: return "\"personFit\""
-        case .identicalPatterns: return "\"identicalPatterns\""
-        case .observerEffect: return "\"observerEffect\""
-        case .recheckDiscrepancy: return "\"recheckDiscrepancy\""
-        case .cohortAnomaly: return "\"cohortAnomaly\""
-        case .yearAnomaly: return "\"yearAnomaly\""
-        case .participation: return "\"participation\""
-        }
-    }
 }

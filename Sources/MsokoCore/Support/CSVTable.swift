@@ -125,7 +125,8 @@ public struct CSVTable: Sendable {
         return candidates[best]
     }
 
-    /// Lines (LF or lone CR) in the bytes: an upper bound on the rows, to size tables once.
+    /// Lines in the bytes (line feeds + 1): an upper bound on the rows, to size tables once. A file
+    /// whose lines end in a lone CR counts as one line; its tables then grow as they fill.
     public static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>, threads: Int = 1) -> Int {
         let parts = bytes.count >= 1 << 20 ? max(1, threads) : 1
         guard parts > 1 else { return newlines(bytes) + 1 }

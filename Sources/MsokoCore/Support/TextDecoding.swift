@@ -54,12 +54,10 @@ public enum TextDecoding {
         return (true, feeds)
     }
 
-    /// The same on `threads` cores for a large buffer: cut into ranges, each cut moved past the
-    /// continuation bytes of a character it falls in (at most three), each range checked on its own.
-    public static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>, threads: Int) -> Bool { validUTF8Lines(b, threads: threads).valid }
-
     /// Whether a CSV's bytes are valid UTF-8 and, when they are, its lines as `CSVTable.lineCount`
-    /// counts them (line feeds + 1), in one pass on `threads` cores.
+    /// counts them (line feeds + 1), in one pass on `threads` cores for a large buffer: cut into
+    /// ranges, each cut moved past the continuation bytes of a character it falls in (at most
+    /// three), each range checked and counted on its own.
     public static func validUTF8Lines(_ b: UnsafeBufferPointer<UInt8>, threads: Int) -> (valid: Bool, lines: Int) {
         let parts = b.count >= 1 << 20 ? max(1, threads) : 1
         guard parts > 1 else { let r = scan(b, countingLines: true); return (r.valid, r.lineFeeds + 1) }
