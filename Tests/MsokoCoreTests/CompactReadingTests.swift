@@ -39,7 +39,12 @@ final class CompactReadingTests: XCTestCase {
             Array("Зырянская СОШ №1 ✓ 𝄞".utf8), [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
             [0xD0], [0xE2, 0x82], [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2],  // «Привет» in Windows-1251
         ] + (0..<2000).map { _ in (0..<Int(generator.next() % 12)).map { _ in UInt8(truncatingIfNeeded: generator.next()) } }
-        for bytes in samples {
+        // Runs of two-byte characters (the Cyrillic fast path) with each byte in turn replaced by
+        // one that ends, breaks or lengthens a character, and cut short at each length.
+        let cyrillic = Array("Школа №2632 «Ёлочка» 6Аб".utf8)
+        var broken: [[UInt8]] = (0...cyrillic.count).map { Array(cyrillic.prefix($0)) }
+        for i in cyrillic.indices { for b: UInt8 in [0x41, 0x0A, 0x80, 0xBF, 0xC1, 0xC2, 0xD0, 0xDF, 0xE0, 0xF0] { var x = cyrillic; x[i] = b; broken.append(x) } }
+        for bytes in samples + broken {
             let expected = String(validating: bytes, as: UTF8.self) != nil
             XCTAssertEqual(bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }, expected, "\(bytes)")
         }

@@ -528,149 +528,152 @@ public enum ObjectivityAnalysis {
             if groups[i].level == .school || segments.isEmpty { segments.append(i..<(i + 1)) } else { segments[segments.count - 1] = segments[segments.count - 1].lowerBound..<(i + 1) }
         }
         let chunks = min(segments.count, max(1, threads * 16))
-        // Each run of schools writes its entries and pending signs into its own stretch of two
-        // buffers (from its first group's index: a group gives at most one of each), and they are
-        // moved from there into the arrays below, bitwise: appending the runs' arrays copied each
-        // entry, retaining its texts and signs, and then released the runs' — on one thread.
-        let risksMade = UnsafeMutablePointer<GroupRisk>.allocate(capacity: groups.count)
-        let pendingMade = UnsafeMutablePointer<Pending>.allocate(capacity: groups.count)
-        // The groups' raw signs in one buffer, each run's packed from its first group's index times the
-        // most a group can have (one per indicator; the space past what a run writes is reserved, not
-        // touched): no array of its own per group, which the combination below freed on another
-        // thread than the one that made it — each free then waited for that thread's allocator lock.
+        // Each run of schools writes its entries and pending signs into its own stretch of the two
+        // arrays' storage (from its first group's index: a group gives at most one of each), and the
+        // stretches are then moved together in place, bitwise: appending the runs' arrays copied each
+        // entry, retaining its texts and signs, and then released the runs' — on one thread; moving
+        // them from buffers of their own into the arrays touched 20 MB of fresh memory for a country.
+        // The groups' raw signs in one buffer per run of schools, room for the most a group can have
+        // (one per indicator; what a run does not write is reserved, not touched): no array of its
+        // own per group, which the combination below freed on another thread than the one that made
+        // it — each free then waited for that thread's allocator lock. A run's buffer is a few
+        // megabytes, so it comes from the allocator's heaps — reusing what the works' columns left
+        // there — rather than fresh pages (one buffer for all, 110 MB, cost a country 8 000 page faults more), and
+        // goes as soon as its run's groups are judged.
         let rawsPerGroup = ObjectivitySignal.Indicator.allCases.count
-        let rawsMade = UnsafeMutablePointer<Raw>.allocate(capacity: groups.count * rawsPerGroup)
+        let rawRuns = UnsafeMutableBufferPointer<UnsafeMutablePointer<Raw>?>.allocate(capacity: chunks)
+        rawRuns.initialize(repeating: nil)
         let made = UnsafeMutableBufferPointer<(from: Int, risks: Int, pending: Int)>.allocate(capacity: chunks)
         made.initialize(repeating: (0, 0, 0))
-        nonisolated(unsafe) let (risksOut, pendingOut, madeOut, rawsOut) = (risksMade, pendingMade, made, rawsMade)
+        nonisolated(unsafe) let (madeOut, rawRunsOut) = (made, rawRuns)
         // The groups read through their buffer (a group copied out of the array retains and releases
         // its four arrays and three texts), and per run of schools one set of scratch arrays for a
         // group's classes, works and journal tables (a country has 120 000 groups).
-        groups.withUnsafeBufferPointer { groupBuffer in
-            nonisolated(unsafe) let gb = groupBuffer
-            // The arrays built above, captured as they are now.
-            Parallelism.forEachRun(of: segments.count, runs: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest,
-                                                                                          schoolOfKey, schoolClasses, classText, order, start, districtJournal, schoolEnrolled,
-                                                                                          enrolmentKnown = !inputs.enrolment.isEmpty, enrolledTotal, writtenTotal, segments] chunk, range in
-                let from = segments[range.lowerBound].lowerBound
-                var (risks, pendings, rawCount) = (0, 0, 0)
-                func emit(_ risk: GroupRisk) { (risksOut + from + risks).initialize(to: risk); risks += 1 }
-                let rawsFrom = from * rawsPerGroup
-                func add(_ raw: Raw) { (rawsOut + rawsFrom + rawCount).initialize(to: raw); rawCount += 1 }
-                var reference = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
-                var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
-                var classes: [Int] = [], groupWorks: [Int] = [], profileSums: [Double] = [], criteriaSums: [Double] = []
-                var own = [Int](repeating: 0, count: 16), rest = [Int](repeating: 0, count: 16)
-                for segment in segments[range] {
-                    // The school's key, index and enrolment, looked up once for it and its classes.
-                    var schoolKey: String?
-                    var s = -1
-                    var schoolEnrolment: [String: Int]?
-                    var mine = (enrolled: 0, written: 0)
-                    for gi in segment {
-                        // The rest of the district, once per school (its classes share it).
-                        if gb[gi].level == .school {
-                            schoolKey = gb[gi].school
-                            reference.becomeDifference(district, gb.baseAddress! + gi)
-                            s = schoolKey.flatMap { schoolOfKey[$0] } ?? -1
-                            schoolEnrolment = enrolmentKnown ? schoolKey.flatMap { inputs.enrolment[$0] } : nil
-                            mine = schoolKey.flatMap { schoolEnrolled[$0] } ?? (0, 0)
-                        }
-                        guard let key = gb[gi].school, s >= 0, schoolKey == key else { continue }
-                        let isClass = gb[gi].level == .class
-                        let participants = gb[gi].participants
-                        var risk = GroupRisk(school: key, schoolName: gb[gi].schoolName, className: gb[gi].className, participants: participants, risk: 0, note: nil)
-                        guard participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
-                            risk.note = participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
-                            emit(risk)
-                            continue
-                        }
-                        classes.removeAll(keepingCapacity: true)
-                        if isClass {
-                            let name = gb[gi].className
-                            for c in schoolClasses[s] where texts[Int(classText[c])] == name { classes.append(c) }
-                        } else {
-                            classes += schoolClasses[s]
-                        }
-                        groupWorks.removeAll(keepingCapacity: true)
-                        for c in classes { groupWorks += order[start[c]..<start[c + 1]] }
-                        if !isClass {
-                            // A school's works are all its classes': the tables' references without them.
-                            profile.reference(without: groupWorks, into: &profileReference, sums: &profileSums)
-                            criteria.reference(without: groupWorks, into: &criteriaReference, sums: &criteriaSums)
-                        }
-                        var misfit = schoolMisfit[s]
-                        if isClass { misfit = 0; for c in classes { misfit += classMisfit[c] } }
-                        let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
+        var pending: [Pending] = []
+        var out = [GroupRisk](unsafeUninitializedCapacity: groups.count) { outBuffer, outCount in
+            pending = [Pending](unsafeUninitializedCapacity: groups.count) { pendingBuffer, pendingCount in
+                nonisolated(unsafe) let (risksOut, pendingOut) = (outBuffer.baseAddress!, pendingBuffer.baseAddress!)
+                groups.withUnsafeBufferPointer { groupBuffer in
+                    nonisolated(unsafe) let gb = groupBuffer
+                    // The arrays built above, captured as they are now.
+                    Parallelism.forEachRun(of: segments.count, runs: chunks, threads: threads) { [classJournal, schoolMisfit, classMisfit, classPairs, classExpectedPairs, classLargest,
+                                                                                                  schoolOfKey, schoolClasses, classText, order, start, districtJournal, schoolEnrolled,
+                                                                                                  enrolmentKnown = !inputs.enrolment.isEmpty, enrolledTotal, writtenTotal, segments] chunk, range in
+                        let from = segments[range.lowerBound].lowerBound
+                        var (risks, pendings, rawCount) = (0, 0, 0)
+                        func emit(_ risk: GroupRisk) { (risksOut + from + risks).initialize(to: risk); risks += 1 }
+                        let raws = UnsafeMutablePointer<Raw>.allocate(capacity: (segments[range.upperBound - 1].upperBound - from) * rawsPerGroup)
+                        rawRunsOut[chunk] = raws
+                        func add(_ raw: Raw) { (raws + rawCount).initialize(to: raw); rawCount += 1 }
+                        var reference = GroupFigures(level: .district, school: nil, schoolName: nil, className: nil, taskCount: 0, maxScore: -1)
+                        var profileReference = ConditionalTable.Reference(), criteriaReference = ConditionalTable.Reference()
+                        var classes: [Int] = [], groupWorks: [Int] = [], profileSums: [Double] = [], criteriaSums: [Double] = []
+                        var own = [Int](repeating: 0, count: 16), rest = [Int](repeating: 0, count: 16)
+                        for segment in segments[range] {
+                            // The school's key, index and enrolment, looked up once for it and its classes.
+                            var schoolKey: String?
+                            var s = -1
+                            var schoolEnrolment: [String: Int]?
+                            var mine = (enrolled: 0, written: 0)
+                            for gi in segment {
+                                // The rest of the district, once per school (its classes share it).
+                                if gb[gi].level == .school {
+                                    schoolKey = gb[gi].school
+                                    reference.becomeDifference(district, gb.baseAddress! + gi)
+                                    s = schoolKey.flatMap { schoolOfKey[$0] } ?? -1
+                                    schoolEnrolment = enrolmentKnown ? schoolKey.flatMap { inputs.enrolment[$0] } : nil
+                                    mine = schoolKey.flatMap { schoolEnrolled[$0] } ?? (0, 0)
+                                }
+                                guard let key = gb[gi].school, s >= 0, schoolKey == key else { continue }
+                                let isClass = gb[gi].level == .class
+                                let participants = gb[gi].participants
+                                var risk = GroupRisk(school: key, schoolName: gb[gi].schoolName, className: gb[gi].className, participants: participants, risk: 0, note: nil)
+                                guard participants >= settings.minimumGroup, reference.participants >= settings.minimumGroup else {
+                                    risk.note = participants < settings.minimumGroup ? "менее \(settings.minimumGroup) работ: признаки не оцениваются" : "нет группы для сравнения"
+                                    emit(risk)
+                                    continue
+                                }
+                                classes.removeAll(keepingCapacity: true)
+                                if isClass {
+                                    let name = gb[gi].className
+                                    for c in schoolClasses[s] where texts[Int(classText[c])] == name { classes.append(c) }
+                                } else {
+                                    classes += schoolClasses[s]
+                                }
+                                groupWorks.removeAll(keepingCapacity: true)
+                                for c in classes { groupWorks += order[start[c]..<start[c + 1]] }
+                                if !isClass {
+                                    // A school's works are all its classes': the tables' references without them.
+                                    profile.reference(without: groupWorks, into: &profileReference, sums: &profileSums)
+                                    criteria.reference(without: groupWorks, into: &criteriaReference, sums: &criteriaSums)
+                                }
+                                var misfit = schoolMisfit[s]
+                                if isClass { misfit = 0; for c in classes { misfit += classMisfit[c] } }
+                                let referenceMisfit = Double(districtMisfit - schoolMisfit[s]) / Double(reference.participants)
 
-                        let firstRaw = rawCount
-                        if let x = highResults(gb.baseAddress! + gi, reference) { add(x) }
-                        if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { add(x) }
-                        if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { add(x) }
-                        if let x = heaping(gb.baseAddress! + gi, reference, spec) { add(x) }
-                        // The journal tables of the group and of the rest of the district (the district's less the school's).
-                        // (Through buffers: as array subscripts the compiler may keep a uniqueness check and
-                        // an end-of-mutation call on each of these sums — 16 million for a country.)
-                        own.withUnsafeMutableBufferPointer { o in
-                            rest.withUnsafeMutableBufferPointer { r in
-                                for k in 0..<16 { (o[k], r[k]) = (0, districtJournal[k]) }
-                                for c in classes { for k in 0..<16 { o[k] += classJournal[c * 16 + k] } }
-                                for c in schoolClasses[s] { for k in 0..<16 { r[k] -= classJournal[c * 16 + k] } }
+                                let firstRaw = rawCount
+                                if let x = highResults(gb.baseAddress! + gi, reference) { add(x) }
+                                if let x = profile.excess(groupWorks, profileReference, indicator: .taskProfileInversion) { add(x) }
+                                if let x = criteria.excess(groupWorks, criteriaReference, indicator: .lenientScoring) { add(x) }
+                                if let x = heaping(gb.baseAddress! + gi, reference, spec) { add(x) }
+                                // The journal tables of the group and of the rest of the district (the district's less the school's).
+                                // (Through buffers: as array subscripts the compiler may keep a uniqueness check and
+                                // an end-of-mutation call on each of these sums — 16 million for a country.)
+                                own.withUnsafeMutableBufferPointer { o in
+                                    rest.withUnsafeMutableBufferPointer { r in
+                                        for k in 0..<16 { (o[k], r[k]) = (0, districtJournal[k]) }
+                                        for c in classes { for k in 0..<16 { o[k] += classJournal[c * 16 + k] } }
+                                        for c in schoolClasses[s] { for k in 0..<16 { r[k] -= classJournal[c * 16 + k] } }
+                                    }
+                                }
+                                if let x = journal(own: own, rest: rest) { add(x) }
+                                add(personFit(misfit: misfit, n: participants, reference: referenceMisfit))
+                                var pairs = 0, expected = 0.0, largest = 0
+                                for c in classes { (pairs, expected, largest) = (pairs + classPairs[c], expected + classExpectedPairs[c], max(largest, classLargest[c])) }
+                                add(identical(pairs: pairs, expected: expected, largest: largest, settings))
+                                let enrolled = isClass ? schoolEnrolment?[gb[gi].className ?? ""] : schoolEnrolment.map { $0.values.reduce(0, +) }
+                                if let e = enrolled, e > 0 {
+                                    let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
+                                    let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
+                                    add(participation(written: participants, enrolled: e, referenceAbsent: absent0))
+                                }
+                                if let x = observer(gb.baseAddress! + gi, a: a, key: key, inputs: inputs, settings) { add(Raw(own: x, passes: true)) }
+                                if !isClass, let d = inputs.recheck[key], let x = recheckSign(d, settings) { add(x) }
+                                // (The key only where there are other years: a country's file has none, and 120 000 groups.)
+                                if !inputs.previousYear.isEmpty || !inputs.nextCohort.isEmpty {
+                                    let groupKey = "\(key)|\(gb[gi].className ?? "")"
+                                    if let before = inputs.previousYear[groupKey], let x = yearSign(gb[gi], before, settings) { add(x) }
+                                    if let after = inputs.nextCohort[groupKey], let x = cohortSign(gb[gi], after, settings) { add(x) }
+                                }
+                                let mean0 = reference.meanPrimaryScore ?? 0
+                                var squares = 0.0
+                                for v in reference.histogram.indices { squares += Double(reference.histogram[v]) * pow(Double(v) - mean0, 2) }
+                                let sd0 = squares / Double(max(1, reference.participants - 1))
+                                let level = ((gb[gi].meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
+                                precondition(rawCount - firstRaw <= rawsPerGroup, "one raw sign per indicator")
+                                (pendingOut + from + pendings).initialize(to: Pending(index: risks, isClass: isClass, school: s, level: level,
+                                                                                      run: chunk, raws: firstRaw..<rawCount))
+                                pendings += 1
+                                emit(risk)
                             }
                         }
-                        if let x = journal(own: own, rest: rest) { add(x) }
-                        add(personFit(misfit: misfit, n: participants, reference: referenceMisfit))
-                        var pairs = 0, expected = 0.0, largest = 0
-                        for c in classes { (pairs, expected, largest) = (pairs + classPairs[c], expected + classExpectedPairs[c], max(largest, classLargest[c])) }
-                        add(identical(pairs: pairs, expected: expected, largest: largest, settings))
-                        let enrolled = isClass ? schoolEnrolment?[gb[gi].className ?? ""] : schoolEnrolment.map { $0.values.reduce(0, +) }
-                        if let e = enrolled, e > 0 {
-                            let restEnrolled = enrolledTotal - mine.enrolled, restWritten = writtenTotal - mine.written
-                            let absent0 = restEnrolled > 0 ? Double(restEnrolled - restWritten) / Double(restEnrolled) : 0.04
-                            add(participation(written: participants, enrolled: e, referenceAbsent: absent0))
-                        }
-                        if let x = observer(gb.baseAddress! + gi, a: a, key: key, inputs: inputs, settings) { add(Raw(own: x, passes: true)) }
-                        if !isClass, let d = inputs.recheck[key], let x = recheckSign(d, settings) { add(x) }
-                        // (The key only where there are other years: a country's file has none, and 120 000 groups.)
-                        if !inputs.previousYear.isEmpty || !inputs.nextCohort.isEmpty {
-                            let groupKey = "\(key)|\(gb[gi].className ?? "")"
-                            if let before = inputs.previousYear[groupKey], let x = yearSign(gb[gi], before, settings) { add(x) }
-                            if let after = inputs.nextCohort[groupKey], let x = cohortSign(gb[gi], after, settings) { add(x) }
-                        }
-                        let mean0 = reference.meanPrimaryScore ?? 0
-                        var squares = 0.0
-                        for v in reference.histogram.indices { squares += Double(reference.histogram[v]) * pow(Double(v) - mean0, 2) }
-                        let sd0 = squares / Double(max(1, reference.participants - 1))
-                        let level = ((gb[gi].meanPrimaryScore ?? 0) - mean0) / max(sd0.squareRoot(), 0.5)
-                        precondition(rawCount - firstRaw <= rawsPerGroup, "one raw sign per indicator")
-                        (pendingOut + from + pendings).initialize(to: Pending(index: risks, isClass: isClass, school: s, level: level,
-                                                                              raws: (rawsFrom + firstRaw)..<(rawsFrom + rawCount)))
-                        pendings += 1
-                        emit(risk)
+                        madeOut[chunk] = (from, risks, pendings)
                     }
                 }
-                madeOut[chunk] = (from, risks, pendings)
+                // The runs' stretches moved down together, in order (each lands at or before where it is).
+                var offset = 0
+                for part in made {
+                    (risksOut + outCount).moveInitialize(from: risksOut + part.from, count: part.risks)
+                    (pendingOut + pendingCount).moveInitialize(from: pendingOut + part.from, count: part.pending)
+                    for k in pendingCount..<(pendingCount + part.pending) { pendingOut[k].index += offset }
+                    (outCount, pendingCount, offset) = (outCount + part.risks, pendingCount + part.pending, offset + part.risks)
+                }
             }
         }
         clock.lap("группы: сырые признаки")
-        var out = [GroupRisk](unsafeUninitializedCapacity: made.reduce(0) { $0 + $1.risks }) { buffer, count in
-            for part in made {
-                (buffer.baseAddress! + count).moveInitialize(from: risksMade + part.from, count: part.risks)
-                count += part.risks
-            }
-        }
-        var pending = [Pending](unsafeUninitializedCapacity: made.reduce(0) { $0 + $1.pending }) { buffer, count in
-            var offset = 0
-            for part in made {
-                (buffer.baseAddress! + count).moveInitialize(from: pendingMade + part.from, count: part.pending)
-                for k in count..<(count + part.pending) { buffer[k].index += offset }
-                count += part.pending
-                offset += part.risks
-            }
-        }
-        // (Everything in them was moved out.)
-        risksMade.deallocate()
-        pendingMade.deallocate()
+        // Where each run's groups are in `pending` (they are judged by run, below).
+        var pendingStart = [0]
+        for part in made { pendingStart.append(pendingStart.last! + part.pending) }
         made.deallocate()
         // What only the passes above needed goes now, before the groups' signs are judged (the peak
         // of a country's run is here): the per-work columns.
@@ -694,7 +697,7 @@ public enum ObjectivityAnalysis {
             pending.withUnsafeBufferPointer { pb in
                 for k in pb.indices where leftOut.isEmpty || !leftOut.contains(schoolKeys[pb[k].school]) {
                     let (side, level) = (pb[k].isClass ? 1 : 0, pb[k].level)
-                    let rb = UnsafeBufferPointer(start: rawsMade + pb[k].raws.lowerBound, count: pb[k].raws.count)
+                    let rb = UnsafeBufferPointer(start: rawRuns[pb[k].run]! + pb[k].raws.lowerBound, count: pb[k].raws.count)
                     for r in rb.indices where rb[r].ownZ == nil { samples[rb[r].indicator.ordinal * 2 + side].append((rb[r].e, rb[r].se, level)) }
                 }
             }
@@ -718,19 +721,20 @@ public enum ObjectivityAnalysis {
         var assessedClasses = [Int](repeating: 0, count: schoolKeys.count)
         for k in pending.indices where pending[k].isClass { assessedClasses[pending[k].school] += 1 }
         var zOwn = [Double](repeating: -38, count: out.count)
-        // Each group's signs judged and combined: independent, in runs of groups on every thread. The
-        // judged signs go straight into the group's entry and its raw signs are let go in place (a
-        // country has 120 000 groups with eight signs each; their buffer is freed once, after).
+        // Each group's signs judged and combined: independent, by the runs that made them, on every
+        // thread. The judged signs go straight into the group's entry, its raw signs are let go in
+        // place, and a run's buffer once its groups are done (a country has 120 000 groups with eight
+        // signs each).
         zOwn.withUnsafeMutableBufferPointer { zb in
             out.withUnsafeMutableBufferPointer { ob in
                 pending.withUnsafeMutableBufferPointer { pb in
                     nonisolated(unsafe) let (zb, ob, pb) = (zb, ob, pb)
-                    Parallelism.forEachRun(of: pb.count, runs: threads * 16, threads: threads) { _, range in
-                        for k in range {
+                    Parallelism.perform(iterations: chunks, threads: threads) { [pendingStart] run in
+                        for k in pendingStart[run]..<pendingStart[run + 1] {
                             // (The group's entry read in place — a copy retains and releases what
                             // it holds — and its signs through their buffer.)
                             let (index, side, level) = (pb[k].index, pb[k].isClass ? 1 : 0, pb[k].level)
-                            let rb = UnsafeMutableBufferPointer(start: rawsOut + pb[k].raws.lowerBound, count: pb[k].raws.count)
+                            let rb = UnsafeMutableBufferPointer(start: rawRunsOut[run]! + pb[k].raws.lowerBound, count: pb[k].raws.count)
                             let judged = [Contribution](unsafeUninitializedCapacity: rb.count) { buffer, n in
                                 for r in rb.indices {
                                     (buffer.baseAddress! + r).initialize(to: contribution(rb[r], null: nulls[rb[r].indicator.ordinal * 2 + side], level: level, spec: spec, settings))
@@ -741,11 +745,12 @@ public enum ObjectivityAnalysis {
                             zb[index] = Evidence.truncatedFisherZ(judged.lazy.map { (z: $0.signal.z, weight: $0.weight) }).z
                             ob[index].contributions = judged
                         }
+                        rawRunsOut[run]?.deallocate()
                     }
                 }
             }
         }
-        rawsMade.deallocate()
+        rawRuns.deallocate()
         // A class is one of the school's k assessed classes: its p-value counts k times (Bonferroni),
         // and the school's risk is the higher of its own and its classes'.
         clock.lap("комбинация")
@@ -838,8 +843,9 @@ public enum ObjectivityAnalysis {
     // MARK: signs before the empirical null
 
     /// One sign of one group before it is judged against the honest groups.
+    /// (The fields in this order so that the one-byte ones fill the optional's padding: 72 bytes,
+    /// not 80 — a country's groups make 900 000 raw signs.)
     struct Raw {
-        var indicator: ObjectivitySignal.Indicator
         /// Deviation from the reference and its sampling standard error, in the units of the sign's margin.
         var e = 0.0
         var se = 1.0
@@ -849,6 +855,7 @@ public enum ObjectivityAnalysis {
         var extra = 0.0
         /// A z of the sign's own (counts against chance, acts, re-checks, other years), not refitted …
         var ownZ: Double?
+        var indicator: ObjectivitySignal.Indicator
         /// … and whether it passes its threshold, decided where it is computed.
         var ownPasses = false
         /// The sentence of a sign that brings its own.
@@ -885,7 +892,8 @@ public enum ObjectivityAnalysis {
         /// growing at the top, and honest strong groups sat about one z above their line; on the
         /// primary score the bias is gone at the cost of little (docs/objectivity.md).
         var level: Double
-        /// Where its raw signs are in the buffer the raw signs are made into (`evaluate`).
+        /// Where its raw signs are: the run of schools that made them, and their place in its buffer (`evaluate`).
+        var run: Int
         var raws: Range<Int>
     }
 

@@ -36,6 +36,14 @@ public enum TextDecoding {
                 }
                 continue
             }
+            // Two-byte characters in a row (Cyrillic: the names of schools and classes) without the
+            // general case's table of ranges.
+            if c >= 0xC2 && c <= 0xDF {
+                guard i + 1 < n, b[i + 1] & 0xC0 == 0x80 else { return (false, feeds) }
+                i += 2
+                while i + 1 < n, b[i] >= 0xC2, b[i] <= 0xDF, b[i + 1] & 0xC0 == 0x80 { i += 2 }
+                continue
+            }
             let length: Int, low: UInt8, high: UInt8
             switch c {
             case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
