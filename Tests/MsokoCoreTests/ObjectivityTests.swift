@@ -424,3 +424,52 @@ final class RadixSortTests: XCTestCase {
         }
     }
 }
+
+/// The per-work pass takes each work's Guttman errors from a table of step places (the sum of its
+/// passed steps' places less P(P − 1)/2) instead of walking the steps: the result must be the
+/// definition's — pairs of steps where the easier (more often passed) is failed and the harder
+/// passed, over passed × failed — for every work, with «X», tasks of one to four points, on one
+/// thread and on three.
+final class GuttmanErrorsTests: XCTestCase {
+    func testGuttmanErrorsAreTheStepPairsOutOfOrder() {
+        let spec = ProcedureSpec(type: "ВПР", year: 2026, subject: "Математика", grade: 6, tasks:
+            [1, 2, 1, 3, 4, 2, 1].enumerated().map { TaskSpec(number: "\($0.offset + 1)", max: $0.element, level: $0.offset < 4 ? .basic : .advanced) },
+            scale: MarkScale(three: 4, four: 8, five: 11))
+        var rng = SplitMix64(seed: 21)
+        var works = WorkTable(taskCount: spec.tasks.count)
+        for i in 0..<3_000 {
+            let theta = rng.normal()
+            // Tasks of different difficulty (so that no two steps are passed equally often) and some «X».
+            let scores: [UInt8] = spec.tasks.enumerated().map { t, task in
+                if rng.uniform() < 0.04 { return WorkRecord.notDone }
+                var s = 0
+                for k in 1...task.max where rng.uniform() < 1 / (1 + exp(-(theta - Double(t) * 0.23 - Double(k) * 0.61 + 1.1))) { s = k }
+                return UInt8(s)
+            }
+            works.append(WorkRecord(schoolLogin: "edu70\(1000 + i % 40)", schoolName: nil, code: "\(i)", className: "6А", variant: nil, gender: nil,
+                                    scores: scores, primaryScore: scores.reduce(0) { $0 + WorkRecord.points($1) }, mark: nil, journalMark: nil, row: i + 1))
+        }
+        // The steps, easiest first, by the works that pass them.
+        var steps: [(t: Int, k: Int, n: Int)] = []
+        for (t, task) in spec.tasks.enumerated() {
+            for k in 1...task.max { steps.append((t, k, works.indices.filter { works.scores[$0 * spec.tasks.count + t] != WorkRecord.notDone && works.scores[$0 * spec.tasks.count + t] >= k }.count)) }
+        }
+        steps.sort { $0.n > $1.n }
+        XCTAssertEqual(Set(steps.map(\.n)).count, steps.count, "no two steps passed equally often: the order is the data's")
+        let expected: [Float] = works.indices.map { i in
+            let passed = steps.map { works.scores[i * spec.tasks.count + $0.t] != WorkRecord.notDone && Int(works.scores[i * spec.tasks.count + $0.t]) >= $0.k }
+            var errors = 0
+            for a in passed.indices { for b in (a + 1)..<passed.count where !passed[a] && passed[b] { errors += 1 } }
+            let p = passed.filter { $0 }.count
+            return p > 0 && p < steps.count ? Float(errors) / Float(p * (steps.count - p)) : 0
+        }
+        XCTAssertTrue(expected.contains { $0 > 0.2 } && expected.contains(0), "works that misfit and works that do not")
+        for threads in [1, 3] {
+            let made = ObjectivityAnalysis.perWork(works, spec: spec, threads: threads)
+            let wrong = expected.indices.filter { made.guttman[$0] != expected[$0] }
+            XCTAssertEqual(made.guttman.count, expected.count)
+            XCTAssertTrue(wrong.isEmpty, "threads \(threads): \(wrong.count) works differ, the first \(wrong.first.map { "\($0): \(made.guttman[$0]) against \(expected[$0])" } ?? "")")
+            XCTAssertEqual(made.primaryOf.map(Int.init), works.indices.map { works[$0].primaryScore }, "threads \(threads)")
+        }
+    }
+}

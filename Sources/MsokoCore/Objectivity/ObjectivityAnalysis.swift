@@ -56,35 +56,43 @@ public enum ObjectivityAnalysis {
         var clock = PhaseClock("признаки")
         // Item steps (task t, score ≥ k) ordered from the most to the least often passed in the district.
         var stepPass: [(t: Int, k: Int, n: Int)] = []
-        // Works counted per task and score in runs on every core (each run its own counts, added after).
-        let stride = (maxes.max() ?? 0) + 1
+        // Works counted per task and cell byte in runs on every core (each run its own counts, added
+        // after): a slot for each of the 256 values, so that a cell is counted without a branch or a
+        // clamp ( «X» is 255 and never read; a score past the task's maximum — which the reader does
+        // not let in — counts as the maximum, as a step passed).
         let runs = max(1, min(threads * 4, works.count / 100_000))
-        let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs * T * stride)
+        let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs * T * 256)
         partial.initialize(repeating: 0)
         defer { partial.deallocate() }
         works.scores.withUnsafeBufferPointer { scores in
             nonisolated(unsafe) let (scores, counts) = (scores, partial)
             Parallelism.forEachRun(of: works.count, runs: runs, threads: threads) { run, range in
-                let base = run * T * stride
-                // Every cell counted, «X» and 0 into the score-0 slot, which is never read: no branch
-                // per cell (whether a task is solved is as good as random to the processor).
+                let base = run * T * 256
                 for i in range {
-                    for t in 0..<T {
-                        let s = scores[i * T + t]
-                        counts[base + t * stride + Int(s == WorkRecord.notDone ? 0 : min(s, UInt8(maxes[t])))] += 1
-                    }
+                    for t in 0..<T { counts[base + t << 8 + Int(scores[i * T + t])] += 1 }
                 }
             }
         }
+        func count(_ t: Int, _ v: Int) -> Int { (0..<runs).reduce(0) { $0 + partial[$1 * T * 256 + t << 8 + v] } }
         for t in 0..<T {
-            var cumulative = 0
+            var cumulative = maxes[t] < 254 ? ((maxes[t] + 1)...254).reduce(0) { $0 + count(t, $1) } : 0
             for k in Swift.stride(from: maxes[t], through: 1, by: -1) {
-                for run in 0..<runs { cumulative += partial[run * T * stride + t * stride + k] }
+                cumulative += count(t, k)
                 stepPass.append((t, k, cumulative))
             }
         }
         stepPass.sort { $0.n > $1.n }
         let steps = stepPass.count
+        // A work's Guttman errors without going through the steps: ordered by how often they are
+        // passed, step j (from 0) is passed with j − (steps passed before it) easier ones failed, so
+        // the errors are (the sum of the passed steps' places) − P(P − 1)/2 for P steps passed — the
+        // same integer the pairs give. Per task and cell byte, one word: the places of the steps its
+        // score passes (from bit 20) and how many it passes (below), added up over the tasks.
+        precondition(T < 4096 && steps < 1 << 20, "the steps' places and counts fit their fields")
+        var stepWord = [UInt64](repeating: 0, count: T * 256)
+        for (place, step) in stepPass.enumerated() {
+            for v in step.k...255 where v != Int(WorkRecord.notDone) { stepWord[step.t << 8 + v] += UInt64(place) << 20 | 1 }
+        }
 
         clock.lap("шаги заданий")
         // Per work: normed Guttman errors and a hash of the score vector. Identical vectors are
@@ -95,35 +103,30 @@ public enum ObjectivityAnalysis {
         var hash = Parallelism.array(repeating: UInt64(0), count: works.count, threads: threads)
         var primaryOf = Parallelism.array(repeating: Int32(0), count: works.count, threads: threads)
         // Works are independent here: in chunks on every core, each writing its own rows.
-        let stepList = stepPass.map { (t: $0.t, k: UInt8($0.k)) }
         let count = works.count
         guttman.withUnsafeMutableBufferPointer { g in
             hash.withUnsafeMutableBufferPointer { hh in
                 primaryOf.withUnsafeMutableBufferPointer { pp in
                     works.scores.withUnsafeBufferPointer { sc in
-                        nonisolated(unsafe) let (g, hh, pp, sc) = (g, hh, pp, sc)
-                        Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { _, range in
-                            for i in range {
-                                let base = i * T
-                                var failed = 0, errors = 0, passed = 0, primary = 0
-                                // Without a branch per step (whether a step is passed is as good as
-                                // random to the processor: 60 million steps for a country).
-                                for step in stepList {
-                                    let s = sc[base + step.t]
-                                    let pass = (s != WorkRecord.notDone ? 1 : 0) & (s >= step.k ? 1 : 0)
-                                    errors &+= failed & -pass
-                                    passed &+= pass
-                                    failed &+= 1 &- pass
+                        stepWord.withUnsafeBufferPointer { sw in
+                            nonisolated(unsafe) let (g, hh, pp, sc, sw) = (g, hh, pp, sc, sw)
+                            Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { _, range in
+                                for i in range {
+                                    let base = i * T
+                                    var primary = 0, word: UInt64 = 0
+                                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                                    for t in 0..<T {
+                                        let s = sc[base + t]
+                                        word &+= sw[t << 8 + Int(s)]
+                                        h = (h ^ UInt64(s)) &* 0x100_0000_01b3
+                                        primary &+= WorkRecord.points(s)
+                                    }
+                                    let passed = Int(word & 0xF_FFFF)
+                                    let errors = Int(word >> 20) - passed * (passed - 1) / 2
+                                    g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
+                                    hh[i] = h
+                                    pp[i] = Int32(primary)
                                 }
-                                g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
-                                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                                for t in 0..<T {
-                                    let s = sc[base + t]
-                                    h = (h ^ UInt64(s)) &* 0x100_0000_01b3
-                                    primary &+= WorkRecord.points(s)
-                                }
-                                hh[i] = h
-                                pp[i] = Int32(primary)
                             }
                         }
                     }
