@@ -396,6 +396,39 @@ final class ConditionalTableTests: XCTestCase {
         XCTAssertGreaterThan(mean(plain), 1.5, "without the class's strength honest strong schools look helped: \(plain)")
         XCTAssertLessThan(mean(corrected), mean(plain) / 2.5, "with it much less: \(mean(corrected)) against \(mean(plain))")
     }
+
+    /// The per-work pass adds up each work's points on the basic and the other tasks, the one-point
+    /// and the multi-point ones, in 16-bit fields of one word; tables made from those sums are the
+    /// tables that add the points themselves (with «X», on the tuning family's specification, for
+    /// both splits and for schools taken out or not).
+    func testTablesFromThePerWorkSumsAreTheTablesFromTheScores() {
+        let spec = DetectionBenchmark.mathematics
+        var works = SyntheticDistrict(spec: spec, schools: 60, manipulatedShare: 0.25, seed: 8).works
+        works.append(WorkRecord(schoolLogin: "edu709999", schoolName: nil, code: "1", className: "6А", variant: nil, gender: nil,
+                                scores: spec.tasks.map { _ in WorkRecord.notDone }, primaryScore: 0, mark: 2, journalMark: nil, row: 0))
+        let made = ObjectivityAnalysis.perWork(works, spec: spec, threads: 2)
+        XCTAssertEqual(made.splitPoints.count, works.count)
+        XCTAssertTrue(works.indices.contains { works.scores[$0 * spec.tasks.count ..< ($0 + 1) * spec.tasks.count].contains(WorkRecord.notDone) }, "works with «X»")
+        let maxes = spec.tasks.map(\.max)
+        let classes = Int(made.workClass.max()!) + 1
+        for (condition, outcome) in [(ObjectivityAnalysis.PerWork.Split.basic, ObjectivityAnalysis.PerWork.Split.other), (.onePoint, .multiPoint)] {
+            let (c, o) = (ObjectivityAnalysis.PerWork.tasks(condition, spec), ObjectivityAnalysis.PerWork.tasks(outcome, spec))
+            XCTAssertFalse(c.isEmpty || o.isEmpty)
+            let direct = ConditionalTable(condition: c, outcome: o, works: works, maxes: maxes, classOf: made.workClass, classes: classes)
+            let summed = ConditionalTable(condition: c, outcome: o, sums: made.splitPoints, fields: (condition.rawValue, outcome.rawValue),
+                                          maxes: maxes, classOf: made.workClass, classes: classes)
+            XCTAssertEqual(summed.xMax, direct.xMax)
+            XCTAssertEqual(summed.yMax, direct.yMax)
+            for own in [[], Array(0..<40), Array(stride(from: 3, to: works.count, by: 17))] {
+                let (a, b) = (summed.reference(without: own), direct.reference(without: own))
+                XCTAssertEqual(a.mean, b.mean, "\(condition), \(own.count) taken out")
+                XCTAssertEqual(a.slope, b.slope)
+                XCTAssertEqual(a.classMean, b.classMean)
+                XCTAssertEqual(a.variance, b.variance)
+                if !own.isEmpty { XCTAssertEqual(summed.excess(own, a, indicator: .lenientScoring)?.e, direct.excess(own, b, indicator: .lenientScoring)?.e) }
+            }
+        }
+    }
 }
 
 /// Lines handed over by the benchmark (it may run cases on any thread).

@@ -24,8 +24,6 @@ struct ConditionalTable {
 
     init(condition: [Int], outcome: [Int], works: WorkTable, maxes: [Int], classOf workClass: [Int32], classes classCount: Int) {
         let xMax = condition.reduce(0) { $0 + maxes[$1] }
-        self.xMax = xMax
-        yMax = outcome.reduce(0) { $0 + maxes[$1] }
         let T = maxes.count
         var xs = [UInt16](repeating: 0, count: works.count), ys = [UInt16](repeating: 0, count: works.count)
         works.scores.withUnsafeBufferPointer { scores in
@@ -37,19 +35,36 @@ struct ConditionalTable {
                 ys[i] = UInt16(sy)
             }
         }
+        self.init(x: xs, y: ys, xMax: xMax, yMax: outcome.reduce(0) { $0 + maxes[$1] }, classOf: workClass, classes: classCount)
+    }
+
+    /// The same from each work's condition and outcome points already added up: the 16-bit fields
+    /// `fields` of `sums` (`ObjectivityAnalysis.PerWork.splitPoints`).
+    init(condition: [Int], outcome: [Int], sums: [UInt64], fields: (condition: Int, outcome: Int), maxes: [Int], classOf workClass: [Int32], classes classCount: Int) {
+        let xMax = condition.reduce(0) { $0 + maxes[$1] }
+        let (xShift, yShift) = (UInt64(16 * fields.condition), UInt64(16 * fields.outcome))
+        let xs = sums.map { UInt16(min(Int(($0 >> xShift) & 0xFFFF), xMax)) }
+        let ys = sums.map { UInt16(truncatingIfNeeded: $0 >> yShift) }
+        self.init(x: xs, y: ys, xMax: xMax, yMax: outcome.reduce(0) { $0 + maxes[$1] }, classOf: workClass, classes: classCount)
+    }
+
+    private init(x xs: [UInt16], y ys: [UInt16], xMax: Int, yMax: Int, classOf workClass: [Int32], classes classCount: Int) {
+        self.xMax = xMax
+        self.yMax = yMax
+        let count = xs.count
         // Each work's classmates' mean condition points (itself left out, so that its own luck on the
         // condition tasks does not enter twice): how strong the class it is taught in is.
         var classSum = [Double](repeating: 0, count: classCount), classN = [Double](repeating: 0, count: classCount)
         var overall = 0.0
-        for i in 0..<works.count { overall += Double(xs[i]) }
-        overall /= Double(max(1, works.count))
-        for i in 0..<works.count { classSum[Int(workClass[i])] += Double(xs[i]); classN[Int(workClass[i])] += 1 }
+        for i in 0..<count { overall += Double(xs[i]) }
+        overall /= Double(max(1, count))
+        for i in 0..<count { classSum[Int(workClass[i])] += Double(xs[i]); classN[Int(workClass[i])] += 1 }
         // On the logit scale of the share of condition points: near the top the few condition tasks
         // are all passed and a raw mean stops telling a strong class from a very strong one.
         let scale = { (m: Double) -> Double in log((m + 0.5) / (Double(xMax) - m + 0.5)) }
-        var ls = [Float](repeating: Float(scale(overall)), count: works.count)
+        var ls = [Float](repeating: Float(scale(overall)), count: count)
         var district = [Double](repeating: 0, count: Self.fields * (xMax + 1))
-        for i in 0..<works.count {
+        for i in 0..<count {
             let c = Int(workClass[i])
             if classN[c] >= 2 { ls[i] = Float(scale((classSum[c] - Double(xs[i])) / (classN[c] - 1))) }
             Self.add(&district, x: Int(xs[i]), y: Double(ys[i]), l: Double(ls[i]), sign: 1)

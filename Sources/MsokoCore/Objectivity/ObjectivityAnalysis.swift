@@ -38,6 +38,10 @@ public enum ObjectivityAnalysis {
     /// order and bands are serial steps themselves).
     public struct PerWork: Sendable {
         var guttman: [Float], hash: [UInt64], primaryOf: [Int32]
+        /// Each work's points on the basic tasks, the others, the one-point tasks and the multi-point
+        /// ones, 16 bits each from the lowest (`Split`), for the conditional tables; empty when a sum
+        /// could pass 16 bits (more than 258 tasks), and the tables then add the points themselves.
+        var splitPoints: [UInt64]
         let taskCount: Int
         /// The schools (keyed as the analysis keys them) and classes of the works; each work's class;
         /// the works class by class (`order`, class c at `start[c]..<start[c + 1]`); each class's
@@ -48,6 +52,21 @@ public enum ObjectivityAnalysis {
         /// Classes' strength bands for the identical-works expectation: thirds (5 and 8 were measured
         /// and gave the same detection: docs/objectivity.md).
         static let bands = 3
+
+        /// The four sums of `splitPoints`, by their place.
+        enum Split: Int, CaseIterable { case basic, other, onePoint, multiPoint }
+
+        /// The tasks each sum adds up.
+        static func tasks(_ split: Split, _ spec: ProcedureSpec) -> [Int] {
+            spec.tasks.indices.filter {
+                switch split {
+                case .basic: spec.tasks[$0].level == .basic
+                case .other: spec.tasks[$0].level != .basic
+                case .onePoint: spec.tasks[$0].max == 1
+                case .multiPoint: spec.tasks[$0].max >= 2
+                }
+            }
+        }
     }
 
     public static func perWork(_ works: borrowing WorkTable, spec: ProcedureSpec, threads: Int = Parallelism.threads) -> PerWork {
@@ -93,6 +112,18 @@ public enum ObjectivityAnalysis {
         for (place, step) in stepPass.enumerated() {
             for v in step.k...255 where v != Int(WorkRecord.notDone) { stepWord[step.t << 8 + v] += UInt64(place) << 20 | 1 }
         }
+        // The conditional tables' sums in the same pass (a cell's points in the 16 bits of each sum its
+        // task belongs to): the tables adding them up themselves took 0.08 s of a country on one core.
+        let splitting = T * 254 < 1 << 16
+        var splitWord = [UInt64](repeating: 0, count: splitting ? T * 256 : 0)
+        if splitting {
+            for split in PerWork.Split.allCases {
+                for t in PerWork.tasks(split, spec) {
+                    for v in 0...255 { splitWord[t << 8 + v] += UInt64(WorkRecord.points(UInt8(v))) << (16 * UInt64(split.rawValue)) }
+                }
+            }
+        }
+        var splitPoints = Parallelism.array(repeating: UInt64(0), count: splitting ? works.count : 0, threads: threads)
 
         clock.lap("шаги заданий")
         // Per work: normed Guttman errors and a hash of the score vector. Identical vectors are
@@ -109,17 +140,23 @@ public enum ObjectivityAnalysis {
                 primaryOf.withUnsafeMutableBufferPointer { pp in
                     works.scores.withUnsafeBufferPointer { sc in
                         stepWord.withUnsafeBufferPointer { sw in
-                            nonisolated(unsafe) let (g, hh, pp, sc, sw) = (g, hh, pp, sc, sw)
+                          splitWord.withUnsafeBufferPointer { lw in
+                           splitPoints.withUnsafeMutableBufferPointer { lp in
+                            nonisolated(unsafe) let (g, hh, pp, sc, sw, lw, lp) = (g, hh, pp, sc, sw, lw, lp)
                             Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { _, range in
                                 for i in range {
                                     let base = i * T
-                                    var primary = 0, word: UInt64 = 0
+                                    var primary = 0, word: UInt64 = 0, split: UInt64 = 0
                                     var h: UInt64 = 0xcbf2_9ce4_8422_2325
                                     for t in 0..<T {
                                         let s = sc[base + t]
                                         word &+= sw[t << 8 + Int(s)]
                                         h = (h ^ UInt64(s)) &* 0x100_0000_01b3
                                         primary &+= WorkRecord.points(s)
+                                    }
+                                    if splitting {
+                                        for t in 0..<T { split &+= lw[t << 8 + Int(sc[base + t])] }
+                                        lp[i] = split
                                     }
                                     let passed = Int(word & 0xF_FFFF)
                                     let errors = Int(word >> 20) - passed * (passed - 1) / 2
@@ -128,6 +165,8 @@ public enum ObjectivityAnalysis {
                                     pp[i] = Int32(primary)
                                 }
                             }
+                           }
+                          }
                         }
                     }
                 }
@@ -220,7 +259,7 @@ public enum ObjectivityAnalysis {
             tie = end
         }
         clock.lap("полосы классов")
-        return PerWork(guttman: guttman, hash: hash, primaryOf: primaryOf, taskCount: T, schoolKeys: schoolKeys, schoolOfKey: schoolOfKey,
+        return PerWork(guttman: guttman, hash: hash, primaryOf: primaryOf, splitPoints: splitPoints, taskCount: T, schoolKeys: schoolKeys, schoolOfKey: schoolOfKey,
                        classSchool: classSchool, classText: classText, workClass: workClass, order: order, start: start, classBand: classBand)
     }
 
@@ -238,8 +277,8 @@ public enum ObjectivityAnalysis {
         // with a core to spare (`perWork`).
         var pre = given.take() ?? perWork(works, spec: spec, threads: threads)
         precondition(pre.guttman.count == works.count && pre.workClass.count == works.count && pre.taskCount == T, "per-work passes of other works")
-        var (guttman, hash, primaryOf, workClass, order) = (pre.guttman, pre.hash, pre.primaryOf, pre.workClass, pre.order)
-        (pre.guttman, pre.hash, pre.primaryOf, pre.workClass, pre.order) = ([], [], [], [], [])
+        var (guttman, hash, primaryOf, workClass, order, splitPoints) = (pre.guttman, pre.hash, pre.primaryOf, pre.workClass, pre.order, pre.splitPoints)
+        (pre.guttman, pre.hash, pre.primaryOf, pre.workClass, pre.order, pre.splitPoints) = ([], [], [], [], [], [])
         let (schoolKeys, schoolOfKey, classSchool, classText, start, classBand) = (pre.schoolKeys, pre.schoolOfKey, pre.classSchool, pre.classText, pre.start, pre.classBand)
         let classCount = classSchool.count, bands = PerWork.bands
         clock.lap("шаги заданий, Гуттман, классы работ")
@@ -490,19 +529,23 @@ public enum ObjectivityAnalysis {
         // Per work: points on basic and on П/В tasks (help during the work shows as П/В points
         // above what the basic ones predict), on one-point and on multi-point tasks (lenient
         // scoring shows on the tasks a teacher scores by criteria).
-        let tasks = Array(spec.tasks.indices)
+        // (Those sums were made in the per-work pass, where they fit its 16-bit fields.)
         // The two tables are independent: one on each of two cores.
-        let splits = [(tasks.filter { spec.tasks[$0].level == .basic }, tasks.filter { spec.tasks[$0].level != .basic }),
-                      (tasks.filter { maxes[$0] == 1 }, tasks.filter { maxes[$0] >= 2 })]
+        let splits: [(PerWork.Split, PerWork.Split)] = [(.basic, .other), (.onePoint, .multiPoint)]
         let built = UnsafeMutableBufferPointer<ConditionalTable?>.allocate(capacity: 2)
         built.initialize(repeating: nil)
         nonisolated(unsafe) let tables = built
-        Parallelism.perform(iterations: 2, threads: threads) { [workClass, works] k in
-            tables[k] = ConditionalTable(condition: splits[k].0, outcome: splits[k].1, works: works, maxes: maxes, classOf: workClass, classes: classCount)
+        Parallelism.perform(iterations: 2, threads: threads) { [workClass, works, splitPoints] k in
+            let (condition, outcome) = (PerWork.tasks(splits[k].0, spec), PerWork.tasks(splits[k].1, spec))
+            tables[k] = splitPoints.isEmpty
+                ? ConditionalTable(condition: condition, outcome: outcome, works: works, maxes: maxes, classOf: workClass, classes: classCount)
+                : ConditionalTable(condition: condition, outcome: outcome, sums: splitPoints, fields: (splits[k].0.rawValue, splits[k].1.rawValue),
+                                   maxes: maxes, classOf: workClass, classes: classCount)
         }
         let profile = built[0]!, criteria = built[1]!
         built.deinitialize()
         built.deallocate()
+        splitPoints = []
         clock.lap("условные таблицы")
         // The works are not read past this point (the tables above hold what the groups need): a
         // caller that hands them over (`consume`) lets a country's 70 MB go before the peak.
