@@ -24,6 +24,46 @@ final class CompactReadingTests: XCTestCase {
         XCTAssertEqual(CSVTable(text: "a;b\n\n1;2\n").rows, [["a", "b"], [""], ["1", "2"]], "an empty line is a row (it counts for line numbers)")
     }
 
+    /// Random files split into the fields they were made of: fields from 0 to 20 bytes, Cyrillic and
+    /// the other separators as data, LF, CR and CRLF line ends, a last line with and without its
+    /// line end, with each of the three separators. (Written for a reader that found fields' ends
+    /// eight bytes at a time — slower on fields this short, not kept; docs/benchmarks.md.)
+    func testRandomFilesSplitIntoTheirFields() {
+        var g = SplitMix64(seed: 17)
+        let data: [[UInt8]] = [Array("a".utf8), Array("7".utf8), Array("ж".utf8), Array(" ".utf8), Array(";".utf8), Array(",".utf8), [0x09], [0x0B], [0x0C], [0x1D], [0xFF]]
+        for separator in [UInt8(ascii: ";"), UInt8(ascii: ","), 0x09] {
+            for _ in 0..<60 {
+                var bytes: [UInt8] = []
+                var expected: [[[UInt8]]] = [[]]
+                for _ in 0..<Int(g.next() % 40) {
+                    var field: [UInt8] = []
+                    for _ in 0..<Int(g.next() % 21) { field += data[Int(g.next() % UInt64(data.count))].filter { $0 != separator } }
+                    if field.first == UInt8(ascii: "\"") { field.removeFirst() }
+                    bytes += field
+                    expected[expected.count - 1].append(field)
+                    // (A lone CR right before an LF would make one CRLF line end.)
+                    switch g.next() % 6 {
+                    case 0 where bytes.last != 0x0D: bytes += [0x0A]; expected.append([])
+                    case 1: bytes += [0x0D]; expected.append([])
+                    case 2: bytes += [0x0D, 0x0A]; expected.append([])
+                    default: bytes.append(separator)
+                    }
+                }
+                // The last line ends without a line end or after one (then no empty row follows).
+                if expected.last!.isEmpty && !bytes.isEmpty && (bytes.last == 0x0A || bytes.last == 0x0D) { expected.removeLast() } else { expected[expected.count - 1].append([]) }
+                if bytes.isEmpty { expected = [] }
+                var got: [[[UInt8]]] = []
+                bytes.withUnsafeBufferPointer { b in
+                    CSVTable.forEachCellRow(utf8: b, separator: separator, from: 0, until: b.count) { row in
+                        got.append((0..<row.count).map { Array(row.rawCell($0)) })
+                        return true
+                    }
+                }
+                XCTAssertTrue(got == expected, "separator \(separator): \(got.count) rows against \(expected.count) in \(bytes.count) bytes")
+            }
+        }
+    }
+
     func testWideRowsAndLongQuotedFieldsOutgrowTheRowBuffers() {
         // A row of 300 cells and quoted fields of 5 000 bytes: the reader's reused buffers (64 cell
         // bounds, 256 bytes of unquoted text to start with) grow, and the next rows start empty.
