@@ -77,7 +77,7 @@ public enum ObjectivityAnalysis {
         var stepPass: [(t: Int, k: Int, n: Int)] = []
         // Works counted per task and cell byte in runs on every core (each run its own counts, added
         // after): a slot for each of the 256 values, so that a cell is counted without a branch or a
-        // clamp ( «X» is 255 and never read; a score past the task's maximum — which the reader does
+        // clamp («X» is 255 and never read; a score past the task's maximum — which the reader does
         // not let in — counts as the maximum, as a step passed).
         let runs = max(1, min(threads * 4, works.count / 100_000))
         let partial = UnsafeMutableBufferPointer<Int>.allocate(capacity: runs * T * 256)
@@ -138,35 +138,35 @@ public enum ObjectivityAnalysis {
         guttman.withUnsafeMutableBufferPointer { g in
             hash.withUnsafeMutableBufferPointer { hh in
                 primaryOf.withUnsafeMutableBufferPointer { pp in
-                    works.scores.withUnsafeBufferPointer { sc in
-                        stepWord.withUnsafeBufferPointer { sw in
-                          splitWord.withUnsafeBufferPointer { lw in
-                           splitPoints.withUnsafeMutableBufferPointer { lp in
-                            nonisolated(unsafe) let (g, hh, pp, sc, sw, lw, lp) = (g, hh, pp, sc, sw, lw, lp)
-                            Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { _, range in
-                                for i in range {
-                                    let base = i * T
-                                    var primary = 0, word: UInt64 = 0, split: UInt64 = 0
-                                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                                    for t in 0..<T {
-                                        let s = sc[base + t]
-                                        word &+= sw[t << 8 + Int(s)]
-                                        h = (h ^ UInt64(s)) &* 0x100_0000_01b3
-                                        primary &+= WorkRecord.points(s)
+                    splitPoints.withUnsafeMutableBufferPointer { lp in
+                        works.scores.withUnsafeBufferPointer { sc in
+                            nonisolated(unsafe) let (g, hh, pp, lp, sc) = (g, hh, pp, lp, sc)
+                            Parallelism.forEachRun(of: count, runs: min(64, count / 50_000), threads: threads) { [stepWord, splitWord] _, range in
+                                stepWord.withUnsafeBufferPointer { sw in
+                                    splitWord.withUnsafeBufferPointer { lw in
+                                        for i in range {
+                                            let base = i * T
+                                            var primary = 0, word: UInt64 = 0, split: UInt64 = 0
+                                            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                                            for t in 0..<T {
+                                                let s = sc[base + t]
+                                                word &+= sw[t << 8 + Int(s)]
+                                                h = (h ^ UInt64(s)) &* 0x100_0000_01b3
+                                                primary &+= WorkRecord.points(s)
+                                            }
+                                            if splitting {
+                                                for t in 0..<T { split &+= lw[t << 8 + Int(sc[base + t])] }
+                                                lp[i] = split
+                                            }
+                                            let passed = Int(word & 0xF_FFFF)
+                                            let errors = Int(word >> 20) - passed * (passed - 1) / 2
+                                            g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
+                                            hh[i] = h
+                                            pp[i] = Int32(primary)
+                                        }
                                     }
-                                    if splitting {
-                                        for t in 0..<T { split &+= lw[t << 8 + Int(sc[base + t])] }
-                                        lp[i] = split
-                                    }
-                                    let passed = Int(word & 0xF_FFFF)
-                                    let errors = Int(word >> 20) - passed * (passed - 1) / 2
-                                    g[i] = passed > 0 && passed < steps ? Float(errors) / Float(passed * (steps - passed)) : 0
-                                    hh[i] = h
-                                    pp[i] = Int32(primary)
                                 }
                             }
-                           }
-                          }
                         }
                     }
                 }
@@ -584,8 +584,8 @@ public enum ObjectivityAnalysis {
         // own per group, which the combination below freed on another thread than the one that made
         // it — each free then waited for that thread's allocator lock. A run's buffer is a few
         // megabytes, so it comes from the allocator's heaps — reusing what the works' columns left
-        // there — rather than fresh pages (one buffer for all, 110 MB, cost a country 8 000 page faults more), and
-        // goes as soon as its run's groups are judged.
+        // there — rather than fresh pages (one buffer for all, 110 MB, cost a country 8 000 page
+        // faults more), and goes as soon as its run's groups are judged.
         let rawsPerGroup = ObjectivitySignal.Indicator.allCases.count
         let rawRuns = UnsafeMutableBufferPointer<UnsafeMutablePointer<Raw>?>.allocate(capacity: chunks)
         rawRuns.initialize(repeating: nil)
@@ -938,7 +938,8 @@ public enum ObjectivityAnalysis {
         /// growing at the top, and honest strong groups sat about one z above their line; on the
         /// primary score the bias is gone at the cost of little (docs/objectivity.md).
         var level: Double
-        /// Where its raw signs are: the run of schools that made them, and their place in its buffer (`evaluate`).
+        /// Where its raw signs are: the run of schools that made them, and their place in that run's
+        /// buffer (`evaluate`).
         var run: Int
         var raws: Range<Int>
     }
