@@ -38,6 +38,21 @@ func refuseBadEnvironment() {
     if let problem = Parallelism.environmentProblem { fail(problem) }
 }
 
+/// A file named on the command line, read whole (`mapped`: mapped into memory instead of copied — a
+/// country's results file is read once, in place); what is wrong with it, in Russian, otherwise:
+/// missing, a folder, or unreadable with the system's reason.
+func readInput(_ path: String, mapped: Bool = false) -> Data {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { fail("файл \(path) не найден.") }
+    guard !isFolder.boolValue else { fail("\(path) — папка, а не файл.") }
+    guard FileManager.default.isReadableFile(atPath: path) else { fail("файл \(path) не читается: нет прав на чтение.") }
+    do {
+        return try Data(contentsOf: URL(fileURLWithPath: path), options: mapped ? .alwaysMapped : [])
+    } catch {
+        fail("файл \(path) не читается.")
+    }
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data(("Ошибка: " + message + "\n").utf8))
     exit(1)

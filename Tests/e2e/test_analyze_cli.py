@@ -137,6 +137,18 @@ def test_bad_input_gets_import_errors_and_status_1(datadir):
     assert not os.path.exists(out), "nothing is written for bad input"
 
 
+def test_a_missing_file_or_a_folder_is_named_for_what_it_is(datadir):
+    spec, csv, _ = generated(datadir, rows=200)
+    missing = os.path.join(datadir, "нет.csv")
+    for args, said in [(["analyze", "--spec", spec, missing], f"Ошибка: файл {missing} не найден."),
+                       (["analyze", "--spec", spec, datadir], f"Ошибка: {datadir} — папка, а не файл."),
+                       (["analyze", "--spec", missing, csv], f"Ошибка: файл {missing} не найден."),
+                       (["check", "results", datadir, "--spec", spec], f"Ошибка: {datadir} — папка, а не файл.")]:
+        p = run(args, check=False)
+        assert p.returncode == 1 and p.stdout == "", p
+        assert said in p.stderr, p.stderr
+
+
 def test_spravka_opens_and_converts_and_tables_open(datadir):
     spec, csv, _ = generated(datadir, rows=1000)
     path = os.path.join(datadir, "справка.docx")

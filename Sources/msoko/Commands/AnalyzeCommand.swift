@@ -23,11 +23,11 @@ struct AnalyzeCommand: AsyncParsableCommand {
             guard (1...256).contains(threads) else { fail("--threads: ожидается число от 1 до 256.") }
             Parallelism.threads = threads
         }
-        guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
+        let specData = readInput(spec)
         var files: [(name: String, data: Data)] = []
         for path in results {
             // Mapped, not copied: a country's file is read once, in place.
-            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { fail("файл \(path) не найден или не читается.") }
+            let bytes = readInput(path, mapped: true)
             files.append(((path as NSString).lastPathComponent, bytes))
         }
         // The output file is created only once the input has passed every check.

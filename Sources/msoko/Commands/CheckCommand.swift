@@ -12,8 +12,8 @@ struct CheckCommand: AsyncParsableCommand {
         @Option(help: "Чей это файл (логин школы).") var school: String?
         func run() async throws {
             refuseBadEnvironment()
-            guard let specData = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
-            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            let specData = readInput(spec)
+            let bytes = readInput(file)
             let report = try MsokoTextFile.checkResults(data: bytes, file: (file as NSString).lastPathComponent, specData: specData,
                                                         specFile: (spec as NSString).lastPathComponent, school: school)
             guard printReport(report, accepted: "Файл в порядке: работ \(report.works), школ \(report.schools.count).", refused: "Файл с ошибками.") else {

@@ -13,7 +13,7 @@ struct ImportCommand: AsyncParsableCommand {
         @Flag(help: "Добавить школы из файла, которых нет в msoko.") var createSchools = false
         @OptionGroup var data: DataOption
         func run() async throws {
-            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            let bytes = readInput(file)
             guard let id = UUID(uuidString: procedure) else { fail("--procedure: «\(procedure)» не похоже на id процедуры.") }
             var failed = false
             try await withRuntime(data) { rt in

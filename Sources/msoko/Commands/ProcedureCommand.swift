@@ -11,7 +11,7 @@ struct ProcedureCommand: AsyncParsableCommand {
         @Option var municipality: String?
         @OptionGroup var data: DataOption
         func run() async throws {
-            guard let bytes = FileManager.default.contents(atPath: spec) else { fail("файл \(spec) не найден или не читается.") }
+            let bytes = readInput(spec)
             try await withRuntime(data) { rt in
                 let id = try await rt.addProcedure(specData: bytes, file: (spec as NSString).lastPathComponent, municipality: municipality)
                 say("Процедура создана.")

@@ -12,7 +12,7 @@ struct RoadmapCommand: AsyncParsableCommand {
         @Option var municipality: String?
         @OptionGroup var data: DataOption
         func run() async throws {
-            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            let bytes = readInput(file)
             try await withRuntime(data) { rt in
                 let doc = try await rt.loadRoadmap(data: bytes, fileName: (file as NSString).lastPathComponent, year: year, municipality: municipality)
                 say("Дорожная карта \(doc.year) загружена: разделов \(doc.sections.count), мероприятий \(doc.measures.count).")

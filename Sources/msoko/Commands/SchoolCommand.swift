@@ -28,7 +28,7 @@ struct SchoolCommand: AsyncParsableCommand {
         @Option var municipality: String?
         @OptionGroup var data: DataOption
         func run() async throws {
-            guard let bytes = FileManager.default.contents(atPath: file) else { fail("файл \(file) не найден или не читается.") }
+            let bytes = readInput(file)
             let name = (file as NSString).lastPathComponent
             try await withRuntime(data) { rt in
                 let r = try await rt.addSchools(rows: MsokoTextFile.rows(data: bytes, file: name), file: name, municipality: municipality)
