@@ -39,8 +39,8 @@ func refuseBadEnvironment() {
 }
 
 /// A file named on the command line, read whole (`mapped`: mapped into memory instead of copied — a
-/// country's results file is read once, in place); what is wrong with it, in Russian, otherwise:
-/// missing, a folder, or unreadable with the system's reason.
+/// country's results file is read once, in place); otherwise the command stops saying, in Russian,
+/// what is wrong: missing, a folder, no permission to read, or unreadable.
 func readInput(_ path: String, mapped: Bool = false) -> Data {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { fail("файл \(path) не найден.") }

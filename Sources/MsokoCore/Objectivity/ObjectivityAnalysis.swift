@@ -92,11 +92,11 @@ public enum ObjectivityAnalysis {
                 }
             }
         }
-        func count(_ t: Int, _ v: Int) -> Int { (0..<runs).reduce(0) { $0 + partial[$1 * T * 256 + t << 8 + v] } }
+        func worksAt(_ t: Int, _ v: Int) -> Int { (0..<runs).reduce(0) { $0 + partial[$1 * T * 256 + t << 8 + v] } }
         for t in 0..<T {
-            var cumulative = maxes[t] < 254 ? ((maxes[t] + 1)...254).reduce(0) { $0 + count(t, $1) } : 0
+            var cumulative = maxes[t] < 254 ? ((maxes[t] + 1)...254).reduce(0) { $0 + worksAt(t, $1) } : 0
             for k in Swift.stride(from: maxes[t], through: 1, by: -1) {
-                cumulative += count(t, k)
+                cumulative += worksAt(t, k)
                 stepPass.append((t, k, cumulative))
             }
         }

@@ -44,9 +44,9 @@ public enum TextDecoding {
                 while i + 1 < n, b[i] >= 0xC2, b[i] <= 0xDF, b[i + 1] & 0xC0 == 0x80 { i += 2 }
                 continue
             }
+            // (Longer characters; two-byte ones were taken above.)
             let length: Int, low: UInt8, high: UInt8
             switch c {
-            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
             case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
             case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
             case 0xED: (length, low, high) = (3, 0x80, 0x9F)
