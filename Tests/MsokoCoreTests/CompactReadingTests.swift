@@ -90,6 +90,44 @@ final class CompactReadingTests: XCTestCase {
         }
     }
 
+    func testUTF8IsCheckedEightBytesAtATimeLikeTheStandardLibrary() {
+        // Long texts of ASCII (line feeds among it), Cyrillic, longer characters and wrong bytes
+        // (overlong leads C0 and C1, lone continuations, cut characters) in every order and at every
+        // offset in the eight-byte words: the same verdict as the standard library, and for valid
+        // text the line feeds counted one by one.
+        var generator = SplitMix64(seed: 11)
+        let good: [[UInt8]] = ["a", "1;", "\n", "\r\n", "Ж", "ё", "№", "✓", "𝄞", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}", "\u{FFFF}", "\u{10000}", "\u{10FFFF}"].map { Array($0.utf8) }
+        let bad: [[UInt8]] = [[0xC0, 0x80], [0xC1, 0xBF], [0x80], [0xBF], [0xD0], [0xE2, 0x84], [0xF0, 0x9D, 0x84], [0xED, 0xA0, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xE0, 0x9F, 0xBF]]
+        for round in 0..<4000 {
+            var bytes: [UInt8] = []
+            let pieces = Int(generator.next() % 40)
+            for _ in 0..<pieces {
+                let r = generator.next()
+                // Mostly Cyrillic and ASCII, as a results file is.
+                bytes += r % 4 == 0 ? good[Int(r >> 8) % good.count] : r % 4 == 1 ? [0xD0, 0x90 + UInt8(r >> 8 & 0x1F)] : [0x30 + UInt8(r >> 8 % 10)]
+            }
+            if round % 3 == 0, !bytes.isEmpty {
+                let b = bad[Int(generator.next() % UInt64(bad.count))]
+                bytes.insert(contentsOf: b, at: Int(generator.next() % UInt64(bytes.count + 1)))
+            }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            let got = bytes.withUnsafeBufferPointer { TextDecoding.scan($0, countingLines: true) }
+            XCTAssertEqual(got.valid, expected, "\(bytes)")
+            if expected { XCTAssertEqual(got.lineFeeds, bytes.filter { $0 == 0x0A }.count, "\(bytes)") }
+        }
+        // A lead byte at each place of a word, its character whole or cut by what follows (ASCII,
+        // another lead, the end).
+        for offset in 0..<24 {
+            let before = [UInt8](repeating: 0x31, count: offset)
+            for (after, valid) in [([0x96, 0x31], true), ([0x31, 0x31], false), ([0xD0, 0x96], false), ([], false)] as [([UInt8], Bool)] {
+                for tail in [0, 3, 16] {
+                    let bytes = before + [0xD0] + after + [UInt8](repeating: 0x0A, count: tail)
+                    XCTAssertEqual(bytes.withUnsafeBufferPointer { TextDecoding.scan($0, countingLines: true).valid }, valid, "\(bytes)")
+                }
+            }
+        }
+    }
+
     func testWorkTableGivesBackWhatWasStored() {
         var table = WorkTable(taskCount: 3)
         var a = WorkRecord(schoolLogin: "edu700101", schoolName: "Школа", code: "10001", className: "4А", variant: "2", gender: "Ж",

@@ -17,47 +17,66 @@ public enum TextDecoding {
 
     /// The check, and with `countingLines` the line feeds it passes (all of them when the bytes are
     /// valid): a CSV's rows are counted in the same pass over its bytes, not in a second one.
+    /// Eight bytes at a time while they are ASCII and two-byte characters (a Russian file's text:
+    /// Cyrillic names of schools and classes on every row), one character at a time otherwise.
     @inline(__always) static func scan(_ b: UnsafeBufferPointer<UInt8>, countingLines: Bool) -> (valid: Bool, lineFeeds: Int) {
+        guard let base = b.baseAddress else { return (true, 0) }
         let n = b.count
         var i = 0, feeds = 0
         while i < n {
-            let c = b[i]
-            if c < 0x80 {
-                if countingLines && c == 0x0A { feeds += 1 }
-                i += 1
-                // ASCII eight bytes at a time: most of a sheet's XML (line feeds counted as in `CSVTable.lineCount`).
-                if let base = b.baseAddress {
-                    while i + 8 <= n {
-                        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                        guard w & 0x8080_8080_8080_8080 == 0 else { break }
-                        if countingLines { feeds += CSVTable.lineFeeds(in: w) }
-                        i += 8
-                    }
+            // A word of bytes i..<i+8 is taken whole when each byte from 0x80 up is either a lead byte
+            // C2–DF or the continuation byte right after one (a lead at the word's end carried to
+            // the next): the bits 0x80 of the continuation bytes are those of the lead bytes moved
+            // one byte up. Bytes at 0xC0 and over have bit 0x40 as well, bytes at 0xE0 and over also
+            // 0x20 (longer characters, to the character loop below); C0 and C1 (overlong) are the
+            // lead bytes without bits 0x02–0x1E — to the character loop as well.
+            let top: UInt64 = 0x8080_8080_8080_8080
+            var carry: UInt64 = 0
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let high = w & top
+                if high == 0 {
+                    guard carry == 0 else { break }
+                    if countingLines { feeds += CSVTable.lineFeeds(in: w) }
+                    i += 8
+                    continue
                 }
-                continue
+                let lead = w & (w << 1) & top
+                let continuation = w & ~(w << 1) & top
+                // (Bits 0x02–0x1E of each lead byte, moved to its top bit: none — C0 or C1.)
+                let bits = (w & 0x1E1E_1E1E_1E1E_1E1E) &+ 0x7E7E_7E7E_7E7E_7E7E
+                guard lead & (w << 2) == 0, lead & ~bits == 0, continuation == (lead << 8 | carry) else { break }
+                if countingLines { feeds += CSVTable.lineFeeds(in: w) }
+                carry = lead >> 56
+                i += 8
             }
-            // Two-byte characters in a row (Cyrillic: the names of schools and classes) without the
-            // general case's table of ranges.
-            if c >= 0xC2 && c <= 0xDF {
-                guard i + 1 < n, b[i + 1] & 0xC0 == 0x80 else { return (false, feeds) }
-                i += 2
-                while i + 1 < n, b[i] >= 0xC2, b[i] <= 0xDF, b[i + 1] & 0xC0 == 0x80 { i += 2 }
-                continue
+            // A lead byte carried over is read again with its character.
+            if carry != 0 { i -= 1 }
+            guard i < n else { break }
+            // One character (or the last few bytes) at a time.
+            let stop = Swift.min(n, i + 8)
+            while i < stop {
+                let c = b[i]
+                if c < 0x80 {
+                    if countingLines && c == 0x0A { feeds += 1 }
+                    i += 1
+                    continue
+                }
+                let length: Int, low: UInt8, high: UInt8
+                switch c {
+                case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+                case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+                case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+                case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+                case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+                case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+                case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+                default: return (false, feeds)
+                }
+                guard i + length <= n, (low...high).contains(b[i + 1]) else { return (false, feeds) }
+                for k in 2..<max(2, length) where b[i + k] & 0xC0 != 0x80 { return (false, feeds) }
+                i += length
             }
-            // (Longer characters; two-byte ones were taken above.)
-            let length: Int, low: UInt8, high: UInt8
-            switch c {
-            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-            default: return (false, feeds)
-            }
-            guard i + length <= n, (low...high).contains(b[i + 1]) else { return (false, feeds) }
-            for k in 2..<max(2, length) where b[i + k] & 0xC0 != 0x80 { return (false, feeds) }
-            i += length
         }
         return (true, feeds)
     }
