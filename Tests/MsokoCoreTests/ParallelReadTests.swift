@@ -205,6 +205,42 @@ final class ParallelReadTests: XCTestCase {
         XCTAssertFalse(empty.hasDuplicateCodes(threads: 2))
     }
 
+    /// The same when each school's works come together (each school's codes checked on their own):
+    /// a repeat at the start, the middle or the end of a school's works, in a school that a
+    /// thread's stretch begins or ends with, is found; the same code in neighbouring schools is
+    /// not a repeat; a school whose works are in two places is checked across both.
+    func testDuplicateCodesAreFoundExactlyWhenSchoolsComeTogether() {
+        func table(_ rows: [(school: Int, code: String)]) -> WorkTable {
+            var t = WorkTable(taskCount: 1)
+            for (k, r) in rows.enumerated() {
+                t.append(WorkRecord(schoolLogin: "edu7\(String(format: "%05d", r.school))", schoolName: nil, code: r.code, className: "4А", variant: nil,
+                                    gender: nil, scores: [1], primaryScore: 1, mark: nil, journalMark: nil, row: k + 1))
+            }
+            return t
+        }
+        // 300 schools of 1 to 80 works, codes 1…m in each (so neighbours share codes).
+        var g = SplitMix64(seed: 3)
+        var rows: [(school: Int, code: String)] = []
+        for s in 0..<300 { for c in 0..<Int(1 + g.next() % 80) { rows.append((s, "\(c + 1)")) } }
+        for threads in [1, 2, 3] { XCTAssertFalse(table(rows).hasDuplicateCodes(threads: threads), "threads \(threads)") }
+        let starts = rows.indices.filter { $0 == 0 || rows[$0].school != rows[$0 - 1].school }
+        for s in [0, 1, 57, 150, 298, 299] {
+            let from = starts[s], to = s + 1 < starts.count ? starts[s + 1] : rows.count
+            guard to - from >= 3 else { continue }
+            for (a, b) in [(from, from + 1), (from, to - 1), (from + (to - from) / 2, to - 1)] {
+                var twice = rows
+                twice[b].code = twice[a].code
+                for threads in [1, 2, 3] { XCTAssertTrue(table(twice).hasDuplicateCodes(threads: threads), "school \(s), works \(a) and \(b), threads \(threads)") }
+            }
+        }
+        // A school's works in two places: its repeat found across them.
+        var split = rows
+        split.append((0, "1"))
+        for threads in [1, 2, 3] { XCTAssertTrue(table(split).hasDuplicateCodes(threads: threads), "threads \(threads)") }
+        split[split.count - 1].code = "x"
+        for threads in [1, 2, 3] { XCTAssertFalse(table(split).hasDuplicateCodes(threads: threads), "threads \(threads)") }
+    }
+
     /// Lines counted eight bytes at a time, on any number of threads, as one byte at a time would:
     /// bytes that differ from a line feed in one bit (0x0B, 0x8A, 0x0E) are not counted.
     func testLinesAreCountedExactly() {

@@ -169,6 +169,7 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
         let n = count
         guard n > 1 else { return false }
         let threads = Swift.max(1, threads)
+        if let runs = schoolRuns(threads: threads) { return hasDuplicateCodes(inRuns: runs, threads: threads) }
         let bits = n >= 1 << 16 ? 8 : 0, partitions = 1 << bits
         let runs = Swift.min(n, threads * 4)
         // (Zeroed on every core, like every per-work array here: their first touch on one core was a
@@ -244,6 +245,83 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
                             k = (k + 1) & mask
                         }
                         slots[k] = w
+                    }
+                }
+            }
+        }
+        return found.contains(true)
+    }
+
+    /// Where each school's works come together (a file as ФИС ОКО gives it): the table cut into
+    /// `threads × 4` stretches at schools' ends; nil when some school's works are in two places.
+    private func schoolRuns(threads: Int) -> [Int]? {
+        var seen = [Bool](repeating: false, count: schoolTable.count)
+        let together: Bool = school.withUnsafeBufferPointer { s in
+            seen.withUnsafeMutableBufferPointer { seen in
+                seen[Int(s[0])] = true
+                for i in 1..<s.count where s[i] != s[i - 1] {
+                    if seen[Int(s[i])] { return false }
+                    seen[Int(s[i])] = true
+                }
+                return true
+            }
+        }
+        guard together else { return nil }
+        var cuts = [0]
+        let parts = threads * 4
+        for k in 1..<parts {
+            var p = Swift.max(count * k / parts, cuts[k - 1])
+            while p > 0 && p < count && school[p] == school[p - 1] { p += 1 }
+            cuts.append(p)
+        }
+        cuts.append(count)
+        return cuts
+    }
+
+    /// The duplicate check when each school's works come together: each school's codes in a small
+    /// table of their own (a school has a few dozen works: the table stays in the core's cache), the
+    /// stretches of schools on every thread — one pass, where the partitions took three (hash,
+    /// scatter, check) over a country's works.
+    private func hasDuplicateCodes(inRuns cuts: [Int], threads: Int) -> Bool {
+        let found = UnsafeMutableBufferPointer<Bool>.allocate(capacity: cuts.count - 1)
+        found.initialize(repeating: false)
+        defer { found.deallocate() }
+        codeBytes.withUnsafeBufferPointer { bytes in
+            nonisolated(unsafe) let (flags, bytes) = (found, bytes)
+            let (ends, schools) = (codeEnds, school)
+            Parallelism.perform(iterations: cuts.count - 1, threads: threads) { part in
+                var slots: [Int32] = [], hashes: [UInt64] = []
+                var first = cuts[part]
+                while first < cuts[part + 1] {
+                    var last = first + 1
+                    while last < cuts[part + 1] && schools[last] == schools[first] { last += 1 }
+                    defer { first = last }
+                    guard last - first > 1 else { continue }
+                    var size = 16
+                    while size < (last - first) * 2 { size <<= 1 }
+                    slots.removeAll(keepingCapacity: true)
+                    slots.append(contentsOf: repeatElement(-1, count: size))
+                    hashes.removeAll(keepingCapacity: true)
+                    let mask = size - 1
+                    for i in first..<last {
+                        let start = i == 0 ? 0 : ends[i - 1]
+                        let code = UnsafeBufferPointer(rebasing: bytes[start..<ends[i]])
+                        hashes.append(CodeSet.hash(schools[i], code))
+                        guard !code.isEmpty else { continue }
+                        let h = hashes[i - first]
+                        var k = Int(truncatingIfNeeded: h) & mask
+                        while slots[k] >= 0 {
+                            let j = Int(slots[k])
+                            if hashes[j - first] == h {
+                                let other = j == 0 ? 0 : ends[j - 1]
+                                if ends[j] - other == code.count && memcmp(bytes.baseAddress! + other, code.baseAddress!, code.count) == 0 {
+                                    flags[part] = true
+                                    return
+                                }
+                            }
+                            k = (k + 1) & mask
+                        }
+                        slots[k] = Int32(i)
                     }
                 }
             }
