@@ -21,8 +21,9 @@ public enum FreedMemory {
     /// each block and unmaps it when freed, so twice the works (3 million: per-work arrays of 23 and
     /// 46 MB, phase after phase) were all fresh pages again — 220 000 faults against 100 000 for
     /// 1.5 million, 0.2 s of the kernel zeroing pages. From the heaps: 172 000, the 3 million works'
-    /// run 2.41 → 2.19 s (medians of six interleaved), the national file's unchanged, its peak
-    /// 357 → 364 MiB. (A thread's heap holds at most 64 MB: a larger block is still mapped.)
+    /// run 2.41 → 2.19 s (medians of six interleaved), the national file's unchanged, its peak on two
+    /// threads 349–357 → 364–388 MiB (what is freed stays in the heaps). A thread's heap holds at most
+    /// 64 MB: a larger block is still mapped.
     public static func keepForReuse() {
         #if canImport(Glibc)
         // `mallopt` and its parameters live in <malloc.h>, which the Glibc module does not import:
