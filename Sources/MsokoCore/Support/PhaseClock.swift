@@ -39,10 +39,10 @@ public struct PhaseClock {
         return usage
     }
 
-    /// User and system time of all the process' threads so far, in seconds.
     /// Page faults of all the process' threads so far (minor ones: no disk read).
     static func faults() -> Int { usage().ru_minflt }
 
+    /// User and system time of all the process' threads so far, in seconds.
     static func processor() -> Double {
         let usage = usage()
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
