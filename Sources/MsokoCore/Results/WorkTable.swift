@@ -220,31 +220,13 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
             nonisolated(unsafe) let (flags, bytes) = (found, bytes)
             let (ends, schools, hb, sb) = (codeEnds, school, hashes, scattered)
             Parallelism.forEachRun(of: partitions, runs: Swift.min(partitions, threads * 8), threads: threads) { [partitionStart] _, range in
-                var slots: [Int32] = []
+                var table = SameCodeTable()
                 for p in range {
                     let members = sb[partitionStart[p]..<partitionStart[p + 1]]
-                    var size = 16
-                    while size < members.count * 2 { size <<= 1 }
-                    slots.removeAll(keepingCapacity: true)
-                    slots.append(contentsOf: repeatElement(-1, count: size))
-                    let mask = size - 1
-                    for w in members {
-                        let i = Int(w)
-                        let start = i == 0 ? 0 : ends[i - 1]
-                        guard ends[i] > start else { continue }
-                        var k = Int(truncatingIfNeeded: hb[i]) & mask
-                        while slots[k] >= 0 {
-                            let j = Int(slots[k])
-                            if hb[j] == hb[i] && schools[j] == schools[i] {
-                                let other = j == 0 ? 0 : ends[j - 1]
-                                if ends[j] - other == ends[i] - start && memcmp(bytes.baseAddress! + other, bytes.baseAddress! + start, ends[i] - start) == 0 {
-                                    flags[p] = true
-                                    return
-                                }
-                            }
-                            k = (k + 1) & mask
-                        }
-                        slots[k] = w
+                    table.reset(for: members.count)
+                    for w in members where table.addOrFind(Int(w), hashOf: { hb[$0] }, ends: ends, schools: schools, bytes: bytes) {
+                        flags[p] = true
+                        return
                     }
                 }
             }
@@ -290,43 +272,61 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
             nonisolated(unsafe) let (flags, bytes) = (found, bytes)
             let (ends, schools) = (codeEnds, school)
             Parallelism.perform(iterations: cuts.count - 1, threads: threads) { part in
-                var slots: [Int32] = [], hashes: [UInt64] = []
+                var table = SameCodeTable(), hashes: [UInt64] = []
                 var first = cuts[part]
                 while first < cuts[part + 1] {
                     var last = first + 1
                     while last < cuts[part + 1] && schools[last] == schools[first] { last += 1 }
                     defer { first = last }
                     guard last - first > 1 else { continue }
-                    var size = 16
-                    while size < (last - first) * 2 { size <<= 1 }
-                    slots.removeAll(keepingCapacity: true)
-                    slots.append(contentsOf: repeatElement(-1, count: size))
+                    table.reset(for: last - first)
                     hashes.removeAll(keepingCapacity: true)
-                    let mask = size - 1
                     for i in first..<last {
-                        let start = i == 0 ? 0 : ends[i - 1]
-                        let code = UnsafeBufferPointer(rebasing: bytes[start..<ends[i]])
-                        hashes.append(CodeSet.hash(schools[i], code))
-                        guard !code.isEmpty else { continue }
-                        let h = hashes[i - first]
-                        var k = Int(truncatingIfNeeded: h) & mask
-                        while slots[k] >= 0 {
-                            let j = Int(slots[k])
-                            if hashes[j - first] == h {
-                                let other = j == 0 ? 0 : ends[j - 1]
-                                if ends[j] - other == code.count && memcmp(bytes.baseAddress! + other, code.baseAddress!, code.count) == 0 {
-                                    flags[part] = true
-                                    return
-                                }
-                            }
-                            k = (k + 1) & mask
-                        }
-                        slots[k] = Int32(i)
+                        hashes.append(CodeSet.hash(schools[i], UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])))
+                    }
+                    let start = first
+                    for i in first..<last where table.addOrFind(i, hashOf: { hashes[$0 - start] }, ends: ends, schools: schools, bytes: bytes) {
+                        flags[part] = true
+                        return
                     }
                 }
             }
         }
         return found.contains(true)
+    }
+
+    /// The works of one partition or one school in an open-addressing table of their indexes, to
+    /// find two with the same school and code (hashes first, then the bytes: exact).
+    private struct SameCodeTable {
+        var slots: [Int32] = [], mask = 0
+
+        /// Emptied, with room for `members` works at half load at most.
+        mutating func reset(for members: Int) {
+            var size = 16
+            while size < members * 2 { size <<= 1 }
+            slots.removeAll(keepingCapacity: true)
+            slots.append(contentsOf: repeatElement(-1, count: size))
+            mask = size - 1
+        }
+
+        /// Adds work `i` (a work without a code is never a repeat: not added); true when a work of its
+        /// school with its code is there already.
+        @inline(__always) mutating func addOrFind(_ i: Int, hashOf: (Int) -> UInt64, ends: [Int], schools: [UInt32], bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = i == 0 ? 0 : ends[i - 1], length = ends[i] - start
+            guard length > 0 else { return false }
+            let h = hashOf(i)
+            var k = Int(truncatingIfNeeded: h) & mask
+            while slots[k] >= 0 {
+                let j = Int(slots[k])
+                if hashOf(j) == h && schools[j] == schools[i] {
+                    let other = j == 0 ? 0 : ends[j - 1]
+                    if ends[j] - other == length && memcmp(bytes.baseAddress! + other, bytes.baseAddress! + start, length) == 0 { return true }
+                }
+                k = (k + 1) & mask
+            }
+            slots[k] = Int32(i)
+            return false
+        }
     }
 
     public subscript(i: Int) -> WorkRecord {

@@ -24,8 +24,8 @@ public struct PhaseClock {
         self.pass = pass
         enabled = Self.level >= (pass == nil ? 1 : 2)
         last = enabled ? DispatchTime.now().uptimeNanoseconds : 0
-        lastProcessor = enabled ? Self.processor() : 0
-        lastFaults = enabled ? Self.faults() : 0
+        let usage = enabled ? Self.usage() : rusage()
+        (lastProcessor, lastFaults) = (Self.seconds(usage), usage.ru_minflt)
     }
 
     private static func usage() -> rusage {
@@ -43,16 +43,18 @@ public struct PhaseClock {
     static func faults() -> Int { usage().ru_minflt }
 
     /// User and system time of all the process' threads so far, in seconds.
-    static func processor() -> Double {
-        let usage = usage()
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    static func processor() -> Double { seconds(usage()) }
+
+    private static func seconds(_ usage: rusage) -> Double {
+        Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     public mutating func lap(_ step: @autoclosure () -> String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         let seconds = Double(now - last) / 1e9
-        let processor = Self.processor(), faults = Self.faults()
+        let usage = Self.usage()
+        let (processor, faults) = (Self.seconds(usage), usage.ru_minflt)
         let line = pass.map { String(format: "  %@ / %@: %.3f s, процессор %.3f s, страниц %d\n", $0, step(), seconds, processor - lastProcessor, faults - lastFaults) }
             ?? String(format: "%@: %.2f s\n", step(), seconds)
         FileHandle.standardError.write(Data(line.utf8))
