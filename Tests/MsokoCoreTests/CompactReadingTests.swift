@@ -221,6 +221,45 @@ final class CompactReadingTests: XCTestCase {
         XCTAssertGreaterThan(byMunicipality.count, 990)
     }
 
+    /// A school's hash is worked out when it is made: texts equal as strings — «й» composed and
+    /// decomposed — are one school in a table and hash alike; texts that differ are two.
+    func testSchoolsEqualAsTextsAreOneSchool() {
+        let composed = WorkTable.School(login: "edu100001", name: "Школа посёлка Майский", municipality: "Район")
+        let decomposed = WorkTable.School(login: "edu100001", name: "Школа посе\u{0308}лка Маи\u{0306}ский", municipality: "Район")
+        XCTAssertNotEqual(Array(composed.name!.utf8), Array(decomposed.name!.utf8))
+        XCTAssertEqual(composed, decomposed)
+        XCTAssertEqual(composed.hashValue, decomposed.hashValue)
+        var table = WorkTable(taskCount: 1)
+        XCTAssertEqual(table.schoolIndex(composed), 0)
+        XCTAssertEqual(table.schoolIndex(decomposed), 0)
+        XCTAssertEqual(table.schoolIndex(WorkTable.School(login: "edu100001", name: "Школа посёлка Майский", municipality: nil)), 1)
+        XCTAssertEqual(table.schoolIndex(WorkTable.School(login: "edu100001", name: nil, municipality: "Школа посёлка Майский")), 2,
+                       "the same text in another field is another school")
+    }
+
+    /// Whether a school with works matches: one in the table without works (its rows were all
+    /// rejected) does not count.
+    func testASchoolCountsOnlyWithWorks() {
+        var table = WorkTable(taskCount: 1)
+        let nameless = table.schoolIndex(WorkTable.School(login: nil, name: nil, municipality: nil))
+        let named = table.schoolIndex(WorkTable.School(login: "edu100002", name: "Лицей", municipality: nil))
+        let isNameless: (WorkTable.School) -> Bool = { $0.login == nil && $0.name == nil }
+        func add(_ school: UInt32) {
+            [UInt8(1)].withUnsafeBufferPointer { scores in
+                Array("К-\(table.count)".utf8).withUnsafeBufferPointer { code in
+                    table.append(school: school, code: code, classText: 0, variant: 0, gender: 0, scores: scores, primaryScore: 1, mark: nil, journalMark: nil, row: table.count)
+                }
+            }
+        }
+        XCTAssertFalse(table.hasWork(ofSchoolWhere: isNameless), "no works at all")
+        add(named)
+        add(named)
+        XCTAssertFalse(table.hasWork(ofSchoolWhere: isNameless), "the nameless school has no works")
+        XCTAssertTrue(table.hasWork(ofSchoolWhere: { $0.name == "Лицей" }))
+        add(nameless)
+        XCTAssertTrue(table.hasWork(ofSchoolWhere: isNameless))
+    }
+
     func testIntegersAreReadFromBytes() {
         func integer(_ s: String) -> Int? { Array(s.utf8).withUnsafeBufferPointer { Checker.integer($0) } }
         XCTAssertEqual(integer("12"), 12)

@@ -337,7 +337,7 @@ struct Checker {
                          primaryScore: primary, mark: mark, journalMark: journal, row: rowNumber)
         }
         result.works = works
-        if works.schoolsInOrder.contains(where: { $0.login == nil && $0.name == nil }) {
+        if works.hasWork(ofSchoolWhere: { $0.login == nil && $0.name == nil }) {
             problem(&result, row: nil, column: nil, "в файле не указана школа: нет столбца «ОО» и строки «Название ОО (eduNNNNNN)» над таблицей.")
         }
     }

@@ -7,15 +7,31 @@ import Foundation
 /// gives `WorkRecord`s made on the fly.
 public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
     /// A school as the file names it: the `ОО` login, the name and the municipality column.
+    /// Its hash is worked out once, when it is made — on the thread that reads its rows: the
+    /// standard hash of a Cyrillic text normalises it first, and a table looked a school up more
+    /// than once (a country's 40 000 schools of a block's table joined to the first's were hashed
+    /// on one thread while the other waited). The texts are fixed, so that the hash stays true.
     public struct School: Hashable, Sendable {
-        public var login: String?
-        public var name: String?
-        public var municipality: String?
+        public let login: String?
+        public let name: String?
+        public let municipality: String?
+        /// The three texts' hash, by the standard `Hasher` (this process' seed): texts equal as
+        /// `String`s (canonically equivalent) hash alike, as `==` requires.
+        private let hash: Int
         public init(login: String?, name: String?, municipality: String?) {
             self.login = login
             self.name = name
             self.municipality = municipality
+            var hasher = Hasher()
+            hasher.combine(login)
+            hasher.combine(name)
+            hasher.combine(municipality)
+            hash = hasher.finalize()
         }
+        public static func == (a: School, b: School) -> Bool {
+            a.hash == b.hash && a.login == b.login && a.name == b.name && a.municipality == b.municipality
+        }
+        public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     public let taskCount: Int
@@ -67,11 +83,17 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
 
     /// The index of a school in `schoolTable`, adding it when new.
     public mutating func schoolIndex(_ s: School, row: Int = 0) -> UInt32 {
-        if let i = schoolIndexes[s] { return i }
-        let i = UInt32(schoolTable.count)
-        schoolTable.append(s)
-        schoolFirstRows.append(row)
-        schoolIndexes[s] = i
+        Self.schoolIndex(s, row: row, table: &schoolTable, firstRows: &schoolFirstRows, indexes: &schoolIndexes)
+    }
+
+    /// The same on the three stored properties alone (the join maps schools while another thread
+    /// copies the other columns).
+    private static func schoolIndex(_ s: School, row: Int, table: inout [School], firstRows: inout [Int], indexes: inout [School: UInt32]) -> UInt32 {
+        if let i = indexes[s] { return i }
+        let i = UInt32(table.count)
+        table.append(s)
+        firstRows.append(row)
+        indexes[s] = i
         return i
     }
 
@@ -120,13 +142,11 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
 
     /// `rowOffset`: the other table is a later block of the same file, its rows counted from the
     /// block's start; its schools new here keep their first row.
-    /// `threads`: the columns are copied on two cores at once (the bytes on one, the renumbered
-    /// indexes on the other) when there are that many and the other table is large.
+    /// `threads`: the columns are copied on two cores at once (the bytes on one; the schools
+    /// mapped and the renumbered indexes on the other) when there are that many and the other table
+    /// is large.
     mutating func append(contentsOf other: WorkTable, rowOffset: Int?, threads: Int = 1) {
         precondition(other.taskCount == taskCount || other.isEmpty)
-        let schoolMap = other.schoolTable.indices.map { j in
-            schoolIndex(other.schoolTable[j], row: rowOffset.map { other.schoolFirstRows[j] + $0 } ?? 0)
-        }
         let textMap = other.texts.map { textIndex($0) }
         let offset = codeBytes.count
         // Each half touches only its own columns of `self` (distinct stored properties).
@@ -140,6 +160,10 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
                     table.pointee.primary += other.primary
                     table.pointee.marks += other.marks
                 } else {
+                    let schoolMap = other.schoolTable.indices.map { j in
+                        Self.schoolIndex(other.schoolTable[j], row: rowOffset.map { other.schoolFirstRows[j] + $0 } ?? 0,
+                                         table: &table.pointee.schoolTable, firstRows: &table.pointee.schoolFirstRows, indexes: &table.pointee.schoolIndexes)
+                    }
                     table.pointee.school.append(contentsOf: other.school.lazy.map { schoolMap[Int($0)] })
                     table.pointee.classText.append(contentsOf: other.classText.lazy.map { textMap[Int($0)] })
                     table.pointee.variantText.append(contentsOf: other.variantText.lazy.map { textMap[Int($0)] })
@@ -347,6 +371,14 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
 
     /// The school of work `i` (an index into `schoolTable`), without making the record.
     public func schoolOf(_ i: Int) -> UInt32 { school[i] }
+
+    /// Whether a school with works is one `isMatch` accepts: the table asked first, the works only
+    /// when a school in it matches (one with no works yet is not counted) — no array of schools made.
+    public func hasWork(ofSchoolWhere isMatch: (School) -> Bool) -> Bool {
+        let matching = schoolTable.map(isMatch)
+        guard matching.contains(true) else { return false }
+        return school.contains { matching[Int($0)] }
+    }
 
     /// Schools that have works, in the order of their first work.
     public var schoolsInOrder: [School] {
