@@ -32,15 +32,20 @@ extension MsokoTextFile {
         // MSOKO_TIMING=1: the time of each phase on stderr (=2: of each step too; docs/benchmarks.md).
         var clock = PhaseClock()
         func phase(_ name: String) { clock.lap(name) }
+        // The command line's run lets each file's mapped bytes go on a thread of its own once read
+        // (`LetGoAside`: their unmapping was a serial step), when there is a second core to do it.
+        let aside = keptUntilExit && Parallelism.threads > 1
         for index in files.indices {
-            let file = files[index]
-            files[index].data = Data()
+            let name = files[index].name
+            var data = Data()
+            swap(&data, &files[index].data)
             let readable: Data
-            switch OfficeConversion.readable(file.data, file: file.name) {
+            switch OfficeConversion.readable(data, file: name) {
             case .success(let d): readable = d
             case .failure(let e): out.problems.append(e.description); continue
             }
-            let r = ResultsReader.read(data: readable, file: file.name, spec: spec, limits: limits)
+            let r = ResultsReader.read(data: readable, file: name, spec: spec, limits: limits)
+            if aside { LetGoAside.letGo((consume data, consume readable)) }
             out.problems += r.problems.map(\.description)
             out.warnings += r.warnings.map(\.description)
             if r.isValid { works.isEmpty ? (works = r.works) : works.append(contentsOf: r.works) }
@@ -59,7 +64,9 @@ extension MsokoTextFile {
         let analysis = ResultsAnalysis.analyze(works, spec: spec, enrolment: enrolment, byMark: details || format != .json)
         let prepared = perWork.result()
         phase("анализ")
-        // The works handed over: the signs let them go once their per-work passes are done.
+        // The works handed over: the signs let them go once their per-work passes are done (their
+        // names kept by the command line until it exits).
+        if keptUntilExit { KeptUntilExit.keep(works.namesAndIndexes) }
         var objectivity: [GroupRisk] = []
         if format == .json { objectivity = ObjectivityAnalysis.evaluate(consume works, analysis: analysis, inputs: .init(enrolment: enrolment), perWork: prepared) }
         works = WorkTable(taskCount: 0)
