@@ -147,29 +147,33 @@ public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
 
     /// `rowOffset`: the other table is a later block of the same file, its rows counted from the
     /// block's start; its schools new here keep their first row.
-    /// `threads`: the columns are copied on two cores at once (the bytes on one; the schools
-    /// mapped and the renumbered indexes on the other) when there are that many and the other table
+    /// `threads`: the columns are copied in four parts (the scores; the codes and marks; the schools,
+    /// mapped; the texts' indexes and rows), taken by the cores as each is free — in two halves,
+    /// one core waited up to 5 ms for the other — when there are several cores and the other table
     /// is large.
     mutating func append(contentsOf other: WorkTable, rowOffset: Int?, threads: Int = 1) {
         precondition(other.taskCount == taskCount || other.isEmpty)
         let textMap = other.texts.map { textIndex($0) }
         let offset = codeBytes.count
-        // Each half touches only its own columns of `self` (distinct stored properties).
+        // Each part touches only its own columns of `self` (distinct stored properties).
         withUnsafeMutablePointer(to: &self) { table in
             nonisolated(unsafe) let table = table
-            Parallelism.perform(iterations: 2, threads: threads > 1 && other.count >= 100_000 ? 2 : 1) { half in
-                if half == 0 {
+            Parallelism.perform(iterations: 4, threads: threads > 1 && other.count >= 100_000 ? threads : 1) { part in
+                switch part {
+                case 0:
                     table.pointee.scores += other.scores
+                case 1:
                     table.pointee.codeBytes += other.codeBytes
                     table.pointee.codeEnds.append(contentsOf: other.codeEnds.lazy.map { $0 + offset })
                     table.pointee.primary += other.primary
                     table.pointee.marks += other.marks
-                } else {
+                case 2:
                     let schoolMap = other.schoolTable.indices.map { j in
                         Self.schoolIndex(other.schoolTable[j], row: rowOffset.map { other.schoolFirstRows[j] + $0 } ?? 0,
                                          table: &table.pointee.schoolTable, firstRows: &table.pointee.schoolFirstRows, indexes: &table.pointee.schoolIndexes)
                     }
                     table.pointee.school.append(contentsOf: other.school.lazy.map { schoolMap[Int($0)] })
+                default:
                     table.pointee.classText.append(contentsOf: other.classText.lazy.map { textMap[Int($0)] })
                     table.pointee.variantText.append(contentsOf: other.variantText.lazy.map { textMap[Int($0)] })
                     table.pointee.genderText.append(contentsOf: other.genderText.lazy.map { textMap[Int($0)] })

@@ -32,20 +32,18 @@ extension MsokoTextFile {
         // MSOKO_TIMING=1: the time of each phase on stderr (=2: of each step too; docs/benchmarks.md).
         var clock = PhaseClock()
         func phase(_ name: String) { clock.lap(name) }
-        // The command line's run lets each file's mapped bytes go on a thread of its own once read
-        // (`LetGoAside`: their unmapping was a serial step), when there is a second core to do it.
-        let aside = keptUntilExit && Parallelism.threads > 1
+        // (Each file's mapped bytes are unmapped on this thread once read. On a thread of their own
+        // the unmapping — 6 ms for a country's file — did not overlap the analysis: it holds the
+        // address space's lock, which the analysis' heap growth (`brk`) waits for; perf, 2026-12-05.)
         for index in files.indices {
-            let name = files[index].name
-            var data = Data()
-            swap(&data, &files[index].data)
+            let file = files[index]
+            files[index].data = Data()
             let readable: Data
-            switch OfficeConversion.readable(data, file: name) {
+            switch OfficeConversion.readable(file.data, file: file.name) {
             case .success(let d): readable = d
             case .failure(let e): out.problems.append(e.description); continue
             }
-            let r = ResultsReader.read(data: readable, file: name, spec: spec, limits: limits)
-            if aside { LetGoAside.letGo((consume data, consume readable)) }
+            let r = ResultsReader.read(data: readable, file: file.name, spec: spec, limits: limits)
             out.problems += r.problems.map(\.description)
             out.warnings += r.warnings.map(\.description)
             if r.isValid { works.isEmpty ? (works = r.works) : works.append(contentsOf: r.works) }
