@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
                                                     subcommands: [Generate.self, Objectivity.self, Region.self])
 
     struct Objectivity: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Качество обнаружения признаков необъективности на синтетических районах с подложенными манипуляциями.")
+        static let configuration = CommandConfiguration(commandName: "objectivity", abstract: "Качество обнаружения признаков необъективности на синтетических районах с подложенными манипуляциями.")
         @Option(help: "Школ в районе.") var schools = 160
         @Option(help: "Сколько районов (зёрен) каждого семейства.") var seeds = 4
         @Flag(help: "Только настроечное семейство (A), на котором выбраны пороги и веса.") var tuning = false
@@ -27,7 +27,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     struct Region: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Район размером с регион в пустую базу (демо-район, школы, процедуры, работы) для замера страниц.")
+        static let configuration = CommandConfiguration(commandName: "region", abstract: "Район размером с регион в пустую базу (демо-район, школы, процедуры, работы) для замера страниц.")
         @Option(help: "Школ всего (вместе с демонстрационными).") var schools = 300
         @Option(help: "Процедур сверх демонстрационных.") var procedures = 12
         @Option(help: "Работ во всех этих процедурах.") var works = 400_000
@@ -43,7 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Сгенерировать файл результатов (XLSX и CSV) и спецификацию для замеров.")
+        static let configuration = CommandConfiguration(commandName: "generate", abstract: "Сгенерировать файл результатов (XLSX и CSV) и спецификацию для замеров.")
         @Option(help: "Число работ.") var rows = 200_000
         @Option(help: "Папка для файлов.") var out: String
         @Option var seed: UInt64 = 42

@@ -6,7 +6,7 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Проверка файлов без базы данных.", subcommands: [Results.self])
 
     struct Results: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Прочитать и проверить файл результатов по спецификации, ничего не сохраняя.")
+        static let configuration = CommandConfiguration(commandName: "results", abstract: "Прочитать и проверить файл результатов по спецификации, ничего не сохраняя.")
         @Argument var file: String
         @Option(help: "Файл спецификации (JSON).") var spec: String
         @Option(help: "Чей это файл (логин школы).") var school: String?

@@ -3,7 +3,7 @@ import Foundation
 import MsokoServer
 
 struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Загрузить демонстрационный район в пустую базу.")
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Загрузить демонстрационный район в пустую базу.")
     @Flag(help: "Очистить демонстрационную базу и загрузить заново.") var reset = false
     @OptionGroup var data: DataOption
 

@@ -6,7 +6,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Выгрузка данных.", subcommands: [Results.self])
 
     struct Results: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Выгрузить результаты процедуры в XLSX или CSV (по расширению --out).")
+        static let configuration = CommandConfiguration(commandName: "results", abstract: "Выгрузить результаты процедуры в XLSX или CSV (по расширению --out).")
         @Option(help: "id процедуры.") var procedure: String
         @Option(help: "FILE.xlsx или FILE.csv") var out: String
         @OptionGroup var data: DataOption

@@ -6,7 +6,7 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: "Загрузка файлов.", subcommands: [Results.self])
 
     struct Results: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Загрузить результаты (XLSX или CSV): всё или ничего; ошибки — в stderr, по строке на ошибку.")
+        static let configuration = CommandConfiguration(commandName: "results", abstract: "Загрузить результаты (XLSX или CSV): всё или ничего; ошибки — в stderr, по строке на ошибку.")
         @Argument var file: String
         @Option(help: "id процедуры.") var procedure: String
         @Option(help: "Чей это файл (логин школы): строки других школ — ошибка.") var school: String?

@@ -3,7 +3,7 @@ import Foundation
 import MsokoServer
 
 struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Создать или обновить структуру базы данных.")
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Создать или обновить структуру базы данных.")
     @OptionGroup var data: DataOption
     func run() async throws {
         try await withRuntime(data) { rt in say("Миграции выполнены (\(rt.describeDatabase)).") }

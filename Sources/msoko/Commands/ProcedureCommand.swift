@@ -6,7 +6,7 @@ struct ProcedureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "procedure", abstract: "Оценочные процедуры.", subcommands: [Add.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Создать процедуру по спецификации; её id печатается последней строкой.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Создать процедуру по спецификации; её id печатается последней строкой.")
         @Option(help: "Файл спецификации (JSON, см. docs/specification-format.md).") var spec: String
         @Option var municipality: String?
         @OptionGroup var data: DataOption

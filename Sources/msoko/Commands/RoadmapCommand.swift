@@ -6,7 +6,7 @@ struct RoadmapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "roadmap", abstract: "Дорожная карта.", subcommands: [Load.self])
 
     struct Load: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Загрузить дорожную карту из DOCX, таблицы markdown или JSON.")
+        static let configuration = CommandConfiguration(commandName: "load", abstract: "Загрузить дорожную карту из DOCX, таблицы markdown или JSON.")
         @Argument var file: String
         @Option(help: "Учебный год, если его нет в файле (2025-2026).") var year: String?
         @Option var municipality: String?

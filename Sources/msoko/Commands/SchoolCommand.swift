@@ -6,7 +6,7 @@ struct SchoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "school", abstract: "Школы района.", subcommands: [Add.self, Import.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Добавить (или изменить) школу.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Добавить (или изменить) школу.")
         @Argument(help: "Логин ФИС ОКО, eduNNNNNN.") var login: String
         @Option(help: "Полное наименование.") var name: String
         @Option(help: "Краткое наименование.") var short: String?
@@ -23,7 +23,7 @@ struct SchoolCommand: AsyncParsableCommand {
     }
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Импортировать список школ из XLSX или CSV (всё или ничего).")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Импортировать список школ из XLSX или CSV (всё или ничего).")
         @Argument var file: String
         @Option var municipality: String?
         @OptionGroup var data: DataOption

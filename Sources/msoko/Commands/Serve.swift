@@ -3,7 +3,7 @@ import Foundation
 import MsokoServer
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Запустить веб-сервер.")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Запустить веб-сервер.")
     @Option var hostname = "127.0.0.1"
     @Option var port = 8080
     @Flag(help: "Загрузить демонстрационный район, если база пуста.") var demo = false

@@ -6,7 +6,7 @@ struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "token", abstract: "Личные API-токены.", subcommands: [Create.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Создать токен; он печатается последней строкой и больше не показывается.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Создать токен; он печатается последней строкой и больше не показывается.")
         @Option var user: String
         @Option var label = "API"
         @OptionGroup var data: DataOption
@@ -20,7 +20,7 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Отозвать токен (--token) или все токены пользователя (--user).")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Отозвать токен (--token) или все токены пользователя (--user).")
         @Option var user: String?
         @Option var token: String?
         @OptionGroup var data: DataOption

@@ -7,7 +7,7 @@ struct UserCommand: AsyncParsableCommand {
                                                     subcommands: [Add.self, Passwd.self, List.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Создать пользователя (пароль со стандартного ввода или сгенерированный).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Создать пользователя (пароль со стандартного ввода или сгенерированный).")
         @Argument var login: String
         @Option(help: "specialist|head|teacher|methodist|observer|commission|admin") var role: String
         @Option(help: "Логин школы eduNNNNNN (для head и teacher).") var school: String?
@@ -33,7 +33,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Passwd: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Задать пароль (со стандартного ввода или сгенерированный).")
+        static let configuration = CommandConfiguration(commandName: "passwd", abstract: "Задать пароль (со стандартного ввода или сгенерированный).")
         @Argument var login: String
         @OptionGroup var data: DataOption
         func run() async throws {
@@ -47,7 +47,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Список пользователей.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Список пользователей.")
         @OptionGroup var data: DataOption
         func run() async throws {
             try await withRuntime(data) { rt in
