@@ -338,18 +338,25 @@ public enum ObjectivityAnalysis {
             initialized = works.count
         }
         clock.lap("раскладка по баллам")
-        // Works per school and cell, the schools in runs on every core (each writes its own rows).
+        // Works per school and cell, the schools in runs on every core (each writes its own rows and
+        // adds them to its run's sums, which make the district's: summed over the schools on one
+        // core, 40 000 schools × 93 cells were a serial 4 ms).
+        let cellRuns = threads * 16
+        var runCells = [Int](repeating: 0, count: cellRuns * cells)
         ownCell.withUnsafeMutableBufferPointer { oc in
-            nonisolated(unsafe) let oc = oc
-            Parallelism.forEachRun(of: schoolKeys.count, runs: threads * 16, threads: threads) { [schoolClasses, order, start, primaryOf, classBand] _, range in
-                for school in range {
-                    for c in schoolClasses[school] {
-                        for i in order[start[c]..<start[c + 1]] { oc[school * cells + Int(primaryOf[i]) * bands + Int(classBand[c])] += 1 }
+            runCells.withUnsafeMutableBufferPointer { rc in
+                nonisolated(unsafe) let (oc, rc) = (oc, rc)
+                Parallelism.forEachRun(of: schoolKeys.count, runs: cellRuns, threads: threads) { [schoolClasses, order, start, primaryOf, classBand] run, range in
+                    for school in range {
+                        for c in schoolClasses[school] {
+                            for i in order[start[c]..<start[c + 1]] { oc[school * cells + Int(primaryOf[i]) * bands + Int(classBand[c])] += 1 }
+                        }
+                        for cell in 0..<cells { rc[run * cells + cell] += Int(oc[school * cells + cell]) }
                     }
                 }
             }
         }
-        for school in 0..<schoolKeys.count { for cell in 0..<cells { perCell[cell] += Int(ownCell[school * cells + cell]) } }
+        for run in 0..<cellRuns { for cell in 0..<cells { perCell[cell] += runCells[run * cells + cell] } }
         clock.lap("работы школ по ячейкам")
         // Per score (all bands) and per cell (score × band): the district's coinciding pairs; per
         // school, the pairs its own works make with the district, to subtract.
