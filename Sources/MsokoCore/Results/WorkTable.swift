@@ -8,9 +8,9 @@ import Foundation
 public struct WorkTable: RandomAccessCollection, Sendable, Equatable {
     /// A school as the file names it: the `ОО` login, the name and the municipality column.
     /// Its hash is worked out once, when it is made — on the thread that reads its rows: the
-    /// standard hash of a Cyrillic text normalises it first, and a table looked a school up more
-    /// than once (a country's 40 000 schools of a block's table joined to the first's were hashed
-    /// on one thread while the other waited). The texts are fixed, so that the hash stays true.
+    /// standard hash of a Cyrillic text normalises it first, and tables look a school up more than
+    /// once (joining a country's second reading block to the first looked up its 20 000 schools on
+    /// one thread while the other waited). The texts are fixed, so that the hash stays true.
     public struct School: Hashable, Sendable {
         public let login: String?
         public let name: String?
