@@ -1,6 +1,8 @@
 """The `msoko` command line on SQLite and on PostgreSQL (MSOKO_TEST_PG_URL)."""
+import glob
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 
@@ -129,8 +131,6 @@ def test_every_command_names_itself():
     """Each command's configuration names it: without a name ArgumentParser works one out from the
     type (`String(describing:)`), whose first dynamic casts search every protocol conformance of a
     190 MB binary — 8 ms of each `msoko analyze` (28 → 20 ms for a tiny file, perf stat, 2026-12-05)."""
-    import glob
-    import re
     unnamed = []
     for path in glob.glob(os.path.join(ROOT, "Sources", "msoko", "**", "*.swift"), recursive=True):
         text = open(path, encoding="utf-8").read()
